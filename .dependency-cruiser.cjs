@@ -1,0 +1,79 @@
+/**
+ * The architecture, enforced: `pnpm lint` fails when a rule here is broken.
+ * See docs/architecture.md §Boundaries.
+ */
+const IO_LIBRARIES = [
+  'kafkajs', 'ioredis', 'pg', 'kysely', '@grpc/grpc-js', 'pino', 'node:fs', 'fs', 'node:net', 'net',
+  'node:http', 'http', 'node:https', 'https', 'node:dgram', 'node:child_process', 'child_process',
+  '@opentelemetry/sdk-node', 'testcontainers',
+];
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-service-to-service',
+      comment: 'A service never imports another service: services talk through Kafka events and gRPC contracts.',
+      severity: 'error',
+      from: { path: '^services/([^/]+)/' },
+      to: { path: '^services/([^/]+)/', pathNot: '^services/$1/' },
+    },
+    {
+      name: 'no-package-to-service',
+      comment: 'Packages are shared capabilities and never depend on a service.',
+      severity: 'error',
+      from: { path: '^packages/' },
+      to: { path: '^services/' },
+    },
+    {
+      name: 'domain-is-pure',
+      comment: 'domain/ holds pure rules: no adapters, no use cases, no I/O libraries.',
+      severity: 'error',
+      from: { path: '^services/[^/]+/src/domain/' },
+      to: {
+        path: [
+          '^services/[^/]+/src/(adapters|app)/',
+          ...IO_LIBRARIES.map((name) => `(^|/)node_modules/(\\.pnpm/[^/]+/node_modules/)?${name.replace('/', '\\/')}/`),
+        ],
+      },
+    },
+    {
+      name: 'domain-no-node-io',
+      comment: 'domain/ imports no Node I/O module.',
+      severity: 'error',
+      from: { path: '^services/[^/]+/src/domain/' },
+      to: { dependencyTypes: ['core'], path: '^(fs|net|http|https|dgram|child_process|dns|tls|worker_threads)$' },
+    },
+    {
+      name: 'app-not-adapters',
+      comment: 'Use cases depend on ports (interfaces), never on a concrete adapter.',
+      severity: 'error',
+      from: { path: '^services/[^/]+/src/app/' },
+      to: { path: '^services/[^/]+/src/adapters/' },
+    },
+    {
+      name: 'standards-is-pure',
+      comment: 'packages/standards is pure: no I/O at all.',
+      severity: 'error',
+      from: { path: '^packages/standards/src/' },
+      to: { dependencyTypes: ['core'], path: '^(fs|net|http|https|dgram|child_process|dns|tls)$' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|node_modules)/|packages/proto/src/gen/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['@ecogrid/source', 'import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.json'],
+    },
+    moduleSystems: ['cjs', 'es6'],
+  },
+};

@@ -1,0 +1,3 @@
+import { ecogridTestConfig } from '../../vitest.shared';
+
+export default ecogridTestConfig();

@@ -1,0 +1,35 @@
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+
+/**
+ * The one test configuration every package and service uses, as two projects:
+ * `unit` — tests beside the code (`src/**\/*.test.ts`), no I/O;
+ * `integration` — `test/**\/*.int.test.ts` against the real Kafka, Redis and PostgreSQL named by
+ * KAFKA_BROKERS, REDIS_URL and DATABASE_URL (see @ecogrid/testkit).
+ * Workspace packages resolve to their TypeScript sources through the `@ecogrid/source` export condition,
+ * so a test never runs against a stale build.
+ */
+export function ecogridTestConfig(overrides: { integrationTimeoutMs?: number } = {}): ViteUserConfig {
+  const conditions = ['@ecogrid/source', 'node', 'import', 'module', 'default'];
+  return defineConfig({
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: ['@ecogrid/source'] } },
+    test: {
+      projects: [
+        {
+          extends: true,
+          test: { name: 'unit', include: ['src/**/*.test.ts'] },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'integration',
+            include: ['test/**/*.int.test.ts'],
+            testTimeout: overrides.integrationTimeoutMs ?? 60_000,
+            hookTimeout: 120_000,
+            fileParallelism: false,
+          },
+        },
+      ],
+    },
+  });
+}
