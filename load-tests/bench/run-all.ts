@@ -1,0 +1,103 @@
+/**
+ * `pnpm bench`: runs every `bench/*.bench.ts` in turn (one at a time: two cores), then writes
+ * `results/latest.json` and `BENCHMARKS.md` at the repository root.
+ * `pnpm bench -- <filter>` runs only benches whose file name contains the filter and merges their figures
+ * into the existing results.
+ */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, totalmem, platform, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BenchMetrics, BenchModule } from './bench-types';
+
+interface Results {
+  machine: string;
+  date: string;
+  metrics: BenchMetrics;
+  sections: Record<string, string[]>;
+}
+
+const benchDir = __dirname;
+const resultsFile = resolve(benchDir, '../results/latest.json');
+const markdownFile = resolve(benchDir, '../../BENCHMARKS.md');
+
+function describeMachine(): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  return `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}`;
+}
+
+async function loadPrevious(): Promise<Results | undefined> {
+  try {
+    return JSON.parse(await readFile(resultsFile, 'utf8')) as Results;
+  } catch {
+    return undefined;
+  }
+}
+
+function formatValue(value: number): string {
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  return value.toLocaleString('en-US', { maximumFractionDigits: 3 });
+}
+
+function renderMarkdown(results: Results): string {
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Measured by \`pnpm bench\` on ${results.machine}, ${results.date}.`,
+    'Each figure stands beside a baseline measured in the same run on the same machine; load generators share',
+    'the two cores with the system under test, so absolute numbers are conservative.',
+    'Raw figures: `load-tests/results/latest.json`.',
+    '',
+  ];
+  for (const [title, names] of Object.entries(results.sections)) {
+    lines.push(`## ${title}`, '', '| metric | value | unit | baseline | ratio | target | how |', '|---|---:|---|---|---:|---|---|');
+    for (const name of names) {
+      const metric = results.metrics[name];
+      if (!metric) continue;
+      const base = metric.baseline ? results.metrics[metric.baseline] : undefined;
+      const ratio = base && base.value !== 0 ? (metric.value / base.value).toFixed(2) : '';
+      lines.push(
+        `| \`${name}\` | ${formatValue(metric.value)} | ${metric.unit} | ${metric.baseline ? `\`${metric.baseline}\`` : ''} | ${ratio} | ${metric.target ?? ''} | ${metric.note ?? ''} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const filter = process.argv.slice(2).find((arg) => arg !== '--');
+  const files = (await readdir(benchDir)).filter((f) => f.endsWith('.bench.ts') && (!filter || f.includes(filter))).sort();
+  if (files.length === 0) throw new Error(`no bench matches ${filter ?? '*'}`);
+  const previous = filter ? await loadPrevious() : undefined;
+  const results: Results = {
+    machine: describeMachine(),
+    date: new Date().toISOString(),
+    metrics: { ...(previous?.metrics ?? {}) },
+    sections: { ...(previous?.sections ?? {}) },
+  };
+  for (const file of files) {
+    const imported = (await import(pathToFileURL(join(benchDir, file)).href)) as { default: BenchModule };
+    const bench = imported.default;
+    process.stdout.write(`\n▶ ${bench.title} (${file})\n`);
+    const started = Date.now();
+    const metrics = await bench.run();
+    for (const [name, metric] of Object.entries(metrics)) {
+      process.stdout.write(`  ${name}: ${formatValue(metric.value)} ${metric.unit}${metric.baseline ? ` (baseline ${metric.baseline})` : ''}\n`);
+    }
+    process.stdout.write(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    Object.assign(results.metrics, metrics);
+    results.sections[bench.title] = Object.keys(metrics);
+  }
+  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(markdownFile, renderMarkdown(results));
+  process.stdout.write(`\nwrote ${resultsFile} and ${markdownFile}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
