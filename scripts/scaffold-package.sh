@@ -41,8 +41,8 @@ JSON
   "exclude": ["src/**/*.test.ts"]
 }
 JSON
-[ -f "$dir/vitest.config.ts" ] || cat > "$dir/vitest.config.ts" <<TS
-import { ecogridTestConfig } from '../../vitest.shared';
+[ -f "$dir/vitest.config.mts" ] || cat > "$dir/vitest.config.ts" <<TS
+import { ecogridTestConfig } from '../../vitest.shared.mts';
 
 export default ecogridTestConfig();
 TS

@@ -9,7 +9,8 @@ import { defineConfig, type ViteUserConfig } from 'vitest/config';
  * so a test never runs against a stale build.
  */
 export function ecogridTestConfig(overrides: { integrationTimeoutMs?: number } = {}): ViteUserConfig {
-  const conditions = ['@ecogrid/source', 'node', 'import', 'module', 'default'];
+  // No 'module' condition: some packages (e.g. @opentelemetry/api) point it at builds Node cannot load.
+  const conditions = ['@ecogrid/source', 'node', 'import', 'default'];
   return defineConfig({
     resolve: { conditions },
     ssr: { resolve: { conditions, externalConditions: ['@ecogrid/source'] } },

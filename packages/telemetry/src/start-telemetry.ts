@@ -1,0 +1,68 @@
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface StartTelemetryOptions {
+  serviceName: string;
+  serviceVersion?: string;
+  /** OTLP/HTTP traces endpoint base (e.g. http://collector:4318); traces are only exported when set. */
+  otlpEndpoint?: string;
+  /** Extra span exporter, e.g. an in-memory one in tests; spans are exported synchronously to it. */
+  spanExporter?: SpanExporter;
+}
+
+export interface Telemetry {
+  /** Serves the Prometheus text exposition; mount it on the service's `/metrics`. */
+  handleMetrics(request: IncomingMessage, response: ServerResponse): void;
+  /** Flushes spans and metrics; call last on shutdown. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts OpenTelemetry for a service. Must run before the libraries it instruments are loaded
+ * (HTTP, gRPC, ioredis, pg): `main.ts` imports `@ecogrid/telemetry/register` first.
+ * Kafka spans and trace propagation are done by @ecogrid/kafka itself, at the seam we own, rather than
+ * by monkey-patching kafkajs.
+ */
+export function startTelemetry(options: StartTelemetryOptions): Telemetry {
+  const prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const spanProcessors: SpanProcessor[] = [];
+  const endpoint = options.otlpEndpoint ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (endpoint) {
+    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })));
+  }
+  if (options.spanExporter) spanProcessors.push(new SimpleSpanProcessor(options.spanExporter));
+
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: options.serviceName,
+      [ATTR_SERVICE_VERSION]: options.serviceVersion ?? '0.1.0',
+    }),
+    metricReader: prometheus,
+    spanProcessors,
+    instrumentations: [
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isProbe(request.url) }),
+      new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch'] }),
+      new IORedisInstrumentation(),
+      new PgInstrumentation(),
+    ],
+  });
+  sdk.start();
+
+  return {
+    handleMetrics: (request, response) => prometheus.getMetricsRequestHandler(request, response),
+    shutdown: () => sdk.shutdown(),
+  };
+}
+
+function isProbe(url: string | undefined): boolean {
+  return url === '/metrics' || url === '/healthz' || url === '/readyz';
+}

@@ -1,3 +1,0 @@
-import { ecogridTestConfig } from '../../vitest.shared';
-
-export default ecogridTestConfig();
