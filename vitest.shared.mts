@@ -9,11 +9,12 @@ import { defineConfig, type ViteUserConfig } from 'vitest/config';
  * so a test never runs against a stale build.
  */
 export function ecogridTestConfig(overrides: { integrationTimeoutMs?: number } = {}): ViteUserConfig {
-  // No 'module' condition: some packages (e.g. @opentelemetry/api) point it at builds Node cannot load.
-  const conditions = ['@ecogrid/source', 'node', 'import', 'default'];
+  // No 'module' or 'import' condition here: vitest hands these to Node for external packages too, where
+  // 'import' would make require() load ESM builds and 'module' points some packages at builds Node cannot load.
+  const conditions = ['@ecogrid/source', 'node'];
   return defineConfig({
     resolve: { conditions },
-    ssr: { resolve: { conditions, externalConditions: ['@ecogrid/source'] } },
+    ssr: { resolve: { conditions } },
     test: {
       projects: [
         {

@@ -1,1 +1,3 @@
-export {};
+export { createGrpcServer, GrpcStatus, type GrpcServer, type GrpcServiceBinding } from './create-grpc-server';
+export { toServiceError, unaryHandler } from './unary-handler';
+export { callUnary, createGrpcClient, defaultDeadlineInterceptor } from './create-grpc-client';

@@ -1,1 +1,24 @@
-export {};
+export { TOPICS, allTopicSpecs, deadLetterTopicName, topicNames, type TopicKey, type TopicSpec } from './topics';
+export {
+  CONTENT_TYPE_PROTOBUF,
+  SPEC_VERSION,
+  EnvelopeError,
+  fromHeaders,
+  headerText,
+  newAttributes,
+  toHeaders,
+  type EventAttributes,
+  type NewEventAttributes,
+} from './envelope';
+export { createEventPublisher, type EventPublisher, type EventPublisherOptions, type OutgoingEvent } from './event-publisher';
+export {
+  createEventConsumer,
+  type EventConsumer,
+  type EventConsumerOptions,
+  type EventHandler,
+  type ReceivedEvent,
+  type RetryPolicy,
+} from './event-consumer';
+export { PoisonRecordError, RetriableError, errorCode, isRetriable } from './errors';
+export { createKafka, type CreateKafkaOptions } from './create-kafka';
+export { ensureTopics } from './ensure-topics';

@@ -1,1 +1,4 @@
-export {};
+export { testEnvironment, type TestEnvironment } from './test-environment';
+export { waitFor, type WaitForOptions } from './wait-for';
+export { createTestSchema, uniqueRedisPrefix, uniqueToken, uniqueTopicPrefix, type TestSchema } from './isolation';
+export { recordTopics, testKafka, type RecordedMessage, type TopicRecorder } from './topic-recorder';

@@ -1,0 +1,35 @@
+import { context, propagation, trace, SpanKind, type Context, type Span } from '@opentelemetry/api';
+import { ATTR } from '@ecogrid/telemetry';
+
+const tracer = trace.getTracer('@ecogrid/kafka');
+
+/**
+ * Starts the PRODUCER span of one event, as a child of whatever is active (the HTTP request, the TCP frame)
+ * and writes its W3C trace context into the headers, so the consumer's span joins the same trace.
+ */
+export function startProducerSpan(topic: string, key: string | null, headers: Record<string, string>): Span {
+  const span = tracer.startSpan(
+    `send ${topic}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        [ATTR.messagingSystem]: 'kafka',
+        [ATTR.messagingDestination]: topic,
+        [ATTR.messagingOperationType]: 'send',
+        [ATTR.messagingOperationName]: 'send',
+        ...(key === null ? {} : { [ATTR.messagingKafkaKey]: key }),
+        ...(headers.ce_id ? { [ATTR.cloudEventId]: headers.ce_id } : {}),
+      },
+    },
+    context.active(),
+  );
+  propagation.inject(trace.setSpan(context.active(), span), headers);
+  return span;
+}
+
+/** The producer's context carried by a record's headers, or the root context when there is none. */
+export function extractContext(headers: Record<string, string | undefined>): Context {
+  return propagation.extract(context.active(), headers);
+}
+
+export { tracer as kafkaTracer };
