@@ -84,7 +84,10 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
     const pending = pendingCount();
     if (capacityWaiters.length > 0) {
       const still: typeof capacityWaiters = [];
-      for (const waiter of capacityWaiters) (pending < waiter.limit ? waiter.resolve() : still.push(waiter));
+      for (const waiter of capacityWaiters) {
+        if (pending < waiter.limit) waiter.resolve();
+        else still.push(waiter);
+      }
       capacityWaiters = still;
     }
     if (pending === 0 && idleWaiters.length > 0) {
