@@ -142,8 +142,11 @@ cmd_stop() {
     log "kafka: stopped (pid $pid)"
   else
     rm -f "$PID_FILE"
-    if port_open "${BOOTSTRAP##*:}"; then warn "kafka: a broker not started by kafka.sh answers at $BOOTSTRAP; left alone"; fi
-    log "kafka: not running"
+    if port_open "${BOOTSTRAP##*:}"; then
+      log "kafka: nothing started by kafka.sh here; the broker at $BOOTSTRAP belongs to someone else, left alone"
+    else
+      log "kafka: not running"
+    fi
   fi
 }
 
