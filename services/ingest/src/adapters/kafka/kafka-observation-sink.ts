@@ -1,0 +1,91 @@
+import { ObservationRecorded, ObservationSource as ProtoSource, ReadingRejected, ValueKind as ProtoValueKind } from '@ecogrid/proto/ingest/v1/events';
+import { TOPICS, type EventPublisher } from '@ecogrid/kafka';
+import type { Observation, ObservationSource, ValueKind } from '../../domain/observation';
+import type { ObservationSink, Rejection, RejectionSink } from '../../app/ports';
+
+const VALUE_KIND: Record<ValueKind, ProtoValueKind> = {
+  Rtd: ProtoValueKind.VALUE_KIND_RTD,
+  Avg: ProtoValueKind.VALUE_KIND_AVG,
+  Min: ProtoValueKind.VALUE_KIND_MIN,
+  Max: ProtoValueKind.VALUE_KIND_MAX,
+  Cou: ProtoValueKind.VALUE_KIND_COU,
+  ZsRtd: ProtoValueKind.VALUE_KIND_ZS_RTD,
+  ZsAvg: ProtoValueKind.VALUE_KIND_ZS_AVG,
+  ZsMin: ProtoValueKind.VALUE_KIND_ZS_MIN,
+  ZsMax: ProtoValueKind.VALUE_KIND_ZS_MAX,
+};
+
+const SOURCE: Record<ObservationSource, ProtoSource> = {
+  hj212_tcp: ProtoSource.OBSERVATION_SOURCE_HJ212_TCP,
+  http: ProtoSource.OBSERVATION_SOURCE_HTTP,
+  grpc: ProtoSource.OBSERVATION_SOURCE_GRPC,
+};
+
+export function toObservationRecorded(observation: Observation): ObservationRecorded {
+  return ObservationRecorded.create({
+    observationId: observation.id,
+    deviceMn: observation.deviceMn,
+    commandCode: observation.command,
+    dataTime: observation.dataTime,
+    receivedTime: observation.receivedTime,
+    source: SOURCE[observation.source],
+    protocolVersion: observation.protocolVersion ?? '',
+    systemCode: observation.systemCode ?? '',
+    requestNumber: observation.requestNumber ?? '',
+    measurements: observation.measurements.map((measurement) => ({
+      factorCode: measurement.factorCode,
+      kind: VALUE_KIND[measurement.kind],
+      value: measurement.value,
+      flag: measurement.flag,
+      extendedFlag: measurement.extendedFlag ?? '',
+      unit: '',
+    })),
+  });
+}
+
+/** Publishes observations to ecogrid.readings.v1, keyed by MN, with the observation id as `ce_id`. */
+export function createKafkaObservationSink(publisher: EventPublisher, topicPrefix = ''): ObservationSink {
+  const topic = `${topicPrefix}${TOPICS.readings.name}`;
+  return {
+    record: (observations) =>
+      publisher.publishAll(
+        observations.map((observation) => ({
+          topic,
+          key: observation.deviceMn,
+          value: Buffer.from(ObservationRecorded.encode(toObservationRecorded(observation)).finish()),
+          type: TOPICS.readings.payload,
+          id: observation.id,
+          time: observation.receivedTime,
+        })),
+      ),
+  };
+}
+
+/** Publishes refused input to ecogrid.readings.rejected.v1 with its raw bytes and reason. */
+export function createKafkaRejectionSink(publisher: EventPublisher, topicPrefix = ''): RejectionSink {
+  const topic = `${topicPrefix}${TOPICS.readingsRejected.name}`;
+  return {
+    reject: (rejections: Rejection[]) =>
+      publisher.publishAll(
+        rejections.map((rejection) => ({
+          topic,
+          key: rejection.deviceMn ?? null,
+          value: Buffer.from(
+            ReadingRejected.encode(
+              ReadingRejected.create({
+                reasonCode: rejection.reasonCode,
+                detail: rejection.detail,
+                raw: rejection.raw,
+                deviceMn: rejection.deviceMn ?? '',
+                source: SOURCE[rejection.source],
+                receivedTime: rejection.receivedTime,
+                remoteAddress: rejection.remoteAddress ?? '',
+              }),
+            ).finish(),
+          ),
+          type: TOPICS.readingsRejected.payload,
+          time: rejection.receivedTime,
+        })),
+      ),
+  };
+}
