@@ -1,1 +1,13 @@
-export {};
+export { StandardsError } from './standards-error';
+export { crc16Hj212, formatCrc } from './hj212/crc16';
+export { decodeFlag, encodeFlag, type Hj212Flag } from './hj212/flag';
+export { Hj212FrameError, Hj212EncodeError, type Hj212ReasonCode } from './hj212/hj212-error';
+export { HJ212_STRICT, HJ212_TOLERANT, hj212Options, type Hj212Options, type Hj212Version } from './hj212/hj212-options';
+export type { Hj212Frame, Hj212Cp, Hj212CpField, Hj212FactorFields } from './hj212/hj212-frame';
+export { parseFrame, tryParseFrame, type Hj212ParseResult, type Hj212OptionsInput } from './hj212/parse-frame';
+export { encodeFrame, encodeFrameToString, buildDataSegment, type Hj212FrameInput, type Hj212CpInput, type Hj212EncodeOptions } from './hj212/encode-frame';
+export { FrameDecoder, type FrameDecoderOptions, type Hj212DecodeResult, type Hj212DecodedFrame, type Hj212RejectedBytes } from './hj212/frame-decoder';
+export { dataResponse, notificationResponse, requestResponse, executionResponse, platformReplyFor, responseFlag, type Hj212Answered } from './hj212/replies';
+export { QN_RTN, EXE_RTN, DATA_FLAGS_2017, DATA_FLAGS_2005, FACILITY_RUNNING_STATE, type QnRtn, type ExeRtn, type CodeMeaning } from './hj212/return-codes';
+export { SYSTEM_CODES } from './hj212/system-codes';
+export { COMMAND_CODES, DATA_UPLOAD_COMMANDS, STATION_NOTIFICATION_COMMANDS, type CommandCode, type CommandKind } from './hj212/command-codes';

@@ -1,0 +1,202 @@
+import { crc16Hj212 } from './crc16';
+import { decodeFlag, type Hj212Flag } from './flag';
+import { FrameLocation, locateFrame } from './frame-envelope';
+import { Hj212FrameError, type Hj212ReasonCode } from './hj212-error';
+import { type Hj212Cp, type Hj212Frame } from './hj212-frame';
+import { HJ212_STRICT, hj212Options, type Hj212Options, type Hj212Version } from './hj212-options';
+import { parseCp } from './parse-cp';
+
+/** The outcome of `tryParseFrame`: never throws, so a listener can count and publish rejections cheaply. */
+export type Hj212ParseResult = { ok: true; frame: Hj212Frame } | { ok: false; error: Hj212FrameError };
+
+/** Options as `parseFrame` takes them: a resolved `hj212Options(...)` object, or settings to resolve. */
+export type Hj212OptionsInput = Hj212Options | Parameters<typeof hj212Options>[0];
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const GB18030 = new TextDecoder('gb18030', { fatal: true });
+const ENCODER = new TextEncoder();
+const HASH = 0x23;
+
+/**
+ * Parses one HJ 212 frame (HJ 212-2017 §6.3, tables 2–4; HJ/T 212-2005 and HJ 212-2025 envelopes, which are the
+ * same) from a string or bytes. The input is exactly one frame: `##`, 4-digit length, data segment, CRC
+ * (Appendix A), `\r\n`. Throws `Hj212FrameError` with a stable `code` (see `Hj212ReasonCode`) and nothing else.
+ * A string is encoded to UTF-8 first, since the length and the CRC are defined on bytes.
+ */
+export function parseFrame(input: string | Uint8Array, options?: Hj212OptionsInput): Hj212Frame {
+  const result = tryParseFrame(input, options);
+  if (!result.ok) throw result.error;
+  return result.frame;
+}
+
+/** As `parseFrame`, returning `{ ok: false, error }` instead of throwing. */
+export function tryParseFrame(input: string | Uint8Array, options?: Hj212OptionsInput): Hj212ParseResult {
+  const resolved = resolveOptions(options);
+  const bytes = typeof input === 'string' ? ENCODER.encode(input) : input;
+  if (!(bytes instanceof Uint8Array)) return rejected('bad_header', 'input is neither a string nor bytes');
+  if (bytes.length < 2 || bytes[0] !== HASH || bytes[1] !== HASH) {
+    if (bytes.length < 2 && (bytes.length === 0 || bytes[0] === HASH)) return rejected('truncated', 'input ends inside the header');
+    return rejected('bad_header', 'a frame starts with ##');
+  }
+  const location = locateFrame(bytes, 0, bytes.length, true, resolved, new FrameLocation());
+  if (location.status === 2) return rejected(location.code, location.message);
+  if (location.frameEnd !== bytes.length) return rejected('length_mismatch', 'bytes after the end of the frame');
+  return parseLocatedFrame(bytes, location, resolved);
+}
+
+/** Resolves options once; a frozen object is taken as already resolved (what `hj212Options` returns). */
+export function resolveOptions(options: Hj212OptionsInput | undefined): Hj212Options {
+  if (options === undefined) return HJ212_STRICT;
+  if (Object.isFrozen(options)) return options as Hj212Options;
+  return hj212Options(options);
+}
+
+/** Checks CRC, encoding, header and CP of a frame whose envelope `locateFrame` found. */
+export function parseLocatedFrame(bytes: Uint8Array, location: FrameLocation, options: Hj212Options): Hj212ParseResult {
+  const { segmentStart, segmentEnd } = location;
+  const crcText = readCrc(bytes, segmentEnd, options);
+  if (crcText === null) return rejected('bad_crc_format', 'the CRC is not four hex digits');
+  const expected = crc16Hj212(bytes, segmentStart, segmentEnd);
+  if (parseInt(crcText, 16) !== expected) return rejected('bad_crc', `CRC ${crcText} does not match the data segment`);
+  let segment: string;
+  try {
+    segment = (options.textEncoding === 'utf-8' ? UTF8 : GB18030).decode(bytes.subarray(segmentStart, segmentEnd));
+  } catch {
+    return rejected('bad_encoding', `the data segment is not valid ${options.textEncoding}`);
+  }
+  return parseDataSegment(segment, location.declaredLength, crcText, options);
+}
+
+function readCrc(bytes: Uint8Array, at: number, options: Hj212Options): string | null {
+  let text = '';
+  for (let index = at; index < at + 4; index++) {
+    const byte = bytes[index] as number;
+    const isDigit = byte >= 0x30 && byte <= 0x39;
+    const isUpper = byte >= 0x41 && byte <= 0x46;
+    const isLower = byte >= 0x61 && byte <= 0x66;
+    if (!isDigit && !isUpper && !(isLower && options.crcCase === 'any')) return null;
+    text += String.fromCharCode(byte);
+  }
+  return text;
+}
+
+const ST_PATTERN = /^[0-9A-Z]{2}$/;
+const CN_PATTERN = /^\d{4}$/;
+const QN_PATTERN = /^\d{17}$/;
+const FLAG_PATTERN = /^\d{1,3}$/;
+const PACKET_NUMBER_PATTERN = /^\d{1,4}$/;
+const MN_PATTERN = /^[\x21-\x7e]+$/;
+
+/**
+ * Parses the data segment (HJ 212-2017 §6.3.3 table 3): header fields `KEY=VALUE;` in any order, then
+ * `CP=&&…&&` last. Field order is not enforced: real devices send `ST;CN;QN;…` and `PNO;PNUM`.
+ */
+export function parseDataSegment(segment: string, declaredLength: number, crc: string, options: Hj212Options): Hj212ParseResult {
+  let cpAt: number;
+  if (segment.startsWith('CP=&&')) cpAt = 0;
+  else {
+    const found = segment.indexOf(';CP=&&');
+    if (found < 0) return rejected('cp_missing', 'no CP=&& in the data segment');
+    cpAt = found + 1;
+  }
+  if (segment.length < cpAt + 7 || !segment.endsWith('&&')) {
+    return rejected('cp_bad_delimiters', 'CP must end with && at the end of the data segment');
+  }
+  let qn: string | null = null;
+  let st: string | null = null;
+  let cn: string | null = null;
+  let pw: string | null = null;
+  let mn: string | null = null;
+  let flagText: string | null = null;
+  let pnumText: string | null = null;
+  let pnoText: string | null = null;
+  let rf: string | null = null;
+  const headerEnd = cpAt === 0 ? 0 : cpAt - 1;
+  let position = 0;
+  while (position < headerEnd) {
+    let itemEnd = segment.indexOf(';', position);
+    if (itemEnd < 0 || itemEnd > headerEnd) itemEnd = headerEnd;
+    const equals = segment.indexOf('=', position);
+    if (equals < 0 || equals >= itemEnd) {
+      if (itemEnd === position && !options.rejectUnknownHeaderFields) {
+        position = itemEnd + 1;
+        continue;
+      }
+      return rejected('bad_header_field', `header item is not KEY=VALUE: ${segment.slice(position, itemEnd)}`);
+    }
+    const key = segment.slice(position, equals);
+    const value = segment.slice(equals + 1, itemEnd);
+    let repeated = false;
+    switch (key) {
+      case 'QN': repeated = qn !== null; qn = value; break;
+      case 'ST': repeated = st !== null; st = value; break;
+      case 'CN': repeated = cn !== null; cn = value; break;
+      case 'PW': repeated = pw !== null; pw = value; break;
+      case 'MN': repeated = mn !== null; mn = value; break;
+      case 'Flag': repeated = flagText !== null; flagText = value; break;
+      case 'PNUM': repeated = pnumText !== null; pnumText = value; break;
+      case 'PNO': repeated = pnoText !== null; pnoText = value; break;
+      case 'RF': repeated = rf !== null; rf = value; break;
+      default:
+        if (options.rejectUnknownHeaderFields) return rejected('bad_header_field', `unknown header field ${key}`);
+    }
+    if (repeated) return rejected('bad_header_field', `header field ${key} repeated`);
+    position = itemEnd + 1;
+  }
+  if (st === null) return rejected('missing_required_field', 'ST is missing');
+  if (cn === null) return rejected('missing_required_field', 'CN is missing');
+  if (pw === null) return rejected('missing_required_field', 'PW is missing');
+  if (mn === null) return rejected('missing_required_field', 'MN is missing');
+
+  let flag: Hj212Flag | null = null;
+  if (flagText !== null) {
+    if (!FLAG_PATTERN.test(flagText)) return rejected('bad_flag', `Flag is not an integer: ${flagText}`);
+    const value = Number(flagText);
+    if (value > 255) return rejected('bad_flag', `Flag ${value} exceeds 8 bits`);
+    flag = decodeFlag(value);
+    if (flag.version === null) return rejected('bad_flag', `Flag ${value} names unknown version ${flag.versionBits}`);
+  }
+  const version: Hj212Version = flag?.version ?? '2005';
+  if (options.requireQnAndFlag) {
+    const expects = options.profile === 'auto' ? version : options.profile;
+    if (expects !== '2005') {
+      if (flagText === null) return rejected('missing_required_field', `Flag is missing (HJ 212-${expects})`);
+      if (qn === null) return rejected('missing_required_field', `QN is missing (HJ 212-${expects})`);
+    }
+  }
+  if (options.enforceVersion && options.profile !== 'auto' && version !== options.profile) {
+    return rejected('version_mismatch', `frame is HJ 212-${version}, device profile is HJ 212-${options.profile}`);
+  }
+  if (options.checkFieldFormats) {
+    if (qn !== null && !QN_PATTERN.test(qn)) return rejected('bad_field_value', `QN is not 17 digits: ${qn}`);
+    if (!ST_PATTERN.test(st)) return rejected('bad_field_value', `ST is not 2 letters or digits: ${st}`);
+    if (!CN_PATTERN.test(cn)) return rejected('bad_field_value', `CN is not 4 digits: ${cn}`);
+    if (mn.length > options.maxMnLength || !MN_PATTERN.test(mn)) return rejected('bad_field_value', `MN is not 1–${options.maxMnLength} visible ASCII characters`);
+    if (rf !== null && rf !== '1') return rejected('bad_field_value', `RF must be 1 when present: ${rf}`);
+  }
+  let pnum: number | null = null;
+  let pno: number | null = null;
+  if (pnumText !== null || pnoText !== null) {
+    if (pnumText === null || pnoText === null) return rejected('missing_pnum_pno', 'PNUM and PNO come together');
+    if (!PACKET_NUMBER_PATTERN.test(pnumText) || !PACKET_NUMBER_PATTERN.test(pnoText)) {
+      return rejected('bad_field_value', `PNUM/PNO are not up to 4 digits: ${pnumText}/${pnoText}`);
+    }
+    pnum = Number(pnumText);
+    pno = Number(pnoText);
+    if (options.checkFieldFormats && (pno < 1 || pno > pnum)) return rejected('bad_field_value', `PNO ${pno} is outside 1..PNUM ${pnum}`);
+  }
+  if (flag !== null && flag.split && pnum === null && options.requirePacketNumbers) {
+    return rejected('missing_pnum_pno', `Flag ${flag.value} sets D but PNUM/PNO are missing`);
+  }
+  const cp: Hj212Cp = { dataTime: null, params: {}, factors: {}, groups: [] };
+  const failure = parseCp(segment.slice(cpAt + 5, segment.length - 2), options, cp);
+  if (failure) return rejected(failure.code, failure.message);
+  return {
+    ok: true,
+    frame: { qn, st, cn, pw, mn, flag, version, pnum, pno, resend: rf === '1', cp, dataLength: declaredLength, crc },
+  };
+}
+
+function rejected(code: Hj212ReasonCode, message: string): Hj212ParseResult {
+  return { ok: false, error: new Hj212FrameError(code, message) };
+}
