@@ -63,7 +63,9 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|node_modules)/|packages/proto/src/gen/' },
+    // node_modules is not followed but must not be excluded: excluding it would hide the very imports
+    // the domain-is-pure rule looks for.
+    exclude: { path: '(^|/)dist/|packages/proto/src/gen/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.base.json' },
     enhancedResolveOptions: {

@@ -9,6 +9,8 @@ ln -s "$ROOT/node_modules" "$fixture/node_modules"
 cp "$ROOT/tsconfig.base.json" "$fixture/"
 mkdir -p "$fixture/services/alpha/src/domain" "$fixture/services/alpha/src/app" "$fixture/services/alpha/src/adapters" \
   "$fixture/services/beta/src" "$fixture/packages/shared-thing/src"
+# pnpm gives each workspace package its own node_modules; borrow one that has kafkajs.
+ln -s "$ROOT/packages/kafka/node_modules" "$fixture/services/alpha/node_modules"
 cat > "$fixture/services/alpha/src/adapters/kafka-sink.ts" <<'TS'
 export const sink = 1;
 TS
