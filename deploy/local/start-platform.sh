@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# `pnpm start`: sets up and runs the whole platform on a fresh machine of this kind, then keeps running.
+# Installs what is missing, starts (or reuses) Kafka, Redis and PostgreSQL, builds, creates the topics,
+# starts every built service, waits until each is ready and prints the URLs. Ctrl-C stops the services,
+# and Kafka too when this run started it.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+DIR="$ROOT/deploy/local"
+RUN_DIR="$DIR/.run"
+mkdir -p "$RUN_DIR"
+cd "$ROOT"
+say() { printf '\033[1m==>\033[0m %s\n' "$*"; }
+
+say "toolchain"
+if ! command -v pnpm >/dev/null; then
+  npm install -g pnpm@12.4.2 --no-fund --no-audit --loglevel=error
+fi
+pnpm install --frozen-lockfile --reporter=silent
+
+kafka_was_running=false
+if bash "$DIR/kafka/kafka.sh" status >/dev/null 2>&1; then kafka_was_running=true; fi
+say "infrastructure"
+bash "$DIR/up.sh"
+# shellcheck source=env.sh
+source "$DIR/env.sh"
+
+say "build"
+pnpm exec turbo run build --output-logs=errors-only
+
+say "topics"
+node packages/kafka/dist/cli/ensure-topics.js
+
+# shellcheck source=platform-services.sh
+source "$DIR/platform-services.sh"
+pids=()
+names=()
+stop_all() {
+  trap - INT TERM EXIT
+  say "stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$kafka_was_running" = false ]; then bash "$DIR/kafka/kafka.sh" stop || true; fi
+  say "stopped"
+}
+trap stop_all INT TERM EXIT
+
+for spec in "${PLATFORM_SERVICES[@]}"; do
+  IFS='|' read -r name entry ready extra <<<"$spec"
+  if [ ! -f "$ROOT/$entry" ]; then
+    say "$name: not built ($entry), skipped"
+    continue
+  fi
+  log="$RUN_DIR/$name.log"
+  # shellcheck disable=SC2086
+  env $extra node "$ROOT/$entry" >>"$log" 2>&1 &
+  pids+=("$!")
+  names+=("$name")
+  printf '    %-10s pid %s, log %s\n' "$name" "$!" "${log#"$ROOT"/}"
+done
+
+say "waiting for readiness"
+for spec in "${PLATFORM_SERVICES[@]}"; do
+  IFS='|' read -r name entry ready _ <<<"$spec"
+  [ -f "$ROOT/$entry" ] || continue
+  deadline=$((SECONDS + 90))
+  until curl -fsS -o /dev/null "$ready" 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "$name did not become ready at $ready; last log lines:" >&2
+      tail -20 "$RUN_DIR/$name.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  printf '    %-10s ready\n' "$name"
+done
+
+say "EcoGrid is running"
+for entry in "${PLATFORM_URLS[@]}"; do
+  IFS='|' read -r label url <<<"$entry"
+  printf '    %-40s %s\n' "$label" "$url"
+done
+printf '    %-40s %s\n' "Kafka" "$KAFKA_BROKERS" "Redis" "$REDIS_URL" "PostgreSQL" "$DATABASE_URL"
+echo "Press Ctrl-C to stop."
+
+# Stay up while the services do; if one dies, say which and stop the rest.
+while :; do
+  for index in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$index]}" 2>/dev/null; then
+      echo "${names[$index]} exited; see $RUN_DIR/${names[$index]}.log" >&2
+      exit 1
+    fi
+  done
+  sleep 2
+done
