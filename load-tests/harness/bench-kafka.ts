@@ -1,0 +1,23 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+
+export function benchKafka(): Kafka {
+  const brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) throw new Error('KAFKA_BROKERS is not set: run through pnpm bench (deploy/local/with-infra.sh)');
+  return new Kafka({ clientId: 'bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+}
+
+/** A throw-away topic for one bench, deleted afterwards. */
+export async function withBenchTopic<T>(kafka: Kafka, partitions: number, run: (topic: string) => Promise<T>): Promise<T> {
+  const topic = `bench.${randomBytes(4).toString('hex')}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+  try {
+    return await run(topic);
+  } finally {
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
