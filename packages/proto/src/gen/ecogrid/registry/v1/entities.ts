@@ -276,10 +276,66 @@ export function targetKindToJSON(object: TargetKind): string {
   }
 }
 
+export enum TargetCategory {
+  TARGET_CATEGORY_UNSPECIFIED = 0,
+  /** TARGET_CATEGORY_SENSITIVE - 环境风险敏感目标: kinds 1–19. */
+  TARGET_CATEGORY_SENSITIVE = 1,
+  /** TARGET_CATEGORY_RISK_SOURCE - 风险源: kinds 20–39. */
+  TARGET_CATEGORY_RISK_SOURCE = 2,
+  /** TARGET_CATEGORY_EMERGENCY_RESOURCE - 应急能力 (teams, vehicles, supplies): kinds 40–59. */
+  TARGET_CATEGORY_EMERGENCY_RESOURCE = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function targetCategoryFromJSON(object: any): TargetCategory {
+  switch (object) {
+    case 0:
+    case "TARGET_CATEGORY_UNSPECIFIED":
+      return TargetCategory.TARGET_CATEGORY_UNSPECIFIED;
+    case 1:
+    case "TARGET_CATEGORY_SENSITIVE":
+      return TargetCategory.TARGET_CATEGORY_SENSITIVE;
+    case 2:
+    case "TARGET_CATEGORY_RISK_SOURCE":
+      return TargetCategory.TARGET_CATEGORY_RISK_SOURCE;
+    case 3:
+    case "TARGET_CATEGORY_EMERGENCY_RESOURCE":
+      return TargetCategory.TARGET_CATEGORY_EMERGENCY_RESOURCE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return TargetCategory.UNRECOGNIZED;
+  }
+}
+
+export function targetCategoryToJSON(object: TargetCategory): string {
+  switch (object) {
+    case TargetCategory.TARGET_CATEGORY_UNSPECIFIED:
+      return "TARGET_CATEGORY_UNSPECIFIED";
+    case TargetCategory.TARGET_CATEGORY_SENSITIVE:
+      return "TARGET_CATEGORY_SENSITIVE";
+    case TargetCategory.TARGET_CATEGORY_RISK_SOURCE:
+      return "TARGET_CATEGORY_RISK_SOURCE";
+    case TargetCategory.TARGET_CATEGORY_EMERGENCY_RESOURCE:
+      return "TARGET_CATEGORY_EMERGENCY_RESOURCE";
+    case TargetCategory.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** WGS 84 longitude/latitude in degrees. */
 export interface Point {
   lon: number;
   lat: number;
+}
+
+/** The district (区) the grid covers. */
+export interface District {
+  code: string;
+  name: string;
+  /** Boundary as GeoJSON Polygon or MultiPolygon text. */
+  boundaryGeojson: string;
 }
 
 /** A township-level unit (乡/镇/街道) of the district. */
@@ -290,6 +346,15 @@ export interface Township {
   kind: string;
   /** Grid officer id of the unit's supervisor. */
   supervisorOfficerId: string;
+  districtCode: string;
+}
+
+/** A west-south-east-north box in WGS 84 degrees, for list filters. */
+export interface BoundingBox {
+  minLon: number;
+  minLat: number;
+  maxLon: number;
+  maxLat: number;
 }
 
 /** A grid cell (网格) with its polygon as GeoJSON geometry text. */
@@ -304,6 +369,7 @@ export interface Cell {
   /** Unset while current. */
   validTo?: Date | undefined;
   version: number;
+  areaM2: number;
 }
 
 /** A duty shift of an officer in a cell. */
@@ -367,6 +433,8 @@ export interface Outlet {
   kind: string;
   location?: Point | undefined;
   deviceMns: string[];
+  /** Permit limits at this outlet (排污许可), per factor. */
+  permitLimits: DeviceFactor[];
 }
 
 /** An enterprise, identified by its unified social credit code (USCC, GB 32100-2015). */
@@ -391,6 +459,8 @@ export interface Target {
   townshipCode: string;
   /** Free-form attributes (protection zone level, capacity, contact unit…). */
   attributes: { [key: string]: string };
+  /** Which of the three databases of plan §5.8.1 the kind belongs to. */
+  category: TargetCategory;
 }
 
 export interface Target_AttributesEntry {
@@ -483,8 +553,113 @@ export const Point: MessageFns<Point> = {
   },
 };
 
+function createBaseDistrict(): District {
+  return { code: "", name: "", boundaryGeojson: "" };
+}
+
+export const District: MessageFns<District> = {
+  encode(message: District, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== "") {
+      writer.uint32(10).string(message.code);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.boundaryGeojson !== "") {
+      writer.uint32(26).string(message.boundaryGeojson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): District {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDistrict();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.boundaryGeojson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): District {
+    return {
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      boundaryGeojson: isSet(object.boundaryGeojson)
+        ? globalThis.String(object.boundaryGeojson)
+        : isSet(object.boundary_geojson)
+        ? globalThis.String(object.boundary_geojson)
+        : "",
+    };
+  },
+
+  toJSON(message: District): unknown {
+    const obj: any = {};
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.boundaryGeojson !== "") {
+      obj.boundaryGeojson = message.boundaryGeojson;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<District>, I>>(base?: I): District {
+    return District.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<District>, I>>(object: I): District {
+    const message = createBaseDistrict();
+    message.code = object.code ?? "";
+    message.name = object.name ?? "";
+    message.boundaryGeojson = object.boundaryGeojson ?? "";
+    return message;
+  },
+};
+
 function createBaseTownship(): Township {
-  return { code: "", name: "", kind: "", supervisorOfficerId: "" };
+  return { code: "", name: "", kind: "", supervisorOfficerId: "", districtCode: "" };
 }
 
 export const Township: MessageFns<Township> = {
@@ -500,6 +675,9 @@ export const Township: MessageFns<Township> = {
     }
     if (message.supervisorOfficerId !== "") {
       writer.uint32(34).string(message.supervisorOfficerId);
+    }
+    if (message.districtCode !== "") {
+      writer.uint32(42).string(message.districtCode);
     }
     return writer;
   },
@@ -549,6 +727,14 @@ export const Township: MessageFns<Township> = {
             message.supervisorOfficerId = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.districtCode = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -571,6 +757,11 @@ export const Township: MessageFns<Township> = {
         : isSet(object.supervisor_officer_id)
         ? globalThis.String(object.supervisor_officer_id)
         : "",
+      districtCode: isSet(object.districtCode)
+        ? globalThis.String(object.districtCode)
+        : isSet(object.district_code)
+        ? globalThis.String(object.district_code)
+        : "",
     };
   },
 
@@ -588,6 +779,9 @@ export const Township: MessageFns<Township> = {
     if (message.supervisorOfficerId !== "") {
       obj.supervisorOfficerId = message.supervisorOfficerId;
     }
+    if (message.districtCode !== "") {
+      obj.districtCode = message.districtCode;
+    }
     return obj;
   },
 
@@ -600,6 +794,140 @@ export const Township: MessageFns<Township> = {
     message.name = object.name ?? "";
     message.kind = object.kind ?? "";
     message.supervisorOfficerId = object.supervisorOfficerId ?? "";
+    message.districtCode = object.districtCode ?? "";
+    return message;
+  },
+};
+
+function createBaseBoundingBox(): BoundingBox {
+  return { minLon: 0, minLat: 0, maxLon: 0, maxLat: 0 };
+}
+
+export const BoundingBox: MessageFns<BoundingBox> = {
+  encode(message: BoundingBox, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.minLon !== 0) {
+      writer.uint32(9).double(message.minLon);
+    }
+    if (message.minLat !== 0) {
+      writer.uint32(17).double(message.minLat);
+    }
+    if (message.maxLon !== 0) {
+      writer.uint32(25).double(message.maxLon);
+    }
+    if (message.maxLat !== 0) {
+      writer.uint32(33).double(message.maxLat);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BoundingBox {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBoundingBox();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.minLon = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.minLat = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.maxLon = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.maxLat = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BoundingBox {
+    return {
+      minLon: isSet(object.minLon)
+        ? globalThis.Number(object.minLon)
+        : isSet(object.min_lon)
+        ? globalThis.Number(object.min_lon)
+        : 0,
+      minLat: isSet(object.minLat)
+        ? globalThis.Number(object.minLat)
+        : isSet(object.min_lat)
+        ? globalThis.Number(object.min_lat)
+        : 0,
+      maxLon: isSet(object.maxLon)
+        ? globalThis.Number(object.maxLon)
+        : isSet(object.max_lon)
+        ? globalThis.Number(object.max_lon)
+        : 0,
+      maxLat: isSet(object.maxLat)
+        ? globalThis.Number(object.maxLat)
+        : isSet(object.max_lat)
+        ? globalThis.Number(object.max_lat)
+        : 0,
+    };
+  },
+
+  toJSON(message: BoundingBox): unknown {
+    const obj: any = {};
+    if (message.minLon !== 0) {
+      obj.minLon = floatToJson(message.minLon);
+    }
+    if (message.minLat !== 0) {
+      obj.minLat = floatToJson(message.minLat);
+    }
+    if (message.maxLon !== 0) {
+      obj.maxLon = floatToJson(message.maxLon);
+    }
+    if (message.maxLat !== 0) {
+      obj.maxLat = floatToJson(message.maxLat);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BoundingBox>, I>>(base?: I): BoundingBox {
+    return BoundingBox.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BoundingBox>, I>>(object: I): BoundingBox {
+    const message = createBaseBoundingBox();
+    message.minLon = object.minLon ?? 0;
+    message.minLat = object.minLat ?? 0;
+    message.maxLon = object.maxLon ?? 0;
+    message.maxLat = object.maxLat ?? 0;
     return message;
   },
 };
@@ -613,6 +941,7 @@ function createBaseCell(): Cell {
     validFrom: undefined,
     validTo: undefined,
     version: 0,
+    areaM2: 0,
   };
 }
 
@@ -638,6 +967,9 @@ export const Cell: MessageFns<Cell> = {
     }
     if (message.version !== 0) {
       writer.uint32(56).int64(message.version);
+    }
+    if (message.areaM2 !== 0) {
+      writer.uint32(65).double(message.areaM2);
     }
     return writer;
   },
@@ -711,6 +1043,14 @@ export const Cell: MessageFns<Cell> = {
             message.version = longToNumber(reader.int64());
             continue;
           }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.areaM2 = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -748,6 +1088,11 @@ export const Cell: MessageFns<Cell> = {
         ? fromJsonTimestamp(object.valid_to)
         : undefined,
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      areaM2: isSet(object.areaM2)
+        ? globalThis.Number(object.areaM2)
+        : isSet(object.area_m2)
+        ? globalThis.Number(object.area_m2)
+        : 0,
     };
   },
 
@@ -774,6 +1119,9 @@ export const Cell: MessageFns<Cell> = {
     if (message.version !== 0) {
       obj.version = Math.round(message.version);
     }
+    if (message.areaM2 !== 0) {
+      obj.areaM2 = floatToJson(message.areaM2);
+    }
     return obj;
   },
 
@@ -789,6 +1137,7 @@ export const Cell: MessageFns<Cell> = {
     message.validFrom = object.validFrom ?? undefined;
     message.validTo = object.validTo ?? undefined;
     message.version = object.version ?? 0;
+    message.areaM2 = object.areaM2 ?? 0;
     return message;
   },
 };
@@ -1541,7 +1890,7 @@ export const Device: MessageFns<Device> = {
 };
 
 function createBaseOutlet(): Outlet {
-  return { id: "", name: "", kind: "", location: undefined, deviceMns: [] };
+  return { id: "", name: "", kind: "", location: undefined, deviceMns: [], permitLimits: [] };
 }
 
 export const Outlet: MessageFns<Outlet> = {
@@ -1560,6 +1909,9 @@ export const Outlet: MessageFns<Outlet> = {
     }
     for (const v of message.deviceMns) {
       writer.uint32(42).string(v!);
+    }
+    for (const v of message.permitLimits) {
+      DeviceFactor.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -1617,6 +1969,14 @@ export const Outlet: MessageFns<Outlet> = {
             message.deviceMns.push(reader.string());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.permitLimits.push(DeviceFactor.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1640,6 +2000,11 @@ export const Outlet: MessageFns<Outlet> = {
         : globalThis.Array.isArray(object?.device_mns)
         ? object.device_mns.map((e: any) => globalThis.String(e))
         : [],
+      permitLimits: globalThis.Array.isArray(object?.permitLimits)
+        ? object.permitLimits.map((e: any) => DeviceFactor.fromJSON(e))
+        : globalThis.Array.isArray(object?.permit_limits)
+        ? object.permit_limits.map((e: any) => DeviceFactor.fromJSON(e))
+        : [],
     };
   },
 
@@ -1660,6 +2025,9 @@ export const Outlet: MessageFns<Outlet> = {
     if (message.deviceMns?.length) {
       obj.deviceMns = message.deviceMns;
     }
+    if (message.permitLimits?.length) {
+      obj.permitLimits = message.permitLimits.map((e) => DeviceFactor.toJSON(e));
+    }
     return obj;
   },
 
@@ -1675,6 +2043,7 @@ export const Outlet: MessageFns<Outlet> = {
       ? Point.fromPartial(object.location)
       : undefined;
     message.deviceMns = object.deviceMns?.map((e) => e) || [];
+    message.permitLimits = object.permitLimits?.map((e) => DeviceFactor.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1907,7 +2276,7 @@ export const Enterprise: MessageFns<Enterprise> = {
 };
 
 function createBaseTarget(): Target {
-  return { id: "", name: "", kind: 0, geometryGeojson: "", townshipCode: "", attributes: {} };
+  return { id: "", name: "", kind: 0, geometryGeojson: "", townshipCode: "", attributes: {}, category: 0 };
 }
 
 export const Target: MessageFns<Target> = {
@@ -1930,6 +2299,9 @@ export const Target: MessageFns<Target> = {
     globalThis.Object.entries(message.attributes).forEach(([key, value]: [string, string]) => {
       Target_AttributesEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
     });
+    if (message.category !== 0) {
+      writer.uint32(56).int32(message.category);
+    }
     return writer;
   },
 
@@ -1997,6 +2369,14 @@ export const Target: MessageFns<Target> = {
             }
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.category = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2038,6 +2418,7 @@ export const Target: MessageFns<Target> = {
           {},
         )
         : {},
+      category: isSet(object.category) ? targetCategoryFromJSON(object.category) : 0,
     };
   },
 
@@ -2067,6 +2448,9 @@ export const Target: MessageFns<Target> = {
         });
       }
     }
+    if (message.category !== 0) {
+      obj.category = targetCategoryToJSON(message.category);
+    }
     return obj;
   },
 
@@ -2089,6 +2473,7 @@ export const Target: MessageFns<Target> = {
       },
       {},
     );
+    message.category = object.category ?? 0;
     return message;
   },
 };

@@ -20,14 +20,22 @@ import {
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import {
+  BoundingBox,
   Cell,
   Device,
   DeviceKind,
   deviceKindFromJSON,
   deviceKindToJSON,
+  Enterprise,
   Officer,
+  OfficerRole,
+  officerRoleFromJSON,
+  officerRoleToJSON,
   Point,
   Target,
+  TargetCategory,
+  targetCategoryFromJSON,
+  targetCategoryToJSON,
   TargetKind,
   targetKindFromJSON,
   targetKindToJSON,
@@ -38,6 +46,48 @@ export const protobufPackage = "ecogrid.registry.v1";
 
 export const protobufFileName = "ecogrid/registry/v1/registry.proto";
 
+/** Why the named officer is the one on duty. */
+export enum OnDutySource {
+  ON_DUTY_SOURCE_UNSPECIFIED = 0,
+  /** ON_DUTY_SOURCE_ROSTER_SHIFT - A duty-roster shift in this cell covers the time. */
+  ON_DUTY_SOURCE_ROSTER_SHIFT = 1,
+  /** ON_DUTY_SOURCE_RESPONSIBLE_OFFICER - No shift covers the time: the cell's responsible grid officer. */
+  ON_DUTY_SOURCE_RESPONSIBLE_OFFICER = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function onDutySourceFromJSON(object: any): OnDutySource {
+  switch (object) {
+    case 0:
+    case "ON_DUTY_SOURCE_UNSPECIFIED":
+      return OnDutySource.ON_DUTY_SOURCE_UNSPECIFIED;
+    case 1:
+    case "ON_DUTY_SOURCE_ROSTER_SHIFT":
+      return OnDutySource.ON_DUTY_SOURCE_ROSTER_SHIFT;
+    case 2:
+    case "ON_DUTY_SOURCE_RESPONSIBLE_OFFICER":
+      return OnDutySource.ON_DUTY_SOURCE_RESPONSIBLE_OFFICER;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return OnDutySource.UNRECOGNIZED;
+  }
+}
+
+export function onDutySourceToJSON(object: OnDutySource): string {
+  switch (object) {
+    case OnDutySource.ON_DUTY_SOURCE_UNSPECIFIED:
+      return "ON_DUTY_SOURCE_UNSPECIFIED";
+    case OnDutySource.ON_DUTY_SOURCE_ROSTER_SHIFT:
+      return "ON_DUTY_SOURCE_ROSTER_SHIFT";
+    case OnDutySource.ON_DUTY_SOURCE_RESPONSIBLE_OFFICER:
+      return "ON_DUTY_SOURCE_RESPONSIBLE_OFFICER";
+    case OnDutySource.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export enum ImportKind {
   IMPORT_KIND_UNSPECIFIED = 0,
   IMPORT_KIND_CELLS_GEOJSON = 1,
@@ -45,6 +95,9 @@ export enum ImportKind {
   IMPORT_KIND_ENTERPRISES_CSV = 3,
   IMPORT_KIND_OFFICERS_CSV = 4,
   IMPORT_KIND_TARGETS_CSV = 5,
+  IMPORT_KIND_TOWNSHIPS_CSV = 6,
+  /** IMPORT_KIND_DISTRICT_GEOJSON - One Feature (or a FeatureCollection of one) with properties code and name. */
+  IMPORT_KIND_DISTRICT_GEOJSON = 7,
   UNRECOGNIZED = -1,
 }
 
@@ -68,6 +121,12 @@ export function importKindFromJSON(object: any): ImportKind {
     case 5:
     case "IMPORT_KIND_TARGETS_CSV":
       return ImportKind.IMPORT_KIND_TARGETS_CSV;
+    case 6:
+    case "IMPORT_KIND_TOWNSHIPS_CSV":
+      return ImportKind.IMPORT_KIND_TOWNSHIPS_CSV;
+    case 7:
+    case "IMPORT_KIND_DISTRICT_GEOJSON":
+      return ImportKind.IMPORT_KIND_DISTRICT_GEOJSON;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -89,6 +148,10 @@ export function importKindToJSON(object: ImportKind): string {
       return "IMPORT_KIND_OFFICERS_CSV";
     case ImportKind.IMPORT_KIND_TARGETS_CSV:
       return "IMPORT_KIND_TARGETS_CSV";
+    case ImportKind.IMPORT_KIND_TOWNSHIPS_CSV:
+      return "IMPORT_KIND_TOWNSHIPS_CSV";
+    case ImportKind.IMPORT_KIND_DISTRICT_GEOJSON:
+      return "IMPORT_KIND_DISTRICT_GEOJSON";
     case ImportKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -110,6 +173,116 @@ export interface LocateCellResponse {
     | undefined;
   /** Absent when nobody is on duty. */
   onDutyOfficer?: Officer | undefined;
+  onDutySource: OnDutySource;
+  /** The township's supervisor, when there is one. */
+  supervisor?: Officer | undefined;
+}
+
+export interface GetTownshipRequest {
+  code: string;
+}
+
+export interface GetTownshipResponse {
+  township?: Township | undefined;
+}
+
+export interface ListTownshipsRequest {
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface ListTownshipsResponse {
+  townships: Township[];
+  nextPageToken: string;
+}
+
+export interface UpsertTownshipRequest {
+  township?: Township | undefined;
+}
+
+export interface UpsertTownshipResponse {
+  township?: Township | undefined;
+}
+
+export interface GetCellRequest {
+  id: string;
+}
+
+export interface GetCellResponse {
+  cell?: Cell | undefined;
+  township?: Township | undefined;
+}
+
+export interface ListCellsRequest {
+  pageSize: number;
+  pageToken: string;
+  townshipCode: string;
+  bbox?: BoundingBox | undefined;
+}
+
+export interface ListCellsResponse {
+  cells: Cell[];
+  nextPageToken: string;
+}
+
+export interface UpsertCellRequest {
+  cell?: Cell | undefined;
+}
+
+export interface UpsertCellResponse {
+  cell?: Cell | undefined;
+}
+
+export interface DeleteCellRequest {
+  id: string;
+}
+
+export interface DeleteCellResponse {
+}
+
+export interface ListCellVersionsRequest {
+  id: string;
+}
+
+export interface ListCellVersionsResponse {
+  /** Oldest first; the current version has no valid_to. */
+  versions: Cell[];
+}
+
+export interface GetOfficerRequest {
+  id: string;
+}
+
+export interface GetOfficerResponse {
+  officer?: Officer | undefined;
+}
+
+export interface ListOfficersRequest {
+  pageSize: number;
+  pageToken: string;
+  townshipCode: string;
+  cellId: string;
+  role: OfficerRole;
+}
+
+export interface ListOfficersResponse {
+  officers: Officer[];
+  nextPageToken: string;
+}
+
+export interface UpsertOfficerRequest {
+  officer?: Officer | undefined;
+}
+
+export interface UpsertOfficerResponse {
+  officer?: Officer | undefined;
+}
+
+export interface DeleteOfficerRequest {
+  id: string;
+}
+
+export interface DeleteOfficerResponse {
 }
 
 export interface GetDeviceRequest {
@@ -125,6 +298,8 @@ export interface ListDevicesRequest {
   pageToken: string;
   townshipCode: string;
   kind: DeviceKind;
+  bbox?: BoundingBox | undefined;
+  enterpriseUscc: string;
 }
 
 export interface ListDevicesResponse {
@@ -140,10 +315,97 @@ export interface UpsertDeviceResponse {
   device?: Device | undefined;
 }
 
+export interface DeleteDeviceRequest {
+  mn: string;
+}
+
+export interface DeleteDeviceResponse {
+}
+
+export interface GetEnterpriseRequest {
+  uscc: string;
+}
+
+export interface GetEnterpriseResponse {
+  enterprise?: Enterprise | undefined;
+}
+
+export interface ListEnterprisesRequest {
+  pageSize: number;
+  pageToken: string;
+  townshipCode: string;
+  bbox?: BoundingBox | undefined;
+  industry: string;
+  /** Only key discharge units (重点排污单位). */
+  keyDischargeUnitsOnly: boolean;
+}
+
+export interface ListEnterprisesResponse {
+  enterprises: Enterprise[];
+  nextPageToken: string;
+}
+
+export interface UpsertEnterpriseRequest {
+  enterprise?: Enterprise | undefined;
+}
+
+export interface UpsertEnterpriseResponse {
+  enterprise?: Enterprise | undefined;
+}
+
+export interface DeleteEnterpriseRequest {
+  uscc: string;
+}
+
+export interface DeleteEnterpriseResponse {
+}
+
+export interface GetTargetRequest {
+  id: string;
+}
+
+export interface GetTargetResponse {
+  target?: Target | undefined;
+}
+
+export interface ListTargetsRequest {
+  pageSize: number;
+  pageToken: string;
+  townshipCode: string;
+  bbox?: BoundingBox | undefined;
+  kinds: TargetKind[];
+  category: TargetCategory;
+}
+
+export interface ListTargetsResponse {
+  targets: Target[];
+  nextPageToken: string;
+}
+
+export interface UpsertTargetRequest {
+  target?: Target | undefined;
+}
+
+export interface UpsertTargetResponse {
+  target?: Target | undefined;
+}
+
+export interface DeleteTargetRequest {
+  id: string;
+}
+
+export interface DeleteTargetResponse {
+}
+
 export interface NearbySensitiveTargetsRequest {
+  /** Either a point or a geometry (GeoJSON text, e.g. a plume polygon or a river reach). */
   point?: Point | undefined;
   radiusM: number;
+  /** Empty: every sensitive kind. */
   kinds: TargetKind[];
+  geometryGeojson: string;
+  /** At most this many, nearest first; 0 means 100. */
+  limit: number;
 }
 
 export interface TargetDistance {
@@ -155,6 +417,30 @@ export interface NearbySensitiveTargetsResponse {
   targets: TargetDistance[];
 }
 
+export interface NearbyRiskSourcesRequest {
+  point?: Point | undefined;
+  radiusM: number;
+  kinds: TargetKind[];
+  geometryGeojson: string;
+  limit: number;
+}
+
+export interface NearbyRiskSourcesResponse {
+  targets: TargetDistance[];
+}
+
+export interface NearbyEmergencyResourcesRequest {
+  point?: Point | undefined;
+  radiusM: number;
+  kinds: TargetKind[];
+  geometryGeojson: string;
+  limit: number;
+}
+
+export interface NearbyEmergencyResourcesResponse {
+  targets: TargetDistance[];
+}
+
 export interface ImportRequest {
   kind: ImportKind;
   content: Buffer;
@@ -162,18 +448,26 @@ export interface ImportRequest {
   dryRun: boolean;
 }
 
-/** One problem in an imported file, by line (CSV) or feature index (GeoJSON). */
+/** One problem in an imported file, by line (CSV, 1-based, the header is line 1) or feature (GeoJSON). */
 export interface ImportProblem {
+  /** CSV line; for GeoJSON the 1-based feature number. */
   line: number;
   field: string;
   code: string;
   message: string;
+  /** The record's id (cell id, MN, USCC…) when it could be read. */
+  recordId: string;
 }
 
 export interface ImportResponse {
+  /** False when any problem was found: then nothing was written. */
   applied: boolean;
   records: number;
   problems: ImportProblem[];
+  /** Of `records`, how many were new, changed, or identical to what was stored (no event for those). */
+  created: number;
+  updated: number;
+  unchanged: number;
 }
 
 function createBaseLocateCellRequest(): LocateCellRequest {
@@ -262,7 +556,7 @@ export const LocateCellRequest: MessageFns<LocateCellRequest> = {
 };
 
 function createBaseLocateCellResponse(): LocateCellResponse {
-  return { cell: undefined, township: undefined, onDutyOfficer: undefined };
+  return { cell: undefined, township: undefined, onDutyOfficer: undefined, onDutySource: 0, supervisor: undefined };
 }
 
 export const LocateCellResponse: MessageFns<LocateCellResponse> = {
@@ -275,6 +569,12 @@ export const LocateCellResponse: MessageFns<LocateCellResponse> = {
     }
     if (message.onDutyOfficer !== undefined) {
       Officer.encode(message.onDutyOfficer, writer.uint32(26).fork()).join();
+    }
+    if (message.onDutySource !== 0) {
+      writer.uint32(32).int32(message.onDutySource);
+    }
+    if (message.supervisor !== undefined) {
+      Officer.encode(message.supervisor, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -316,6 +616,22 @@ export const LocateCellResponse: MessageFns<LocateCellResponse> = {
             message.onDutyOfficer = Officer.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.onDutySource = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.supervisor = Officer.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -337,6 +653,12 @@ export const LocateCellResponse: MessageFns<LocateCellResponse> = {
         : isSet(object.on_duty_officer)
         ? Officer.fromJSON(object.on_duty_officer)
         : undefined,
+      onDutySource: isSet(object.onDutySource)
+        ? onDutySourceFromJSON(object.onDutySource)
+        : isSet(object.on_duty_source)
+        ? onDutySourceFromJSON(object.on_duty_source)
+        : 0,
+      supervisor: isSet(object.supervisor) ? Officer.fromJSON(object.supervisor) : undefined,
     };
   },
 
@@ -350,6 +672,12 @@ export const LocateCellResponse: MessageFns<LocateCellResponse> = {
     }
     if (message.onDutyOfficer !== undefined) {
       obj.onDutyOfficer = Officer.toJSON(message.onDutyOfficer);
+    }
+    if (message.onDutySource !== 0) {
+      obj.onDutySource = onDutySourceToJSON(message.onDutySource);
+    }
+    if (message.supervisor !== undefined) {
+      obj.supervisor = Officer.toJSON(message.supervisor);
     }
     return obj;
   },
@@ -366,6 +694,1862 @@ export const LocateCellResponse: MessageFns<LocateCellResponse> = {
     message.onDutyOfficer = (object.onDutyOfficer !== undefined && object.onDutyOfficer !== null)
       ? Officer.fromPartial(object.onDutyOfficer)
       : undefined;
+    message.onDutySource = object.onDutySource ?? 0;
+    message.supervisor = (object.supervisor !== undefined && object.supervisor !== null)
+      ? Officer.fromPartial(object.supervisor)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetTownshipRequest(): GetTownshipRequest {
+  return { code: "" };
+}
+
+export const GetTownshipRequest: MessageFns<GetTownshipRequest> = {
+  encode(message: GetTownshipRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== "") {
+      writer.uint32(10).string(message.code);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTownshipRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTownshipRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTownshipRequest {
+    return { code: isSet(object.code) ? globalThis.String(object.code) : "" };
+  },
+
+  toJSON(message: GetTownshipRequest): unknown {
+    const obj: any = {};
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTownshipRequest>, I>>(base?: I): GetTownshipRequest {
+    return GetTownshipRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTownshipRequest>, I>>(object: I): GetTownshipRequest {
+    const message = createBaseGetTownshipRequest();
+    message.code = object.code ?? "";
+    return message;
+  },
+};
+
+function createBaseGetTownshipResponse(): GetTownshipResponse {
+  return { township: undefined };
+}
+
+export const GetTownshipResponse: MessageFns<GetTownshipResponse> = {
+  encode(message: GetTownshipResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.township !== undefined) {
+      Township.encode(message.township, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTownshipResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTownshipResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.township = Township.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTownshipResponse {
+    return { township: isSet(object.township) ? Township.fromJSON(object.township) : undefined };
+  },
+
+  toJSON(message: GetTownshipResponse): unknown {
+    const obj: any = {};
+    if (message.township !== undefined) {
+      obj.township = Township.toJSON(message.township);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTownshipResponse>, I>>(base?: I): GetTownshipResponse {
+    return GetTownshipResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTownshipResponse>, I>>(object: I): GetTownshipResponse {
+    const message = createBaseGetTownshipResponse();
+    message.township = (object.township !== undefined && object.township !== null)
+      ? Township.fromPartial(object.township)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListTownshipsRequest(): ListTownshipsRequest {
+  return { pageSize: 0, pageToken: "" };
+}
+
+export const ListTownshipsRequest: MessageFns<ListTownshipsRequest> = {
+  encode(message: ListTownshipsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTownshipsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTownshipsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTownshipsRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListTownshipsRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTownshipsRequest>, I>>(base?: I): ListTownshipsRequest {
+    return ListTownshipsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTownshipsRequest>, I>>(object: I): ListTownshipsRequest {
+    const message = createBaseListTownshipsRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListTownshipsResponse(): ListTownshipsResponse {
+  return { townships: [], nextPageToken: "" };
+}
+
+export const ListTownshipsResponse: MessageFns<ListTownshipsResponse> = {
+  encode(message: ListTownshipsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.townships) {
+      Township.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTownshipsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTownshipsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.townships.push(Township.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTownshipsResponse {
+    return {
+      townships: globalThis.Array.isArray(object?.townships)
+        ? object.townships.map((e: any) => Township.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListTownshipsResponse): unknown {
+    const obj: any = {};
+    if (message.townships?.length) {
+      obj.townships = message.townships.map((e) => Township.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTownshipsResponse>, I>>(base?: I): ListTownshipsResponse {
+    return ListTownshipsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTownshipsResponse>, I>>(object: I): ListTownshipsResponse {
+    const message = createBaseListTownshipsResponse();
+    message.townships = object.townships?.map((e) => Township.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseUpsertTownshipRequest(): UpsertTownshipRequest {
+  return { township: undefined };
+}
+
+export const UpsertTownshipRequest: MessageFns<UpsertTownshipRequest> = {
+  encode(message: UpsertTownshipRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.township !== undefined) {
+      Township.encode(message.township, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertTownshipRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertTownshipRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.township = Township.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertTownshipRequest {
+    return { township: isSet(object.township) ? Township.fromJSON(object.township) : undefined };
+  },
+
+  toJSON(message: UpsertTownshipRequest): unknown {
+    const obj: any = {};
+    if (message.township !== undefined) {
+      obj.township = Township.toJSON(message.township);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertTownshipRequest>, I>>(base?: I): UpsertTownshipRequest {
+    return UpsertTownshipRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertTownshipRequest>, I>>(object: I): UpsertTownshipRequest {
+    const message = createBaseUpsertTownshipRequest();
+    message.township = (object.township !== undefined && object.township !== null)
+      ? Township.fromPartial(object.township)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpsertTownshipResponse(): UpsertTownshipResponse {
+  return { township: undefined };
+}
+
+export const UpsertTownshipResponse: MessageFns<UpsertTownshipResponse> = {
+  encode(message: UpsertTownshipResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.township !== undefined) {
+      Township.encode(message.township, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertTownshipResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertTownshipResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.township = Township.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertTownshipResponse {
+    return { township: isSet(object.township) ? Township.fromJSON(object.township) : undefined };
+  },
+
+  toJSON(message: UpsertTownshipResponse): unknown {
+    const obj: any = {};
+    if (message.township !== undefined) {
+      obj.township = Township.toJSON(message.township);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertTownshipResponse>, I>>(base?: I): UpsertTownshipResponse {
+    return UpsertTownshipResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertTownshipResponse>, I>>(object: I): UpsertTownshipResponse {
+    const message = createBaseUpsertTownshipResponse();
+    message.township = (object.township !== undefined && object.township !== null)
+      ? Township.fromPartial(object.township)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetCellRequest(): GetCellRequest {
+  return { id: "" };
+}
+
+export const GetCellRequest: MessageFns<GetCellRequest> = {
+  encode(message: GetCellRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCellRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCellRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCellRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetCellRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCellRequest>, I>>(base?: I): GetCellRequest {
+    return GetCellRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCellRequest>, I>>(object: I): GetCellRequest {
+    const message = createBaseGetCellRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetCellResponse(): GetCellResponse {
+  return { cell: undefined, township: undefined };
+}
+
+export const GetCellResponse: MessageFns<GetCellResponse> = {
+  encode(message: GetCellResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cell !== undefined) {
+      Cell.encode(message.cell, writer.uint32(10).fork()).join();
+    }
+    if (message.township !== undefined) {
+      Township.encode(message.township, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCellResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCellResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cell = Cell.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.township = Township.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCellResponse {
+    return {
+      cell: isSet(object.cell) ? Cell.fromJSON(object.cell) : undefined,
+      township: isSet(object.township) ? Township.fromJSON(object.township) : undefined,
+    };
+  },
+
+  toJSON(message: GetCellResponse): unknown {
+    const obj: any = {};
+    if (message.cell !== undefined) {
+      obj.cell = Cell.toJSON(message.cell);
+    }
+    if (message.township !== undefined) {
+      obj.township = Township.toJSON(message.township);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCellResponse>, I>>(base?: I): GetCellResponse {
+    return GetCellResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCellResponse>, I>>(object: I): GetCellResponse {
+    const message = createBaseGetCellResponse();
+    message.cell = (object.cell !== undefined && object.cell !== null) ? Cell.fromPartial(object.cell) : undefined;
+    message.township = (object.township !== undefined && object.township !== null)
+      ? Township.fromPartial(object.township)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListCellsRequest(): ListCellsRequest {
+  return { pageSize: 0, pageToken: "", townshipCode: "", bbox: undefined };
+}
+
+export const ListCellsRequest: MessageFns<ListCellsRequest> = {
+  encode(message: ListCellsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    if (message.townshipCode !== "") {
+      writer.uint32(26).string(message.townshipCode);
+    }
+    if (message.bbox !== undefined) {
+      BoundingBox.encode(message.bbox, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCellsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCellsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.townshipCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.bbox = BoundingBox.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCellsRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      townshipCode: isSet(object.townshipCode)
+        ? globalThis.String(object.townshipCode)
+        : isSet(object.township_code)
+        ? globalThis.String(object.township_code)
+        : "",
+      bbox: isSet(object.bbox) ? BoundingBox.fromJSON(object.bbox) : undefined,
+    };
+  },
+
+  toJSON(message: ListCellsRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.townshipCode !== "") {
+      obj.townshipCode = message.townshipCode;
+    }
+    if (message.bbox !== undefined) {
+      obj.bbox = BoundingBox.toJSON(message.bbox);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCellsRequest>, I>>(base?: I): ListCellsRequest {
+    return ListCellsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCellsRequest>, I>>(object: I): ListCellsRequest {
+    const message = createBaseListCellsRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.townshipCode = object.townshipCode ?? "";
+    message.bbox = (object.bbox !== undefined && object.bbox !== null)
+      ? BoundingBox.fromPartial(object.bbox)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListCellsResponse(): ListCellsResponse {
+  return { cells: [], nextPageToken: "" };
+}
+
+export const ListCellsResponse: MessageFns<ListCellsResponse> = {
+  encode(message: ListCellsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.cells) {
+      Cell.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCellsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCellsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cells.push(Cell.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCellsResponse {
+    return {
+      cells: globalThis.Array.isArray(object?.cells) ? object.cells.map((e: any) => Cell.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListCellsResponse): unknown {
+    const obj: any = {};
+    if (message.cells?.length) {
+      obj.cells = message.cells.map((e) => Cell.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCellsResponse>, I>>(base?: I): ListCellsResponse {
+    return ListCellsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCellsResponse>, I>>(object: I): ListCellsResponse {
+    const message = createBaseListCellsResponse();
+    message.cells = object.cells?.map((e) => Cell.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseUpsertCellRequest(): UpsertCellRequest {
+  return { cell: undefined };
+}
+
+export const UpsertCellRequest: MessageFns<UpsertCellRequest> = {
+  encode(message: UpsertCellRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cell !== undefined) {
+      Cell.encode(message.cell, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertCellRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertCellRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cell = Cell.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertCellRequest {
+    return { cell: isSet(object.cell) ? Cell.fromJSON(object.cell) : undefined };
+  },
+
+  toJSON(message: UpsertCellRequest): unknown {
+    const obj: any = {};
+    if (message.cell !== undefined) {
+      obj.cell = Cell.toJSON(message.cell);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertCellRequest>, I>>(base?: I): UpsertCellRequest {
+    return UpsertCellRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertCellRequest>, I>>(object: I): UpsertCellRequest {
+    const message = createBaseUpsertCellRequest();
+    message.cell = (object.cell !== undefined && object.cell !== null) ? Cell.fromPartial(object.cell) : undefined;
+    return message;
+  },
+};
+
+function createBaseUpsertCellResponse(): UpsertCellResponse {
+  return { cell: undefined };
+}
+
+export const UpsertCellResponse: MessageFns<UpsertCellResponse> = {
+  encode(message: UpsertCellResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cell !== undefined) {
+      Cell.encode(message.cell, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertCellResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertCellResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cell = Cell.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertCellResponse {
+    return { cell: isSet(object.cell) ? Cell.fromJSON(object.cell) : undefined };
+  },
+
+  toJSON(message: UpsertCellResponse): unknown {
+    const obj: any = {};
+    if (message.cell !== undefined) {
+      obj.cell = Cell.toJSON(message.cell);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertCellResponse>, I>>(base?: I): UpsertCellResponse {
+    return UpsertCellResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertCellResponse>, I>>(object: I): UpsertCellResponse {
+    const message = createBaseUpsertCellResponse();
+    message.cell = (object.cell !== undefined && object.cell !== null) ? Cell.fromPartial(object.cell) : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteCellRequest(): DeleteCellRequest {
+  return { id: "" };
+}
+
+export const DeleteCellRequest: MessageFns<DeleteCellRequest> = {
+  encode(message: DeleteCellRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteCellRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteCellRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteCellRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: DeleteCellRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteCellRequest>, I>>(base?: I): DeleteCellRequest {
+    return DeleteCellRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteCellRequest>, I>>(object: I): DeleteCellRequest {
+    const message = createBaseDeleteCellRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteCellResponse(): DeleteCellResponse {
+  return {};
+}
+
+export const DeleteCellResponse: MessageFns<DeleteCellResponse> = {
+  encode(_: DeleteCellResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteCellResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteCellResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteCellResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteCellResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteCellResponse>, I>>(base?: I): DeleteCellResponse {
+    return DeleteCellResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteCellResponse>, I>>(_: I): DeleteCellResponse {
+    const message = createBaseDeleteCellResponse();
+    return message;
+  },
+};
+
+function createBaseListCellVersionsRequest(): ListCellVersionsRequest {
+  return { id: "" };
+}
+
+export const ListCellVersionsRequest: MessageFns<ListCellVersionsRequest> = {
+  encode(message: ListCellVersionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCellVersionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCellVersionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCellVersionsRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: ListCellVersionsRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCellVersionsRequest>, I>>(base?: I): ListCellVersionsRequest {
+    return ListCellVersionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCellVersionsRequest>, I>>(object: I): ListCellVersionsRequest {
+    const message = createBaseListCellVersionsRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseListCellVersionsResponse(): ListCellVersionsResponse {
+  return { versions: [] };
+}
+
+export const ListCellVersionsResponse: MessageFns<ListCellVersionsResponse> = {
+  encode(message: ListCellVersionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.versions) {
+      Cell.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCellVersionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCellVersionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.versions.push(Cell.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCellVersionsResponse {
+    return {
+      versions: globalThis.Array.isArray(object?.versions) ? object.versions.map((e: any) => Cell.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListCellVersionsResponse): unknown {
+    const obj: any = {};
+    if (message.versions?.length) {
+      obj.versions = message.versions.map((e) => Cell.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCellVersionsResponse>, I>>(base?: I): ListCellVersionsResponse {
+    return ListCellVersionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCellVersionsResponse>, I>>(object: I): ListCellVersionsResponse {
+    const message = createBaseListCellVersionsResponse();
+    message.versions = object.versions?.map((e) => Cell.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetOfficerRequest(): GetOfficerRequest {
+  return { id: "" };
+}
+
+export const GetOfficerRequest: MessageFns<GetOfficerRequest> = {
+  encode(message: GetOfficerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOfficerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOfficerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOfficerRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetOfficerRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetOfficerRequest>, I>>(base?: I): GetOfficerRequest {
+    return GetOfficerRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOfficerRequest>, I>>(object: I): GetOfficerRequest {
+    const message = createBaseGetOfficerRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetOfficerResponse(): GetOfficerResponse {
+  return { officer: undefined };
+}
+
+export const GetOfficerResponse: MessageFns<GetOfficerResponse> = {
+  encode(message: GetOfficerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.officer !== undefined) {
+      Officer.encode(message.officer, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOfficerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOfficerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.officer = Officer.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOfficerResponse {
+    return { officer: isSet(object.officer) ? Officer.fromJSON(object.officer) : undefined };
+  },
+
+  toJSON(message: GetOfficerResponse): unknown {
+    const obj: any = {};
+    if (message.officer !== undefined) {
+      obj.officer = Officer.toJSON(message.officer);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetOfficerResponse>, I>>(base?: I): GetOfficerResponse {
+    return GetOfficerResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOfficerResponse>, I>>(object: I): GetOfficerResponse {
+    const message = createBaseGetOfficerResponse();
+    message.officer = (object.officer !== undefined && object.officer !== null)
+      ? Officer.fromPartial(object.officer)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListOfficersRequest(): ListOfficersRequest {
+  return { pageSize: 0, pageToken: "", townshipCode: "", cellId: "", role: 0 };
+}
+
+export const ListOfficersRequest: MessageFns<ListOfficersRequest> = {
+  encode(message: ListOfficersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    if (message.townshipCode !== "") {
+      writer.uint32(26).string(message.townshipCode);
+    }
+    if (message.cellId !== "") {
+      writer.uint32(34).string(message.cellId);
+    }
+    if (message.role !== 0) {
+      writer.uint32(40).int32(message.role);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListOfficersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListOfficersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.townshipCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.cellId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListOfficersRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      townshipCode: isSet(object.townshipCode)
+        ? globalThis.String(object.townshipCode)
+        : isSet(object.township_code)
+        ? globalThis.String(object.township_code)
+        : "",
+      cellId: isSet(object.cellId)
+        ? globalThis.String(object.cellId)
+        : isSet(object.cell_id)
+        ? globalThis.String(object.cell_id)
+        : "",
+      role: isSet(object.role) ? officerRoleFromJSON(object.role) : 0,
+    };
+  },
+
+  toJSON(message: ListOfficersRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.townshipCode !== "") {
+      obj.townshipCode = message.townshipCode;
+    }
+    if (message.cellId !== "") {
+      obj.cellId = message.cellId;
+    }
+    if (message.role !== 0) {
+      obj.role = officerRoleToJSON(message.role);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListOfficersRequest>, I>>(base?: I): ListOfficersRequest {
+    return ListOfficersRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListOfficersRequest>, I>>(object: I): ListOfficersRequest {
+    const message = createBaseListOfficersRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.townshipCode = object.townshipCode ?? "";
+    message.cellId = object.cellId ?? "";
+    message.role = object.role ?? 0;
+    return message;
+  },
+};
+
+function createBaseListOfficersResponse(): ListOfficersResponse {
+  return { officers: [], nextPageToken: "" };
+}
+
+export const ListOfficersResponse: MessageFns<ListOfficersResponse> = {
+  encode(message: ListOfficersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.officers) {
+      Officer.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListOfficersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListOfficersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.officers.push(Officer.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListOfficersResponse {
+    return {
+      officers: globalThis.Array.isArray(object?.officers) ? object.officers.map((e: any) => Officer.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListOfficersResponse): unknown {
+    const obj: any = {};
+    if (message.officers?.length) {
+      obj.officers = message.officers.map((e) => Officer.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListOfficersResponse>, I>>(base?: I): ListOfficersResponse {
+    return ListOfficersResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListOfficersResponse>, I>>(object: I): ListOfficersResponse {
+    const message = createBaseListOfficersResponse();
+    message.officers = object.officers?.map((e) => Officer.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseUpsertOfficerRequest(): UpsertOfficerRequest {
+  return { officer: undefined };
+}
+
+export const UpsertOfficerRequest: MessageFns<UpsertOfficerRequest> = {
+  encode(message: UpsertOfficerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.officer !== undefined) {
+      Officer.encode(message.officer, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertOfficerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertOfficerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.officer = Officer.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertOfficerRequest {
+    return { officer: isSet(object.officer) ? Officer.fromJSON(object.officer) : undefined };
+  },
+
+  toJSON(message: UpsertOfficerRequest): unknown {
+    const obj: any = {};
+    if (message.officer !== undefined) {
+      obj.officer = Officer.toJSON(message.officer);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertOfficerRequest>, I>>(base?: I): UpsertOfficerRequest {
+    return UpsertOfficerRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertOfficerRequest>, I>>(object: I): UpsertOfficerRequest {
+    const message = createBaseUpsertOfficerRequest();
+    message.officer = (object.officer !== undefined && object.officer !== null)
+      ? Officer.fromPartial(object.officer)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpsertOfficerResponse(): UpsertOfficerResponse {
+  return { officer: undefined };
+}
+
+export const UpsertOfficerResponse: MessageFns<UpsertOfficerResponse> = {
+  encode(message: UpsertOfficerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.officer !== undefined) {
+      Officer.encode(message.officer, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertOfficerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertOfficerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.officer = Officer.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertOfficerResponse {
+    return { officer: isSet(object.officer) ? Officer.fromJSON(object.officer) : undefined };
+  },
+
+  toJSON(message: UpsertOfficerResponse): unknown {
+    const obj: any = {};
+    if (message.officer !== undefined) {
+      obj.officer = Officer.toJSON(message.officer);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertOfficerResponse>, I>>(base?: I): UpsertOfficerResponse {
+    return UpsertOfficerResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertOfficerResponse>, I>>(object: I): UpsertOfficerResponse {
+    const message = createBaseUpsertOfficerResponse();
+    message.officer = (object.officer !== undefined && object.officer !== null)
+      ? Officer.fromPartial(object.officer)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteOfficerRequest(): DeleteOfficerRequest {
+  return { id: "" };
+}
+
+export const DeleteOfficerRequest: MessageFns<DeleteOfficerRequest> = {
+  encode(message: DeleteOfficerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteOfficerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteOfficerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteOfficerRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: DeleteOfficerRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteOfficerRequest>, I>>(base?: I): DeleteOfficerRequest {
+    return DeleteOfficerRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteOfficerRequest>, I>>(object: I): DeleteOfficerRequest {
+    const message = createBaseDeleteOfficerRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteOfficerResponse(): DeleteOfficerResponse {
+  return {};
+}
+
+export const DeleteOfficerResponse: MessageFns<DeleteOfficerResponse> = {
+  encode(_: DeleteOfficerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteOfficerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteOfficerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteOfficerResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteOfficerResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteOfficerResponse>, I>>(base?: I): DeleteOfficerResponse {
+    return DeleteOfficerResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteOfficerResponse>, I>>(_: I): DeleteOfficerResponse {
+    const message = createBaseDeleteOfficerResponse();
     return message;
   },
 };
@@ -507,7 +2691,7 @@ export const GetDeviceResponse: MessageFns<GetDeviceResponse> = {
 };
 
 function createBaseListDevicesRequest(): ListDevicesRequest {
-  return { pageSize: 0, pageToken: "", townshipCode: "", kind: 0 };
+  return { pageSize: 0, pageToken: "", townshipCode: "", kind: 0, bbox: undefined, enterpriseUscc: "" };
 }
 
 export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
@@ -523,6 +2707,12 @@ export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
     }
     if (message.kind !== 0) {
       writer.uint32(32).int32(message.kind);
+    }
+    if (message.bbox !== undefined) {
+      BoundingBox.encode(message.bbox, writer.uint32(42).fork()).join();
+    }
+    if (message.enterpriseUscc !== "") {
+      writer.uint32(50).string(message.enterpriseUscc);
     }
     return writer;
   },
@@ -572,6 +2762,22 @@ export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
             message.kind = reader.int32() as any;
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.bbox = BoundingBox.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.enterpriseUscc = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -602,6 +2808,12 @@ export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
         ? globalThis.String(object.township_code)
         : "",
       kind: isSet(object.kind) ? deviceKindFromJSON(object.kind) : 0,
+      bbox: isSet(object.bbox) ? BoundingBox.fromJSON(object.bbox) : undefined,
+      enterpriseUscc: isSet(object.enterpriseUscc)
+        ? globalThis.String(object.enterpriseUscc)
+        : isSet(object.enterprise_uscc)
+        ? globalThis.String(object.enterprise_uscc)
+        : "",
     };
   },
 
@@ -619,6 +2831,12 @@ export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
     if (message.kind !== 0) {
       obj.kind = deviceKindToJSON(message.kind);
     }
+    if (message.bbox !== undefined) {
+      obj.bbox = BoundingBox.toJSON(message.bbox);
+    }
+    if (message.enterpriseUscc !== "") {
+      obj.enterpriseUscc = message.enterpriseUscc;
+    }
     return obj;
   },
 
@@ -631,6 +2849,10 @@ export const ListDevicesRequest: MessageFns<ListDevicesRequest> = {
     message.pageToken = object.pageToken ?? "";
     message.townshipCode = object.townshipCode ?? "";
     message.kind = object.kind ?? 0;
+    message.bbox = (object.bbox !== undefined && object.bbox !== null)
+      ? BoundingBox.fromPartial(object.bbox)
+      : undefined;
+    message.enterpriseUscc = object.enterpriseUscc ?? "";
     return message;
   },
 };
@@ -862,8 +3084,1437 @@ export const UpsertDeviceResponse: MessageFns<UpsertDeviceResponse> = {
   },
 };
 
+function createBaseDeleteDeviceRequest(): DeleteDeviceRequest {
+  return { mn: "" };
+}
+
+export const DeleteDeviceRequest: MessageFns<DeleteDeviceRequest> = {
+  encode(message: DeleteDeviceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.mn !== "") {
+      writer.uint32(10).string(message.mn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteDeviceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteDeviceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.mn = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteDeviceRequest {
+    return { mn: isSet(object.mn) ? globalThis.String(object.mn) : "" };
+  },
+
+  toJSON(message: DeleteDeviceRequest): unknown {
+    const obj: any = {};
+    if (message.mn !== "") {
+      obj.mn = message.mn;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteDeviceRequest>, I>>(base?: I): DeleteDeviceRequest {
+    return DeleteDeviceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteDeviceRequest>, I>>(object: I): DeleteDeviceRequest {
+    const message = createBaseDeleteDeviceRequest();
+    message.mn = object.mn ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteDeviceResponse(): DeleteDeviceResponse {
+  return {};
+}
+
+export const DeleteDeviceResponse: MessageFns<DeleteDeviceResponse> = {
+  encode(_: DeleteDeviceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteDeviceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteDeviceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteDeviceResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteDeviceResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteDeviceResponse>, I>>(base?: I): DeleteDeviceResponse {
+    return DeleteDeviceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteDeviceResponse>, I>>(_: I): DeleteDeviceResponse {
+    const message = createBaseDeleteDeviceResponse();
+    return message;
+  },
+};
+
+function createBaseGetEnterpriseRequest(): GetEnterpriseRequest {
+  return { uscc: "" };
+}
+
+export const GetEnterpriseRequest: MessageFns<GetEnterpriseRequest> = {
+  encode(message: GetEnterpriseRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.uscc !== "") {
+      writer.uint32(10).string(message.uscc);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetEnterpriseRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetEnterpriseRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.uscc = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetEnterpriseRequest {
+    return { uscc: isSet(object.uscc) ? globalThis.String(object.uscc) : "" };
+  },
+
+  toJSON(message: GetEnterpriseRequest): unknown {
+    const obj: any = {};
+    if (message.uscc !== "") {
+      obj.uscc = message.uscc;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetEnterpriseRequest>, I>>(base?: I): GetEnterpriseRequest {
+    return GetEnterpriseRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetEnterpriseRequest>, I>>(object: I): GetEnterpriseRequest {
+    const message = createBaseGetEnterpriseRequest();
+    message.uscc = object.uscc ?? "";
+    return message;
+  },
+};
+
+function createBaseGetEnterpriseResponse(): GetEnterpriseResponse {
+  return { enterprise: undefined };
+}
+
+export const GetEnterpriseResponse: MessageFns<GetEnterpriseResponse> = {
+  encode(message: GetEnterpriseResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enterprise !== undefined) {
+      Enterprise.encode(message.enterprise, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetEnterpriseResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetEnterpriseResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.enterprise = Enterprise.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetEnterpriseResponse {
+    return { enterprise: isSet(object.enterprise) ? Enterprise.fromJSON(object.enterprise) : undefined };
+  },
+
+  toJSON(message: GetEnterpriseResponse): unknown {
+    const obj: any = {};
+    if (message.enterprise !== undefined) {
+      obj.enterprise = Enterprise.toJSON(message.enterprise);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetEnterpriseResponse>, I>>(base?: I): GetEnterpriseResponse {
+    return GetEnterpriseResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetEnterpriseResponse>, I>>(object: I): GetEnterpriseResponse {
+    const message = createBaseGetEnterpriseResponse();
+    message.enterprise = (object.enterprise !== undefined && object.enterprise !== null)
+      ? Enterprise.fromPartial(object.enterprise)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListEnterprisesRequest(): ListEnterprisesRequest {
+  return { pageSize: 0, pageToken: "", townshipCode: "", bbox: undefined, industry: "", keyDischargeUnitsOnly: false };
+}
+
+export const ListEnterprisesRequest: MessageFns<ListEnterprisesRequest> = {
+  encode(message: ListEnterprisesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    if (message.townshipCode !== "") {
+      writer.uint32(26).string(message.townshipCode);
+    }
+    if (message.bbox !== undefined) {
+      BoundingBox.encode(message.bbox, writer.uint32(34).fork()).join();
+    }
+    if (message.industry !== "") {
+      writer.uint32(42).string(message.industry);
+    }
+    if (message.keyDischargeUnitsOnly !== false) {
+      writer.uint32(48).bool(message.keyDischargeUnitsOnly);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListEnterprisesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListEnterprisesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.townshipCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.bbox = BoundingBox.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.industry = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.keyDischargeUnitsOnly = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListEnterprisesRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      townshipCode: isSet(object.townshipCode)
+        ? globalThis.String(object.townshipCode)
+        : isSet(object.township_code)
+        ? globalThis.String(object.township_code)
+        : "",
+      bbox: isSet(object.bbox) ? BoundingBox.fromJSON(object.bbox) : undefined,
+      industry: isSet(object.industry) ? globalThis.String(object.industry) : "",
+      keyDischargeUnitsOnly: isSet(object.keyDischargeUnitsOnly)
+        ? globalThis.Boolean(object.keyDischargeUnitsOnly)
+        : isSet(object.key_discharge_units_only)
+        ? globalThis.Boolean(object.key_discharge_units_only)
+        : false,
+    };
+  },
+
+  toJSON(message: ListEnterprisesRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.townshipCode !== "") {
+      obj.townshipCode = message.townshipCode;
+    }
+    if (message.bbox !== undefined) {
+      obj.bbox = BoundingBox.toJSON(message.bbox);
+    }
+    if (message.industry !== "") {
+      obj.industry = message.industry;
+    }
+    if (message.keyDischargeUnitsOnly !== false) {
+      obj.keyDischargeUnitsOnly = message.keyDischargeUnitsOnly;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListEnterprisesRequest>, I>>(base?: I): ListEnterprisesRequest {
+    return ListEnterprisesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListEnterprisesRequest>, I>>(object: I): ListEnterprisesRequest {
+    const message = createBaseListEnterprisesRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.townshipCode = object.townshipCode ?? "";
+    message.bbox = (object.bbox !== undefined && object.bbox !== null)
+      ? BoundingBox.fromPartial(object.bbox)
+      : undefined;
+    message.industry = object.industry ?? "";
+    message.keyDischargeUnitsOnly = object.keyDischargeUnitsOnly ?? false;
+    return message;
+  },
+};
+
+function createBaseListEnterprisesResponse(): ListEnterprisesResponse {
+  return { enterprises: [], nextPageToken: "" };
+}
+
+export const ListEnterprisesResponse: MessageFns<ListEnterprisesResponse> = {
+  encode(message: ListEnterprisesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.enterprises) {
+      Enterprise.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListEnterprisesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListEnterprisesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.enterprises.push(Enterprise.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListEnterprisesResponse {
+    return {
+      enterprises: globalThis.Array.isArray(object?.enterprises)
+        ? object.enterprises.map((e: any) => Enterprise.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListEnterprisesResponse): unknown {
+    const obj: any = {};
+    if (message.enterprises?.length) {
+      obj.enterprises = message.enterprises.map((e) => Enterprise.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListEnterprisesResponse>, I>>(base?: I): ListEnterprisesResponse {
+    return ListEnterprisesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListEnterprisesResponse>, I>>(object: I): ListEnterprisesResponse {
+    const message = createBaseListEnterprisesResponse();
+    message.enterprises = object.enterprises?.map((e) => Enterprise.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseUpsertEnterpriseRequest(): UpsertEnterpriseRequest {
+  return { enterprise: undefined };
+}
+
+export const UpsertEnterpriseRequest: MessageFns<UpsertEnterpriseRequest> = {
+  encode(message: UpsertEnterpriseRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enterprise !== undefined) {
+      Enterprise.encode(message.enterprise, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertEnterpriseRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertEnterpriseRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.enterprise = Enterprise.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertEnterpriseRequest {
+    return { enterprise: isSet(object.enterprise) ? Enterprise.fromJSON(object.enterprise) : undefined };
+  },
+
+  toJSON(message: UpsertEnterpriseRequest): unknown {
+    const obj: any = {};
+    if (message.enterprise !== undefined) {
+      obj.enterprise = Enterprise.toJSON(message.enterprise);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertEnterpriseRequest>, I>>(base?: I): UpsertEnterpriseRequest {
+    return UpsertEnterpriseRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertEnterpriseRequest>, I>>(object: I): UpsertEnterpriseRequest {
+    const message = createBaseUpsertEnterpriseRequest();
+    message.enterprise = (object.enterprise !== undefined && object.enterprise !== null)
+      ? Enterprise.fromPartial(object.enterprise)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpsertEnterpriseResponse(): UpsertEnterpriseResponse {
+  return { enterprise: undefined };
+}
+
+export const UpsertEnterpriseResponse: MessageFns<UpsertEnterpriseResponse> = {
+  encode(message: UpsertEnterpriseResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enterprise !== undefined) {
+      Enterprise.encode(message.enterprise, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertEnterpriseResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertEnterpriseResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.enterprise = Enterprise.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertEnterpriseResponse {
+    return { enterprise: isSet(object.enterprise) ? Enterprise.fromJSON(object.enterprise) : undefined };
+  },
+
+  toJSON(message: UpsertEnterpriseResponse): unknown {
+    const obj: any = {};
+    if (message.enterprise !== undefined) {
+      obj.enterprise = Enterprise.toJSON(message.enterprise);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertEnterpriseResponse>, I>>(base?: I): UpsertEnterpriseResponse {
+    return UpsertEnterpriseResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertEnterpriseResponse>, I>>(object: I): UpsertEnterpriseResponse {
+    const message = createBaseUpsertEnterpriseResponse();
+    message.enterprise = (object.enterprise !== undefined && object.enterprise !== null)
+      ? Enterprise.fromPartial(object.enterprise)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteEnterpriseRequest(): DeleteEnterpriseRequest {
+  return { uscc: "" };
+}
+
+export const DeleteEnterpriseRequest: MessageFns<DeleteEnterpriseRequest> = {
+  encode(message: DeleteEnterpriseRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.uscc !== "") {
+      writer.uint32(10).string(message.uscc);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteEnterpriseRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteEnterpriseRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.uscc = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteEnterpriseRequest {
+    return { uscc: isSet(object.uscc) ? globalThis.String(object.uscc) : "" };
+  },
+
+  toJSON(message: DeleteEnterpriseRequest): unknown {
+    const obj: any = {};
+    if (message.uscc !== "") {
+      obj.uscc = message.uscc;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteEnterpriseRequest>, I>>(base?: I): DeleteEnterpriseRequest {
+    return DeleteEnterpriseRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteEnterpriseRequest>, I>>(object: I): DeleteEnterpriseRequest {
+    const message = createBaseDeleteEnterpriseRequest();
+    message.uscc = object.uscc ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteEnterpriseResponse(): DeleteEnterpriseResponse {
+  return {};
+}
+
+export const DeleteEnterpriseResponse: MessageFns<DeleteEnterpriseResponse> = {
+  encode(_: DeleteEnterpriseResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteEnterpriseResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteEnterpriseResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteEnterpriseResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteEnterpriseResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteEnterpriseResponse>, I>>(base?: I): DeleteEnterpriseResponse {
+    return DeleteEnterpriseResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteEnterpriseResponse>, I>>(_: I): DeleteEnterpriseResponse {
+    const message = createBaseDeleteEnterpriseResponse();
+    return message;
+  },
+};
+
+function createBaseGetTargetRequest(): GetTargetRequest {
+  return { id: "" };
+}
+
+export const GetTargetRequest: MessageFns<GetTargetRequest> = {
+  encode(message: GetTargetRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTargetRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTargetRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTargetRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetTargetRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTargetRequest>, I>>(base?: I): GetTargetRequest {
+    return GetTargetRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTargetRequest>, I>>(object: I): GetTargetRequest {
+    const message = createBaseGetTargetRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetTargetResponse(): GetTargetResponse {
+  return { target: undefined };
+}
+
+export const GetTargetResponse: MessageFns<GetTargetResponse> = {
+  encode(message: GetTargetResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.target !== undefined) {
+      Target.encode(message.target, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTargetResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTargetResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.target = Target.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTargetResponse {
+    return { target: isSet(object.target) ? Target.fromJSON(object.target) : undefined };
+  },
+
+  toJSON(message: GetTargetResponse): unknown {
+    const obj: any = {};
+    if (message.target !== undefined) {
+      obj.target = Target.toJSON(message.target);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTargetResponse>, I>>(base?: I): GetTargetResponse {
+    return GetTargetResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTargetResponse>, I>>(object: I): GetTargetResponse {
+    const message = createBaseGetTargetResponse();
+    message.target = (object.target !== undefined && object.target !== null)
+      ? Target.fromPartial(object.target)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListTargetsRequest(): ListTargetsRequest {
+  return { pageSize: 0, pageToken: "", townshipCode: "", bbox: undefined, kinds: [], category: 0 };
+}
+
+export const ListTargetsRequest: MessageFns<ListTargetsRequest> = {
+  encode(message: ListTargetsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    if (message.townshipCode !== "") {
+      writer.uint32(26).string(message.townshipCode);
+    }
+    if (message.bbox !== undefined) {
+      BoundingBox.encode(message.bbox, writer.uint32(34).fork()).join();
+    }
+    if (message.kinds.length !== 0) {
+      writer.uint32(42).fork();
+      for (const v of message.kinds) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.category !== 0) {
+      writer.uint32(48).int32(message.category);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTargetsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTargetsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.townshipCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.bbox = BoundingBox.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag === 40) {
+              message.kinds.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 42) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.kinds.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.category = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTargetsRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      townshipCode: isSet(object.townshipCode)
+        ? globalThis.String(object.townshipCode)
+        : isSet(object.township_code)
+        ? globalThis.String(object.township_code)
+        : "",
+      bbox: isSet(object.bbox) ? BoundingBox.fromJSON(object.bbox) : undefined,
+      kinds: globalThis.Array.isArray(object?.kinds) ? object.kinds.map((e: any) => targetKindFromJSON(e)) : [],
+      category: isSet(object.category) ? targetCategoryFromJSON(object.category) : 0,
+    };
+  },
+
+  toJSON(message: ListTargetsRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.townshipCode !== "") {
+      obj.townshipCode = message.townshipCode;
+    }
+    if (message.bbox !== undefined) {
+      obj.bbox = BoundingBox.toJSON(message.bbox);
+    }
+    if (message.kinds?.length) {
+      obj.kinds = message.kinds.map((e) => targetKindToJSON(e));
+    }
+    if (message.category !== 0) {
+      obj.category = targetCategoryToJSON(message.category);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTargetsRequest>, I>>(base?: I): ListTargetsRequest {
+    return ListTargetsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTargetsRequest>, I>>(object: I): ListTargetsRequest {
+    const message = createBaseListTargetsRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.townshipCode = object.townshipCode ?? "";
+    message.bbox = (object.bbox !== undefined && object.bbox !== null)
+      ? BoundingBox.fromPartial(object.bbox)
+      : undefined;
+    message.kinds = object.kinds?.map((e) => e) || [];
+    message.category = object.category ?? 0;
+    return message;
+  },
+};
+
+function createBaseListTargetsResponse(): ListTargetsResponse {
+  return { targets: [], nextPageToken: "" };
+}
+
+export const ListTargetsResponse: MessageFns<ListTargetsResponse> = {
+  encode(message: ListTargetsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.targets) {
+      Target.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTargetsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTargetsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.targets.push(Target.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTargetsResponse {
+    return {
+      targets: globalThis.Array.isArray(object?.targets) ? object.targets.map((e: any) => Target.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListTargetsResponse): unknown {
+    const obj: any = {};
+    if (message.targets?.length) {
+      obj.targets = message.targets.map((e) => Target.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTargetsResponse>, I>>(base?: I): ListTargetsResponse {
+    return ListTargetsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTargetsResponse>, I>>(object: I): ListTargetsResponse {
+    const message = createBaseListTargetsResponse();
+    message.targets = object.targets?.map((e) => Target.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseUpsertTargetRequest(): UpsertTargetRequest {
+  return { target: undefined };
+}
+
+export const UpsertTargetRequest: MessageFns<UpsertTargetRequest> = {
+  encode(message: UpsertTargetRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.target !== undefined) {
+      Target.encode(message.target, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertTargetRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertTargetRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.target = Target.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertTargetRequest {
+    return { target: isSet(object.target) ? Target.fromJSON(object.target) : undefined };
+  },
+
+  toJSON(message: UpsertTargetRequest): unknown {
+    const obj: any = {};
+    if (message.target !== undefined) {
+      obj.target = Target.toJSON(message.target);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertTargetRequest>, I>>(base?: I): UpsertTargetRequest {
+    return UpsertTargetRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertTargetRequest>, I>>(object: I): UpsertTargetRequest {
+    const message = createBaseUpsertTargetRequest();
+    message.target = (object.target !== undefined && object.target !== null)
+      ? Target.fromPartial(object.target)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpsertTargetResponse(): UpsertTargetResponse {
+  return { target: undefined };
+}
+
+export const UpsertTargetResponse: MessageFns<UpsertTargetResponse> = {
+  encode(message: UpsertTargetResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.target !== undefined) {
+      Target.encode(message.target, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertTargetResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertTargetResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.target = Target.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertTargetResponse {
+    return { target: isSet(object.target) ? Target.fromJSON(object.target) : undefined };
+  },
+
+  toJSON(message: UpsertTargetResponse): unknown {
+    const obj: any = {};
+    if (message.target !== undefined) {
+      obj.target = Target.toJSON(message.target);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertTargetResponse>, I>>(base?: I): UpsertTargetResponse {
+    return UpsertTargetResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertTargetResponse>, I>>(object: I): UpsertTargetResponse {
+    const message = createBaseUpsertTargetResponse();
+    message.target = (object.target !== undefined && object.target !== null)
+      ? Target.fromPartial(object.target)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteTargetRequest(): DeleteTargetRequest {
+  return { id: "" };
+}
+
+export const DeleteTargetRequest: MessageFns<DeleteTargetRequest> = {
+  encode(message: DeleteTargetRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteTargetRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteTargetRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteTargetRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: DeleteTargetRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteTargetRequest>, I>>(base?: I): DeleteTargetRequest {
+    return DeleteTargetRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteTargetRequest>, I>>(object: I): DeleteTargetRequest {
+    const message = createBaseDeleteTargetRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteTargetResponse(): DeleteTargetResponse {
+  return {};
+}
+
+export const DeleteTargetResponse: MessageFns<DeleteTargetResponse> = {
+  encode(_: DeleteTargetResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteTargetResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteTargetResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteTargetResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteTargetResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteTargetResponse>, I>>(base?: I): DeleteTargetResponse {
+    return DeleteTargetResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteTargetResponse>, I>>(_: I): DeleteTargetResponse {
+    const message = createBaseDeleteTargetResponse();
+    return message;
+  },
+};
+
 function createBaseNearbySensitiveTargetsRequest(): NearbySensitiveTargetsRequest {
-  return { point: undefined, radiusM: 0, kinds: [] };
+  return { point: undefined, radiusM: 0, kinds: [], geometryGeojson: "", limit: 0 };
 }
 
 export const NearbySensitiveTargetsRequest: MessageFns<NearbySensitiveTargetsRequest> = {
@@ -880,6 +4531,12 @@ export const NearbySensitiveTargetsRequest: MessageFns<NearbySensitiveTargetsReq
         writer.int32(v);
       }
       writer.join();
+    }
+    if (message.geometryGeojson !== "") {
+      writer.uint32(34).string(message.geometryGeojson);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(40).int32(message.limit);
     }
     return writer;
   },
@@ -931,6 +4588,22 @@ export const NearbySensitiveTargetsRequest: MessageFns<NearbySensitiveTargetsReq
 
             break;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.geometryGeojson = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -952,6 +4625,12 @@ export const NearbySensitiveTargetsRequest: MessageFns<NearbySensitiveTargetsReq
         ? globalThis.Number(object.radius_m)
         : 0,
       kinds: globalThis.Array.isArray(object?.kinds) ? object.kinds.map((e: any) => targetKindFromJSON(e)) : [],
+      geometryGeojson: isSet(object.geometryGeojson)
+        ? globalThis.String(object.geometryGeojson)
+        : isSet(object.geometry_geojson)
+        ? globalThis.String(object.geometry_geojson)
+        : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
     };
   },
 
@@ -966,6 +4645,12 @@ export const NearbySensitiveTargetsRequest: MessageFns<NearbySensitiveTargetsReq
     if (message.kinds?.length) {
       obj.kinds = message.kinds.map((e) => targetKindToJSON(e));
     }
+    if (message.geometryGeojson !== "") {
+      obj.geometryGeojson = message.geometryGeojson;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
     return obj;
   },
 
@@ -979,6 +4664,8 @@ export const NearbySensitiveTargetsRequest: MessageFns<NearbySensitiveTargetsReq
     message.point = (object.point !== undefined && object.point !== null) ? Point.fromPartial(object.point) : undefined;
     message.radiusM = object.radiusM ?? 0;
     message.kinds = object.kinds?.map((e) => e) || [];
+    message.geometryGeojson = object.geometryGeojson ?? "";
+    message.limit = object.limit ?? 0;
     return message;
   },
 };
@@ -1147,6 +4834,464 @@ export const NearbySensitiveTargetsResponse: MessageFns<NearbySensitiveTargetsRe
   },
 };
 
+function createBaseNearbyRiskSourcesRequest(): NearbyRiskSourcesRequest {
+  return { point: undefined, radiusM: 0, kinds: [], geometryGeojson: "", limit: 0 };
+}
+
+export const NearbyRiskSourcesRequest: MessageFns<NearbyRiskSourcesRequest> = {
+  encode(message: NearbyRiskSourcesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.point !== undefined) {
+      Point.encode(message.point, writer.uint32(10).fork()).join();
+    }
+    if (message.radiusM !== 0) {
+      writer.uint32(17).double(message.radiusM);
+    }
+    if (message.kinds.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.kinds) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.geometryGeojson !== "") {
+      writer.uint32(34).string(message.geometryGeojson);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(40).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NearbyRiskSourcesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNearbyRiskSourcesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.point = Point.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.radiusM = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.kinds.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.kinds.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.geometryGeojson = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NearbyRiskSourcesRequest {
+    return {
+      point: isSet(object.point) ? Point.fromJSON(object.point) : undefined,
+      radiusM: isSet(object.radiusM)
+        ? globalThis.Number(object.radiusM)
+        : isSet(object.radius_m)
+        ? globalThis.Number(object.radius_m)
+        : 0,
+      kinds: globalThis.Array.isArray(object?.kinds) ? object.kinds.map((e: any) => targetKindFromJSON(e)) : [],
+      geometryGeojson: isSet(object.geometryGeojson)
+        ? globalThis.String(object.geometryGeojson)
+        : isSet(object.geometry_geojson)
+        ? globalThis.String(object.geometry_geojson)
+        : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: NearbyRiskSourcesRequest): unknown {
+    const obj: any = {};
+    if (message.point !== undefined) {
+      obj.point = Point.toJSON(message.point);
+    }
+    if (message.radiusM !== 0) {
+      obj.radiusM = floatToJson(message.radiusM);
+    }
+    if (message.kinds?.length) {
+      obj.kinds = message.kinds.map((e) => targetKindToJSON(e));
+    }
+    if (message.geometryGeojson !== "") {
+      obj.geometryGeojson = message.geometryGeojson;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NearbyRiskSourcesRequest>, I>>(base?: I): NearbyRiskSourcesRequest {
+    return NearbyRiskSourcesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NearbyRiskSourcesRequest>, I>>(object: I): NearbyRiskSourcesRequest {
+    const message = createBaseNearbyRiskSourcesRequest();
+    message.point = (object.point !== undefined && object.point !== null) ? Point.fromPartial(object.point) : undefined;
+    message.radiusM = object.radiusM ?? 0;
+    message.kinds = object.kinds?.map((e) => e) || [];
+    message.geometryGeojson = object.geometryGeojson ?? "";
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseNearbyRiskSourcesResponse(): NearbyRiskSourcesResponse {
+  return { targets: [] };
+}
+
+export const NearbyRiskSourcesResponse: MessageFns<NearbyRiskSourcesResponse> = {
+  encode(message: NearbyRiskSourcesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.targets) {
+      TargetDistance.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NearbyRiskSourcesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNearbyRiskSourcesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.targets.push(TargetDistance.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NearbyRiskSourcesResponse {
+    return {
+      targets: globalThis.Array.isArray(object?.targets)
+        ? object.targets.map((e: any) => TargetDistance.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: NearbyRiskSourcesResponse): unknown {
+    const obj: any = {};
+    if (message.targets?.length) {
+      obj.targets = message.targets.map((e) => TargetDistance.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NearbyRiskSourcesResponse>, I>>(base?: I): NearbyRiskSourcesResponse {
+    return NearbyRiskSourcesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NearbyRiskSourcesResponse>, I>>(object: I): NearbyRiskSourcesResponse {
+    const message = createBaseNearbyRiskSourcesResponse();
+    message.targets = object.targets?.map((e) => TargetDistance.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseNearbyEmergencyResourcesRequest(): NearbyEmergencyResourcesRequest {
+  return { point: undefined, radiusM: 0, kinds: [], geometryGeojson: "", limit: 0 };
+}
+
+export const NearbyEmergencyResourcesRequest: MessageFns<NearbyEmergencyResourcesRequest> = {
+  encode(message: NearbyEmergencyResourcesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.point !== undefined) {
+      Point.encode(message.point, writer.uint32(10).fork()).join();
+    }
+    if (message.radiusM !== 0) {
+      writer.uint32(17).double(message.radiusM);
+    }
+    if (message.kinds.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.kinds) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.geometryGeojson !== "") {
+      writer.uint32(34).string(message.geometryGeojson);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(40).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NearbyEmergencyResourcesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNearbyEmergencyResourcesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.point = Point.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.radiusM = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.kinds.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.kinds.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.geometryGeojson = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NearbyEmergencyResourcesRequest {
+    return {
+      point: isSet(object.point) ? Point.fromJSON(object.point) : undefined,
+      radiusM: isSet(object.radiusM)
+        ? globalThis.Number(object.radiusM)
+        : isSet(object.radius_m)
+        ? globalThis.Number(object.radius_m)
+        : 0,
+      kinds: globalThis.Array.isArray(object?.kinds) ? object.kinds.map((e: any) => targetKindFromJSON(e)) : [],
+      geometryGeojson: isSet(object.geometryGeojson)
+        ? globalThis.String(object.geometryGeojson)
+        : isSet(object.geometry_geojson)
+        ? globalThis.String(object.geometry_geojson)
+        : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: NearbyEmergencyResourcesRequest): unknown {
+    const obj: any = {};
+    if (message.point !== undefined) {
+      obj.point = Point.toJSON(message.point);
+    }
+    if (message.radiusM !== 0) {
+      obj.radiusM = floatToJson(message.radiusM);
+    }
+    if (message.kinds?.length) {
+      obj.kinds = message.kinds.map((e) => targetKindToJSON(e));
+    }
+    if (message.geometryGeojson !== "") {
+      obj.geometryGeojson = message.geometryGeojson;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NearbyEmergencyResourcesRequest>, I>>(base?: I): NearbyEmergencyResourcesRequest {
+    return NearbyEmergencyResourcesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NearbyEmergencyResourcesRequest>, I>>(
+    object: I,
+  ): NearbyEmergencyResourcesRequest {
+    const message = createBaseNearbyEmergencyResourcesRequest();
+    message.point = (object.point !== undefined && object.point !== null) ? Point.fromPartial(object.point) : undefined;
+    message.radiusM = object.radiusM ?? 0;
+    message.kinds = object.kinds?.map((e) => e) || [];
+    message.geometryGeojson = object.geometryGeojson ?? "";
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseNearbyEmergencyResourcesResponse(): NearbyEmergencyResourcesResponse {
+  return { targets: [] };
+}
+
+export const NearbyEmergencyResourcesResponse: MessageFns<NearbyEmergencyResourcesResponse> = {
+  encode(message: NearbyEmergencyResourcesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.targets) {
+      TargetDistance.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NearbyEmergencyResourcesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNearbyEmergencyResourcesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.targets.push(TargetDistance.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NearbyEmergencyResourcesResponse {
+    return {
+      targets: globalThis.Array.isArray(object?.targets)
+        ? object.targets.map((e: any) => TargetDistance.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: NearbyEmergencyResourcesResponse): unknown {
+    const obj: any = {};
+    if (message.targets?.length) {
+      obj.targets = message.targets.map((e) => TargetDistance.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NearbyEmergencyResourcesResponse>, I>>(
+    base?: I,
+  ): NearbyEmergencyResourcesResponse {
+    return NearbyEmergencyResourcesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NearbyEmergencyResourcesResponse>, I>>(
+    object: I,
+  ): NearbyEmergencyResourcesResponse {
+    const message = createBaseNearbyEmergencyResourcesResponse();
+    message.targets = object.targets?.map((e) => TargetDistance.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseImportRequest(): ImportRequest {
   return { kind: 0, content: Buffer.alloc(0), dryRun: false };
 }
@@ -1253,7 +5398,7 @@ export const ImportRequest: MessageFns<ImportRequest> = {
 };
 
 function createBaseImportProblem(): ImportProblem {
-  return { line: 0, field: "", code: "", message: "" };
+  return { line: 0, field: "", code: "", message: "", recordId: "" };
 }
 
 export const ImportProblem: MessageFns<ImportProblem> = {
@@ -1269,6 +5414,9 @@ export const ImportProblem: MessageFns<ImportProblem> = {
     }
     if (message.message !== "") {
       writer.uint32(34).string(message.message);
+    }
+    if (message.recordId !== "") {
+      writer.uint32(42).string(message.recordId);
     }
     return writer;
   },
@@ -1318,6 +5466,14 @@ export const ImportProblem: MessageFns<ImportProblem> = {
             message.message = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.recordId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1336,6 +5492,11 @@ export const ImportProblem: MessageFns<ImportProblem> = {
       field: isSet(object.field) ? globalThis.String(object.field) : "",
       code: isSet(object.code) ? globalThis.String(object.code) : "",
       message: isSet(object.message) ? globalThis.String(object.message) : "",
+      recordId: isSet(object.recordId)
+        ? globalThis.String(object.recordId)
+        : isSet(object.record_id)
+        ? globalThis.String(object.record_id)
+        : "",
     };
   },
 
@@ -1353,6 +5514,9 @@ export const ImportProblem: MessageFns<ImportProblem> = {
     if (message.message !== "") {
       obj.message = message.message;
     }
+    if (message.recordId !== "") {
+      obj.recordId = message.recordId;
+    }
     return obj;
   },
 
@@ -1365,12 +5529,13 @@ export const ImportProblem: MessageFns<ImportProblem> = {
     message.field = object.field ?? "";
     message.code = object.code ?? "";
     message.message = object.message ?? "";
+    message.recordId = object.recordId ?? "";
     return message;
   },
 };
 
 function createBaseImportResponse(): ImportResponse {
-  return { applied: false, records: 0, problems: [] };
+  return { applied: false, records: 0, problems: [], created: 0, updated: 0, unchanged: 0 };
 }
 
 export const ImportResponse: MessageFns<ImportResponse> = {
@@ -1383,6 +5548,15 @@ export const ImportResponse: MessageFns<ImportResponse> = {
     }
     for (const v of message.problems) {
       ImportProblem.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.created !== 0) {
+      writer.uint32(32).int32(message.created);
+    }
+    if (message.updated !== 0) {
+      writer.uint32(40).int32(message.updated);
+    }
+    if (message.unchanged !== 0) {
+      writer.uint32(48).int32(message.unchanged);
     }
     return writer;
   },
@@ -1424,6 +5598,30 @@ export const ImportResponse: MessageFns<ImportResponse> = {
             message.problems.push(ImportProblem.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.created = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.updated = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.unchanged = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1443,6 +5641,9 @@ export const ImportResponse: MessageFns<ImportResponse> = {
       problems: globalThis.Array.isArray(object?.problems)
         ? object.problems.map((e: any) => ImportProblem.fromJSON(e))
         : [],
+      created: isSet(object.created) ? globalThis.Number(object.created) : 0,
+      updated: isSet(object.updated) ? globalThis.Number(object.updated) : 0,
+      unchanged: isSet(object.unchanged) ? globalThis.Number(object.unchanged) : 0,
     };
   },
 
@@ -1457,6 +5658,15 @@ export const ImportResponse: MessageFns<ImportResponse> = {
     if (message.problems?.length) {
       obj.problems = message.problems.map((e) => ImportProblem.toJSON(e));
     }
+    if (message.created !== 0) {
+      obj.created = Math.round(message.created);
+    }
+    if (message.updated !== 0) {
+      obj.updated = Math.round(message.updated);
+    }
+    if (message.unchanged !== 0) {
+      obj.unchanged = Math.round(message.unchanged);
+    }
     return obj;
   },
 
@@ -1468,13 +5678,21 @@ export const ImportResponse: MessageFns<ImportResponse> = {
     message.applied = object.applied ?? false;
     message.records = object.records ?? 0;
     message.problems = object.problems?.map((e) => ImportProblem.fromPartial(e)) || [];
+    message.created = object.created ?? 0;
+    message.updated = object.updated ?? 0;
+    message.unchanged = object.unchanged ?? 0;
     return message;
   },
 };
 
-/** "Where is this and who is responsible for it." */
+/**
+ * "Where is this and who is responsible for it."
+ * Errors: NOT_FOUND for an unknown id; INVALID_ARGUMENT with the field in the `ecogrid-field` trailer;
+ * FAILED_PRECONDITION for conflicts (overlapping cell, unknown township, cell still referenced…).
+ */
 export type RegistryServiceService = typeof RegistryServiceService;
 export const RegistryServiceService = {
+  /** Answered in memory from the compacted topics; with a past `at` before the last grid change, from history. */
   locateCell: {
     path: "/ecogrid.registry.v1.RegistryService/LocateCell" as const,
     requestStream: false as const,
@@ -1483,6 +5701,124 @@ export const RegistryServiceService = {
     requestDeserialize: (value: Buffer): LocateCellRequest => LocateCellRequest.decode(value),
     responseSerialize: (value: LocateCellResponse): Buffer => Buffer.from(LocateCellResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): LocateCellResponse => LocateCellResponse.decode(value),
+  },
+  getTownship: {
+    path: "/ecogrid.registry.v1.RegistryService/GetTownship" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetTownshipRequest): Buffer => Buffer.from(GetTownshipRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetTownshipRequest => GetTownshipRequest.decode(value),
+    responseSerialize: (value: GetTownshipResponse): Buffer => Buffer.from(GetTownshipResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetTownshipResponse => GetTownshipResponse.decode(value),
+  },
+  listTownships: {
+    path: "/ecogrid.registry.v1.RegistryService/ListTownships" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListTownshipsRequest): Buffer => Buffer.from(ListTownshipsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTownshipsRequest => ListTownshipsRequest.decode(value),
+    responseSerialize: (value: ListTownshipsResponse): Buffer =>
+      Buffer.from(ListTownshipsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListTownshipsResponse => ListTownshipsResponse.decode(value),
+  },
+  upsertTownship: {
+    path: "/ecogrid.registry.v1.RegistryService/UpsertTownship" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpsertTownshipRequest): Buffer =>
+      Buffer.from(UpsertTownshipRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpsertTownshipRequest => UpsertTownshipRequest.decode(value),
+    responseSerialize: (value: UpsertTownshipResponse): Buffer =>
+      Buffer.from(UpsertTownshipResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpsertTownshipResponse => UpsertTownshipResponse.decode(value),
+  },
+  getCell: {
+    path: "/ecogrid.registry.v1.RegistryService/GetCell" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCellRequest): Buffer => Buffer.from(GetCellRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCellRequest => GetCellRequest.decode(value),
+    responseSerialize: (value: GetCellResponse): Buffer => Buffer.from(GetCellResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetCellResponse => GetCellResponse.decode(value),
+  },
+  listCells: {
+    path: "/ecogrid.registry.v1.RegistryService/ListCells" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCellsRequest): Buffer => Buffer.from(ListCellsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCellsRequest => ListCellsRequest.decode(value),
+    responseSerialize: (value: ListCellsResponse): Buffer => Buffer.from(ListCellsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCellsResponse => ListCellsResponse.decode(value),
+  },
+  /** A changed polygon closes the current version (valid_to) and opens a new one. */
+  upsertCell: {
+    path: "/ecogrid.registry.v1.RegistryService/UpsertCell" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpsertCellRequest): Buffer => Buffer.from(UpsertCellRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpsertCellRequest => UpsertCellRequest.decode(value),
+    responseSerialize: (value: UpsertCellResponse): Buffer => Buffer.from(UpsertCellResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpsertCellResponse => UpsertCellResponse.decode(value),
+  },
+  deleteCell: {
+    path: "/ecogrid.registry.v1.RegistryService/DeleteCell" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteCellRequest): Buffer => Buffer.from(DeleteCellRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteCellRequest => DeleteCellRequest.decode(value),
+    responseSerialize: (value: DeleteCellResponse): Buffer => Buffer.from(DeleteCellResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteCellResponse => DeleteCellResponse.decode(value),
+  },
+  listCellVersions: {
+    path: "/ecogrid.registry.v1.RegistryService/ListCellVersions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCellVersionsRequest): Buffer =>
+      Buffer.from(ListCellVersionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCellVersionsRequest => ListCellVersionsRequest.decode(value),
+    responseSerialize: (value: ListCellVersionsResponse): Buffer =>
+      Buffer.from(ListCellVersionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCellVersionsResponse => ListCellVersionsResponse.decode(value),
+  },
+  getOfficer: {
+    path: "/ecogrid.registry.v1.RegistryService/GetOfficer" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetOfficerRequest): Buffer => Buffer.from(GetOfficerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetOfficerRequest => GetOfficerRequest.decode(value),
+    responseSerialize: (value: GetOfficerResponse): Buffer => Buffer.from(GetOfficerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetOfficerResponse => GetOfficerResponse.decode(value),
+  },
+  listOfficers: {
+    path: "/ecogrid.registry.v1.RegistryService/ListOfficers" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListOfficersRequest): Buffer => Buffer.from(ListOfficersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListOfficersRequest => ListOfficersRequest.decode(value),
+    responseSerialize: (value: ListOfficersResponse): Buffer =>
+      Buffer.from(ListOfficersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListOfficersResponse => ListOfficersResponse.decode(value),
+  },
+  /** Replaces the officer, cells and duty roster included. */
+  upsertOfficer: {
+    path: "/ecogrid.registry.v1.RegistryService/UpsertOfficer" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpsertOfficerRequest): Buffer => Buffer.from(UpsertOfficerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpsertOfficerRequest => UpsertOfficerRequest.decode(value),
+    responseSerialize: (value: UpsertOfficerResponse): Buffer =>
+      Buffer.from(UpsertOfficerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpsertOfficerResponse => UpsertOfficerResponse.decode(value),
+  },
+  deleteOfficer: {
+    path: "/ecogrid.registry.v1.RegistryService/DeleteOfficer" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteOfficerRequest): Buffer => Buffer.from(DeleteOfficerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteOfficerRequest => DeleteOfficerRequest.decode(value),
+    responseSerialize: (value: DeleteOfficerResponse): Buffer =>
+      Buffer.from(DeleteOfficerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteOfficerResponse => DeleteOfficerResponse.decode(value),
   },
   getDevice: {
     path: "/ecogrid.registry.v1.RegistryService/GetDevice" as const,
@@ -1512,6 +5848,98 @@ export const RegistryServiceService = {
       Buffer.from(UpsertDeviceResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): UpsertDeviceResponse => UpsertDeviceResponse.decode(value),
   },
+  deleteDevice: {
+    path: "/ecogrid.registry.v1.RegistryService/DeleteDevice" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteDeviceRequest): Buffer => Buffer.from(DeleteDeviceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteDeviceRequest => DeleteDeviceRequest.decode(value),
+    responseSerialize: (value: DeleteDeviceResponse): Buffer =>
+      Buffer.from(DeleteDeviceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteDeviceResponse => DeleteDeviceResponse.decode(value),
+  },
+  getEnterprise: {
+    path: "/ecogrid.registry.v1.RegistryService/GetEnterprise" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetEnterpriseRequest): Buffer => Buffer.from(GetEnterpriseRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetEnterpriseRequest => GetEnterpriseRequest.decode(value),
+    responseSerialize: (value: GetEnterpriseResponse): Buffer =>
+      Buffer.from(GetEnterpriseResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetEnterpriseResponse => GetEnterpriseResponse.decode(value),
+  },
+  listEnterprises: {
+    path: "/ecogrid.registry.v1.RegistryService/ListEnterprises" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListEnterprisesRequest): Buffer =>
+      Buffer.from(ListEnterprisesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListEnterprisesRequest => ListEnterprisesRequest.decode(value),
+    responseSerialize: (value: ListEnterprisesResponse): Buffer =>
+      Buffer.from(ListEnterprisesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListEnterprisesResponse => ListEnterprisesResponse.decode(value),
+  },
+  upsertEnterprise: {
+    path: "/ecogrid.registry.v1.RegistryService/UpsertEnterprise" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpsertEnterpriseRequest): Buffer =>
+      Buffer.from(UpsertEnterpriseRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpsertEnterpriseRequest => UpsertEnterpriseRequest.decode(value),
+    responseSerialize: (value: UpsertEnterpriseResponse): Buffer =>
+      Buffer.from(UpsertEnterpriseResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpsertEnterpriseResponse => UpsertEnterpriseResponse.decode(value),
+  },
+  deleteEnterprise: {
+    path: "/ecogrid.registry.v1.RegistryService/DeleteEnterprise" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteEnterpriseRequest): Buffer =>
+      Buffer.from(DeleteEnterpriseRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteEnterpriseRequest => DeleteEnterpriseRequest.decode(value),
+    responseSerialize: (value: DeleteEnterpriseResponse): Buffer =>
+      Buffer.from(DeleteEnterpriseResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteEnterpriseResponse => DeleteEnterpriseResponse.decode(value),
+  },
+  getTarget: {
+    path: "/ecogrid.registry.v1.RegistryService/GetTarget" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetTargetRequest): Buffer => Buffer.from(GetTargetRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetTargetRequest => GetTargetRequest.decode(value),
+    responseSerialize: (value: GetTargetResponse): Buffer => Buffer.from(GetTargetResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetTargetResponse => GetTargetResponse.decode(value),
+  },
+  listTargets: {
+    path: "/ecogrid.registry.v1.RegistryService/ListTargets" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListTargetsRequest): Buffer => Buffer.from(ListTargetsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTargetsRequest => ListTargetsRequest.decode(value),
+    responseSerialize: (value: ListTargetsResponse): Buffer => Buffer.from(ListTargetsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListTargetsResponse => ListTargetsResponse.decode(value),
+  },
+  upsertTarget: {
+    path: "/ecogrid.registry.v1.RegistryService/UpsertTarget" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpsertTargetRequest): Buffer => Buffer.from(UpsertTargetRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpsertTargetRequest => UpsertTargetRequest.decode(value),
+    responseSerialize: (value: UpsertTargetResponse): Buffer =>
+      Buffer.from(UpsertTargetResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpsertTargetResponse => UpsertTargetResponse.decode(value),
+  },
+  deleteTarget: {
+    path: "/ecogrid.registry.v1.RegistryService/DeleteTarget" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteTargetRequest): Buffer => Buffer.from(DeleteTargetRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteTargetRequest => DeleteTargetRequest.decode(value),
+    responseSerialize: (value: DeleteTargetResponse): Buffer =>
+      Buffer.from(DeleteTargetResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteTargetResponse => DeleteTargetResponse.decode(value),
+  },
+  /** Sensitive targets (kinds 1–19) within a radius of a point or geometry, nearest first. */
   nearbySensitiveTargets: {
     path: "/ecogrid.registry.v1.RegistryService/NearbySensitiveTargets" as const,
     requestStream: false as const,
@@ -1524,6 +5952,33 @@ export const RegistryServiceService = {
     responseDeserialize: (value: Buffer): NearbySensitiveTargetsResponse =>
       NearbySensitiveTargetsResponse.decode(value),
   },
+  /** Risk sources (kinds 20–39), likewise. */
+  nearbyRiskSources: {
+    path: "/ecogrid.registry.v1.RegistryService/NearbyRiskSources" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: NearbyRiskSourcesRequest): Buffer =>
+      Buffer.from(NearbyRiskSourcesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): NearbyRiskSourcesRequest => NearbyRiskSourcesRequest.decode(value),
+    responseSerialize: (value: NearbyRiskSourcesResponse): Buffer =>
+      Buffer.from(NearbyRiskSourcesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): NearbyRiskSourcesResponse => NearbyRiskSourcesResponse.decode(value),
+  },
+  /** Emergency resources (kinds 40–59), likewise. */
+  nearbyEmergencyResources: {
+    path: "/ecogrid.registry.v1.RegistryService/NearbyEmergencyResources" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: NearbyEmergencyResourcesRequest): Buffer =>
+      Buffer.from(NearbyEmergencyResourcesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): NearbyEmergencyResourcesRequest =>
+      NearbyEmergencyResourcesRequest.decode(value),
+    responseSerialize: (value: NearbyEmergencyResourcesResponse): Buffer =>
+      Buffer.from(NearbyEmergencyResourcesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): NearbyEmergencyResourcesResponse =>
+      NearbyEmergencyResourcesResponse.decode(value),
+  },
+  /** All-or-nothing import of one file; every problem is reported by line or feature. */
   import: {
     path: "/ecogrid.registry.v1.RegistryService/Import" as const,
     requestStream: false as const,
@@ -1536,15 +5991,46 @@ export const RegistryServiceService = {
 } as const;
 
 export interface RegistryServiceServer extends UntypedServiceImplementation {
+  /** Answered in memory from the compacted topics; with a past `at` before the last grid change, from history. */
   locateCell: handleUnaryCall<LocateCellRequest, LocateCellResponse>;
+  getTownship: handleUnaryCall<GetTownshipRequest, GetTownshipResponse>;
+  listTownships: handleUnaryCall<ListTownshipsRequest, ListTownshipsResponse>;
+  upsertTownship: handleUnaryCall<UpsertTownshipRequest, UpsertTownshipResponse>;
+  getCell: handleUnaryCall<GetCellRequest, GetCellResponse>;
+  listCells: handleUnaryCall<ListCellsRequest, ListCellsResponse>;
+  /** A changed polygon closes the current version (valid_to) and opens a new one. */
+  upsertCell: handleUnaryCall<UpsertCellRequest, UpsertCellResponse>;
+  deleteCell: handleUnaryCall<DeleteCellRequest, DeleteCellResponse>;
+  listCellVersions: handleUnaryCall<ListCellVersionsRequest, ListCellVersionsResponse>;
+  getOfficer: handleUnaryCall<GetOfficerRequest, GetOfficerResponse>;
+  listOfficers: handleUnaryCall<ListOfficersRequest, ListOfficersResponse>;
+  /** Replaces the officer, cells and duty roster included. */
+  upsertOfficer: handleUnaryCall<UpsertOfficerRequest, UpsertOfficerResponse>;
+  deleteOfficer: handleUnaryCall<DeleteOfficerRequest, DeleteOfficerResponse>;
   getDevice: handleUnaryCall<GetDeviceRequest, GetDeviceResponse>;
   listDevices: handleUnaryCall<ListDevicesRequest, ListDevicesResponse>;
   upsertDevice: handleUnaryCall<UpsertDeviceRequest, UpsertDeviceResponse>;
+  deleteDevice: handleUnaryCall<DeleteDeviceRequest, DeleteDeviceResponse>;
+  getEnterprise: handleUnaryCall<GetEnterpriseRequest, GetEnterpriseResponse>;
+  listEnterprises: handleUnaryCall<ListEnterprisesRequest, ListEnterprisesResponse>;
+  upsertEnterprise: handleUnaryCall<UpsertEnterpriseRequest, UpsertEnterpriseResponse>;
+  deleteEnterprise: handleUnaryCall<DeleteEnterpriseRequest, DeleteEnterpriseResponse>;
+  getTarget: handleUnaryCall<GetTargetRequest, GetTargetResponse>;
+  listTargets: handleUnaryCall<ListTargetsRequest, ListTargetsResponse>;
+  upsertTarget: handleUnaryCall<UpsertTargetRequest, UpsertTargetResponse>;
+  deleteTarget: handleUnaryCall<DeleteTargetRequest, DeleteTargetResponse>;
+  /** Sensitive targets (kinds 1–19) within a radius of a point or geometry, nearest first. */
   nearbySensitiveTargets: handleUnaryCall<NearbySensitiveTargetsRequest, NearbySensitiveTargetsResponse>;
+  /** Risk sources (kinds 20–39), likewise. */
+  nearbyRiskSources: handleUnaryCall<NearbyRiskSourcesRequest, NearbyRiskSourcesResponse>;
+  /** Emergency resources (kinds 40–59), likewise. */
+  nearbyEmergencyResources: handleUnaryCall<NearbyEmergencyResourcesRequest, NearbyEmergencyResourcesResponse>;
+  /** All-or-nothing import of one file; every problem is reported by line or feature. */
   import: handleUnaryCall<ImportRequest, ImportResponse>;
 }
 
 export interface RegistryServiceClient extends Client {
+  /** Answered in memory from the compacted topics; with a past `at` before the last grid change, from history. */
   locateCell(
     request: LocateCellRequest,
     callback: (error: ServiceError | null, response: LocateCellResponse) => void,
@@ -1559,6 +6045,188 @@ export interface RegistryServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: LocateCellResponse) => void,
+  ): ClientUnaryCall;
+  getTownship(
+    request: GetTownshipRequest,
+    callback: (error: ServiceError | null, response: GetTownshipResponse) => void,
+  ): ClientUnaryCall;
+  getTownship(
+    request: GetTownshipRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetTownshipResponse) => void,
+  ): ClientUnaryCall;
+  getTownship(
+    request: GetTownshipRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetTownshipResponse) => void,
+  ): ClientUnaryCall;
+  listTownships(
+    request: ListTownshipsRequest,
+    callback: (error: ServiceError | null, response: ListTownshipsResponse) => void,
+  ): ClientUnaryCall;
+  listTownships(
+    request: ListTownshipsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListTownshipsResponse) => void,
+  ): ClientUnaryCall;
+  listTownships(
+    request: ListTownshipsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListTownshipsResponse) => void,
+  ): ClientUnaryCall;
+  upsertTownship(
+    request: UpsertTownshipRequest,
+    callback: (error: ServiceError | null, response: UpsertTownshipResponse) => void,
+  ): ClientUnaryCall;
+  upsertTownship(
+    request: UpsertTownshipRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpsertTownshipResponse) => void,
+  ): ClientUnaryCall;
+  upsertTownship(
+    request: UpsertTownshipRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpsertTownshipResponse) => void,
+  ): ClientUnaryCall;
+  getCell(
+    request: GetCellRequest,
+    callback: (error: ServiceError | null, response: GetCellResponse) => void,
+  ): ClientUnaryCall;
+  getCell(
+    request: GetCellRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetCellResponse) => void,
+  ): ClientUnaryCall;
+  getCell(
+    request: GetCellRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetCellResponse) => void,
+  ): ClientUnaryCall;
+  listCells(
+    request: ListCellsRequest,
+    callback: (error: ServiceError | null, response: ListCellsResponse) => void,
+  ): ClientUnaryCall;
+  listCells(
+    request: ListCellsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCellsResponse) => void,
+  ): ClientUnaryCall;
+  listCells(
+    request: ListCellsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCellsResponse) => void,
+  ): ClientUnaryCall;
+  /** A changed polygon closes the current version (valid_to) and opens a new one. */
+  upsertCell(
+    request: UpsertCellRequest,
+    callback: (error: ServiceError | null, response: UpsertCellResponse) => void,
+  ): ClientUnaryCall;
+  upsertCell(
+    request: UpsertCellRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpsertCellResponse) => void,
+  ): ClientUnaryCall;
+  upsertCell(
+    request: UpsertCellRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpsertCellResponse) => void,
+  ): ClientUnaryCall;
+  deleteCell(
+    request: DeleteCellRequest,
+    callback: (error: ServiceError | null, response: DeleteCellResponse) => void,
+  ): ClientUnaryCall;
+  deleteCell(
+    request: DeleteCellRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteCellResponse) => void,
+  ): ClientUnaryCall;
+  deleteCell(
+    request: DeleteCellRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteCellResponse) => void,
+  ): ClientUnaryCall;
+  listCellVersions(
+    request: ListCellVersionsRequest,
+    callback: (error: ServiceError | null, response: ListCellVersionsResponse) => void,
+  ): ClientUnaryCall;
+  listCellVersions(
+    request: ListCellVersionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCellVersionsResponse) => void,
+  ): ClientUnaryCall;
+  listCellVersions(
+    request: ListCellVersionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCellVersionsResponse) => void,
+  ): ClientUnaryCall;
+  getOfficer(
+    request: GetOfficerRequest,
+    callback: (error: ServiceError | null, response: GetOfficerResponse) => void,
+  ): ClientUnaryCall;
+  getOfficer(
+    request: GetOfficerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetOfficerResponse) => void,
+  ): ClientUnaryCall;
+  getOfficer(
+    request: GetOfficerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetOfficerResponse) => void,
+  ): ClientUnaryCall;
+  listOfficers(
+    request: ListOfficersRequest,
+    callback: (error: ServiceError | null, response: ListOfficersResponse) => void,
+  ): ClientUnaryCall;
+  listOfficers(
+    request: ListOfficersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListOfficersResponse) => void,
+  ): ClientUnaryCall;
+  listOfficers(
+    request: ListOfficersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListOfficersResponse) => void,
+  ): ClientUnaryCall;
+  /** Replaces the officer, cells and duty roster included. */
+  upsertOfficer(
+    request: UpsertOfficerRequest,
+    callback: (error: ServiceError | null, response: UpsertOfficerResponse) => void,
+  ): ClientUnaryCall;
+  upsertOfficer(
+    request: UpsertOfficerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpsertOfficerResponse) => void,
+  ): ClientUnaryCall;
+  upsertOfficer(
+    request: UpsertOfficerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpsertOfficerResponse) => void,
+  ): ClientUnaryCall;
+  deleteOfficer(
+    request: DeleteOfficerRequest,
+    callback: (error: ServiceError | null, response: DeleteOfficerResponse) => void,
+  ): ClientUnaryCall;
+  deleteOfficer(
+    request: DeleteOfficerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteOfficerResponse) => void,
+  ): ClientUnaryCall;
+  deleteOfficer(
+    request: DeleteOfficerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteOfficerResponse) => void,
   ): ClientUnaryCall;
   getDevice(
     request: GetDeviceRequest,
@@ -1605,6 +6273,142 @@ export interface RegistryServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: UpsertDeviceResponse) => void,
   ): ClientUnaryCall;
+  deleteDevice(
+    request: DeleteDeviceRequest,
+    callback: (error: ServiceError | null, response: DeleteDeviceResponse) => void,
+  ): ClientUnaryCall;
+  deleteDevice(
+    request: DeleteDeviceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteDeviceResponse) => void,
+  ): ClientUnaryCall;
+  deleteDevice(
+    request: DeleteDeviceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteDeviceResponse) => void,
+  ): ClientUnaryCall;
+  getEnterprise(
+    request: GetEnterpriseRequest,
+    callback: (error: ServiceError | null, response: GetEnterpriseResponse) => void,
+  ): ClientUnaryCall;
+  getEnterprise(
+    request: GetEnterpriseRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetEnterpriseResponse) => void,
+  ): ClientUnaryCall;
+  getEnterprise(
+    request: GetEnterpriseRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetEnterpriseResponse) => void,
+  ): ClientUnaryCall;
+  listEnterprises(
+    request: ListEnterprisesRequest,
+    callback: (error: ServiceError | null, response: ListEnterprisesResponse) => void,
+  ): ClientUnaryCall;
+  listEnterprises(
+    request: ListEnterprisesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListEnterprisesResponse) => void,
+  ): ClientUnaryCall;
+  listEnterprises(
+    request: ListEnterprisesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListEnterprisesResponse) => void,
+  ): ClientUnaryCall;
+  upsertEnterprise(
+    request: UpsertEnterpriseRequest,
+    callback: (error: ServiceError | null, response: UpsertEnterpriseResponse) => void,
+  ): ClientUnaryCall;
+  upsertEnterprise(
+    request: UpsertEnterpriseRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpsertEnterpriseResponse) => void,
+  ): ClientUnaryCall;
+  upsertEnterprise(
+    request: UpsertEnterpriseRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpsertEnterpriseResponse) => void,
+  ): ClientUnaryCall;
+  deleteEnterprise(
+    request: DeleteEnterpriseRequest,
+    callback: (error: ServiceError | null, response: DeleteEnterpriseResponse) => void,
+  ): ClientUnaryCall;
+  deleteEnterprise(
+    request: DeleteEnterpriseRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteEnterpriseResponse) => void,
+  ): ClientUnaryCall;
+  deleteEnterprise(
+    request: DeleteEnterpriseRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteEnterpriseResponse) => void,
+  ): ClientUnaryCall;
+  getTarget(
+    request: GetTargetRequest,
+    callback: (error: ServiceError | null, response: GetTargetResponse) => void,
+  ): ClientUnaryCall;
+  getTarget(
+    request: GetTargetRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetTargetResponse) => void,
+  ): ClientUnaryCall;
+  getTarget(
+    request: GetTargetRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetTargetResponse) => void,
+  ): ClientUnaryCall;
+  listTargets(
+    request: ListTargetsRequest,
+    callback: (error: ServiceError | null, response: ListTargetsResponse) => void,
+  ): ClientUnaryCall;
+  listTargets(
+    request: ListTargetsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListTargetsResponse) => void,
+  ): ClientUnaryCall;
+  listTargets(
+    request: ListTargetsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListTargetsResponse) => void,
+  ): ClientUnaryCall;
+  upsertTarget(
+    request: UpsertTargetRequest,
+    callback: (error: ServiceError | null, response: UpsertTargetResponse) => void,
+  ): ClientUnaryCall;
+  upsertTarget(
+    request: UpsertTargetRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpsertTargetResponse) => void,
+  ): ClientUnaryCall;
+  upsertTarget(
+    request: UpsertTargetRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpsertTargetResponse) => void,
+  ): ClientUnaryCall;
+  deleteTarget(
+    request: DeleteTargetRequest,
+    callback: (error: ServiceError | null, response: DeleteTargetResponse) => void,
+  ): ClientUnaryCall;
+  deleteTarget(
+    request: DeleteTargetRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteTargetResponse) => void,
+  ): ClientUnaryCall;
+  deleteTarget(
+    request: DeleteTargetRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteTargetResponse) => void,
+  ): ClientUnaryCall;
+  /** Sensitive targets (kinds 1–19) within a radius of a point or geometry, nearest first. */
   nearbySensitiveTargets(
     request: NearbySensitiveTargetsRequest,
     callback: (error: ServiceError | null, response: NearbySensitiveTargetsResponse) => void,
@@ -1620,6 +6424,39 @@ export interface RegistryServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: NearbySensitiveTargetsResponse) => void,
   ): ClientUnaryCall;
+  /** Risk sources (kinds 20–39), likewise. */
+  nearbyRiskSources(
+    request: NearbyRiskSourcesRequest,
+    callback: (error: ServiceError | null, response: NearbyRiskSourcesResponse) => void,
+  ): ClientUnaryCall;
+  nearbyRiskSources(
+    request: NearbyRiskSourcesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: NearbyRiskSourcesResponse) => void,
+  ): ClientUnaryCall;
+  nearbyRiskSources(
+    request: NearbyRiskSourcesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: NearbyRiskSourcesResponse) => void,
+  ): ClientUnaryCall;
+  /** Emergency resources (kinds 40–59), likewise. */
+  nearbyEmergencyResources(
+    request: NearbyEmergencyResourcesRequest,
+    callback: (error: ServiceError | null, response: NearbyEmergencyResourcesResponse) => void,
+  ): ClientUnaryCall;
+  nearbyEmergencyResources(
+    request: NearbyEmergencyResourcesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: NearbyEmergencyResourcesResponse) => void,
+  ): ClientUnaryCall;
+  nearbyEmergencyResources(
+    request: NearbyEmergencyResourcesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: NearbyEmergencyResourcesResponse) => void,
+  ): ClientUnaryCall;
+  /** All-or-nothing import of one file; every problem is reported by line or feature. */
   import(
     request: ImportRequest,
     callback: (error: ServiceError | null, response: ImportResponse) => void,
