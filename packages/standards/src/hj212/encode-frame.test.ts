@@ -1,3 +1,4 @@
+import { cpGroups } from './parse-cp';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { encodeFrame, encodeFrameToString } from './encode-frame';
@@ -51,7 +52,7 @@ describe('encodeFrame (HJ 212-2017 §6.3)', () => {
         expect({ qn: frame.qn, st: frame.st, cn: frame.cn, pw: frame.pw, mn: frame.mn, flag: frame.flag?.value, pnum: frame.pnum, pno: frame.pno, resend: frame.resend }).toEqual({
           qn: input.qn, st: input.st, cn: input.cn, pw: input.pw, mn: input.mn, flag: input.flag, pnum: input.pnum, pno: input.pno, resend: input.resend,
         });
-        expect(frame.cp.groups).toEqual(input.cp?.groups);
+        expect(cpGroups(frame.cp.text)).toEqual(input.cp?.groups);
         expect(encodeFrame(frame, { maxDataLength: 4000 })).toEqual(bytes);
       }),
       { numRuns: 300 },

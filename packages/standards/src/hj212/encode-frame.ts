@@ -1,16 +1,22 @@
 import { crc16Hj212 } from './crc16';
 import { type Hj212Flag } from './flag';
 import { Hj212EncodeError } from './hj212-error';
-import { type Hj212CpField } from './hj212-frame';
+import { type Hj212Cp, type Hj212CpField } from './hj212-frame';
+import { parseCp } from './parse-cp';
 
-/** CP to encode: either an exact `groups` layout (what `parseFrame` returns), or params and factors. */
+/**
+ * CP to encode, first match wins: `text` written verbatim (what `parseFrame` returns, so a parsed frame
+ * re-encodes byte for byte), an exact `groups` layout, or `dataTime`, `params` and `factors`.
+ */
 export interface Hj212CpInput {
+  /** The CP text between `CP=&&` and `&&`, written as is (it must parse). */
+  text?: string;
   dataTime?: string | null;
   /** Items without a factor code, e.g. `{ RtdInterval: 30 }`, `{ QnRtn: 1 }`. */
   params?: Record<string, string | number>;
   /** Per factor code, its sub-fields: `{ a34004: { Avg: '14', Flag: 'N' } }`. */
   factors?: Record<string, Record<string, string | number | undefined>>;
-  /** When present, written exactly and the other members are ignored. */
+  /** When present (and `text` is not), written exactly; params and factors are then ignored. */
   groups?: ReadonlyArray<ReadonlyArray<Hj212CpField>>;
 }
 
@@ -97,6 +103,13 @@ export function buildDataSegment(input: Hj212FrameInput): string {
 }
 
 function buildCp(cp: Hj212CpInput): string {
+  if (cp.text !== undefined) {
+    const probe: Hj212Cp = { dataTime: null, params: {}, factors: {}, text: cp.text };
+    if (/[\r\n]/.test(cp.text) || parseCp(cp.text, { rejectDuplicateCpKeys: false }, probe) !== null) {
+      throw new Hj212EncodeError('bad_field_value', 'CP text does not parse');
+    }
+    return cp.text;
+  }
   if (cp.groups) return cp.groups.map((group) => group.map((field) => cpField(field.key, field.value)).join(',')).join(';');
   const groups: string[] = [];
   const dataTime = cp.dataTime ?? (cp.params?.['DataTime'] !== undefined ? String(cp.params['DataTime']) : null);

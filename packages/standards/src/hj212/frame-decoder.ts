@@ -164,8 +164,12 @@ export class FrameDecoder {
       } else if (byte === CR || byte === LF) {
         position++;
       } else {
-        let next = bytes.indexOf(HASH, position + 1);
-        if (next < 0 || next > end) next = end;
+        let next = position + 1;
+        while (next < end) {
+          const candidate = bytes[next];
+          if (candidate === HASH || candidate === CR || candidate === LF) break;
+          next++;
+        }
         this.noteGarbage(bytes, position, next);
         position = next;
       }

@@ -55,8 +55,11 @@ export interface Hj212Cp {
   params: Record<string, string>;
   /** Items `code-Suffix=value`, grouped by factor code (`a34004`, `w01018`, `SB1`, `i12001`, `LA`, …). */
   factors: Record<string, Hj212FactorFields>;
-  /** The exact layout: `;`-separated groups of `,`-separated fields. `encodeFrame` writes from this when given. */
-  groups: Hj212CpField[][];
+  /**
+   * The CP text exactly as sent, between `CP=&&` and the closing `&&`. `encodeFrame` writes it verbatim when
+   * present, so a parsed frame re-encodes byte for byte; `cpGroups(text)` gives its field-by-field layout.
+   */
+  text: string;
 }
 
 /** A frame that passed every check (HJ 212-2017 §6.3, tables 2–4). */

@@ -80,12 +80,13 @@ export const HJ212_TOLERANT: Readonly<Hj212Options> = Object.freeze({
  */
 export function hj212Options(
   settings: { mode?: 'strict' | 'tolerant'; profile?: Hj212Version | 'auto' } & Partial<Hj212Options> = {},
-): Hj212Options {
+): Readonly<Hj212Options> {
   const { mode = 'strict', ...overrides } = settings;
   const base = mode === 'tolerant' ? HJ212_TOLERANT : HJ212_STRICT;
   const resolved: Hj212Options = { ...base };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (resolved as unknown as Record<string, unknown>)[key] = value;
   }
-  return resolved;
+  // Frozen so `parseFrame` can tell a resolved object from settings and skip resolving it on every frame.
+  return Object.freeze(resolved);
 }

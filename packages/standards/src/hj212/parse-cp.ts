@@ -3,9 +3,9 @@ import { type Hj212Options } from './hj212-options';
 
 const SEMICOLON = 0x3b;
 const COMMA = 0x2c;
-const EQUALS = 0x3d;
 const SLASH = 0x2f;
 const SPACE = 0x20;
+const DASH = 0x2d;
 
 /** A CP failure: the reason code and a message; `null` means CP parsed. */
 export interface CpFailure {
@@ -14,35 +14,56 @@ export interface CpFailure {
 }
 
 /**
+ * Suffixes of table 4 and common vendor ones, returned as constants so the hot path does not allocate a string
+ * per field for them.
+ */
+const KNOWN_SUFFIXES = ['Rtd', 'Min', 'Avg', 'Max', 'ZsRtd', 'ZsMin', 'ZsAvg', 'ZsMax', 'Cou', 'Flag', 'EFlag', 'SampleTime', 'Data', 'DayData', 'NightData', 'Info', 'SN', 'RS', 'RT', 'ZsFlag', 'ValidNum', 'TotalNum'];
+const SUFFIXES_BY_LENGTH: string[][] = [];
+for (const suffix of KNOWN_SUFFIXES) (SUFFIXES_BY_LENGTH[suffix.length] ??= []).push(suffix);
+
+function suffixAt(body: string, from: number, to: number): string {
+  const candidates = SUFFIXES_BY_LENGTH[to - from];
+  if (candidates !== undefined) {
+    for (const candidate of candidates) if (body.startsWith(candidate, from)) return candidate;
+  }
+  return body.slice(from, to);
+}
+
+/**
  * Parses the inside of `CP=&&…&&` (HJ 212-2017 §6.3.3): `;` separates items, `,` the sub-fields of one item,
  * `=` joins key and value; `//…//` texts are opaque and may hold `; , =`. Spaces around fields are dropped
- * because the standard's own examples contain them (`CP=&& &&`). Fills `cp` and returns a failure or null.
+ * because the standard's own examples contain them (`CP=&& &&`). Fills `cp.params`/`cp.factors` and, when
+ * `layout` is given, the groups in order. Returns a failure or null.
  */
-export function parseCp(body: string, options: Hj212Options, cp: Hj212Cp): CpFailure | null {
+export function parseCp(body: string, options: Pick<Hj212Options, 'rejectDuplicateCpKeys'>, cp: Hj212Cp, layout?: Hj212CpField[][]): CpFailure | null {
   const length = body.length;
-  let group: Hj212CpField[] = [];
+  let group: Hj212CpField[] | null = layout ? [] : null;
+  // Native indexOf finds delimiters much faster than a charCodeAt loop; the next `;` and `,` are remembered
+  // until passed.
+  let nextSemicolon = -1;
+  let nextComma = -1;
   let position = 0;
   while (position <= length) {
-    // One field: [position, fieldEnd), ended by `,`, `;` or the end; a `//` value runs to its closing `//`.
-    let fieldEnd = position;
-    let equals = -1;
-    while (fieldEnd < length) {
-      const code = body.charCodeAt(fieldEnd);
-      if (code === EQUALS && equals < 0) {
-        equals = fieldEnd;
-        if (body.charCodeAt(fieldEnd + 1) === SLASH && body.charCodeAt(fieldEnd + 2) === SLASH) {
-          const close = body.indexOf('//', fieldEnd + 3);
-          if (close < 0) return { code: 'cp_bad_delimiters', message: 'a //…// text is not closed' };
-          fieldEnd = close + 2;
-          if (fieldEnd < length && body.charCodeAt(fieldEnd) !== SEMICOLON && body.charCodeAt(fieldEnd) !== COMMA) {
-            return { code: 'cp_bad_delimiters', message: 'text after a //…// value' };
-          }
-          break;
-        }
-      } else if (code === SEMICOLON || code === COMMA) {
-        break;
+    if (nextSemicolon < position) {
+      nextSemicolon = body.indexOf(';', position);
+      if (nextSemicolon < 0) nextSemicolon = length;
+    }
+    if (nextComma < position) {
+      nextComma = body.indexOf(',', position);
+      if (nextComma < 0) nextComma = length;
+    }
+    let fieldEnd = nextSemicolon < nextComma ? nextSemicolon : nextComma;
+    let equals = body.indexOf('=', position);
+    if (equals >= fieldEnd) equals = -1;
+    if (equals >= 0 && body.charCodeAt(equals + 1) === SLASH && body.charCodeAt(equals + 2) === SLASH) {
+      // An opaque `//…//` text may hold `; , =`: the field ends at its closing `//`.
+      const close = body.indexOf('//', equals + 3);
+      if (close < 0) return { code: 'cp_bad_delimiters', message: 'a //…// text is not closed' };
+      fieldEnd = close + 2;
+      const after = body.charCodeAt(fieldEnd);
+      if (fieldEnd < length && after !== SEMICOLON && after !== COMMA) {
+        return { code: 'cp_bad_delimiters', message: 'text after a //…// value' };
       }
-      fieldEnd++;
     }
     const separator = fieldEnd < length ? body.charCodeAt(fieldEnd) : SEMICOLON;
     let keyStart = position;
@@ -56,14 +77,19 @@ export function parseCp(body: string, options: Hj212Options, cp: Hj212Cp): CpFai
       let valueStart = equals + 1;
       while (valueStart < valueEnd && body.charCodeAt(valueStart) === SPACE) valueStart++;
       if (keyEnd === keyStart) return { code: 'bad_cp_item', message: 'CP item with an empty key' };
-      const key = body.slice(keyStart, keyEnd);
+      // The suffix follows the key's last `-`, so a code may itself contain one.
+      let dash = keyEnd - 1;
+      while (dash >= keyStart && body.charCodeAt(dash) !== DASH) dash--;
       const value = body.slice(valueStart, valueEnd);
-      const failure = addField(cp, key, value, options);
+      const failure =
+        dash < keyStart
+          ? addParam(cp, body.slice(keyStart, keyEnd), value, options)
+          : addFactorField(cp, body, keyStart, dash, keyEnd, value, options);
       if (failure) return failure;
-      group.push({ key, value });
+      if (group !== null) group.push({ key: body.slice(keyStart, keyEnd), value });
     }
-    if (separator === SEMICOLON && group.length > 0) {
-      cp.groups.push(group);
+    if (separator === SEMICOLON && group !== null && group.length > 0) {
+      (layout as Hj212CpField[][]).push(group);
       group = [];
     }
     position = fieldEnd + 1;
@@ -71,28 +97,47 @@ export function parseCp(body: string, options: Hj212Options, cp: Hj212Cp): CpFai
   return null;
 }
 
-function addField(cp: Hj212Cp, key: string, value: string, options: Hj212Options): CpFailure | null {
+/**
+ * The layout of a CP text: its `;`-separated groups of `,`-separated `key=value` fields, in order, for callers
+ * that need more than `params`/`factors` (e.g. to rebuild a frame field by field). Throws nothing; an invalid text
+ * gives the groups up to the fault.
+ */
+export function cpGroups(text: string): Hj212CpField[][] {
+  const layout: Hj212CpField[][] = [];
+  parseCp(text, { rejectDuplicateCpKeys: false }, { dataTime: null, params: {}, factors: {}, text }, layout);
+  return layout;
+}
+
+function addParam(cp: Hj212Cp, key: string, value: string, options: Pick<Hj212Options, 'rejectDuplicateCpKeys'>): CpFailure | null {
   // `__proto__` cannot be an own key of a plain object; no standard field is named so.
   if (key === '__proto__') return { code: 'bad_cp_item', message: 'CP key __proto__' };
-  const dash = key.lastIndexOf('-');
-  if (dash < 0) {
-    if (cp.params[key] !== undefined && options.rejectDuplicateCpKeys) {
-      return { code: 'bad_cp_item', message: `CP key repeated: ${key}` };
-    }
-    cp.params[key] = value;
-    if (key === 'DataTime') cp.dataTime = value;
-    return null;
+  if (cp.params[key] !== undefined && options.rejectDuplicateCpKeys) return { code: 'bad_cp_item', message: `CP key repeated: ${key}` };
+  cp.params[key] = value;
+  if (key === 'DataTime') cp.dataTime = value;
+  return null;
+}
+
+function addFactorField(
+  cp: Hj212Cp,
+  body: string,
+  keyStart: number,
+  dash: number,
+  keyEnd: number,
+  value: string,
+  options: Pick<Hj212Options, 'rejectDuplicateCpKeys'>,
+): CpFailure | null {
+  if (dash <= keyStart || dash === keyEnd - 1) {
+    return { code: 'bad_cp_item', message: `CP key without code or suffix: ${body.slice(keyStart, keyEnd)}` };
   }
-  if (dash === 0 || dash === key.length - 1) return { code: 'bad_cp_item', message: `CP key without code or suffix: ${key}` };
-  const code = key.slice(0, dash);
-  const suffix = key.slice(dash + 1);
+  const code = body.slice(keyStart, dash);
+  const suffix = suffixAt(body, dash + 1, keyEnd);
   if (code === '__proto__' || suffix === '__proto__') return { code: 'bad_cp_item', message: 'CP key __proto__' };
   let fields: Hj212FactorFields | undefined = cp.factors[code];
   if (fields === undefined) {
     fields = {};
     cp.factors[code] = fields;
   } else if (fields[suffix] !== undefined && options.rejectDuplicateCpKeys) {
-    return { code: 'bad_cp_item', message: `CP key repeated: ${key}` };
+    return { code: 'bad_cp_item', message: `CP key repeated: ${code}-${suffix}` };
   }
   fields[suffix] = value;
   return null;

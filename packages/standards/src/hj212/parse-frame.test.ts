@@ -1,3 +1,4 @@
+import { cpGroups } from './parse-cp';
 import { describe, expect, it } from 'vitest';
 import { crc16Hj212, formatCrc } from './crc16';
 import { encodeFrame, encodeFrameToString } from './encode-frame';
@@ -59,7 +60,7 @@ describe('parseFrame fields', () => {
     expect(frame.cp.factors['a21005']).toEqual({ Avg: '0.427', Flag: 'N' });
     expect(frame.cp.factors['a05024']).toEqual({ Avg: '63', Flag: 'N' });
     expect(Object.keys(frame.cp.factors)).toHaveLength(11);
-    expect(frame.cp.groups[1]).toEqual([
+    expect(cpGroups(frame.cp.text)[1]).toEqual([
       { key: 'a21004-Avg', value: '4' },
       { key: 'a21004-Flag', value: 'N' },
     ]);
@@ -94,7 +95,7 @@ describe('parseFrame fields', () => {
     const frame = parseFrame(`${PUBLIC_FRAMES[1]!.frame}\r\n`);
     expect(frame.version).toBe('2025');
     expect(frame.flag?.needsAck).toBe(true);
-    expect(frame.cp.groups).toEqual([]);
+    expect(cpGroups(frame.cp.text)).toEqual([]);
   });
 
   it('keeps //…// texts opaque even when they hold ; , = and Chinese', () => {
@@ -247,7 +248,7 @@ describe('per-device options', () => {
   it('lets the last repeated CP key win in tolerant mode, keeping both in groups', () => {
     const frame = parseFrame(frameOf(`${HEADER};CP=&&a34004-Rtd=1;a34004-Rtd=2&&`), HJ212_TOLERANT);
     expect(frame.cp.factors['a34004']?.Rtd).toBe('2');
-    expect(frame.cp.groups).toHaveLength(2);
+    expect(cpGroups(frame.cp.text)).toHaveLength(2);
   });
 
   it('decodes GB18030 segments when configured', () => {

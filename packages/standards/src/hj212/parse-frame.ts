@@ -188,8 +188,8 @@ export function parseDataSegment(segment: string, declaredLength: number, crc: s
   if (flag !== null && flag.split && pnum === null && options.requirePacketNumbers) {
     return rejected('missing_pnum_pno', `Flag ${flag.value} sets D but PNUM/PNO are missing`);
   }
-  const cp: Hj212Cp = { dataTime: null, params: {}, factors: {}, groups: [] };
-  const failure = parseCp(segment.slice(cpAt + 5, segment.length - 2), options, cp);
+  const cp: Hj212Cp = { dataTime: null, params: {}, factors: {}, text: segment.slice(cpAt + 5, segment.length - 2) };
+  const failure = parseCp(cp.text, options, cp);
   if (failure) return rejected(failure.code, failure.message);
   return {
     ok: true,
