@@ -12,3 +12,10 @@ export { dataResponse, notificationResponse, requestResponse, executionResponse,
 export { QN_RTN, EXE_RTN, DATA_FLAGS_2017, DATA_FLAGS_2005, FACILITY_RUNNING_STATE, type QnRtn, type ExeRtn, type CodeMeaning } from './hj212/return-codes';
 export { SYSTEM_CODES } from './hj212/system-codes';
 export { COMMAND_CODES, DATA_UPLOAD_COMMANDS, STATION_NOTIFICATION_COMMANDS, type CommandCode, type CommandKind } from './hj212/command-codes';
+export { chinaCalendarDay, EffectiveDateError } from './effective-date';
+export { type AqiVersion, type AqiReport, type AqiPollutant, type AqiIndicator, type AboveScalePolicy } from './aqi/aqi-types';
+export { breakpointsFor, IAQI_LEVELS, REPORT_INDICATORS } from './aqi/breakpoints';
+export { AQI_CATEGORIES, aqiCategory, type AqiCategory } from './aqi/aqi-category';
+export { aqiVersionFor, HJ633_2026_EFFECTIVE } from './aqi/aqi-version';
+export { computeIaqi, AqiInputError, type IaqiInput, type IaqiResult, type IaqiRule } from './aqi/compute-iaqi';
+export { computeAqi, type AqiInput, type AqiResult } from './aqi/compute-aqi';
