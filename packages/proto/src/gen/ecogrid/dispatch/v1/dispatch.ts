@@ -29,6 +29,9 @@ import {
   CaseStatus,
   caseStatusFromJSON,
   caseStatusToJSON,
+  CaseStep,
+  caseStepFromJSON,
+  caseStepToJSON,
 } from "./events";
 
 export const protobufPackage = "ecogrid.dispatch.v1";
@@ -60,6 +63,23 @@ export interface Case {
   escalationLevel: number;
   enterpriseUscc: string;
   alertIds: string[];
+  step: CaseStep;
+  supervisorOfficerId: string;
+  mergedIntoCaseId: string;
+  deviceMn: string;
+  factorCode: string;
+  updatedAt?: Date | undefined;
+  closedAt?:
+    | Date
+    | undefined;
+  /** While suspended: the approved extension's end, when the clocks start again. */
+  suspendedUntil?:
+    | Date
+    | undefined;
+  /** The current step's deadline has passed. */
+  overdue: boolean;
+  /** Open311 service code of a complaint. */
+  serviceCode: string;
 }
 
 export interface CreateCaseRequest {
@@ -67,8 +87,14 @@ export interface CreateCaseRequest {
   caseType: string;
   title: string;
   description: string;
-  location?: CaseLocation | undefined;
+  location?:
+    | CaseLocation
+    | undefined;
+  /** Unspecified: derived from the case type and nearby sensitive targets. */
   priority: CasePriority;
+  enterpriseUscc: string;
+  /** Dispatch to this officer instead of the routed one (dispatchers only). */
+  assigneeOfficerId: string;
 }
 
 export interface CreateCaseResponse {
@@ -87,11 +113,34 @@ export interface HistoryEntry {
   note: string;
   hash: string;
   previousHash: string;
+  fromStatus: CaseStatus;
+  toStatus: CaseStatus;
+  /** The entry's details as canonical JSON, exactly what was hashed. */
+  detailsJson: string;
+}
+
+/** A file or a linked record kept as evidence of a case. */
+export interface Evidence {
+  id: string;
+  /** "attachment", "alert" or "observation". */
+  kind: string;
+  fileName: string;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+  addedBy: string;
+  addedAt?: Date | undefined;
+  takenAt?:
+    | CaseLocation
+    | undefined;
+  /** Alert or observation id for linked records. */
+  referenceId: string;
 }
 
 export interface GetCaseResponse {
   case?: Case | undefined;
   history: HistoryEntry[];
+  evidence: Evidence[];
 }
 
 export interface ListCasesRequest {
@@ -103,7 +152,13 @@ export interface ListCasesRequest {
   officerId: string;
   overdueOnly: boolean;
   createdFrom?: Date | undefined;
-  createdTo?: Date | undefined;
+  createdTo?:
+    | Date
+    | undefined;
+  /** Words to find in the title or description. */
+  query: string;
+  priority: CasePriority;
+  source: CaseSource;
 }
 
 export interface ListCasesResponse {
@@ -113,7 +168,10 @@ export interface ListCasesResponse {
 
 export interface ActOnCaseRequest {
   caseId: string;
-  /** accept, arrive, resolve, verify, close, reassign, escalate, return, suspend, resume, reopen, merge. */
+  /**
+   * dispatch, accept, arrive, resolve, verify, rework, close, reassign, escalate, return, suspend, resume,
+   * reopen, merge, note.
+   */
   action: string;
   /** Optimistic concurrency: the version the actor saw. */
   expectedVersion: number;
@@ -132,13 +190,29 @@ export interface AttachEvidenceRequest {
   fileName: string;
   mediaType: string;
   content: Buffer;
-  takenAt?: CaseLocation | undefined;
+  takenAt?:
+    | CaseLocation
+    | undefined;
+  /** When the photo was taken, if known. */
+  takenTime?: Date | undefined;
 }
 
 export interface AttachEvidenceResponse {
   evidenceId: string;
   sha256: string;
   sizeBytes: number;
+}
+
+export interface LinkEvidenceRequest {
+  caseId: string;
+  /** "alert" or "observation". */
+  kind: string;
+  referenceId: string;
+  note: string;
+}
+
+export interface LinkEvidenceResponse {
+  evidenceId: string;
 }
 
 export interface VerifyHistoryRequest {
@@ -150,6 +224,10 @@ export interface VerifyHistoryResponse {
   /** The first entry whose hash does not match, when not intact. */
   firstBrokenSequence: number;
   entries: number;
+  /** What is wrong with the first broken entry: "hash_mismatch", "previous_hash_mismatch" or "sequence_gap". */
+  firstBrokenReason: string;
+  storedHash: string;
+  recomputedHash: string;
 }
 
 export interface GetKpisRequest {
@@ -166,6 +244,39 @@ export interface GetKpisResponse {
   overdue: number;
   medianHandlingSeconds: number;
   p90HandlingSeconds: number;
+  /** Closed cases in the period whose every step met its deadline. */
+  closedOnTime: number;
+  townships: GroupKpi[];
+  officers: GroupKpi[];
+  steps: StepKpi[];
+  overdueCases: OverdueCase[];
+}
+
+/** On-time figures of one township or officer. */
+export interface GroupKpi {
+  key: string;
+  closed: number;
+  closedOnTime: number;
+  onTimeRate: number;
+  backlog: number;
+}
+
+/** Durations of one step completed in the period, clock pauses excluded. */
+export interface StepKpi {
+  step: CaseStep;
+  completed: number;
+  completedLate: number;
+  medianSeconds: number;
+  p90Seconds: number;
+}
+
+export interface OverdueCase {
+  caseId: string;
+  step: CaseStep;
+  deadline?: Date | undefined;
+  assigneeOfficerId: string;
+  townshipCode: string;
+  escalationLevel: number;
 }
 
 function createBaseCaseLocation(): CaseLocation {
@@ -289,6 +400,16 @@ function createBaseCase(): Case {
     escalationLevel: 0,
     enterpriseUscc: "",
     alertIds: [],
+    step: 0,
+    supervisorOfficerId: "",
+    mergedIntoCaseId: "",
+    deviceMn: "",
+    factorCode: "",
+    updatedAt: undefined,
+    closedAt: undefined,
+    suspendedUntil: undefined,
+    overdue: false,
+    serviceCode: "",
   };
 }
 
@@ -347,6 +468,36 @@ export const Case: MessageFns<Case> = {
     }
     for (const v of message.alertIds) {
       writer.uint32(146).string(v!);
+    }
+    if (message.step !== 0) {
+      writer.uint32(152).int32(message.step);
+    }
+    if (message.supervisorOfficerId !== "") {
+      writer.uint32(162).string(message.supervisorOfficerId);
+    }
+    if (message.mergedIntoCaseId !== "") {
+      writer.uint32(170).string(message.mergedIntoCaseId);
+    }
+    if (message.deviceMn !== "") {
+      writer.uint32(178).string(message.deviceMn);
+    }
+    if (message.factorCode !== "") {
+      writer.uint32(186).string(message.factorCode);
+    }
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(194).fork()).join();
+    }
+    if (message.closedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.closedAt), writer.uint32(202).fork()).join();
+    }
+    if (message.suspendedUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.suspendedUntil), writer.uint32(210).fork()).join();
+    }
+    if (message.overdue !== false) {
+      writer.uint32(216).bool(message.overdue);
+    }
+    if (message.serviceCode !== "") {
+      writer.uint32(226).string(message.serviceCode);
     }
     return writer;
   },
@@ -508,6 +659,86 @@ export const Case: MessageFns<Case> = {
             message.alertIds.push(reader.string());
             continue;
           }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.step = reader.int32() as any;
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.supervisorOfficerId = reader.string();
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.mergedIntoCaseId = reader.string();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.deviceMn = reader.string();
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.factorCode = reader.string();
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.closedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.suspendedUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 27: {
+            if (tag !== 216) {
+              break;
+            }
+
+            message.overdue = reader.bool();
+            continue;
+          }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.serviceCode = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -576,6 +807,48 @@ export const Case: MessageFns<Case> = {
         : globalThis.Array.isArray(object?.alert_ids)
         ? object.alert_ids.map((e: any) => globalThis.String(e))
         : [],
+      step: isSet(object.step) ? caseStepFromJSON(object.step) : 0,
+      supervisorOfficerId: isSet(object.supervisorOfficerId)
+        ? globalThis.String(object.supervisorOfficerId)
+        : isSet(object.supervisor_officer_id)
+        ? globalThis.String(object.supervisor_officer_id)
+        : "",
+      mergedIntoCaseId: isSet(object.mergedIntoCaseId)
+        ? globalThis.String(object.mergedIntoCaseId)
+        : isSet(object.merged_into_case_id)
+        ? globalThis.String(object.merged_into_case_id)
+        : "",
+      deviceMn: isSet(object.deviceMn)
+        ? globalThis.String(object.deviceMn)
+        : isSet(object.device_mn)
+        ? globalThis.String(object.device_mn)
+        : "",
+      factorCode: isSet(object.factorCode)
+        ? globalThis.String(object.factorCode)
+        : isSet(object.factor_code)
+        ? globalThis.String(object.factor_code)
+        : "",
+      updatedAt: isSet(object.updatedAt)
+        ? fromJsonTimestamp(object.updatedAt)
+        : isSet(object.updated_at)
+        ? fromJsonTimestamp(object.updated_at)
+        : undefined,
+      closedAt: isSet(object.closedAt)
+        ? fromJsonTimestamp(object.closedAt)
+        : isSet(object.closed_at)
+        ? fromJsonTimestamp(object.closed_at)
+        : undefined,
+      suspendedUntil: isSet(object.suspendedUntil)
+        ? fromJsonTimestamp(object.suspendedUntil)
+        : isSet(object.suspended_until)
+        ? fromJsonTimestamp(object.suspended_until)
+        : undefined,
+      overdue: isSet(object.overdue) ? globalThis.Boolean(object.overdue) : false,
+      serviceCode: isSet(object.serviceCode)
+        ? globalThis.String(object.serviceCode)
+        : isSet(object.service_code)
+        ? globalThis.String(object.service_code)
+        : "",
     };
   },
 
@@ -635,6 +908,36 @@ export const Case: MessageFns<Case> = {
     if (message.alertIds?.length) {
       obj.alertIds = message.alertIds;
     }
+    if (message.step !== 0) {
+      obj.step = caseStepToJSON(message.step);
+    }
+    if (message.supervisorOfficerId !== "") {
+      obj.supervisorOfficerId = message.supervisorOfficerId;
+    }
+    if (message.mergedIntoCaseId !== "") {
+      obj.mergedIntoCaseId = message.mergedIntoCaseId;
+    }
+    if (message.deviceMn !== "") {
+      obj.deviceMn = message.deviceMn;
+    }
+    if (message.factorCode !== "") {
+      obj.factorCode = message.factorCode;
+    }
+    if (message.updatedAt !== undefined) {
+      obj.updatedAt = message.updatedAt.toISOString();
+    }
+    if (message.closedAt !== undefined) {
+      obj.closedAt = message.closedAt.toISOString();
+    }
+    if (message.suspendedUntil !== undefined) {
+      obj.suspendedUntil = message.suspendedUntil.toISOString();
+    }
+    if (message.overdue !== false) {
+      obj.overdue = message.overdue;
+    }
+    if (message.serviceCode !== "") {
+      obj.serviceCode = message.serviceCode;
+    }
     return obj;
   },
 
@@ -663,12 +966,31 @@ export const Case: MessageFns<Case> = {
     message.escalationLevel = object.escalationLevel ?? 0;
     message.enterpriseUscc = object.enterpriseUscc ?? "";
     message.alertIds = object.alertIds?.map((e) => e) || [];
+    message.step = object.step ?? 0;
+    message.supervisorOfficerId = object.supervisorOfficerId ?? "";
+    message.mergedIntoCaseId = object.mergedIntoCaseId ?? "";
+    message.deviceMn = object.deviceMn ?? "";
+    message.factorCode = object.factorCode ?? "";
+    message.updatedAt = object.updatedAt ?? undefined;
+    message.closedAt = object.closedAt ?? undefined;
+    message.suspendedUntil = object.suspendedUntil ?? undefined;
+    message.overdue = object.overdue ?? false;
+    message.serviceCode = object.serviceCode ?? "";
     return message;
   },
 };
 
 function createBaseCreateCaseRequest(): CreateCaseRequest {
-  return { source: 0, caseType: "", title: "", description: "", location: undefined, priority: 0 };
+  return {
+    source: 0,
+    caseType: "",
+    title: "",
+    description: "",
+    location: undefined,
+    priority: 0,
+    enterpriseUscc: "",
+    assigneeOfficerId: "",
+  };
 }
 
 export const CreateCaseRequest: MessageFns<CreateCaseRequest> = {
@@ -690,6 +1012,12 @@ export const CreateCaseRequest: MessageFns<CreateCaseRequest> = {
     }
     if (message.priority !== 0) {
       writer.uint32(48).int32(message.priority);
+    }
+    if (message.enterpriseUscc !== "") {
+      writer.uint32(58).string(message.enterpriseUscc);
+    }
+    if (message.assigneeOfficerId !== "") {
+      writer.uint32(66).string(message.assigneeOfficerId);
     }
     return writer;
   },
@@ -755,6 +1083,22 @@ export const CreateCaseRequest: MessageFns<CreateCaseRequest> = {
             message.priority = reader.int32() as any;
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.enterpriseUscc = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.assigneeOfficerId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -779,6 +1123,16 @@ export const CreateCaseRequest: MessageFns<CreateCaseRequest> = {
       description: isSet(object.description) ? globalThis.String(object.description) : "",
       location: isSet(object.location) ? CaseLocation.fromJSON(object.location) : undefined,
       priority: isSet(object.priority) ? casePriorityFromJSON(object.priority) : 0,
+      enterpriseUscc: isSet(object.enterpriseUscc)
+        ? globalThis.String(object.enterpriseUscc)
+        : isSet(object.enterprise_uscc)
+        ? globalThis.String(object.enterprise_uscc)
+        : "",
+      assigneeOfficerId: isSet(object.assigneeOfficerId)
+        ? globalThis.String(object.assigneeOfficerId)
+        : isSet(object.assignee_officer_id)
+        ? globalThis.String(object.assignee_officer_id)
+        : "",
     };
   },
 
@@ -802,6 +1156,12 @@ export const CreateCaseRequest: MessageFns<CreateCaseRequest> = {
     if (message.priority !== 0) {
       obj.priority = casePriorityToJSON(message.priority);
     }
+    if (message.enterpriseUscc !== "") {
+      obj.enterpriseUscc = message.enterpriseUscc;
+    }
+    if (message.assigneeOfficerId !== "") {
+      obj.assigneeOfficerId = message.assigneeOfficerId;
+    }
     return obj;
   },
 
@@ -818,6 +1178,8 @@ export const CreateCaseRequest: MessageFns<CreateCaseRequest> = {
       ? CaseLocation.fromPartial(object.location)
       : undefined;
     message.priority = object.priority ?? 0;
+    message.enterpriseUscc = object.enterpriseUscc ?? "";
+    message.assigneeOfficerId = object.assigneeOfficerId ?? "";
     return message;
   },
 };
@@ -963,7 +1325,18 @@ export const GetCaseRequest: MessageFns<GetCaseRequest> = {
 };
 
 function createBaseHistoryEntry(): HistoryEntry {
-  return { sequence: 0, action: "", actor: "", occurredAt: undefined, note: "", hash: "", previousHash: "" };
+  return {
+    sequence: 0,
+    action: "",
+    actor: "",
+    occurredAt: undefined,
+    note: "",
+    hash: "",
+    previousHash: "",
+    fromStatus: 0,
+    toStatus: 0,
+    detailsJson: "",
+  };
 }
 
 export const HistoryEntry: MessageFns<HistoryEntry> = {
@@ -988,6 +1361,15 @@ export const HistoryEntry: MessageFns<HistoryEntry> = {
     }
     if (message.previousHash !== "") {
       writer.uint32(58).string(message.previousHash);
+    }
+    if (message.fromStatus !== 0) {
+      writer.uint32(64).int32(message.fromStatus);
+    }
+    if (message.toStatus !== 0) {
+      writer.uint32(72).int32(message.toStatus);
+    }
+    if (message.detailsJson !== "") {
+      writer.uint32(82).string(message.detailsJson);
     }
     return writer;
   },
@@ -1061,6 +1443,30 @@ export const HistoryEntry: MessageFns<HistoryEntry> = {
             message.previousHash = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.fromStatus = reader.int32() as any;
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.toStatus = reader.int32() as any;
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.detailsJson = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1090,6 +1496,21 @@ export const HistoryEntry: MessageFns<HistoryEntry> = {
         : isSet(object.previous_hash)
         ? globalThis.String(object.previous_hash)
         : "",
+      fromStatus: isSet(object.fromStatus)
+        ? caseStatusFromJSON(object.fromStatus)
+        : isSet(object.from_status)
+        ? caseStatusFromJSON(object.from_status)
+        : 0,
+      toStatus: isSet(object.toStatus)
+        ? caseStatusFromJSON(object.toStatus)
+        : isSet(object.to_status)
+        ? caseStatusFromJSON(object.to_status)
+        : 0,
+      detailsJson: isSet(object.detailsJson)
+        ? globalThis.String(object.detailsJson)
+        : isSet(object.details_json)
+        ? globalThis.String(object.details_json)
+        : "",
     };
   },
 
@@ -1116,6 +1537,15 @@ export const HistoryEntry: MessageFns<HistoryEntry> = {
     if (message.previousHash !== "") {
       obj.previousHash = message.previousHash;
     }
+    if (message.fromStatus !== 0) {
+      obj.fromStatus = caseStatusToJSON(message.fromStatus);
+    }
+    if (message.toStatus !== 0) {
+      obj.toStatus = caseStatusToJSON(message.toStatus);
+    }
+    if (message.detailsJson !== "") {
+      obj.detailsJson = message.detailsJson;
+    }
     return obj;
   },
 
@@ -1131,12 +1561,269 @@ export const HistoryEntry: MessageFns<HistoryEntry> = {
     message.note = object.note ?? "";
     message.hash = object.hash ?? "";
     message.previousHash = object.previousHash ?? "";
+    message.fromStatus = object.fromStatus ?? 0;
+    message.toStatus = object.toStatus ?? 0;
+    message.detailsJson = object.detailsJson ?? "";
+    return message;
+  },
+};
+
+function createBaseEvidence(): Evidence {
+  return {
+    id: "",
+    kind: "",
+    fileName: "",
+    mediaType: "",
+    sizeBytes: 0,
+    sha256: "",
+    addedBy: "",
+    addedAt: undefined,
+    takenAt: undefined,
+    referenceId: "",
+  };
+}
+
+export const Evidence: MessageFns<Evidence> = {
+  encode(message: Evidence, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.fileName !== "") {
+      writer.uint32(26).string(message.fileName);
+    }
+    if (message.mediaType !== "") {
+      writer.uint32(34).string(message.mediaType);
+    }
+    if (message.sizeBytes !== 0) {
+      writer.uint32(40).int64(message.sizeBytes);
+    }
+    if (message.sha256 !== "") {
+      writer.uint32(50).string(message.sha256);
+    }
+    if (message.addedBy !== "") {
+      writer.uint32(58).string(message.addedBy);
+    }
+    if (message.addedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.addedAt), writer.uint32(66).fork()).join();
+    }
+    if (message.takenAt !== undefined) {
+      CaseLocation.encode(message.takenAt, writer.uint32(74).fork()).join();
+    }
+    if (message.referenceId !== "") {
+      writer.uint32(82).string(message.referenceId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Evidence {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEvidence();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.fileName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.mediaType = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.sizeBytes = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.sha256 = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.addedBy = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.addedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.takenAt = CaseLocation.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.referenceId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Evidence {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      fileName: isSet(object.fileName)
+        ? globalThis.String(object.fileName)
+        : isSet(object.file_name)
+        ? globalThis.String(object.file_name)
+        : "",
+      mediaType: isSet(object.mediaType)
+        ? globalThis.String(object.mediaType)
+        : isSet(object.media_type)
+        ? globalThis.String(object.media_type)
+        : "",
+      sizeBytes: isSet(object.sizeBytes)
+        ? globalThis.Number(object.sizeBytes)
+        : isSet(object.size_bytes)
+        ? globalThis.Number(object.size_bytes)
+        : 0,
+      sha256: isSet(object.sha256) ? globalThis.String(object.sha256) : "",
+      addedBy: isSet(object.addedBy)
+        ? globalThis.String(object.addedBy)
+        : isSet(object.added_by)
+        ? globalThis.String(object.added_by)
+        : "",
+      addedAt: isSet(object.addedAt)
+        ? fromJsonTimestamp(object.addedAt)
+        : isSet(object.added_at)
+        ? fromJsonTimestamp(object.added_at)
+        : undefined,
+      takenAt: isSet(object.takenAt)
+        ? CaseLocation.fromJSON(object.takenAt)
+        : isSet(object.taken_at)
+        ? CaseLocation.fromJSON(object.taken_at)
+        : undefined,
+      referenceId: isSet(object.referenceId)
+        ? globalThis.String(object.referenceId)
+        : isSet(object.reference_id)
+        ? globalThis.String(object.reference_id)
+        : "",
+    };
+  },
+
+  toJSON(message: Evidence): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.fileName !== "") {
+      obj.fileName = message.fileName;
+    }
+    if (message.mediaType !== "") {
+      obj.mediaType = message.mediaType;
+    }
+    if (message.sizeBytes !== 0) {
+      obj.sizeBytes = Math.round(message.sizeBytes);
+    }
+    if (message.sha256 !== "") {
+      obj.sha256 = message.sha256;
+    }
+    if (message.addedBy !== "") {
+      obj.addedBy = message.addedBy;
+    }
+    if (message.addedAt !== undefined) {
+      obj.addedAt = message.addedAt.toISOString();
+    }
+    if (message.takenAt !== undefined) {
+      obj.takenAt = CaseLocation.toJSON(message.takenAt);
+    }
+    if (message.referenceId !== "") {
+      obj.referenceId = message.referenceId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Evidence>, I>>(base?: I): Evidence {
+    return Evidence.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Evidence>, I>>(object: I): Evidence {
+    const message = createBaseEvidence();
+    message.id = object.id ?? "";
+    message.kind = object.kind ?? "";
+    message.fileName = object.fileName ?? "";
+    message.mediaType = object.mediaType ?? "";
+    message.sizeBytes = object.sizeBytes ?? 0;
+    message.sha256 = object.sha256 ?? "";
+    message.addedBy = object.addedBy ?? "";
+    message.addedAt = object.addedAt ?? undefined;
+    message.takenAt = (object.takenAt !== undefined && object.takenAt !== null)
+      ? CaseLocation.fromPartial(object.takenAt)
+      : undefined;
+    message.referenceId = object.referenceId ?? "";
     return message;
   },
 };
 
 function createBaseGetCaseResponse(): GetCaseResponse {
-  return { case: undefined, history: [] };
+  return { case: undefined, history: [], evidence: [] };
 }
 
 export const GetCaseResponse: MessageFns<GetCaseResponse> = {
@@ -1146,6 +1833,9 @@ export const GetCaseResponse: MessageFns<GetCaseResponse> = {
     }
     for (const v of message.history) {
       HistoryEntry.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.evidence) {
+      Evidence.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -1179,6 +1869,14 @@ export const GetCaseResponse: MessageFns<GetCaseResponse> = {
             message.history.push(HistoryEntry.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.evidence.push(Evidence.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1197,6 +1895,7 @@ export const GetCaseResponse: MessageFns<GetCaseResponse> = {
       history: globalThis.Array.isArray(object?.history)
         ? object.history.map((e: any) => HistoryEntry.fromJSON(e))
         : [],
+      evidence: globalThis.Array.isArray(object?.evidence) ? object.evidence.map((e: any) => Evidence.fromJSON(e)) : [],
     };
   },
 
@@ -1208,6 +1907,9 @@ export const GetCaseResponse: MessageFns<GetCaseResponse> = {
     if (message.history?.length) {
       obj.history = message.history.map((e) => HistoryEntry.toJSON(e));
     }
+    if (message.evidence?.length) {
+      obj.evidence = message.evidence.map((e) => Evidence.toJSON(e));
+    }
     return obj;
   },
 
@@ -1218,6 +1920,7 @@ export const GetCaseResponse: MessageFns<GetCaseResponse> = {
     const message = createBaseGetCaseResponse();
     message.case = (object.case !== undefined && object.case !== null) ? Case.fromPartial(object.case) : undefined;
     message.history = object.history?.map((e) => HistoryEntry.fromPartial(e)) || [];
+    message.evidence = object.evidence?.map((e) => Evidence.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1233,6 +1936,9 @@ function createBaseListCasesRequest(): ListCasesRequest {
     overdueOnly: false,
     createdFrom: undefined,
     createdTo: undefined,
+    query: "",
+    priority: 0,
+    source: 0,
   };
 }
 
@@ -1268,6 +1974,15 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
     }
     if (message.createdTo !== undefined) {
       Timestamp.encode(toTimestamp(message.createdTo), writer.uint32(74).fork()).join();
+    }
+    if (message.query !== "") {
+      writer.uint32(82).string(message.query);
+    }
+    if (message.priority !== 0) {
+      writer.uint32(88).int32(message.priority);
+    }
+    if (message.source !== 0) {
+      writer.uint32(96).int32(message.source);
     }
     return writer;
   },
@@ -1367,6 +2082,30 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
             message.createdTo = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.query = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.priority = reader.int32() as any;
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.source = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1424,6 +2163,9 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
         : isSet(object.created_to)
         ? fromJsonTimestamp(object.created_to)
         : undefined,
+      query: isSet(object.query) ? globalThis.String(object.query) : "",
+      priority: isSet(object.priority) ? casePriorityFromJSON(object.priority) : 0,
+      source: isSet(object.source) ? caseSourceFromJSON(object.source) : 0,
     };
   },
 
@@ -1456,6 +2198,15 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
     if (message.createdTo !== undefined) {
       obj.createdTo = message.createdTo.toISOString();
     }
+    if (message.query !== "") {
+      obj.query = message.query;
+    }
+    if (message.priority !== 0) {
+      obj.priority = casePriorityToJSON(message.priority);
+    }
+    if (message.source !== 0) {
+      obj.source = caseSourceToJSON(message.source);
+    }
     return obj;
   },
 
@@ -1473,6 +2224,9 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
     message.overdueOnly = object.overdueOnly ?? false;
     message.createdFrom = object.createdFrom ?? undefined;
     message.createdTo = object.createdTo ?? undefined;
+    message.query = object.query ?? "";
+    message.priority = object.priority ?? 0;
+    message.source = object.source ?? 0;
     return message;
   },
 };
@@ -1827,7 +2581,14 @@ export const ActOnCaseResponse: MessageFns<ActOnCaseResponse> = {
 };
 
 function createBaseAttachEvidenceRequest(): AttachEvidenceRequest {
-  return { caseId: "", fileName: "", mediaType: "", content: Buffer.alloc(0), takenAt: undefined };
+  return {
+    caseId: "",
+    fileName: "",
+    mediaType: "",
+    content: Buffer.alloc(0),
+    takenAt: undefined,
+    takenTime: undefined,
+  };
 }
 
 export const AttachEvidenceRequest: MessageFns<AttachEvidenceRequest> = {
@@ -1846,6 +2607,9 @@ export const AttachEvidenceRequest: MessageFns<AttachEvidenceRequest> = {
     }
     if (message.takenAt !== undefined) {
       CaseLocation.encode(message.takenAt, writer.uint32(42).fork()).join();
+    }
+    if (message.takenTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.takenTime), writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -1903,6 +2667,14 @@ export const AttachEvidenceRequest: MessageFns<AttachEvidenceRequest> = {
             message.takenAt = CaseLocation.decode(reader, reader.uint32());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.takenTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1938,6 +2710,11 @@ export const AttachEvidenceRequest: MessageFns<AttachEvidenceRequest> = {
         : isSet(object.taken_at)
         ? CaseLocation.fromJSON(object.taken_at)
         : undefined,
+      takenTime: isSet(object.takenTime)
+        ? fromJsonTimestamp(object.takenTime)
+        : isSet(object.taken_time)
+        ? fromJsonTimestamp(object.taken_time)
+        : undefined,
     };
   },
 
@@ -1958,6 +2735,9 @@ export const AttachEvidenceRequest: MessageFns<AttachEvidenceRequest> = {
     if (message.takenAt !== undefined) {
       obj.takenAt = CaseLocation.toJSON(message.takenAt);
     }
+    if (message.takenTime !== undefined) {
+      obj.takenTime = message.takenTime.toISOString();
+    }
     return obj;
   },
 
@@ -1973,6 +2753,7 @@ export const AttachEvidenceRequest: MessageFns<AttachEvidenceRequest> = {
     message.takenAt = (object.takenAt !== undefined && object.takenAt !== null)
       ? CaseLocation.fromPartial(object.takenAt)
       : undefined;
+    message.takenTime = object.takenTime ?? undefined;
     return message;
   },
 };
@@ -2086,6 +2867,204 @@ export const AttachEvidenceResponse: MessageFns<AttachEvidenceResponse> = {
   },
 };
 
+function createBaseLinkEvidenceRequest(): LinkEvidenceRequest {
+  return { caseId: "", kind: "", referenceId: "", note: "" };
+}
+
+export const LinkEvidenceRequest: MessageFns<LinkEvidenceRequest> = {
+  encode(message: LinkEvidenceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseId !== "") {
+      writer.uint32(10).string(message.caseId);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.referenceId !== "") {
+      writer.uint32(26).string(message.referenceId);
+    }
+    if (message.note !== "") {
+      writer.uint32(34).string(message.note);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LinkEvidenceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLinkEvidenceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.referenceId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LinkEvidenceRequest {
+    return {
+      caseId: isSet(object.caseId)
+        ? globalThis.String(object.caseId)
+        : isSet(object.case_id)
+        ? globalThis.String(object.case_id)
+        : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      referenceId: isSet(object.referenceId)
+        ? globalThis.String(object.referenceId)
+        : isSet(object.reference_id)
+        ? globalThis.String(object.reference_id)
+        : "",
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+    };
+  },
+
+  toJSON(message: LinkEvidenceRequest): unknown {
+    const obj: any = {};
+    if (message.caseId !== "") {
+      obj.caseId = message.caseId;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.referenceId !== "") {
+      obj.referenceId = message.referenceId;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LinkEvidenceRequest>, I>>(base?: I): LinkEvidenceRequest {
+    return LinkEvidenceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LinkEvidenceRequest>, I>>(object: I): LinkEvidenceRequest {
+    const message = createBaseLinkEvidenceRequest();
+    message.caseId = object.caseId ?? "";
+    message.kind = object.kind ?? "";
+    message.referenceId = object.referenceId ?? "";
+    message.note = object.note ?? "";
+    return message;
+  },
+};
+
+function createBaseLinkEvidenceResponse(): LinkEvidenceResponse {
+  return { evidenceId: "" };
+}
+
+export const LinkEvidenceResponse: MessageFns<LinkEvidenceResponse> = {
+  encode(message: LinkEvidenceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.evidenceId !== "") {
+      writer.uint32(10).string(message.evidenceId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LinkEvidenceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLinkEvidenceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.evidenceId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LinkEvidenceResponse {
+    return {
+      evidenceId: isSet(object.evidenceId)
+        ? globalThis.String(object.evidenceId)
+        : isSet(object.evidence_id)
+        ? globalThis.String(object.evidence_id)
+        : "",
+    };
+  },
+
+  toJSON(message: LinkEvidenceResponse): unknown {
+    const obj: any = {};
+    if (message.evidenceId !== "") {
+      obj.evidenceId = message.evidenceId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LinkEvidenceResponse>, I>>(base?: I): LinkEvidenceResponse {
+    return LinkEvidenceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LinkEvidenceResponse>, I>>(object: I): LinkEvidenceResponse {
+    const message = createBaseLinkEvidenceResponse();
+    message.evidenceId = object.evidenceId ?? "";
+    return message;
+  },
+};
+
 function createBaseVerifyHistoryRequest(): VerifyHistoryRequest {
   return { caseId: "" };
 }
@@ -2160,7 +3139,14 @@ export const VerifyHistoryRequest: MessageFns<VerifyHistoryRequest> = {
 };
 
 function createBaseVerifyHistoryResponse(): VerifyHistoryResponse {
-  return { intact: false, firstBrokenSequence: 0, entries: 0 };
+  return {
+    intact: false,
+    firstBrokenSequence: 0,
+    entries: 0,
+    firstBrokenReason: "",
+    storedHash: "",
+    recomputedHash: "",
+  };
 }
 
 export const VerifyHistoryResponse: MessageFns<VerifyHistoryResponse> = {
@@ -2173,6 +3159,15 @@ export const VerifyHistoryResponse: MessageFns<VerifyHistoryResponse> = {
     }
     if (message.entries !== 0) {
       writer.uint32(24).int64(message.entries);
+    }
+    if (message.firstBrokenReason !== "") {
+      writer.uint32(34).string(message.firstBrokenReason);
+    }
+    if (message.storedHash !== "") {
+      writer.uint32(42).string(message.storedHash);
+    }
+    if (message.recomputedHash !== "") {
+      writer.uint32(50).string(message.recomputedHash);
     }
     return writer;
   },
@@ -2214,6 +3209,30 @@ export const VerifyHistoryResponse: MessageFns<VerifyHistoryResponse> = {
             message.entries = longToNumber(reader.int64());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.firstBrokenReason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.storedHash = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.recomputedHash = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2235,6 +3254,21 @@ export const VerifyHistoryResponse: MessageFns<VerifyHistoryResponse> = {
         ? globalThis.Number(object.first_broken_sequence)
         : 0,
       entries: isSet(object.entries) ? globalThis.Number(object.entries) : 0,
+      firstBrokenReason: isSet(object.firstBrokenReason)
+        ? globalThis.String(object.firstBrokenReason)
+        : isSet(object.first_broken_reason)
+        ? globalThis.String(object.first_broken_reason)
+        : "",
+      storedHash: isSet(object.storedHash)
+        ? globalThis.String(object.storedHash)
+        : isSet(object.stored_hash)
+        ? globalThis.String(object.stored_hash)
+        : "",
+      recomputedHash: isSet(object.recomputedHash)
+        ? globalThis.String(object.recomputedHash)
+        : isSet(object.recomputed_hash)
+        ? globalThis.String(object.recomputed_hash)
+        : "",
     };
   },
 
@@ -2249,6 +3283,15 @@ export const VerifyHistoryResponse: MessageFns<VerifyHistoryResponse> = {
     if (message.entries !== 0) {
       obj.entries = Math.round(message.entries);
     }
+    if (message.firstBrokenReason !== "") {
+      obj.firstBrokenReason = message.firstBrokenReason;
+    }
+    if (message.storedHash !== "") {
+      obj.storedHash = message.storedHash;
+    }
+    if (message.recomputedHash !== "") {
+      obj.recomputedHash = message.recomputedHash;
+    }
     return obj;
   },
 
@@ -2260,6 +3303,9 @@ export const VerifyHistoryResponse: MessageFns<VerifyHistoryResponse> = {
     message.intact = object.intact ?? false;
     message.firstBrokenSequence = object.firstBrokenSequence ?? 0;
     message.entries = object.entries ?? 0;
+    message.firstBrokenReason = object.firstBrokenReason ?? "";
+    message.storedHash = object.storedHash ?? "";
+    message.recomputedHash = object.recomputedHash ?? "";
     return message;
   },
 };
@@ -2390,7 +3436,19 @@ export const GetKpisRequest: MessageFns<GetKpisRequest> = {
 };
 
 function createBaseGetKpisResponse(): GetKpisResponse {
-  return { onTimeRate: 0, closed: 0, backlog: 0, overdue: 0, medianHandlingSeconds: 0, p90HandlingSeconds: 0 };
+  return {
+    onTimeRate: 0,
+    closed: 0,
+    backlog: 0,
+    overdue: 0,
+    medianHandlingSeconds: 0,
+    p90HandlingSeconds: 0,
+    closedOnTime: 0,
+    townships: [],
+    officers: [],
+    steps: [],
+    overdueCases: [],
+  };
 }
 
 export const GetKpisResponse: MessageFns<GetKpisResponse> = {
@@ -2412,6 +3470,21 @@ export const GetKpisResponse: MessageFns<GetKpisResponse> = {
     }
     if (message.p90HandlingSeconds !== 0) {
       writer.uint32(49).double(message.p90HandlingSeconds);
+    }
+    if (message.closedOnTime !== 0) {
+      writer.uint32(56).int64(message.closedOnTime);
+    }
+    for (const v of message.townships) {
+      GroupKpi.encode(v!, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.officers) {
+      GroupKpi.encode(v!, writer.uint32(74).fork()).join();
+    }
+    for (const v of message.steps) {
+      StepKpi.encode(v!, writer.uint32(82).fork()).join();
+    }
+    for (const v of message.overdueCases) {
+      OverdueCase.encode(v!, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -2477,6 +3550,46 @@ export const GetKpisResponse: MessageFns<GetKpisResponse> = {
             message.p90HandlingSeconds = reader.double();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.closedOnTime = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.townships.push(GroupKpi.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.officers.push(GroupKpi.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.steps.push(StepKpi.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.overdueCases.push(OverdueCase.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2509,6 +3622,21 @@ export const GetKpisResponse: MessageFns<GetKpisResponse> = {
         : isSet(object.p90_handling_seconds)
         ? globalThis.Number(object.p90_handling_seconds)
         : 0,
+      closedOnTime: isSet(object.closedOnTime)
+        ? globalThis.Number(object.closedOnTime)
+        : isSet(object.closed_on_time)
+        ? globalThis.Number(object.closed_on_time)
+        : 0,
+      townships: globalThis.Array.isArray(object?.townships)
+        ? object.townships.map((e: any) => GroupKpi.fromJSON(e))
+        : [],
+      officers: globalThis.Array.isArray(object?.officers) ? object.officers.map((e: any) => GroupKpi.fromJSON(e)) : [],
+      steps: globalThis.Array.isArray(object?.steps) ? object.steps.map((e: any) => StepKpi.fromJSON(e)) : [],
+      overdueCases: globalThis.Array.isArray(object?.overdueCases)
+        ? object.overdueCases.map((e: any) => OverdueCase.fromJSON(e))
+        : globalThis.Array.isArray(object?.overdue_cases)
+        ? object.overdue_cases.map((e: any) => OverdueCase.fromJSON(e))
+        : [],
     };
   },
 
@@ -2532,6 +3660,21 @@ export const GetKpisResponse: MessageFns<GetKpisResponse> = {
     if (message.p90HandlingSeconds !== 0) {
       obj.p90HandlingSeconds = floatToJson(message.p90HandlingSeconds);
     }
+    if (message.closedOnTime !== 0) {
+      obj.closedOnTime = Math.round(message.closedOnTime);
+    }
+    if (message.townships?.length) {
+      obj.townships = message.townships.map((e) => GroupKpi.toJSON(e));
+    }
+    if (message.officers?.length) {
+      obj.officers = message.officers.map((e) => GroupKpi.toJSON(e));
+    }
+    if (message.steps?.length) {
+      obj.steps = message.steps.map((e) => StepKpi.toJSON(e));
+    }
+    if (message.overdueCases?.length) {
+      obj.overdueCases = message.overdueCases.map((e) => OverdueCase.toJSON(e));
+    }
     return obj;
   },
 
@@ -2546,6 +3689,462 @@ export const GetKpisResponse: MessageFns<GetKpisResponse> = {
     message.overdue = object.overdue ?? 0;
     message.medianHandlingSeconds = object.medianHandlingSeconds ?? 0;
     message.p90HandlingSeconds = object.p90HandlingSeconds ?? 0;
+    message.closedOnTime = object.closedOnTime ?? 0;
+    message.townships = object.townships?.map((e) => GroupKpi.fromPartial(e)) || [];
+    message.officers = object.officers?.map((e) => GroupKpi.fromPartial(e)) || [];
+    message.steps = object.steps?.map((e) => StepKpi.fromPartial(e)) || [];
+    message.overdueCases = object.overdueCases?.map((e) => OverdueCase.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGroupKpi(): GroupKpi {
+  return { key: "", closed: 0, closedOnTime: 0, onTimeRate: 0, backlog: 0 };
+}
+
+export const GroupKpi: MessageFns<GroupKpi> = {
+  encode(message: GroupKpi, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.closed !== 0) {
+      writer.uint32(16).int64(message.closed);
+    }
+    if (message.closedOnTime !== 0) {
+      writer.uint32(24).int64(message.closedOnTime);
+    }
+    if (message.onTimeRate !== 0) {
+      writer.uint32(33).double(message.onTimeRate);
+    }
+    if (message.backlog !== 0) {
+      writer.uint32(40).int64(message.backlog);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GroupKpi {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGroupKpi();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.closed = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.closedOnTime = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.onTimeRate = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.backlog = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GroupKpi {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      closed: isSet(object.closed) ? globalThis.Number(object.closed) : 0,
+      closedOnTime: isSet(object.closedOnTime)
+        ? globalThis.Number(object.closedOnTime)
+        : isSet(object.closed_on_time)
+        ? globalThis.Number(object.closed_on_time)
+        : 0,
+      onTimeRate: isSet(object.onTimeRate)
+        ? globalThis.Number(object.onTimeRate)
+        : isSet(object.on_time_rate)
+        ? globalThis.Number(object.on_time_rate)
+        : 0,
+      backlog: isSet(object.backlog) ? globalThis.Number(object.backlog) : 0,
+    };
+  },
+
+  toJSON(message: GroupKpi): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.closed !== 0) {
+      obj.closed = Math.round(message.closed);
+    }
+    if (message.closedOnTime !== 0) {
+      obj.closedOnTime = Math.round(message.closedOnTime);
+    }
+    if (message.onTimeRate !== 0) {
+      obj.onTimeRate = floatToJson(message.onTimeRate);
+    }
+    if (message.backlog !== 0) {
+      obj.backlog = Math.round(message.backlog);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GroupKpi>, I>>(base?: I): GroupKpi {
+    return GroupKpi.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GroupKpi>, I>>(object: I): GroupKpi {
+    const message = createBaseGroupKpi();
+    message.key = object.key ?? "";
+    message.closed = object.closed ?? 0;
+    message.closedOnTime = object.closedOnTime ?? 0;
+    message.onTimeRate = object.onTimeRate ?? 0;
+    message.backlog = object.backlog ?? 0;
+    return message;
+  },
+};
+
+function createBaseStepKpi(): StepKpi {
+  return { step: 0, completed: 0, completedLate: 0, medianSeconds: 0, p90Seconds: 0 };
+}
+
+export const StepKpi: MessageFns<StepKpi> = {
+  encode(message: StepKpi, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.step !== 0) {
+      writer.uint32(8).int32(message.step);
+    }
+    if (message.completed !== 0) {
+      writer.uint32(16).int64(message.completed);
+    }
+    if (message.completedLate !== 0) {
+      writer.uint32(24).int64(message.completedLate);
+    }
+    if (message.medianSeconds !== 0) {
+      writer.uint32(33).double(message.medianSeconds);
+    }
+    if (message.p90Seconds !== 0) {
+      writer.uint32(41).double(message.p90Seconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StepKpi {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStepKpi();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.step = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.completed = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.completedLate = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.medianSeconds = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.p90Seconds = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StepKpi {
+    return {
+      step: isSet(object.step) ? caseStepFromJSON(object.step) : 0,
+      completed: isSet(object.completed) ? globalThis.Number(object.completed) : 0,
+      completedLate: isSet(object.completedLate)
+        ? globalThis.Number(object.completedLate)
+        : isSet(object.completed_late)
+        ? globalThis.Number(object.completed_late)
+        : 0,
+      medianSeconds: isSet(object.medianSeconds)
+        ? globalThis.Number(object.medianSeconds)
+        : isSet(object.median_seconds)
+        ? globalThis.Number(object.median_seconds)
+        : 0,
+      p90Seconds: isSet(object.p90Seconds)
+        ? globalThis.Number(object.p90Seconds)
+        : isSet(object.p90_seconds)
+        ? globalThis.Number(object.p90_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: StepKpi): unknown {
+    const obj: any = {};
+    if (message.step !== 0) {
+      obj.step = caseStepToJSON(message.step);
+    }
+    if (message.completed !== 0) {
+      obj.completed = Math.round(message.completed);
+    }
+    if (message.completedLate !== 0) {
+      obj.completedLate = Math.round(message.completedLate);
+    }
+    if (message.medianSeconds !== 0) {
+      obj.medianSeconds = floatToJson(message.medianSeconds);
+    }
+    if (message.p90Seconds !== 0) {
+      obj.p90Seconds = floatToJson(message.p90Seconds);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StepKpi>, I>>(base?: I): StepKpi {
+    return StepKpi.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StepKpi>, I>>(object: I): StepKpi {
+    const message = createBaseStepKpi();
+    message.step = object.step ?? 0;
+    message.completed = object.completed ?? 0;
+    message.completedLate = object.completedLate ?? 0;
+    message.medianSeconds = object.medianSeconds ?? 0;
+    message.p90Seconds = object.p90Seconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseOverdueCase(): OverdueCase {
+  return { caseId: "", step: 0, deadline: undefined, assigneeOfficerId: "", townshipCode: "", escalationLevel: 0 };
+}
+
+export const OverdueCase: MessageFns<OverdueCase> = {
+  encode(message: OverdueCase, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseId !== "") {
+      writer.uint32(10).string(message.caseId);
+    }
+    if (message.step !== 0) {
+      writer.uint32(16).int32(message.step);
+    }
+    if (message.deadline !== undefined) {
+      Timestamp.encode(toTimestamp(message.deadline), writer.uint32(26).fork()).join();
+    }
+    if (message.assigneeOfficerId !== "") {
+      writer.uint32(34).string(message.assigneeOfficerId);
+    }
+    if (message.townshipCode !== "") {
+      writer.uint32(42).string(message.townshipCode);
+    }
+    if (message.escalationLevel !== 0) {
+      writer.uint32(48).int32(message.escalationLevel);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OverdueCase {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOverdueCase();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.step = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.deadline = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.assigneeOfficerId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.townshipCode = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.escalationLevel = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OverdueCase {
+    return {
+      caseId: isSet(object.caseId)
+        ? globalThis.String(object.caseId)
+        : isSet(object.case_id)
+        ? globalThis.String(object.case_id)
+        : "",
+      step: isSet(object.step) ? caseStepFromJSON(object.step) : 0,
+      deadline: isSet(object.deadline) ? fromJsonTimestamp(object.deadline) : undefined,
+      assigneeOfficerId: isSet(object.assigneeOfficerId)
+        ? globalThis.String(object.assigneeOfficerId)
+        : isSet(object.assignee_officer_id)
+        ? globalThis.String(object.assignee_officer_id)
+        : "",
+      townshipCode: isSet(object.townshipCode)
+        ? globalThis.String(object.townshipCode)
+        : isSet(object.township_code)
+        ? globalThis.String(object.township_code)
+        : "",
+      escalationLevel: isSet(object.escalationLevel)
+        ? globalThis.Number(object.escalationLevel)
+        : isSet(object.escalation_level)
+        ? globalThis.Number(object.escalation_level)
+        : 0,
+    };
+  },
+
+  toJSON(message: OverdueCase): unknown {
+    const obj: any = {};
+    if (message.caseId !== "") {
+      obj.caseId = message.caseId;
+    }
+    if (message.step !== 0) {
+      obj.step = caseStepToJSON(message.step);
+    }
+    if (message.deadline !== undefined) {
+      obj.deadline = message.deadline.toISOString();
+    }
+    if (message.assigneeOfficerId !== "") {
+      obj.assigneeOfficerId = message.assigneeOfficerId;
+    }
+    if (message.townshipCode !== "") {
+      obj.townshipCode = message.townshipCode;
+    }
+    if (message.escalationLevel !== 0) {
+      obj.escalationLevel = Math.round(message.escalationLevel);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OverdueCase>, I>>(base?: I): OverdueCase {
+    return OverdueCase.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OverdueCase>, I>>(object: I): OverdueCase {
+    const message = createBaseOverdueCase();
+    message.caseId = object.caseId ?? "";
+    message.step = object.step ?? 0;
+    message.deadline = object.deadline ?? undefined;
+    message.assigneeOfficerId = object.assigneeOfficerId ?? "";
+    message.townshipCode = object.townshipCode ?? "";
+    message.escalationLevel = object.escalationLevel ?? 0;
     return message;
   },
 };
@@ -2618,6 +4217,17 @@ export const DispatchServiceService = {
     responseSerialize: (value: GetKpisResponse): Buffer => Buffer.from(GetKpisResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetKpisResponse => GetKpisResponse.decode(value),
   },
+  /** Links an alert or an observation already held elsewhere as evidence of a case. */
+  linkEvidence: {
+    path: "/ecogrid.dispatch.v1.DispatchService/LinkEvidence" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: LinkEvidenceRequest): Buffer => Buffer.from(LinkEvidenceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): LinkEvidenceRequest => LinkEvidenceRequest.decode(value),
+    responseSerialize: (value: LinkEvidenceResponse): Buffer =>
+      Buffer.from(LinkEvidenceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): LinkEvidenceResponse => LinkEvidenceResponse.decode(value),
+  },
 } as const;
 
 export interface DispatchServiceServer extends UntypedServiceImplementation {
@@ -2628,6 +4238,8 @@ export interface DispatchServiceServer extends UntypedServiceImplementation {
   attachEvidence: handleUnaryCall<AttachEvidenceRequest, AttachEvidenceResponse>;
   verifyHistory: handleUnaryCall<VerifyHistoryRequest, VerifyHistoryResponse>;
   getKpis: handleUnaryCall<GetKpisRequest, GetKpisResponse>;
+  /** Links an alert or an observation already held elsewhere as evidence of a case. */
+  linkEvidence: handleUnaryCall<LinkEvidenceRequest, LinkEvidenceResponse>;
 }
 
 export interface DispatchServiceClient extends Client {
@@ -2735,6 +4347,22 @@ export interface DispatchServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetKpisResponse) => void,
+  ): ClientUnaryCall;
+  /** Links an alert or an observation already held elsewhere as evidence of a case. */
+  linkEvidence(
+    request: LinkEvidenceRequest,
+    callback: (error: ServiceError | null, response: LinkEvidenceResponse) => void,
+  ): ClientUnaryCall;
+  linkEvidence(
+    request: LinkEvidenceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: LinkEvidenceResponse) => void,
+  ): ClientUnaryCall;
+  linkEvidence(
+    request: LinkEvidenceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: LinkEvidenceResponse) => void,
   ): ClientUnaryCall;
 }
 

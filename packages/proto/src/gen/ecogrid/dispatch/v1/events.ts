@@ -202,6 +202,62 @@ export function casePriorityToJSON(object: CasePriority): string {
   }
 }
 
+/** The timed step a case is in; each has its own deadline per case type and priority. */
+export enum CaseStep {
+  CASE_STEP_UNSPECIFIED = 0,
+  /** CASE_STEP_ACCEPT - Dispatched, waiting for the officer to accept (签收). */
+  CASE_STEP_ACCEPT = 1,
+  /** CASE_STEP_ARRIVE - Accepted, the officer is on the way (到场). */
+  CASE_STEP_ARRIVE = 2,
+  /** CASE_STEP_HANDLE - On site, handling (处置) until reported back (反馈). */
+  CASE_STEP_HANDLE = 3,
+  /** CASE_STEP_VERIFY - Reported back, waiting for verification (核查). */
+  CASE_STEP_VERIFY = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function caseStepFromJSON(object: any): CaseStep {
+  switch (object) {
+    case 0:
+    case "CASE_STEP_UNSPECIFIED":
+      return CaseStep.CASE_STEP_UNSPECIFIED;
+    case 1:
+    case "CASE_STEP_ACCEPT":
+      return CaseStep.CASE_STEP_ACCEPT;
+    case 2:
+    case "CASE_STEP_ARRIVE":
+      return CaseStep.CASE_STEP_ARRIVE;
+    case 3:
+    case "CASE_STEP_HANDLE":
+      return CaseStep.CASE_STEP_HANDLE;
+    case 4:
+    case "CASE_STEP_VERIFY":
+      return CaseStep.CASE_STEP_VERIFY;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return CaseStep.UNRECOGNIZED;
+  }
+}
+
+export function caseStepToJSON(object: CaseStep): string {
+  switch (object) {
+    case CaseStep.CASE_STEP_UNSPECIFIED:
+      return "CASE_STEP_UNSPECIFIED";
+    case CaseStep.CASE_STEP_ACCEPT:
+      return "CASE_STEP_ACCEPT";
+    case CaseStep.CASE_STEP_ARRIVE:
+      return "CASE_STEP_ARRIVE";
+    case CaseStep.CASE_STEP_HANDLE:
+      return "CASE_STEP_HANDLE";
+    case CaseStep.CASE_STEP_VERIFY:
+      return "CASE_STEP_VERIFY";
+    case CaseStep.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** Value of ecogrid.cases.v1, keyed by case id, in order per case. */
 export interface CaseChanged {
   caseId: string;
@@ -222,6 +278,26 @@ export interface CaseChanged {
   actor: string;
   note: string;
   escalationLevel: number;
+  /** Version of the case after this change (optimistic concurrency). */
+  version: number;
+  /** The timed step the case is in after this change; `deadline` is that step's deadline. */
+  step: CaseStep;
+  previousStatus: CaseStatus;
+  /** Why the assignee was chosen, e.g. "on duty in cell YH-0101 (roster shift)". */
+  assignmentReason: string;
+  /** Who supervises the case after an escalation (unit supervisor, or "district-command-center"). */
+  supervisorOfficerId: string;
+  mergedIntoCaseId: string;
+  /** SHA-256 of the attached evidence, when the change attached some. */
+  evidenceSha256: string;
+  /** Hash of the history entry this event publishes (its chain link). */
+  historyHash: string;
+  deviceMn: string;
+  factorCode: string;
+  title: string;
+  lon: number;
+  lat: number;
+  createdAt?: Date | undefined;
 }
 
 function createBaseCaseChanged(): CaseChanged {
@@ -243,6 +319,20 @@ function createBaseCaseChanged(): CaseChanged {
     actor: "",
     note: "",
     escalationLevel: 0,
+    version: 0,
+    step: 0,
+    previousStatus: 0,
+    assignmentReason: "",
+    supervisorOfficerId: "",
+    mergedIntoCaseId: "",
+    evidenceSha256: "",
+    historyHash: "",
+    deviceMn: "",
+    factorCode: "",
+    title: "",
+    lon: 0,
+    lat: 0,
+    createdAt: undefined,
   };
 }
 
@@ -298,6 +388,48 @@ export const CaseChanged: MessageFns<CaseChanged> = {
     }
     if (message.escalationLevel !== 0) {
       writer.uint32(136).int32(message.escalationLevel);
+    }
+    if (message.version !== 0) {
+      writer.uint32(144).int64(message.version);
+    }
+    if (message.step !== 0) {
+      writer.uint32(152).int32(message.step);
+    }
+    if (message.previousStatus !== 0) {
+      writer.uint32(160).int32(message.previousStatus);
+    }
+    if (message.assignmentReason !== "") {
+      writer.uint32(170).string(message.assignmentReason);
+    }
+    if (message.supervisorOfficerId !== "") {
+      writer.uint32(178).string(message.supervisorOfficerId);
+    }
+    if (message.mergedIntoCaseId !== "") {
+      writer.uint32(186).string(message.mergedIntoCaseId);
+    }
+    if (message.evidenceSha256 !== "") {
+      writer.uint32(194).string(message.evidenceSha256);
+    }
+    if (message.historyHash !== "") {
+      writer.uint32(202).string(message.historyHash);
+    }
+    if (message.deviceMn !== "") {
+      writer.uint32(210).string(message.deviceMn);
+    }
+    if (message.factorCode !== "") {
+      writer.uint32(218).string(message.factorCode);
+    }
+    if (message.title !== "") {
+      writer.uint32(226).string(message.title);
+    }
+    if (message.lon !== 0) {
+      writer.uint32(233).double(message.lon);
+    }
+    if (message.lat !== 0) {
+      writer.uint32(241).double(message.lat);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(250).fork()).join();
     }
     return writer;
   },
@@ -451,6 +583,118 @@ export const CaseChanged: MessageFns<CaseChanged> = {
             message.escalationLevel = reader.int32();
             continue;
           }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.step = reader.int32() as any;
+            continue;
+          }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.previousStatus = reader.int32() as any;
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.assignmentReason = reader.string();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.supervisorOfficerId = reader.string();
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.mergedIntoCaseId = reader.string();
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.evidenceSha256 = reader.string();
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.historyHash = reader.string();
+            continue;
+          }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.deviceMn = reader.string();
+            continue;
+          }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.factorCode = reader.string();
+            continue;
+          }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 29: {
+            if (tag !== 233) {
+              break;
+            }
+
+            message.lon = reader.double();
+            continue;
+          }
+          case 30: {
+            if (tag !== 241) {
+              break;
+            }
+
+            message.lat = reader.double();
+            continue;
+          }
+          case 31: {
+            if (tag !== 250) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -518,6 +762,56 @@ export const CaseChanged: MessageFns<CaseChanged> = {
         : isSet(object.escalation_level)
         ? globalThis.Number(object.escalation_level)
         : 0,
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      step: isSet(object.step) ? caseStepFromJSON(object.step) : 0,
+      previousStatus: isSet(object.previousStatus)
+        ? caseStatusFromJSON(object.previousStatus)
+        : isSet(object.previous_status)
+        ? caseStatusFromJSON(object.previous_status)
+        : 0,
+      assignmentReason: isSet(object.assignmentReason)
+        ? globalThis.String(object.assignmentReason)
+        : isSet(object.assignment_reason)
+        ? globalThis.String(object.assignment_reason)
+        : "",
+      supervisorOfficerId: isSet(object.supervisorOfficerId)
+        ? globalThis.String(object.supervisorOfficerId)
+        : isSet(object.supervisor_officer_id)
+        ? globalThis.String(object.supervisor_officer_id)
+        : "",
+      mergedIntoCaseId: isSet(object.mergedIntoCaseId)
+        ? globalThis.String(object.mergedIntoCaseId)
+        : isSet(object.merged_into_case_id)
+        ? globalThis.String(object.merged_into_case_id)
+        : "",
+      evidenceSha256: isSet(object.evidenceSha256)
+        ? globalThis.String(object.evidenceSha256)
+        : isSet(object.evidence_sha256)
+        ? globalThis.String(object.evidence_sha256)
+        : "",
+      historyHash: isSet(object.historyHash)
+        ? globalThis.String(object.historyHash)
+        : isSet(object.history_hash)
+        ? globalThis.String(object.history_hash)
+        : "",
+      deviceMn: isSet(object.deviceMn)
+        ? globalThis.String(object.deviceMn)
+        : isSet(object.device_mn)
+        ? globalThis.String(object.device_mn)
+        : "",
+      factorCode: isSet(object.factorCode)
+        ? globalThis.String(object.factorCode)
+        : isSet(object.factor_code)
+        ? globalThis.String(object.factor_code)
+        : "",
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      lon: isSet(object.lon) ? globalThis.Number(object.lon) : 0,
+      lat: isSet(object.lat) ? globalThis.Number(object.lat) : 0,
+      createdAt: isSet(object.createdAt)
+        ? fromJsonTimestamp(object.createdAt)
+        : isSet(object.created_at)
+        ? fromJsonTimestamp(object.created_at)
+        : undefined,
     };
   },
 
@@ -574,6 +868,48 @@ export const CaseChanged: MessageFns<CaseChanged> = {
     if (message.escalationLevel !== 0) {
       obj.escalationLevel = Math.round(message.escalationLevel);
     }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.step !== 0) {
+      obj.step = caseStepToJSON(message.step);
+    }
+    if (message.previousStatus !== 0) {
+      obj.previousStatus = caseStatusToJSON(message.previousStatus);
+    }
+    if (message.assignmentReason !== "") {
+      obj.assignmentReason = message.assignmentReason;
+    }
+    if (message.supervisorOfficerId !== "") {
+      obj.supervisorOfficerId = message.supervisorOfficerId;
+    }
+    if (message.mergedIntoCaseId !== "") {
+      obj.mergedIntoCaseId = message.mergedIntoCaseId;
+    }
+    if (message.evidenceSha256 !== "") {
+      obj.evidenceSha256 = message.evidenceSha256;
+    }
+    if (message.historyHash !== "") {
+      obj.historyHash = message.historyHash;
+    }
+    if (message.deviceMn !== "") {
+      obj.deviceMn = message.deviceMn;
+    }
+    if (message.factorCode !== "") {
+      obj.factorCode = message.factorCode;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.lon !== 0) {
+      obj.lon = floatToJson(message.lon);
+    }
+    if (message.lat !== 0) {
+      obj.lat = floatToJson(message.lat);
+    }
+    if (message.createdAt !== undefined) {
+      obj.createdAt = message.createdAt.toISOString();
+    }
     return obj;
   },
 
@@ -599,9 +935,27 @@ export const CaseChanged: MessageFns<CaseChanged> = {
     message.actor = object.actor ?? "";
     message.note = object.note ?? "";
     message.escalationLevel = object.escalationLevel ?? 0;
+    message.version = object.version ?? 0;
+    message.step = object.step ?? 0;
+    message.previousStatus = object.previousStatus ?? 0;
+    message.assignmentReason = object.assignmentReason ?? "";
+    message.supervisorOfficerId = object.supervisorOfficerId ?? "";
+    message.mergedIntoCaseId = object.mergedIntoCaseId ?? "";
+    message.evidenceSha256 = object.evidenceSha256 ?? "";
+    message.historyHash = object.historyHash ?? "";
+    message.deviceMn = object.deviceMn ?? "";
+    message.factorCode = object.factorCode ?? "";
+    message.title = object.title ?? "";
+    message.lon = object.lon ?? 0;
+    message.lat = object.lat ?? 0;
+    message.createdAt = object.createdAt ?? undefined;
     return message;
   },
 };
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
