@@ -19,3 +19,28 @@ export { AQI_CATEGORIES, aqiCategory, type AqiCategory } from './aqi/aqi-categor
 export { aqiVersionFor, HJ633_2026_EFFECTIVE } from './aqi/aqi-version';
 export { computeIaqi, AqiInputError, type IaqiInput, type IaqiResult, type IaqiRule } from './aqi/compute-iaqi';
 export { computeAqi, type AqiInput, type AqiResult } from './aqi/compute-aqi';
+export {
+  GB3095_2012,
+  GB3095_2026_TRANSITION,
+  GB3095_2026_FINAL,
+  GB3095_2026_EFFECTIVE,
+  GB3095_2026_FINAL_FROM,
+  ambientLimits,
+  type AmbientLimit,
+  type AmbientStandard,
+  type AmbientPhase,
+  type AmbientPollutant,
+  type AveragingPeriod,
+} from './ambient/gb3095-limits';
+export { assessAmbient, ambientStandardFor, AmbientInputError, type AmbientAssessmentInput, type AmbientAssessment } from './ambient/assess-ambient';
+export { GB3838_LIMITS, TP_LAKE_LIMITS, type SurfaceWaterFactor, type SurfaceWaterLimit } from './water/gb3838-limits';
+export {
+  classifySurfaceWater,
+  WaterInputError,
+  WATER_CLASS_NAMES,
+  WATER_CLASS_STATUS,
+  type WaterClass,
+  type SurfaceWaterInput,
+  type SurfaceWaterClassification,
+  type FactorClassification,
+} from './water/classify-surface-water';
