@@ -16,6 +16,10 @@ export function ecogridTestConfig(overrides: { integrationTimeoutMs?: number } =
     resolve: { conditions },
     ssr: { resolve: { conditions } },
     test: {
+      // Every run also writes a JSON report, named after the package script that ran it (test or
+      // test:integration); scripts/summarize-tests.mjs adds them up into the closing line of `pnpm test`.
+      reporters: ['default', 'json'],
+      outputFile: { json: `.test-results/${(process.env.npm_lifecycle_event ?? 'vitest').replace(':', '-')}.json` },
       projects: [
         {
           extends: true,

@@ -1,0 +1,34 @@
+// Adds up the vitest JSON reports that `pnpm test` left in <package>/.test-results/ and prints one
+// closing line: "tests: N passed, N failed, N skipped". Exit 1 when a test failed or none ran.
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const perPackage = [];
+for (const group of ['packages', 'services', 'load-tests']) {
+  const groupDir = join(root, group);
+  if (!existsSync(groupDir)) continue;
+  const dirs = group === 'load-tests' ? [groupDir] : readdirSync(groupDir).map((name) => join(groupDir, name));
+  for (const dir of dirs) {
+    const resultsDir = join(dir, '.test-results');
+    if (!existsSync(resultsDir)) continue;
+    for (const file of readdirSync(resultsDir).filter((name) => name === 'test.json' || name === 'test-integration.json')) {
+      const report = JSON.parse(readFileSync(join(resultsDir, file), 'utf8'));
+      const failedHere = (report.numFailedTests ?? 0) + (report.numRuntimeErrorTestSuites ?? 0);
+      passed += report.numPassedTests ?? 0;
+      failed += failedHere;
+      skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+      perPackage.push(`${dir.slice(root.length)}/${file.replace('.json', '')}: ${report.numPassedTests ?? 0} passed, ${failedHere} failed`);
+    }
+  }
+}
+console.log('\n' + perPackage.map((line) => `  ${line}`).join('\n'));
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+if (passed + failed === 0) {
+  console.error('no test ran');
+  process.exit(1);
+}
+process.exit(failed > 0 ? 1 : 0);
