@@ -44,3 +44,5 @@ export {
   type SurfaceWaterClassification,
   type FactorClassification,
 } from './water/classify-surface-water';
+export { validateUscc, usccCheckCharacter, type UsccValidation, type UsccFailure } from './uscc/validate-uscc';
+export { POLLUTANTS, findPollutant, toCode2017, categoryOfCode, type Pollutant, type PollutantCategory } from './pollutants/catalogue';
