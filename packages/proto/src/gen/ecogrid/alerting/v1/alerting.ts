@@ -19,7 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { AlertChanged, StationAqiComputed } from "./events";
+import { AlertChanged, AlertKind, alertKindFromJSON, alertKindToJSON, StationAqiComputed } from "./events";
 
 export const protobufPackage = "ecogrid.alerting.v1";
 
@@ -31,6 +31,9 @@ export interface ListAlertsRequest {
   openOnly: boolean;
   deviceMn: string;
   townshipCode: string;
+  enterpriseUscc: string;
+  cellId: string;
+  kind: AlertKind;
 }
 
 export interface ListAlertsResponse {
@@ -49,7 +52,16 @@ export interface GetStationAqiResponse {
 }
 
 function createBaseListAlertsRequest(): ListAlertsRequest {
-  return { pageSize: 0, pageToken: "", openOnly: false, deviceMn: "", townshipCode: "" };
+  return {
+    pageSize: 0,
+    pageToken: "",
+    openOnly: false,
+    deviceMn: "",
+    townshipCode: "",
+    enterpriseUscc: "",
+    cellId: "",
+    kind: 0,
+  };
 }
 
 export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
@@ -68,6 +80,15 @@ export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
     }
     if (message.townshipCode !== "") {
       writer.uint32(42).string(message.townshipCode);
+    }
+    if (message.enterpriseUscc !== "") {
+      writer.uint32(50).string(message.enterpriseUscc);
+    }
+    if (message.cellId !== "") {
+      writer.uint32(58).string(message.cellId);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(64).int32(message.kind);
     }
     return writer;
   },
@@ -125,6 +146,30 @@ export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
             message.townshipCode = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.enterpriseUscc = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.cellId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -164,6 +209,17 @@ export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
         : isSet(object.township_code)
         ? globalThis.String(object.township_code)
         : "",
+      enterpriseUscc: isSet(object.enterpriseUscc)
+        ? globalThis.String(object.enterpriseUscc)
+        : isSet(object.enterprise_uscc)
+        ? globalThis.String(object.enterprise_uscc)
+        : "",
+      cellId: isSet(object.cellId)
+        ? globalThis.String(object.cellId)
+        : isSet(object.cell_id)
+        ? globalThis.String(object.cell_id)
+        : "",
+      kind: isSet(object.kind) ? alertKindFromJSON(object.kind) : 0,
     };
   },
 
@@ -184,6 +240,15 @@ export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
     if (message.townshipCode !== "") {
       obj.townshipCode = message.townshipCode;
     }
+    if (message.enterpriseUscc !== "") {
+      obj.enterpriseUscc = message.enterpriseUscc;
+    }
+    if (message.cellId !== "") {
+      obj.cellId = message.cellId;
+    }
+    if (message.kind !== 0) {
+      obj.kind = alertKindToJSON(message.kind);
+    }
     return obj;
   },
 
@@ -197,6 +262,9 @@ export const ListAlertsRequest: MessageFns<ListAlertsRequest> = {
     message.openOnly = object.openOnly ?? false;
     message.deviceMn = object.deviceMn ?? "";
     message.townshipCode = object.townshipCode ?? "";
+    message.enterpriseUscc = object.enterpriseUscc ?? "";
+    message.cellId = object.cellId ?? "";
+    message.kind = object.kind ?? 0;
     return message;
   },
 };

@@ -108,12 +108,123 @@ export function severityToJSON(object: Severity): string {
   }
 }
 
+/** What kind of condition an alert reports. */
+export enum AlertKind {
+  ALERT_KIND_UNSPECIFIED = 0,
+  /** ALERT_KIND_EMISSION_LIMIT - A device factor above its permit (排污许可) emission limit. */
+  ALERT_KIND_EMISSION_LIMIT = 1,
+  /** ALERT_KIND_AMBIENT_LIMIT - An ambient air station above a GB 3095 limit for an averaging period. */
+  ALERT_KIND_AMBIENT_LIMIT = 2,
+  /** ALERT_KIND_DATA_QUALITY - A factor reported with a data flag that marks the instrument as not measuring properly (D, F, B, T). */
+  ALERT_KIND_DATA_QUALITY = 3,
+  /** ALERT_KIND_DEVICE_OFFLINE - No observation from the device for longer than the rule allows. */
+  ALERT_KIND_DEVICE_OFFLINE = 4,
+  /** ALERT_KIND_SUDDEN_JUMP - A value that changed far more than the rule allows between two consecutive readings. */
+  ALERT_KIND_SUDDEN_JUMP = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function alertKindFromJSON(object: any): AlertKind {
+  switch (object) {
+    case 0:
+    case "ALERT_KIND_UNSPECIFIED":
+      return AlertKind.ALERT_KIND_UNSPECIFIED;
+    case 1:
+    case "ALERT_KIND_EMISSION_LIMIT":
+      return AlertKind.ALERT_KIND_EMISSION_LIMIT;
+    case 2:
+    case "ALERT_KIND_AMBIENT_LIMIT":
+      return AlertKind.ALERT_KIND_AMBIENT_LIMIT;
+    case 3:
+    case "ALERT_KIND_DATA_QUALITY":
+      return AlertKind.ALERT_KIND_DATA_QUALITY;
+    case 4:
+    case "ALERT_KIND_DEVICE_OFFLINE":
+      return AlertKind.ALERT_KIND_DEVICE_OFFLINE;
+    case 5:
+    case "ALERT_KIND_SUDDEN_JUMP":
+      return AlertKind.ALERT_KIND_SUDDEN_JUMP;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return AlertKind.UNRECOGNIZED;
+  }
+}
+
+export function alertKindToJSON(object: AlertKind): string {
+  switch (object) {
+    case AlertKind.ALERT_KIND_UNSPECIFIED:
+      return "ALERT_KIND_UNSPECIFIED";
+    case AlertKind.ALERT_KIND_EMISSION_LIMIT:
+      return "ALERT_KIND_EMISSION_LIMIT";
+    case AlertKind.ALERT_KIND_AMBIENT_LIMIT:
+      return "ALERT_KIND_AMBIENT_LIMIT";
+    case AlertKind.ALERT_KIND_DATA_QUALITY:
+      return "ALERT_KIND_DATA_QUALITY";
+    case AlertKind.ALERT_KIND_DEVICE_OFFLINE:
+      return "ALERT_KIND_DEVICE_OFFLINE";
+    case AlertKind.ALERT_KIND_SUDDEN_JUMP:
+      return "ALERT_KIND_SUDDEN_JUMP";
+    case AlertKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** Where an hourly AQI's concentrations came from. */
+export enum AqiSource {
+  AQI_SOURCE_UNSPECIFIED = 0,
+  /** AQI_SOURCE_HOURLY_DATA - The station's own hourly averages (HJ 212 2061). */
+  AQI_SOURCE_HOURLY_DATA = 1,
+  /** AQI_SOURCE_AGGREGATED_REALTIME - Averages of the hour's real-time (2011) or minute (2051) values, aggregated here. */
+  AQI_SOURCE_AGGREGATED_REALTIME = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function aqiSourceFromJSON(object: any): AqiSource {
+  switch (object) {
+    case 0:
+    case "AQI_SOURCE_UNSPECIFIED":
+      return AqiSource.AQI_SOURCE_UNSPECIFIED;
+    case 1:
+    case "AQI_SOURCE_HOURLY_DATA":
+      return AqiSource.AQI_SOURCE_HOURLY_DATA;
+    case 2:
+    case "AQI_SOURCE_AGGREGATED_REALTIME":
+      return AqiSource.AQI_SOURCE_AGGREGATED_REALTIME;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return AqiSource.UNRECOGNIZED;
+  }
+}
+
+export function aqiSourceToJSON(object: AqiSource): string {
+  switch (object) {
+    case AqiSource.AQI_SOURCE_UNSPECIFIED:
+      return "AQI_SOURCE_UNSPECIFIED";
+    case AqiSource.AQI_SOURCE_HOURLY_DATA:
+      return "AQI_SOURCE_HOURLY_DATA";
+    case AqiSource.AQI_SOURCE_AGGREGATED_REALTIME:
+      return "AQI_SOURCE_AGGREGATED_REALTIME";
+    case AqiSource.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** An observation that contributed to an alert. */
 export interface AlertEvidence {
   observationId: string;
   dataTime?: Date | undefined;
   value: number;
   flag: string;
+  /** HJ 212 value kind the rule read, e.g. "Rtd", "ZsRtd", "Avg"; "hour_avg" for an aggregated hourly mean. */
+  valueKind: string;
+  /** HJ 212 command of the upload: "2011", "2051", "2061", "2031". */
+  commandCode: string;
+  /** Whether this observation met the rule's condition (false for the readings that cleared the alert). */
+  matched: boolean;
 }
 
 /** Value of ecogrid.alerts.v1, keyed by device MN. */
@@ -139,6 +250,28 @@ export interface AlertChanged {
   summary: string;
   /** Ids of sensitive targets within the escalation distance. */
   nearbyTargetIds: string[];
+  kind: AlertKind;
+  /** 1 for RAISED, then +1 for each UPDATED and for the CLEARED event: consumers keep the highest. */
+  sequence: number;
+  /** The HJ 212 value kind compared with the limit ("Rtd", "ZsRtd", "Avg", "ZsAvg"), or "hour_avg"/"day_avg"/"8h_avg". */
+  valueKind: string;
+  /** For ambient limits: "1h", "8h" or "24h". */
+  averagingPeriod: string;
+  /** For data-quality alerts: the HJ 212 data flag (D, F, B, T). */
+  dataFlag: string;
+  /** Where the limit comes from, e.g. "permit", "GB3095-2026 transition grade II". */
+  limitSource: string;
+  /** 超标倍数 (value − limit) / limit at the worst reading of the episode; 0 when not a limit rule. */
+  exceedanceMultiple: number;
+  /** The severity before escalation, and why it was raised above it. */
+  baseSeverity: Severity;
+  escalationReasons: string[];
+  /** For device-offline alerts: the data time of the last observation before the gap. */
+  lastSeen?:
+    | Date
+    | undefined;
+  /** The worst value of the episode so far (highest; for jumps the largest change). */
+  peakValue: number;
 }
 
 /** One pollutant's sub-index in an hourly AQI. */
@@ -146,6 +279,12 @@ export interface PollutantIndex {
   pollutant: string;
   concentration: number;
   iaqi: number;
+  /** The HJ 633 indicator, e.g. "PM25_1h", "PM25_24h", "O3_8h". */
+  indicator: string;
+  /** False where HJ 633 gives no IAQI for the value (iaqi is then 0). */
+  rated: boolean;
+  /** Above the top breakpoint (IAQI capped at 500). */
+  aboveScale: boolean;
 }
 
 /** Value of ecogrid.aqi.hourly.v1, keyed by station MN. */
@@ -158,10 +297,25 @@ export interface StationAqiComputed {
   indexes: PollutantIndex[];
   /** The HJ 633 edition that applied to the hour, e.g. "HJ 633-2026". */
   standard: string;
+  source: AqiSource;
+  /** Every indicator of the report had a value. */
+  complete: boolean;
+  /**
+   * HJ 633-2026 §5.3: an incomplete hour is published with its AQI only when the AQI exceeds 100; otherwise
+   * consumers show the IAQIs and "NA".
+   */
+  publishable: boolean;
+  missingIndicators: string[];
+  /** 1, then 2 when the station's own hourly data replaced an aggregate published earlier. */
+  revision: number;
+  /** AQI category level 1 (一级) … 6 (六级). */
+  categoryLevel: number;
+  cellId: string;
+  townshipCode: string;
 }
 
 function createBaseAlertEvidence(): AlertEvidence {
-  return { observationId: "", dataTime: undefined, value: 0, flag: "" };
+  return { observationId: "", dataTime: undefined, value: 0, flag: "", valueKind: "", commandCode: "", matched: false };
 }
 
 export const AlertEvidence: MessageFns<AlertEvidence> = {
@@ -177,6 +331,15 @@ export const AlertEvidence: MessageFns<AlertEvidence> = {
     }
     if (message.flag !== "") {
       writer.uint32(34).string(message.flag);
+    }
+    if (message.valueKind !== "") {
+      writer.uint32(42).string(message.valueKind);
+    }
+    if (message.commandCode !== "") {
+      writer.uint32(50).string(message.commandCode);
+    }
+    if (message.matched !== false) {
+      writer.uint32(56).bool(message.matched);
     }
     return writer;
   },
@@ -226,6 +389,30 @@ export const AlertEvidence: MessageFns<AlertEvidence> = {
             message.flag = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.valueKind = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.commandCode = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.matched = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -252,6 +439,17 @@ export const AlertEvidence: MessageFns<AlertEvidence> = {
         : undefined,
       value: isSet(object.value) ? globalThis.Number(object.value) : 0,
       flag: isSet(object.flag) ? globalThis.String(object.flag) : "",
+      valueKind: isSet(object.valueKind)
+        ? globalThis.String(object.valueKind)
+        : isSet(object.value_kind)
+        ? globalThis.String(object.value_kind)
+        : "",
+      commandCode: isSet(object.commandCode)
+        ? globalThis.String(object.commandCode)
+        : isSet(object.command_code)
+        ? globalThis.String(object.command_code)
+        : "",
+      matched: isSet(object.matched) ? globalThis.Boolean(object.matched) : false,
     };
   },
 
@@ -269,6 +467,15 @@ export const AlertEvidence: MessageFns<AlertEvidence> = {
     if (message.flag !== "") {
       obj.flag = message.flag;
     }
+    if (message.valueKind !== "") {
+      obj.valueKind = message.valueKind;
+    }
+    if (message.commandCode !== "") {
+      obj.commandCode = message.commandCode;
+    }
+    if (message.matched !== false) {
+      obj.matched = message.matched;
+    }
     return obj;
   },
 
@@ -281,6 +488,9 @@ export const AlertEvidence: MessageFns<AlertEvidence> = {
     message.dataTime = object.dataTime ?? undefined;
     message.value = object.value ?? 0;
     message.flag = object.flag ?? "";
+    message.valueKind = object.valueKind ?? "";
+    message.commandCode = object.commandCode ?? "";
+    message.matched = object.matched ?? false;
     return message;
   },
 };
@@ -305,6 +515,17 @@ function createBaseAlertChanged(): AlertChanged {
     evidence: [],
     summary: "",
     nearbyTargetIds: [],
+    kind: 0,
+    sequence: 0,
+    valueKind: "",
+    averagingPeriod: "",
+    dataFlag: "",
+    limitSource: "",
+    exceedanceMultiple: 0,
+    baseSeverity: 0,
+    escalationReasons: [],
+    lastSeen: undefined,
+    peakValue: 0,
   };
 }
 
@@ -363,6 +584,39 @@ export const AlertChanged: MessageFns<AlertChanged> = {
     }
     for (const v of message.nearbyTargetIds) {
       writer.uint32(146).string(v!);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(152).int32(message.kind);
+    }
+    if (message.sequence !== 0) {
+      writer.uint32(160).int32(message.sequence);
+    }
+    if (message.valueKind !== "") {
+      writer.uint32(170).string(message.valueKind);
+    }
+    if (message.averagingPeriod !== "") {
+      writer.uint32(178).string(message.averagingPeriod);
+    }
+    if (message.dataFlag !== "") {
+      writer.uint32(186).string(message.dataFlag);
+    }
+    if (message.limitSource !== "") {
+      writer.uint32(194).string(message.limitSource);
+    }
+    if (message.exceedanceMultiple !== 0) {
+      writer.uint32(201).double(message.exceedanceMultiple);
+    }
+    if (message.baseSeverity !== 0) {
+      writer.uint32(208).int32(message.baseSeverity);
+    }
+    for (const v of message.escalationReasons) {
+      writer.uint32(218).string(v!);
+    }
+    if (message.lastSeen !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastSeen), writer.uint32(226).fork()).join();
+    }
+    if (message.peakValue !== 0) {
+      writer.uint32(233).double(message.peakValue);
     }
     return writer;
   },
@@ -524,6 +778,94 @@ export const AlertChanged: MessageFns<AlertChanged> = {
             message.nearbyTargetIds.push(reader.string());
             continue;
           }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.sequence = reader.int32();
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.valueKind = reader.string();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.averagingPeriod = reader.string();
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.dataFlag = reader.string();
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.limitSource = reader.string();
+            continue;
+          }
+          case 25: {
+            if (tag !== 201) {
+              break;
+            }
+
+            message.exceedanceMultiple = reader.double();
+            continue;
+          }
+          case 26: {
+            if (tag !== 208) {
+              break;
+            }
+
+            message.baseSeverity = reader.int32() as any;
+            continue;
+          }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.escalationReasons.push(reader.string());
+            continue;
+          }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.lastSeen = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 29: {
+            if (tag !== 233) {
+              break;
+            }
+
+            message.peakValue = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -602,6 +944,53 @@ export const AlertChanged: MessageFns<AlertChanged> = {
         : globalThis.Array.isArray(object?.nearby_target_ids)
         ? object.nearby_target_ids.map((e: any) => globalThis.String(e))
         : [],
+      kind: isSet(object.kind) ? alertKindFromJSON(object.kind) : 0,
+      sequence: isSet(object.sequence) ? globalThis.Number(object.sequence) : 0,
+      valueKind: isSet(object.valueKind)
+        ? globalThis.String(object.valueKind)
+        : isSet(object.value_kind)
+        ? globalThis.String(object.value_kind)
+        : "",
+      averagingPeriod: isSet(object.averagingPeriod)
+        ? globalThis.String(object.averagingPeriod)
+        : isSet(object.averaging_period)
+        ? globalThis.String(object.averaging_period)
+        : "",
+      dataFlag: isSet(object.dataFlag)
+        ? globalThis.String(object.dataFlag)
+        : isSet(object.data_flag)
+        ? globalThis.String(object.data_flag)
+        : "",
+      limitSource: isSet(object.limitSource)
+        ? globalThis.String(object.limitSource)
+        : isSet(object.limit_source)
+        ? globalThis.String(object.limit_source)
+        : "",
+      exceedanceMultiple: isSet(object.exceedanceMultiple)
+        ? globalThis.Number(object.exceedanceMultiple)
+        : isSet(object.exceedance_multiple)
+        ? globalThis.Number(object.exceedance_multiple)
+        : 0,
+      baseSeverity: isSet(object.baseSeverity)
+        ? severityFromJSON(object.baseSeverity)
+        : isSet(object.base_severity)
+        ? severityFromJSON(object.base_severity)
+        : 0,
+      escalationReasons: globalThis.Array.isArray(object?.escalationReasons)
+        ? object.escalationReasons.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.escalation_reasons)
+        ? object.escalation_reasons.map((e: any) => globalThis.String(e))
+        : [],
+      lastSeen: isSet(object.lastSeen)
+        ? fromJsonTimestamp(object.lastSeen)
+        : isSet(object.last_seen)
+        ? fromJsonTimestamp(object.last_seen)
+        : undefined,
+      peakValue: isSet(object.peakValue)
+        ? globalThis.Number(object.peakValue)
+        : isSet(object.peak_value)
+        ? globalThis.Number(object.peak_value)
+        : 0,
     };
   },
 
@@ -661,6 +1050,39 @@ export const AlertChanged: MessageFns<AlertChanged> = {
     if (message.nearbyTargetIds?.length) {
       obj.nearbyTargetIds = message.nearbyTargetIds;
     }
+    if (message.kind !== 0) {
+      obj.kind = alertKindToJSON(message.kind);
+    }
+    if (message.sequence !== 0) {
+      obj.sequence = Math.round(message.sequence);
+    }
+    if (message.valueKind !== "") {
+      obj.valueKind = message.valueKind;
+    }
+    if (message.averagingPeriod !== "") {
+      obj.averagingPeriod = message.averagingPeriod;
+    }
+    if (message.dataFlag !== "") {
+      obj.dataFlag = message.dataFlag;
+    }
+    if (message.limitSource !== "") {
+      obj.limitSource = message.limitSource;
+    }
+    if (message.exceedanceMultiple !== 0) {
+      obj.exceedanceMultiple = floatToJson(message.exceedanceMultiple);
+    }
+    if (message.baseSeverity !== 0) {
+      obj.baseSeverity = severityToJSON(message.baseSeverity);
+    }
+    if (message.escalationReasons?.length) {
+      obj.escalationReasons = message.escalationReasons;
+    }
+    if (message.lastSeen !== undefined) {
+      obj.lastSeen = message.lastSeen.toISOString();
+    }
+    if (message.peakValue !== 0) {
+      obj.peakValue = floatToJson(message.peakValue);
+    }
     return obj;
   },
 
@@ -687,12 +1109,23 @@ export const AlertChanged: MessageFns<AlertChanged> = {
     message.evidence = object.evidence?.map((e) => AlertEvidence.fromPartial(e)) || [];
     message.summary = object.summary ?? "";
     message.nearbyTargetIds = object.nearbyTargetIds?.map((e) => e) || [];
+    message.kind = object.kind ?? 0;
+    message.sequence = object.sequence ?? 0;
+    message.valueKind = object.valueKind ?? "";
+    message.averagingPeriod = object.averagingPeriod ?? "";
+    message.dataFlag = object.dataFlag ?? "";
+    message.limitSource = object.limitSource ?? "";
+    message.exceedanceMultiple = object.exceedanceMultiple ?? 0;
+    message.baseSeverity = object.baseSeverity ?? 0;
+    message.escalationReasons = object.escalationReasons?.map((e) => e) || [];
+    message.lastSeen = object.lastSeen ?? undefined;
+    message.peakValue = object.peakValue ?? 0;
     return message;
   },
 };
 
 function createBasePollutantIndex(): PollutantIndex {
-  return { pollutant: "", concentration: 0, iaqi: 0 };
+  return { pollutant: "", concentration: 0, iaqi: 0, indicator: "", rated: false, aboveScale: false };
 }
 
 export const PollutantIndex: MessageFns<PollutantIndex> = {
@@ -705,6 +1138,15 @@ export const PollutantIndex: MessageFns<PollutantIndex> = {
     }
     if (message.iaqi !== 0) {
       writer.uint32(24).int32(message.iaqi);
+    }
+    if (message.indicator !== "") {
+      writer.uint32(34).string(message.indicator);
+    }
+    if (message.rated !== false) {
+      writer.uint32(40).bool(message.rated);
+    }
+    if (message.aboveScale !== false) {
+      writer.uint32(48).bool(message.aboveScale);
     }
     return writer;
   },
@@ -746,6 +1188,30 @@ export const PollutantIndex: MessageFns<PollutantIndex> = {
             message.iaqi = reader.int32();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.indicator = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.rated = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.aboveScale = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -763,6 +1229,13 @@ export const PollutantIndex: MessageFns<PollutantIndex> = {
       pollutant: isSet(object.pollutant) ? globalThis.String(object.pollutant) : "",
       concentration: isSet(object.concentration) ? globalThis.Number(object.concentration) : 0,
       iaqi: isSet(object.iaqi) ? globalThis.Number(object.iaqi) : 0,
+      indicator: isSet(object.indicator) ? globalThis.String(object.indicator) : "",
+      rated: isSet(object.rated) ? globalThis.Boolean(object.rated) : false,
+      aboveScale: isSet(object.aboveScale)
+        ? globalThis.Boolean(object.aboveScale)
+        : isSet(object.above_scale)
+        ? globalThis.Boolean(object.above_scale)
+        : false,
     };
   },
 
@@ -777,6 +1250,15 @@ export const PollutantIndex: MessageFns<PollutantIndex> = {
     if (message.iaqi !== 0) {
       obj.iaqi = Math.round(message.iaqi);
     }
+    if (message.indicator !== "") {
+      obj.indicator = message.indicator;
+    }
+    if (message.rated !== false) {
+      obj.rated = message.rated;
+    }
+    if (message.aboveScale !== false) {
+      obj.aboveScale = message.aboveScale;
+    }
     return obj;
   },
 
@@ -788,6 +1270,9 @@ export const PollutantIndex: MessageFns<PollutantIndex> = {
     message.pollutant = object.pollutant ?? "";
     message.concentration = object.concentration ?? 0;
     message.iaqi = object.iaqi ?? 0;
+    message.indicator = object.indicator ?? "";
+    message.rated = object.rated ?? false;
+    message.aboveScale = object.aboveScale ?? false;
     return message;
   },
 };
@@ -801,6 +1286,14 @@ function createBaseStationAqiComputed(): StationAqiComputed {
     primaryPollutants: [],
     indexes: [],
     standard: "",
+    source: 0,
+    complete: false,
+    publishable: false,
+    missingIndicators: [],
+    revision: 0,
+    categoryLevel: 0,
+    cellId: "",
+    townshipCode: "",
   };
 }
 
@@ -826,6 +1319,30 @@ export const StationAqiComputed: MessageFns<StationAqiComputed> = {
     }
     if (message.standard !== "") {
       writer.uint32(58).string(message.standard);
+    }
+    if (message.source !== 0) {
+      writer.uint32(64).int32(message.source);
+    }
+    if (message.complete !== false) {
+      writer.uint32(72).bool(message.complete);
+    }
+    if (message.publishable !== false) {
+      writer.uint32(80).bool(message.publishable);
+    }
+    for (const v of message.missingIndicators) {
+      writer.uint32(90).string(v!);
+    }
+    if (message.revision !== 0) {
+      writer.uint32(96).int32(message.revision);
+    }
+    if (message.categoryLevel !== 0) {
+      writer.uint32(104).int32(message.categoryLevel);
+    }
+    if (message.cellId !== "") {
+      writer.uint32(114).string(message.cellId);
+    }
+    if (message.townshipCode !== "") {
+      writer.uint32(122).string(message.townshipCode);
     }
     return writer;
   },
@@ -899,6 +1416,70 @@ export const StationAqiComputed: MessageFns<StationAqiComputed> = {
             message.standard = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.source = reader.int32() as any;
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.complete = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.publishable = reader.bool();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.missingIndicators.push(reader.string());
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.revision = reader.int32();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.categoryLevel = reader.int32();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.cellId = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.townshipCode = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -934,6 +1515,30 @@ export const StationAqiComputed: MessageFns<StationAqiComputed> = {
         ? object.indexes.map((e: any) => PollutantIndex.fromJSON(e))
         : [],
       standard: isSet(object.standard) ? globalThis.String(object.standard) : "",
+      source: isSet(object.source) ? aqiSourceFromJSON(object.source) : 0,
+      complete: isSet(object.complete) ? globalThis.Boolean(object.complete) : false,
+      publishable: isSet(object.publishable) ? globalThis.Boolean(object.publishable) : false,
+      missingIndicators: globalThis.Array.isArray(object?.missingIndicators)
+        ? object.missingIndicators.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.missing_indicators)
+        ? object.missing_indicators.map((e: any) => globalThis.String(e))
+        : [],
+      revision: isSet(object.revision) ? globalThis.Number(object.revision) : 0,
+      categoryLevel: isSet(object.categoryLevel)
+        ? globalThis.Number(object.categoryLevel)
+        : isSet(object.category_level)
+        ? globalThis.Number(object.category_level)
+        : 0,
+      cellId: isSet(object.cellId)
+        ? globalThis.String(object.cellId)
+        : isSet(object.cell_id)
+        ? globalThis.String(object.cell_id)
+        : "",
+      townshipCode: isSet(object.townshipCode)
+        ? globalThis.String(object.townshipCode)
+        : isSet(object.township_code)
+        ? globalThis.String(object.township_code)
+        : "",
     };
   },
 
@@ -960,6 +1565,30 @@ export const StationAqiComputed: MessageFns<StationAqiComputed> = {
     if (message.standard !== "") {
       obj.standard = message.standard;
     }
+    if (message.source !== 0) {
+      obj.source = aqiSourceToJSON(message.source);
+    }
+    if (message.complete !== false) {
+      obj.complete = message.complete;
+    }
+    if (message.publishable !== false) {
+      obj.publishable = message.publishable;
+    }
+    if (message.missingIndicators?.length) {
+      obj.missingIndicators = message.missingIndicators;
+    }
+    if (message.revision !== 0) {
+      obj.revision = Math.round(message.revision);
+    }
+    if (message.categoryLevel !== 0) {
+      obj.categoryLevel = Math.round(message.categoryLevel);
+    }
+    if (message.cellId !== "") {
+      obj.cellId = message.cellId;
+    }
+    if (message.townshipCode !== "") {
+      obj.townshipCode = message.townshipCode;
+    }
     return obj;
   },
 
@@ -975,6 +1604,14 @@ export const StationAqiComputed: MessageFns<StationAqiComputed> = {
     message.primaryPollutants = object.primaryPollutants?.map((e) => e) || [];
     message.indexes = object.indexes?.map((e) => PollutantIndex.fromPartial(e)) || [];
     message.standard = object.standard ?? "";
+    message.source = object.source ?? 0;
+    message.complete = object.complete ?? false;
+    message.publishable = object.publishable ?? false;
+    message.missingIndicators = object.missingIndicators?.map((e) => e) || [];
+    message.revision = object.revision ?? 0;
+    message.categoryLevel = object.categoryLevel ?? 0;
+    message.cellId = object.cellId ?? "";
+    message.townshipCode = object.townshipCode ?? "";
     return message;
   },
 };
