@@ -42,6 +42,8 @@ export function parseCp(body: string, options: Pick<Hj212Options, 'rejectDuplica
   // until passed.
   let nextSemicolon = -1;
   let nextComma = -1;
+  let lastCode = '';
+  let lastFields: Hj212FactorFields | null = null;
   let position = 0;
   while (position <= length) {
     if (nextSemicolon < position) {
@@ -81,11 +83,28 @@ export function parseCp(body: string, options: Pick<Hj212Options, 'rejectDuplica
       let dash = keyEnd - 1;
       while (dash >= keyStart && body.charCodeAt(dash) !== DASH) dash--;
       const value = body.slice(valueStart, valueEnd);
-      const failure =
-        dash < keyStart
-          ? addParam(cp, body.slice(keyStart, keyEnd), value, options)
-          : addFactorField(cp, body, keyStart, dash, keyEnd, value, options);
-      if (failure) return failure;
+      if (dash < keyStart) {
+        const failure = addParam(cp, body.slice(keyStart, keyEnd), value, options);
+        if (failure) return failure;
+      } else if (
+        lastFields !== null &&
+        dash - keyStart === lastCode.length &&
+        body.startsWith(lastCode, keyStart) &&
+        dash + 1 < keyEnd
+      ) {
+        // Another sub-field of the factor just seen (the usual `a34004-Rtd=…,a34004-Flag=N`): no lookup needed.
+        const suffix = suffixAt(body, dash + 1, keyEnd);
+        if (lastFields[suffix] !== undefined && options.rejectDuplicateCpKeys) {
+          return { code: 'bad_cp_item', message: `CP key repeated: ${lastCode}-${suffix}` };
+        }
+        if (suffix === '__proto__') return { code: 'bad_cp_item', message: 'CP key __proto__' };
+        lastFields[suffix] = value;
+      } else {
+        const failure = addFactorField(cp, body, keyStart, dash, keyEnd, value, options);
+        if (failure) return failure;
+        lastCode = body.slice(keyStart, dash);
+        lastFields = cp.factors[lastCode] as Hj212FactorFields;
+      }
       if (group !== null) group.push({ key: body.slice(keyStart, keyEnd), value });
     }
     if (separator === SEMICOLON && group !== null && group.length > 0) {

@@ -16,6 +16,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const GB18030 = new TextDecoder('gb18030', { fatal: true });
 const ENCODER = new TextEncoder();
 const HASH = 0x23;
+const SCRATCH_LOCATION = new FrameLocation();
 
 /**
  * Parses one HJ 212 frame (HJ 212-2017 §6.3, tables 2–4; HJ/T 212-2005 and HJ 212-2025 envelopes, which are the
@@ -38,7 +39,8 @@ export function tryParseFrame(input: string | Uint8Array, options?: Hj212Options
     if (bytes.length < 2 && (bytes.length === 0 || bytes[0] === HASH)) return rejected('truncated', 'input ends inside the header');
     return rejected('bad_header', 'a frame starts with ##');
   }
-  const location = locateFrame(bytes, 0, bytes.length, true, resolved, new FrameLocation());
+  // One scratch location is enough: parsing is synchronous and never re-entered.
+  const location = locateFrame(bytes, 0, bytes.length, true, resolved, SCRATCH_LOCATION);
   if (location.status === 2) return rejected(location.code, location.message);
   if (location.frameEnd !== bytes.length) return rejected('length_mismatch', 'bytes after the end of the frame');
   return parseLocatedFrame(bytes, location, resolved);
@@ -54,10 +56,10 @@ export function resolveOptions(options: Hj212OptionsInput | undefined): Hj212Opt
 /** Checks CRC, encoding, header and CP of a frame whose envelope `locateFrame` found. */
 export function parseLocatedFrame(bytes: Uint8Array, location: FrameLocation, options: Hj212Options): Hj212ParseResult {
   const { segmentStart, segmentEnd } = location;
-  const crcText = readCrc(bytes, segmentEnd, options);
-  if (crcText === null) return rejected('bad_crc_format', 'the CRC is not four hex digits');
-  const expected = crc16Hj212(bytes, segmentStart, segmentEnd);
-  if (parseInt(crcText, 16) !== expected) return rejected('bad_crc', `CRC ${crcText} does not match the data segment`);
+  const received = readCrc(bytes, segmentEnd, options);
+  if (received < 0) return rejected('bad_crc_format', 'the CRC is not four hex digits');
+  const crcText = String.fromCharCode(bytes[segmentEnd] as number, bytes[segmentEnd + 1] as number, bytes[segmentEnd + 2] as number, bytes[segmentEnd + 3] as number);
+  if (received !== crc16Hj212(bytes, segmentStart, segmentEnd)) return rejected('bad_crc', `CRC ${crcText} does not match the data segment`);
   let segment: string;
   try {
     segment = (options.textEncoding === 'utf-8' ? UTF8 : GB18030).decode(bytes.subarray(segmentStart, segmentEnd));
@@ -67,17 +69,19 @@ export function parseLocatedFrame(bytes: Uint8Array, location: FrameLocation, op
   return parseDataSegment(segment, location.declaredLength, crcText, options);
 }
 
-function readCrc(bytes: Uint8Array, at: number, options: Hj212Options): string | null {
-  let text = '';
+/** The CRC's value from its four hex digits, or -1 if they are not hex (or not upper case when required). */
+function readCrc(bytes: Uint8Array, at: number, options: Hj212Options): number {
+  let value = 0;
   for (let index = at; index < at + 4; index++) {
     const byte = bytes[index] as number;
-    const isDigit = byte >= 0x30 && byte <= 0x39;
-    const isUpper = byte >= 0x41 && byte <= 0x46;
-    const isLower = byte >= 0x61 && byte <= 0x66;
-    if (!isDigit && !isUpper && !(isLower && options.crcCase === 'any')) return null;
-    text += String.fromCharCode(byte);
+    let digit: number;
+    if (byte >= 0x30 && byte <= 0x39) digit = byte - 0x30;
+    else if (byte >= 0x41 && byte <= 0x46) digit = byte - 0x37;
+    else if (byte >= 0x61 && byte <= 0x66 && options.crcCase === 'any') digit = byte - 0x57;
+    else return -1;
+    value = (value << 4) | digit;
   }
-  return text;
+  return value;
 }
 
 const ST_PATTERN = /^[0-9A-Z]{2}$/;
@@ -124,7 +128,7 @@ export function parseDataSegment(segment: string, declaredLength: number, crc: s
       }
       return rejected('bad_header_field', `header item is not KEY=VALUE: ${segment.slice(position, itemEnd)}`);
     }
-    const key = segment.slice(position, equals);
+    const key = headerKey(segment, position, equals);
     const value = segment.slice(equals + 1, itemEnd);
     let repeated = false;
     switch (key) {
@@ -138,9 +142,9 @@ export function parseDataSegment(segment: string, declaredLength: number, crc: s
       case 'PNO': repeated = pnoText !== null; pnoText = value; break;
       case 'RF': repeated = rf !== null; rf = value; break;
       default:
-        if (options.rejectUnknownHeaderFields) return rejected('bad_header_field', `unknown header field ${key}`);
+        if (options.rejectUnknownHeaderFields) return rejected('bad_header_field', `unknown header field ${segment.slice(position, equals)}`);
     }
-    if (repeated) return rejected('bad_header_field', `header field ${key} repeated`);
+    if (repeated) return rejected('bad_header_field', `header field ${segment.slice(position, equals)} repeated`);
     position = itemEnd + 1;
   }
   if (st === null) return rejected('missing_required_field', 'ST is missing');
@@ -195,6 +199,15 @@ export function parseDataSegment(segment: string, declaredLength: number, crc: s
     ok: true,
     frame: { qn, st, cn, pw, mn, flag, version, pnum, pno, resend: rf === '1', cp, dataLength: declaredLength, crc },
   };
+}
+
+const HEADER_KEYS = ['QN', 'ST', 'CN', 'PW', 'MN', 'Flag', 'PNUM', 'PNO', 'RF'] as const;
+
+/** The header key at `[from, to)` as a constant string, without allocating one per frame; '' if unknown. */
+function headerKey(segment: string, from: number, to: number): string {
+  const length = to - from;
+  for (const key of HEADER_KEYS) if (key.length === length && segment.startsWith(key, from)) return key;
+  return '';
 }
 
 function rejected(code: Hj212ReasonCode, message: string): Hj212ParseResult {
