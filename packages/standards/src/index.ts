@@ -5,6 +5,7 @@ export { Hj212FrameError, Hj212EncodeError, type Hj212ReasonCode } from './hj212
 export { HJ212_STRICT, HJ212_TOLERANT, hj212Options, type Hj212Options, type Hj212Version } from './hj212/hj212-options';
 export type { Hj212Frame, Hj212Cp, Hj212CpField, Hj212FactorFields } from './hj212/hj212-frame';
 export { cpGroups } from './hj212/parse-cp';
+export { emissionValue, hj212TimeToIso, type Hj212Statistic } from './hj212/factor-values';
 export { parseFrame, tryParseFrame, type Hj212ParseResult, type Hj212OptionsInput } from './hj212/parse-frame';
 export { encodeFrame, encodeFrameToString, buildDataSegment, type Hj212FrameInput, type Hj212CpInput, type Hj212EncodeOptions } from './hj212/encode-frame';
 export { FrameDecoder, type FrameDecoderOptions, type Hj212DecodeResult, type Hj212DecodedFrame, type Hj212RejectedBytes } from './hj212/frame-decoder';
