@@ -37,6 +37,14 @@ export interface Hj212Options {
   textEncoding: 'utf-8' | 'gb18030';
 }
 
+/** Options objects made here, so `parseFrame` can skip resolving them again on every frame. */
+const RESOLVED = new WeakSet<object>();
+
+/** Whether `options` came from `hj212Options` (or is one of the presets), i.e. is complete. */
+export function isResolvedHj212Options(options: object): options is Hj212Options {
+  return RESOLVED.has(options);
+}
+
 /** Strict: the standard as written, with the lenient MN rule real devices need. */
 export const HJ212_STRICT: Readonly<Hj212Options> = Object.freeze({
   profile: 'auto',
@@ -87,6 +95,10 @@ export function hj212Options(
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (resolved as unknown as Record<string, unknown>)[key] = value;
   }
-  // Frozen so `parseFrame` can tell a resolved object from settings and skip resolving it on every frame.
-  return Object.freeze(resolved);
+  Object.freeze(resolved);
+  RESOLVED.add(resolved);
+  return resolved;
 }
+
+RESOLVED.add(HJ212_STRICT);
+RESOLVED.add(HJ212_TOLERANT);

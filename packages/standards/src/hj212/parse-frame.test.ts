@@ -264,5 +264,6 @@ describe('per-device options', () => {
   it('accepts settings objects as well as resolved options', () => {
     expect(reason(encodeFrameToString(chinese, { crcCase: 'lower' }), hj212Options({ mode: 'tolerant' }))).toBe('ok');
     expect(tryParseFrame(encodeFrameToString(chinese, { crcCase: 'lower' }), { mode: 'tolerant' }).ok).toBe(true);
+    expect(tryParseFrame(encodeFrameToString(chinese, { crcCase: 'lower' }), Object.freeze({ mode: 'tolerant' as const })).ok).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { decodeFlag, type Hj212Flag } from './flag';
 import { FrameLocation, locateFrame } from './frame-envelope';
 import { Hj212FrameError, type Hj212ReasonCode } from './hj212-error';
 import { type Hj212Cp, type Hj212Frame } from './hj212-frame';
-import { HJ212_STRICT, hj212Options, type Hj212Options, type Hj212Version } from './hj212-options';
+import { HJ212_STRICT, hj212Options, isResolvedHj212Options, type Hj212Options, type Hj212Version } from './hj212-options';
 import { parseCp } from './parse-cp';
 
 /** The outcome of `tryParseFrame`: never throws, so a listener can count and publish rejections cheaply. */
@@ -46,10 +46,10 @@ export function tryParseFrame(input: string | Uint8Array, options?: Hj212Options
   return parseLocatedFrame(bytes, location, resolved);
 }
 
-/** Resolves options once; a frozen object is taken as already resolved (what `hj212Options` returns). */
+/** Resolves options; an object from `hj212Options` is used as is, so resolve once per device, not per frame. */
 export function resolveOptions(options: Hj212OptionsInput | undefined): Hj212Options {
   if (options === undefined) return HJ212_STRICT;
-  if (Object.isFrozen(options)) return options as Hj212Options;
+  if (isResolvedHj212Options(options)) return options;
   return hj212Options(options);
 }
 
