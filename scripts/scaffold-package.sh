@@ -38,7 +38,7 @@ JSON
   "extends": "../../tsconfig.build.base.json",
   "compilerOptions": { "rootDir": "src", "outDir": "dist" },
   "include": ["src"],
-  "exclude": ["src/**/*.test.ts"]
+  "exclude": ["src/**/*.test.ts", "src/**/testing/**"]
 }
 JSON
 [ -f "$dir/vitest.config.mts" ] || cat > "$dir/vitest.config.ts" <<TS

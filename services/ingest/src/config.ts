@@ -1,17 +1,37 @@
 import { z } from 'zod';
 
 const hostPort = z.string().regex(/^[^:]+:\d+$/, 'expected host:port');
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const schema = z.object({
   SERVICE_NAME: z.string().default('ingest'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KAFKA_BROKERS: z.string().min(1),
-  REDIS_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url(),
   /** Prefix of every topic name; empty in production, unique per test run. */
   TOPIC_PREFIX: z.string().default(''),
+  /** Prefix of every Redis key this service writes. */
+  REDIS_PREFIX: z.string().default('ingest:'),
   HTTP_ADDRESS: hostPort.default('127.0.0.1:8081'),
+  HJ212_ADDRESS: hostPort.default('127.0.0.1:9212'),
+  GRPC_ADDRESS: hostPort.default('127.0.0.1:50052'),
+  /** Gateways allowed to submit over HTTP/gRPC: `name:<sha256 of the token, hex>,…`. */
+  INGEST_GATEWAY_TOKENS: z.string().default(''),
+  HJ212_MAX_CONNECTIONS: positiveInt(10_000),
+  /** Devices send at least every few minutes (heartbeat or data); a silent socket is closed after this. */
+  HJ212_IDLE_TIMEOUT_MS: positiveInt(10 * 60_000),
+  HJ212_MAX_AUTH_FAILURES: positiveInt(3),
+  /** Frames per second per device; 0 disables the limit. */
+  DEVICE_RATE_LIMIT_PER_S: z.coerce.number().min(0).default(20),
+  DEVICE_RATE_LIMIT_BURST: positiveInt(200),
+  /** Observations waiting for Kafka above which device sockets are paused, and below which they resume. */
+  BACKLOG_HIGH_WATER: positiveInt(20_000),
+  BACKLOG_LOW_WATER: positiveInt(5_000),
+  /** How long a stored observation is remembered for dedupe: longer than any device re-sends. */
+  DEDUPE_TTL_SECONDS: positiveInt(48 * 3600),
+  MAX_FUTURE_SKEW_MS: positiveInt(10 * 60_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
-  SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
+  SHUTDOWN_GRACE_MS: positiveInt(10_000),
 });
 
 export type IngestConfig = z.infer<typeof schema>;
@@ -23,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`invalid configuration: ${problems}`);
   }
+  if (parsed.data.BACKLOG_LOW_WATER >= parsed.data.BACKLOG_HIGH_WATER) throw new Error('invalid configuration: BACKLOG_LOW_WATER must be below BACKLOG_HIGH_WATER');
   return parsed.data;
 }
 

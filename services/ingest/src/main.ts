@@ -1,43 +1,97 @@
 import { telemetry } from './telemetry';
 import { createServer } from 'node:http';
+import { Redis } from 'ioredis';
 import { createEventPublisher, createKafka, TOPICS } from '@ecogrid/kafka';
+import { createGrpcServer } from '@ecogrid/grpc';
+import { createRegistryView } from '@ecogrid/registry-view';
 import { createLogger } from '@ecogrid/telemetry';
 import { loadConfig, splitHostPort } from './config';
+import { createAcceptFrame } from './app/accept-frame';
+import { createStoreObservations } from './app/store-observations';
 import { createSubmitObservations } from './app/submit-observations';
 import { createKafkaObservationSink, createKafkaRejectionSink } from './adapters/kafka/kafka-observation-sink';
 import { createHttpApp } from './adapters/http/http-app';
 import { createDependencyHealth } from './adapters/health/dependency-health';
+import { createRedisObservationMemory } from './adapters/redis/redis-observation-memory';
+import { createRegistryDeviceDirectory } from './adapters/registry/registry-device-directory';
+import { createHj212Listener } from './adapters/hj212/hj212-listener';
+import { createIngestGrpcService } from './adapters/grpc/ingest-grpc-service';
+import { createSubmitterAuthenticator, parseGatewayTokens } from './adapters/auth/submitter-authenticator';
+import { createIngestCounters } from './adapters/metrics/ingest-counters';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger });
   const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}` });
+  // Fail fast on commands while Redis is away: dedupe is best effort and must never hold up a device.
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  redis.on('error', (error) => logger.debug({ err: error }, 'redis error'));
   await publisher.connect();
+  await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis unavailable at start; ingesting without dedupe'));
+
+  const view = createRegistryView({ kafka, topicPrefix: config.TOPIC_PREFIX, logger, groupPrefix: `${config.SERVICE_NAME}-registry` });
+  await view.start();
+  logger.info({ counts: view.counts() }, 'registry view caught up');
 
   const admin = kafka.admin();
   await admin.connect();
   const readingsTopic = `${config.TOPIC_PREFIX}${TOPICS.readings.name}`;
   const health = createDependencyHealth([
+    { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [readingsTopic] })) },
+    { name: 'redis', check: async () => void (await redis.ping()) },
     {
-      name: 'kafka',
+      name: 'registry',
       check: async () => {
-        await admin.fetchTopicMetadata({ topics: [readingsTopic] });
+        if (!view.ready) throw new Error('registry view not caught up');
       },
     },
   ]);
 
-  const submitObservations = createSubmitObservations({
-    observations: createKafkaObservationSink(publisher, config.TOPIC_PREFIX),
-    rejections: createKafkaRejectionSink(publisher, config.TOPIC_PREFIX),
-    clock: { now: () => new Date() },
+  const sink = createKafkaObservationSink(publisher, config.TOPIC_PREFIX);
+  const rejections = createKafkaRejectionSink(publisher, config.TOPIC_PREFIX);
+  const devices = createRegistryDeviceDirectory(view);
+  const clock = { now: () => new Date() };
+  const store = createStoreObservations({
+    sink,
+    memory: createRedisObservationMemory({ redis, prefix: config.REDIS_PREFIX, dedupeTtlSeconds: config.DEDUPE_TTL_SECONDS }),
+    counters: createIngestCounters(),
   });
+  const submitObservations = createSubmitObservations({ devices, store, rejections, clock });
+  const acceptFrame = createAcceptFrame({ devices, store, rejections, clock, maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS });
+  const authenticator = createSubmitterAuthenticator(parseGatewayTokens(config.INGEST_GATEWAY_TOKENS));
 
-  const http = createServer(createHttpApp({ submitObservations, health, handleMetrics: telemetry.handleMetrics, logger }));
+  const hj212 = createHj212Listener({
+    acceptFrame,
+    rejections,
+    devices,
+    sink,
+    logger,
+    maxConnections: config.HJ212_MAX_CONNECTIONS,
+    idleTimeoutMs: config.HJ212_IDLE_TIMEOUT_MS,
+    maxAuthFailures: config.HJ212_MAX_AUTH_FAILURES,
+    rateLimitPerDevice: config.DEVICE_RATE_LIMIT_PER_S,
+    rateLimitBurst: config.DEVICE_RATE_LIMIT_BURST,
+    backlogHighWater: config.BACKLOG_HIGH_WATER,
+    backlogLowWater: config.BACKLOG_LOW_WATER,
+  });
+  const grpc = createGrpcServer({ services: [createIngestGrpcService({ submitObservations, authenticator, logger })], logger });
+  const http = createServer(createHttpApp({ submitObservations, authenticator, health, handleMetrics: telemetry.handleMetrics, logger }));
   http.keepAliveTimeout = 65_000;
-  const { host, port } = splitHostPort(config.HTTP_ADDRESS);
-  await new Promise<void>((resolve) => http.listen(port, host, resolve));
-  logger.info({ address: config.HTTP_ADDRESS }, 'ingest HTTP listening');
+
+  const hj212Address = splitHostPort(config.HJ212_ADDRESS);
+  await hj212.listen(hj212Address.port, hj212Address.host);
+  await grpc.listen(config.GRPC_ADDRESS);
+  grpc.setServing(true);
+  const httpAddress = splitHostPort(config.HTTP_ADDRESS);
+  await new Promise<void>((resolve) => http.listen(httpAddress.port, httpAddress.host, resolve));
+  logger.info({ http: config.HTTP_ADDRESS, hj212: config.HJ212_ADDRESS, grpc: config.GRPC_ADDRESS }, 'ingest listening');
+
+  // grpc.health.v1 follows the dependencies, as /readyz does.
+  const healthWatch = setInterval(() => {
+    void health.report().then((report) => grpc.setServing(report.status === 'healthy'));
+  }, 2_000);
+  healthWatch.unref();
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
@@ -46,9 +100,13 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 5_000);
     force.unref();
-    await new Promise<void>((resolve) => http.close(() => resolve()));
+    clearInterval(healthWatch);
+    await Promise.all([hj212.close(), grpc.shutdown(config.SHUTDOWN_GRACE_MS), new Promise<void>((resolve) => http.close(() => resolve()))]);
     await publisher.disconnect();
+    devices.close();
+    await view.stop();
     await admin.disconnect();
+    redis.disconnect();
     await telemetry.shutdown();
     process.exit(0);
   };

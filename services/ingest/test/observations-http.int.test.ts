@@ -1,62 +1,36 @@
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kafka } from 'kafkajs';
+import { Device } from '@ecogrid/proto/registry/v1/entities';
 import { ObservationRecorded, ObservationSource, ReadingRejected, ValueKind } from '@ecogrid/proto/ingest/v1/events';
-import { ensureTopics, topicNames } from '@ecogrid/kafka';
-import {
-  freePort,
-  recordTopics,
-  startOtlpReceiver,
-  startServiceProcess,
-  testEnvironment,
-  testKafka,
-  uniqueTopicPrefix,
-  waitFor,
-  type OtlpReceiver,
-  type ServiceProcess,
-  type TopicRecorder,
-} from '@ecogrid/testkit';
+import { recordTopics, startOtlpReceiver, waitFor, type OtlpReceiver, type TopicRecorder } from '@ecogrid/testkit';
+import { CEMS } from './support/registry-fixtures';
+import { GATEWAY_TOKEN, startIngest, type RunningIngest } from './support/start-ingest';
+
+const extra = ['TRACE0001', 'BAD0001', 'BATCH0001', 'BATCH0002'].map((mn) => Device.create({ ...CEMS, mn, password: `pw-${mn}` }));
 
 // The service runs as its own process from its build, exactly as `pnpm start` runs it.
 describe('ingest: POST /v1/observations through the real stack', () => {
-  let kafka: Kafka;
-  let service: ServiceProcess;
+  let ingest: RunningIngest;
   let otlp: OtlpReceiver;
   let recorder: TopicRecorder;
   let baseUrl: string;
-  const prefix = uniqueTopicPrefix('ingest-http');
-  const topics = topicNames(prefix);
+  let topics: RunningIngest['topics'];
 
   beforeAll(async () => {
-    const env = await testEnvironment();
-    kafka = testKafka(env.kafkaBrokers);
-    await ensureTopics(kafka, { prefix });
-    recorder = await recordTopics(kafka, [topics.readings, topics.readingsRejected]);
     otlp = await startOtlpReceiver();
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    service = await startServiceProcess({
-      entry: resolve(__dirname, '../dist/main.js'),
-      readyUrl: `${baseUrl}/readyz`,
-      env: {
-        KAFKA_BROKERS: env.kafkaBrokers,
-        TOPIC_PREFIX: prefix,
-        HTTP_ADDRESS: `127.0.0.1:${port}`,
-        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint,
-        OTEL_BSP_SCHEDULE_DELAY: '100',
-        LOG_LEVEL: 'warn',
-      },
-    });
+    ingest = await startIngest('ingest-http', [CEMS, ...extra], { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' });
+    topics = ingest.topics;
+    baseUrl = ingest.httpUrl;
+    recorder = await recordTopics(ingest.kafka, [topics.readings, topics.readingsRejected]);
   });
 
   afterAll(async () => {
-    await service?.stop();
+    await ingest?.service.stop();
     await recorder?.stop();
     await otlp?.close();
   });
 
-  const post = (body: unknown): Promise<Response> =>
-    fetch(`${baseUrl}/v1/observations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${GATEWAY_TOKEN}` }): Promise<Response> =>
+    fetch(`${baseUrl}/v1/observations`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
   it('answers 202 only once the observation is on ecogrid.readings.v1, with every field and the CloudEvents headers', async () => {
     const before = Date.now();
@@ -72,7 +46,7 @@ describe('ingest: POST /v1/observations through the real stack', () => {
     });
     expect(response.status).toBe(202);
     const body = (await response.json()) as { accepted: boolean; observationId: string };
-    expect(body).toEqual({ accepted: true, observationId: '88888880000001:2051:2026-11-29T07:59:00.000Z' });
+    expect(body).toEqual({ accepted: true, observationId: '88888880000001:2051:2026-11-29T07:59:00.000Z', duplicate: false });
 
     // Acknowledged means already stored: the record is there without waiting for anything else.
     const [record] = await recorder.waitForCount(1, (message) => message.topic === topics.readings, 5_000);
@@ -97,10 +71,13 @@ describe('ingest: POST /v1/observations through the real stack', () => {
       dataTime: new Date('2026-11-29T07:59:00Z'),
       source: ObservationSource.OBSERVATION_SOURCE_HTTP,
       measurements: [
-        { factorCode: 'a21026', kind: ValueKind.VALUE_KIND_AVG, value: 35.2, flag: 'N', extendedFlag: '', unit: '' },
-        { factorCode: 'a21026', kind: ValueKind.VALUE_KIND_ZS_AVG, value: 41.7, flag: 'N', extendedFlag: '', unit: '' },
+        { factorCode: 'a21026', kind: ValueKind.VALUE_KIND_AVG, value: 35.2, flag: 'N', extendedFlag: '', unit: 'mg/m3' },
+        { factorCode: 'a21026', kind: ValueKind.VALUE_KIND_ZS_AVG, value: 41.7, flag: 'N', extendedFlag: '', unit: 'mg/m3' },
         { factorCode: 'a34013', kind: ValueKind.VALUE_KIND_AVG, value: 8.1, flag: 'M', extendedFlag: '', unit: '' },
       ],
+      enterpriseUscc: CEMS.enterpriseUscc,
+      cellId: CEMS.cellId,
+      townshipCode: CEMS.townshipCode,
     });
     expect(event.receivedTime?.getTime()).toBe(ceTime);
   });
@@ -145,8 +122,22 @@ describe('ingest: POST /v1/observations through the real stack', () => {
     expect(body.results[1]).toMatchObject({ index: 1, accepted: false, reason: 'invalid_field', field: 'observations[1].dataTime' });
   });
 
+  it('refuses a caller without credentials (401), and a device password that is wrong or an unknown device (403)', async () => {
+    const body = { deviceMn: CEMS.mn, dataTime: '2026-11-29T07:00:00Z', measurements: [{ factorCode: 'a21026', value: 1 }] };
+    const anonymous = await post(body, {});
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('Bearer');
+    expect((await post(body, { authorization: 'Bearer not-a-token' })).status).toBe(401);
+    const wrong = await post(body, { 'x-device-password': 'guess' });
+    expect(wrong.status).toBe(403);
+    expect(await wrong.json()).toMatchObject({ error: { reason: 'wrong_password', field: 'deviceMn' } });
+    expect((await post({ ...body, deviceMn: 'NOBODY01' })).status).toBe(403);
+    const right = await post({ ...body, dataTime: '2026-11-29T07:00:30Z' }, { 'x-device-password': CEMS.password });
+    expect(right.status).toBe(202);
+  });
+
   it('refuses a body that is not JSON with a clear reason', async () => {
-    const response = await fetch(`${baseUrl}/v1/observations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"deviceMn":' });
+    const response = await fetch(`${baseUrl}/v1/observations`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${GATEWAY_TOKEN}` }, body: '{"deviceMn":' });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: { reason: 'invalid_json', message: 'the body is not valid JSON' } });
   });

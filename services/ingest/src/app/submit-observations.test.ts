@@ -1,40 +1,60 @@
 import { describe, expect, it } from 'vitest';
-import type { Observation } from '../domain/observation';
-import type { Rejection } from './ports';
+import { createStoreObservations } from './store-observations';
 import { createSubmitObservations } from './submit-observations';
+import { countingCounters, createInMemoryObservationMemory, deviceProfile, fakeDevices, fakeRejections, fakeSink } from './testing/fakes';
 
 function harness(options: { failStore?: boolean } = {}) {
-  const stored: Observation[] = [];
-  const rejected: Rejection[] = [];
-  const submit = createSubmitObservations({
-    observations: {
-      record: async (observations) => {
-        if (options.failStore) throw new Error('broker unavailable');
-        stored.push(...observations);
-      },
-    },
-    rejections: { reject: async (rejections) => void rejected.push(...rejections) },
-    clock: { now: () => new Date('2026-11-29T08:00:00Z') },
-  });
-  return { submit, stored, rejected };
+  const sink = fakeSink({ fail: options.failStore ?? false });
+  const rejections = fakeRejections();
+  const counters = countingCounters();
+  const devices = fakeDevices([deviceProfile({ mn: 'MN1' }), deviceProfile({ mn: 'MN3' }), deviceProfile({ mn: 'OFF1', enabled: false })]);
+  const store = createStoreObservations({ sink, memory: createInMemoryObservationMemory(), counters });
+  const submit = createSubmitObservations({ devices, store, rejections, clock: { now: () => new Date('2026-11-29T08:00:00Z') } });
+  return { submit, sink, rejections, counters };
 }
 
-const good = (mn: string) => ({ deviceMn: mn, dataTime: '2026-11-29T07:00:00Z', measurements: [{ factorCode: 'a21026', value: 1 }] });
+const good = (mn: string, minute = '00') => ({ deviceMn: mn, dataTime: `2026-11-29T07:${minute}:00Z`, measurements: [{ factorCode: 'a21026', value: 1 }] });
+const gateway = { kind: 'gateway', gateway: 'test' } as const;
 
 describe('submitObservations', () => {
-  it('stores the valid items and publishes the invalid ones as rejections with their raw input', async () => {
-    const { submit, stored, rejected } = harness();
-    const results = await submit([good('MN1'), { deviceMn: 'MN2', measurements: [] }, good('MN3')], { source: 'http', path: 'observations', remoteAddress: '127.0.0.1' });
+  it('stores the valid items enriched from the registry and publishes the invalid ones with their raw input', async () => {
+    const { submit, sink, rejections } = harness();
+    const results = await submit([good('MN1'), { deviceMn: 'MN2', measurements: [] }, good('MN3')], { source: 'http', submitter: gateway, path: 'observations', remoteAddress: '127.0.0.1' });
     expect(results.map((result) => result.accepted)).toEqual([true, false, true]);
     expect(results[1]?.problem).toMatchObject({ reason: 'missing_field', field: 'observations[1].dataTime' });
-    expect(stored.map((observation) => observation.deviceMn)).toEqual(['MN1', 'MN3']);
-    expect(rejected).toHaveLength(1);
-    expect(rejected[0]).toMatchObject({ reasonCode: 'missing_field', deviceMn: 'MN2', source: 'http', remoteAddress: '127.0.0.1' });
-    expect(JSON.parse(rejected[0]?.raw.toString() ?? '')).toEqual({ deviceMn: 'MN2', measurements: [] });
+    expect(sink.stored.map((observation) => observation.deviceMn)).toEqual(['MN1', 'MN3']);
+    expect(sink.stored[0]).toMatchObject({ enterpriseUscc: '91140800MA0K000001', cellId: 'YH-C0001', townshipCode: '140802001' });
+    expect(sink.stored[0]?.measurements[0]?.unit).toBe('mg/m3');
+    expect(rejections.rejected).toHaveLength(1);
+    expect(rejections.rejected[0]).toMatchObject({ reasonCode: 'missing_field', deviceMn: 'MN2', source: 'http', remoteAddress: '127.0.0.1' });
+    expect(JSON.parse(rejections.rejected[0]?.raw.toString() ?? '')).toEqual({ deviceMn: 'MN2', measurements: [] });
+  });
+
+  it('refuses devices the registry does not know or has disabled, and a wrong device password', async () => {
+    const { submit, sink } = harness();
+    const results = await submit([good('NOPE'), good('OFF1')], { source: 'http', submitter: gateway });
+    expect(results.map((result) => result.problem?.reason)).toEqual(['unknown_device', 'device_disabled']);
+    const wrong = await submit([good('MN1')], { source: 'http', submitter: { kind: 'device', password: 'guess' } });
+    expect(wrong[0]?.problem?.reason).toBe('wrong_password');
+    const right = await submit([good('MN1')], { source: 'http', submitter: { kind: 'device', password: 'secret' } });
+    expect(right[0]?.accepted).toBe(true);
+    expect(sink.stored).toHaveLength(1);
+  });
+
+  it('answers a re-sent observation as stored without publishing it again', async () => {
+    const { submit, sink, counters } = harness();
+    await submit([good('MN1')], { source: 'http', submitter: gateway });
+    const again = await submit([good('MN1'), good('MN1', '01')], { source: 'http', submitter: gateway });
+    expect(again.map((result) => [result.accepted, result.duplicate])).toEqual([
+      [true, true],
+      [true, false],
+    ]);
+    expect(sink.stored).toHaveLength(2);
+    expect(counters.duplicates).toBe(1);
   });
 
   it('fails the whole call when the store fails, so nothing is acknowledged that was not stored', async () => {
     const { submit } = harness({ failStore: true });
-    await expect(submit([good('MN1')], { source: 'http' })).rejects.toThrow('broker unavailable');
+    await expect(submit([good('MN1')], { source: 'http', submitter: gateway })).rejects.toThrow('broker unavailable');
   });
 });

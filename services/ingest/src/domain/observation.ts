@@ -18,6 +18,8 @@ export interface Measurement {
   value: number;
   flag: DataFlag;
   extendedFlag?: string;
+  /** From the device's registered factors, when known. */
+  unit?: string;
 }
 
 /** One device at one time with one or more measurements. */
@@ -32,6 +34,10 @@ export interface Observation {
   protocolVersion?: string;
   systemCode?: string;
   requestNumber?: string;
+  /** Where the device stands and whom it belongs to, from the registry at ingest time. */
+  enterpriseUscc?: string;
+  cellId?: string;
+  townshipCode?: string;
 }
 
 /**

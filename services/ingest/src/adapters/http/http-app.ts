@@ -3,6 +3,7 @@ import { metrics } from '@opentelemetry/api';
 import type { Logger } from '@ecogrid/telemetry';
 import type { SubmitObservations } from '../../app/submit-observations';
 import type { DependencyHealth } from '../health/dependency-health';
+import type { SubmitterAuthenticator } from '../auth/submitter-authenticator';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_BATCH = 1_000;
@@ -12,6 +13,7 @@ const observationsIn = meter.createCounter('ingest_observations_total', { descri
 
 export interface HttpAppDeps {
   submitObservations: SubmitObservations;
+  authenticator: SubmitterAuthenticator;
   health: DependencyHealth;
   handleMetrics: RequestListener;
   logger: Logger;
@@ -58,6 +60,11 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** A single refused observation: bad input is 400, a device that may not submit is 403. */
+function statusOfRefusal(reason: string | undefined): number {
+  return reason === 'wrong_password' || reason === 'unknown_device' || reason === 'device_disabled' ? 403 : 400;
+}
+
 /** Accepts one observation object, or `{ "observations": [...] }` for a batch. */
 function itemsOf(body: unknown): { items: unknown[]; batch: boolean } {
   if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'observations' in body) {
@@ -80,6 +87,15 @@ export function createHttpApp(deps: HttpAppDeps): RequestListener {
   const logger = deps.logger.child({ module: 'http' });
 
   const postObservations = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const devicePassword = request.headers['x-device-password'];
+    const submitter = deps.authenticator.authenticate({
+      authorization: request.headers.authorization,
+      devicePassword: Array.isArray(devicePassword) ? devicePassword[0] : devicePassword,
+    });
+    if (!submitter) {
+      response.setHeader('www-authenticate', 'Bearer realm="ecogrid-ingest"');
+      throw new HttpProblem(401, 'unauthenticated', 'send a gateway token (Authorization: Bearer …) or the device password (X-Device-Password)');
+    }
     if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
       throw new HttpProblem(415, 'unsupported_media_type', 'send application/json');
     }
@@ -94,6 +110,7 @@ export function createHttpApp(deps: HttpAppDeps): RequestListener {
     const remoteAddress = request.socket.remoteAddress;
     const results = await deps.submitObservations(items, {
       source: 'http',
+      submitter,
       ...(batch ? { path: 'observations' } : {}),
       ...(remoteAddress === undefined ? {} : { remoteAddress }),
     });
@@ -102,13 +119,13 @@ export function createHttpApp(deps: HttpAppDeps): RequestListener {
     observationsIn.add(results.length - acceptedCount, { source: 'http', outcome: 'rejected' });
     const rendered = results.map((result) =>
       result.accepted
-        ? { index: result.index, accepted: true, observationId: result.observationId }
+        ? { index: result.index, accepted: true, observationId: result.observationId, duplicate: result.duplicate ?? false }
         : { index: result.index, accepted: false, reason: result.problem?.reason, field: result.problem?.field, message: result.problem?.message },
     );
     if (!batch) {
       const [only] = results;
-      if (only?.accepted) send(response, 202, { accepted: true, observationId: only.observationId });
-      else send(response, 400, { error: { reason: only?.problem?.reason, field: only?.problem?.field, message: only?.problem?.message } });
+      if (only?.accepted) send(response, 202, { accepted: true, observationId: only.observationId, duplicate: only.duplicate ?? false });
+      else send(response, statusOfRefusal(only?.problem?.reason), { error: { reason: only?.problem?.reason, field: only?.problem?.field, message: only?.problem?.message } });
       return;
     }
     send(response, acceptedCount > 0 ? 202 : 400, { accepted: acceptedCount, rejected: results.length - acceptedCount, results: rendered });

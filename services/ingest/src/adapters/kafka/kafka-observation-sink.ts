@@ -32,13 +32,16 @@ export function toObservationRecorded(observation: Observation): ObservationReco
     protocolVersion: observation.protocolVersion ?? '',
     systemCode: observation.systemCode ?? '',
     requestNumber: observation.requestNumber ?? '',
+    enterpriseUscc: observation.enterpriseUscc ?? '',
+    cellId: observation.cellId ?? '',
+    townshipCode: observation.townshipCode ?? '',
     measurements: observation.measurements.map((measurement) => ({
       factorCode: measurement.factorCode,
       kind: VALUE_KIND[measurement.kind],
       value: measurement.value,
       flag: measurement.flag,
       extendedFlag: measurement.extendedFlag ?? '',
-      unit: '',
+      unit: measurement.unit ?? '',
     })),
   });
 }
@@ -47,6 +50,10 @@ export function toObservationRecorded(observation: Observation): ObservationReco
 export function createKafkaObservationSink(publisher: EventPublisher, topicPrefix = ''): ObservationSink {
   const topic = `${topicPrefix}${TOPICS.readings.name}`;
   return {
+    get pending() {
+      return publisher.pending;
+    },
+    whenPendingBelow: (limit) => publisher.whenPendingBelow(limit),
     record: (observations) =>
       publisher.publishAll(
         observations.map((observation) => ({

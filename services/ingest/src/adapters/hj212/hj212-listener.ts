@@ -1,0 +1,224 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { metrics } from '@opentelemetry/api';
+import { encodeFrame, FrameDecoder, hj212Options, parseFrame, type Hj212Frame, type Hj212Options } from '@ecogrid/standards';
+import { SECONDS_BUCKETS, type Logger } from '@ecogrid/telemetry';
+import type { AcceptFrame } from '../../app/accept-frame';
+import type { DeviceDirectory, ObservationSink, RejectionSink } from '../../app/ports';
+import type { DeviceProfile } from '../../domain/device-access';
+import { TokenBuckets } from './token-bucket';
+
+export interface Hj212ListenerOptions {
+  acceptFrame: AcceptFrame;
+  rejections: RejectionSink;
+  devices: DeviceDirectory;
+  /** Its backlog decides when sockets are paused. */
+  sink: Pick<ObservationSink, 'pending' | 'whenPendingBelow'>;
+  logger: Logger;
+  maxConnections: number;
+  idleTimeoutMs: number;
+  /** Consecutive authentication failures after which the connection is closed. */
+  maxAuthFailures: number;
+  /** Frames a second per device (0: unlimited) and the burst allowed. */
+  rateLimitPerDevice: number;
+  rateLimitBurst: number;
+  /** Sockets pause when this many observations wait for Kafka, and resume below the low mark. */
+  backlogHighWater: number;
+  backlogLowWater: number;
+}
+
+export interface Hj212Listener {
+  listen(port: number, host: string): Promise<number>;
+  /** Stops accepting, lets connections finish what they sent, closes them. */
+  close(): Promise<void>;
+  readonly connections: number;
+}
+
+const meter = metrics.getMeter('@ecogrid/ingest');
+const framesIn = meter.createCounter('ingest_frames_total', { description: 'HJ 212 frames by outcome (stored, duplicate, answered, rejected)' });
+const rejectedTotal = meter.createCounter('ingest_rejected_total', { description: 'Refused input by source and reason code' });
+const storeLatency = meter.createHistogram('ingest_frame_to_ack_seconds', {
+  unit: 's',
+  description: 'From a decoded frame to its reply being written (Kafka acknowledged)',
+  advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
+});
+const pausedSockets = meter.createCounter('ingest_backpressure_pauses_total', { description: 'Times a device socket was paused because Kafka lagged' });
+
+const DEFAULT_DECODING = hj212Options({ mode: 'tolerant' });
+const MN_IN_TEXT = /MN=([^;&]{1,64})/;
+
+function optionsFor(device: DeviceProfile): Readonly<Hj212Options> {
+  return hj212Options({ mode: device.tolerant ? 'tolerant' : 'strict', profile: device.protocolVersion });
+}
+
+/** The MN a rejected frame claims, for operators; never trusted for anything else. */
+function claimedMn(raw: Uint8Array): string | undefined {
+  const match = MN_IN_TEXT.exec(Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, 512)).toString('latin1'));
+  return match?.[1];
+}
+
+/**
+ * The HJ 212 TCP listener. Each connection gets a streaming `FrameDecoder`: frames split at any byte or
+ * packed several to a chunk are handled alike, garbage and broken frames are published as rejections with
+ * their bytes. A frame is decoded leniently until its MN is known, then judged by that device's profile
+ * (2005/2017/2025, strict or tolerant). Replies (9014/9013) are written only after the data is stored.
+ * When Kafka falls behind, sockets are paused — TCP then slows the devices — instead of queueing in memory.
+ */
+export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listener {
+  const logger = options.logger.child({ module: 'hj212-listener' });
+  const rateLimits = new TokenBuckets(options.rateLimitPerDevice, options.rateLimitBurst);
+  const sockets = new Set<Socket>();
+  let backpressure: Promise<void> | undefined;
+
+  const rejectBytes = (raw: Uint8Array, reason: string, detail: string, remoteAddress: string | undefined): void => {
+    rejectedTotal.add(1, { source: 'hj212_tcp', reason });
+    framesIn.add(1, { outcome: 'rejected' });
+    const deviceMn = claimedMn(raw);
+    options.rejections
+      .reject([
+        {
+          reasonCode: reason,
+          detail,
+          raw: Buffer.from(raw),
+          source: 'hj212_tcp',
+          receivedTime: new Date(),
+          ...(deviceMn === undefined ? {} : { deviceMn }),
+          ...(remoteAddress === undefined ? {} : { remoteAddress }),
+        },
+      ])
+      .catch((error: unknown) => logger.error({ err: error, reason }, 'could not publish a rejection'));
+  };
+
+  const handleConnection = (socket: Socket): void => {
+    sockets.add(socket);
+    const remoteAddress = socket.remoteAddress;
+    const decoder = new FrameDecoder({ hj212: DEFAULT_DECODING, keepRaw: true });
+    let decoderMn: string | null = null;
+    let authFailures = 0;
+    let closed = false;
+    socket.setNoDelay(true);
+    socket.setTimeout(options.idleTimeoutMs, () => {
+      logger.debug({ remoteAddress }, 'closing idle device connection');
+      socket.destroy();
+    });
+
+    const writeReply = (reply: Parameters<typeof encodeFrame>[0] | null): void => {
+      if (!reply || closed || socket.destroyed) return;
+      socket.write(encodeFrame(reply));
+    };
+
+    /** Re-judges a leniently decoded frame by its device's own profile, and switches the decoder to it. */
+    const judgeByDevice = (frame: Hj212Frame, raw: Uint8Array): Hj212Frame | null => {
+      if (frame.mn === decoderMn) return frame;
+      const device = options.devices.profile(frame.mn);
+      if (!device) return frame;
+      const deviceOptions = optionsFor(device);
+      decoder.setOptions(deviceOptions);
+      decoderMn = frame.mn;
+      try {
+        return parseFrame(raw, deviceOptions);
+      } catch (error) {
+        const reason = (error as { code?: string }).code ?? 'bad_frame';
+        rejectBytes(raw, reason, `MN=${frame.mn}: ${(error as Error).message}`, remoteAddress);
+        return null;
+      }
+    };
+
+    const handleFrame = (decoded: Hj212Frame, raw: Uint8Array): void => {
+      const frame = judgeByDevice(decoded, raw);
+      if (!frame) return;
+      if (!rateLimits.take(frame.mn)) {
+        rejectBytes(raw, 'rate_limited', `MN=${frame.mn} exceeds ${options.rateLimitPerDevice} frames/s`, remoteAddress);
+        return;
+      }
+      const started = performance.now();
+      options.acceptFrame(frame, remoteAddress === undefined ? { raw } : { remoteAddress, raw }).then(
+        (outcome) => {
+          switch (outcome.kind) {
+            case 'stored':
+              authFailures = 0;
+              framesIn.add(1, { outcome: outcome.duplicate ? 'duplicate' : 'stored' });
+              writeReply(outcome.reply);
+              storeLatency.record((performance.now() - started) / 1000);
+              break;
+            case 'answered':
+              authFailures = 0;
+              framesIn.add(1, { outcome: 'answered' });
+              writeReply(outcome.reply);
+              break;
+            case 'rejected':
+              framesIn.add(1, { outcome: 'rejected' });
+              rejectedTotal.add(1, { source: 'hj212_tcp', reason: outcome.reason });
+              if (outcome.authFailure && ++authFailures >= options.maxAuthFailures) {
+                logger.warn({ remoteAddress, mn: frame.mn, reason: outcome.reason }, 'closing connection after repeated authentication failures');
+                socket.end();
+              }
+              break;
+          }
+        },
+        (error: unknown) => {
+          // Not stored (Kafka unavailable): no reply, so the device keeps the data and sends it again.
+          framesIn.add(1, { outcome: 'failed' });
+          logger.warn({ err: error, mn: frame.mn }, 'frame not stored; no reply sent');
+        },
+      );
+    };
+
+    socket.on('data', (chunk: Buffer) => {
+      for (const result of decoder.push(chunk)) {
+        if (result.ok) handleFrame(result.frame, result.raw ?? new Uint8Array());
+        else rejectBytes(result.raw, result.error.code, result.error.message, remoteAddress);
+      }
+      if (options.sink.pending >= options.backlogHighWater && !socket.isPaused()) {
+        socket.pause();
+        pausedSockets.add(1);
+        backpressure ??= options.sink.whenPendingBelow(options.backlogLowWater).finally(() => {
+          backpressure = undefined;
+        });
+        void backpressure.then(() => {
+          if (!socket.destroyed) socket.resume();
+        });
+      }
+    });
+    socket.on('end', () => {
+      for (const result of decoder.end()) {
+        if (!result.ok) rejectBytes(result.raw, result.error.code, result.error.message, remoteAddress);
+      }
+      socket.end();
+    });
+    socket.on('error', (error) => logger.debug({ err: error, remoteAddress }, 'device connection error'));
+    socket.on('close', () => {
+      closed = true;
+      sockets.delete(socket);
+    });
+  };
+
+  const server: Server = createServer(handleConnection);
+  server.maxConnections = options.maxConnections;
+  server.on('drop', (data) => {
+    rejectedTotal.add(1, { source: 'hj212_tcp', reason: 'too_many_connections' });
+    logger.warn({ remoteAddress: data?.remoteAddress, maxConnections: options.maxConnections }, 'connection refused: too many connections');
+  });
+  meter.createObservableGauge('ingest_connections', { description: 'Open HJ 212 device connections' }).addCallback((result) => result.observe(sockets.size));
+
+  return {
+    listen: (port, host) =>
+      new Promise<number>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.end();
+        setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, 2_000).unref();
+      }),
+    get connections() {
+      return sockets.size;
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import { metrics } from '@opentelemetry/api';
+import type { IngestCounters } from '../../app/ports';
+
+const meter = metrics.getMeter('@ecogrid/ingest');
+const duplicates = meter.createCounter('ingest_duplicates_total', { description: 'Re-sent observations recognised and not published again' });
+const memoryUnavailable = meter.createCounter('ingest_memory_unavailable_total', { description: 'Dedupe/latest-value calls that failed because Redis was unavailable' });
+
+export function createIngestCounters(): IngestCounters {
+  return {
+    duplicate: (source) => duplicates.add(1, { source }),
+    memoryUnavailable: () => memoryUnavailable.add(1),
+  };
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { encodeFlag, encodeFrameToString, parseFrame } from '@ecogrid/standards';
+import { createAcceptFrame } from './accept-frame';
+import { createStoreObservations } from './store-observations';
+import { countingCounters, createInMemoryObservationMemory, deviceProfile, fakeDevices, fakeRejections, fakeSink } from './testing/fakes';
+
+const MN = '88888880000001';
+const now = new Date('2026-11-29T08:00:00Z');
+
+function frame(overrides: { pw?: string; cn?: string; cp?: string; needsAck?: boolean; mn?: string } = {}) {
+  const text = encodeFrameToString({
+    qn: '20261129155900123',
+    st: '31',
+    cn: overrides.cn ?? '2011',
+    pw: overrides.pw ?? 'secret',
+    mn: overrides.mn ?? MN,
+    flag: encodeFlag({ version: '2017', needsAck: overrides.needsAck ?? true }),
+    cp: { text: overrides.cp ?? 'DataTime=20261129155900;a21026-Rtd=41.2,a21026-ZsRtd=52.3,a21026-Flag=N;a01012-Rtd=65.0,a01012-Flag=M' },
+  });
+  return parseFrame(text, { mode: 'strict' });
+}
+
+function harness(options: { failStore?: boolean } = {}) {
+  const sink = fakeSink({ fail: options.failStore ?? false });
+  const rejections = fakeRejections();
+  const store = createStoreObservations({ sink, memory: createInMemoryObservationMemory(), counters: countingCounters() });
+  const accept = createAcceptFrame({
+    devices: fakeDevices([deviceProfile({ mn: MN }), deviceProfile({ mn: 'OFFLINE0000001', enabled: false })]),
+    store,
+    rejections,
+    clock: { now: () => now },
+    maxFutureSkewMs: 600_000,
+  });
+  return { accept, sink, rejections };
+}
+
+describe('acceptFrame', () => {
+  it('stores a 2011 upload as an observation and answers 9014 with the frame QN', async () => {
+    const { accept, sink } = harness();
+    const outcome = await accept(frame(), { remoteAddress: '127.0.0.1' });
+    expect(outcome).toMatchObject({ kind: 'stored', observationId: `${MN}:2011:2026-11-29T07:59:00.000Z`, duplicate: false });
+    expect(outcome.kind === 'stored' && outcome.reply).toMatchObject({ cn: '9014', qn: '20261129155900123', st: '91', mn: MN });
+    expect(sink.stored[0]?.measurements).toEqual([
+      { factorCode: 'a21026', kind: 'Rtd', value: 41.2, flag: 'N', unit: 'mg/m3' },
+      { factorCode: 'a21026', kind: 'ZsRtd', value: 52.3, flag: 'N', unit: 'mg/m3' },
+      { factorCode: 'a01012', kind: 'Rtd', value: 65, flag: 'M' },
+    ]);
+    expect(sink.stored[0]).toMatchObject({ source: 'hj212_tcp', protocolVersion: '2017', systemCode: '31', requestNumber: '20261129155900123' });
+  });
+
+  it('does not answer when the Flag asks for no answer', async () => {
+    const { accept } = harness();
+    const outcome = await accept(frame({ needsAck: false }), {});
+    expect(outcome).toMatchObject({ kind: 'stored', reply: null });
+  });
+
+  it.each([
+    [{ pw: 'wrong' }, 'wrong_password', true],
+    [{ mn: 'UNKNOWN0000001' }, 'unknown_device', true],
+    [{ mn: 'OFFLINE0000001' }, 'device_disabled', true],
+    [{ cp: 'DataTime=20261129155900;a21026-Rtd=abc' }, 'bad_value', false],
+    [{ cp: 'DataTime=20261131155900;a21026-Rtd=1' }, 'bad_data_time', false],
+    [{ cp: 'DataTime=20261130155900;a21026-Rtd=1' }, 'data_time_in_future', false],
+    [{ cp: 'DataTime=20261129155900;a21026-Rtd=1,a21026-Flag=Q' }, 'bad_flag_value', false],
+    [{ cn: '2081' }, 'unsupported_command', false],
+  ])('refuses %j as %s, publishing the frame bytes, with no reply', async (overrides, reason, authFailure) => {
+    const { accept, rejections, sink } = harness();
+    const input = frame(overrides);
+    const outcome = await accept(input, { remoteAddress: '10.0.0.9' });
+    expect(outcome).toEqual({ kind: 'rejected', reason, authFailure });
+    expect(sink.stored).toHaveLength(0);
+    expect(rejections.rejected[0]).toMatchObject({ reasonCode: reason, source: 'hj212_tcp', deviceMn: input.mn, remoteAddress: '10.0.0.9' });
+    expect(rejections.rejected[0]?.raw.toString()).toMatch(/^##\d{4}QN=20261129155900123;/);
+  });
+
+  it('answers a re-sent frame as stored without storing it twice', async () => {
+    const { accept, sink } = harness();
+    await accept(frame(), {});
+    const again = await accept(frame(), {});
+    expect(again).toMatchObject({ kind: 'stored', duplicate: true });
+    expect(again.kind === 'stored' && again.reply?.cn).toBe('9014');
+    expect(sink.stored).toHaveLength(1);
+  });
+
+  it('gives no reply when the data could not be stored, so the device keeps it and re-sends', async () => {
+    const { accept } = harness({ failStore: true });
+    await expect(accept(frame(), {})).rejects.toThrow('broker unavailable');
+  });
+});

@@ -1,0 +1,67 @@
+import { encodeFrame, platformReplyFor, type Hj212Frame, type Hj212FrameInput } from '@ecogrid/standards';
+import { decideAccess } from '../domain/device-access';
+import { enrichObservation } from '../domain/enrich-observation';
+import { frameToObservation } from '../domain/frame-to-observation';
+import type { Clock, DeviceDirectory, RejectionSink } from './ports';
+import type { StoreObservations } from './store-observations';
+
+export type FrameOutcome =
+  | { kind: 'stored'; observationId: string; duplicate: boolean; reply: Hj212FrameInput | null }
+  | { kind: 'answered'; reply: Hj212FrameInput | null }
+  | { kind: 'rejected'; reason: string; authFailure: boolean };
+
+export interface AcceptFrameDeps {
+  devices: DeviceDirectory;
+  store: StoreObservations;
+  rejections: RejectionSink;
+  clock: Clock;
+  maxFutureSkewMs: number;
+}
+
+export interface FrameContext {
+  remoteAddress?: string;
+  /** The frame's bytes as received, published with a rejection. */
+  raw?: Uint8Array;
+}
+
+/** Commands a station sends that carry no data but are answered (1013 time-calibration request) or ignored. */
+const NOTIFICATIONS: ReadonlySet<string> = new Set(['1013']);
+
+/**
+ * One well-formed HJ 212 frame from a device connection: authenticate by MN and PW, turn a data upload into
+ * an observation, store it, and give back the reply the Flag asks for — only once the data is stored. A frame
+ * that is refused is published with its bytes and reason and gets no positive answer, so the device re-sends.
+ */
+export function createAcceptFrame(deps: AcceptFrameDeps) {
+  const reject = async (frame: Hj212Frame, reason: string, detail: string, context: FrameContext, authFailure: boolean): Promise<FrameOutcome> => {
+    await deps.rejections.reject([
+      {
+        reasonCode: reason,
+        detail,
+        // Without the bytes as received, re-encode: the CP text is kept verbatim, so only a tolerant
+        // device's own quirks (lower-case CRC, character-counted length) would differ.
+        raw: Buffer.from(context.raw ?? encodeFrame(frame)),
+        deviceMn: frame.mn,
+        source: 'hj212_tcp',
+        receivedTime: deps.clock.now(),
+        ...(context.remoteAddress === undefined ? {} : { remoteAddress: context.remoteAddress }),
+      },
+    ]);
+    return { kind: 'rejected', reason, authFailure };
+  };
+
+  return async function acceptFrame(frame: Hj212Frame, context: FrameContext): Promise<FrameOutcome> {
+    const access = decideAccess(deps.devices.profile(frame.mn), frame.pw);
+    if (!access.ok) return reject(frame, access.reason, `MN=${frame.mn}: ${access.reason.replace('_', ' ')}`, context, true);
+    if (NOTIFICATIONS.has(frame.cn)) return { kind: 'answered', reply: platformReplyFor(frame) };
+    const conversion = frameToObservation(frame, deps.clock.now(), { maxFutureSkewMs: deps.maxFutureSkewMs });
+    if (!conversion.ok) {
+      return reject(frame, conversion.problem.reason, `${conversion.problem.field}: ${conversion.problem.message}`, context, false);
+    }
+    const observation = enrichObservation(conversion.observation, access.device);
+    const { duplicate } = await deps.store([observation]);
+    return { kind: 'stored', observationId: observation.id, duplicate: duplicate[0] ?? false, reply: platformReplyFor(frame) };
+  };
+}
+
+export type AcceptFrame = ReturnType<typeof createAcceptFrame>;

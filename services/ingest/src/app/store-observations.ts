@@ -1,0 +1,42 @@
+import type { Observation } from '../domain/observation';
+import type { IngestCounters, ObservationMemory, ObservationSink } from './ports';
+
+export interface StoreObservationsDeps {
+  sink: ObservationSink;
+  memory: ObservationMemory;
+  counters: IngestCounters;
+}
+
+/**
+ * Stores observations exactly as far as the device can tell: an observation already stored is not
+ * published again (the device re-sent it after losing our reply) but is still answered as stored; a new
+ * one is answered only after Kafka acknowledged it. The memory is marked only after the acknowledgement,
+ * so a failed publish can never make a later re-send look like a duplicate.
+ */
+export function createStoreObservations(deps: StoreObservationsDeps) {
+  const known = async (ids: string[]): Promise<boolean[]> => {
+    try {
+      return await deps.memory.known(ids);
+    } catch {
+      deps.counters.memoryUnavailable();
+      return ids.map(() => false);
+    }
+  };
+
+  return async function storeObservations(observations: Observation[]): Promise<{ duplicate: boolean[] }> {
+    if (observations.length === 0) return { duplicate: [] };
+    const duplicate = await known(observations.map((observation) => observation.id));
+    const fresh = observations.filter((_, index) => !duplicate[index]);
+    for (let index = 0; index < observations.length; index += 1) {
+      const observation = observations[index];
+      if (duplicate[index] && observation) deps.counters.duplicate(observation.source);
+    }
+    if (fresh.length > 0) {
+      await deps.sink.record(fresh);
+      deps.memory.remember(fresh).catch(() => deps.counters.memoryUnavailable());
+    }
+    return { duplicate };
+  };
+}
+
+export type StoreObservations = ReturnType<typeof createStoreObservations>;

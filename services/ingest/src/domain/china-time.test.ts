@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { formatChinaDigits, parseChinaDigits } from './china-time';
+
+describe('HJ 212 Beijing-time digits', () => {
+  it('reads YYYYMMDDhhmmss as UTC+8', () => {
+    expect(parseChinaDigits('20261129155900')?.toISOString()).toBe('2026-11-29T07:59:00.000Z');
+    expect(parseChinaDigits('20260101000000')?.toISOString()).toBe('2025-12-31T16:00:00.000Z');
+  });
+
+  it.each(['2026112915590', '2026112915590x', '20261332000000', '20260231120000', '20261129246000', '20261129235960'])('refuses %s', (text) => {
+    expect(parseChinaDigits(text)).toBeNull();
+  });
+
+  it('round-trips', () => {
+    const instant = new Date('2026-06-30T23:15:42Z');
+    expect(parseChinaDigits(formatChinaDigits(instant))?.getTime()).toBe(instant.getTime());
+    expect(formatChinaDigits(instant)).toBe('20260701071542');
+  });
+});
