@@ -1,0 +1,231 @@
+import { DATA_FLAGS_2017 } from '@ecogrid/standards';
+import type { DeviceState } from './device-state';
+import type { AlertSubject } from './episode';
+import type { AlertEvent, Evidence, Measurement, Observation } from './model';
+import { factorName, runEpisode, type Emitted, type EvaluationContext } from './rule-runner';
+import { evaluateStationObservation } from './station-hours';
+
+export type EvaluationOutcome = 'evaluated' | 'duplicate_or_late';
+
+const MINUTE = 60_000;
+
+function evidenceOf(observation: Observation, measurement: Measurement, matched: boolean): Evidence {
+  return {
+    observationId: observation.id,
+    dataTime: observation.dataTime,
+    value: measurement.value,
+    flag: measurement.flag,
+    valueKind: measurement.kind,
+    command: observation.command,
+    matched,
+  };
+}
+
+function findMeasurement(observation: Observation, factorCode: string, kind: string): Measurement | undefined {
+  for (const measurement of observation.measurements) if (measurement.factorCode === factorCode && measurement.kind === kind) return measurement;
+  return undefined;
+}
+
+const roundMultiple = (value: number): number => Math.round(value * 100) / 100;
+
+/**
+ * Applies every rule of the ruleset to one observation of a device, updating the device's state and appending
+ * the alert and AQI events it causes. Readings of a (device, command) are evaluated in data-time order: one at or
+ * before the newest already evaluated is a re-delivered duplicate or a late reading, and changes nothing.
+ */
+export function evaluateObservation(state: DeviceState, observation: Observation, context: EvaluationContext, out: Emitted): EvaluationOutcome {
+  const last = state.lastDataTime[observation.command];
+  if (last !== undefined && observation.dataTime <= last) return 'duplicate_or_late';
+  state.lastDataTime[observation.command] = observation.dataTime;
+  if (observation.dataTime >= state.lastSeenData) {
+    state.lastSeenData = observation.dataTime;
+    state.lastObservationId = observation.id;
+  }
+  state.lastReceived = Math.max(state.lastReceived, observation.receivedTime);
+  const device = context.device;
+  state.enterpriseUscc = device?.enterpriseUscc || observation.enterpriseUscc;
+  state.cellId = device?.cellId || observation.cellId;
+  state.townshipCode = device?.townshipCode || observation.townshipCode;
+
+  recoverFromOffline(state, observation, out.alerts);
+  evaluateEmissionLimits(state, observation, context, out);
+  evaluateDataQuality(state, observation, context, out);
+  evaluateJumps(state, observation, context, out);
+  if (device && context.rules.stationKinds.has(device.kind)) evaluateStationObservation(state, observation, context, out);
+  return 'evaluated';
+}
+
+function baseSubject(state: DeviceState): Pick<AlertSubject, 'deviceMn' | 'enterpriseUscc' | 'cellId' | 'townshipCode'> {
+  return { deviceMn: state.mn, enterpriseUscc: state.enterpriseUscc, cellId: state.cellId, townshipCode: state.townshipCode };
+}
+
+function recoverFromOffline(state: DeviceState, observation: Observation, out: AlertEvent[]): void {
+  for (const [ruleId, open] of Object.entries(state.offline)) {
+    delete state.offline[ruleId];
+    out.push({
+      ...baseSubject(state),
+      alertId: open.alertId,
+      sequence: 2,
+      state: 'cleared',
+      kind: 'device_offline',
+      ruleId,
+      ruleVersion: open.ruleVersion,
+      severity: open.severity,
+      baseSeverity: open.severity,
+      escalationReasons: [],
+      factorCode: '',
+      value: (observation.dataTime - open.lastSeen) / MINUTE,
+      peakValue: (observation.dataTime - open.lastSeen) / MINUTE,
+      limit: open.minutes,
+      unit: 'min',
+      valueKind: '',
+      averagingPeriod: '',
+      dataFlag: '',
+      limitSource: 'ruleset',
+      exceedanceMultiple: 0,
+      openedAt: open.openedAt,
+      changedAt: observation.dataTime,
+      lastSeen: open.lastSeen,
+      evidence: [{ observationId: observation.id, dataTime: observation.dataTime, value: 0, flag: '', valueKind: '', command: observation.command, matched: false }],
+      summary: `设备恢复上传数据（中断 ${Math.round((observation.dataTime - open.lastSeen) / MINUTE)} 分钟）`,
+      nearbyTargetIds: [],
+    });
+  }
+}
+
+/** Permit limits from the registry, on the converted (Zs) value where the registry says the limit applies to it. */
+function evaluateEmissionLimits(state: DeviceState, observation: Observation, context: EvaluationContext, out: Emitted): void {
+  const device = context.device;
+  if (!device) return;
+  const { suppressFlags, limitFlags } = context.rules;
+  for (const rule of context.rules.emission) {
+    if (!rule.kinds.has(device.kind) || !rule.commands.includes(observation.command as never)) continue;
+    const realtime = observation.command === '2011';
+    for (const factor of device.factors) {
+      const limit = factor.limit;
+      if (limit === undefined || limit === null) continue;
+      const kind = factor.limitOnConverted ? (realtime ? 'ZsRtd' : 'ZsAvg') : realtime ? 'Rtd' : 'Avg';
+      const measurement = findMeasurement(observation, factor.factorCode, kind);
+      if (!measurement || suppressFlags.has(measurement.flag) || !limitFlags.has(measurement.flag)) continue;
+      const matched = measurement.value > limit;
+      runEpisode(
+        state,
+        rule,
+        factor.factorCode,
+        () => ({
+          ...baseSubject(state),
+          kind: 'emission_limit',
+          ruleId: rule.id,
+          ruleVersion: rule.version,
+          baseSeverity: rule.severity,
+          factorCode: factor.factorCode,
+          limit,
+          unit: factor.unit,
+          valueKind: kind,
+          averagingPeriod: '',
+          dataFlag: '',
+          limitSource: 'permit',
+          summary: `${factorName(factor.factorCode)}${factor.limitOnConverted ? '折算' : ''}浓度超过排污许可限值`,
+        }),
+        { matched, time: observation.dataTime, value: measurement.value, multiple: matched ? roundMultiple((measurement.value - limit) / limit) : 0, evidence: evidenceOf(observation, measurement, matched) },
+        context,
+        out,
+        { updateOnPeak: true },
+      );
+    }
+  }
+}
+
+/** D fault, F stopped, B communication, T over range (by default): one episode per factor and flag. */
+function evaluateDataQuality(state: DeviceState, observation: Observation, context: EvaluationContext, out: Emitted): void {
+  if (context.rules.dataQuality.length === 0) return;
+  const seen = new Set<string>();
+  for (const measurement of observation.measurements) {
+    if (seen.has(measurement.factorCode)) continue;
+    seen.add(measurement.factorCode);
+    // Maintenance and calibration say nothing about the instrument's health either way.
+    if (context.rules.suppressFlags.has(measurement.flag)) continue;
+    for (const rule of context.rules.dataQuality) {
+      for (const flag of rule.flags) {
+        const matched = measurement.flag === flag;
+        const key = `${measurement.factorCode}|${flag}`;
+        if (!matched && state.episodes[`${rule.id}|${key}`] === undefined) continue;
+        runEpisode(
+          state,
+          rule,
+          key,
+          () => ({
+            ...baseSubject(state),
+            kind: 'data_quality',
+            ruleId: rule.id,
+            ruleVersion: rule.version,
+            baseSeverity: rule.severity,
+            factorCode: measurement.factorCode,
+            limit: 0,
+            unit: measurement.unit,
+            valueKind: measurement.kind,
+            averagingPeriod: '',
+            dataFlag: flag,
+            limitSource: 'HJ 212-2017 data flag',
+            summary: `${factorName(measurement.factorCode)}数据标记 ${flag}：${DATA_FLAGS_2017[flag as keyof typeof DATA_FLAGS_2017]?.zh ?? flag}`,
+          }),
+          { matched, time: observation.dataTime, value: measurement.value, multiple: 0, evidence: evidenceOf(observation, measurement, matched) },
+          context,
+          out,
+        );
+      }
+    }
+  }
+}
+
+/** A valid value far from the previous valid one of the same factor and kind, within the rule's gap. */
+function evaluateJumps(state: DeviceState, observation: Observation, context: EvaluationContext, out: Emitted): void {
+  if (context.rules.jump.length === 0) return;
+  for (const measurement of observation.measurements) {
+    if (context.rules.suppressFlags.has(measurement.flag)) continue;
+    const key = `${measurement.factorCode}|${measurement.kind}`;
+    const previous = state.previous[key];
+    if (measurement.flag !== 'N') {
+      delete state.previous[key];
+      continue;
+    }
+    let applies = false;
+    for (const rule of context.rules.jump) {
+      if (!rule.valueKinds.includes(measurement.kind as never)) continue;
+      applies = true;
+      if (!previous || observation.dataTime - previous.time > rule.maxGapMinutes * MINUTE) continue;
+      const threshold = Math.max(rule.minAbsoluteChangeByFactor[measurement.factorCode] ?? rule.minAbsoluteChange, rule.relativeChange * Math.abs(previous.value));
+      const change = Math.abs(measurement.value - previous.value);
+      const matched = change > threshold;
+      runEpisode(
+        state,
+        rule,
+        key,
+        () => ({
+          ...baseSubject(state),
+          kind: 'sudden_jump',
+          ruleId: rule.id,
+          ruleVersion: rule.version,
+          baseSeverity: rule.severity,
+          factorCode: measurement.factorCode,
+          limit: threshold,
+          unit: measurement.unit,
+          valueKind: measurement.kind,
+          averagingPeriod: '',
+          dataFlag: '',
+          limitSource: 'ruleset',
+          summary: `${factorName(measurement.factorCode)}数据突变（${previous.value} → ${measurement.value}）`,
+        }),
+        { matched, time: observation.dataTime, value: measurement.value, multiple: 0, evidence: evidenceOf(observation, measurement, matched) },
+        context,
+        out,
+        {
+          onRaise: (evidence) => {
+            evidence.unshift({ observationId: previous.observationId, dataTime: previous.time, value: previous.value, flag: previous.flag, valueKind: measurement.kind, command: observation.command, matched: false });
+          },
+        },
+      );
+    }
+    if (applies) state.previous[key] = { value: measurement.value, time: observation.dataTime, observationId: observation.id, flag: measurement.flag };
+  }
+}
