@@ -26,6 +26,12 @@ export function createStoreObservations(deps: StoreObservationsDeps) {
   return async function storeObservations(observations: Observation[]): Promise<{ duplicate: boolean[] }> {
     if (observations.length === 0) return { duplicate: [] };
     const duplicate = await known(observations.map((observation) => observation.id));
+    // A batch may carry the same observation twice (a gateway re-sending within one stream): store it once.
+    const inBatch = new Set<string>();
+    observations.forEach((observation, index) => {
+      if (inBatch.has(observation.id)) duplicate[index] = true;
+      inBatch.add(observation.id);
+    });
     const fresh = observations.filter((_, index) => !duplicate[index]);
     for (let index = 0; index < observations.length; index += 1) {
       const observation = observations[index];

@@ -53,6 +53,13 @@ describe('submitObservations', () => {
     expect(counters.duplicates).toBe(1);
   });
 
+  it('stores an observation repeated inside one batch once', async () => {
+    const { submit, sink } = harness();
+    const results = await submit([good('MN1'), good('MN1')], { source: 'grpc', submitter: gateway });
+    expect(results.map((result) => result.duplicate)).toEqual([false, true]);
+    expect(sink.stored).toHaveLength(1);
+  });
+
   it('fails the whole call when the store fails, so nothing is acknowledged that was not stored', async () => {
     const { submit } = harness({ failStore: true });
     await expect(submit([good('MN1')], { source: 'http', submitter: gateway })).rejects.toThrow('broker unavailable');
