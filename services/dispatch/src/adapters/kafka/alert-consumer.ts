@@ -1,0 +1,94 @@
+import { AlertChanged, AlertState, Severity } from '@ecogrid/proto/alerting/v1/events';
+import { createEventConsumer, PoisonRecordError, RetriableError, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
+import { isDomainError } from '@ecogrid/domain-errors';
+import { metrics } from '@opentelemetry/api';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from '@ecogrid/telemetry';
+import type { AlertInput, HandleAlertChanged } from '../../app/handle-alert-changed';
+import type { AlertSeverity } from '../../domain/priority';
+
+const meter = metrics.getMeter('@ecogrid/dispatch');
+const alertsIn = meter.createCounter('dispatch_alerts_total', { description: 'AlertChanged events handled, by outcome' });
+
+const STATE: Partial<Record<AlertState, AlertInput['state']>> = {
+  [AlertState.ALERT_STATE_RAISED]: 'raised',
+  [AlertState.ALERT_STATE_UPDATED]: 'updated',
+  [AlertState.ALERT_STATE_CLEARED]: 'cleared',
+};
+
+const SEVERITY: Partial<Record<Severity, AlertSeverity>> = {
+  [Severity.SEVERITY_INFO]: 'info',
+  [Severity.SEVERITY_MINOR]: 'minor',
+  [Severity.SEVERITY_MAJOR]: 'major',
+  [Severity.SEVERITY_CRITICAL]: 'critical',
+};
+
+/** Decodes an ecogrid.alerts.v1 record; anything that cannot become a case is poison (dead-lettered). */
+export function toAlertInput(event: ReceivedEvent): AlertInput {
+  if (event.value === null) throw new PoisonRecordError('tombstone', 'an alert record has no value');
+  let alert: AlertChanged;
+  try {
+    alert = AlertChanged.decode(event.value);
+  } catch (error) {
+    throw new PoisonRecordError('bad_payload', `not an AlertChanged: ${(error as Error).message}`);
+  }
+  const state = STATE[alert.state];
+  if (!state) throw new PoisonRecordError('bad_alert', `alert ${alert.alertId} has no state`);
+  if (!alert.alertId || !alert.deviceMn || !alert.factorCode) throw new PoisonRecordError('bad_alert', 'an alert needs alert_id, device_mn and factor_code');
+  return {
+    eventId: event.attributes.id,
+    alertId: alert.alertId,
+    state,
+    severity: SEVERITY[alert.severity] ?? 'minor',
+    deviceMn: alert.deviceMn,
+    factorCode: alert.factorCode,
+    value: alert.value,
+    limit: alert.limit,
+    observationIds: alert.evidence.map((evidence) => evidence.observationId).filter(Boolean),
+    nearbyTargetIds: alert.nearbyTargetIds,
+    ...(alert.enterpriseUscc ? { enterpriseUscc: alert.enterpriseUscc } : {}),
+    ...(alert.cellId ? { cellId: alert.cellId } : {}),
+    ...(alert.townshipCode ? { townshipCode: alert.townshipCode } : {}),
+    ...(alert.unit ? { unit: alert.unit } : {}),
+    ...(alert.summary ? { summary: alert.summary } : {}),
+    ...(alert.ruleId ? { ruleId: alert.ruleId } : {}),
+    ...(alert.openedAt ? { openedAt: alert.openedAt } : {}),
+    ...(alert.changedAt ? { changedAt: alert.changedAt } : {}),
+  };
+}
+
+/**
+ * Consumes ecogrid.alerts.v1. The handler's database transaction commits before the consumer commits the
+ * offset, so a crash can only re-deliver, and redelivery is absorbed by the event-id and alert-id keys.
+ */
+export function createAlertConsumer(options: {
+  kafka: Kafka;
+  topic: string;
+  groupId: string;
+  handle: HandleAlertChanged;
+  deadLetters: EventPublisher;
+  logger: Logger;
+}): EventConsumer {
+  return createEventConsumer({
+    kafka: options.kafka,
+    groupId: options.groupId,
+    topics: [options.topic],
+    fromBeginning: true,
+    deadLetters: options.deadLetters,
+    logger: options.logger,
+    partitionsConsumedConcurrently: 3,
+    retry: { attempts: 8, initialBackoffMs: 100, maxBackoffMs: 5_000 },
+    handler: async (event) => {
+      const input = toAlertInput(event);
+      try {
+        const outcome = await options.handle(input);
+        alertsIn.add(1, { outcome });
+      } catch (error) {
+        if (isDomainError(error)) throw new PoisonRecordError(error.reason ?? error.code, error.message, { cause: error });
+        if (error instanceof RetriableError || error instanceof PoisonRecordError) throw error;
+        // Database trouble (connection lost, serialization, deadlock) is worth another try.
+        throw new RetriableError(`alert ${input.alertId} not handled: ${(error as Error).message}`, { cause: error });
+      }
+    },
+  });
+}

@@ -1,0 +1,35 @@
+import { DomainError, invalidArgument } from '@ecogrid/domain-errors';
+import type { Actor } from '../domain/case';
+import { computeKpis, type Kpis } from '../domain/kpis';
+import type { DispatchRuntime } from './runtime';
+
+export interface KpiQuery {
+  from?: Date;
+  to?: Date;
+  townshipCode?: string;
+  officerId?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * On-time rate (电子督办处置率) per unit, officer and period, step durations, backlog and the overdue list,
+ * replayed from the case histories for the period (default: the last 30 days).
+ */
+export function createComputeKpis(runtime: DispatchRuntime) {
+  return async function kpis(query: KpiQuery, actor: Actor): Promise<Kpis> {
+    const now = runtime.clock.now();
+    const to = query.to ?? now;
+    const from = query.from ?? new Date(to.getTime() - 30 * DAY_MS);
+    if (from.getTime() >= to.getTime()) throw invalidArgument('from', 'from must be before to');
+    let officerId = query.officerId;
+    if (actor.role === 'officer') {
+      if (!actor.officerId) throw new DomainError('PERMISSION_DENIED', 'an officer token needs officer_id', { reason: 'no_officer_id' });
+      officerId = actor.officerId;
+    }
+    const histories = await runtime.store.histories({ from, to });
+    return computeKpis(histories, { from, to, now, ...(query.townshipCode ? { townshipCode: query.townshipCode } : {}), ...(officerId ? { officerId } : {}) });
+  };
+}
+
+export type ComputeKpis = ReturnType<typeof createComputeKpis>;

@@ -1,0 +1,156 @@
+import type { CaseLocation, CaseSource, CaseState, CaseStatus, Priority, Step } from '../domain/case';
+import type { HistoryEntry } from '../domain/history-chain';
+import type { SensitiveTargetKind } from '../domain/priority';
+
+export interface Clock {
+  now(): Date;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Routing: who is responsible for a place now, and who supervises the unit.
+
+export interface GridPlace {
+  cellId: string;
+  townshipCode: string;
+}
+
+export interface OnDuty {
+  officerId: string;
+  /** A duty-roster shift covers the time, or the cell's responsible officer by default. */
+  source: 'roster_shift' | 'responsible_officer';
+}
+
+export interface OfficerInfo {
+  id: string;
+  role: 'grid_officer' | 'supervisor' | 'command_center' | 'unknown';
+  townshipCode: string;
+  cellIds: readonly string[];
+  active: boolean;
+}
+
+export interface DeviceInfo {
+  location?: { lon: number; lat: number };
+  cellId?: string;
+  townshipCode?: string;
+  enterpriseUscc?: string;
+}
+
+/** The grid as dispatch needs it. Implemented over the RegistryView; an in-memory twin serves unit tests. */
+export interface GridDirectory {
+  locate(point: { lon: number; lat: number }, at: Date): GridPlace | undefined;
+  cell(cellId: string): GridPlace | undefined;
+  onDutyOfficer(cellId: string, at: Date): OnDuty | undefined;
+  /** Officer id of the township unit's supervisor. */
+  supervisorOf(townshipCode: string): string | undefined;
+  officer(id: string): OfficerInfo | undefined;
+  device(mn: string): DeviceInfo | undefined;
+  sensitiveTargetsNear(point: { lon: number; lat: number }, radiusM: number): Array<{ id: string; kind: SensitiveTargetKind }>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Persistence.
+
+/** A change to publish on ecogrid.cases.v1 (through the outbox, in the change's transaction). */
+export interface CaseChangeRecord {
+  state: CaseState;
+  entry: HistoryEntry;
+  alertId?: string;
+  evidenceSha256?: string;
+}
+
+export type TimerKind = 'remind' | 'overdue' | 'escalate_again' | 'resume';
+
+export interface TimerDraft {
+  kind: TimerKind;
+  dueAt: Date;
+  step?: Step;
+}
+
+export interface DueTimer extends TimerDraft {
+  id: string;
+  caseId: string;
+}
+
+export interface EvidenceRecord {
+  id: string;
+  caseId: string;
+  kind: 'attachment' | 'alert' | 'observation';
+  fileName?: string;
+  mediaType?: string;
+  sizeBytes?: number;
+  sha256?: string;
+  addedBy: string;
+  addedAt: Date;
+  takenAt?: CaseLocation;
+  takenTime?: Date;
+  referenceId?: string;
+}
+
+export interface Complainant {
+  email?: string;
+  phone?: string;
+  firstName?: string;
+  lastName?: string;
+  deviceId?: string;
+  accountId?: string;
+}
+
+export interface CaseFilter {
+  statuses?: CaseStatus[];
+  townshipCode?: string;
+  cellId?: string;
+  officerId?: string;
+  overdueAt?: Date;
+  createdFrom?: Date;
+  createdTo?: Date;
+  query?: string;
+  priority?: Priority;
+  source?: CaseSource;
+  serviceCode?: string;
+  ids?: string[];
+  /** Cursor: cases created before this (created_at, id), newest first. */
+  after?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** Work done inside one database transaction; the case row is locked by `lockCase` until it ends. */
+export interface CaseTransaction {
+  /** Records an incoming event id; false when it was already processed (redelivery). */
+  markEventProcessed(eventId: string): Promise<boolean>;
+  lockCase(caseId: string): Promise<CaseState | undefined>;
+  nextCaseNumber(day: string): Promise<number>;
+  insertCase(state: CaseState): Promise<void>;
+  /** Writes the new state if the stored version is still `expectedVersion`; false otherwise. */
+  updateCase(state: CaseState, expectedVersion: number): Promise<boolean>;
+  /** Appends an entry after the case's last one, hash-chained, and returns it sealed. */
+  appendHistory(caseId: string, draft: Omit<HistoryEntry, 'caseId' | 'sequence' | 'previousHash' | 'hash'>): Promise<HistoryEntry>;
+  recordEvent(change: CaseChangeRecord): Promise<void>;
+  replaceTimers(caseId: string, timers: TimerDraft[]): Promise<void>;
+  /** Locks and returns a due timer whose case nobody else holds, with the case locked too. */
+  claimDueTimer(now: Date): Promise<DueTimer | undefined>;
+  deleteTimer(id: string): Promise<boolean>;
+  caseOfAlert(alertId: string): Promise<{ caseId: string; severity: string } | undefined>;
+  linkAlert(alertId: string, caseId: string, severity: string): Promise<void>;
+  updateAlertSeverity(alertId: string, severity: string): Promise<void>;
+  /** The open alert case for a device and factor, locked. */
+  findOpenAlertCase(deviceMn: string, factorCode: string): Promise<CaseState | undefined>;
+  insertEvidence(record: EvidenceRecord, content?: Buffer): Promise<void>;
+  saveComplainant(caseId: string, complainant: Complainant): Promise<void>;
+}
+
+export interface CaseStore {
+  transaction<T>(work: (tx: CaseTransaction) => Promise<T>): Promise<T>;
+  get(caseId: string): Promise<CaseState | undefined>;
+  list(filter: CaseFilter): Promise<CaseState[]>;
+  history(caseId: string): Promise<HistoryEntry[]>;
+  /** Histories of cases touched by the filter: created before `to` and not closed before `from`. */
+  histories(range: { from: Date; to: Date }): Promise<HistoryEntry[][]>;
+  alertIds(caseId: string): Promise<string[]>;
+  evidence(caseId: string): Promise<EvidenceRecord[]>;
+  evidenceContent(caseId: string, evidenceId: string): Promise<{ record: EvidenceRecord; content: Buffer } | undefined>;
+}
+
+/** Open311 partner keys, kept as SHA-256 hashes. */
+export interface ApiKeyStore {
+  partnerOfKey(apiKey: string): Promise<string | undefined>;
+}
