@@ -73,3 +73,15 @@ describe('traceCoverage', () => {
     expect(outlines).toHaveLength(1);
   });
 });
+
+describe('floating-point neighbours', () => {
+  it('treats edges that differ in the last bits as shared, not overlapping', () => {
+    const at = (i: number): number => 111 + i * 0.01;
+    const left = rect(at(0), 35, at(0) + 0.01, 35.01); // right edge 111.01 computed as 111 + 0.01
+    const right = rect(at(1), 35, at(1) + 0.01, 35.01);
+    const next = rect(at(1) + 0.01, 35, at(3), 35.01); // 111.02000000000001 vs 111.02
+    expect(polygonsOverlap(left, right)).toBeUndefined();
+    expect(polygonsOverlap(right, next)).toBeUndefined();
+    expect(findOverlaps([[left], [right], [next]])).toEqual([]);
+  });
+});

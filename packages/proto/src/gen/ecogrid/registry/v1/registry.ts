@@ -457,6 +457,8 @@ export interface ImportProblem {
   message: string;
   /** The record's id (cell id, MN, USCC…) when it could be read. */
   recordId: string;
+  /** Reported but not blocking (a gap in a township's cells). */
+  warning: boolean;
 }
 
 export interface ImportResponse {
@@ -5398,7 +5400,7 @@ export const ImportRequest: MessageFns<ImportRequest> = {
 };
 
 function createBaseImportProblem(): ImportProblem {
-  return { line: 0, field: "", code: "", message: "", recordId: "" };
+  return { line: 0, field: "", code: "", message: "", recordId: "", warning: false };
 }
 
 export const ImportProblem: MessageFns<ImportProblem> = {
@@ -5417,6 +5419,9 @@ export const ImportProblem: MessageFns<ImportProblem> = {
     }
     if (message.recordId !== "") {
       writer.uint32(42).string(message.recordId);
+    }
+    if (message.warning !== false) {
+      writer.uint32(48).bool(message.warning);
     }
     return writer;
   },
@@ -5474,6 +5479,14 @@ export const ImportProblem: MessageFns<ImportProblem> = {
             message.recordId = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.warning = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5497,6 +5510,7 @@ export const ImportProblem: MessageFns<ImportProblem> = {
         : isSet(object.record_id)
         ? globalThis.String(object.record_id)
         : "",
+      warning: isSet(object.warning) ? globalThis.Boolean(object.warning) : false,
     };
   },
 
@@ -5517,6 +5531,9 @@ export const ImportProblem: MessageFns<ImportProblem> = {
     if (message.recordId !== "") {
       obj.recordId = message.recordId;
     }
+    if (message.warning !== false) {
+      obj.warning = message.warning;
+    }
     return obj;
   },
 
@@ -5530,6 +5547,7 @@ export const ImportProblem: MessageFns<ImportProblem> = {
     message.code = object.code ?? "";
     message.message = object.message ?? "";
     message.recordId = object.recordId ?? "";
+    message.warning = object.warning ?? false;
     return message;
   },
 };

@@ -1,0 +1,45 @@
+import type { Cell, Officer, Township } from '@ecogrid/proto/registry/v1/entities';
+import type { RegistryView } from '@ecogrid/registry-view';
+import { invalidArgument } from '@ecogrid/domain-errors';
+import type { RegistryRepository } from './ports';
+
+export interface LocatedCell {
+  cell: Cell;
+  township: Township;
+  onDutyOfficer?: Officer | undefined;
+  onDutySource?: 'roster_shift' | 'responsible_officer' | undefined;
+  supervisor?: Officer | undefined;
+}
+
+/** The part of a RegistryView that locating needs. */
+export type GridView = Pick<RegistryView, 'locate' | 'township' | 'onDutyOfficer' | 'supervisorOf' | 'gridChangedAt'>;
+
+/**
+ * Where is this point and who is responsible. Answered in memory from the view (the compacted topics); a
+ * time before the grid last changed is answered from the cell history in PostgreSQL, with the roster as the
+ * view holds it.
+ */
+export function createLocateCell(deps: { view: GridView; registry: Pick<RegistryRepository, 'cellAt'>; clock: { now(): number } }) {
+  return async function locateCell(lon: number, lat: number, at?: Date): Promise<LocatedCell | undefined> {
+    if (!Number.isFinite(lon) || lon < -180 || lon > 180) throw invalidArgument('point.lon', 'lon must be a longitude in degrees');
+    if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw invalidArgument('point.lat', 'lat must be a latitude in degrees');
+    const time = at?.getTime() ?? deps.clock.now();
+    if (time >= deps.view.gridChangedAt) {
+      const located = deps.view.locate(lon, lat, time);
+      if (!located) return undefined;
+      return { ...located, supervisor: deps.view.supervisorOf(located.township.code) };
+    }
+    const cell = await deps.registry.cellAt(lon, lat, new Date(time));
+    if (!cell) return undefined;
+    const onDutyOfficer = deps.view.onDutyOfficer(cell.id, time);
+    return {
+      cell,
+      township: deps.view.township(cell.townshipCode) ?? { code: cell.townshipCode, name: '', kind: '', supervisorOfficerId: '', districtCode: '' },
+      onDutyOfficer,
+      onDutySource: onDutyOfficer ? (onDutyOfficer.roster.some((shift) => shift.cellId === cell.id && (shift.startsAt?.getTime() ?? Infinity) <= time && time < (shift.endsAt?.getTime() ?? 0)) ? 'roster_shift' : 'responsible_officer') : undefined,
+      supervisor: deps.view.supervisorOf(cell.townshipCode),
+    };
+  };
+}
+
+export type LocateCell = ReturnType<typeof createLocateCell>;

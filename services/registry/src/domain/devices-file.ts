@@ -1,0 +1,88 @@
+import { Device, DeviceKind, ProtocolVersion, type DeviceFactor } from '@ecogrid/proto/registry/v1/entities';
+import type { ParsedFile } from './cells-file';
+import { readCsv, RowReader } from './csv-rows';
+import { DEVICE_KINDS, PROTOCOLS } from './codes';
+import { checkDeviceIdentity } from './device-rules';
+import { createPlacer, districtWarning, insideDistrict, type ImportContext } from './import-context';
+import type { ImportProblem, Located } from './import-problem';
+import { splitList } from './officers-file';
+
+/**
+ * Devices CSV: `mn,name,kind,lon,lat,enterprise_uscc,outlet_id,factors,password,protocol,tolerant,enabled,system_code`.
+ * `factors` is `;`-separated `code:unit[:limit[:zs]]`, e.g. `a21026:mg/m3:35:zs;a19001:%` — `zs` puts the
+ * limit on the converted (折算) value.
+ */
+export function parseDevicesCsv(content: Buffer | string): ParsedFile<Device> {
+  const csv = readCsv(content, ['mn', 'name', 'kind', 'lon', 'lat', 'password', 'protocol']);
+  if (!csv.ok) return { records: [], problems: csv.problems };
+  const problems: ImportProblem[] = [];
+  const records: Array<Located<Device>> = [];
+  const seen = new Map<string, number>();
+  for (const row of csv.rows) {
+    const mn = row.values.mn ?? '';
+    const reader = new RowReader(row, mn || undefined);
+    if (mn && seen.has(mn)) reader.fail('mn', 'duplicate_id', `MN ${mn} is also on line ${seen.get(mn)}`);
+    if (mn) seen.set(mn, row.line);
+    const lon = reader.number('lon', { required: true, min: -180, max: 180 });
+    const lat = reader.number('lat', { required: true, min: -90, max: 90 });
+    const factors = parseFactors(reader.text('factors'), reader);
+    const device = Device.create({
+      mn,
+      name: reader.text('name', { required: true, max: 128 }),
+      kind: reader.oneOf('kind', DEVICE_KINDS, { required: true }) ?? DeviceKind.DEVICE_KIND_UNSPECIFIED,
+      ...(lon !== undefined && lat !== undefined ? { location: { lon, lat } } : {}),
+      enterpriseUscc: reader.text('enterprise_uscc').toUpperCase(),
+      outletId: reader.text('outlet_id'),
+      factors,
+      password: reader.text('password'),
+      protocolVersion: reader.oneOf('protocol', PROTOCOLS, { required: true }) ?? ProtocolVersion.PROTOCOL_VERSION_UNSPECIFIED,
+      tolerant: reader.boolean('tolerant', false),
+      enabled: reader.boolean('enabled', true),
+      systemCode: reader.text('system_code', { max: 2 }),
+    });
+    if (device.protocolVersion !== ProtocolVersion.PROTOCOL_VERSION_UNSPECIFIED) {
+      for (const problem of checkDeviceIdentity(device)) {
+        if (problem.field !== 'protocol') reader.fail(problem.field, problem.code, problem.message);
+      }
+    }
+    problems.push(...reader.problems);
+    if (reader.problems.length === 0) records.push({ line: row.line, record: device });
+  }
+  return { records, problems };
+}
+
+function parseFactors(value: string, reader: RowReader): DeviceFactor[] {
+  const factors: DeviceFactor[] = [];
+  for (const entry of splitList(value)) {
+    const [code, unit, limitText, flag] = entry.split(':').map((part) => part.trim());
+    const limit = limitText === undefined || limitText === '' ? undefined : Number(limitText);
+    if (!code || !/^[a-zA-Z0-9]{2,8}$/.test(code) || (limit !== undefined && !Number.isFinite(limit)) || (flag !== undefined && flag !== '' && flag !== 'zs')) {
+      reader.fail('factors', 'invalid_field', `"${entry}" is not code:unit[:limit[:zs]]`);
+      continue;
+    }
+    factors.push({ factorCode: code, unit: unit ?? '', ...(limit === undefined ? {} : { limit }), limitOnConverted: flag === 'zs' });
+  }
+  return factors;
+}
+
+/** Devices against what is stored: inside the district, their enterprise and outlet exist; places each in its cell. */
+export function checkDevices(records: Array<Located<Device>>, context: ImportContext): ImportProblem[] {
+  const problems: ImportProblem[] = [...districtWarning(context)];
+  const place = createPlacer(context.cells);
+  for (const { line, record } of records) {
+    const base = { line, recordId: record.mn };
+    const { lon, lat } = record.location ?? { lon: Number.NaN, lat: Number.NaN };
+    if (!insideDistrict(context, lon, lat)) problems.push({ ...base, field: 'lon', code: 'outside_district', message: `[${lon}, ${lat}] is outside the district` });
+    if (record.enterpriseUscc) {
+      const outlets = context.enterprises.get(record.enterpriseUscc);
+      if (!outlets) problems.push({ ...base, field: 'enterprise_uscc', code: 'unknown_enterprise', message: `enterprise ${record.enterpriseUscc} is not registered` });
+      else if (record.outletId && !outlets.has(record.outletId)) {
+        problems.push({ ...base, field: 'outlet_id', code: 'unknown_outlet', message: `enterprise ${record.enterpriseUscc} has no outlet ${record.outletId}` });
+      }
+    } else if (record.outletId) problems.push({ ...base, field: 'outlet_id', code: 'invalid_field', message: 'an outlet needs its enterprise_uscc' });
+    const placement = place(lon, lat);
+    record.cellId = placement?.cellId ?? '';
+    record.townshipCode = placement?.townshipCode ?? '';
+  }
+  return problems;
+}
