@@ -138,25 +138,32 @@ export function checkCells(records: Array<Located<CellRecord>>, context: ImportC
     if (outside) problems.push({ ...base, field: 'geometry', code: 'outside_district', message: `[${outside[0]}, ${outside[1]}] is outside the district` });
   }
   const replaced = new Set(records.map(({ record }) => record.cell.id));
-  const all: Array<{ shape: CellShape; line: number }> = [
-    ...records.map(({ line, record }) => ({ line, shape: { id: record.cell.id, townshipCode: record.cell.townshipCode, polygons: record.polygons } })),
-    ...context.cells.filter((cell) => !replaced.has(cell.id)).map((shape) => ({ line: 0, shape })),
+  const all: CheckedCell[] = [
+    ...records.map(({ line, record }) => ({ line, stored: false, shape: { id: record.cell.id, townshipCode: record.cell.townshipCode, polygons: record.polygons } })),
+    ...context.cells.filter((cell) => !replaced.has(cell.id)).map((shape) => ({ line: 0, stored: true, shape })),
   ];
   for (const overlap of findOverlaps(all.map((entry) => entry.shape.polygons))) {
-    const a = all[overlap.a] as { shape: CellShape; line: number };
-    const b = all[overlap.b] as { shape: CellShape; line: number };
+    const a = all[overlap.a] as CheckedCell;
+    const b = all[overlap.b] as CheckedCell;
     const where = `near [${overlap.at[0].toFixed(6)}, ${overlap.at[1].toFixed(6)}]`;
     // Report on the file's feature(s); a stored cell is named by id.
     for (const [self, other] of [[a, b], [b, a]] as const) {
-      if (self.line === 0) continue;
-      problems.push({ line: self.line, recordId: self.shape.id, field: 'geometry', code: 'overlap', message: `cell ${self.shape.id} overlaps ${other.line === 0 ? 'stored ' : ''}cell ${other.shape.id} ${where}` });
+      if (self.stored) continue;
+      problems.push({ line: self.line, recordId: self.shape.id, field: 'geometry', code: 'overlap', message: `cell ${self.shape.id} overlaps ${other.stored ? 'stored ' : ''}cell ${other.shape.id} ${where}` });
     }
   }
   problems.push(...gapsInUnits(all, records.length > 0 ? new Set(records.map(({ record }) => record.cell.townshipCode)) : new Set()));
   return problems;
 }
 
-function gapsInUnits(all: Array<{ shape: CellShape; line: number }>, units: ReadonlySet<string>): ImportProblem[] {
+interface CheckedCell {
+  shape: CellShape;
+  line: number;
+  /** Already stored, not in the file: problems are reported on the file's records only. */
+  stored: boolean;
+}
+
+function gapsInUnits(all: CheckedCell[], units: ReadonlySet<string>): ImportProblem[] {
   const problems: ImportProblem[] = [];
   const everywhere = createPolygonIndex(all.map((entry) => entry.shape.polygons));
   for (const unit of units) {
@@ -165,8 +172,8 @@ function gapsInUnits(all: Array<{ shape: CellShape; line: number }>, units: Read
       // A hole another unit's cell fills is an enclave, not a gap.
       const inner = interiorPoint([gap.ring]);
       if (inner && everywhere.locate(inner[0], inner[1]) >= 0) continue;
-      const borders = gap.neighbours.map((index) => members[index] as { shape: CellShape; line: number });
-      const first = borders.find((entry) => entry.line > 0) ?? borders[0];
+      const borders = gap.neighbours.map((index) => members[index] as CheckedCell);
+      const first = borders.find((entry) => !entry.stored) ?? borders[0];
       problems.push({
         line: first?.line ?? 0,
         field: 'geometry',

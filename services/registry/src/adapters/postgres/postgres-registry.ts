@@ -79,8 +79,9 @@ class Where {
   readonly params: unknown[] = [];
   private readonly conditions: string[] = [];
 
-  add(condition: (next: () => string) => string): this {
-    this.conditions.push(condition(() => `$${this.params.length}`));
+  /** A condition without parameters, added when `enabled`. */
+  add(condition: string, enabled = true): this {
+    if (enabled) this.conditions.push(condition);
     return this;
   }
 
@@ -160,7 +161,7 @@ export function createPostgresRegistry(pool: Pool): RegistryRepository {
         pool,
         'cell_versions',
         'id',
-        new Where().add(() => 'valid_to IS NULL').when(filter.townshipCode, (p) => `township_code = ${p}`).bbox('geometry', filter.bbox),
+        new Where().add('valid_to IS NULL').when(filter.townshipCode, (p) => `township_code = ${p}`).bbox('geometry', filter.bbox),
         request,
         CELL_COLUMNS,
         (row) => cellFromRow(row as unknown as CellRow),
@@ -228,7 +229,7 @@ export function createPostgresRegistry(pool: Pool): RegistryRepository {
         new Where()
           .when(filter.townshipCode, (p) => `township_code = ${p}`)
           .when(filter.industry, (p) => `industry = ${p}`)
-          .when(filter.keyDischargeUnitsOnly, () => 'key_discharge_unit')
+          .add('key_discharge_unit', filter.keyDischargeUnitsOnly === true)
           .bbox('location', filter.bbox),
         request,
         'uscc, doc',

@@ -1,0 +1,66 @@
+import type { DeviceState } from '../domain/device-state';
+import type { AlertEvent, DeviceProfile, StationAqi } from '../domain/model';
+import type { SensitiveTargetLookup } from '../domain/rule-runner';
+
+/** What a partition's checkpoint holds: the first offset not yet processed, and the state of its devices. */
+export interface PartitionCheckpoint {
+  /** Null when nothing of the partition was ever processed here. */
+  nextOffset: string | null;
+  states: DeviceState[];
+}
+
+export interface CheckpointChange {
+  /** The offset the caller believes is stored: the commit is refused if another consumer moved it. */
+  expectedOffset: string | null;
+  /** The new first unprocessed offset (unchanged for a sweep). */
+  nextOffset: string | null;
+  states: DeviceState[];
+  alerts: AlertEvent[];
+  aqi: StationAqi[];
+}
+
+/**
+ * Durable state per readings partition. `commit` is one transaction: device states, the outgoing events (the
+ * outbox), the alert and AQI read models, and the partition's next offset, so a crash anywhere leaves either
+ * all of a batch's effects or none of them.
+ */
+export interface CheckpointStore {
+  load(partition: number): Promise<PartitionCheckpoint>;
+  /** False when the stored offset was not `expectedOffset`: this consumer no longer owns the partition. */
+  commit(partition: number, change: CheckpointChange): Promise<boolean>;
+}
+
+/** The registry as alerting reads it. */
+export interface DeviceDirectory {
+  device(mn: string): DeviceProfile | undefined;
+  targetsNear: SensitiveTargetLookup;
+}
+
+/** Told when events were committed to the outbox, so they go out without waiting for the next poll. */
+export interface OutboxSignal {
+  committed(): void;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface AlertFilter {
+  openOnly: boolean;
+  deviceMn?: string;
+  townshipCode?: string;
+  enterpriseUscc?: string;
+  cellId?: string;
+  kind?: AlertEvent['kind'];
+}
+
+export interface AlertPage<T> {
+  items: T[];
+  next?: { changedAt: number; alertId: string };
+}
+
+/** The read model of alerts and station hours, as the gRPC queries need it. Items are the published payloads. */
+export interface AlertQueries {
+  listAlerts(filter: AlertFilter, pageSize: number, after?: { changedAt: number; alertId: string }): Promise<AlertPage<Uint8Array>>;
+  stationAqi(stationMn: string, from: number, to: number, limit: number): Promise<Uint8Array[]>;
+}
