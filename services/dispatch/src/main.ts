@@ -58,7 +58,15 @@ async function main(): Promise<void> {
   relay.start();
   const timers = startTimerLoop({ fire: app.fireDueTimers, pollMs: config.TIMER_POLL_MS, logger });
   const alerts = createAlertConsumer({ kafka, topic: topics.alerts, groupId: `${config.TOPIC_PREFIX}${config.CONSUMER_GROUP}`, handle: app.handleAlertChanged, deadLetters: publisher, logger });
-  await alerts.start();
+  // Joining the group can take a session timeout after a crash (the dead member must expire first); the
+  // API, the timers and the outbox do not wait for it.
+  alerts.start().then(
+    () => logger.info({ topic: topics.alerts }, 'alert consumer joined'),
+    (error: unknown) => {
+      logger.fatal({ err: error }, 'alert consumer could not start');
+      process.exit(1);
+    },
+  );
 
   const tokens = createBearerTokens(config.DISPATCH_TOKEN_SECRET);
   const health = createDependencyHealth([
@@ -89,12 +97,15 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 5_000);
     force.unref();
     grpc.setServing(false);
-    await alerts.stop().catch((error: unknown) => logger.warn({ err: error }, 'alert consumer stop failed'));
+    // A consumer still waiting to join its group cannot leave politely; do not let it hold the shutdown.
+    const bounded = (work: Promise<unknown>, ms: number): Promise<unknown> =>
+      Promise.race([work.catch((error: unknown) => logger.warn({ err: error }, 'stop step failed')), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+    await bounded(alerts.stop(), 3_000);
     await timers.stop();
     await new Promise<void>((resolve) => http.close(() => resolve()));
     await grpc.shutdown(config.SHUTDOWN_GRACE_MS);
     await relay.stop();
-    await registry.stop().catch(() => undefined);
+    await bounded(registry.stop(), 3_000);
     await publisher.disconnect();
     await admin.disconnect();
     await pool.end();
