@@ -130,6 +130,8 @@ export interface AlertSpec {
   limit?: number;
   /** The CloudEvents id; a redelivery reuses it. */
   eventId?: string;
+  /** The cell alerting found the device in (empty: dispatch looks the device up). */
+  cellId?: string;
 }
 
 const STATES = { raised: AlertState.ALERT_STATE_RAISED, updated: AlertState.ALERT_STATE_UPDATED, cleared: AlertState.ALERT_STATE_CLEARED };
@@ -154,7 +156,7 @@ export function alertEvent(topics: ReturnType<typeof topicNames>, spec: AlertSpe
         severity: SEVERITIES[spec.severity ?? 'major'],
         deviceMn,
         enterpriseUscc: '',
-        cellId: '',
+        cellId: spec.cellId ?? '',
         townshipCode: '',
         factorCode: spec.factorCode ?? 'a21026',
         value: spec.value ?? 412.5,
