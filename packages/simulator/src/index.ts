@@ -1,1 +1,11 @@
-export {};
+export { createSimulator, type Simulator, type SimulatorCounters, type SimulatorOptions } from './create-simulator';
+export type { SimulatorEvent } from './device-session';
+export type { DeviceCategory, ProtocolProfile, SimulatedDevice, SimulatedFactor } from './device';
+export { buildUpload, type BuiltUpload, type UploadCommand, type UploadInput } from './build-upload';
+export { generateReadings, conversionFactor, type BehaviourOptions, type BehaviourState, type DataFlag, type FactorReading } from './readings';
+export { FACTOR_CURVES, curveFor, curveValue, sampleValue, formatValue, type FactorCurve } from './factor-curves';
+export { AckTracker, type AckTrackerOptions, type PendingAck } from './ack-tracker';
+export { uploadStreams, nextDueAt, dataTimeFor, type UploadStream } from './schedule';
+export { chinaDigits } from './china-time';
+export { fromRegistryDevice, watchRegistryDevices, type RegistryDevices } from './registry-devices';
+export { seededRandom, type Random } from './random';

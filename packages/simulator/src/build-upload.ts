@@ -1,0 +1,84 @@
+import { encodeFlag, encodeFrame, Hj212EncodeError, type Hj212FrameInput } from '@ecogrid/standards';
+import { chinaDigits } from './china-time';
+import type { SimulatedDevice } from './device';
+import { formatValue } from './factor-curves';
+import type { FactorReading } from './readings';
+
+/** Data uploads the simulator sends: 2011 real-time, 2051 minute, 2061 hour (HJ 212-2017 table 9). */
+export type UploadCommand = '2011' | '2051' | '2061';
+
+export interface UploadInput {
+  cn: UploadCommand;
+  /** QN instant on the device's clock; ignored for 2005 devices, which send no QN. */
+  qnMs: number;
+  /** DataTime on the device's clock: the sampling moment for 2011, the interval's start for 2051/2061. */
+  dataTimeMs: number;
+  readings: readonly FactorReading[];
+}
+
+/** An encoded upload, ready to write, with what the device needs to match the platform's reply. */
+export interface BuiltUpload {
+  /** `null` for a 2005 upload (no QN, so nothing can be answered). */
+  qn: string | null;
+  bytes: Uint8Array;
+  /** The Flag asks for a 9014 (2017 and 2025 uploads). */
+  needsAck: boolean;
+  /** The same upload as a re-send: identical bytes, except `RF=1` for HJ 212-2025 devices. */
+  resendBytes(): Uint8Array;
+}
+
+type Fields = Record<string, string | undefined>;
+
+function factorFields(reading: FactorReading, cn: UploadCommand, withSpread: boolean): Fields {
+  const format = (value: number | undefined): string | undefined => (value === undefined ? undefined : formatValue(value, reading.decimals));
+  if (cn === '2011') return { Rtd: format(reading.value), ZsRtd: format(reading.converted), Flag: reading.flag };
+  return {
+    Min: withSpread ? format(reading.min) : undefined,
+    Avg: format(reading.value),
+    Max: withSpread ? format(reading.max) : undefined,
+    ZsAvg: format(reading.converted),
+    Flag: reading.flag,
+  };
+}
+
+/**
+ * Encodes an upload the way the device's protocol profile does: HJ/T 212-2005 without QN or Flag (and so
+ * without a reply), HJ 212-2017 with `Flag=5` (version 1, ack wanted), HJ 212-2025 with `Flag=9` and `RF=1` on
+ * a re-send. A device registered as tolerant may write its CRC in lower case. An interval upload too long for
+ * one 1024-byte segment drops Min/Max rather than being split, because ingest keys an observation by MN,
+ * CN and DataTime and would take a second packet for a re-send.
+ */
+export function buildUpload(device: SimulatedDevice, upload: UploadInput): BuiltUpload {
+  const legacy = device.profile === '2005';
+  const qn = legacy ? null : chinaDigits(upload.qnMs, true);
+  const frameFor = (withSpread: boolean, resend: boolean): Hj212FrameInput => {
+    const factors: Record<string, Fields> = {};
+    for (const reading of upload.readings) factors[reading.code] = factorFields(reading, upload.cn, withSpread);
+    return {
+      ...(qn === null ? {} : { qn }),
+      st: device.systemCode,
+      cn: upload.cn,
+      pw: device.password,
+      mn: device.mn,
+      ...(legacy ? {} : { flag: encodeFlag({ version: device.profile, needsAck: true }) }),
+      ...(resend && device.profile === '2025' ? { resend: true } : {}),
+      cp: { dataTime: chinaDigits(upload.dataTimeMs), factors },
+    };
+  };
+  const options = device.lowerCaseCrc ? { crcCase: 'lower' as const } : {};
+  let withSpread = upload.cn !== '2011';
+  let bytes: Uint8Array;
+  try {
+    bytes = encodeFrame(frameFor(withSpread, false), options);
+  } catch (error) {
+    if (!(error instanceof Hj212EncodeError) || error.code !== 'data_segment_too_long' || !withSpread) throw error;
+    withSpread = false;
+    bytes = encodeFrame(frameFor(withSpread, false), options);
+  }
+  return {
+    qn,
+    bytes,
+    needsAck: !legacy,
+    resendBytes: () => (device.profile === '2025' ? encodeFrame(frameFor(withSpread, true), options) : bytes),
+  };
+}

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { loadCliConfig } from './cli-config';
+
+describe('simulator CLI configuration', () => {
+  it('defaults to a gentle, real-time simulation against the local ingest', () => {
+    const config = loadCliConfig({ KAFKA_BROKERS: '127.0.0.1:9092' });
+    expect(config).toMatchObject({ SIMULATOR_RATE: 1, TOPIC_PREFIX: '', target: { host: '127.0.0.1', port: 9212 } });
+  });
+
+  it('fails fast naming every bad variable', () => {
+    expect(() => loadCliConfig({ INGEST_HJ212_ADDRESS: 'nowhere', SIMULATOR_RATE: '-1' })).toThrow(/KAFKA_BROKERS.*INGEST_HJ212_ADDRESS.*SIMULATOR_RATE/);
+  });
+});

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+const hostPort = z.string().regex(/^[^:]+:\d+$/, 'expected host:port');
+const probability = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
+
+const schema = z.object({
+  KAFKA_BROKERS: z.string().min(1),
+  TOPIC_PREFIX: z.string().default(''),
+  INGEST_HJ212_ADDRESS: hostPort.default('127.0.0.1:9212'),
+  /** Upload frequency multiplier: 1 = real devices. */
+  SIMULATOR_RATE: z.coerce.number().positive().default(1),
+  SIMULATOR_SEED: z.string().default('yanhu'),
+  SIMULATOR_EXCEEDANCE_PROBABILITY: probability(0.002),
+  SIMULATOR_ABNORMAL_FLAG_PROBABILITY: probability(0.02),
+  SIMULATOR_OUTAGE_PROBABILITY: probability(0.0005),
+  SIMULATOR_ACK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  SIMULATOR_MAX_RETRIES: z.coerce.number().int().min(0).max(99).default(3),
+  /** Simulate at most this many registry devices (0: all). */
+  SIMULATOR_MAX_DEVICES: z.coerce.number().int().min(0).default(0),
+  SIMULATOR_REPORT_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type SimulatorCliConfig = z.infer<typeof schema> & { target: { host: string; port: number } };
+
+/** Reads the environment once and fails fast, naming every bad variable. */
+export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): SimulatorCliConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const address = parsed.data.INGEST_HJ212_ADDRESS;
+  const colon = address.lastIndexOf(':');
+  return { ...parsed.data, target: { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) } };
+}

@@ -1,0 +1,58 @@
+import { createKafka } from '@ecogrid/kafka';
+import { createLogger } from '@ecogrid/telemetry';
+import { loadCliConfig } from './cli-config';
+import { createSimulator } from './create-simulator';
+import { watchRegistryDevices } from './registry-devices';
+
+/**
+ * `node packages/simulator/dist/cli.js`: simulates every device the registry holds, against ingest's HJ 212
+ * listener, until SIGINT/SIGTERM. Logs its counters once a minute.
+ */
+async function main(): Promise<void> {
+  const config = loadCliConfig();
+  const logger = createLogger({ service: 'simulator', level: config.LOG_LEVEL });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'simulator', logger });
+  const registry = await watchRegistryDevices({ kafka, topicPrefix: config.TOPIC_PREFIX, logger, seed: config.SIMULATOR_SEED });
+  const pick = () => {
+    const devices = registry.list().sort((a, b) => a.mn.localeCompare(b.mn));
+    return config.SIMULATOR_MAX_DEVICES > 0 ? devices.slice(0, config.SIMULATOR_MAX_DEVICES) : devices;
+  };
+  const simulator = createSimulator({
+    devices: pick(),
+    target: config.target,
+    rate: config.SIMULATOR_RATE,
+    seed: config.SIMULATOR_SEED,
+    exceedanceProbability: config.SIMULATOR_EXCEEDANCE_PROBABILITY,
+    abnormalFlagProbability: config.SIMULATOR_ABNORMAL_FLAG_PROBABILITY,
+    outageProbability: config.SIMULATOR_OUTAGE_PROBABILITY,
+    ackTimeoutMs: config.SIMULATOR_ACK_TIMEOUT_MS,
+    maxRetries: config.SIMULATOR_MAX_RETRIES,
+    onEvent: (event) => {
+      if (event.type === 'outage_started' || event.type === 'outage_ended' || event.type === 'gave_up') logger.info(event, `device ${event.type.replace('_', ' ')}`);
+      else if (event.type === 'resent') logger.debug(event, 'no 9014 in time; re-sent');
+    },
+  });
+  registry.onChange(() => simulator.setDevices(pick()));
+  if (simulator.deviceCount === 0) logger.warn({ topicPrefix: config.TOPIC_PREFIX }, 'the registry holds no device that uploads HJ 212 data yet; waiting for some');
+  await simulator.start();
+  logger.info({ devices: simulator.deviceCount, target: config.INGEST_HJ212_ADDRESS, rate: config.SIMULATOR_RATE }, 'simulator running');
+  const report = setInterval(() => logger.info({ devices: simulator.deviceCount, ...simulator.counters }, 'simulator counters'), config.SIMULATOR_REPORT_INTERVAL_MS);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(report);
+    logger.info({ signal, ...simulator.counters }, 'simulator stopping');
+    await simulator.stop();
+    await registry.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`simulator failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,214 @@
+import { connect, type Socket } from 'node:net';
+import { FrameDecoder } from '@ecogrid/standards';
+import { AckTracker } from './ack-tracker';
+import { buildUpload } from './build-upload';
+import type { SimulatedDevice } from './device';
+import { gaussian, seededRandom, type Random } from './random';
+import { generateReadings, type BehaviourOptions, type BehaviourState } from './readings';
+import { dataTimeFor, nextDueAt, type UploadStream } from './schedule';
+
+/** What happened, for counters, logs and tests. */
+export type SimulatorEvent =
+  | { type: 'sent'; mn: string; cn: string; qn: string | null; dataTime: number; flags: string[]; exceeding: string | null }
+  | { type: 'acknowledged'; mn: string; qn: string; latencyMs: number; attempts: number }
+  | { type: 'resent'; mn: string; qn: string; attempt: number }
+  | { type: 'timeout'; mn: string; qn: string; attempt: number }
+  | { type: 'gave_up'; mn: string; qn: string }
+  | { type: 'connected'; mn: string }
+  | { type: 'disconnected'; mn: string }
+  | { type: 'outage_started'; mn: string; untilMs: number }
+  | { type: 'outage_ended'; mn: string };
+
+export interface SessionOptions extends BehaviourOptions {
+  target: { host: string; port: number };
+  streams: UploadStream[];
+  ackTimeoutMs: number;
+  maxRetries: number;
+  outageProbability: number;
+  outageDurationMs: readonly [number, number];
+  seed: string;
+  now: () => number;
+  emit: (event: SimulatorEvent) => void;
+  /** Uploads kept while disconnected, oldest dropped first. */
+  maxOutbox: number;
+}
+
+interface StreamState {
+  stream: UploadStream;
+  dueMs: number;
+}
+
+const RECONNECT_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
+
+/**
+ * One simulated device: its own TCP connection (reconnecting with backoff), its timetable of uploads, its
+ * behaviour state, and its wait for each 9014. Driven by `tick`, so one timer serves every device.
+ */
+export class DeviceSession {
+  private readonly random: Random;
+  private readonly acks: AckTracker;
+  private readonly behaviour: BehaviourState = {};
+  private readonly streams: StreamState[];
+  private readonly outbox: Uint8Array[] = [];
+  private socket: Socket | undefined;
+  private connected = false;
+  private connecting = false;
+  private reconnectAtMs = 0;
+  private failures = 0;
+  private outageUntilMs = 0;
+  private lastQnMs = 0;
+  private stopped = false;
+
+  constructor(
+    readonly device: SimulatedDevice,
+    private readonly options: SessionOptions,
+  ) {
+    this.random = seededRandom(`${options.seed}:${device.mn}`);
+    this.acks = new AckTracker({ timeoutMs: options.ackTimeoutMs, maxRetries: options.maxRetries });
+    const now = this.deviceNow();
+    // Devices were switched on at different moments: spread the first real-time upload over one interval.
+    this.streams = options.streams.map((stream) => ({
+      stream,
+      dueMs: stream.aligned ? nextDueAt(stream, now) : now + Math.floor(this.random() * stream.intervalMs),
+    }));
+    // Stagger the first connections too, so a thousand devices do not connect in the same millisecond.
+    this.reconnectAtMs = options.now() + Math.floor(this.random() * Math.min(2_000, options.streams[0]?.intervalMs ?? 2_000));
+  }
+
+  get pendingAcks(): number {
+    return this.acks.size;
+  }
+
+  get inOutage(): boolean {
+    return this.outageUntilMs > this.options.now();
+  }
+
+  private deviceNow(): number {
+    return this.options.now() + (this.device.clockSkewMs ?? 0);
+  }
+
+  tick(): void {
+    if (this.stopped) return;
+    const now = this.options.now();
+    if (this.outageUntilMs > 0) {
+      if (now < this.outageUntilMs) return;
+      this.outageUntilMs = 0;
+      this.options.emit({ type: 'outage_ended', mn: this.device.mn });
+      // Skip what fell due while the device was off: it was not measuring.
+      const deviceNow = this.deviceNow();
+      for (const state of this.streams) if (state.dueMs <= deviceNow) state.dueMs = nextDueAt(state.stream, deviceNow);
+    }
+    if (!this.connected && !this.connecting && now >= this.reconnectAtMs) this.connect();
+    const deviceNow = this.deviceNow();
+    for (const state of this.streams) {
+      if (state.dueMs > deviceNow) continue;
+      const due = state.dueMs;
+      state.dueMs = nextDueAt(state.stream, deviceNow, due);
+      if (state.stream.cn === '2011' && this.random() < this.options.outageProbability) {
+        this.startOutage(now);
+        return;
+      }
+      this.upload(state.stream, due);
+    }
+    if (this.connected) this.expireAcks(now);
+  }
+
+  private startOutage(now: number): void {
+    const [min, max] = this.options.outageDurationMs;
+    const duration = min + Math.floor(this.random() * (max - min));
+    this.outageUntilMs = now + duration;
+    this.acks.postpone(duration);
+    this.options.emit({ type: 'outage_started', mn: this.device.mn, untilMs: this.outageUntilMs });
+    this.socket?.destroy();
+  }
+
+  private upload(stream: UploadStream, dueMs: number): void {
+    const dataTimeMs = dataTimeFor(stream, dueMs);
+    const readings = generateReadings(this.device, dataTimeMs, stream.aligned ? stream.intervalMs : 0, this.behaviour, this.random, this.options);
+    // QNs are unique per device: two uploads in the same millisecond get consecutive ones.
+    const qnMs = Math.max(this.deviceNow(), this.lastQnMs + 1);
+    this.lastQnMs = qnMs;
+    const built = buildUpload(this.device, { cn: stream.cn, qnMs, dataTimeMs, readings });
+    this.write(built.bytes);
+    if (built.needsAck && built.qn !== null) this.acks.sent(built.qn, built.resendBytes, this.options.now());
+    this.options.emit({
+      type: 'sent',
+      mn: this.device.mn,
+      cn: stream.cn,
+      qn: built.qn,
+      dataTime: dataTimeMs,
+      flags: readings.filter((reading) => reading.flag !== 'N').map((reading) => `${reading.code}:${reading.flag}`),
+      exceeding: this.behaviour.exceedance?.code ?? null,
+    });
+  }
+
+  private expireAcks(now: number): void {
+    const { resend, giveUp } = this.acks.expire(now);
+    for (const entry of resend) {
+      this.options.emit({ type: 'timeout', mn: this.device.mn, qn: entry.qn, attempt: entry.attempts - 1 });
+      this.write(entry.resendBytes());
+      this.options.emit({ type: 'resent', mn: this.device.mn, qn: entry.qn, attempt: entry.attempts });
+    }
+    for (const entry of giveUp) {
+      this.options.emit({ type: 'timeout', mn: this.device.mn, qn: entry.qn, attempt: entry.attempts });
+      this.options.emit({ type: 'gave_up', mn: this.device.mn, qn: entry.qn });
+    }
+  }
+
+  private write(bytes: Uint8Array): void {
+    if (this.connected && this.socket) {
+      this.socket.write(bytes);
+      return;
+    }
+    this.outbox.push(bytes);
+    if (this.outbox.length > this.options.maxOutbox) this.outbox.shift();
+  }
+
+  private connect(): void {
+    this.connecting = true;
+    const socket = connect(this.options.target.port, this.options.target.host);
+    const decoder = new FrameDecoder({ hj212: { mode: 'tolerant' } });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on('connect', () => {
+      this.connecting = false;
+      this.connected = true;
+      this.failures = 0;
+      this.options.emit({ type: 'connected', mn: this.device.mn });
+      for (const bytes of this.outbox.splice(0)) socket.write(bytes);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      for (const result of decoder.push(chunk)) {
+        if (!result.ok || result.frame.cn !== '9014' || result.frame.qn === null) continue;
+        const entry = this.acks.acknowledge(result.frame.qn);
+        if (entry) {
+          this.options.emit({ type: 'acknowledged', mn: this.device.mn, qn: entry.qn, latencyMs: this.options.now() - entry.lastSentMs, attempts: entry.attempts });
+        }
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      const wasConnected = this.connected;
+      this.connected = false;
+      this.connecting = false;
+      if (this.socket === socket) this.socket = undefined;
+      if (wasConnected) this.options.emit({ type: 'disconnected', mn: this.device.mn });
+      if (this.stopped) return;
+      const backoff = RECONNECT_MS[Math.min(this.failures, RECONNECT_MS.length - 1)] ?? 30_000;
+      this.failures += 1;
+      // Jitter, so devices dropped together do not reconnect together.
+      this.reconnectAtMs = this.options.now() + backoff * (1 + 0.2 * Math.abs(gaussian(this.random)));
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const socket = this.socket;
+    if (!socket || socket.destroyed) return;
+    await new Promise<void>((resolve) => {
+      socket.once('close', () => resolve());
+      socket.end();
+      setTimeout(() => socket.destroy(), 1_000).unref();
+    });
+  }
+}
