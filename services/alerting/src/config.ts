@@ -19,6 +19,8 @@ const schema = z.object({
   CONSUMER_GROUP: z.string().optional(),
   /** Where a new group starts: false (latest) in production, where history would replay old alerts. */
   READINGS_FROM_BEGINNING: flag.default(false),
+  /** How long the group waits for a member that stopped heartbeating (a crashed instance) before moving its partitions. */
+  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
   PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
   ADMIN_HTTP_ADDRESS: hostPort.default('127.0.0.1:8092'),
   GRPC_ADDRESS: hostPort.default('127.0.0.1:50055'),

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     logger,
     fromBeginning: config.READINGS_FROM_BEGINNING,
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENCY,
+    sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
   });
   const queries = createPgAlertQueries({ pool, schema: config.ALERTING_SCHEMA });
   const grpc = createGrpcServer({

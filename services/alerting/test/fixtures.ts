@@ -125,6 +125,8 @@ export async function startAlerting(env: Record<string, string>): Promise<Alerti
       READINGS_FROM_BEGINNING: 'true',
       SWEEP_INTERVAL_MS: '200',
       OUTBOX_POLL_MS: '100',
+      // A killed instance's partitions move after 6 s (the broker's minimum) instead of 30 s.
+      CONSUMER_SESSION_TIMEOUT_MS: '6000',
       LOG_LEVEL: 'warn',
       ...env,
     },

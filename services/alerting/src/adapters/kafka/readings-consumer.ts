@@ -23,6 +23,7 @@ export interface ReadingsConsumerOptions {
   logger: Logger;
   fromBeginning: boolean;
   partitionsConsumedConcurrently: number;
+  sessionTimeoutMs: number;
 }
 
 export interface ReadingsConsumer {
@@ -43,9 +44,9 @@ export function createReadingsConsumer(options: ReadingsConsumerOptions): Readin
   let joined = false;
   const consumer: Consumer = options.kafka.consumer({
     groupId: options.groupId,
-    sessionTimeout: 30_000,
+    sessionTimeout: options.sessionTimeoutMs,
     rebalanceTimeout: 60_000,
-    heartbeatInterval: 3_000,
+    heartbeatInterval: Math.min(3_000, Math.floor(options.sessionTimeoutMs / 3)),
     maxWaitTimeInMs: 50,
     allowAutoTopicCreation: false,
   });

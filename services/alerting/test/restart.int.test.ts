@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kafka } from 'kafkajs';
+import { Client } from 'pg';
+import { createEventPublisher, ensureTopics, TOPICS, topicNames, type EventPublisher } from '@ecogrid/kafka';
+import { createTestSchema, recordTopics, testEnvironment, testKafka, uniqueTopicPrefix, waitFor, type TestSchema, type TopicRecorder } from '@ecogrid/testkit';
+import { newDeviceState } from '../src/domain/device-state';
+import { evaluateObservation } from '../src/domain/evaluate-observation';
+import { eventIdOfAlert } from '../src/domain/model';
+import type { Emitted } from '../src/domain/rule-runner';
+import { compileRuleset } from '../src/domain/rules/compiled-ruleset';
+import { DEFAULT_RULESET } from '../src/domain/rules/default-ruleset';
+import { parseRuleset } from '../src/domain/rules/ruleset';
+import { decodeObservation } from '../src/adapters/kafka/event-encoding';
+import { ObservationRecorded } from '@ecogrid/proto/ingest/v1/events';
+import { cemsDevice, observationId, publishRegistry, readingsPublisher, startAlerting, VALUE_KINDS, type AlertingProcess, type Reading } from './fixtures';
+
+const DEVICES = 30;
+const MINUTES = 40;
+const BASE = Date.parse('2026-11-29T00:00:00Z');
+
+/** Bursts of four minutes above the limit (the second at more than double it) in every ten, shifted per device. */
+function scenario(): Reading[] {
+  const readings: Reading[] = [];
+  for (let minute = 0; minute < MINUTES; minute += 1) {
+    for (let device = 0; device < DEVICES; device += 1) {
+      const phase = (minute + device) % 10;
+      const value = phase < 4 ? (phase === 1 ? 80 : 40) : 20;
+      readings.push({ mn: `KILL-${device}`, at: new Date(BASE + minute * 60_000), values: [{ factor: 'a21026', kind: 'ZsRtd', value }] });
+    }
+  }
+  return readings;
+}
+
+/** What an uninterrupted run of the same rules yields: the event ids (alert id : sequence) in the order produced. */
+function expectedEventIds(readings: Reading[]): string[] {
+  const rules = compileRuleset(parseRuleset(DEFAULT_RULESET));
+  const states = new Map<string, ReturnType<typeof newDeviceState>>();
+  const out: Emitted = { alerts: [], aqi: [] };
+  for (const reading of readings) {
+    const state = states.get(reading.mn) ?? newDeviceState(reading.mn);
+    states.set(reading.mn, state);
+    const observation = decodeObservation(
+      Buffer.from(
+        ObservationRecorded.encode(
+          ObservationRecorded.create({
+            observationId: observationId(reading),
+            deviceMn: reading.mn,
+            commandCode: '2011',
+            dataTime: reading.at,
+            receivedTime: new Date(),
+            measurements: reading.values.map((value) => ({ factorCode: value.factor, kind: VALUE_KINDS[value.kind ?? 'Rtd'], value: value.value, flag: 'N' })),
+          }),
+        ).finish(),
+      ),
+    );
+    evaluateObservation(state, observation, { rules, device: cemsDevice(reading.mn), targetsNear: () => [] }, out);
+  }
+  return out.alerts.map(eventIdOfAlert);
+}
+
+describe('alerting: restart safety', () => {
+  let kafka: Kafka;
+  let schema: TestSchema;
+  let recorder: TopicRecorder;
+  let publisher: EventPublisher;
+  let db: Client;
+  let env: Awaited<ReturnType<typeof testEnvironment>>;
+  let alerting: AlertingProcess | undefined;
+  const prefix = uniqueTopicPrefix('alerting-restart');
+  const topics = topicNames(prefix);
+  const start = async (): Promise<AlertingProcess> => {
+    alerting = await startAlerting({ KAFKA_BROKERS: env.kafkaBrokers, DATABASE_URL: env.databaseUrl, ALERTING_SCHEMA: schema.name, TOPIC_PREFIX: prefix });
+    return alerting;
+  };
+  const onTopic = (id: string): number => recorder.messages.filter((message) => message.topic === topics.alerts && message.headers.ce_id === id).length;
+
+  beforeAll(async () => {
+    env = await testEnvironment();
+    kafka = testKafka(env.kafkaBrokers);
+    await ensureTopics(kafka, { prefix });
+    schema = await createTestSchema(env.databaseUrl, 'alerting_restart');
+    db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    await publishRegistry(
+      kafka,
+      prefix,
+      Array.from({ length: DEVICES }, (_, index) => cemsDevice(`KILL-${index}`)),
+    );
+    recorder = await recordTopics(kafka, [topics.alerts]);
+    publisher = createEventPublisher({ kafka, source: '/ecogrid/ingest' });
+    await publisher.connect();
+  });
+
+  afterAll(async () => {
+    await alerting?.service.stop();
+    await publisher?.disconnect();
+    await recorder?.stop();
+    await db?.end();
+    await schema?.drop();
+  });
+
+  it('after a crash between the broker ack and marking the outbox, sends what is missing and nothing twice', async () => {
+    await (await start()).service.stop();
+    // Two events a crashed relay left unmarked: one had reached the topic, one had not.
+    const payload = Buffer.from('not decoded by this test');
+    await db.query(`INSERT INTO "${schema.name}".outbox (topic, key, event_id, type, payload, event_time) VALUES ($1, 'X', 'reconcile-sent', $2, $3, now()), ($1, 'X', 'reconcile-unsent', $2, $3, now())`, [
+      topics.alerts,
+      TOPICS.alerts.payload,
+      payload,
+    ]);
+    await publisher.publish({ topic: topics.alerts, key: 'X', value: payload, type: TOPICS.alerts.payload, id: 'reconcile-sent' });
+    await recorder.waitForCount(1, (message) => message.headers.ce_id === 'reconcile-sent');
+    await start();
+    await recorder.waitForCount(1, (message) => message.headers.ce_id === 'reconcile-unsent');
+    await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM "${schema.name}".outbox WHERE published_at IS NULL`)).rows[0].n === 0, { description: 'the outbox to be marked' });
+    expect([onTopic('reconcile-sent'), onTopic('reconcile-unsent')]).toEqual([1, 1]);
+  });
+
+  it('kill -9 mid-stream and restart: every expected alert event exactly once', async () => {
+    const readings = scenario();
+    const expected = expectedEventIds(readings);
+    expect(expected.length).toBeGreaterThan(300);
+    const send = readingsPublisher(publisher, prefix);
+    const half = readings.length / 2;
+    const ours = (id: string | undefined): boolean => id !== undefined && id.startsWith('al_');
+
+    const running = alerting ?? (await start());
+    await send(readings.slice(0, half));
+    // Kill as soon as the service has started producing alerts: it is in the middle of the first half.
+    await waitFor(() => recorder.messages.some((message) => ours(message.headers.ce_id)), { description: 'the first alert' });
+    await running.service.kill9();
+    const alertsBeforeKill = recorder.messages.filter((message) => ours(message.headers.ce_id)).length;
+    await send(readings.slice(half));
+    await start();
+
+    const expectedSet = new Set(expected);
+    await waitFor(() => expected.every((id) => onTopic(id) > 0), { timeoutMs: 90_000, description: `all ${expected.length} expected alert events` });
+    // Quiet: every reading checkpointed and the outbox drained, so nothing more can come.
+    await waitFor(
+      async () => {
+        const offsets = await db.query(`SELECT coalesce(sum(next_offset), 0)::int AS n FROM "${schema.name}".consumer_offsets WHERE topic = $1`, [topics.readings]);
+        const pending = await db.query(`SELECT count(*)::int AS n FROM "${schema.name}".outbox WHERE published_at IS NULL`);
+        return offsets.rows[0].n === readings.length && pending.rows[0].n === 0;
+      },
+      { timeoutMs: 30_000, description: 'every reading checkpointed and the outbox drained' },
+    );
+    const received = recorder.messages.filter((message) => message.topic === topics.alerts && ours(message.headers.ce_id)).map((message) => message.headers.ce_id as string);
+    const distinct = new Set(received);
+    const unexpected = [...distinct].filter((id) => !expectedSet.has(id));
+    const missing = expected.filter((id) => !distinct.has(id));
+    const raised = expected.filter((id) => id.endsWith(':1')).length;
+    process.stdout.write(
+      `kill -9 after ${alertsBeforeKill} alert events: expected ${expected.length} events (${raised} raised), received ${received.length} records, ${distinct.size} distinct, ` +
+        `${received.length - distinct.size} duplicates, ${missing.length} missing, ${unexpected.length} unexpected\n`,
+    );
+    expect(alertsBeforeKill).toBeLessThan(expected.length);
+    expect(missing).toEqual([]);
+    expect(unexpected).toEqual([]);
+    expect(received.length).toBe(distinct.size);
+    // Events of one alert arrive in order: raised, then updated, then cleared.
+    const sequences = new Map<string, number>();
+    for (const id of received) {
+      const [alertId, sequence] = id.split(':') as [string, string];
+      expect(Number(sequence)).toBe((sequences.get(alertId) ?? 0) + 1);
+      sequences.set(alertId, Number(sequence));
+    }
+  });
+});
