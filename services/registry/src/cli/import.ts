@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { IMPORT_KINDS, type ImportKind } from '../app';
 import { openCli, runCli } from './registry-cli';
 
@@ -15,7 +16,8 @@ runCli(async () => {
     console.error(USAGE);
     return 2;
   }
-  const content = await readFile(file);
+  // `pnpm --filter` runs us in services/registry: resolve the path from where the user typed it.
+  const content = await readFile(resolve(process.env.INIT_CWD ?? process.cwd(), file));
   const cli = await openCli();
   try {
     const outcome = await cli.importFile(kind as ImportKind, content, { dryRun });

@@ -17,7 +17,7 @@ export const DATASET_FILES: ReadonlyArray<[ImportKind, string]> = [
 /** services/registry/data/<name> for a bare name such as `yanhu`, else the directory given. */
 export function datasetDirectory(dataset: string): string {
   if (/^[a-z0-9-]+$/.test(dataset)) return resolve(__dirname, '../../../data', dataset);
-  return isAbsolute(dataset) ? dataset : resolve(process.cwd(), dataset);
+  return isAbsolute(dataset) ? dataset : resolve(process.env.INIT_CWD ?? process.cwd(), dataset);
 }
 
 /**

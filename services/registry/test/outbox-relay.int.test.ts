@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import { createEventPublisher, ensureTopics, topicNames, type EventPublisher } from '@ecogrid/kafka';
+import { Officer, OfficerRole, Township } from '@ecogrid/proto/registry/v1/entities';
+import { OfficerChanged } from '@ecogrid/proto/registry/v1/events';
+import { createLogger } from '@ecogrid/telemetry';
+import { createTestSchema, recordTopics, testEnvironment, testKafka, uniqueTopicPrefix, waitFor, type TestSchema, type TopicRecorder } from '@ecogrid/testkit';
+import { createOutboxRelay, type OutboxRelay } from '../src/adapters/kafka/outbox-relay';
+import { migrate } from '../src/adapters/postgres/migrate';
+import { createPool } from '../src/adapters/postgres/pool';
+import { createPostgresRegistry } from '../src/adapters/postgres/postgres-registry';
+
+const logger = createLogger({ service: 'outbox-test', level: 'warn' });
+
+describe('outbox relay', () => {
+  let kafka: Kafka;
+  let schema: TestSchema;
+  let pool: Pool;
+  let recorder: TopicRecorder;
+  const publishers: EventPublisher[] = [];
+  const relays: OutboxRelay[] = [];
+  const prefix = uniqueTopicPrefix('registry-outbox');
+
+  beforeAll(async () => {
+    const env = await testEnvironment();
+    kafka = testKafka(env.kafkaBrokers);
+    await ensureTopics(kafka, { prefix });
+    schema = await createTestSchema(env.databaseUrl, 'registry_outbox');
+    pool = createPool(env.databaseUrl, schema.name);
+    await migrate(pool, schema.name, logger);
+    recorder = await recordTopics(kafka, [topicNames(prefix).registryOfficers]);
+  });
+
+  afterAll(async () => {
+    for (const relay of relays) await relay.stop();
+    for (const publisher of publishers) await publisher.disconnect();
+    await recorder?.stop();
+    await pool?.end();
+    await schema?.drop();
+  });
+
+  it('two relays on one outbox publish every change once, in commit order per key', async () => {
+    for (let i = 0; i < 2; i++) {
+      const publisher = createEventPublisher({ kafka, source: '/ecogrid/registry' });
+      await publisher.connect();
+      publishers.push(publisher);
+      const relay = createOutboxRelay({ pool, publisher, topicPrefix: prefix, logger, pollMs: 20, batchSize: 7 });
+      await relay.start();
+      relays.push(relay);
+    }
+    const registry = createPostgresRegistry(pool);
+    await registry.write((writer) => writer.putTownships([Township.create({ code: 'T1', name: '测试镇', kind: 'town' })]));
+    // 40 renames of each of three officers, interleaved, each its own transaction, while both relays run.
+    const officer = (id: string, round: number): Officer => Officer.create({ id, name: `${id}#${round}`, role: OfficerRole.OFFICER_ROLE_SUPERVISOR, townshipCode: 'T1', active: true });
+    for (let round = 0; round < 40; round++) {
+      await Promise.all(['A', 'B', 'C'].map((id) => registry.write((writer) => writer.putOfficers([officer(id, round)]))));
+    }
+    await registry.write((writer) => writer.remove('officer', 'C'));
+    const messages = await recorder.waitForCount(121, undefined, 30_000);
+    await waitFor(async () => (await relays[0]?.pending()) === 0, { description: 'the outbox to drain' });
+    expect(new Set(messages.map((message) => message.headers.ce_id)).size).toBe(messages.length); // nothing twice
+    expect(messages).toHaveLength(121);
+    for (const id of ['A', 'B']) {
+      const names = messages.filter((message) => message.key === id).map((message) => OfficerChanged.decode(message.value ?? Buffer.alloc(0)).officer?.name);
+      expect(names).toEqual(Array.from({ length: 40 }, (_, round) => `${id}#${round}`));
+    }
+    const lastOfC = messages.filter((message) => message.key === 'C').at(-1);
+    expect(lastOfC?.value).toBeNull(); // the tombstone comes after every change
+    const rows = (await pool.query<{ sent: string; total: string }>('SELECT count(sent_at) AS sent, count(*) AS total FROM outbox')).rows[0];
+    expect(rows).toEqual({ sent: '121', total: '121' });
+  });
+});
