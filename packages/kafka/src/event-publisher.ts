@@ -62,12 +62,26 @@ interface QueuedMessage {
  * round trip at low rates.
  */
 export function createEventPublisher(options: EventPublisherOptions): EventPublisher {
-  const producer: Producer = options.kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const newProducer = (): Producer =>
+    options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  let producer = newProducer();
+  // After a failed send the idempotent producer must not be used again: the broker may have written the
+  // batch whose answer was lost, and kafkajs would give the next, different batch the same sequence numbers,
+  // which the broker then drops as a duplicate while answering success. A fresh producer gets a new producer
+  // id, so its sequences cannot collide.
+  let needsNewProducer = false;
+  const replaceProducer = async (): Promise<void> => {
+    const old = producer;
+    producer = newProducer();
+    await old.disconnect().catch(() => undefined);
+    await producer.connect();
+    needsNewProducer = false;
+  };
   const maxBatch = options.maxBatchMessages ?? 1000;
   const lingerMs = options.lingerMs ?? 0;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -124,12 +138,14 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
         }
         const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
         try {
+          if (needsNewProducer) await replaceProducer();
           await producer.sendBatch({ topicMessages, acks: -1, timeout: requestTimeoutMs });
           for (const item of batch) {
             item.span.end();
             item.resolve();
           }
         } catch (error) {
+          needsNewProducer = true;
           const failure = error instanceof Error ? error : new Error(String(error));
           for (const item of batch) {
             item.span.recordException(failure);

@@ -1,0 +1,160 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { freePort } from './service-process';
+import { testKafka } from './topic-recorder';
+import { waitFor } from './wait-for';
+
+/**
+ * A server a fault test owns alone, so it can stop, kill and restart it without disturbing the shared
+ * servers other tests use at the same moment.
+ */
+export interface PrivateServer {
+  readonly url: string;
+  start(): Promise<void>;
+  /** Graceful stop; the data stays for the next start. */
+  stop(): Promise<void>;
+  kill9(): Promise<void>;
+  /** Stops and deletes the data. */
+  destroy(): Promise<void>;
+}
+
+function repositoryRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('repository root not found');
+    dir = parent;
+  }
+  return dir;
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolvePromise(true);
+    });
+    socket.once('error', () => resolvePromise(false));
+  });
+}
+
+function exited(child: ChildProcess | undefined): Promise<void> {
+  return new Promise((resolvePromise) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) resolvePromise();
+    else child.once('exit', () => resolvePromise());
+  });
+}
+
+/** A metadata request that names a broker: the port alone opens before the broker can serve. */
+async function brokerAnswers(port: number): Promise<boolean> {
+  if (!(await portAnswers(port))) return false;
+  const admin = testKafka(`127.0.0.1:${port}`).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Waits until the server answers; fails at once, with its output, if the process exits first. */
+async function readyOrExited(child: ChildProcess, answers: () => Promise<boolean>, timeoutMs: number, description: string, output: () => string): Promise<void> {
+  const exit = new Promise<string>((resolvePromise) => child.once('exit', (code) => resolvePromise(`exited with ${code}`)));
+  const outcome = await Promise.race([waitFor(answers, { timeoutMs, intervalMs: 100, description }).then(() => 'ready'), exit]);
+  if (outcome !== 'ready') throw new Error(`${description} ${outcome}: ${output()}`);
+}
+
+/**
+ * A one-node Apache Kafka (KRaft) of the test's own, from the jars deploy/local/kafka resolved
+ * (run `deploy/local/up.sh` first), on free ports with its data in a temporary folder.
+ */
+export async function startPrivateKafka(): Promise<PrivateServer> {
+  const root = repositoryRoot();
+  const lib = resolve(root, 'deploy/local/kafka/lib');
+  if (!existsSync(lib)) throw new Error(`${lib} is missing: run deploy/local/up.sh, which resolves the Kafka jars`);
+  const [port, controllerPort] = [await freePort(), await freePort()];
+  const dir = mkdtempSync(join(tmpdir(), 'ecogrid-kafka-'));
+  const config = join(dir, 'server.properties');
+  const template = readFileSync(resolve(root, 'deploy/local/kafka/server.properties'), 'utf8');
+  writeFileSync(
+    config,
+    template
+      .replaceAll('127.0.0.1:9092', `127.0.0.1:${port}`)
+      .replaceAll('127.0.0.1:9093', `127.0.0.1:${controllerPort}`)
+      .replaceAll('@LOG_DIRS@', join(dir, 'logs')),
+  );
+  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin/java') : 'java';
+  const classpath = `${lib}/*`;
+  // A Kafka cluster id is 16 random bytes, base64url without padding (Kafka refuses one starting with '-').
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
+  await new Promise<void>((resolvePromise, reject) => {
+    const format = spawn(java, ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '--config', config, '--cluster-id', clusterId, '--standalone'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    format.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    format.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    format.once('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`kafka storage format exited ${code}: ${output.slice(-2_000)}`))));
+  });
+  let child: ChildProcess | undefined;
+  const start = async (): Promise<void> => {
+    child = spawn(java, ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${resolve(root, 'deploy/local/kafka/log4j2.yaml')}`, `-Dkafka.logs.dir=${dir}`, '-cp', classpath, 'kafka.Kafka', config], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: dir,
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+    child.stdout?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+    await readyOrExited(child, () => brokerAnswers(port), 90_000, `private Kafka on 127.0.0.1:${port}`, () => stderr);
+  };
+  const stop = async (): Promise<void> => {
+    child?.kill('SIGTERM');
+    await exited(child);
+  };
+  await start();
+  return {
+    url: `127.0.0.1:${port}`,
+    start,
+    stop,
+    kill9: async () => {
+      child?.kill('SIGKILL');
+      await exited(child);
+    },
+    destroy: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Redis of the test's own on a free port, nothing persisted. */
+export async function startPrivateRedis(): Promise<PrivateServer> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const start = async (): Promise<void> => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await readyOrExited(child, () => portAnswers(port), 20_000, `private Redis on 127.0.0.1:${port}`, () => '');
+  };
+  const stop = async (): Promise<void> => {
+    child?.kill('SIGTERM');
+    await exited(child);
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    stop,
+    kill9: async () => {
+      child?.kill('SIGKILL');
+      await exited(child);
+    },
+    destroy: stop,
+  };
+}

@@ -1,0 +1,145 @@
+import { resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { Device } from '@ecogrid/proto/registry/v1/entities';
+import { ensureTopics, topicNames } from '@ecogrid/kafka';
+import {
+  freePort,
+  recordTopics,
+  startPrivateKafka,
+  startPrivateRedis,
+  startServiceProcess,
+  testKafka,
+  waitFor,
+  type PrivateServer,
+  type ServiceProcess,
+} from '@ecogrid/testkit';
+import { CEMS } from './support/registry-fixtures';
+import { publishDevices } from './support/registry-fixtures';
+import { startDeviceFleet, type DeviceFleet } from './support/device-fleet';
+
+const DEVICES = Array.from({ length: 12 }, (_, index) => Device.create({ ...CEMS, mn: `FAULT${String(index).padStart(9, '0')}`, password: `pw-${index}` }));
+
+/**
+ * Fault tests on servers of their own (a private Kafka broker and Redis), so killing and restarting them
+ * disturbs no other test. Each prints the counts it compared.
+ */
+describe('ingest under faults: every frame that got a 9014 is on ecogrid.readings.v1', () => {
+  let kafka: PrivateServer;
+  let redis: PrivateServer;
+  let ingest: ServiceProcess | undefined;
+  let fleet: DeviceFleet | undefined;
+  let hj212Port: number;
+  let httpPort: number;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    [kafka, redis] = await Promise.all([startPrivateKafka(), startPrivateRedis()]);
+    const client = testKafka(kafka.url);
+    await ensureTopics(client, {});
+    // A broker that just started may refuse produce requests until partition leadership has settled.
+    await waitFor(() => publishDevices(client, '', DEVICES).then(() => true), { timeoutMs: 60_000, intervalMs: 500, description: 'the devices on the private broker' });
+    [hj212Port, httpPort] = [await freePort(), await freePort()];
+    env = {
+      KAFKA_BROKERS: kafka.url,
+      REDIS_URL: redis.url,
+      HJ212_ADDRESS: `127.0.0.1:${hj212Port}`,
+      HTTP_ADDRESS: `127.0.0.1:${httpPort}`,
+      GRPC_ADDRESS: `127.0.0.1:${await freePort()}`,
+      INGEST_GATEWAY_TOKENS: `test:${createHash('sha256').update('x').digest('hex')}`,
+      DEVICE_RATE_LIMIT_PER_S: '0',
+      LOG_LEVEL: 'error',
+    };
+  }, 180_000);
+
+  afterEach(async () => {
+    await fleet?.stop(1_000);
+    await ingest?.kill9();
+  });
+
+  afterAll(async () => {
+    await Promise.all([kafka?.destroy(), redis?.destroy()]);
+  });
+
+  const startIngest = (): Promise<ServiceProcess> =>
+    startServiceProcess({ entry: resolve(__dirname, '../dist/main.js'), env, readyUrl: `http://127.0.0.1:${httpPort}/readyz`, readyTimeoutMs: 60_000 });
+
+  /** Reads the whole readings topic and compares it with what the devices were told was stored. */
+  const compare = async (label: string, acknowledged: ReadonlySet<string>): Promise<void> => {
+    const recorder = await recordTopics(testKafka(kafka.url), [topicNames('').readings]);
+    const onTopic = new Set<string>();
+    let records = 0;
+    await waitFor(
+      () => {
+        for (const message of recorder.messages.slice(records)) onTopic.add(message.headers.ce_id ?? '');
+        records = recorder.messages.length;
+        return [...acknowledged].every((id) => onTopic.has(id));
+      },
+      { timeoutMs: 60_000, description: `every acknowledged observation of "${label}" on the topic` },
+    ).catch(() => undefined);
+    await recorder.stop();
+    const missing = [...acknowledged].filter((id) => !onTopic.has(id));
+    const counts = fleet?.counts();
+    console.log(
+      `[fault: ${label}] sent ${counts?.sent} observations in ${counts?.transmissions} transmissions (${counts?.reconnects} reconnects); ` +
+        `acknowledged ${acknowledged.size}; on the topic ${onTopic.size} distinct in ${records} records; acknowledged but missing ${missing.length}`,
+    );
+    expect(missing).toEqual([]);
+  };
+
+  const ackedAtLeast = (count: number, description: string) =>
+    waitFor(() => (fleet?.counts().acknowledged ?? 0) >= count, { timeoutMs: 60_000, description });
+
+  it('loses nothing acknowledged when ingest is killed with SIGKILL mid-stream and restarted', async () => {
+    ingest = await startIngest();
+    fleet = startDeviceFleet({ port: hj212Port, devices: DEVICES });
+    await ackedAtLeast(300, 'traffic before the crash');
+    await ingest.kill9();
+    const atCrash = fleet.counts().acknowledged;
+    ingest = await startIngest();
+    await ackedAtLeast(atCrash + 300, 'traffic after the restart');
+    expect(fleet.counts().reconnects).toBeGreaterThanOrEqual(DEVICES.length);
+    await fleet.stop();
+    await compare('kill -9 ingest', fleet.acknowledgedIds);
+  });
+
+  it('loses nothing acknowledged when the Kafka broker restarts mid-stream, and acknowledges nothing while it is down', { timeout: 180_000 }, async () => {
+    ingest = await startIngest();
+    fleet = startDeviceFleet({ port: hj212Port, devices: DEVICES });
+    await ackedAtLeast(300, 'traffic before the broker stops');
+    await kafka.stop();
+    const whileDown = fleet.counts().acknowledged;
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 503, { timeoutMs: 30_000, description: 'ingest to report degraded' });
+    // In flight when the broker stopped: at most one frame per device can still have been answered.
+    expect(fleet.counts().acknowledged - whileDown).toBeLessThanOrEqual(DEVICES.length);
+    await kafka.start();
+    await ackedAtLeast(whileDown + 300, 'traffic after the broker is back').catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; fleet ${JSON.stringify(fleet?.counts())}; ingest said:\n${ingest?.output().slice(-3_000)}`);
+    });
+    await fleet.stop();
+    await compare('Kafka restart', fleet.acknowledgedIds);
+  });
+
+  it('keeps ingesting, and says degraded, while Redis is down', async () => {
+    ingest = await startIngest();
+    fleet = startDeviceFleet({ port: hj212Port, devices: DEVICES });
+    await ackedAtLeast(200, 'traffic before Redis stops');
+    await redis.stop();
+    const report = await waitFor(
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${httpPort}/readyz`);
+        return response.status === 503 ? ((await response.json()) as { status: string; checks: Record<string, { ok: boolean }> }) : undefined;
+      },
+      { timeoutMs: 30_000, description: 'ingest to report Redis down' },
+    );
+    expect(report.status).toBe('degraded');
+    expect(report.checks.redis?.ok).toBe(false);
+    expect(report.checks.kafka?.ok).toBe(true);
+    const atStop = fleet.counts().acknowledged;
+    await ackedAtLeast(atStop + 300, 'traffic without Redis');
+    await redis.start();
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200, { timeoutMs: 30_000, description: 'ingest healthy again' });
+    await fleet.stop();
+    await compare('Redis down', fleet.acknowledgedIds);
+  });
+});
