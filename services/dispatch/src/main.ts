@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   await registry.start();
 
   const notifyChannel = `${config.DISPATCH_SCHEMA}_outbox`;
-  const store = createPgCaseStore({ pool, encodeChange: encodeCaseChanged, notifyChannel });
+  const store = createPgCaseStore({ pool, encodeChange: encodeCaseChanged });
   const app = createDispatchApp(
     {
       store,

@@ -62,7 +62,10 @@ export async function recordChange(
   }
   const entry = await tx.appendHistory(next.id, draft);
   await tx.recordEvent({ state: next, entry, ...extras });
-  if (clockChanged(before, next)) await tx.replaceTimers(next.id, timersFor(next, runtime, draft.occurredAt));
+  if (clockChanged(before, next)) {
+    const timers = timersFor(next, runtime, draft.occurredAt);
+    if (before !== undefined || timers.length > 0) await tx.replaceTimers(next.id, timers);
+  }
   return entry;
 }
 

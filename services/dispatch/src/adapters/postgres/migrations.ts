@@ -143,6 +143,21 @@ CREATE TABLE open311_api_keys (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'outbox rows wake the relay',
+    sql: `
+-- NOTIFY is delivered at commit, once per transaction and channel however many rows it added: the relay
+-- wakes as soon as events are committed, with no extra round trip from the writer.
+CREATE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify(current_schema() || '_outbox', '');
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox();
+`,
+  },
 ];
 
 export async function migrate(pool: Pool, schema: string): Promise<number[]> {

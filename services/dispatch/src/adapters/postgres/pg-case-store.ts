@@ -172,8 +172,6 @@ export interface PgCaseStoreOptions {
   pool: pg.Pool;
   /** Encodes a change as the protobuf value of its ecogrid.cases.v1 event. */
   encodeChange: (change: CaseChangeRecord) => Buffer;
-  /** Channel NOTIFYed in every transaction that adds outbox rows (the relay LISTENs). */
-  notifyChannel: string;
 }
 
 /** The case store on PostgreSQL: one transaction per use case, the case row locked while it changes. */
@@ -181,7 +179,8 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
   const { pool } = options;
 
   const transactionOn = (client: pg.PoolClient): CaseTransaction => {
-    let notified = false;
+    // The chain head of cases appended to in this transaction: the case row is locked, nobody else appends.
+    const heads = new Map<string, { sequence: number; hash: string }>();
     return {
       markEventProcessed: async (eventId) => {
         const result = await client.query('INSERT INTO processed_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING', [eventId]);
@@ -192,7 +191,10 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
         return rows[0] ? caseFromRow(rows[0] as Row) : undefined;
       },
       nextCaseNumber: async (day) => {
-        const { rows } = await client.query<{ last: number }>(
+        // On the pool, not in the transaction: the counter row is locked for one statement, not until the
+        // case commits, so concurrent creations do not queue behind each other. A rolled-back creation
+        // leaves a gap in the day's numbers; ids stay unique.
+        const { rows } = await pool.query<{ last: number }>(
           'INSERT INTO case_counters (day, last) VALUES ($1, 1) ON CONFLICT (day) DO UPDATE SET last = case_counters.last + 1 RETURNING last',
           [day],
         );
@@ -225,17 +227,21 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
         }
       },
       appendHistory: async (caseId, draft) => {
-        const { rows } = await client.query<{ sequence: number; hash: string }>(
-          'SELECT sequence, hash FROM case_history WHERE case_id = $1 ORDER BY sequence DESC LIMIT 1',
-          [caseId],
-        );
-        const previous = rows[0];
+        let previous = heads.get(caseId);
+        if (!previous) {
+          const { rows } = await client.query<{ sequence: number; hash: string }>(
+            'SELECT sequence, hash FROM case_history WHERE case_id = $1 ORDER BY sequence DESC LIMIT 1',
+            [caseId],
+          );
+          previous = rows[0];
+        }
         const entry = sealEntry({ caseId, sequence: (previous?.sequence ?? 0) + 1, ...draft }, previous?.hash ?? GENESIS_HASH);
         await client.query(
           `INSERT INTO case_history (case_id, sequence, action, actor, occurred_at, from_status, to_status, details, previous_hash, hash)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
           [entry.caseId, entry.sequence, entry.action, entry.actor, entry.occurredAt, entry.fromStatus, entry.toStatus, JSON.stringify(entry.details), entry.previousHash, entry.hash],
         );
+        heads.set(caseId, { sequence: entry.sequence, hash: entry.hash });
         return entry;
       },
       recordEvent: async (change) => {
@@ -246,16 +252,14 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
           options.encodeChange(change),
           change.entry.occurredAt,
         ]);
-        if (!notified) {
-          notified = true;
-          await client.query('SELECT pg_notify($1, $2)', [options.notifyChannel, '']);
-        }
       },
       replaceTimers: async (caseId, timers: TimerDraft[]) => {
-        await client.query('DELETE FROM timers WHERE case_id = $1', [caseId]);
-        for (const timer of timers) {
-          await client.query('INSERT INTO timers (case_id, kind, step, due_at) VALUES ($1, $2, $3, $4)', [caseId, timer.kind, timer.step ?? null, timer.dueAt]);
-        }
+        // One round trip: the delete and the insert see the same snapshot, so the new rows survive.
+        await client.query(
+          `WITH gone AS (DELETE FROM timers WHERE case_id = $1)
+           INSERT INTO timers (case_id, kind, step, due_at) SELECT $1, kind, step, due_at FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS t(kind, step, due_at)`,
+          [caseId, timers.map((timer) => timer.kind), timers.map((timer) => timer.step ?? null), timers.map((timer) => timer.dueAt)],
+        );
       },
       claimDueTimer: async (now) => {
         // The case row is what is locked (skipping cases another instance holds); every change to a case's

@@ -1,0 +1,174 @@
+import { resolve } from 'node:path';
+import { AlertChanged, AlertState, Severity } from '@ecogrid/proto/alerting/v1/events';
+import { CaseChanged } from '@ecogrid/proto/dispatch/v1/events';
+import { Cell, Officer, OfficerRole, Township } from '@ecogrid/proto/registry/v1/entities';
+import { CellChanged, OfficerChanged } from '@ecogrid/proto/registry/v1/events';
+import { createEventPublisher, ensureTopics, topicNames, TOPICS } from '@ecogrid/kafka';
+import { createTestSchema } from '@ecogrid/testkit';
+import type { BenchMetrics, BenchModule } from './bench-types';
+import { benchKafka } from '../harness/bench-kafka';
+import { startChildServer } from '../harness/child-server';
+
+const RATE_PER_S = 20;
+const BURST = 300;
+const SECONDS = 20;
+const WARMUP = 50;
+const root = resolve(__dirname, '../..');
+
+function percentileOf(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number;
+}
+
+/**
+ * alert → case dispatched: AlertChanged records at a steady rate (each a new device, so each opens a case),
+ * timed from the intended send time of the alert to the arrival of the case's `dispatched` CaseChanged on
+ * ecogrid.cases.v1 — consumer, routing, the PostgreSQL transaction, the outbox relay and the Kafka round
+ * trips included. Dispatch runs as its own process; the load generator shares the two cores with it.
+ */
+const bench: BenchModule = {
+  title: 'Dispatch: alert → case dispatched',
+  needs: ['kafka', 'postgres'],
+  async run(): Promise<BenchMetrics> {
+    const databaseUrl = process.env.DATABASE_URL;
+    if (!databaseUrl) throw new Error('DATABASE_URL is not set: run through pnpm bench (deploy/local/with-infra.sh)');
+    const kafka = benchKafka();
+    const prefix = `bench.dispatch.${Date.now()}.`;
+    await ensureTopics(kafka, { prefix });
+    const topics = topicNames(prefix);
+    const schema = await createTestSchema(databaseUrl, 'bench_dispatch');
+    const publisher = createEventPublisher({ kafka, source: '/bench/alerting' });
+    await publisher.connect();
+
+    // A one-cell grid with its officer and the unit's supervisor.
+    const polygon = JSON.stringify({ type: 'Polygon', coordinates: [[[111, 35], [111.1, 35], [111.1, 35.1], [111, 35.1], [111, 35]]] });
+    await publisher.publishAll([
+      {
+        topic: topics.registryCells,
+        key: 'BENCH-C1',
+        type: TOPICS.registryCells.payload,
+        value: Buffer.from(CellChanged.encode({ cell: Cell.create({ id: 'BENCH-C1', townshipCode: 'BENCH-T1', geometryGeojson: polygon, validFrom: new Date('2026-01-01T00:00:00Z') }), township: Township.create({ code: 'BENCH-T1' }) }).finish()),
+      },
+      ...[
+        Officer.create({ id: 'BENCH-O1', role: OfficerRole.OFFICER_ROLE_GRID_OFFICER, townshipCode: 'BENCH-T1', cellIds: ['BENCH-C1'], active: true }),
+        Officer.create({ id: 'BENCH-S1', role: OfficerRole.OFFICER_ROLE_SUPERVISOR, townshipCode: 'BENCH-T1', active: true }),
+      ].map((officer) => ({ topic: topics.registryOfficers, key: officer.id, type: TOPICS.registryOfficers.payload, value: Buffer.from(OfficerChanged.encode({ officer }).finish()) })),
+    ]);
+
+    const dispatch = await startChildServer(
+      ['node', resolve(root, 'services/dispatch/dist/main.js')],
+      {
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+        DATABASE_URL: databaseUrl,
+        DISPATCH_SCHEMA: schema.name,
+        TOPIC_PREFIX: prefix,
+        HTTP_ADDRESS: '127.0.0.1:18183',
+        GRPC_ADDRESS: '127.0.0.1:15153',
+        LOG_LEVEL: 'warn',
+      },
+      'http://127.0.0.1:18183/readyz',
+    );
+
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    let measuring = false;
+    const consumer = kafka.consumer({ groupId: `${prefix}bench-reader`, maxWaitTimeInMs: 50 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topics.cases], fromBeginning: true });
+    let joined = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const event = CaseChanged.decode(message.value ?? Buffer.alloc(0));
+        if (event.action !== 'dispatched') return;
+        const sent = sentAt.get(event.alertId);
+        if (sent === undefined) return;
+        sentAt.delete(event.alertId);
+        if (measuring) latencies.push(performance.now() - sent);
+      },
+    });
+    while (!joined) await new Promise((done) => setTimeout(done, 20));
+
+    const send = (index: number, intended: number): Promise<void> => {
+      const alertId = `BENCH-${index}`;
+      sentAt.set(alertId, intended);
+      const now = new Date();
+      return publisher.publish({
+        topic: topics.alerts,
+        key: `BENCH-MN-${index}`,
+        type: TOPICS.alerts.payload,
+        id: `${alertId}:raised`,
+        value: Buffer.from(
+          AlertChanged.encode(
+            AlertChanged.fromPartial({
+              alertId,
+              state: AlertState.ALERT_STATE_RAISED,
+              severity: Severity.SEVERITY_MAJOR,
+              deviceMn: `BENCH-MN-${index}`,
+              cellId: 'BENCH-C1',
+              townshipCode: 'BENCH-T1',
+              factorCode: 'a21026',
+              value: 400,
+              limit: 200,
+              openedAt: now,
+              changedAt: now,
+            }),
+          ).finish(),
+        ),
+      });
+    };
+
+    // Warm-up: connections, JIT, the first case number of the day.
+    await Promise.all(Array.from({ length: WARMUP }, (_, index) => send(index, performance.now())));
+    while (sentAt.size > 0) await new Promise((done) => setTimeout(done, 20));
+
+    measuring = true;
+    const total = RATE_PER_S * SECONDS;
+    const t0 = performance.now();
+    const sends: Array<Promise<void>> = [];
+    for (let i = 0; i < total; i += 1) {
+      const intended = t0 + (i * 1000) / RATE_PER_S;
+      const wait = intended - performance.now();
+      if (wait > 0) await new Promise((done) => setTimeout(done, wait));
+      sends.push(send(WARMUP + i, intended));
+    }
+    await Promise.all(sends);
+    const deadline = Date.now() + 30_000;
+    while (latencies.length < total && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
+    const achievedRate = total / ((performance.now() - t0) / 1000);
+    const missing = total - latencies.length;
+
+    // Capacity: a burst published at once, timed until the last of its cases is dispatched.
+    measuring = false;
+    const burstStart = performance.now();
+    await Promise.all(Array.from({ length: BURST }, (_, index) => send(WARMUP + total + index, burstStart)));
+    const burstDeadline = Date.now() + 120_000;
+    while (sentAt.size > 0 && Date.now() < burstDeadline) await new Promise((done) => setTimeout(done, 20));
+    const burstSeconds = (performance.now() - burstStart) / 1000;
+    const burstMissing = sentAt.size;
+
+    const rss = await dispatch.rssBytes();
+    await consumer.disconnect();
+    await dispatch.stop();
+    await publisher.disconnect();
+    await schema.drop();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)) }).catch(() => undefined);
+    await admin.disconnect();
+
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const note = `${RATE_PER_S} alerts/s for ${SECONDS} s, each a new device/factor (opens a case); from the alert's intended send time to the dispatched CaseChanged read back`;
+    return {
+      dispatch_alert_to_dispatched_p50_ms: { value: Math.round(percentileOf(sorted, 0.5) * 10) / 10, unit: 'ms', note },
+      dispatch_alert_to_dispatched_p99_ms: { value: Math.round(percentileOf(sorted, 0.99) * 10) / 10, unit: 'ms', target: '<= 150', note },
+      dispatch_alert_to_dispatched_max_ms: { value: Math.round((sorted.at(-1) ?? Number.NaN) * 10) / 10, unit: 'ms', note: 'worst case of the run' },
+      dispatch_alert_rate_per_s: { value: Math.round(achievedRate * 10) / 10, unit: 'alert/s', note: `achieved send rate (target ${RATE_PER_S})` },
+      dispatch_alerts_without_case: { value: missing + burstMissing, unit: 'alerts', note: 'alerts with no dispatched case (steady run within 30 s, burst within 120 s); must be 0' },
+      dispatch_burst_cases_per_s: { value: Math.round((BURST - burstMissing) / burstSeconds), unit: 'case/s', note: `${BURST} alerts published at once; cases dispatched per second until the last (capacity, not a latency figure)` },
+      dispatch_rss_mb: { value: Math.round(rss / 2 ** 20), unit: 'MiB', note: 'dispatch resident memory after the run' },
+    };
+  },
+};
+
+export default bench;
