@@ -17,7 +17,7 @@ export function ecogridTestConfig(overrides: { integrationTimeoutMs?: number } =
     ssr: { resolve: { conditions } },
     test: {
       // Every run also writes a JSON report, named after the package script that ran it (test or
-      // test:integration); scripts/summarize-tests.mjs adds them up into the closing line of `pnpm test`.
+      // test:integration); .ci/summarize-tests.mjs adds them up into the closing line of `pnpm test`.
       reporters: ['default', 'json'],
       outputFile: { json: `.test-results/${(process.env.npm_lifecycle_event ?? 'vitest').replace(':', '-')}.json` },
       projects: [

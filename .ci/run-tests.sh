@@ -8,7 +8,7 @@ cd "$ROOT"
 find packages services load-tests -path '*/node_modules' -prune -o -type d -name .test-results -print0 2>/dev/null | xargs -0 rm -rf
 pnpm exec turbo run build lint typecheck test test:integration //#lint:architecture --concurrency=2 --continue
 turbo_rc=$?
-node scripts/summarize-tests.mjs
+node .ci/summarize-tests.mjs
 summary_rc=$?
 if [ "$turbo_rc" -ne 0 ]; then exit "$turbo_rc"; fi
 exit "$summary_rc"
