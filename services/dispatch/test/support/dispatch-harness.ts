@@ -5,7 +5,7 @@ import { AlertChanged, AlertState, Severity } from '@ecogrid/proto/alerting/v1/e
 import { CaseChanged } from '@ecogrid/proto/dispatch/v1/events';
 import { CellChanged, DeviceChanged, OfficerChanged, TargetChanged } from '@ecogrid/proto/registry/v1/events';
 import { createEventPublisher, ensureTopics, topicNames, TOPICS, type EventPublisher } from '@ecogrid/kafka';
-import { createTestSchema, freePort, startServiceProcess, testEnvironment, testKafka, uniqueTopicPrefix, type ServiceProcess, type TestSchema } from '@ecogrid/testkit';
+import { createTestSchema, freePort, startServiceProcess, testEnvironment, testKafka, uniqueTopicPrefix, waitFor, type ServiceProcess, type TestSchema } from '@ecogrid/testkit';
 import { createBearerTokens } from '../../src/adapters/auth/bearer-tokens';
 import { DEV_TOKEN_SECRET } from '../../src/config';
 import { GRID, registrySnapshotOf } from '../contracts/grid-fixture';
@@ -34,7 +34,8 @@ export async function createWorld(name: string): Promise<DispatchWorld> {
   const env = await testEnvironment();
   const kafka = testKafka(env.kafkaBrokers);
   const prefix = uniqueTopicPrefix(name);
-  await ensureTopics(kafka, { prefix });
+  // A busy single broker sometimes answers a fresh topic's metadata before it hosts the partition: retry.
+  await waitFor(() => ensureTopics(kafka, { prefix }).then(() => true), { timeoutMs: 30_000, intervalMs: 500, description: `topics with prefix ${prefix}` });
   const topics = topicNames(prefix);
   const schema = await createTestSchema(env.databaseUrl, name);
   const publisher = createEventPublisher({ kafka, source: '/test/dispatch' });
