@@ -64,6 +64,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const relayBatch = async (): Promise<number> => {
     const client = await options.pool.connect();
+    // The connection may drop while we wait for Kafka between queries: pg then emits 'error' on the client,
+    // which would crash the process without a listener. The next query fails and the loop retries.
+    const onError = (error: Error): void => logger.warn({ err: error }, 'outbox relay connection lost');
+    client.on('error', onError);
+    let broken = false;
     try {
       await client.query('BEGIN');
       const lease = await client.query('SELECT id FROM outbox_relay_lease WHERE id = 1 FOR UPDATE SKIP LOCKED');
@@ -95,10 +100,15 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       if (rows.length > 0) relayed.add(rows.length);
       return rows.length;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      broken = !(await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      ));
       throw error;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      // A connection that cannot even roll back is broken: it must not go back to the pool.
+      client.release(broken);
     }
   };
 
@@ -106,6 +116,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     let backoff = 100;
     while (running) {
       try {
+        if (!listener) await listen();
         notified = false;
         const sent = await relayBatch();
         backoff = 100;
@@ -119,29 +130,52 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   };
 
-  return {
-    start: async () => {
-      if (running) return;
-      running = true;
-      listener = await options.pool.connect();
-      const schema = (await listener.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0]?.schema;
-      listener.on('notification', (message) => {
+  /** LISTEN on a connection of its own; after a lost connection the loop opens another. */
+  const listen = async (): Promise<void> => {
+    const client = await options.pool.connect();
+    let released = false;
+    client.on('error', (error) => {
+      if (released) return;
+      logger.warn({ err: error }, 'outbox LISTEN connection lost; polling until it is back');
+      released = true;
+      if (listener === client) listener = undefined;
+      client.release(error);
+    });
+    try {
+      const schema = (await client.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0]?.schema;
+      client.on('notification', (message) => {
         if (message.channel === OUTBOX_CHANNEL && message.payload === schema) {
           notified = true;
           wake?.();
         }
       });
-      await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      listener = client;
+    } catch (error) {
+      if (!released) {
+        released = true;
+        client.release(error instanceof Error ? error : true);
+      }
+      throw error;
+    }
+  };
+
+  return {
+    start: async () => {
+      if (running) return;
+      running = true;
+      await listen();
       loop = run();
     },
     stop: async () => {
       running = false;
       wake?.();
       await loop;
-      if (listener) {
-        await listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-        listener.release();
-        listener = undefined;
+      const client = listener;
+      listener = undefined;
+      if (client) {
+        await client.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
+        client.release();
       }
     },
     pending: async () => Number((await options.pool.query<{ count: string }>('SELECT count(*) FROM outbox WHERE sent_at IS NULL')).rows[0]?.count ?? 0),

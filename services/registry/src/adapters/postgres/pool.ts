@@ -12,15 +12,25 @@ export function createPool(databaseUrl: string, schema: string, max = 10): Pool 
 /** Runs `work` in a transaction, rolling back on any error. */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A connection lost between queries makes pg emit 'error' on a checked-out client (fatal without a
+  // listener); the next query rejects anyway, so the error surfaces there.
+  const ignore = (): void => undefined;
+  client.on('error', ignore);
+  let broken = false;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    broken = !(await client.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    ));
     throw error;
   } finally {
-    client.release();
+    client.removeListener('error', ignore);
+    // A connection that cannot even roll back is broken: it must not go back to the pool.
+    client.release(broken);
   }
 }
