@@ -39,10 +39,10 @@ export function createRegistryView(options: CreateRegistryViewOptions): Registry
   let stopped = false;
   let abandonStart: ((error: Error) => void) | undefined;
 
-  const apply = (entity: RegistryEntity, key: string | null, value: Buffer | null): void => {
+  const apply = (entity: RegistryEntity, key: string | null, value: Buffer | null, timestamp: number): void => {
     if (key === null) return;
     if (value === null) {
-      store.remove(entity, key);
+      store.remove(entity, key, timestamp);
       return;
     }
     switch (entity) {
@@ -121,7 +121,7 @@ export function createRegistryView(options: CreateRegistryViewOptions): Registry
         const entity = topics[batch.topic] as RegistryEntity;
         for (const message of batch.messages) {
           try {
-            apply(entity, message.key === null ? null : message.key.toString(), message.value);
+            apply(entity, message.key === null ? null : message.key.toString(), message.value, Number(message.timestamp));
           } catch (error) {
             // A view cannot dead-letter for others: it skips the record and says so.
             logger.error({ err: error, topic: batch.topic, partition: batch.partition, offset: message.offset }, 'registry record unreadable; skipped');

@@ -71,6 +71,7 @@ export class RegistryStore {
   private pending: RegistryChange[] = [];
   private readonly listeners = new Set<(change: RegistryChange) => void>();
   gridChangedAt = 0;
+  private lastCellRemovedAt = 0;
 
   constructor(private readonly logger?: Logger) {}
 
@@ -119,12 +120,16 @@ export class RegistryStore {
     this.pending.push({ entity: 'target', id: target.id, deleted: false });
   }
 
-  remove(entity: RegistryEntity, id: string): void {
+  /** `at`: when the deletion happened (the tombstone's time), so `gridChangedAt` covers removed cells too. */
+  remove(entity: RegistryEntity, id: string, at = Date.now()): void {
     let removed = false;
     switch (entity) {
       case 'cell':
         removed = this.cells.delete(id);
-        this.gridDirty ||= removed;
+        if (removed) {
+          this.gridDirty = true;
+          this.lastCellRemovedAt = Math.max(this.lastCellRemovedAt, at);
+        }
         break;
       case 'device':
         removed = this.devices.delete(id);
@@ -196,7 +201,7 @@ export class RegistryStore {
     this.index = createPolygonIndex(items);
     this.cellEntries = entries;
     this.cellEntryById = new Map(entries.map((entry) => [entry.cell.id, entry]));
-    this.gridChangedAt = newest;
+    this.gridChangedAt = Math.max(newest, this.lastCellRemovedAt);
   }
 
   private townshipFor(code: string): Township {

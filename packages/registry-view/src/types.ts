@@ -63,6 +63,6 @@ export interface RegistryView {
   onChange(listener: (change: RegistryChange) => void): () => void;
   /** How many of each entity are held, for logs and readiness reports. */
   counts(): Record<RegistryEntity | 'township', number>;
-  /** The newest `validFrom` among the current cells (epoch ms), 0 when none: before it the grid looked different. */
+  /** When the grid last changed (epoch ms): the newest current `validFrom` or cell deletion; before it the grid looked different. */
   readonly gridChangedAt: number;
 }
