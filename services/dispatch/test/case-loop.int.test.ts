@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStatus } from '@ecogrid/proto/dispatch/v1/events';
 import { recordTopics, waitFor, type RecordedMessage, type TopicRecorder } from '@ecogrid/testkit';
-import { createInMemoryGridDirectory } from '../src/adapters/registry/in-memory-grid-directory';
+import { createInMemoryGridDirectory } from './contracts/in-memory-grid-directory';
 import { GRID } from './contracts/grid-fixture';
 import { alertEvent, api, createWorld, decodeCase, startDispatch, token, type DispatchWorld, type RunningDispatch } from './support/dispatch-harness';
 import { dispatchClient, withToken } from './support/grpc-client';

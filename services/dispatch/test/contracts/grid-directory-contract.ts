@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GridDirectory } from '../../src/app/ports';
-import type { GridFixture } from '../../src/adapters/registry/in-memory-grid-directory';
+import type { GridFixture } from './in-memory-grid-directory';
 import { GRID } from './grid-fixture';
 
 /** What every GridDirectory must answer for the GRID fixture; run against the in-memory twin and the registry adapter. */

@@ -1,6 +1,6 @@
 import { Cell, Device, Officer, OfficerRole, Target, TargetKind, Township, type DutyShift } from '@ecogrid/proto/registry/v1/entities';
 import type { RegistrySnapshot } from '@ecogrid/registry-view';
-import type { GridFixture } from '../../src/adapters/registry/in-memory-grid-directory';
+import type { GridFixture } from './in-memory-grid-directory';
 
 /** A small grid in the Yanhu area (demo coordinates): two units, three cells, a roster, a device, targets. */
 export const GRID: GridFixture = {

@@ -1,5 +1,5 @@
-import type { GridDirectory, OfficerInfo } from '../../app/ports';
-import type { SensitiveTargetKind } from '../../domain/priority';
+import type { GridDirectory, OfficerInfo } from '../../src/app/ports';
+import type { SensitiveTargetKind } from '../../src/domain/priority';
 
 /** A plain description of a grid: what tests write instead of registry protobufs. */
 export interface GridFixture {

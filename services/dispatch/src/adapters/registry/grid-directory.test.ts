@@ -1,7 +1,7 @@
 import { createRegistryViewFromSnapshot } from '@ecogrid/registry-view';
 import { gridDirectoryContract } from '../../../test/contracts/grid-directory-contract';
 import { registrySnapshotOf } from '../../../test/contracts/grid-fixture';
-import { createInMemoryGridDirectory } from './in-memory-grid-directory';
+import { createInMemoryGridDirectory } from '../../../test/contracts/in-memory-grid-directory';
 import { createRegistryGridDirectory } from './registry-grid-directory';
 
 gridDirectoryContract('in memory', createInMemoryGridDirectory);
