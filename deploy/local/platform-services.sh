@@ -1,11 +1,24 @@
-# The services `pnpm start` runs, in start order: name|entry (from the repo root)|readiness URL|extra env.
-# A service whose entry has not been built is reported and skipped, so the list can name the whole platform.
-PLATFORM_SERVICES=(
-  "ingest|services/ingest/dist/main.js|http://127.0.0.1:8081/readyz|HTTP_ADDRESS=127.0.0.1:8081"
+# What `pnpm start` runs, in order. Each step waits for the one before to be ready.
+#   service|name|entry (from the repo root)|readiness URL (empty: started, not probed)|extra env
+#   task|label|command                      (run to completion; the start fails if it fails)
+# A service whose entry has not been built is reported and skipped.
+PLATFORM_STEPS=(
+  "service|registry|services/registry/dist/main.js|http://127.0.0.1:8091/readyz|"
+  "task|Yanhu demo data (registry seed)|node services/registry/dist/cli/seed.js yanhu"
+  "service|ingest|services/ingest/dist/main.js|http://127.0.0.1:8081/readyz|INGEST_GATEWAY_TOKENS=demo:$(printf '%s' demo-gateway-token | sha256sum | cut -d' ' -f1)"
+  "service|alerting|services/alerting/dist/main.js|http://127.0.0.1:8092/readyz|"
+  "service|dispatch|services/dispatch/dist/main.js|http://127.0.0.1:8083/readyz|"
+  "service|simulator|packages/simulator/dist/cli.js||SIMULATOR_RATE=1 SIMULATOR_REPORT_INTERVAL_MS=300000 LOG_LEVEL=warn"
 )
 
 # What the operator is told once everything is up: label|URL.
 PLATFORM_URLS=(
-  "ingest HTTP (POST /v1/observations)|http://127.0.0.1:8081"
-  "ingest metrics|http://127.0.0.1:8081/metrics"
+  "registry gRPC (LocateCell, Import, …)|127.0.0.1:50051"
+  "ingest HJ 212 TCP|127.0.0.1:9212"
+  "ingest HTTP (POST /v1/observations)|http://127.0.0.1:8081  (demo gateway token: demo-gateway-token)"
+  "ingest gRPC|127.0.0.1:50052"
+  "alerting admin (/readyz, /metrics)|http://127.0.0.1:8092"
+  "dispatch REST and Open311|http://127.0.0.1:8083/open311/v2/services.json"
+  "dispatch gRPC|127.0.0.1:50053"
+  "a dispatcher's bearer token|pnpm token --role dispatcher"
 )

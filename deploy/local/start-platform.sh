@@ -44,8 +44,31 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-for spec in "${PLATFORM_SERVICES[@]}"; do
-  IFS='|' read -r name entry ready extra <<<"$spec"
+wait_ready() {
+  local name=$1 ready=$2 deadline=$((SECONDS + 120))
+  until curl -fsS -o /dev/null "$ready" 2>/dev/null; do
+    if ! kill -0 "${pids[-1]}" 2>/dev/null; then
+      echo "$name exited during start-up; last log lines:" >&2
+      tail -20 "$RUN_DIR/$name.log" >&2
+      exit 1
+    fi
+    if [ $SECONDS -ge $deadline ]; then
+      echo "$name did not become ready at $ready; last log lines:" >&2
+      tail -20 "$RUN_DIR/$name.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+
+for step in "${PLATFORM_STEPS[@]}"; do
+  IFS='|' read -r kind name entry ready extra <<<"$step"
+  if [ "$kind" = task ]; then
+    say "$name"
+    # shellcheck disable=SC2086
+    (cd "$ROOT" && $entry)
+    continue
+  fi
   if [ ! -f "$ROOT/$entry" ]; then
     say "$name: not built ($entry), skipped"
     continue
@@ -55,23 +78,12 @@ for spec in "${PLATFORM_SERVICES[@]}"; do
   env $extra node "$ROOT/$entry" >>"$log" 2>&1 &
   pids+=("$!")
   names+=("$name")
-  printf '    %-10s pid %s, log %s\n' "$name" "$!" "${log#"$ROOT"/}"
-done
-
-say "waiting for readiness"
-for spec in "${PLATFORM_SERVICES[@]}"; do
-  IFS='|' read -r name entry ready _ <<<"$spec"
-  [ -f "$ROOT/$entry" ] || continue
-  deadline=$((SECONDS + 90))
-  until curl -fsS -o /dev/null "$ready" 2>/dev/null; do
-    if [ $SECONDS -ge $deadline ]; then
-      echo "$name did not become ready at $ready; last log lines:" >&2
-      tail -20 "$RUN_DIR/$name.log" >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
-  printf '    %-10s ready\n' "$name"
+  if [ -n "$ready" ]; then
+    wait_ready "$name" "$ready"
+    printf '    %-10s ready (pid %s, log %s)\n' "$name" "$!" "${log#"$ROOT"/}"
+  else
+    printf '    %-10s started (pid %s, log %s)\n' "$name" "$!" "${log#"$ROOT"/}"
+  fi
 done
 
 say "EcoGrid is running"

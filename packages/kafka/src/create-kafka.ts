@@ -22,6 +22,9 @@ export function createKafka(options: CreateKafkaOptions): Kafka {
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
+        // Retries are bounded on purpose: a send that keeps failing must fail, so the device is not answered;
+        // the publisher then replaces its producer, which keeps idempotence sound (see event-publisher.ts).
+        if (message.startsWith('Limiting retries for the idempotent producer')) return;
         const fields = { ...rest, namespace: undefined };
         if (level <= logLevel.ERROR) log.error(fields, message);
         else if (level === logLevel.WARN) log.warn(fields, message);
