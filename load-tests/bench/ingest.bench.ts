@@ -1,0 +1,177 @@
+import { Partitioners } from 'kafkajs';
+import type { BenchMetrics, BenchModule } from './bench-types';
+import { benchKafka, withBenchTopic } from '../harness/bench-kafka';
+import { grpcObservationSender } from '../harness/grpc-client';
+import { openHj212Fleet, type Hj212Fleet } from '../harness/hj212-client';
+import { httpObservationSender } from '../harness/http-client';
+import { startIngestUnderLoad, type IngestUnderLoad } from '../harness/ingest-under-load';
+import { latencyHistogram, runOpenModel, type OpenModelResult } from '../harness/open-model';
+import { MACHINE_NOTE } from '../harness/scenarios';
+import { loadSlo } from '../harness/slo';
+
+/** Every figure is bounded: this is the whole bench's budget in seconds of load, ~4 min with start-up. */
+const RAW_SECONDS = 10;
+const CLOSED_LOOP_SECONDS = 15;
+const HALF_RATE_SECONDS = 20;
+const GATEWAY_SECONDS = 10;
+const OVERLOAD_SECONDS = 60;
+const CONNECTIONS = 200;
+/** Frames outstanding per device connection in the closed loop (HJ 212 devices wait for each 9014; a fleet does not). */
+const WINDOW = 8;
+const GATEWAY_CONCURRENCY = 128;
+
+/** ~ an ObservationRecorded of 8 measurements with its CloudEvents headers. */
+const payload = Buffer.alloc(420, 'x');
+
+/** The raw kafkajs baseline of the same run: idempotent, acks=all, one batch of 500 in flight, as ingest's publisher can at most do. */
+async function rawProducerThroughput(): Promise<number> {
+  const kafka = benchKafka();
+  return withBenchTopic(kafka, 6, async (topic) => {
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const messages = Array.from({ length: 500 }, (_, index) => ({ key: `LOADCEMS${String(index % CONNECTIONS).padStart(6, '0')}`, value: payload }));
+    let sent = 0;
+    const deadline = Date.now() + RAW_SECONDS * 1000;
+    const started = performance.now();
+    while (Date.now() < deadline) {
+      await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] });
+      sent += messages.length;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await producer.disconnect();
+    return sent / seconds;
+  });
+}
+
+/** Closed loop: `window` requests outstanding per worker slot, the next sent when one is answered. */
+async function closedLoop(send: (index: number) => Promise<boolean>, slots: number, window: number, seconds: number) {
+  const histogram = latencyHistogram();
+  let ok = 0;
+  let failed = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  const worker = async (slot: number): Promise<void> => {
+    for (let round = 0; performance.now() < deadline; round++) {
+      const begin = performance.now();
+      if (await send(slot + slots * round)) ok += 1;
+      else failed += 1;
+      histogram.recordValue(Math.max(1, Math.round((performance.now() - begin) * 1000)));
+    }
+  };
+  // Worker w drives slot w % slots (for HJ 212: that device's connection), `window` workers per slot.
+  await Promise.all(Array.from({ length: slots * window }, (_, w) => worker(w % slots).catch(() => undefined)));
+  const elapsed = (performance.now() - started) / 1000;
+  return { rate: ok / elapsed, ok, failed, p50: histogram.getValueAtPercentile(50) / 1000, p99: histogram.getValueAtPercentile(99) / 1000 };
+}
+
+/** A closed-loop sender whose indices map onto fleet connections and fresh DataTimes. */
+function onFleet(fleet: Hj212Fleet, slots: number): (index: number) => Promise<boolean> {
+  // index = slot + slots × round → connection index % CONNECTIONS; the fleet advances each device's step itself.
+  return (index) => fleet.send(index % slots);
+}
+
+const ms = (us: number): number => Math.round(us) / 1000;
+
+async function waitForDrain(fleet: Hj212Fleet, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (fleet.pending > 0 && Date.now() - started < timeoutMs) await new Promise((resolve) => setTimeout(resolve, 100));
+  return Date.now() - started;
+}
+
+const bench: BenchModule = {
+  title: 'Ingest: HJ 212 TCP, HTTP and gRPC against the raw Kafka producer',
+  needs: ['kafka', 'redis'],
+  async run(): Promise<BenchMetrics> {
+    const slo = loadSlo();
+    const raw = await rawProducerThroughput();
+    const ingest: IngestUnderLoad = await startIngestUnderLoad({ devices: CONNECTIONS });
+    try {
+      // Warm-up, not measured: every connection's first frame, so JIT, producer id and metadata are behind us.
+      const fleet = await openHj212Fleet(ingest.hj212Port, ingest.devices);
+      await Promise.all(ingest.devices.map((_, index) => fleet.send(index)));
+
+      const max = await closedLoop(onFleet(fleet, CONNECTIONS), CONNECTIONS, WINDOW, CLOSED_LOOP_SECONDS);
+      const sustainable = Math.max(100, Math.floor(max.rate));
+
+      const half: OpenModelResult = await runOpenModel({ rate: sustainable / 2, durationS: HALF_RATE_SECONDS, maxInFlight: 5_000, send: fleet.send, canSend: fleet.canSend });
+
+      const httpSender = httpObservationSender(ingest.httpUrl, ingest.gatewayToken, ingest.devices, { connections: GATEWAY_CONCURRENCY, stepOffset: 100_000 });
+      const http = await closedLoop(httpSender.send, GATEWAY_CONCURRENCY, 1, GATEWAY_SECONDS);
+      httpSender.close();
+      const grpcSender = grpcObservationSender(ingest.grpcAddress, ingest.gatewayToken, ingest.devices, { channels: 8, stepOffset: 200_000 });
+      const grpc = await closedLoop(grpcSender.send, GATEWAY_CONCURRENCY, 1, GATEWAY_SECONDS);
+      grpcSender.close();
+
+      // Overload: three times the sustainable rate for a minute, open model, up to 10 s of offered frames in flight.
+      const pausesBefore = await ingest.metric('ingest_backpressure_pauses_total');
+      let peakRss = await ingest.rssBytes();
+      const rssSampler = setInterval(() => {
+        void ingest.rssBytes().then((rss) => (peakRss = Math.max(peakRss, rss)), () => undefined);
+      }, 500);
+      const overload = await runOpenModel({ rate: sustainable * 3, durationS: OVERLOAD_SECONDS, maxInFlight: sustainable * 10, send: fleet.send, canSend: fleet.canSend, drainTimeoutMs: 30_000 });
+      clearInterval(rssSampler);
+      const drainMs = await waitForDrain(fleet, 30_000);
+      const alive = ingest.server.child.exitCode === null && (await fetch(`${ingest.httpUrl}/readyz`).then((response) => response.status === 200, () => false));
+      const pauses = (await ingest.metric('ingest_backpressure_pauses_total')) - pausesBefore;
+
+      const recovery: OpenModelResult = await runOpenModel({ rate: sustainable / 2, durationS: HALF_RATE_SECONDS, maxInFlight: 5_000, send: fleet.send, canSend: fleet.canSend });
+      await fleet.close();
+
+      const halfP99 = ms(half.latency.getValueAtPercentile(99));
+      const recoveryP99 = ms(recovery.latency.getValueAtPercentile(99));
+      const p99Target = slo.hj212_tcp?.p99_ms ?? 50;
+      const where = `${MACHINE_NOTE}; ${CONNECTIONS} device connections, strict HJ 212-2017, 8 factors, Redis dedupe, acks=all before the 9014`;
+      return {
+        ingest_kafkajs_raw_producer_msgs_per_s: { value: Math.round(raw), unit: 'msg/s', note: `kafkajs idempotent acks=all, sendBatch of 500 × 420 B, one batch in flight, ${RAW_SECONDS} s (same run)` },
+        ingest_hj212_max_frames_per_s: {
+          value: Math.round(max.rate),
+          unit: 'frames/s',
+          baseline: 'ingest_kafkajs_raw_producer_msgs_per_s',
+          target: '>= 20000 and >= 0.7 × raw',
+          note: `closed loop, ${WINDOW} frames outstanding on each of ${CONNECTIONS} connections, ${CLOSED_LOOP_SECONDS} s, every frame answered by 9014 after Kafka acked (${max.failed} unanswered); ${where}`,
+        },
+        ingest_hj212_closed_loop_p99_ms: { value: max.p99, unit: 'ms', note: `frame→9014 at the maximum (${WINDOW * CONNECTIONS} outstanding: queueing, not the SLO figure)` },
+        ingest_hj212_half_rate_p50_ms: { value: ms(half.latency.getValueAtPercentile(50)), unit: 'ms', note: `open model at ${Math.round(sustainable / 2)} frames/s for ${HALF_RATE_SECONDS} s, from the intended send time` },
+        ingest_hj212_half_rate_p99_ms: {
+          value: halfP99,
+          unit: 'ms',
+          target: `<= ${p99Target}`,
+          note: `same run; ${half.succeeded} answered, ${half.failed} failed, ${half.dropped} dropped`,
+        },
+        ingest_http_gateway_obs_per_s: {
+          value: Math.round(http.rate),
+          unit: 'obs/s',
+          baseline: 'ingest_kafkajs_raw_producer_msgs_per_s',
+          note: `POST /v1/observations, 1 observation × 8 measurements per request, ${GATEWAY_CONCURRENCY} concurrent, ${GATEWAY_SECONDS} s, p99 ${http.p99} ms, ${http.failed} failed`,
+        },
+        ingest_grpc_obs_per_s: {
+          value: Math.round(grpc.rate),
+          unit: 'obs/s',
+          baseline: 'ingest_kafkajs_raw_producer_msgs_per_s',
+          note: `SubmitObservations, 1 observation per call, ${GATEWAY_CONCURRENCY} concurrent over 8 channels, ${GATEWAY_SECONDS} s, p99 ${grpc.p99} ms, ${grpc.failed} failed`,
+        },
+        ingest_overload_offered_frames_per_s: { value: Math.round(overload.offered / OVERLOAD_SECONDS), unit: 'frames/s', note: `3 × the maximum for ${OVERLOAD_SECONDS} s, open model` },
+        ingest_overload_achieved_frames_per_s: {
+          value: Math.round(overload.achievedRate),
+          unit: 'frames/s',
+          baseline: 'ingest_overload_offered_frames_per_s',
+          note: `answered per second; ${overload.blocked} arrivals held back by TCP backpressure (device slowed), ${overload.dropped - overload.blocked} dropped at ${sustainable * 10} outstanding, ${overload.failed} unanswered within 30 s; drained ${drainMs} ms after`,
+        },
+        ingest_overload_backpressure_pauses: { value: pauses, unit: 'pauses', note: 'ingest_backpressure_pauses_total during the overload (sockets paused while Kafka lagged)' },
+        ingest_overload_peak_rss_mb: { value: Math.round(peakRss / 2 ** 20), unit: 'MiB', target: '< 1024', note: 'ingest VmRSS from /proc/<pid>/status, sampled every 0.5 s' },
+        ingest_overload_survived: { value: alive ? 1 : 0, unit: 'bool', target: '1', note: 'ingest still running and /readyz 200 after the overload' },
+        ingest_recovery_half_rate_p99_ms: {
+          value: recoveryP99,
+          unit: 'ms',
+          baseline: 'ingest_hj212_half_rate_p99_ms',
+          target: `<= ${p99Target}`,
+          note: `open model at ${Math.round(sustainable / 2)} frames/s for ${HALF_RATE_SECONDS} s right after the overload drained; ${recovery.failed} failed, ${recovery.dropped} dropped (${recovery.blocked} held back)`,
+        },
+      };
+    } finally {
+      await ingest.stop();
+    }
+  },
+};
+
+export default bench;

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { runOpenModel } from './open-model';
+
+describe('runOpenModel (constant arrival rate)', () => {
+  it('keeps sending at the offered rate while the server stalls, drops beyond the in-flight cap, and charges latency from the intended time', async () => {
+    let failing = 0;
+    const started = performance.now();
+    // A server that answers nothing for the first 300 ms, then everything at once.
+    const result = await runOpenModel({
+      rate: 200,
+      durationS: 1,
+      maxInFlight: 40,
+      send: (index) => {
+        if (index % 50 === 7) failing += 1;
+        const wait = Math.max(0, 300 - (performance.now() - started));
+        return new Promise((resolve) => setTimeout(() => resolve(index % 50 !== 7), wait));
+      },
+    });
+    expect(result.offered).toBe(200);
+    // 40 in flight before the stall ends (~60 arrivals by then): about 20 dropped.
+    expect(result.dropped).toBeGreaterThan(5);
+    expect(result.started + result.dropped).toBe(200);
+    expect(result.failed).toBe(failing);
+    // The first request waited the whole stall: a closed loop would hide this, the open model must not.
+    expect(result.latency.maxValue / 1000).toBeGreaterThan(250);
+    expect(result.durationMs).toBeGreaterThan(900);
+    expect(result.durationMs).toBeLessThan(1_500);
+  });
+});
