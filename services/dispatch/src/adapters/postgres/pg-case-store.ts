@@ -204,6 +204,7 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
         const placeholders = CASE_COLUMNS.map((_, index) => `$${index + 1}`).join(', ');
         try {
           await client.query(`INSERT INTO cases (${CASE_COLUMNS.join(', ')}) VALUES (${placeholders})`, caseValues(state));
+          heads.set(state.id, { sequence: 0, hash: GENESIS_HASH });
         } catch (error) {
           // Another transaction opened the case for this device and factor first: retrying joins it.
           if (isUniqueViolation(error)) throw new RetriableError(`an open case for ${state.deviceMn}/${state.factorCode} appeared concurrently`, { cause: error });
