@@ -49,36 +49,35 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const logger = options.logger.child({ module: 'outbox-relay' });
   const batchSize = options.batchSize ?? 500;
   const retentionMs = options.retentionMs ?? 7 * 24 * 3_600_000;
-  const lockKey = `ecogrid.alerting.outbox.${options.schema}`;
+  const lockKey = `ecogrid.alerting.outbox.${options.schema}`; // schema already checked by quoteIdent
   let running = false;
   let signalled = false;
   let wake: (() => void) | undefined;
   let loop: Promise<void> | undefined;
   let lastPurge = 0;
 
+  // Two round trips per round, the claim with BEGIN and the mark with COMMIT, as simple queries: the only
+  // literals are the checked schema name and the sequence numbers PostgreSQL itself handed out.
+  const claimSql = `BEGIN; SELECT seq, topic, key, event_id, type, payload, event_time FROM ${s}.outbox
+    WHERE published_at IS NULL AND (SELECT pg_try_advisory_xact_lock(hashtext('${lockKey}')))
+    ORDER BY seq LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
+
   const relayOnce = async (): Promise<number> => {
     const client = await options.pool.connect();
     try {
-      await client.query('BEGIN');
-      const lock = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [lockKey]);
-      if (!lock.rows[0]?.locked) {
-        await client.query('ROLLBACK');
+      const results = (await client.query(claimSql)) as unknown as Array<{ rows: OutboxRow[] }>;
+      const rows = results[1]?.rows ?? [];
+      if (rows.length === 0) {
+        await client.query('COMMIT');
         return 0;
       }
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT seq, topic, key, event_id, type, payload, event_time FROM ${s}.outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [batchSize],
-      );
-      if (rows.length > 0) {
-        await options.publisher.publishAll(rows.map((row) => ({ topic: row.topic, key: row.key, value: row.payload, type: row.type, id: row.event_id, time: row.event_time })));
-        await client.query(`UPDATE ${s}.outbox SET published_at = clock_timestamp() WHERE seq = ANY($1::bigint[])`, [rows.map((row) => row.seq)]);
-      }
-      if (Date.now() - lastPurge > 60_000) {
-        lastPurge = Date.now();
-        await client.query(`DELETE FROM ${s}.outbox WHERE published_at < now() - make_interval(secs => $1)`, [retentionMs / 1000]);
-      }
-      await client.query('COMMIT');
-      if (rows.length > 0) options.onPublished?.(rows.length);
+      await options.publisher.publishAll(rows.map((row) => ({ topic: row.topic, key: row.key, value: row.payload, type: row.type, id: row.event_id, time: row.event_time })));
+      const seqs = rows.map((row) => {
+        if (!/^\d+$/.test(row.seq)) throw new Error(`unexpected outbox sequence ${row.seq}`);
+        return row.seq;
+      });
+      await client.query(`UPDATE ${s}.outbox SET published_at = clock_timestamp() WHERE seq IN (${seqs.join(',')}); COMMIT`);
+      options.onPublished?.(rows.length);
       return rows.length;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -86,6 +85,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     } finally {
       client.release();
     }
+  };
+
+  const purge = async (): Promise<void> => {
+    if (Date.now() - lastPurge < 60_000) return;
+    lastPurge = Date.now();
+    await options.pool.query(`DELETE FROM ${s}.outbox WHERE published_at < now() - make_interval(secs => $1)`, [retentionMs / 1000]);
   };
 
   const waitForWork = (): Promise<void> =>
@@ -113,6 +118,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       try {
         const published = await relayOnce();
         failures = 0;
+        await purge();
         if (published === batchSize) continue;
       } catch (error) {
         failures += 1;

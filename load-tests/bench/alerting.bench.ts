@@ -1,0 +1,237 @@
+import { resolve } from 'node:path';
+import { Partitioners, type Kafka } from 'kafkajs';
+import { createEventPublisher, ensureTopics, TOPICS, topicNames, type EventPublisher } from '@ecogrid/kafka';
+import { AlertChanged } from '@ecogrid/proto/alerting/v1/events';
+import { ObservationRecorded, ValueKind } from '@ecogrid/proto/ingest/v1/events';
+import { DeviceChanged } from '@ecogrid/proto/registry/v1/events';
+import { Device, DeviceKind } from '@ecogrid/proto/registry/v1/entities';
+import { createTestSchema } from '@ecogrid/testkit';
+import type { BenchMetrics, BenchModule } from './bench-types';
+import { benchKafka, withBenchTopic } from '../harness/bench-kafka';
+import { startChildServer, type ChildServer } from '../harness/child-server';
+
+const root = resolve(__dirname, '../..');
+const DEVICES = 200;
+const RATE = 1_000;
+const LATENCY_SECONDS = 10;
+const BACKLOG = 60_000;
+const TICK_MS = 10;
+const BASE = Date.parse('2026-11-29T00:00:00Z');
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+/** Sends `count` items at `rate` per second in 10 ms ticks, calling `send` with each tick's slice of indexes. */
+async function paced(count: number, rate: number, send: (from: number, to: number) => void): Promise<void> {
+  const started = performance.now();
+  let sent = 0;
+  while (sent < count) {
+    const due = Math.min(count, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+    if (due > sent) {
+      send(sent, due);
+      sent = due;
+    }
+    await sleep(TICK_MS);
+  }
+}
+
+/** Raw kafkajs: idempotent acks=all producer to a plain consumer, same rate, one topic of 6 partitions. */
+async function rawRoundTrip(kafka: Kafka): Promise<{ p50: number; p99: number }> {
+  return withBenchTopic(kafka, 6, async (topic) => {
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    const consumer = kafka.consumer({ groupId: `bench-raw-${Date.now()}`, maxWaitTimeInMs: 50 });
+    await Promise.all([producer.connect(), consumer.connect()]);
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const latencies: number[] = [];
+    let joined = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        latencies.push(performance.timeOrigin + performance.now() - Number(message.value?.toString()));
+      },
+    });
+    while (!joined) await sleep(50);
+    const count = RATE * LATENCY_SECONDS;
+    let chain = Promise.resolve();
+    await paced(count, RATE, (from, to) => {
+      const messages = Array.from({ length: to - from }, (_, index) => ({ key: `device-${(from + index) % DEVICES}`, value: String(performance.timeOrigin + performance.now()) }));
+      chain = chain.then(() => producer.send({ topic, acks: -1, messages }).then(() => undefined));
+    });
+    await chain;
+    const deadline = Date.now() + 30_000;
+    while (latencies.length < count && Date.now() < deadline) await sleep(50);
+    await Promise.all([producer.disconnect(), consumer.disconnect()]);
+    latencies.sort((a, b) => a - b);
+    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  });
+}
+
+function reading(device: number, index: number, exceeding: boolean): { key: string; id: string; value: Buffer } {
+  const mn = `BENCH-${device}`;
+  const dataTime = new Date(BASE + index * 60_000);
+  const id = `${mn}:2011:${dataTime.toISOString()}`;
+  const value = Buffer.from(
+    ObservationRecorded.encode(
+      ObservationRecorded.create({
+        observationId: id,
+        deviceMn: mn,
+        commandCode: '2011',
+        dataTime,
+        receivedTime: new Date(),
+        measurements: [
+          { factorCode: 'a21026', kind: ValueKind.VALUE_KIND_RTD, value: 20, flag: 'N' },
+          { factorCode: 'a21026', kind: ValueKind.VALUE_KIND_ZS_RTD, value: exceeding ? 50 : 20, flag: 'N' },
+          { factorCode: 'a19001', kind: ValueKind.VALUE_KIND_RTD, value: 8, flag: 'N' },
+        ],
+      }),
+    ).finish(),
+  );
+  return { key: mn, id, value };
+}
+
+/** Runs the built service; BENCH_PROFILE_DIR makes it write a V8 CPU profile there on exit. */
+async function startAlerting(env: Record<string, string>): Promise<ChildServer> {
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  return startChildServer(['node', ...profile, resolve(root, 'services/alerting/dist/main.js')], env, `http://${env.ADMIN_HTTP_ADDRESS}/readyz`);
+}
+
+async function evaluatedSoFar(adminAddress: string): Promise<number> {
+  const text = await (await fetch(`http://${adminAddress}/metrics`)).text();
+  const match = /alerting_readings_total\{outcome="evaluated"\} (\d+)/.exec(text);
+  return match ? Number(match[1]) : 0;
+}
+
+const bench: BenchModule = {
+  title: 'Alerting: reading → alert latency and readings/s',
+  needs: ['kafka', 'postgres'],
+  async run(): Promise<BenchMetrics> {
+    const databaseUrl = process.env.DATABASE_URL;
+    if (!databaseUrl) throw new Error('DATABASE_URL is not set');
+    const kafka = benchKafka();
+    const raw = await rawRoundTrip(kafka);
+
+    const prefix = `bench.alerting.${Date.now()}.`;
+    const topics = topicNames(prefix);
+    await ensureTopics(kafka, { prefix });
+    const schema = await createTestSchema(databaseUrl, 'bench_alerting');
+    const publisher: EventPublisher = createEventPublisher({ kafka, source: '/ecogrid/ingest' });
+    await publisher.connect();
+    await publisher.publishAll(
+      Array.from({ length: DEVICES }, (_, index) => {
+        const device = Device.create({
+          mn: `BENCH-${index}`,
+          kind: DeviceKind.DEVICE_KIND_FLUE_GAS_CEMS,
+          enabled: true,
+          enterpriseUscc: '914403001922038216',
+          cellId: 'cell-bench',
+          location: { lon: 111 + index / 1000, lat: 35 },
+          factors: [{ factorCode: 'a21026', unit: 'mg/m³', limit: 35, limitOnConverted: true }],
+        });
+        return { topic: topics.registryDevices, key: device.mn, type: TOPICS.registryDevices.payload, value: Buffer.from(DeviceChanged.encode({ device }).finish()) };
+      }),
+    );
+    const env = {
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+      DATABASE_URL: databaseUrl,
+      ALERTING_SCHEMA: schema.name,
+      TOPIC_PREFIX: prefix,
+      READINGS_FROM_BEGINNING: 'true',
+      ADMIN_HTTP_ADDRESS: '127.0.0.1:18192',
+      GRPC_ADDRESS: '127.0.0.1:18155',
+      LOG_LEVEL: 'warn',
+    };
+
+    // Latency: a steady rate over 200 devices; every fifth reading of a device exceeds its limit, so each device
+    // raises on it and clears on the third normal reading after it (two alert events per five readings).
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    const watcher = kafka.consumer({ groupId: `bench-alerts-${Date.now()}`, maxWaitTimeInMs: 20 });
+    await watcher.connect();
+    await watcher.subscribe({ topic: topics.alerts, fromBeginning: true });
+    let watching = false;
+    watcher.on(watcher.events.GROUP_JOIN, () => (watching = true));
+    await watcher.run({
+      eachMessage: async ({ message }) => {
+        const alert = AlertChanged.decode(message.value ?? Buffer.alloc(0));
+        const trigger = alert.evidence[alert.evidence.length - 1]?.observationId;
+        const sent = trigger === undefined ? undefined : sentAt.get(trigger);
+        if (sent !== undefined) latencies.push(performance.now() - sent);
+      },
+    });
+    while (!watching) await sleep(50);
+    let alerting = await startAlerting(env);
+    const count = RATE * LATENCY_SECONDS;
+    await paced(count, RATE, (from, to) => {
+      for (let index = from; index < to; index += 1) {
+        const device = index % DEVICES;
+        const step = Math.floor(index / DEVICES);
+        const record = reading(device, step, step % 5 === 0);
+        sentAt.set(record.id, performance.now());
+        void publisher.publish({ topic: topics.readings, key: record.key, value: record.value, type: TOPICS.readings.payload, id: record.id });
+      }
+    });
+    const expectedEvents = (count / 5) * 2;
+    const deadline = Date.now() + 30_000;
+    while (latencies.length < expectedEvents && Date.now() < deadline) await sleep(50);
+    const alertEvents = latencies.length;
+    latencies.sort((a, b) => a - b);
+    const latencyRss = await alerting.rssBytes();
+    await alerting.stop();
+    await watcher.disconnect();
+
+    // Throughput: a backlog published while alerting is down, then consumed from a cold start.
+    const offset = count / DEVICES;
+    const backlog: Array<Promise<void>> = [];
+    for (let index = 0; index < BACKLOG; index += 1) {
+      const device = index % DEVICES;
+      const step = offset + Math.floor(index / DEVICES);
+      const record = reading(device, step, step % 10 === 0);
+      backlog.push(publisher.publish({ topic: topics.readings, key: record.key, value: record.value, type: TOPICS.readings.payload, id: record.id }));
+      if (backlog.length % 5_000 === 0) await publisher.whenPendingBelow(5_000);
+    }
+    await Promise.all(backlog);
+    alerting = await startAlerting(env);
+    const started = performance.now();
+    const throughputDeadline = Date.now() + 120_000;
+    let evaluated = 0;
+    while (evaluated < BACKLOG && Date.now() < throughputDeadline) {
+      await sleep(200);
+      evaluated = await evaluatedSoFar(env.ADMIN_HTTP_ADDRESS);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await alerting.stop();
+    await publisher.disconnect();
+    await schema.drop();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)) }).catch(() => undefined);
+    await admin.disconnect();
+
+    return {
+      kafkajs_raw_roundtrip_p50_ms: { value: Math.round(raw.p50 * 10) / 10, unit: 'ms', note: `kafkajs idempotent acks=all producer → plain consumer, ${RATE}/s for ${LATENCY_SECONDS} s, 6 partitions` },
+      kafkajs_raw_roundtrip_p99_ms: { value: Math.round(raw.p99 * 10) / 10, unit: 'ms', note: 'the same run, p99' },
+      alerting_reading_to_alert_p50_ms: {
+        value: Math.round(percentile(latencies, 50) * 10) / 10,
+        unit: 'ms',
+        baseline: 'kafkajs_raw_roundtrip_p50_ms',
+        note: `publish of the reading (ingest's publisher) → AlertChanged consumed; ${RATE} readings/s over ${DEVICES} CEMS, 20 % above the limit; ${alertEvents} alert events`,
+      },
+      alerting_reading_to_alert_p99_ms: {
+        value: Math.round(percentile(latencies, 99) * 10) / 10,
+        unit: 'ms',
+        baseline: 'kafkajs_raw_roundtrip_p99_ms',
+        target: '<= 100',
+        note: 'the same run, p99: two hops through Kafka, one PostgreSQL transaction per batch and one per outbox batch',
+      },
+      alerting_readings_per_s: {
+        value: Math.round(evaluated / seconds),
+        unit: 'readings/s',
+        target: '>= 5000',
+        note: `${BACKLOG.toLocaleString('en-US')} readings backlog consumed from a cold start (ready → all evaluated), 10 % above the limit, batched checkpoint per Kafka batch`,
+      },
+      alerting_rss_mb: { value: Math.round(latencyRss / 2 ** 20), unit: 'MiB', note: 'alerting resident memory after the latency run' },
+    };
+  },
+};
+
+export default bench;
