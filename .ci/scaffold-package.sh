@@ -41,7 +41,7 @@ JSON
   "exclude": ["src/**/*.test.ts", "src/**/testing/**"]
 }
 JSON
-[ -f "$dir/vitest.config.mts" ] || cat > "$dir/vitest.config.ts" <<TS
+[ -f "$dir/vitest.config.mts" ] || cat > "$dir/vitest.config.mts" <<TS
 import { ecogridTestConfig } from '../../vitest.shared.mts';
 
 export default ecogridTestConfig();

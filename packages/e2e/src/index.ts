@@ -1,0 +1,1 @@
+export { startPlatform, ROOT, type Platform } from './platform';

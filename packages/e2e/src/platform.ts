@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { Kafka } from 'kafkajs';
+import { ensureTopics, topicNames } from '@ecogrid/kafka';
+import {
+  createTestSchema,
+  freePort,
+  startServiceProcess,
+  testEnvironment,
+  testKafka,
+  uniqueRedisPrefix,
+  uniqueTopicPrefix,
+  type ServiceProcess,
+  type TestSchema,
+} from '@ecogrid/testkit';
+
+const run = promisify(execFile);
+
+function repositoryRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('repository root not found');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const ROOT = repositoryRoot();
+const TOKEN_SECRET = 'e2e-token-secret-not-for-production-0123456789';
+
+export interface Platform {
+  kafka: Kafka;
+  topics: ReturnType<typeof topicNames>;
+  prefix: string;
+  databaseUrl: string;
+  schemas: { registry: TestSchema; alerting: TestSchema; dispatch: TestSchema };
+  registry: { process: ServiceProcess; grpcAddress: string };
+  ingest: { process: ServiceProcess; hj212Port: number; httpUrl: string };
+  alerting: { process: ServiceProcess; adminUrl: string };
+  dispatch: { process: ServiceProcess; baseUrl: string; grpcAddress: string };
+  /** A bearer token for the dispatch API, minted by the real `pnpm token` command. */
+  token(role: 'dispatcher' | 'supervisor' | 'officer' | 'analyst', officerId?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The platform as `pnpm start` runs it — registry seeded with the Yanhu demo data, ingest, alerting and
+ * dispatch, each the built service in its own process — isolated by a topic prefix, PostgreSQL schemas and
+ * a Redis key prefix so it shares the servers with other tests without seeing them.
+ */
+export async function startPlatform(name: string): Promise<Platform> {
+  const environment = await testEnvironment();
+  const kafka = testKafka(environment.kafkaBrokers);
+  const prefix = uniqueTopicPrefix(name);
+  await ensureTopics(kafka, { prefix });
+  const schemas = {
+    registry: await createTestSchema(environment.databaseUrl, `${name}_registry`),
+    alerting: await createTestSchema(environment.databaseUrl, `${name}_alerting`),
+    dispatch: await createTestSchema(environment.databaseUrl, `${name}_dispatch`),
+  };
+  const common = { KAFKA_BROKERS: environment.kafkaBrokers, DATABASE_URL: environment.databaseUrl, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn' };
+  const entry = (service: string): string => resolve(ROOT, 'services', service, 'dist/main.js');
+  const started: ServiceProcess[] = [];
+
+  const registryHttp = await freePort();
+  const registryGrpc = `127.0.0.1:${await freePort()}`;
+  const registryEnv = { ...common, REGISTRY_SCHEMA: schemas.registry.name, GRPC_ADDRESS: registryGrpc, ADMIN_HTTP_ADDRESS: `127.0.0.1:${registryHttp}` };
+  const registry = await startServiceProcess({ entry: entry('registry'), env: registryEnv, readyUrl: `http://127.0.0.1:${registryHttp}/readyz`, readyTimeoutMs: 90_000 });
+  started.push(registry);
+  await run(process.execPath, [resolve(ROOT, 'services/registry/dist/cli/seed.js'), 'yanhu'], { env: { ...process.env, ...registryEnv }, cwd: ROOT, timeout: 180_000 });
+
+  const [ingestHttp, hj212Port] = [await freePort(), await freePort()];
+  const ingest = await startServiceProcess({
+    entry: entry('ingest'),
+    env: {
+      ...common,
+      REDIS_URL: environment.redisUrl,
+      REDIS_PREFIX: uniqueRedisPrefix(name),
+      HTTP_ADDRESS: `127.0.0.1:${ingestHttp}`,
+      HJ212_ADDRESS: `127.0.0.1:${hj212Port}`,
+      GRPC_ADDRESS: `127.0.0.1:${await freePort()}`,
+    },
+    readyUrl: `http://127.0.0.1:${ingestHttp}/readyz`,
+    readyTimeoutMs: 90_000,
+  });
+  started.push(ingest);
+
+  const alertingAdmin = await freePort();
+  const alerting = await startServiceProcess({
+    entry: entry('alerting'),
+    env: { ...common, ALERTING_SCHEMA: schemas.alerting.name, READINGS_FROM_BEGINNING: 'true', ADMIN_HTTP_ADDRESS: `127.0.0.1:${alertingAdmin}`, GRPC_ADDRESS: `127.0.0.1:${await freePort()}` },
+    readyUrl: `http://127.0.0.1:${alertingAdmin}/readyz`,
+    readyTimeoutMs: 90_000,
+  });
+  started.push(alerting);
+
+  const dispatchHttp = await freePort();
+  const dispatchGrpc = `127.0.0.1:${await freePort()}`;
+  const dispatchEnv = { ...common, DISPATCH_SCHEMA: schemas.dispatch.name, DISPATCH_TOKEN_SECRET: TOKEN_SECRET, HTTP_ADDRESS: `127.0.0.1:${dispatchHttp}`, GRPC_ADDRESS: dispatchGrpc };
+  const dispatch = await startServiceProcess({ entry: entry('dispatch'), env: dispatchEnv, readyUrl: `http://127.0.0.1:${dispatchHttp}/readyz`, readyTimeoutMs: 90_000 });
+  started.push(dispatch);
+
+  return {
+    kafka,
+    topics: topicNames(prefix),
+    prefix,
+    databaseUrl: environment.databaseUrl,
+    schemas,
+    registry: { process: registry, grpcAddress: registryGrpc },
+    ingest: { process: ingest, hj212Port, httpUrl: `http://127.0.0.1:${ingestHttp}` },
+    alerting: { process: alerting, adminUrl: `http://127.0.0.1:${alertingAdmin}` },
+    dispatch: { process: dispatch, baseUrl: `http://127.0.0.1:${dispatchHttp}`, grpcAddress: dispatchGrpc },
+    token: async (role, officerId) => {
+      const args = [resolve(ROOT, 'services/dispatch/dist/cli/mint-token.js'), '--role', role, ...(officerId ? ['--officer-id', officerId] : [])];
+      const { stdout } = await run(process.execPath, args, { env: { ...process.env, DISPATCH_TOKEN_SECRET: TOKEN_SECRET } });
+      return stdout.trim();
+    },
+    stop: async () => {
+      for (const service of started.reverse()) await service.stop().catch(() => undefined);
+      for (const schema of Object.values(schemas)) await schema.drop().catch(() => undefined);
+    },
+  };
+}
