@@ -24,7 +24,7 @@ const GATEWAY_CONCURRENCY = 128;
 const payload = Buffer.alloc(420, 'x');
 
 /** The raw kafkajs baseline of the same run: idempotent, acks=all, one batch of 500 in flight, as ingest's publisher can at most do. */
-async function rawProducerThroughput(): Promise<number> {
+async function rawProducerThroughput(): Promise<{ rate: number; cpuMicrosPerMessage: number }> {
   const kafka = benchKafka();
   return withBenchTopic(kafka, 6, async (topic) => {
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
@@ -33,13 +33,15 @@ async function rawProducerThroughput(): Promise<number> {
     let sent = 0;
     const deadline = Date.now() + RAW_SECONDS * 1000;
     const started = performance.now();
+    const cpu = process.cpuUsage();
     while (Date.now() < deadline) {
       await producer.sendBatch({ acks: -1, topicMessages: [{ topic, messages }] });
       sent += messages.length;
     }
+    const used = process.cpuUsage(cpu);
     const seconds = (performance.now() - started) / 1000;
     await producer.disconnect();
-    return sent / seconds;
+    return { rate: sent / seconds, cpuMicrosPerMessage: (used.user + used.system) / sent };
   });
 }
 
@@ -90,16 +92,22 @@ const bench: BenchModule = {
       const fleet = await openHj212Fleet(ingest.hj212Port, ingest.devices);
       await Promise.all(ingest.devices.map((_, index) => fleet.send(index)));
 
+      const cpuBefore = await ingest.cpuMicros();
       const max = await closedLoop(onFleet(fleet, CONNECTIONS), CONNECTIONS, WINDOW, CLOSED_LOOP_SECONDS);
+      const cpuPerFrame = ((await ingest.cpuMicros()) - cpuBefore) / Math.max(1, max.ok);
       const sustainable = Math.max(100, Math.floor(max.rate));
 
       const half: OpenModelResult = await runOpenModel({ rate: sustainable / 2, durationS: HALF_RATE_SECONDS, maxInFlight: 5_000, send: fleet.send, canSend: fleet.canSend });
 
       const httpSender = httpObservationSender(ingest.httpUrl, ingest.gatewayToken, ingest.devices, { connections: GATEWAY_CONCURRENCY, stepOffset: 100_000 });
+      const cpuBeforeHttp = await ingest.cpuMicros();
       const http = await closedLoop(httpSender.send, GATEWAY_CONCURRENCY, 1, GATEWAY_SECONDS);
+      const httpCpu = ((await ingest.cpuMicros()) - cpuBeforeHttp) / Math.max(1, http.ok);
       httpSender.close();
       const grpcSender = grpcObservationSender(ingest.grpcAddress, ingest.gatewayToken, ingest.devices, { channels: 8, stepOffset: 200_000 });
+      const cpuBeforeGrpc = await ingest.cpuMicros();
       const grpc = await closedLoop(grpcSender.send, GATEWAY_CONCURRENCY, 1, GATEWAY_SECONDS);
+      const grpcCpu = ((await ingest.cpuMicros()) - cpuBeforeGrpc) / Math.max(1, grpc.ok);
       grpcSender.close();
 
       // Overload: three times the sustainable rate for a minute, open model, up to 10 s of offered frames in flight.
@@ -122,7 +130,20 @@ const bench: BenchModule = {
       const p99Target = slo.hj212_tcp?.p99_ms ?? 50;
       const where = `${MACHINE_NOTE}; ${CONNECTIONS} device connections, strict HJ 212-2017, 8 factors, Redis dedupe, acks=all before the 9014`;
       return {
-        ingest_kafkajs_raw_producer_msgs_per_s: { value: Math.round(raw), unit: 'msg/s', note: `kafkajs idempotent acks=all, sendBatch of 500 × 420 B, one batch in flight, ${RAW_SECONDS} s (same run)` },
+        ingest_kafkajs_raw_producer_msgs_per_s: { value: Math.round(raw.rate), unit: 'msg/s', note: `kafkajs idempotent acks=all, sendBatch of 500 × 420 B, one batch in flight, ${RAW_SECONDS} s (same run)` },
+        ingest_kafkajs_raw_producer_cpu_us_per_msg: { value: Math.round(raw.cpuMicrosPerMessage * 10) / 10, unit: 'µs CPU/msg', note: 'CPU (user+system) of the producing process per message: robust to other load on the machine' },
+        ingest_hj212_cpu_us_per_frame: {
+          value: Math.round(cpuPerFrame * 10) / 10,
+          unit: 'µs CPU/frame',
+          baseline: 'ingest_kafkajs_raw_producer_cpu_us_per_msg',
+          note: 'ingest process CPU (user+system, /proc/<pid>/stat) per answered frame during the closed loop: decode, auth, Redis dedupe and latest values, protobuf, Kafka, 9014',
+        },
+        ingest_hj212_frames_per_cpu_core_s: {
+          value: Math.round(1e6 / Math.max(cpuPerFrame, 1)),
+          unit: 'frames/CPU-s',
+          target: '>= 20000',
+          note: 'what one fully available core would sustain at that cost (ingest is one event loop, so one core bounds it)',
+        },
         ingest_hj212_max_frames_per_s: {
           value: Math.round(max.rate),
           unit: 'frames/s',
@@ -142,13 +163,13 @@ const bench: BenchModule = {
           value: Math.round(http.rate),
           unit: 'obs/s',
           baseline: 'ingest_kafkajs_raw_producer_msgs_per_s',
-          note: `POST /v1/observations, 1 observation × 8 measurements per request, ${GATEWAY_CONCURRENCY} concurrent, ${GATEWAY_SECONDS} s, p99 ${http.p99} ms, ${http.failed} failed`,
+          note: `POST /v1/observations, 1 observation × 8 measurements per request, ${GATEWAY_CONCURRENCY} concurrent, ${GATEWAY_SECONDS} s, p99 ${http.p99} ms, ${http.failed} failed; ingest CPU ${Math.round(httpCpu)} µs/obs`,
         },
         ingest_grpc_obs_per_s: {
           value: Math.round(grpc.rate),
           unit: 'obs/s',
           baseline: 'ingest_kafkajs_raw_producer_msgs_per_s',
-          note: `SubmitObservations, 1 observation per call, ${GATEWAY_CONCURRENCY} concurrent over 8 channels, ${GATEWAY_SECONDS} s, p99 ${grpc.p99} ms, ${grpc.failed} failed`,
+          note: `SubmitObservations, 1 observation per call, ${GATEWAY_CONCURRENCY} concurrent over 8 channels, ${GATEWAY_SECONDS} s, p99 ${grpc.p99} ms, ${grpc.failed} failed; ingest CPU ${Math.round(grpcCpu)} µs/obs`,
         },
         ingest_overload_offered_frames_per_s: { value: Math.round(overload.offered / OVERLOAD_SECONDS), unit: 'frames/s', note: `3 × the maximum for ${OVERLOAD_SECONDS} s, open model` },
         ingest_overload_achieved_frames_per_s: {

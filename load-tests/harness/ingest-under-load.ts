@@ -20,8 +20,13 @@ export interface IngestUnderLoad {
   /** A counter from ingest's Prometheus `/metrics` (summed over labels). */
   metric(name: string): Promise<number>;
   rssBytes(): Promise<number>;
+  /** CPU time (user + system) the ingest process has used so far, in microseconds, from /proc/<pid>/stat. */
+  cpuMicros(): Promise<number>;
   stop(): Promise<void>;
 }
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
 
 export interface IngestUnderLoadOptions {
   devices: number;
@@ -85,6 +90,13 @@ export async function startIngestUnderLoad(options: IngestUnderLoadOptions): Pro
       return sum;
     },
     rssBytes: () => server.rssBytes(),
+    cpuMicros: async () => {
+      const { readFile } = await import('node:fs/promises');
+      const stat = await readFile(`/proc/${server.child.pid}/stat`, 'utf8');
+      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) / USER_HZ) * 1e6;
+    },
     stop: async () => {
       await server.stop();
       const admin = kafka.admin();
