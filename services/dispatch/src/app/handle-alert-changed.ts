@@ -55,16 +55,14 @@ function alertFacts(alert: AlertInput): JsonObject {
  * the alert id are unique in the database, so a redelivered alert can never open a second case.
  */
 export function createHandleAlertChanged(runtime: DispatchRuntime) {
-  const linkEvidence = async (tx: CaseTransaction, caseId: string, alert: AlertInput, at: Date): Promise<void> => {
-    await tx.insertEvidence({ id: `alert:${alert.alertId}:${alert.eventId}`, caseId, kind: 'alert', addedBy: SYSTEM_ACTOR.subject, addedAt: at, referenceId: alert.alertId });
-  };
+  const link = (tx: CaseTransaction, caseId: string, alert: AlertInput, at: Date): Promise<void> =>
+    tx.linkAlert(alert.alertId, caseId, alert.severity, { id: `alert:${alert.alertId}`, caseId, kind: 'alert', addedBy: SYSTEM_ACTOR.subject, addedAt: at, referenceId: alert.alertId });
 
   const raise = async (tx: CaseTransaction, alert: AlertInput): Promise<AlertOutcome> => {
     const now = runtime.clock.now();
     const open = await tx.findOpenAlertCase(alert.deviceMn, alert.factorCode);
     if (open) {
-      await tx.linkAlert(alert.alertId, open.id, alert.severity);
-      await linkEvidence(tx, open.id, alert, now);
+      await link(tx, open.id, alert, now);
       await recordFact(tx, open, 'alert_joined', SYSTEM_ACTOR, now, alertFacts(alert), { alertId: alert.alertId });
       await raisePriority(tx, open, alert, now);
       return 'joined';
@@ -92,8 +90,7 @@ export function createHandleAlertChanged(runtime: DispatchRuntime) {
       registration: alertFacts(alert),
       alertId: alert.alertId,
     });
-    await tx.linkAlert(alert.alertId, state.id, alert.severity);
-    await linkEvidence(tx, state.id, alert, now);
+    await link(tx, state.id, alert, now);
     return 'opened';
   };
 
@@ -119,8 +116,8 @@ export function createHandleAlertChanged(runtime: DispatchRuntime) {
 
   return async function handleAlertChanged(alert: AlertInput): Promise<AlertOutcome> {
     return runtime.store.transaction(async (tx) => {
-      if (!(await tx.markEventProcessed(alert.eventId))) return 'duplicate';
-      const linked = await tx.caseOfAlert(alert.alertId);
+      const { fresh, linked } = await tx.markAlertEventProcessed(alert.eventId, alert.alertId);
+      if (!fresh) return 'duplicate';
       const now = runtime.clock.now();
       if (alert.state === 'cleared') {
         if (!linked) return 'ignored';

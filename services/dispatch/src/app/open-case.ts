@@ -5,7 +5,7 @@ import { formatCaseId, localDay } from '../domain/case-id';
 import { decidePriority, SENSITIVE_TARGET_KINDS, type AlertSeverity, type SensitiveTargetKind } from '../domain/priority';
 import { snapshotOf, type JsonObject } from '../domain/history-chain';
 import type { CaseTransaction } from './ports';
-import { recordChange, type DispatchRuntime } from './runtime';
+import { recordChanges, type ChangeStep, type DispatchRuntime } from './runtime';
 import { routeCase } from './route-case';
 
 export interface NewCase {
@@ -92,21 +92,18 @@ export async function openCase(tx: CaseTransaction, runtime: DispatchRuntime, in
     ...(input.location ? { location: { lon: input.location.lon, lat: input.location.lat, ...(input.location.address ? { address: input.location.address } : {}) } } : {}),
     state: snapshotOf(state),
   };
-  await recordChange(
-    tx,
-    runtime,
-    undefined,
-    state,
-    { action: 'registered', actor: input.actor.subject, occurredAt: now, fromStatus: null, toStatus: 'registered', details: registration },
-    input.alertId ? { alertId: input.alertId } : {},
-  );
-  if (!routing.assignment) return state;
-  const dispatched = applyAction(
-    state,
-    { action: 'dispatch', actor: input.actor.role === 'officer' || input.actor.role === 'analyst' ? SYSTEM_ACTOR : input.actor, assignment: routing.assignment },
-    { now, policy: runtime.policy, timeScale: runtime.timeScale },
-  );
-  // Registration and dispatch are one step for the database: the case was inserted at version 1 just now.
-  await recordChange(tx, runtime, state, dispatched.next, dispatched.entry, input.alertId ? { alertId: input.alertId } : {});
-  return dispatched.next;
+  const steps: ChangeStep[] = [
+    { next: state, draft: { action: 'registered', actor: input.actor.subject, occurredAt: now, fromStatus: null, toStatus: 'registered', details: registration } },
+  ];
+  if (routing.assignment) {
+    const dispatched = applyAction(
+      state,
+      { action: 'dispatch', actor: input.actor.role === 'officer' || input.actor.role === 'analyst' ? SYSTEM_ACTOR : input.actor, assignment: routing.assignment },
+      { now, policy: runtime.policy, timeScale: runtime.timeScale },
+    );
+    steps.push({ next: dispatched.next, draft: dispatched.entry });
+  }
+  // 立案 and 派遣 stay two history entries and two events; the row is written once, in its final state.
+  await recordChanges(tx, runtime, undefined, steps, input.alertId ? { alertId: input.alertId } : {});
+  return steps[steps.length - 1]?.next ?? state;
 }

@@ -115,22 +115,30 @@ export interface CaseFilter {
 
 /** Work done inside one database transaction; the case row is locked by `lockCase` until it ends. */
 export interface CaseTransaction {
-  /** Records an incoming event id; false when it was already processed (redelivery). */
-  markEventProcessed(eventId: string): Promise<boolean>;
+  /**
+   * Records an incoming alert event id and reads the case the alert is on, in one go; `fresh` is false when
+   * the event was already processed (redelivery).
+   */
+  markAlertEventProcessed(eventId: string, alertId: string): Promise<{ fresh: boolean; linked?: { caseId: string; severity: string } }>;
   lockCase(caseId: string): Promise<CaseState | undefined>;
   nextCaseNumber(day: string): Promise<number>;
   insertCase(state: CaseState): Promise<void>;
   /** Writes the new state if the stored version is still `expectedVersion`; false otherwise. */
   updateCase(state: CaseState, expectedVersion: number): Promise<boolean>;
-  /** Appends an entry after the case's last one, hash-chained, and returns it sealed. */
-  appendHistory(caseId: string, draft: Omit<HistoryEntry, 'caseId' | 'sequence' | 'previousHash' | 'hash'>): Promise<HistoryEntry>;
-  recordEvent(change: CaseChangeRecord): Promise<void>;
+  /**
+   * Appends entries after the case's last one, hash-chained, each with its ecogrid.cases.v1 event in the
+   * outbox (the case as it stands after that entry), and returns them sealed.
+   */
+  appendHistory(
+    caseId: string,
+    items: ReadonlyArray<{ draft: Omit<HistoryEntry, 'caseId' | 'sequence' | 'previousHash' | 'hash'>; event: Omit<CaseChangeRecord, 'entry'> }>,
+  ): Promise<HistoryEntry[]>;
   replaceTimers(caseId: string, timers: TimerDraft[]): Promise<void>;
   /** Locks and returns a due timer whose case nobody else holds, with the case locked too. */
   claimDueTimer(now: Date): Promise<DueTimer | undefined>;
   deleteTimer(id: string): Promise<boolean>;
-  caseOfAlert(alertId: string): Promise<{ caseId: string; severity: string } | undefined>;
-  linkAlert(alertId: string, caseId: string, severity: string): Promise<void>;
+  /** Links an alert to its case and keeps it as evidence of the case. */
+  linkAlert(alertId: string, caseId: string, severity: string, evidence: EvidenceRecord): Promise<void>;
   updateAlertSeverity(alertId: string, severity: string): Promise<void>;
   /** The open alert case for a device and factor, locked. */
   findOpenAlertCase(deviceMn: string, factorCode: string): Promise<CaseState | undefined>;

@@ -43,10 +43,43 @@ const clockChanged = (before: CaseState | undefined, after: CaseState): boolean 
   before.stepDeadline?.getTime() !== after.stepDeadline?.getTime() ||
   before.priority !== after.priority;
 
+/** One change of a case: the state after it and its history entry. */
+export interface ChangeStep {
+  next: CaseState;
+  draft: HistoryDraft;
+}
+
 /**
- * Persists a state change in the caller's transaction: the case row (checked against the version it was
- * read at), the hash-chained history entry, the outbox event and, when the clock changed, the timers.
+ * Persists state changes in the caller's transaction: the case row once, in its final state (checked
+ * against the version it was read at), one hash-chained history entry and outbox event per step, and, when
+ * the clock changed, the timers.
  */
+export async function recordChanges(
+  tx: CaseTransaction,
+  runtime: Pick<DispatchRuntime, 'policy' | 'timeScale'>,
+  before: CaseState | undefined,
+  steps: readonly ChangeStep[],
+  extras: { alertId?: string; evidenceSha256?: string } = {},
+): Promise<HistoryEntry[]> {
+  const last = steps[steps.length - 1];
+  if (!last) return [];
+  const next = last.next;
+  if (before === undefined) await tx.insertCase(next);
+  else if (next.version !== before.version) {
+    const written = await tx.updateCase(next, before.version);
+    if (!written) throw new DomainError('ABORTED', `case ${next.id} changed meanwhile; reload it and try again`, { reason: 'stale_version' });
+  }
+  const entries = await tx.appendHistory(
+    next.id,
+    steps.map((step) => ({ draft: step.draft, event: { state: step.next, ...extras } })),
+  );
+  if (clockChanged(before, next)) {
+    const timers = timersFor(next, runtime, last.draft.occurredAt);
+    if (before !== undefined || timers.length > 0) await tx.replaceTimers(next.id, timers);
+  }
+  return entries;
+}
+
 export async function recordChange(
   tx: CaseTransaction,
   runtime: Pick<DispatchRuntime, 'policy' | 'timeScale'>,
@@ -55,18 +88,8 @@ export async function recordChange(
   draft: HistoryDraft,
   extras: { alertId?: string; evidenceSha256?: string } = {},
 ): Promise<HistoryEntry> {
-  if (before === undefined) await tx.insertCase(next);
-  else if (next.version !== before.version) {
-    const written = await tx.updateCase(next, before.version);
-    if (!written) throw new DomainError('ABORTED', `case ${next.id} changed meanwhile; reload it and try again`, { reason: 'stale_version' });
-  }
-  const entry = await tx.appendHistory(next.id, draft);
-  await tx.recordEvent({ state: next, entry, ...extras });
-  if (clockChanged(before, next)) {
-    const timers = timersFor(next, runtime, draft.occurredAt);
-    if (before !== undefined || timers.length > 0) await tx.replaceTimers(next.id, timers);
-  }
-  return entry;
+  const [entry] = await recordChanges(tx, runtime, before, [{ next, draft }], extras);
+  return entry as HistoryEntry;
 }
 
 /** Appends an entry that changes nothing in the case (a reminder, a joined alert, evidence) and publishes it. */
@@ -79,16 +102,13 @@ export async function recordFact(
   details: JsonObject,
   extras: { alertId?: string; evidenceSha256?: string } = {},
 ): Promise<HistoryEntry> {
-  const entry = await tx.appendHistory(state.id, {
-    action,
-    actor: actor.subject,
-    occurredAt: at,
-    fromStatus: state.status,
-    toStatus: state.status,
-    details: { ...details, state: snapshotOf(state) },
-  });
-  await tx.recordEvent({ state, entry, ...extras });
-  return entry;
+  const [entry] = await tx.appendHistory(state.id, [
+    {
+      draft: { action, actor: actor.subject, occurredAt: at, fromStatus: state.status, toStatus: state.status, details: { ...details, state: snapshotOf(state) } },
+      event: { state, ...extras },
+    },
+  ]);
+  return entry as HistoryEntry;
 }
 
 /** Officers see only the cases assigned to them: for anyone else's case they are told it does not exist. */

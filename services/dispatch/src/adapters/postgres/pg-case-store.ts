@@ -182,9 +182,14 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
     // The chain head of cases appended to in this transaction: the case row is locked, nobody else appends.
     const heads = new Map<string, { sequence: number; hash: string }>();
     return {
-      markEventProcessed: async (eventId) => {
-        const result = await client.query('INSERT INTO processed_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING', [eventId]);
-        return result.rowCount === 1;
+      markAlertEventProcessed: async (eventId, alertId) => {
+        const { rows } = await client.query<{ fresh: boolean; case_id: string | null; severity: string | null }>(
+          `WITH fresh AS (INSERT INTO processed_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id)
+           SELECT EXISTS (SELECT 1 FROM fresh) AS fresh, a.case_id, a.severity FROM (SELECT 1) AS one LEFT JOIN case_alerts a ON a.alert_id = $2`,
+          [eventId, alertId],
+        );
+        const row = rows[0];
+        return { fresh: row?.fresh === true, ...(row?.case_id ? { linked: { caseId: row.case_id, severity: row.severity ?? '' } } : {}) };
       },
       lockCase: async (caseId) => {
         const { rows } = await client.query('SELECT * FROM cases WHERE id = $1 FOR UPDATE', [caseId]);
@@ -227,7 +232,7 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
           throw error;
         }
       },
-      appendHistory: async (caseId, draft) => {
+      appendHistory: async (caseId, items) => {
         let previous = heads.get(caseId);
         if (!previous) {
           const { rows } = await client.query<{ sequence: number; hash: string }>(
@@ -236,23 +241,45 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
           );
           previous = rows[0];
         }
-        const entry = sealEntry({ caseId, sequence: (previous?.sequence ?? 0) + 1, ...draft }, previous?.hash ?? GENESIS_HASH);
+        const entries: HistoryEntry[] = [];
+        for (const { draft } of items) {
+          const entry = sealEntry({ caseId, sequence: (previous?.sequence ?? 0) + 1, ...draft }, previous?.hash ?? GENESIS_HASH);
+          entries.push(entry);
+          previous = { sequence: entry.sequence, hash: entry.hash };
+        }
+        // The entries and their events in one statement: one round trip, and never one without the other.
+        const params: unknown[] = [];
+        const history: string[] = [];
+        const outbox: string[] = [];
+        entries.forEach((entry, index) => {
+          const base = params.length;
+          params.push(
+            entry.caseId,
+            entry.sequence,
+            entry.action,
+            entry.actor,
+            entry.occurredAt,
+            entry.fromStatus,
+            entry.toStatus,
+            JSON.stringify(entry.details),
+            entry.previousHash,
+            entry.hash,
+            `${entry.caseId}:${entry.sequence}`,
+            options.encodeChange({ ...(items[index] as (typeof items)[number]).event, entry }),
+          );
+          const $ = (offset: number): string => `$${base + offset}`;
+          history.push(`(${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map($).join(', ')})`);
+          outbox.push(`(${$(1)}, ${$(2)}, ${$(11)}, ${$(12)}, ${$(5)})`);
+        });
         await client.query(
-          `INSERT INTO case_history (case_id, sequence, action, actor, occurred_at, from_status, to_status, details, previous_hash, hash)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [entry.caseId, entry.sequence, entry.action, entry.actor, entry.occurredAt, entry.fromStatus, entry.toStatus, JSON.stringify(entry.details), entry.previousHash, entry.hash],
+          `WITH entries AS (
+             INSERT INTO case_history (case_id, sequence, action, actor, occurred_at, from_status, to_status, details, previous_hash, hash)
+             VALUES ${history.join(', ')})
+           INSERT INTO outbox (case_id, sequence, event_id, payload, occurred_at) VALUES ${outbox.join(', ')}`,
+          params,
         );
-        heads.set(caseId, { sequence: entry.sequence, hash: entry.hash });
-        return entry;
-      },
-      recordEvent: async (change) => {
-        await client.query('INSERT INTO outbox (case_id, sequence, event_id, payload, occurred_at) VALUES ($1, $2, $3, $4, $5)', [
-          change.state.id,
-          change.entry.sequence,
-          `${change.state.id}:${change.entry.sequence}`,
-          options.encodeChange(change),
-          change.entry.occurredAt,
-        ]);
+        if (previous) heads.set(caseId, previous);
+        return entries;
       },
       replaceTimers: async (caseId, timers: TimerDraft[]) => {
         // One round trip: the delete and the insert see the same snapshot, so the new rows survive.
@@ -277,13 +304,12 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
         return timer;
       },
       deleteTimer: async (id) => (await client.query('DELETE FROM timers WHERE id = $1', [id])).rowCount === 1,
-      caseOfAlert: async (alertId) => {
-        const { rows } = await client.query<{ case_id: string; severity: string }>('SELECT case_id, severity FROM case_alerts WHERE alert_id = $1', [alertId]);
-        const row = rows[0];
-        return row ? { caseId: row.case_id, severity: row.severity } : undefined;
-      },
-      linkAlert: async (alertId, caseId, severity) => {
-        await client.query('INSERT INTO case_alerts (alert_id, case_id, severity) VALUES ($1, $2, $3)', [alertId, caseId, severity]);
+      linkAlert: async (alertId, caseId, severity, evidence) => {
+        await client.query(
+          `WITH link AS (INSERT INTO case_alerts (alert_id, case_id, severity) VALUES ($1, $2, $3))
+           INSERT INTO evidence (id, case_id, kind, added_by, added_at, reference_id) VALUES ($4, $2, $5, $6, $7, $1) ON CONFLICT (id) DO NOTHING`,
+          [alertId, caseId, severity, evidence.id, evidence.kind, evidence.addedBy, evidence.addedAt],
+        );
       },
       updateAlertSeverity: async (alertId, severity) => {
         await client.query('UPDATE case_alerts SET severity = $2 WHERE alert_id = $1', [alertId, severity]);
