@@ -4,9 +4,10 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { credentials, type Client, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { createRegistryViewFromSnapshot } from '@ecogrid/registry-view';
+import { createBruteForceLocator, type ArealItem, type PolygonCoordinates } from '@ecogrid/geo';
 import * as hdr from 'hdr-histogram-js';
 import { Cell, Officer, OfficerRole, Township } from '@ecogrid/proto/registry/v1/entities';
 import { LocateCellRequest, LocateCellResponse, RegistryServiceClient } from '@ecogrid/proto/registry/v1/registry';
@@ -20,25 +21,12 @@ const GRPC_SECONDS = 20;
 const MAX_IN_FLIGHT = 200;
 const LOOKUP_SECONDS = 3;
 
-// load-tests does not depend on @ecogrid/registry-view and @ecogrid/geo yet (a workspace dependency to add
-// in load-tests/package.json); meanwhile resolve them the way the registry service does.
-const fromRegistry = createRequire(resolve(root, 'services/registry/package.json'));
-interface LocateView {
-  locate(lon: number, lat: number, at?: number): { cell: { id: string } } | undefined;
-}
-const { createRegistryViewFromSnapshot } = fromRegistry('@ecogrid/registry-view') as {
-  createRegistryViewFromSnapshot(snapshot: { townships: Township[]; cells: Cell[]; officers: Officer[] }): LocateView;
-};
-const { createBruteForceLocator } = fromRegistry('@ecogrid/geo') as {
-  createBruteForceLocator(items: number[][][][][]): { locate(lon: number, lat: number): number };
-};
-
 interface Feature {
   properties: { id: string; name: string; township_code: string };
-  geometry: { type: 'Polygon'; coordinates: number[][][] };
+  geometry: { type: 'Polygon'; coordinates: PolygonCoordinates };
 }
 
-function yanhu(): { cells: Cell[]; townships: Township[]; officers: Officer[]; polygons: number[][][][][] } {
+function yanhu(): { cells: Cell[]; townships: Township[]; officers: Officer[]; polygons: ArealItem[] } {
   const features = (JSON.parse(readFileSync(resolve(data, 'cells.geojson'), 'utf8')) as { features: Feature[] }).features;
   const townships = readFileSync(resolve(data, 'townships.csv'), 'utf8')
     .trim()
@@ -223,7 +211,7 @@ const bench: BenchModule = {
       });
       const request = (index: number): LocateCellRequest => ({ point: inside[index % inside.length] });
       const callLocate = (index: number, done: (error: Error | null, response?: LocateCellResponse) => void): void => {
-        (clients[index % clients.length] as RegistryServiceClient).locateCell(request(index), { deadline: Date.now() + 5_000 }, (error: ServiceError | null, response) => done(error, response));
+        (clients[index % clients.length] as RegistryServiceClient).locateCell(request(index), new Metadata(), { deadline: Date.now() + 5_000 }, (error: ServiceError | null, response) => done(error, response));
       };
       // Warm-up, and a real answer to size the echo's reply.
       sample = await new Promise<Buffer>((resolveSample, reject) =>
