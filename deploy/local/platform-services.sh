@@ -20,5 +20,5 @@ PLATFORM_URLS=(
   "alerting admin (/readyz, /metrics)|http://127.0.0.1:8092"
   "dispatch REST and Open311|http://127.0.0.1:8083/open311/v2/services.json"
   "dispatch gRPC|127.0.0.1:50053"
-  "a dispatcher's bearer token|pnpm token --role dispatcher"
+  "a dispatcher's bearer token|pnpm run token --role dispatcher   (pnpm's own 'pnpm token' is a built-in)"
 )

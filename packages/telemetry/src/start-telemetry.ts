@@ -17,6 +17,11 @@ export interface StartTelemetryOptions {
   otlpEndpoint?: string;
   /** Extra span exporter, e.g. an in-memory one in tests; spans are exported synchronously to it. */
   spanExporter?: SpanExporter;
+  /**
+   * Client libraries not to trace. A span per Redis command or per SQL query costs more than it tells on a
+   * path that runs thousands of times a second; such a service traces its own steps instead.
+   */
+  skip?: ReadonlyArray<'ioredis' | 'pg'>;
 }
 
 export interface Telemetry {
@@ -51,8 +56,9 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isProbe(request.url) }),
       new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch'] }),
-      new IORedisInstrumentation(),
-      new PgInstrumentation(),
+      ...(options.skip?.includes('ioredis') ? [] : [new IORedisInstrumentation()]),
+      // Queries are traced only inside a request or event span, never as orphan root spans (pool pings).
+      ...(options.skip?.includes('pg') ? [] : [new PgInstrumentation({ requireParentSpan: true })]),
     ],
   });
   sdk.start();

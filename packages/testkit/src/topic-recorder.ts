@@ -20,7 +20,8 @@ export interface TopicRecorder {
 
 /** A Kafka client for tests: quiet, fast to fail. */
 export function testKafka(brokers: string, clientId = `test-${uniqueToken()}`): Kafka {
-  return new Kafka({ clientId, brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } });
+  // Generous retries: a broker busy with many test topics can take seconds to publish a new topic's leaders.
+  return new Kafka({ clientId, brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 3_000 } });
 }
 
 function headersAsText(headers: IHeaders | undefined): Record<string, string> {
