@@ -24,9 +24,9 @@ const schema = z.object({
   /** Frames per second per device; 0 disables the limit. */
   DEVICE_RATE_LIMIT_PER_S: z.coerce.number().min(0).default(20),
   DEVICE_RATE_LIMIT_BURST: positiveInt(200),
-  /** Observations waiting for Kafka above which device sockets are paused, and below which they resume. */
-  BACKLOG_HIGH_WATER: positiveInt(20_000),
-  BACKLOG_LOW_WATER: positiveInt(5_000),
+  /** Frames in hand (waiting for Redis, Kafka or the CPU) above which device sockets pause, and below which they resume. */
+  BACKLOG_HIGH_WATER: positiveInt(5_000),
+  BACKLOG_LOW_WATER: positiveInt(2_000),
   /** How long a stored observation is remembered for dedupe: longer than any device re-sends. */
   DEDUPE_TTL_SECONDS: positiveInt(48 * 3600),
   MAX_FUTURE_SKEW_MS: positiveInt(10 * 60_000),

@@ -13,6 +13,7 @@ import { createKafkaObservationSink, createKafkaRejectionSink } from './adapters
 import { createHttpApp } from './adapters/http/http-app';
 import { createDependencyHealth } from './adapters/health/dependency-health';
 import { createRedisObservationMemory } from './adapters/redis/redis-observation-memory';
+import { createBatchedObservationMemory } from './adapters/redis/batched-observation-memory';
 import { createRegistryDeviceDirectory } from './adapters/registry/registry-device-directory';
 import { createHj212Listener } from './adapters/hj212/hj212-listener';
 import { createIngestGrpcService } from './adapters/grpc/ingest-grpc-service';
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   const clock = { now: () => new Date() };
   const store = createStoreObservations({
     sink,
-    memory: createRedisObservationMemory({ redis, prefix: config.REDIS_PREFIX, dedupeTtlSeconds: config.DEDUPE_TTL_SECONDS }),
+    memory: createBatchedObservationMemory(createRedisObservationMemory({ redis, prefix: config.REDIS_PREFIX, dedupeTtlSeconds: config.DEDUPE_TTL_SECONDS })),
     counters: createIngestCounters(),
   });
   const submitObservations = createSubmitObservations({ devices, store, rejections, clock });
@@ -65,7 +66,6 @@ async function main(): Promise<void> {
     acceptFrame,
     rejections,
     devices,
-    sink,
     logger,
     maxConnections: config.HJ212_MAX_CONNECTIONS,
     idleTimeoutMs: config.HJ212_IDLE_TIMEOUT_MS,

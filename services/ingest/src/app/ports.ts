@@ -4,9 +4,6 @@ import type { Observation, ObservationSource } from '../domain/observation';
 /** Where accepted observations go. `record` resolves only once they are durably stored (Kafka acked). */
 export interface ObservationSink {
   record(observations: Observation[]): Promise<void>;
-  /** Observations handed over and not yet stored: the device edge slows down above a limit. */
-  readonly pending: number;
-  whenPendingBelow(limit: number): Promise<void>;
 }
 
 /** Something that was refused, with its raw bytes so nothing is lost. */

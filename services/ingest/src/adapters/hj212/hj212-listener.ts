@@ -3,7 +3,7 @@ import { metrics } from '@opentelemetry/api';
 import { encodeFrame, FrameDecoder, hj212Options, parseFrame, type Hj212Frame, type Hj212Options } from '@ecogrid/standards';
 import { SECONDS_BUCKETS, type Logger } from '@ecogrid/telemetry';
 import type { AcceptFrame } from '../../app/accept-frame';
-import type { DeviceDirectory, ObservationSink, RejectionSink } from '../../app/ports';
+import type { DeviceDirectory, RejectionSink } from '../../app/ports';
 import type { DeviceProfile } from '../../domain/device-access';
 import { TokenBuckets } from './token-bucket';
 
@@ -11,8 +11,6 @@ export interface Hj212ListenerOptions {
   acceptFrame: AcceptFrame;
   rejections: RejectionSink;
   devices: DeviceDirectory;
-  /** Its backlog decides when sockets are paused. */
-  sink: Pick<ObservationSink, 'pending' | 'whenPendingBelow'>;
   logger: Logger;
   maxConnections: number;
   idleTimeoutMs: number;
@@ -21,7 +19,10 @@ export interface Hj212ListenerOptions {
   /** Frames a second per device (0: unlimited) and the burst allowed. */
   rateLimitPerDevice: number;
   rateLimitBurst: number;
-  /** Sockets pause when this many observations wait for Kafka, and resume below the low mark. */
+  /**
+   * Sockets pause when this many frames are being handled (waiting for Redis or Kafka, or for the CPU),
+   * and resume below the low mark: load beyond what ingest can take stays in the devices' TCP buffers.
+   */
   backlogHighWater: number;
   backlogLowWater: number;
 }
@@ -67,7 +68,19 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
   const logger = options.logger.child({ module: 'hj212-listener' });
   const rateLimits = new TokenBuckets(options.rateLimitPerDevice, options.rateLimitBurst);
   const sockets = new Set<Socket>();
-  let backpressure: Promise<void> | undefined;
+  const paused = new Set<Socket>();
+  let inFlight = 0;
+
+  const frameStarted = (): void => {
+    inFlight += 1;
+  };
+  const frameFinished = (): void => {
+    inFlight -= 1;
+    if (paused.size > 0 && inFlight <= options.backlogLowWater) {
+      for (const socket of paused) if (!socket.destroyed) socket.resume();
+      paused.clear();
+    }
+  };
 
   const rejectBytes = (raw: Uint8Array, reason: string, detail: string, remoteAddress: string | undefined): void => {
     rejectedTotal.add(1, { source: 'hj212_tcp', reason });
@@ -101,9 +114,18 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
       socket.destroy();
     });
 
+    // Replies completed in the same turn go out in one write: a syscall per 9014 was a large share of CPU.
+    let replies: Uint8Array[] = [];
+    const flushReplies = (): void => {
+      const batch = replies;
+      replies = [];
+      if (closed || socket.destroyed || batch.length === 0) return;
+      socket.write(batch.length === 1 ? (batch[0] as Uint8Array) : Buffer.concat(batch));
+    };
     const writeReply = (reply: Parameters<typeof encodeFrame>[0] | null): void => {
       if (!reply || closed || socket.destroyed) return;
-      socket.write(encodeFrame(reply));
+      if (replies.length === 0) setImmediate(flushReplies);
+      replies.push(encodeFrame(reply));
     };
 
     /** Re-judges a leniently decoded frame by its device's own profile, and switches the decoder to it. */
@@ -131,6 +153,7 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
         return;
       }
       const started = performance.now();
+      frameStarted();
       options.acceptFrame(frame, remoteAddress === undefined ? { raw } : { remoteAddress, raw }).then(
         (outcome) => {
           switch (outcome.kind) {
@@ -160,7 +183,7 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
           framesIn.add(1, { outcome: 'failed' });
           logger.warn({ err: error, mn: frame.mn }, 'frame not stored; no reply sent');
         },
-      );
+      ).finally(frameFinished);
     };
 
     socket.on('data', (chunk: Buffer) => {
@@ -168,15 +191,10 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
         if (result.ok) handleFrame(result.frame, result.raw ?? new Uint8Array());
         else rejectBytes(result.raw, result.error.code, result.error.message, remoteAddress);
       }
-      if (options.sink.pending >= options.backlogHighWater && !socket.isPaused()) {
+      if (inFlight >= options.backlogHighWater && !paused.has(socket)) {
         socket.pause();
+        paused.add(socket);
         pausedSockets.add(1);
-        backpressure ??= options.sink.whenPendingBelow(options.backlogLowWater).finally(() => {
-          backpressure = undefined;
-        });
-        void backpressure.then(() => {
-          if (!socket.destroyed) socket.resume();
-        });
       }
     });
     socket.on('end', () => {
@@ -189,6 +207,7 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
     socket.on('close', () => {
       closed = true;
       sockets.delete(socket);
+      paused.delete(socket);
     });
   };
 

@@ -50,10 +50,6 @@ export function toObservationRecorded(observation: Observation): ObservationReco
 export function createKafkaObservationSink(publisher: EventPublisher, topicPrefix = ''): ObservationSink {
   const topic = `${topicPrefix}${TOPICS.readings.name}`;
   return {
-    get pending() {
-      return publisher.pending;
-    },
-    whenPendingBelow: (limit) => publisher.whenPendingBelow(limit),
     record: (observations) =>
       publisher.publishAll(
         observations.map((observation) => ({

@@ -26,8 +26,6 @@ export function fakeSink(options: { fail?: boolean } = {}): ObservationSink & { 
   const stored: Observation[] = [];
   return {
     stored,
-    pending: 0,
-    whenPendingBelow: async () => undefined,
     record: async (observations) => {
       if (options.fail) throw new Error('broker unavailable');
       stored.push(...observations);

@@ -2,7 +2,7 @@ import type { Observation } from '../../domain/observation';
 import type { ObservationMemory } from '../ports';
 
 /** The memory for unit tests: same contract as the Redis adapter (see observation-memory.contract.ts). */
-export function createInMemoryObservationMemory(): ObservationMemory & { latest(mn: string): Record<string, string> } {
+export function createInMemoryObservationMemory(): ObservationMemory & { latest(mn: string, command?: string): Record<string, string> } {
   const stored = new Set<string>();
   const latest = new Map<string, Record<string, string>>();
   return {
@@ -10,16 +10,19 @@ export function createInMemoryObservationMemory(): ObservationMemory & { latest(
     remember: async (observations: readonly Observation[]) => {
       for (const observation of observations) {
         stored.add(observation.id);
-        const values = latest.get(observation.deviceMn) ?? {};
+        const key = `${observation.deviceMn}:${observation.command}`;
+        const values = latest.get(key) ?? {};
+        if (values._ms !== undefined && Number(values._ms) > observation.dataTime.getTime()) continue;
+        values._ms = String(observation.dataTime.getTime());
         for (const measurement of observation.measurements) {
-          const field = `${measurement.factorCode}-${measurement.kind}`;
-          const current = values[field];
-          if (current !== undefined && Date.parse((JSON.parse(current) as { at: string }).at) > observation.dataTime.getTime()) continue;
-          values[field] = JSON.stringify({ value: measurement.value, flag: measurement.flag, at: observation.dataTime.toISOString() });
+          values[`${measurement.factorCode}-${measurement.kind}`] = JSON.stringify({ value: measurement.value, flag: measurement.flag, at: observation.dataTime.toISOString() });
         }
-        latest.set(observation.deviceMn, values);
+        latest.set(key, values);
       }
     },
-    latest: (mn) => latest.get(mn) ?? {},
+    latest: (mn, command = '2011') => {
+      const { _ms: _hidden, ...values } = latest.get(`${mn}:${command}`) ?? {};
+      return values;
+    },
   };
 }

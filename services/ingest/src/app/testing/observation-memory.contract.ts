@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../domain/observation';
 import type { ObservationMemory } from '../ports';
 
-type MemoryUnderTest = ObservationMemory & { latest(mn: string): Record<string, string> | Promise<Record<string, string>> };
+type MemoryUnderTest = ObservationMemory & { latest(mn: string, command?: string): Record<string, string> | Promise<Record<string, string>> };
 
 function observation(mn: string, id: string, at: string, value: number): Observation {
   return {
@@ -25,6 +25,12 @@ export function observationMemoryContract(name: string, create: () => Promise<Me
       await memory.remember([observation('MN1', 'a', '2026-11-29T07:00:00Z', 1)]);
       expect(await memory.known(['a', 'b'])).toEqual([true, false]);
       expect(await memory.known([])).toEqual([]);
+    });
+
+    it('answers many ids at once, in order', async () => {
+      const memory = await create();
+      await memory.remember([observation('MN3', 'p', '2026-11-29T07:00:00Z', 1), observation('MN3', 'r', '2026-11-29T07:00:01Z', 1)]);
+      expect(await memory.known(['q', 'p', 's', 'r'])).toEqual([false, true, false, true]);
     });
 
     it('keeps the latest value per device and factor, and an older re-send does not replace a newer value', async () => {
