@@ -10,26 +10,42 @@ export interface RedisObservationMemoryOptions {
   dedupeTtlSeconds?: number;
 }
 
-// Replaces a device's latest values for one command only with values at least as recent: a late re-send
-// must not overwrite newer data. `_ms` holds the data time of the values in the hash.
-const SET_LATEST = `
-  local current = redis.call('HGET', KEYS[1], '_ms')
-  if current and tonumber(current) > tonumber(ARGV[1]) then return 0 end
-  redis.call('HSET', KEYS[1], '_ms', ARGV[1], unpack(ARGV, 2))
-  return 1`;
+// One command for a whole batch. KEYS: first the latest-value hashes, then the dedupe keys. ARGV: the dedupe
+// TTL, the number of hashes, then per hash its field count, data time (ms) and field/value pairs. A device's
+// values for one command are replaced only by values at least as recent (`_ms`): a late re-send must not
+// overwrite newer data.
+const REMEMBER = `
+  local ttl = ARGV[1]
+  local hashes = tonumber(ARGV[2])
+  local cursor = 3
+  for index = 1, hashes do
+    local key = KEYS[index]
+    local count = tonumber(ARGV[cursor])
+    local at = ARGV[cursor + 1]
+    local current = redis.call('HGET', key, '_ms')
+    if not current or tonumber(current) <= tonumber(at) then
+      local fields = { '_ms', at }
+      for offset = 0, count * 2 - 1 do fields[#fields + 1] = ARGV[cursor + 2 + offset] end
+      redis.call('HSET', key, unpack(fields))
+    end
+    cursor = cursor + 2 + count * 2
+  end
+  for index = hashes + 1, #KEYS do redis.call('SET', KEYS[index], '1', 'EX', ttl) end
+  return #KEYS`;
 
-type WithSetLatest = { ecogridSetLatest(key: string, ...args: Array<string | number>): unknown };
+type WithRemember = { ecogridRemember(keyCount: number, ...keysAndArgs: Array<string | number>): Promise<unknown> };
 
 /**
  * Dedupe keys `<prefix>seen:<observation id>` with a TTL, and per device and command a hash
  * `<prefix>latest:<MN>:<command>` whose fields are `<factor>-<kind>` → `{"value","flag","at"}`, for the
- * console. All calls of one event-loop turn share one round trip (see createBatchedObservationMemory).
+ * console. `remember` is one Redis command for any number of observations, and all calls of one event-loop
+ * turn share it (see createBatchedObservationMemory).
  */
 export function createRedisObservationMemory(options: RedisObservationMemoryOptions): ObservationMemory & { latest(mn: string, command?: string): Promise<Record<string, string>> } {
   const prefix = options.prefix ?? 'ingest:';
   const ttl = options.dedupeTtlSeconds ?? 48 * 3600;
   const redis = options.redis;
-  redis.defineCommand('ecogridSetLatest', { numberOfKeys: 1, lua: SET_LATEST });
+  redis.defineCommand('ecogridRemember', { lua: REMEMBER });
 
   return {
     known: async (ids) => {
@@ -39,20 +55,27 @@ export function createRedisObservationMemory(options: RedisObservationMemoryOpti
     },
     remember: async (observations: readonly Observation[]) => {
       if (observations.length === 0) return;
-      const pipeline = redis.pipeline();
+      // Only the newest observation per device and command can become its latest values.
+      const newest = new Map<string, Observation>();
       for (const observation of observations) {
-        pipeline.set(`${prefix}seen:${observation.id}`, '1', 'EX', ttl);
-        const at = observation.dataTime.toISOString();
-        const fields: Array<string | number> = [observation.dataTime.getTime()];
-        for (const measurement of observation.measurements) {
-          // Built by hand: this runs for every measurement of every frame, and the parts need no escaping.
-          fields.push(`${measurement.factorCode}-${measurement.kind}`, `{"value":${measurement.value},"flag":"${measurement.flag}","at":"${at}"}`);
-        }
-        (pipeline as unknown as WithSetLatest).ecogridSetLatest(`${prefix}latest:${observation.deviceMn}:${observation.command}`, ...fields);
+        const key = `${prefix}latest:${observation.deviceMn}:${observation.command}`;
+        const current = newest.get(key);
+        if (!current || current.dataTime.getTime() <= observation.dataTime.getTime()) newest.set(key, observation);
       }
-      const results = await pipeline.exec();
-      const failure = results?.find(([error]) => error !== null);
-      if (failure?.[0]) throw failure[0];
+      const keys: string[] = [];
+      const args: Array<string | number> = [];
+      for (const [key, observation] of newest) {
+        keys.push(key);
+        const at = observation.dataTime.toISOString();
+        args.push(observation.measurements.length, observation.dataTime.getTime());
+        for (const measurement of observation.measurements) {
+          // Built by hand: this runs for every measurement, and the parts need no escaping.
+          args.push(`${measurement.factorCode}-${measurement.kind}`, `{"value":${measurement.value},"flag":"${measurement.flag}","at":"${at}"}`);
+        }
+      }
+      const hashes = keys.length;
+      for (const observation of observations) keys.push(`${prefix}seen:${observation.id}`);
+      await (redis as unknown as WithRemember).ecogridRemember(keys.length, ...keys, ttl, hashes, ...args);
     },
     latest: async (mn, command = '2011') => {
       const raw = await redis.hgetall(`${prefix}latest:${mn}:${command}`);
