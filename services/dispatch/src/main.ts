@@ -15,7 +15,7 @@ import { createRegistryGridDirectory } from './adapters/registry/registry-grid-d
 import { createBearerTokens } from './adapters/auth/bearer-tokens';
 import { createHttpApp } from './adapters/http/http-app';
 import { createDispatchGrpcService } from './adapters/grpc/dispatch-grpc-service';
-import { createDependencyHealth } from './adapters/health/dependency-health';
+import { createDependencyHealth } from '@ecogrid/telemetry';
 import { startTimerLoop } from './adapters/scheduling/timer-loop';
 
 async function main(): Promise<void> {

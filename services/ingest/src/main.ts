@@ -11,7 +11,7 @@ import { createStoreObservations } from './app/store-observations';
 import { createSubmitObservations } from './app/submit-observations';
 import { createKafkaObservationSink, createKafkaRejectionSink } from './adapters/kafka/kafka-observation-sink';
 import { createHttpApp } from './adapters/http/http-app';
-import { createDependencyHealth } from './adapters/health/dependency-health';
+import { createDependencyHealth } from '@ecogrid/telemetry';
 import { createRedisObservationMemory } from './adapters/redis/redis-observation-memory';
 import { createBatchedObservationMemory } from './adapters/redis/batched-observation-memory';
 import { createRegistryDeviceDirectory } from './adapters/registry/registry-device-directory';

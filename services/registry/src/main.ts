@@ -12,7 +12,7 @@ import { createPostgresRegistry } from './adapters/postgres/postgres-registry';
 import { createOutboxRelay } from './adapters/kafka/outbox-relay';
 import { createRegistryGrpcService } from './adapters/grpc/registry-grpc-service';
 import { createAdminHttpApp } from './adapters/http/admin-http';
-import { createDependencyHealth } from './adapters/health/dependency-health';
+import { createDependencyHealth } from '@ecogrid/telemetry';
 import { seedDataset } from './adapters/files/seed-dataset';
 
 async function main(): Promise<void> {

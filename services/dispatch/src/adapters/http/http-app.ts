@@ -4,7 +4,7 @@ import type { Logger } from '@ecogrid/telemetry';
 import type { DispatchApp } from '../../app';
 import type { ApiKeyStore } from '../../app/ports';
 import type { BearerTokens } from '../auth/bearer-tokens';
-import type { DependencyHealth } from '../health/dependency-health';
+import type { DependencyHealth } from '@ecogrid/telemetry';
 import { route, sendJson, type Route } from './http-kit';
 import { open311Routes } from './open311-routes';
 import { staffRoutes } from './staff-routes';

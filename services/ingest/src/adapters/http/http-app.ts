@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { metrics } from '@opentelemetry/api';
 import type { Logger } from '@ecogrid/telemetry';
 import type { SubmitObservations } from '../../app/submit-observations';
-import type { DependencyHealth } from '../health/dependency-health';
+import type { DependencyHealth } from '@ecogrid/telemetry';
 import type { SubmitterAuthenticator } from '../auth/submitter-authenticator';
 
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,6 +1,6 @@
 import type { RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from '@ecogrid/telemetry';
-import type { DependencyHealth } from '../health/dependency-health';
+import type { DependencyHealth } from '@ecogrid/telemetry';
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

@@ -1,0 +1,136 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import * as hdr from 'hdr-histogram-js';
+import { CaseChanged } from '@ecogrid/proto/dispatch/v1/events';
+import { encodeFlag, encodeFrame } from '@ecogrid/standards';
+import { recordTopics } from '@ecogrid/testkit';
+import { startPlatform, ROOT } from '@ecogrid/e2e';
+import type { BenchMetrics, BenchModule } from './bench-types';
+
+const run = promisify(execFile);
+const DEVICES = 200;
+/** Background frames per second over all devices: about half of the HJ 212 maximum measured by ingest.bench. */
+const BACKGROUND_RATE = 2_000;
+const EXCEEDANCE_SPREAD_S = 40;
+
+interface CellFeature {
+  properties: { id: string; township_code: string };
+  geometry: { coordinates: number[][][] };
+}
+
+function chinaDigits(instant: Date): string {
+  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/** Synthetic CEMS devices at the centres of distinct Yanhu cells, as a registry import file. */
+function devicesCsv(): { csv: string; devices: Array<{ mn: string; password: string }> } {
+  const cells = (JSON.parse(readFileSync(resolve(ROOT, 'services/registry/data/yanhu/cells.geojson'), 'utf8')) as { features: CellFeature[] }).features;
+  const devices: Array<{ mn: string; password: string }> = [];
+  const lines = ['mn,name,kind,lon,lat,enterprise_uscc,outlet_id,factors,password,protocol,tolerant,enabled,system_code'];
+  for (let index = 0; index < DEVICES; index += 1) {
+    const ring = cells[(index * 6) % cells.length]?.geometry.coordinates[0] ?? [];
+    const lon = ((ring[0]?.[0] ?? 0) + (ring[2]?.[0] ?? 0)) / 2;
+    const lat = ((ring[0]?.[1] ?? 0) + (ring[2]?.[1] ?? 0)) / 2;
+    const mn = `PIPE${String(index).padStart(6, '0')}`;
+    const password = `P${index}`;
+    devices.push({ mn, password });
+    lines.push(`${mn},bench CEMS ${index},flue_gas_cems,${lon.toFixed(6)},${lat.toFixed(6)},,,a21026:mg/m3:35:zs;a21002:mg/m3:50:zs;a19001:%,${password},2017,false,true,31`);
+  }
+  return { csv: `${lines.join('\n')}\n`, devices };
+}
+
+function frame(device: { mn: string; password: string }, at: Date, so2: number, sequence: number): Uint8Array {
+  const dataTime = chinaDigits(at);
+  return encodeFrame({
+    qn: `${dataTime}${String(sequence % 1000).padStart(3, '0')}`,
+    st: '31',
+    cn: '2011',
+    pw: device.password,
+    mn: device.mn,
+    flag: encodeFlag({ version: '2017', needsAck: true }),
+    cp: { text: `DataTime=${dataTime};a21026-Rtd=${so2.toFixed(1)},a21026-ZsRtd=${(so2 * 1.1).toFixed(1)},a21026-Flag=N;a21002-Rtd=20.0,a21002-ZsRtd=22.0,a21002-Flag=N;a19001-Rtd=9.0,a19001-Flag=N` },
+  });
+}
+
+const bench: BenchModule = {
+  title: 'Whole path: HJ 212 frame → alert → dispatched case',
+  needs: ['kafka', 'redis', 'postgres'],
+  async run(): Promise<BenchMetrics> {
+    const platform = await startPlatform('bench-pipeline');
+    try {
+      const { csv, devices } = devicesCsv();
+      const file = join(mkdtempSync(join(tmpdir(), 'pipeline-')), 'devices.csv');
+      writeFileSync(file, csv);
+      await run(process.execPath, [resolve(ROOT, 'services/registry/dist/cli/import.js'), 'devices', file], {
+        env: { ...process.env, TOPIC_PREFIX: platform.prefix, REGISTRY_SCHEMA: platform.schemas.registry.name, LOG_LEVEL: 'warn' },
+        cwd: ROOT,
+      });
+      const recorder = await recordTopics(platform.kafka, [platform.topics.cases]);
+      const sockets: Socket[] = await Promise.all(
+        devices.map(
+          () =>
+            new Promise<Socket>((resolveSocket, reject) => {
+              const socket = connect(platform.ingest.hj212Port, '127.0.0.1', () => resolveSocket(socket));
+              socket.on('error', reject);
+              socket.on('data', () => undefined);
+            }),
+        ),
+      );
+      // Every device in every view before the clock starts: a frame from a device ingest does not know yet is refused.
+      const warmup = new Date(Date.now() - 120_000);
+      sockets.forEach((socket, index) => socket.write(frame(devices[index] as { mn: string; password: string }, warmup, 10, 0)));
+      await new Promise((resolveWait) => setTimeout(resolveWait, 5_000));
+
+      const sentAt = new Map<string, number>();
+      const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000, numberOfSignificantValueDigits: 3 });
+      const started = Date.now();
+      const perTick = BACKGROUND_RATE / 100;
+      let sequence = 1;
+      let sent = 0;
+      const timer = setInterval(() => {
+        const now = Date.now();
+        const elapsed = (now - started) / 1000;
+        for (let count = 0; count < perTick; count += 1) {
+          const index = (sequence + count) % DEVICES;
+          const device = devices[index] as { mn: string; password: string };
+          // Each device exceeds its SO2 limit once, at its own moment in the spread; otherwise it stays clean.
+          const exceed = !sentAt.has(device.mn) && elapsed >= (index / DEVICES) * EXCEEDANCE_SPREAD_S;
+          if (exceed) sentAt.set(device.mn, performance.timeOrigin + performance.now());
+          sockets[index]?.write(frame(device, new Date(now - 1_000 + (sequence % 1000)), exceed ? 80 : 12, sequence));
+          sent += 1;
+        }
+        sequence += perTick;
+      }, 10);
+      const deadline = Date.now() + (EXCEEDANCE_SPREAD_S + 30) * 1000;
+      const seen = new Set<string>();
+      while (Date.now() < deadline && seen.size < DEVICES) {
+        for (const message of recorder.messages) {
+          const event = CaseChanged.decode(message.value ?? Buffer.alloc(0));
+          if (event.action !== 'dispatched' || seen.has(event.deviceMn)) continue;
+          const at = sentAt.get(event.deviceMn);
+          if (at === undefined) continue;
+          seen.add(event.deviceMn);
+          const receivedAt = Number(message.headers['ce_time'] ? Date.parse(message.headers['ce_time']) : Date.now());
+          histogram.recordValue(Math.max(1, Math.round(Math.max(receivedAt, 0) - at)));
+        }
+        await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+      }
+      clearInterval(timer);
+      for (const socket of sockets) socket.destroy();
+      await recorder.stop();
+      return {
+        pipeline_frame_to_dispatched_p50_ms: { value: histogram.getValueAtPercentile(50), unit: 'ms', note: `${seen.size}/${DEVICES} exceedances became dispatched cases; from the frame's send to the case event's ce_time` },
+        pipeline_frame_to_dispatched_p99_ms: { value: histogram.getValueAtPercentile(99), unit: 'ms', target: '<= 250', note: `background ${BACKGROUND_RATE} frames/s from ${DEVICES} devices (${sent} sent), the platform as pnpm start runs it` },
+        pipeline_cases_dispatched: { value: seen.size, unit: 'cases', target: `= ${DEVICES}` },
+      };
+    } finally {
+      await platform.stop();
+    }
+  },
+};
+
+export default bench;
