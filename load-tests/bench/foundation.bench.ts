@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { Partitioners } from 'kafkajs';
@@ -6,6 +7,7 @@ import { createLogger } from '@ecogrid/telemetry';
 import type { BenchMetrics, BenchModule } from './bench-types';
 import { benchKafka, withBenchTopic } from '../harness/bench-kafka';
 import { startChildServer } from '../harness/child-server';
+import { loadDevices, publishLoadDevices } from '../harness/load-devices';
 
 const PRODUCE_SECONDS = 10;
 const HTTP_SECONDS = 10;
@@ -64,9 +66,12 @@ async function publisherThroughput(): Promise<number> {
   });
 }
 
+const GATEWAY_TOKEN = 'bench-gateway-token';
+const [BENCH_DEVICE] = loadDevices(1);
+
 function observationBody(): string {
   return JSON.stringify({
-    deviceMn: '88888880000001',
+    deviceMn: BENCH_DEVICE?.mn,
     commandCode: '2011',
     dataTime: '2026-11-29T15:59:00+08:00',
     measurements: ['a21026', 'a21002', 'a34013', 'a21005', 'a19001', 'a01012', 'a01013', 'a01014'].map((factorCode, index) => ({
@@ -82,7 +87,7 @@ async function loadHttp(url: string): Promise<{ rps: number; p50: number; p99: n
   const result = await autocannon({
     url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${GATEWAY_TOKEN}` },
     body: observationBody(),
     connections: HTTP_CONNECTIONS,
     duration: HTTP_SECONDS,
@@ -104,9 +109,21 @@ const bench: BenchModule = {
     const kafka = benchKafka();
     const prefix = `bench.http.${Date.now()}.`;
     await ensureTopics(kafka, { prefix });
+    await publishLoadDevices(kafka, prefix, BENCH_DEVICE ? [BENCH_DEVICE] : []);
     const ingest = await startChildServer(
       ['node', resolve(root, 'services/ingest/dist/main.js')],
-      { KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '', TOPIC_PREFIX: prefix, HTTP_ADDRESS: '127.0.0.1:18182', LOG_LEVEL: 'warn' },
+      {
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+        REDIS_URL: process.env.REDIS_URL ?? '',
+        REDIS_PREFIX: `${prefix}redis:`,
+        TOPIC_PREFIX: prefix,
+        HTTP_ADDRESS: '127.0.0.1:18182',
+        HJ212_ADDRESS: '127.0.0.1:18183',
+        GRPC_ADDRESS: '127.0.0.1:18184',
+        INGEST_GATEWAY_TOKENS: `bench:${createHash('sha256').update(GATEWAY_TOKEN).digest('hex')}`,
+        DEVICE_RATE_LIMIT_PER_S: '0',
+        LOG_LEVEL: 'warn',
+      },
       'http://127.0.0.1:18182/readyz',
     );
     const ingestResult = await loadHttp('http://127.0.0.1:18182/v1/observations');
@@ -126,7 +143,7 @@ const bench: BenchModule = {
       ecogrid_publisher_msgs_per_s: { value: Math.round(ours), unit: 'msg/s', baseline: 'kafkajs_raw_producer_msgs_per_s', note: '@ecogrid/kafka publisher, 2,000 outstanding publishes, micro-batched, CloudEvents headers + producer span each' },
       bare_http_req_per_s: { value: Math.round(bareResult.rps), unit: 'req/s', note: `bare node:http, reads body, answers 202; autocannon ${HTTP_CONNECTIONS} connections, ${HTTP_SECONDS} s` },
       bare_http_p99_ms: { value: bareResult.p99, unit: 'ms', note: 'latency p99 at the rate above' },
-      ingest_http_observations_per_s: { value: Math.round(ingestResult.rps), unit: 'obs/s', baseline: 'bare_http_req_per_s', note: 'POST /v1/observations, 8 measurements, validated, protobuf, Kafka acks=all before 202' },
+      ingest_http_observations_per_s: { value: Math.round(ingestResult.rps), unit: 'obs/s', baseline: 'bare_http_req_per_s', note: 'POST /v1/observations with a gateway token, 8 measurements, validated, deduped, protobuf, Kafka acks=all before 202' },
       ingest_http_p99_ms: { value: ingestResult.p99, unit: 'ms', baseline: 'bare_http_p99_ms', note: 'latency p99 at the rate above (closed loop, 128 connections)' },
       ingest_http_non2xx: { value: ingestResult.non2xx + ingestResult.errors, unit: 'responses', note: 'must be 0' },
       ingest_http_rss_mb: { value: Math.round(ingestRss / 2 ** 20), unit: 'MiB', note: 'ingest resident memory right after the load' },

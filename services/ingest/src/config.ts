@@ -25,8 +25,8 @@ const schema = z.object({
   DEVICE_RATE_LIMIT_PER_S: z.coerce.number().min(0).default(20),
   DEVICE_RATE_LIMIT_BURST: positiveInt(200),
   /** Frames in hand (waiting for Redis, Kafka or the CPU) above which device sockets pause, and below which they resume. */
-  BACKLOG_HIGH_WATER: positiveInt(5_000),
-  BACKLOG_LOW_WATER: positiveInt(2_000),
+  BACKLOG_HIGH_WATER: positiveInt(2_000),
+  BACKLOG_LOW_WATER: positiveInt(1_000),
   /** How long a stored observation is remembered for dedupe: longer than any device re-sends. */
   DEDUPE_TTL_SECONDS: positiveInt(48 * 3600),
   MAX_FUTURE_SKEW_MS: positiveInt(10 * 60_000),
