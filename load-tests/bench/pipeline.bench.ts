@@ -35,7 +35,8 @@ function devicesCsv(): { csv: string; devices: Array<{ mn: string; password: str
     const ring = cells[(index * 6) % cells.length]?.geometry.coordinates[0] ?? [];
     const lon = ((ring[0]?.[0] ?? 0) + (ring[2]?.[0] ?? 0)) / 2;
     const lat = ((ring[0]?.[1] ?? 0) + (ring[2]?.[1] ?? 0)) / 2;
-    const mn = `PIPE${String(index).padStart(6, '0')}`;
+    // Strict HJ 212-2017 devices carry a 24-character MN; the registry import refuses anything else.
+    const mn = `PIPE${String(index).padStart(20, '0')}`;
     const password = `P${index}`;
     devices.push({ mn, password });
     lines.push(`${mn},bench CEMS ${index},flue_gas_cems,${lon.toFixed(6)},${lat.toFixed(6)},,,a21026:mg/m3:35:zs;a21002:mg/m3:50:zs;a19001:%,${password},2017,false,true,31`);
@@ -81,26 +82,31 @@ const bench: BenchModule = {
         ),
       );
       // Every device in every view before the clock starts: a frame from a device ingest does not know yet is refused.
-      const warmup = new Date(Date.now() - 120_000);
+      const warmup = new Date(Date.now() - 40 * 60_000);
       sockets.forEach((socket, index) => socket.write(frame(devices[index] as { mn: string; password: string }, warmup, 10, 0)));
       await new Promise((resolveWait) => setTimeout(resolveWait, 5_000));
 
       const sentAt = new Map<string, number>();
+      // HJ 212 data times have one-second resolution and an observation is identified by device and data
+      // time, so each device's frames step one second apart from half an hour ago: no frame repeats another.
+      const base = Date.now() - 30 * 60_000;
+      const nextSecond = new Array<number>(DEVICES).fill(0);
       const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000, numberOfSignificantValueDigits: 3 });
       const started = Date.now();
       const perTick = BACKGROUND_RATE / 100;
       let sequence = 1;
       let sent = 0;
       const timer = setInterval(() => {
-        const now = Date.now();
-        const elapsed = (now - started) / 1000;
+        const elapsed = (Date.now() - started) / 1000;
         for (let count = 0; count < perTick; count += 1) {
           const index = (sequence + count) % DEVICES;
           const device = devices[index] as { mn: string; password: string };
           // Each device exceeds its SO2 limit once, at its own moment in the spread; otherwise it stays clean.
           const exceed = !sentAt.has(device.mn) && elapsed >= (index / DEVICES) * EXCEEDANCE_SPREAD_S;
           if (exceed) sentAt.set(device.mn, performance.timeOrigin + performance.now());
-          sockets[index]?.write(frame(device, new Date(now - 1_000 + (sequence % 1000)), exceed ? 80 : 12, sequence));
+          const second = (nextSecond[index] ?? 0) + 1;
+          nextSecond[index] = second;
+          sockets[index]?.write(frame(device, new Date(base + second * 1_000), exceed ? 80 : 12, sequence));
           sent += 1;
         }
         sequence += perTick;
