@@ -100,6 +100,9 @@ lock() { exec 9>"$RUN_DIR/kafka.lock"; flock -w 300 9 || die "kafka: another kaf
 cmd_start() {
   lock
   local pid t0=$SECONDS
+  # The jars are needed even when another broker already answers: fault tests start brokers of their own.
+  ensure_java
+  ensure_lib
   if pid="$(our_pid)"; then
     wait_ready "$pid"
     log "kafka: running (pid $pid) at $BOOTSTRAP"
