@@ -42,7 +42,7 @@ const storeLatency = meter.createHistogram('ingest_frame_to_ack_seconds', {
   description: 'From a decoded frame to its reply being written (Kafka acknowledged)',
   advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
 });
-const pausedSockets = meter.createCounter('ingest_backpressure_pauses_total', { description: 'Times a device socket was paused because Kafka lagged' });
+const pausedSockets = meter.createCounter('ingest_backpressure_pauses_total', { description: 'Times a device socket was paused because ingest had too many frames in hand' });
 
 const DEFAULT_DECODING = hj212Options({ mode: 'tolerant' });
 const MN_IN_TEXT = /MN=([^;&]{1,64})/;
@@ -62,13 +62,15 @@ function claimedMn(raw: Uint8Array): string | undefined {
  * packed several to a chunk are handled alike, garbage and broken frames are published as rejections with
  * their bytes. A frame is decoded leniently until its MN is known, then judged by that device's profile
  * (2005/2017/2025, strict or tolerant). Replies (9014/9013) are written only after the data is stored.
- * When Kafka falls behind, sockets are paused — TCP then slows the devices — instead of queueing in memory.
+ * When ingest falls behind, sockets are paused — TCP then slows the devices — instead of queueing in memory;
+ * frames already read from a paused socket wait, decoded but not started, until there is room.
  */
 export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listener {
   const logger = options.logger.child({ module: 'hj212-listener' });
   const rateLimits = new TokenBuckets(options.rateLimitPerDevice, options.rateLimitBurst);
   const sockets = new Set<Socket>();
-  const paused = new Set<Socket>();
+  /** Paused sockets, each with the frames it had already delivered and that wait for room. */
+  const paused = new Map<Socket, () => boolean>();
   let inFlight = 0;
 
   const frameStarted = (): void => {
@@ -77,8 +79,14 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
   const frameFinished = (): void => {
     inFlight -= 1;
     if (paused.size > 0 && inFlight <= options.backlogLowWater) {
-      for (const socket of paused) if (!socket.destroyed) socket.resume();
-      paused.clear();
+      for (const [socket, drainWaiting] of paused) {
+        if (inFlight >= options.backlogHighWater) break;
+        // A socket resumes only once the frames it delivered before pausing are all started.
+        if (drainWaiting()) {
+          paused.delete(socket);
+          if (!socket.destroyed) socket.resume();
+        }
+      }
     }
   };
 
@@ -186,14 +194,25 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
       ).finally(frameFinished);
     };
 
+    // Frames decoded while ingest has no room: a chunk can carry a hundred frames, and starting them all on
+    // every connection at once is what let memory grow past the limit under overload.
+    const waiting: Array<{ frame: Hj212Frame; raw: Uint8Array }> = [];
+    const drainWaiting = (): boolean => {
+      while (waiting.length > 0 && inFlight < options.backlogHighWater) {
+        const next = waiting.shift();
+        if (next && !closed) handleFrame(next.frame, next.raw);
+      }
+      return waiting.length === 0;
+    };
     socket.on('data', (chunk: Buffer) => {
       for (const result of decoder.push(chunk)) {
-        if (result.ok) handleFrame(result.frame, result.raw ?? new Uint8Array());
-        else rejectBytes(result.raw, result.error.code, result.error.message, remoteAddress);
+        if (!result.ok) rejectBytes(result.raw, result.error.code, result.error.message, remoteAddress);
+        else if (waiting.length > 0 || inFlight >= options.backlogHighWater) waiting.push({ frame: result.frame, raw: result.raw ?? new Uint8Array() });
+        else handleFrame(result.frame, result.raw ?? new Uint8Array());
       }
-      if (inFlight >= options.backlogHighWater && !paused.has(socket)) {
+      if ((waiting.length > 0 || inFlight >= options.backlogHighWater) && !paused.has(socket)) {
         socket.pause();
-        paused.add(socket);
+        paused.set(socket, drainWaiting);
         pausedSockets.add(1);
       }
     });
