@@ -14,6 +14,8 @@ const root = resolve(__dirname, '../..');
 const DEVICES = 200;
 const RATE = 1_000;
 const LATENCY_SECONDS = 10;
+/** Readings sent at the same rate before the measured ones: a running service is warm (JIT, prepared statements, pools). */
+const WARMUP_SECONDS = 3;
 const BACKLOG = 60_000;
 const TICK_MS = 10;
 const BASE = Date.parse('2026-11-29T00:00:00Z');
@@ -47,14 +49,19 @@ async function rawRoundTrip(kafka: Kafka): Promise<{ p50: number; p99: number }>
     consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
     await consumer.run({
       eachMessage: async ({ message }) => {
-        latencies.push(performance.timeOrigin + performance.now() - Number(message.value?.toString()));
+        const sent = message.value?.toString() ?? 'warm-up';
+        if (sent !== 'warm-up') latencies.push(performance.timeOrigin + performance.now() - Number(sent));
       },
     });
     while (!joined) await sleep(50);
+    const warmup = RATE * WARMUP_SECONDS;
     const count = RATE * LATENCY_SECONDS;
     let chain = Promise.resolve();
-    await paced(count, RATE, (from, to) => {
-      const messages = Array.from({ length: to - from }, (_, index) => ({ key: `device-${(from + index) % DEVICES}`, value: String(performance.timeOrigin + performance.now()) }));
+    await paced(warmup + count, RATE, (from, to) => {
+      const messages = Array.from({ length: to - from }, (_, index) => ({
+        key: `device-${(from + index) % DEVICES}`,
+        value: from + index < warmup ? 'warm-up' : String(performance.timeOrigin + performance.now()),
+      }));
       chain = chain.then(() => producer.send({ topic, acks: -1, messages }).then(() => undefined));
     });
     await chain;
@@ -138,13 +145,16 @@ const bench: BenchModule = {
       READINGS_FROM_BEGINNING: 'true',
       ADMIN_HTTP_ADDRESS: '127.0.0.1:18192',
       GRPC_ADDRESS: '127.0.0.1:18155',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     };
 
     // Latency: a steady rate over 200 devices; every fifth reading of a device exceeds its limit, so each device
     // raises on it and clears on the third normal reading after it (two alert events per five readings).
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
+    // The alert record's timestamp is the relay's send time, which splits the latency into the service's part
+    // (consume, evaluate, checkpoint, relay) and the last hop back through the broker.
+    const untilAlertSent: number[] = [];
     const watcher = kafka.consumer({ groupId: `bench-alerts-${Date.now()}`, maxWaitTimeInMs: 20 });
     await watcher.connect();
     await watcher.subscribe({ topic: topics.alerts, fromBeginning: true });
@@ -155,18 +165,21 @@ const bench: BenchModule = {
         const alert = AlertChanged.decode(message.value ?? Buffer.alloc(0));
         const trigger = alert.evidence[alert.evidence.length - 1]?.observationId;
         const sent = trigger === undefined ? undefined : sentAt.get(trigger);
-        if (sent !== undefined) latencies.push(performance.now() - sent);
+        if (sent === undefined) return;
+        latencies.push(performance.now() - sent);
+        untilAlertSent.push(Number(message.timestamp) - (performance.timeOrigin + sent));
       },
     });
     while (!watching) await sleep(50);
     let alerting = await startAlerting(env);
+    const warmup = RATE * WARMUP_SECONDS;
     const count = RATE * LATENCY_SECONDS;
-    await paced(count, RATE, (from, to) => {
+    await paced(warmup + count, RATE, (from, to) => {
       for (let index = from; index < to; index += 1) {
         const device = index % DEVICES;
         const step = Math.floor(index / DEVICES);
         const record = reading(device, step, step % 5 === 0);
-        sentAt.set(record.id, performance.now());
+        if (index >= warmup) sentAt.set(record.id, performance.now());
         void publisher.publish({ topic: topics.readings, key: record.key, value: record.value, type: TOPICS.readings.payload, id: record.id });
       }
     });
@@ -175,12 +188,13 @@ const bench: BenchModule = {
     while (latencies.length < expectedEvents && Date.now() < deadline) await sleep(50);
     const alertEvents = latencies.length;
     latencies.sort((a, b) => a - b);
+    untilAlertSent.sort((a, b) => a - b);
     const latencyRss = await alerting.rssBytes();
     await alerting.stop();
     await watcher.disconnect();
 
     // Throughput: a backlog published while alerting is down, then consumed from a cold start.
-    const offset = count / DEVICES;
+    const offset = (warmup + count) / DEVICES;
     const backlog: Array<Promise<void>> = [];
     for (let index = 0; index < BACKLOG; index += 1) {
       const device = index % DEVICES;
@@ -208,13 +222,13 @@ const bench: BenchModule = {
     await admin.disconnect();
 
     return {
-      kafkajs_raw_roundtrip_p50_ms: { value: Math.round(raw.p50 * 10) / 10, unit: 'ms', note: `kafkajs idempotent acks=all producer → plain consumer, ${RATE}/s for ${LATENCY_SECONDS} s, 6 partitions` },
+      kafkajs_raw_roundtrip_p50_ms: { value: Math.round(raw.p50 * 10) / 10, unit: 'ms', note: `kafkajs idempotent acks=all producer → plain consumer, ${RATE}/s for ${LATENCY_SECONDS} s after ${WARMUP_SECONDS} s of warm-up, 6 partitions` },
       kafkajs_raw_roundtrip_p99_ms: { value: Math.round(raw.p99 * 10) / 10, unit: 'ms', note: 'the same run, p99' },
       alerting_reading_to_alert_p50_ms: {
         value: Math.round(percentile(latencies, 50) * 10) / 10,
         unit: 'ms',
         baseline: 'kafkajs_raw_roundtrip_p50_ms',
-        note: `publish of the reading (ingest's publisher) → AlertChanged consumed; ${RATE} readings/s over ${DEVICES} CEMS, 20 % above the limit; ${alertEvents} alert events`,
+        note: `publish of the reading (ingest's publisher) → AlertChanged consumed; ${RATE} readings/s over ${DEVICES} CEMS, 20 % above the limit; ${alertEvents} alert events measured after ${WARMUP_SECONDS} s of warm-up`,
       },
       alerting_reading_to_alert_p99_ms: {
         value: Math.round(percentile(latencies, 99) * 10) / 10,
@@ -223,6 +237,12 @@ const bench: BenchModule = {
         target: '<= 100',
         note: 'the same run, p99: two hops through Kafka, one PostgreSQL transaction per batch and one per outbox batch',
       },
+      alerting_reading_to_alert_sent_p50_ms: {
+        value: Math.round(percentile(untilAlertSent, 50) * 10) / 10,
+        unit: 'ms',
+        note: 'part of the above: reading published → the relay sends the alert (its record timestamp); the rest is the hop back',
+      },
+      alerting_reading_to_alert_sent_p99_ms: { value: Math.round(percentile(untilAlertSent, 99) * 10) / 10, unit: 'ms', note: 'the same, p99' },
       alerting_readings_per_s: {
         value: Math.round(evaluated / seconds),
         unit: 'readings/s',

@@ -16,5 +16,6 @@ export interface BenchModule {
   title: string;
   /** Infrastructure the bench needs; benches whose needs are unmet fail loudly instead of being skipped. */
   needs?: Array<'kafka' | 'redis' | 'postgres'>;
-  run(): Promise<BenchMetrics>;
+  /** `earlier` holds the figures measured so far (this run's, then the previous run's for a filtered run). */
+  run(earlier: BenchMetrics): Promise<BenchMetrics>;
 }

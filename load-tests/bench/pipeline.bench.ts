@@ -14,8 +14,11 @@ import type { BenchMetrics, BenchModule } from './bench-types';
 const run = promisify(execFile);
 const DEVICES = 200;
 /** Background frames per second over all devices: about half of the HJ 212 maximum measured by ingest.bench. */
-const BACKGROUND_RATE = 2_000;
+/** Used when no ingest maximum was measured yet; otherwise the issue's "half the max ingest rate" is taken from it. */
+const FALLBACK_BACKGROUND_RATE = 3_000;
 const EXCEEDANCE_SPREAD_S = 40;
+/** Seconds of background load before the first exceedance: the platform is measured running, not starting. */
+const WARMUP_S = 5;
 
 interface CellFeature {
   properties: { id: string; township_code: string };
@@ -60,7 +63,10 @@ function frame(device: { mn: string; password: string }, at: Date, so2: number, 
 const bench: BenchModule = {
   title: 'Whole path: HJ 212 frame → alert → dispatched case',
   needs: ['kafka', 'redis', 'postgres'],
-  async run(): Promise<BenchMetrics> {
+  async run(earlier): Promise<BenchMetrics> {
+    const ingestMax = earlier.ingest_hj212_max_frames_per_s?.value;
+    // Whole hundreds: the load is sent in 10 ms ticks of equal size.
+    const BACKGROUND_RATE = ingestMax ? Math.max(100, Math.round(ingestMax / 200) * 100) : FALLBACK_BACKGROUND_RATE;
     const platform = await startPlatform('bench-pipeline');
     try {
       const { csv, devices } = devicesCsv();
@@ -102,7 +108,7 @@ const bench: BenchModule = {
           const index = (sequence + count) % DEVICES;
           const device = devices[index] as { mn: string; password: string };
           // Each device exceeds its SO2 limit once, at its own moment in the spread; otherwise it stays clean.
-          const exceed = !sentAt.has(device.mn) && elapsed >= (index / DEVICES) * EXCEEDANCE_SPREAD_S;
+          const exceed = !sentAt.has(device.mn) && elapsed >= WARMUP_S + (index / DEVICES) * EXCEEDANCE_SPREAD_S;
           if (exceed) sentAt.set(device.mn, performance.timeOrigin + performance.now());
           const second = (nextSecond[index] ?? 0) + 1;
           nextSecond[index] = second;
@@ -111,7 +117,7 @@ const bench: BenchModule = {
         }
         sequence += perTick;
       }, 10);
-      const deadline = Date.now() + (EXCEEDANCE_SPREAD_S + 30) * 1000;
+      const deadline = Date.now() + (WARMUP_S + EXCEEDANCE_SPREAD_S + 30) * 1000;
       const seen = new Set<string>();
       while (Date.now() < deadline && seen.size < DEVICES) {
         for (const message of recorder.messages) {
@@ -130,7 +136,7 @@ const bench: BenchModule = {
       await recorder.stop();
       return {
         pipeline_frame_to_dispatched_p50_ms: { value: histogram.getValueAtPercentile(50), unit: 'ms', note: `${seen.size}/${DEVICES} exceedances became dispatched cases; from the frame's send to the case event's ce_time` },
-        pipeline_frame_to_dispatched_p99_ms: { value: histogram.getValueAtPercentile(99), unit: 'ms', target: '<= 250', note: `background ${BACKGROUND_RATE} frames/s from ${DEVICES} devices (${sent} sent), the platform as pnpm start runs it` },
+        pipeline_frame_to_dispatched_p99_ms: { value: histogram.getValueAtPercentile(99), unit: 'ms', target: '<= 250', note: `background ${BACKGROUND_RATE} frames/s (${ingestMax ? 'half the measured HJ 212 maximum' : 'no maximum measured yet'}) from ${DEVICES} devices (${sent} sent; exceedances from ${WARMUP_S} s in), the platform as pnpm start runs it` },
         pipeline_cases_dispatched: { value: seen.size, unit: 'cases', target: `= ${DEVICES}` },
       };
     } finally {

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     const bench = imported.default;
     process.stdout.write(`\n▶ ${bench.title} (${file})\n`);
     const started = Date.now();
-    const metrics = await bench.run();
+    const metrics = await bench.run(results.metrics);
     for (const [name, metric] of Object.entries(metrics)) {
       process.stdout.write(`  ${name}: ${formatValue(metric.value)} ${metric.unit}${metric.baseline ? ` (baseline ${metric.baseline})` : ''}\n`);
     }

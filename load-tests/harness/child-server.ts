@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 export interface ChildServer {
   child: ChildProcess;
@@ -14,7 +16,12 @@ export interface ChildServer {
 export async function startChildServer(command: string[], env: Record<string, string>, readyUrl: string): Promise<ChildServer> {
   const [program, ...args] = command;
   if (!program) throw new Error('no command');
-  const child = spawn(program, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_LOG_DIR keeps each child's structured log (stdout) for diagnosis; otherwise it is discarded.
+  const logDir = process.env.BENCH_LOG_DIR;
+  const script = args.find((arg) => arg.endsWith('.js')) ?? program;
+  const logName = `${basename(dirname(dirname(script)))}-${Date.now()}.log`;
+  const stdout = logDir ? openSync(join(logDir, logName), 'a') : 'ignore';
+  const child = spawn(program, args, { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const deadline = Date.now() + 30_000;
