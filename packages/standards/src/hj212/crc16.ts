@@ -18,18 +18,24 @@ function buildTable(): Uint16Array {
 /** High byte of each table entry: the only part of the register that survives to the next byte. */
 const HIGH = TABLE.map((entry) => entry >>> 8) as Uint16Array;
 /**
- * Two bytes at a time: the state between bytes is the 8-bit high byte, so the state after bytes `a, b` from
- * state `s` is `PAIR[((s ^ a) << 8) | b]`. 64 KiB, built once; halves the lookups on the hot path.
+ * Eight bytes at a time. The table is linear over GF(2) (`T[a ^ b] = T[a] ^ T[b]`), so one step
+ * `s' = HIGH[s ^ byte]` is `H(s) ^ H(byte)` for the linear map H, and after bytes `b0…b7` the state is
+ * `H⁸(s ^ b0) ^ H⁷(b1) ^ … ^ H¹(b7)`. The seven byte terms do not depend on the state, so the CPU looks them
+ * up in parallel and only one lookup per eight bytes waits on the previous one. `POWERS[(k - 1) * 256 + x]` is
+ * `Hᵏ(x)`: 2 KiB, which stays in the L1 cache (the 64 KiB two-byte table it replaces did not).
  */
-const PAIR = buildPairTable();
+const POWERS = buildPowers();
 
-function buildPairTable(): Uint8Array {
-  const pair = new Uint8Array(65536);
-  for (let first = 0; first < 256; first++) {
-    const state = HIGH[first] as number;
-    for (let second = 0; second < 256; second++) pair[(first << 8) | second] = HIGH[state ^ second] as number;
+function buildPowers(): Uint8Array {
+  const powers = new Uint8Array(8 * 256);
+  for (let x = 0; x < 256; x++) {
+    let state = x;
+    for (let k = 0; k < 8; k++) {
+      state = HIGH[state] as number;
+      powers[k * 256 + x] = state;
+    }
   }
-  return pair;
+  return powers;
 }
 
 /**
@@ -43,12 +49,22 @@ function buildPairTable(): Uint8Array {
  */
 export function crc16Hj212(bytes: Uint8Array, start = 0, end = bytes.length): number {
   if (end <= start) return 0xffff;
-  const pair = PAIR;
+  const powers = POWERS;
   const high = HIGH;
   const last = end - 1;
   let state = 0xff;
   let index = start;
-  for (; index + 1 < last; index += 2) state = pair[((state ^ (bytes[index] as number)) << 8) | (bytes[index + 1] as number)] as number;
+  for (; index + 8 <= last; index += 8) {
+    state =
+      (powers[1792 + (state ^ (bytes[index] as number))] as number) ^
+      (powers[1536 + (bytes[index + 1] as number)] as number) ^
+      (powers[1280 + (bytes[index + 2] as number)] as number) ^
+      (powers[1024 + (bytes[index + 3] as number)] as number) ^
+      (powers[768 + (bytes[index + 4] as number)] as number) ^
+      (powers[512 + (bytes[index + 5] as number)] as number) ^
+      (powers[256 + (bytes[index + 6] as number)] as number) ^
+      (powers[bytes[index + 7] as number] as number);
+  }
   for (; index < last; index++) state = high[state ^ (bytes[index] as number)] as number;
   return TABLE[state ^ (bytes[last] as number)] as number;
 }

@@ -104,6 +104,23 @@ describe('parseFrame fields', () => {
     expect(text.cp.factors['i12001']).toEqual({ Info: '1' });
   });
 
+  it('tells non-ASCII factor codes and names apart, which the byte scan sees only as "not ASCII"', () => {
+    const frame = parseFrame(frameOf(`${HEADER};CP=&&甲-Rtd=1,乙-Rtd=2,甲-Flag=N;丙号=3;丁号=4;甲-Avg=5&&`));
+    expect(frame.cp.factors).toEqual({ 甲: { Rtd: '1', Flag: 'N', Avg: '5' }, 乙: { Rtd: '2' } });
+    expect(frame.cp.params).toEqual({ 丙号: '3', 丁号: '4' });
+    expect(reason(frameOf(`${HEADER};CP=&&甲-Rtd=1,乙-Rtd=2,甲-Rtd=3&&`))).toBe('bad_cp_item');
+  });
+
+  it('gives the same factors whichever frames came before (codes are remembered across frames)', () => {
+    const segments = ['a34004-Rtd=1,a34004-Flag=N;x\u0080-Rtd=2', 'x€-Rtd=3;a34004-Rtd=4', 'a34004-Rtd=5;b-Rtd=6;a34004-Rtd=7'];
+    const expected = [{ a34004: { Rtd: '1', Flag: 'N' }, 'x\u0080': { Rtd: '2' } }, { 'x€': { Rtd: '3' }, a34004: { Rtd: '4' } }];
+    for (let round = 0; round < 2; round++) {
+      expect(parseFrame(frameOf(`${HEADER};CP=&&${segments[0]}&&`)).cp.factors).toEqual(expected[0]);
+      expect(parseFrame(frameOf(`${HEADER};CP=&&${segments[1]}&&`)).cp.factors).toEqual(expected[1]);
+      expect(reason(frameOf(`${HEADER};CP=&&${segments[2]}&&`))).toBe('bad_cp_item');
+    }
+  });
+
   it('drops the stray spaces the standard’s own examples contain', () => {
     const frame = parseFrame(frameOf(`${HEADER};CP=&& PolId=w01018 , DataTime=20240101000000 &&`));
     expect(frame.cp.params).toEqual({ PolId: 'w01018', DataTime: '20240101000000' });

@@ -4,7 +4,7 @@ import { FrameLocation, locateFrame } from './frame-envelope';
 import { Hj212FrameError, type Hj212ReasonCode } from './hj212-error';
 import { type Hj212Cp, type Hj212Frame } from './hj212-frame';
 import { HJ212_STRICT, hj212Options, isResolvedHj212Options, type Hj212Options, type Hj212Version } from './hj212-options';
-import { parseCp } from './parse-cp';
+import { asciiCodesOf, CpScanner, type AsciiCodes } from './parse-cp';
 
 /** The outcome of `tryParseFrame`: never throws, so a listener can count and publish rejections cheaply. */
 export type Hj212ParseResult = { ok: true; frame: Hj212Frame } | { ok: false; error: Hj212FrameError };
@@ -16,6 +16,12 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const GB18030 = new TextDecoder('gb18030', { fatal: true });
 const ENCODER = new TextEncoder();
 const HASH = 0x23;
+const SEMICOLON = 0x3b;
+const EQUALS = 0x3d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const CAPITAL_A = 0x41;
+const CAPITAL_Z = 0x5a;
 const SCRATCH_LOCATION = new FrameLocation();
 
 /**
@@ -66,7 +72,11 @@ export function parseLocatedFrame(bytes: Uint8Array, location: FrameLocation, op
   } catch {
     return rejected('bad_encoding', `the data segment is not valid ${options.textEncoding}`);
   }
-  return parseDataSegment(segment, location.declaredLength, crcText, options);
+  // UTF-8 that decodes to as many characters as it has bytes is ASCII: the bytes are the segment's `AsciiCodes`.
+  if (options.textEncoding === 'utf-8' && segment.length === segmentEnd - segmentStart) {
+    return parseDataSegment(segment, bytes, segmentStart, location.declaredLength, crcText, options);
+  }
+  return parseDataSegment(segment, asciiCodesOf(segment), 0, location.declaredLength, crcText, options);
 }
 
 /** The CRC's value from its four hex digits, or -1 if they are not hex (or not upper case when required). */
@@ -84,18 +94,19 @@ function readCrc(bytes: Uint8Array, at: number, options: Hj212Options): number {
   return value;
 }
 
-const ST_PATTERN = /^[0-9A-Z]{2}$/;
-const CN_PATTERN = /^\d{4}$/;
-const QN_PATTERN = /^\d{17}$/;
-const FLAG_PATTERN = /^\d{1,3}$/;
-const PACKET_NUMBER_PATTERN = /^\d{1,4}$/;
-const MN_PATTERN = /^[\x21-\x7e]+$/;
-
 /**
  * Parses the data segment (HJ 212-2017 §6.3.3 table 3): header fields `KEY=VALUE;` in any order, then
- * `CP=&&…&&` last. Field order is not enforced: real devices send `ST;CN;QN;…` and `PNO;PNUM`.
+ * `CP=&&…&&` last. Field order is not enforced: real devices send `ST;CN;QN;…` and `PNO;PNUM`. `codes` holds the
+ * segment's `AsciiCodes` from `offset` on.
  */
-export function parseDataSegment(segment: string, declaredLength: number, crc: string, options: Hj212Options): Hj212ParseResult {
+export function parseDataSegment(
+  segment: string,
+  codes: AsciiCodes,
+  offset: number,
+  declaredLength: number,
+  crc: string,
+  options: Hj212Options,
+): Hj212ParseResult {
   let cpAt: number;
   if (segment.startsWith('CP=&&')) cpAt = 0;
   else {
@@ -118,17 +129,21 @@ export function parseDataSegment(segment: string, declaredLength: number, crc: s
   const headerEnd = cpAt === 0 ? 0 : cpAt - 1;
   let position = 0;
   while (position < headerEnd) {
-    let itemEnd = segment.indexOf(';', position);
-    if (itemEnd < 0 || itemEnd > headerEnd) itemEnd = headerEnd;
-    const equals = segment.indexOf('=', position);
-    if (equals < 0 || equals >= itemEnd) {
+    let itemEnd = position;
+    let equals = -1;
+    for (; itemEnd < headerEnd; itemEnd++) {
+      const code = codes[offset + itemEnd];
+      if (code === SEMICOLON) break;
+      if (code === EQUALS && equals < 0) equals = itemEnd;
+    }
+    if (equals < 0) {
       if (itemEnd === position && !options.rejectUnknownHeaderFields) {
         position = itemEnd + 1;
         continue;
       }
       return rejected('bad_header_field', `header item is not KEY=VALUE: ${segment.slice(position, itemEnd)}`);
     }
-    const key = headerKey(segment, position, equals);
+    const key = headerKey(codes, offset + position, offset + equals);
     const value = segment.slice(equals + 1, itemEnd);
     let repeated = false;
     switch (key) {
@@ -154,7 +169,7 @@ export function parseDataSegment(segment: string, declaredLength: number, crc: s
 
   let flag: Hj212Flag | null = null;
   if (flagText !== null) {
-    if (!FLAG_PATTERN.test(flagText)) return rejected('bad_flag', `Flag is not an integer: ${flagText}`);
+    if (!isDigits(flagText, 1, 3)) return rejected('bad_flag', `Flag is not an integer: ${flagText}`);
     const value = Number(flagText);
     if (value > 255) return rejected('bad_flag', `Flag ${value} exceeds 8 bits`);
     flag = decodeFlag(value);
@@ -172,17 +187,17 @@ export function parseDataSegment(segment: string, declaredLength: number, crc: s
     return rejected('version_mismatch', `frame is HJ 212-${version}, device profile is HJ 212-${options.profile}`);
   }
   if (options.checkFieldFormats) {
-    if (qn !== null && !QN_PATTERN.test(qn)) return rejected('bad_field_value', `QN is not 17 digits: ${qn}`);
-    if (!ST_PATTERN.test(st)) return rejected('bad_field_value', `ST is not 2 letters or digits: ${st}`);
-    if (!CN_PATTERN.test(cn)) return rejected('bad_field_value', `CN is not 4 digits: ${cn}`);
-    if (mn.length > options.maxMnLength || !MN_PATTERN.test(mn)) return rejected('bad_field_value', `MN is not 1–${options.maxMnLength} visible ASCII characters`);
+    if (qn !== null && !isDigits(qn, 17, 17)) return rejected('bad_field_value', `QN is not 17 digits: ${qn}`);
+    if (!isDigitsOrCapitals(st, 2)) return rejected('bad_field_value', `ST is not 2 letters or digits: ${st}`);
+    if (!isDigits(cn, 4, 4)) return rejected('bad_field_value', `CN is not 4 digits: ${cn}`);
+    if (mn.length > options.maxMnLength || !isVisibleAscii(mn)) return rejected('bad_field_value', `MN is not 1–${options.maxMnLength} visible ASCII characters`);
     if (rf !== null && rf !== '1') return rejected('bad_field_value', `RF must be 1 when present: ${rf}`);
   }
   let pnum: number | null = null;
   let pno: number | null = null;
   if (pnumText !== null || pnoText !== null) {
     if (pnumText === null || pnoText === null) return rejected('missing_pnum_pno', 'PNUM and PNO come together');
-    if (!PACKET_NUMBER_PATTERN.test(pnumText) || !PACKET_NUMBER_PATTERN.test(pnoText)) {
+    if (!isDigits(pnumText, 1, 4) || !isDigits(pnoText, 1, 4)) {
       return rejected('bad_field_value', `PNUM/PNO are not up to 4 digits: ${pnumText}/${pnoText}`);
     }
     pnum = Number(pnumText);
@@ -193,7 +208,7 @@ export function parseDataSegment(segment: string, declaredLength: number, crc: s
     return rejected('missing_pnum_pno', `Flag ${flag.value} sets D but PNUM/PNO are missing`);
   }
   const cp: Hj212Cp = { dataTime: null, params: {}, factors: {}, text: segment.slice(cpAt + 5, segment.length - 2) };
-  const failure = parseCp(cp.text, options, cp);
+  const failure = new CpScanner(segment, codes, offset).parse(offset + cpAt + 5, offset + segment.length - 2, options, cp);
   if (failure) return rejected(failure.code, failure.message);
   return {
     ok: true,
@@ -203,11 +218,49 @@ export function parseDataSegment(segment: string, declaredLength: number, crc: s
 
 const HEADER_KEYS = ['QN', 'ST', 'CN', 'PW', 'MN', 'Flag', 'PNUM', 'PNO', 'RF'] as const;
 
-/** The header key at `[from, to)` as a constant string, without allocating one per frame; '' if unknown. */
-function headerKey(segment: string, from: number, to: number): string {
+/** The header key at code positions `[from, to)` as a constant string, without allocating one; '' if unknown. */
+function headerKey(codes: AsciiCodes, from: number, to: number): string {
   const length = to - from;
-  for (const key of HEADER_KEYS) if (key.length === length && segment.startsWith(key, from)) return key;
+  for (const key of HEADER_KEYS) {
+    if (key.length !== length) continue;
+    let index = 0;
+    while (index < length && codes[from + index] === key.charCodeAt(index)) index++;
+    if (index === length) return key;
+  }
   return '';
+}
+
+// Format checks of header fields, as loops: a regular expression per field cost more. Kept in this module because
+// calls into another one go through a getter per call when the source runs through tsx.
+
+/** `/^\d{min,max}$/.test(text)`. */
+function isDigits(text: string, min: number, max: number): boolean {
+  if (text.length < min || text.length > max) return false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < DIGIT_0 || code > DIGIT_9) return false;
+  }
+  return true;
+}
+
+/** `/^[0-9A-Z]{length}$/.test(text)`. */
+function isDigitsOrCapitals(text: string, length: number): boolean {
+  if (text.length !== length) return false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (!((code >= DIGIT_0 && code <= DIGIT_9) || (code >= CAPITAL_A && code <= CAPITAL_Z))) return false;
+  }
+  return true;
+}
+
+/** `/^[\x21-\x7e]+$/.test(text)`: visible ASCII, at least one character. */
+function isVisibleAscii(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x21 || code > 0x7e) return false;
+  }
+  return true;
 }
 
 function rejected(code: Hj212ReasonCode, message: string): Hj212ParseResult {
