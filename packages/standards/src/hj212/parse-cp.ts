@@ -178,7 +178,7 @@ export class CpScanner {
         ) {
           // Another sub-field of the factor just seen (the usual `a34004-Rtd=…,a34004-Flag=N`): no lookup needed.
           const suffix = this.suffix(dash + 1, keyEnd);
-          if (lastFields[suffix] !== undefined && options.rejectDuplicateCpKeys) {
+          if (Object.hasOwn(lastFields, suffix) && options.rejectDuplicateCpKeys) {
             return { code: 'bad_cp_item', message: `CP key repeated: ${this.cut(keyStart, dash)}-${suffix}` };
           }
           if (suffix === '__proto__') return { code: 'bad_cp_item', message: 'CP key __proto__' };
@@ -190,11 +190,12 @@ export class CpScanner {
           const code = this.key(keyStart, dash);
           const suffix = this.suffix(dash + 1, keyEnd);
           if (code === '__proto__' || suffix === '__proto__') return { code: 'bad_cp_item', message: 'CP key __proto__' };
-          let fields: Hj212FactorFields | undefined = cp.factors[code];
+          // Own properties only: a device may send any code, and `constructor` or `toString` must not reach Object's.
+          let fields: Hj212FactorFields | undefined = Object.hasOwn(cp.factors, code) ? cp.factors[code] : undefined;
           if (fields === undefined) {
             fields = {};
             cp.factors[code] = fields;
-          } else if (fields[suffix] !== undefined && options.rejectDuplicateCpKeys) {
+          } else if (Object.hasOwn(fields, suffix) && options.rejectDuplicateCpKeys) {
             return { code: 'bad_cp_item', message: `CP key repeated: ${code}-${suffix}` };
           }
           fields[suffix] = value;
@@ -253,7 +254,7 @@ function indexOfDoubleSlash(codes: AsciiCodes, from: number, end: number): numbe
 function addParam(cp: Hj212Cp, key: string, value: string, options: Pick<Hj212Options, 'rejectDuplicateCpKeys'>): CpFailure | null {
   // `__proto__` cannot be an own key of a plain object; no standard field is named so.
   if (key === '__proto__') return { code: 'bad_cp_item', message: 'CP key __proto__' };
-  if (cp.params[key] !== undefined && options.rejectDuplicateCpKeys) return { code: 'bad_cp_item', message: `CP key repeated: ${key}` };
+  if (Object.hasOwn(cp.params, key) && options.rejectDuplicateCpKeys) return { code: 'bad_cp_item', message: `CP key repeated: ${key}` };
   cp.params[key] = value;
   if (key === 'DataTime') cp.dataTime = value;
   return null;

@@ -136,6 +136,18 @@ describe('parseFrame fields', () => {
     expect(frame.resend).toBe(true);
   });
 
+  it('keeps codes named like Object members as ordinary factors and params, touching nothing shared', () => {
+    // A device controls every code: `constructor` or `toString` must not reach Object's own members.
+    const frame = parseFrame(
+      frameOf(`${HEADER};CP=&&DataTime=20240101000000;toString=1;constructor-Rtd=5,constructor-Flag=N;a01-toString=2,a01-valueOf=3&&`),
+    );
+    expect(frame.cp.factors.constructor).toEqual({ Rtd: '5', Flag: 'N' });
+    expect(frame.cp.factors.a01).toEqual({ toString: '2', valueOf: '3' });
+    expect(frame.cp.params.toString).toBe('1');
+    expect(Object.hasOwn(Object, 'Rtd')).toBe(false);
+    expect(Object.hasOwn(Object.prototype, 'Rtd')).toBe(false);
+  });
+
   it('accepts bytes as well as strings', () => {
     const bytes = encodeFrame({ qn: '20240101000000000', st: '22', cn: '2011', pw: '123456', mn: 'MN01', flag: 5, cp: { dataTime: '20240101000000' } });
     expect(parseFrame(bytes).mn).toBe('MN01');
