@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { createEventPublisher, createKafka, topicNames } from '@ecogrid/kafka';
 import { createRegistryView } from '@ecogrid/registry-view';
 import { createGrpcServer } from '@ecogrid/grpc';
-import { createLogger } from '@ecogrid/telemetry';
+import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { loadConfig, loadRuleset, splitHostPort } from './config';
 import { compileRuleset } from './domain/rules/compiled-ruleset';
 import { createGetStationAqi, createListAlerts, createReadingsProcessor } from './app';
@@ -96,31 +96,28 @@ async function main(): Promise<void> {
       });
   }, config.SWEEP_INTERVAL_MS);
 
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 5_000);
-    force.unref();
-    clearInterval(sweep);
-    grpc.setServing(false);
-    await consumer.stop();
-    await relay.stop();
-    await grpc.shutdown(config.SHUTDOWN_GRACE_MS);
-    await registry.stop();
-    await new Promise<void>((resolve) => admHttp.close(() => resolve()));
-    await publisher.disconnect();
-    await admin.disconnect();
-    await pool.end();
-    await telemetry.shutdown();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals({
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    steps: [
+      {
+        name: 'sweep',
+        run: () => {
+          clearInterval(sweep);
+          grpc.setServing(false);
+        },
+      },
+      { name: 'readings consumer', run: () => consumer.stop() },
+      { name: 'outbox relay', run: () => relay.stop() },
+      { name: 'grpc', run: () => grpc.shutdown(config.SHUTDOWN_GRACE_MS) },
+      { name: 'registry view', run: () => registry.stop() },
+      { name: 'admin http', run: () => new Promise<void>((resolve) => admHttp.close(() => resolve())) },
+      { name: 'kafka publisher', run: () => publisher.disconnect() },
+      { name: 'kafka admin', run: () => admin.disconnect() },
+      { name: 'postgres', run: () => pool.end() },
+      { name: 'telemetry', run: () => telemetry.shutdown() },
+    ],
+  });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`alerting failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('alerting'));

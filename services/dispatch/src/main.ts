@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { createEventPublisher, createKafka, topicNames } from '@ecogrid/kafka';
 import { createGrpcServer } from '@ecogrid/grpc';
 import { createRegistryView } from '@ecogrid/registry-view';
-import { createLogger } from '@ecogrid/telemetry';
+import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { loadConfig, splitHostPort } from './config';
 import { createDispatchApp } from './app';
 import { createPgApiKeyStore, createPgCaseStore, createPool } from './adapters/postgres/pg-case-store';
@@ -89,34 +89,24 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => http.listen(port, host, resolve));
   logger.info({ http: config.HTTP_ADDRESS, grpc: config.GRPC_ADDRESS, schema: config.DISPATCH_SCHEMA }, 'dispatch ready');
 
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 5_000);
-    force.unref();
-    grpc.setServing(false);
-    // A consumer still waiting to join its group cannot leave politely; do not let it hold the shutdown.
-    const bounded = (work: Promise<unknown>, ms: number): Promise<unknown> =>
-      Promise.race([work.catch((error: unknown) => logger.warn({ err: error }, 'stop step failed')), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
-    await bounded(alerts.stop(), 3_000);
-    await timers.stop();
-    await new Promise<void>((resolve) => http.close(() => resolve()));
-    await grpc.shutdown(config.SHUTDOWN_GRACE_MS);
-    await relay.stop();
-    await bounded(registry.stop(), 3_000);
-    await publisher.disconnect();
-    await admin.disconnect();
-    await pool.end();
-    await telemetry.shutdown();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals({
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    steps: [
+      { name: 'grpc health', run: () => grpc.setServing(false) },
+      // A consumer still waiting to join its group cannot leave politely; do not let it hold the shutdown.
+      { name: 'alerts consumer', run: () => alerts.stop(), timeoutMs: 3_000 },
+      { name: 'deadline timers', run: () => timers.stop() },
+      { name: 'http', run: () => new Promise<void>((resolve) => http.close(() => resolve())) },
+      { name: 'grpc', run: () => grpc.shutdown(config.SHUTDOWN_GRACE_MS) },
+      { name: 'outbox relay', run: () => relay.stop() },
+      { name: 'registry view', run: () => registry.stop(), timeoutMs: 3_000 },
+      { name: 'kafka publisher', run: () => publisher.disconnect() },
+      { name: 'kafka admin', run: () => admin.disconnect() },
+      { name: 'postgres', run: () => pool.end() },
+      { name: 'telemetry', run: () => telemetry.shutdown() },
+    ],
+  });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`dispatch failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('dispatch'));

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { createEventPublisher, createKafka, TOPICS } from '@ecogrid/kafka';
 import { createGrpcServer } from '@ecogrid/grpc';
 import { createRegistryView } from '@ecogrid/registry-view';
-import { createLogger } from '@ecogrid/telemetry';
+import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { loadConfig, splitHostPort } from './config';
 import { createAcceptFrame } from './app/accept-frame';
 import { createStoreObservations } from './app/store-observations';
@@ -93,28 +93,23 @@ async function main(): Promise<void> {
   }, 2_000);
   healthWatch.unref();
 
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 5_000);
-    force.unref();
-    clearInterval(healthWatch);
-    await Promise.all([hj212.close(), grpc.shutdown(config.SHUTDOWN_GRACE_MS), new Promise<void>((resolve) => http.close(() => resolve()))]);
-    await publisher.disconnect();
-    devices.close();
-    await view.stop();
-    await admin.disconnect();
-    redis.disconnect();
-    await telemetry.shutdown();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals({
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    steps: [
+      { name: 'health watch', run: () => clearInterval(healthWatch) },
+      {
+        name: 'listeners',
+        run: () => Promise.all([hj212.close(), grpc.shutdown(config.SHUTDOWN_GRACE_MS), new Promise<void>((resolve) => http.close(() => resolve()))]),
+      },
+      { name: 'kafka publisher', run: () => publisher.disconnect() },
+      { name: 'device directory', run: () => devices.close() },
+      { name: 'registry view', run: () => view.stop() },
+      { name: 'kafka admin', run: () => admin.disconnect() },
+      { name: 'redis', run: () => redis.disconnect() },
+      { name: 'telemetry', run: () => telemetry.shutdown() },
+    ],
+  });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`ingest failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('ingest'));

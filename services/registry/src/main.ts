@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { allTopicSpecs, createEventPublisher, createKafka, ensureTopics, topicNames } from '@ecogrid/kafka';
 import { createGrpcServer } from '@ecogrid/grpc';
 import { createRegistryView } from '@ecogrid/registry-view';
-import { createLogger } from '@ecogrid/telemetry';
+import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { loadConfig, splitHostPort } from './config';
 import { createDeleteEntity, createFindNearby, createImportFile, createLocateCell, createUpsertEntity } from './app';
 import { createPool } from './adapters/postgres/pool';
@@ -82,28 +82,20 @@ async function main(): Promise<void> {
   grpc.setServing(true);
   logger.info(view.counts(), 'registry ready');
 
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 5_000);
-    force.unref();
-    await grpc.shutdown(config.SHUTDOWN_GRACE_MS);
-    await new Promise<void>((resolve) => http.close(() => resolve()));
-    await view.stop();
-    await relay.stop();
-    await publisher.disconnect();
-    await admin.disconnect();
-    await pool.end();
-    await telemetry.shutdown();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  stopOnSignals({
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    steps: [
+      { name: 'grpc', run: () => grpc.shutdown(config.SHUTDOWN_GRACE_MS) },
+      { name: 'admin http', run: () => new Promise<void>((resolve) => http.close(() => resolve())) },
+      { name: 'registry view', run: () => view.stop() },
+      { name: 'outbox relay', run: () => relay.stop() },
+      { name: 'kafka publisher', run: () => publisher.disconnect() },
+      { name: 'kafka admin', run: () => admin.disconnect() },
+      { name: 'postgres', run: () => pool.end() },
+      { name: 'telemetry', run: () => telemetry.shutdown() },
+    ],
+  });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`registry failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('registry'));
