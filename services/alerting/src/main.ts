@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { createEventPublisher, createKafka, topicNames } from '@ecogrid/kafka';
 import { createRegistryView } from '@ecogrid/registry-view';
 import { createGrpcServer } from '@ecogrid/grpc';
-import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
+import { createDependencyHealth, createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { loadConfig, loadRuleset, splitHostPort } from './config';
 import { compileRuleset } from './domain/rules/compiled-ruleset';
 import { createGetStationAqi, createListAlerts, createReadingsProcessor } from './app';
@@ -62,12 +62,12 @@ async function main(): Promise<void> {
 
   const admHttp = createServer(
     createAdminHttp({
-      checks: [
-        { name: 'registry', check: () => must(registry.ready, 'registry view not caught up') },
-        { name: 'consumer', check: () => must(consumer.joined, 'readings consumer not in its group') },
+      health: createDependencyHealth([
+        { name: 'registry', check: async () => must(registry.ready, 'registry view not caught up') },
+        { name: 'consumer', check: async () => must(consumer.joined, 'readings consumer not in its group') },
         { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [topics.readings, topics.alerts] })) },
         { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
-      ],
+      ]),
       handleMetrics: telemetry.handleMetrics,
     }),
   );
