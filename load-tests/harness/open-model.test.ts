@@ -23,6 +23,11 @@ describe('runOpenModel (constant arrival rate)', () => {
     expect(result.failed).toBe(failing);
     // The first request waited the whole stall: a closed loop would hide this, the open model must not.
     expect(result.latency.maxValue / 1000).toBeGreaterThan(250);
+    // Every started call is also timed from its actual send, never longer than from its intended time.
+    expect(result.fromSend.totalCount).toBe(result.started);
+    expect(result.sendLateness.totalCount).toBe(result.started);
+    expect(result.fromSend.maxValue).toBeLessThanOrEqual(result.latency.maxValue);
+    expect(result.fromSend.maxValue / 1000).toBeGreaterThan(250);
     expect(result.durationMs).toBeGreaterThan(900);
     expect(result.durationMs).toBeLessThan(1_500);
   });

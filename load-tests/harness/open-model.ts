@@ -33,6 +33,13 @@ export interface OpenModelResult {
   durationMs: number;
   /** Microseconds from the intended send time (not the actual one) to the answer: no coordinated omission. */
   latency: Histogram;
+  /**
+   * Microseconds from the moment `send` was called to the answer: what the server and the network took, without
+   * the generator's own lateness. Read it beside `sendLateness`: it is the honest figure only while that is small.
+   */
+  fromSend: Histogram;
+  /** Microseconds from the intended send time to the moment `send` was called (timer granularity, a busy generator). */
+  sendLateness: Histogram;
   achievedRate: number;
   /** Per second of intended send time: answers, failures and the worst latency (ms), to see stalls and recovery. */
   timeline: Array<{ second: number; ok: number; failed: number; maxMs: number }>;
@@ -49,6 +56,8 @@ export function latencyHistogram(): Histogram {
  */
 export async function runOpenModel(options: OpenModelOptions): Promise<OpenModelResult> {
   const latency = latencyHistogram();
+  const fromSend = latencyHistogram();
+  const sendLateness = latencyHistogram();
   const total = Math.max(1, Math.round(options.rate * options.durationS));
   const intervalMs = 1000 / options.rate;
   let next = 0;
@@ -74,11 +83,15 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     const intended = t0 + index * intervalMs;
     inFlight += 1;
     started += 1;
+    const sent = performance.now();
+    sendLateness.recordValue(Math.max(1, Math.round((sent - intended) * 1000)));
     options.send(index).then(
       (ok) => {
         inFlight -= 1;
-        const ms = performance.now() - intended;
+        const answered = performance.now();
+        const ms = answered - intended;
         latency.recordValue(Math.max(1, Math.round(ms * 1000)));
+        fromSend.recordValue(Math.max(1, Math.round((answered - sent) * 1000)));
         const entry = slot(index);
         entry.maxMs = Math.max(entry.maxMs, Math.round(ms));
         if (ok) {
@@ -118,7 +131,7 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
   while (inFlight > 0 && performance.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 5));
   failed += inFlight;
   const durationMs = arrivalsEnd - t0;
-  return { offered: total, started, succeeded, failed, dropped, blocked, durationMs, latency, achievedRate: (succeeded / Math.max(durationMs, 1)) * 1000, timeline };
+  return { offered: total, started, succeeded, failed, dropped, blocked, durationMs, latency, fromSend, sendLateness, achievedRate: (succeeded / Math.max(durationMs, 1)) * 1000, timeline };
 }
 
 /** The result as k6 would summarise the scenario: tagged sub-metrics (what thresholds judge) and totals. */

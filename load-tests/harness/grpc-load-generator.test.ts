@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { freePort } from '@ecogrid/testkit';
+import { startChildServer, type ChildServer } from './child-server';
+import { ECHO_METHOD } from './bare-grpc-server';
+import { runGrpcLoad } from './grpc-load-generator';
+
+describe('runGrpcLoad (open model in a process of its own)', () => {
+  let echo: ChildServer;
+  let grpcPort: number;
+
+  beforeAll(async () => {
+    grpcPort = await freePort();
+    const adminPort = await freePort();
+    echo = await startChildServer(
+      [process.execPath, '--import', 'tsx', resolve(__dirname, 'bare-grpc-server.ts')],
+      { GRPC_PORT: String(grpcPort), ADMIN_PORT: String(adminPort), ANSWER_BASE64: Buffer.from('answer').toString('base64') },
+      `http://127.0.0.1:${adminPort}/readyz`,
+    );
+  }, 30_000);
+
+  afterAll(async () => {
+    await echo?.stop();
+  });
+
+  it('offers every call of every block at the rate, alternating targets, and reports both latencies, the lateness and the server CPU', async () => {
+    const request = Buffer.from('request').toString('base64');
+    const report = await runGrpcLoad({
+      targets: [
+        { name: 'echo', address: `127.0.0.1:${grpcPort}`, method: ECHO_METHOD, requests: [request], ...(echo.child.pid ? { serverPid: echo.child.pid } : {}) },
+        { name: 'unimplemented', address: `127.0.0.1:${grpcPort}`, method: '/bench.Echo/Nope', requests: [request] },
+      ],
+      rate: 200,
+      warmupS: 0.5,
+      blocks: 2,
+      blockS: 1,
+      channels: 1,
+      maxInFlight: 50,
+      deadlineMs: 2_000,
+    });
+    const [ok, failing] = report.targets;
+    // Warm-up calls are not counted: 2 blocks × 1 s × 200/s each.
+    expect(ok).toMatchObject({ name: 'echo', offered: 400, succeeded: 400, failed: 0, dropped: 0 });
+    expect(ok?.blockP99FromSend).toHaveLength(2);
+    expect(ok?.fromSend.p50).toBeGreaterThan(0);
+    expect(ok?.fromSend.p50).toBeLessThanOrEqual(ok?.fromIntended.p50 ?? 0);
+    expect(ok?.fromIntended.max).toBeGreaterThanOrEqual(ok?.fromSend.max ?? Infinity);
+    expect(ok?.sendLateness.p50).toBeGreaterThanOrEqual(0);
+    expect(ok?.serverCpuUsPerCall).toBeGreaterThan(0);
+    expect(ok?.generatorCpuUsPerCall).toBeGreaterThan(0);
+    // A call that fails is counted as failed, not as an answer.
+    expect(failing).toMatchObject({ name: 'unimplemented', offered: 400, succeeded: 0, failed: 400 });
+    expect(failing?.serverCpuUsPerCall).toBeUndefined();
+  }, 60_000);
+});
