@@ -19,6 +19,8 @@ export interface StartServiceOptions {
   readyUrl: string;
   readyTimeoutMs?: number;
   cwd?: string;
+  /** Flags for node itself, before the entry (e.g. `--cpu-prof` to profile the service under a bench). */
+  nodeArgs?: string[];
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
@@ -30,7 +32,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 /** Runs a service as its own process, as production does, and waits until it says it is ready. */
 export async function startServiceProcess(options: StartServiceOptions): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [options.entry], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
