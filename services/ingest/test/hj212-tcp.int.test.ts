@@ -98,6 +98,21 @@ describe('ingest: HJ 212 over real TCP', () => {
     await device.close();
   });
 
+  it("judges a connection's first frame by its device even when the read ends before the frame's CR LF", async () => {
+    // Until the MN is known the decoder frames leniently and takes a frame that ends with its CRC; the device's
+    // strict profile must then judge the content, not the tail that the next TCP read brings.
+    const device = await connectDevice(ingest.hj212Port);
+    const first = upload({ minute: 13 });
+    const second = upload({ minute: 14 });
+    device.send(first.text.slice(0, -2));
+    const [reply] = await device.waitForReplies(1);
+    expect(reply?.qn).toBe(first.qn);
+    device.send(`\r\n${second.text}`);
+    const replies = await device.waitForReplies(2);
+    expect(replies.map((answer) => answer.qn)).toEqual([first.qn, second.qn]);
+    await device.close();
+  });
+
   it('answers a re-sent frame again but publishes it once', async () => {
     const device = await connectDevice(ingest.hj212Port);
     const frame = upload({ minute: 20 });

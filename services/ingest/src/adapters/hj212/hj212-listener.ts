@@ -51,6 +51,16 @@ function optionsFor(device: DeviceProfile): Readonly<Hj212Options> {
   return hj212Options({ mode: device.tolerant ? 'tolerant' : 'strict', profile: device.protocolVersion });
 }
 
+/**
+ * The device's profile for a frame the lenient decoder already framed. Framing (where the frame ends) was
+ * the decoder's call: it takes a frame that ends with its CRC, so a TCP read that stops before the CR LF
+ * does not leave the device waiting; the tail then arrives with the next read. Everything inside the frame
+ * is still judged by the device's own rules.
+ */
+function contentOptionsFor(device: DeviceProfile): Readonly<Hj212Options> {
+  return hj212Options({ mode: device.tolerant ? 'tolerant' : 'strict', profile: device.protocolVersion, requireTail: false });
+}
+
 /** The MN a rejected frame claims, for operators; never trusted for anything else. */
 function claimedMn(raw: Uint8Array): string | undefined {
   const match = MN_IN_TEXT.exec(Buffer.from(raw.buffer, raw.byteOffset, Math.min(raw.byteLength, 512)).toString('latin1'));
@@ -141,11 +151,10 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
       if (frame.mn === decoderMn) return frame;
       const device = options.devices.profile(frame.mn);
       if (!device) return frame;
-      const deviceOptions = optionsFor(device);
-      decoder.setOptions(deviceOptions);
+      decoder.setOptions(optionsFor(device));
       decoderMn = frame.mn;
       try {
-        return parseFrame(raw, deviceOptions);
+        return parseFrame(raw, contentOptionsFor(device));
       } catch (error) {
         const reason = (error as { code?: string }).code ?? 'bad_frame';
         rejectBytes(raw, reason, `MN=${frame.mn}: ${(error as Error).message}`, remoteAddress);
