@@ -51,12 +51,14 @@ async function main(): Promise<number> {
   });
   try {
     console.log(`${name}: ${target.rate}/s for ${target.duration_s} s, at most ${target.max_in_flight} in flight, ingest pid ${ingest.pid}`);
+    const cpuBefore = await ingest.cpuMicros();
     const { summary, result } = await runScenario(name, target, ingest);
+    const cpuPerAnswer = ((await ingest.cpuMicros()) - cpuBefore) / Math.max(1, result.succeeded);
     const file = resolve(__dirname, `../results/load-${name}.json`);
     writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
     console.log(
       `  offered ${result.offered}, ok ${result.succeeded}, failed ${result.failed}, dropped ${result.dropped} (${result.blocked} held back by TCP backpressure); achieved ${Math.round(result.achievedRate)}/s; ` +
-        `p50 ${result.latency.getValueAtPercentile(50) / 1000} ms, p99 ${result.latency.getValueAtPercentile(99) / 1000} ms; ingest RSS ${Math.round((await ingest.rssBytes()) / 2 ** 20)} MiB`,
+        `p50 ${result.latency.getValueAtPercentile(50) / 1000} ms, p99 ${result.latency.getValueAtPercentile(99) / 1000} ms; ingest RSS ${Math.round((await ingest.rssBytes()) / 2 ** 20)} MiB, CPU ${Math.round(cpuPerAnswer)} µs per answer`,
     );
     console.log(`  per second (ok/failed/max ms): ${result.timeline.map((entry) => `${entry.ok}/${entry.failed}/${entry.maxMs}`).join(' ')}`);
     console.log(`  summary: ${file}`);

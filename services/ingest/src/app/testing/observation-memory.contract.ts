@@ -42,5 +42,20 @@ export function observationMemoryContract(name: string, create: () => Promise<Me
       await memory.remember([observation('MN2', 'x2', '2026-11-29T07:02:00Z', 30)]);
       expect(JSON.parse((await memory.latest('MN2'))['a21026-Rtd'] ?? '{}').value).toBe(30);
     });
+
+    it('keeps every value of every device remembered in one batch', async () => {
+      const memory = await create();
+      const cems = observation('MN4', 'm1', '2026-11-29T07:03:00Z', 31.25);
+      cems.measurements.push({ factorCode: 'a21026', kind: 'ZsRtd', value: 36.5, flag: 'N' }, { factorCode: 'a01012', kind: 'Rtd', value: -4, flag: 'M' });
+      await memory.remember([cems, observation('MN5', 'm2', '2026-11-29T07:04:00Z', 7)]);
+      const at = '2026-11-29T07:03:00.000Z';
+      const parsed = (raw: Record<string, string>) => Object.fromEntries(Object.entries(raw).map(([field, value]) => [field, JSON.parse(value) as unknown]));
+      expect(parsed(await memory.latest('MN4'))).toEqual({
+        'a21026-Rtd': { value: 31.25, flag: 'N', at },
+        'a21026-ZsRtd': { value: 36.5, flag: 'N', at },
+        'a01012-Rtd': { value: -4, flag: 'M', at },
+      });
+      expect(parsed(await memory.latest('MN5'))).toEqual({ 'a21026-Rtd': { value: 7, flag: 'N', at: '2026-11-29T07:04:00.000Z' } });
+    });
   });
 }
