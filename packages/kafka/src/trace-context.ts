@@ -1,4 +1,4 @@
-import { context, propagation, trace, SpanKind, type Context, type Span } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, trace, SpanKind, type Context, type Span } from '@opentelemetry/api';
 import { ATTR } from '@ecogrid/telemetry';
 
 const tracer = trace.getTracer('@ecogrid/kafka');
@@ -8,22 +8,21 @@ const tracer = trace.getTracer('@ecogrid/kafka');
  * and writes its W3C trace context into the headers, so the consumer's span joins the same trace.
  */
 export function startProducerSpan(topic: string, key: string | null, headers: Record<string, string>): Span {
-  const span = tracer.startSpan(
-    `send ${topic}`,
-    {
-      kind: SpanKind.PRODUCER,
-      attributes: {
-        [ATTR.messagingSystem]: 'kafka',
-        [ATTR.messagingDestination]: topic,
-        [ATTR.messagingOperationType]: 'send',
-        [ATTR.messagingOperationName]: 'send',
-        ...(key === null ? {} : { [ATTR.messagingKafkaKey]: key }),
-        ...(headers.ce_id ? { [ATTR.cloudEventId]: headers.ce_id } : {}),
-      },
-    },
-    context.active(),
-  );
-  propagation.inject(trace.setSpan(context.active(), span), headers);
+  const active = context.active();
+  const span = tracer.startSpan(`send ${topic}`, { kind: SpanKind.PRODUCER }, active);
+  // Untraced (no exporter configured) the span records nothing and has no trace to pass on: skip building its
+  // attributes and headers, which ingest would otherwise do for every frame. A span that was sampled out still
+  // passes its context on, so the consumer follows the same decision.
+  if (!isSpanContextValid(span.spanContext())) return span;
+  if (span.isRecording()) span.setAttributes({
+    [ATTR.messagingSystem]: 'kafka',
+    [ATTR.messagingDestination]: topic,
+    [ATTR.messagingOperationType]: 'send',
+    [ATTR.messagingOperationName]: 'send',
+    ...(key === null ? {} : { [ATTR.messagingKafkaKey]: key }),
+    ...(headers.ce_id ? { [ATTR.cloudEventId]: headers.ce_id } : {}),
+  });
+  propagation.inject(trace.setSpan(active, span), headers);
   return span;
 }
 

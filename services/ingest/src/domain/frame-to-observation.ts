@@ -6,7 +6,8 @@ import type { InputProblem } from './validate-observation-input';
 /** Uploads that carry measurements: 2011 real-time, 2051 minute, 2061 hour, 2031 day. */
 const OBSERVATION_COMMANDS: ReadonlySet<string> = new Set(['2011', '2051', '2061', '2031']);
 
-const VALUE_KINDS: readonly ValueKind[] = ['Rtd', 'Avg', 'Min', 'Max', 'Cou', 'ZsRtd', 'ZsAvg', 'ZsMin', 'ZsMax'];
+/** CP suffixes that are values; own keys only, so a device's `constructor-…` is never mistaken for one. */
+const VALUE_KINDS: ReadonlyMap<string, ValueKind> = new Map((['Rtd', 'Avg', 'Min', 'Max', 'Cou', 'ZsRtd', 'ZsAvg', 'ZsMin', 'ZsMax'] as const).map((kind) => [kind, kind]));
 const FLAGS: ReadonlySet<string> = new Set(DATA_FLAGS);
 
 export type FrameConversion = { ok: true; observation: Observation } | { ok: false; problem: InputProblem };
@@ -34,9 +35,11 @@ export function frameToObservation(frame: Hj212Frame, receivedTime: Date, limits
     const flagText = fields.Flag ?? 'N';
     if (!FLAGS.has(flagText)) return refuse('bad_flag_value', `CP.${code}-Flag`, `${code}-Flag=${flagText} is not an HJ 212 data flag`);
     const flag = flagText as DataFlag;
-    for (const kind of VALUE_KINDS) {
-      const text = fields[kind];
-      if (text === undefined) continue;
+    // The suffixes the device sent, in its order: probing all nine kinds on every factor cost more than the rest.
+    for (const suffix in fields) {
+      const kind = VALUE_KINDS.get(suffix);
+      const text = fields[suffix];
+      if (kind === undefined || text === undefined) continue;
       const value = Number(text);
       if (text.length === 0 || !Number.isFinite(value)) return refuse('bad_value', `CP.${code}-${kind}`, `${code}-${kind}=${text} is not a number`);
       const measurement: Measurement = { factorCode: code, kind, value, flag };

@@ -1,3 +1,4 @@
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { ObservationRecorded, ObservationSource as ProtoSource, ReadingRejected, ValueKind as ProtoValueKind } from '@ecogrid/proto/ingest/v1/events';
 import { TOPICS, type EventPublisher } from '@ecogrid/kafka';
 import type { Observation, ObservationSource, ValueKind } from '../../domain/observation';
@@ -21,8 +22,9 @@ const SOURCE: Record<ObservationSource, ProtoSource> = {
   grpc: ProtoSource.OBSERVATION_SOURCE_GRPC,
 };
 
+/** The event of one observation. A literal of the message type: `create` would copy every field once more. */
 export function toObservationRecorded(observation: Observation): ObservationRecorded {
-  return ObservationRecorded.create({
+  return {
     observationId: observation.id,
     deviceMn: observation.deviceMn,
     commandCode: observation.command,
@@ -43,19 +45,35 @@ export function toObservationRecorded(observation: Observation): ObservationReco
       extendedFlag: measurement.extendedFlag ?? '',
       unit: measurement.unit ?? '',
     })),
-  });
+  };
+}
+
+/** Wraps the encoder's fresh array instead of copying it: this runs for every observation. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Publishes observations to ecogrid.readings.v1, keyed by MN, with the observation id as `ce_id`. */
 export function createKafkaObservationSink(publisher: EventPublisher, topicPrefix = ''): ObservationSink {
   const topic = `${topicPrefix}${TOPICS.readings.name}`;
+  // One writer for every event: `finish` copies the bytes out and resets it, and it keeps the capacity it grew
+  // to, where a writer per event started small and grew (and copied) for each one.
+  const writer = new BinaryWriter();
+  const encode = (observation: Observation): Buffer => {
+    try {
+      return asBuffer(ObservationRecorded.encode(toObservationRecorded(observation), writer).finish());
+    } catch (error) {
+      writer.finish(); // a half-written event must not become the start of the next one
+      throw error;
+    }
+  };
   return {
     record: (observations) =>
       publisher.publishAll(
         observations.map((observation) => ({
           topic,
           key: observation.deviceMn,
-          value: Buffer.from(ObservationRecorded.encode(toObservationRecorded(observation)).finish()),
+          value: encode(observation),
           type: TOPICS.readings.payload,
           id: observation.id,
           time: observation.receivedTime,
