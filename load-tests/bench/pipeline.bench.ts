@@ -73,7 +73,8 @@ const bench: BenchModule = {
     const ingestMax = earlier.ingest_hj212_max_frames_per_s?.value;
     // Whole hundreds: the load is sent in 10 ms ticks of equal size.
     const BACKGROUND_RATE = ingestMax ? Math.max(100, Math.round(ingestMax / 200) * 100) : FALLBACK_BACKGROUND_RATE;
-    const platform = await startPlatform('bench-pipeline');
+    // BENCH_PROFILE_DIR makes every service write a V8 CPU profile there (one folder each) when it stops.
+    const platform = await startPlatform('bench-pipeline', process.env.BENCH_PROFILE_DIR ? { profileDir: process.env.BENCH_PROFILE_DIR } : {});
     try {
       const deviceCount = Math.max(EXCEEDING, Math.ceil(BACKGROUND_RATE / FRAMES_PER_DEVICE_S));
       const { csv, devices } = devicesCsv(deviceCount);

@@ -51,7 +51,12 @@ export interface Platform {
  * dispatch, each the built service in its own process — isolated by a topic prefix, PostgreSQL schemas and
  * a Redis key prefix so it shares the servers with other tests without seeing them.
  */
-export async function startPlatform(name: string): Promise<Platform> {
+export interface PlatformOptions {
+  /** Each service writes a V8 CPU profile into `<profileDir>/<service>` when it stops (benchmark diagnosis). */
+  profileDir?: string;
+}
+
+export async function startPlatform(name: string, options: PlatformOptions = {}): Promise<Platform> {
   const environment = await testEnvironment();
   const kafka = testKafka(environment.kafkaBrokers);
   const prefix = uniqueTopicPrefix(name);
@@ -63,17 +68,20 @@ export async function startPlatform(name: string): Promise<Platform> {
   };
   const common = { KAFKA_BROKERS: environment.kafkaBrokers, DATABASE_URL: environment.databaseUrl, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn' };
   const entry = (service: string): string => resolve(ROOT, 'services', service, 'dist/main.js');
+  const profiled = (service: string): { nodeArgs?: string[] } =>
+    options.profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(options.profileDir, service)}`] } : {};
   const started: ServiceProcess[] = [];
 
   const registryHttp = await freePort();
   const registryGrpc = `127.0.0.1:${await freePort()}`;
   const registryEnv = { ...common, REGISTRY_SCHEMA: schemas.registry.name, GRPC_ADDRESS: registryGrpc, ADMIN_HTTP_ADDRESS: `127.0.0.1:${registryHttp}` };
-  const registry = await startServiceProcess({ entry: entry('registry'), env: registryEnv, readyUrl: `http://127.0.0.1:${registryHttp}/readyz`, readyTimeoutMs: 90_000 });
+  const registry = await startServiceProcess({ ...profiled('registry'), entry: entry('registry'), env: registryEnv, readyUrl: `http://127.0.0.1:${registryHttp}/readyz`, readyTimeoutMs: 90_000 });
   started.push(registry);
   await run(process.execPath, [resolve(ROOT, 'services/registry/dist/cli/seed.js'), 'yanhu'], { env: { ...process.env, ...registryEnv }, cwd: ROOT, timeout: 180_000 });
 
   const [ingestHttp, hj212Port] = [await freePort(), await freePort()];
   const ingest = await startServiceProcess({
+    ...profiled('ingest'),
     entry: entry('ingest'),
     env: {
       ...common,
@@ -90,6 +98,7 @@ export async function startPlatform(name: string): Promise<Platform> {
 
   const alertingAdmin = await freePort();
   const alerting = await startServiceProcess({
+    ...profiled('alerting'),
     entry: entry('alerting'),
     env: { ...common, ALERTING_SCHEMA: schemas.alerting.name, READINGS_FROM_BEGINNING: 'true', ADMIN_HTTP_ADDRESS: `127.0.0.1:${alertingAdmin}`, GRPC_ADDRESS: `127.0.0.1:${await freePort()}` },
     readyUrl: `http://127.0.0.1:${alertingAdmin}/readyz`,
@@ -100,7 +109,7 @@ export async function startPlatform(name: string): Promise<Platform> {
   const dispatchHttp = await freePort();
   const dispatchGrpc = `127.0.0.1:${await freePort()}`;
   const dispatchEnv = { ...common, DISPATCH_SCHEMA: schemas.dispatch.name, DISPATCH_TOKEN_SECRET: TOKEN_SECRET, HTTP_ADDRESS: `127.0.0.1:${dispatchHttp}`, GRPC_ADDRESS: dispatchGrpc };
-  const dispatch = await startServiceProcess({ entry: entry('dispatch'), env: dispatchEnv, readyUrl: `http://127.0.0.1:${dispatchHttp}/readyz`, readyTimeoutMs: 90_000 });
+  const dispatch = await startServiceProcess({ ...profiled('dispatch'), entry: entry('dispatch'), env: dispatchEnv, readyUrl: `http://127.0.0.1:${dispatchHttp}/readyz`, readyTimeoutMs: 90_000 });
   started.push(dispatch);
 
   return {

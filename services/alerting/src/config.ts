@@ -28,6 +28,11 @@ const schema = z.object({
   ALERT_RULESET: z.string().optional(),
   /** How often the clock-driven rules run (offline devices, closing hours of real-time station data). */
   SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  /**
+   * Longest evaluated readings may go without a checkpoint in PostgreSQL; a batch that raises or changes an
+   * alert is checkpointed at once. After a crash up to this much is evaluated again (with the same outcome).
+   */
+  CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   /** Outbox poll when nothing signalled new rows (other instances' rows, rows left by a crash). */
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(500),
   PG_POOL_SIZE: z.coerce.number().int().min(2).max(64).default(6),

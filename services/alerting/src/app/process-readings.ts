@@ -33,7 +33,13 @@ export class PartitionFencedError extends Error {
 
 interface PartitionState {
   states: Map<string, DeviceState>;
+  /** The next offset as committed in PostgreSQL. */
   nextOffset: string | null;
+  /** The next offset evaluated in memory; ahead of `nextOffset` while a checkpoint is deferred. */
+  evaluatedOffset: string | null;
+  /** Devices changed since the last checkpoint. */
+  dirty: Map<string, DeviceState>;
+  lastCheckpointAt: number;
 }
 
 export interface ReadingsProcessor {
@@ -42,6 +48,8 @@ export interface ReadingsProcessor {
   handleBatch(partition: number, records: ReadingRecord[]): Promise<BatchResult>;
   /** Runs the clock-driven rules (offline devices, hour closing) over every owned partition. */
   sweep(): Promise<{ alerts: number; aqi: number }>;
+  /** Checkpoints every partition whose evaluated progress is not yet in PostgreSQL (a timer, and shutdown). */
+  flush(): Promise<void>;
 }
 
 export interface ReadingsProcessorDeps {
@@ -50,18 +58,28 @@ export interface ReadingsProcessorDeps {
   store: CheckpointStore;
   outbox: OutboxSignal;
   clock: Clock;
+  /**
+   * Longest a partition's progress may stay in memory only. A batch that raises or changes an alert (or an
+   * hour's AQI) is checkpointed at once; quiet batches are folded into one checkpoint per interval, since
+   * writing every device's state for every batch was most of what alerting cost PostgreSQL and itself.
+   * 0 checkpoints every batch.
+   */
+  checkpointIntervalMs?: number;
 }
 
 /**
  * The use case behind the readings consumer. Per partition it keeps its devices' state in memory, evaluates a
- * whole Kafka batch, and commits the batch's effects and the next offset in one transaction. Records below the
- * stored offset are skipped, so re-delivery after a crash changes nothing; batches and sweeps of one partition
- * never interleave.
+ * whole Kafka batch, and commits the effects and the next offset in one transaction. Records below the stored
+ * offset are skipped, so re-delivery after a crash changes nothing; batches and sweeps of one partition never
+ * interleave. A checkpoint may cover several quiet batches (see `checkpointIntervalMs`): after a crash those
+ * are evaluated again from the last checkpoint, and since evaluation depends only on the state and the records,
+ * they give the same result — and they raised nothing, or they would have been checkpointed at once.
  */
 export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsProcessor {
   const partitions = new Map<number, PartitionState>();
   const locks = new Map<number, Promise<unknown>>();
   const startedAt = deps.clock.now();
+  const checkpointIntervalMs = deps.checkpointIntervalMs ?? 0;
 
   const withLock = <T>(partition: number, action: () => Promise<T>): Promise<T> => {
     const previous = locks.get(partition) ?? Promise.resolve();
@@ -77,20 +95,30 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
     const existing = partitions.get(partition);
     if (existing) return existing;
     const checkpoint = await deps.store.load(partition);
-    const state: PartitionState = { nextOffset: checkpoint.nextOffset, states: new Map(checkpoint.states.map((device) => [device.mn, device])) };
+    const state: PartitionState = {
+      nextOffset: checkpoint.nextOffset,
+      evaluatedOffset: checkpoint.nextOffset,
+      states: new Map(checkpoint.states.map((device) => [device.mn, device])),
+      dirty: new Map(),
+      lastCheckpointAt: deps.clock.now(),
+    };
     partitions.set(partition, state);
     return state;
   };
 
   const contextFor = (mn: string): EvaluationContext => ({ rules: deps.rules, device: deps.directory.device(mn), targetsNear: deps.directory.targetsNear });
 
-  const commit = async (partition: number, state: PartitionState, nextOffset: string | null, dirty: Map<string, DeviceState>, out: Emitted): Promise<void> => {
-    const ok = await deps.store.commit(partition, { expectedOffset: state.nextOffset, nextOffset, states: [...dirty.values()], alerts: out.alerts, aqi: out.aqi });
+  /** Writes everything evaluated since the last checkpoint: offset, changed devices and `out`. */
+  const checkpoint = async (partition: number, state: PartitionState, out: Emitted): Promise<void> => {
+    const nextOffset = state.evaluatedOffset;
+    const ok = await deps.store.commit(partition, { expectedOffset: state.nextOffset, nextOffset, states: [...state.dirty.values()], alerts: out.alerts, aqi: out.aqi });
     if (!ok) {
       partitions.delete(partition);
       throw new PartitionFencedError(partition);
     }
     state.nextOffset = nextOffset;
+    state.dirty = new Map();
+    state.lastCheckpointAt = deps.clock.now();
     if (out.alerts.length > 0 || out.aqi.length > 0) deps.outbox.committed();
   };
 
@@ -106,10 +134,15 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
         const result: BatchResult = { evaluated: 0, skipped: 0, alerts: 0, aqi: 0 };
         const first = records[0];
         if (!first) return result;
-        const stored = state.nextOffset === null ? null : BigInt(state.nextOffset);
-        if (stored !== null && BigInt(first.offset) > stored) return { ...result, seekTo: state.nextOffset as string };
+        // Against what was evaluated, committed or not: a deferred checkpoint is not a gap in the stream.
+        const stored = state.evaluatedOffset === null ? null : BigInt(state.evaluatedOffset);
+        if (stored !== null && BigInt(first.offset) > stored) {
+          // The group's offset ran ahead of this state (another instance had the partition): start over from PostgreSQL.
+          partitions.delete(partition);
+          const reloaded = await loaded(partition);
+          return { ...result, seekTo: reloaded.nextOffset ?? (state.evaluatedOffset as string) };
+        }
         const out: Emitted = { alerts: [], aqi: [] };
-        const dirty = new Map<string, DeviceState>();
         let last: string | undefined;
         for (const record of records) {
           last = record.offset;
@@ -127,11 +160,13 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
           const outcome = evaluateObservation(device, observation, contextFor(device.mn), out);
           if (outcome === 'evaluated') {
             result.evaluated += 1;
-            dirty.set(device.mn, device);
+            state.dirty.set(device.mn, device);
           } else result.skipped += 1;
         }
         if (last === undefined || (stored !== null && BigInt(last) < stored)) return result;
-        await commit(partition, state, (BigInt(last) + 1n).toString(), dirty, out);
+        state.evaluatedOffset = (BigInt(last) + 1n).toString();
+        const due = deps.clock.now() - state.lastCheckpointAt >= checkpointIntervalMs;
+        if (out.alerts.length > 0 || out.aqi.length > 0 || due) await checkpoint(partition, state, out);
         result.alerts = out.alerts.length;
         result.aqi = out.aqi.length;
         return result;
@@ -145,21 +180,30 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
           const state = partitions.get(partition);
           if (!state) return;
           const out: Emitted = { alerts: [], aqi: [] };
-          const dirty = new Map<string, DeviceState>();
           for (const device of state.states.values()) {
             const before = out.alerts.length + out.aqi.length;
             const openHours = device.station ? Object.keys(device.station.open).length : 0;
             sweepDevice(device, contextFor(device.mn), clock, out);
             const after = device.station ? Object.keys(device.station.open).length : 0;
-            if (out.alerts.length + out.aqi.length !== before || after !== openHours) dirty.set(device.mn, device);
+            if (out.alerts.length + out.aqi.length !== before || after !== openHours) state.dirty.set(device.mn, device);
           }
-          if (dirty.size === 0) return;
-          await commit(partition, state, state.nextOffset, dirty, out);
+          if (state.dirty.size === 0 && state.evaluatedOffset === state.nextOffset) return;
+          await checkpoint(partition, state, out);
           totals.alerts += out.alerts.length;
           totals.aqi += out.aqi.length;
         });
       }
       return totals;
+    },
+
+    flush: async () => {
+      for (const partition of [...partitions.keys()]) {
+        await withLock(partition, async () => {
+          const state = partitions.get(partition);
+          if (!state || (state.dirty.size === 0 && state.evaluatedOffset === state.nextOffset)) return;
+          await checkpoint(partition, state, { alerts: [], aqi: [] });
+        });
+      }
     },
   };
 }
