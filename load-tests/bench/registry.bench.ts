@@ -34,7 +34,7 @@ const WARMUP_SECONDS = 5;
 /** Measured: BLOCKS × BLOCK_SECONDS per server, alternating (20,000 calls each). */
 const BLOCKS = 4;
 const BLOCK_SECONDS = 5;
-/** One long-lived channel per server: HTTP/2 multiplexes the calls, as one grpc-js client of a caller does. */
+/** One long-lived connection per server: HTTP/2 multiplexes the calls, as one grpc-js client of a caller does. */
 const CHANNELS = 1;
 const MAX_IN_FLIGHT = 200;
 const LOOKUP_SECONDS = 3;
@@ -132,6 +132,7 @@ const bench: BenchModule = {
     });
     let locate: GrpcLoadTargetReport;
     let echo: GrpcLoadTargetReport;
+    let generatorClient = '';
     try {
       // Points at the middle of cells (every one answers a cell), as requests on the wire.
       const requests = Array.from({ length: 1_000 }, (_, index) => {
@@ -168,6 +169,7 @@ const bench: BenchModule = {
           deadlineMs: 5_000,
         });
         [locate, echo] = report.targets as [GrpcLoadTargetReport, GrpcLoadTargetReport];
+        generatorClient = report.client === 'http2' ? 'a lean node:http2 gRPC client' : 'the grpc-js client';
       } finally {
         await echoServer.stop();
       }
@@ -178,7 +180,7 @@ const bench: BenchModule = {
 
     const how =
       `${RATE} req/s open model, ${BLOCKS} × ${BLOCK_SECONDS} s per server alternating with the other after ${WARMUP_SECONDS} s of warm-up, one channel, ` +
-      'latency from the actual send; server and generator (1 MB young generation) each in its own process on the same 2 shared cores';
+      `latency from the actual send; server and generator (${generatorClient}, the same for both servers) each in its own process on the same 2 shared cores`;
     const detail = (result: GrpcLoadTargetReport): string =>
       `p99.9 ${result.fromSend.p999} ms, max ${result.fromSend.max} ms; per-block p99 ${result.blockP99FromSend.join('/')} ms; ` +
       `from the intended send time p50 ${result.fromIntended.p50} / p99 ${result.fromIntended.p99} ms (1 ms send timer: lateness p50 ${result.sendLateness.p50}, p99 ${result.sendLateness.p99} ms); ` +

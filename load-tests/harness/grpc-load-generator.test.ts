@@ -23,9 +23,10 @@ describe('runGrpcLoad (open model in a process of its own)', () => {
     await echo?.stop();
   });
 
-  it('offers every call of every block at the rate, alternating targets, and reports both latencies, the lateness and the server CPU', async () => {
+  it.each(['http2', 'grpc-js'] as const)('with the %s client, offers every call of every block at the rate, alternating targets, and reports both latencies, the lateness and the server CPU', async (client) => {
     const request = Buffer.from('request').toString('base64');
     const report = await runGrpcLoad({
+      client,
       targets: [
         { name: 'echo', address: `127.0.0.1:${grpcPort}`, method: ECHO_METHOD, requests: [request], ...(echo.child.pid ? { serverPid: echo.child.pid } : {}) },
         { name: 'unimplemented', address: `127.0.0.1:${grpcPort}`, method: '/bench.Echo/Nope', requests: [request] },
@@ -38,6 +39,7 @@ describe('runGrpcLoad (open model in a process of its own)', () => {
       maxInFlight: 50,
       deadlineMs: 2_000,
     });
+    expect(report.client).toBe(client);
     const [ok, failing] = report.targets;
     // Warm-up calls are not counted: 2 blocks × 1 s × 200/s each.
     expect(ok).toMatchObject({ name: 'echo', offered: 400, succeeded: 400, failed: 0, dropped: 0 });

@@ -3,9 +3,10 @@
  * it measures, and not inside a bench process whose heap (datasets, indexes) and other work would pause it.
  *
  * `runGrpcLoad(spec)` starts this file as a child (`node --import tsx`), hands it the spec on stdin and reads
- * the report it prints. The child opens `channels` long-lived channels per target (HTTP/2 multiplexes the
- * calls; never a client per call), sends each request as pre-encoded bytes (the same client work for every
- * target), warms every target up at the full rate (discarded), then runs `blocks` measured blocks per target,
+ * the report it prints. The child opens `channels` long-lived connections per target (HTTP/2 multiplexes the
+ * calls; never a client per call) and sends each request as pre-encoded bytes with the same client for every
+ * target: by default the lean node:http2 one of `grpc-http2-client.ts` (on a shared machine, a generator's CPU
+ * is taken from the server it measures), or grpc-js's Client (`client: 'grpc-js'`). It warms every target up at the full rate (discarded), then runs `blocks` measured blocks per target,
  * alternating between the targets, so a subject and its baseline see the same noise of a shared machine.
  *
  * Each block is `runOpenModel`: call i is due at t0 + i/rate whatever the answers did; a 1 ms timer sends
@@ -20,6 +21,7 @@ import { resolve } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Client, credentials, Metadata, type ChannelOptions } from '@grpc/grpc-js';
 import type { Histogram } from 'hdr-histogram-js';
+import { openGrpcHttp2Client } from './grpc-http2-client';
 import { latencyHistogram, runOpenModel } from './open-model';
 
 export interface GrpcLoadTarget {
@@ -49,9 +51,17 @@ export interface GrpcLoadSpec {
   maxInFlight: number;
   deadlineMs: number;
   channelOptions?: ChannelOptions;
+  /**
+   * Which client sends the calls (the same one for every target): `http2` (default), the lean node:http2 client
+   * of `grpc-http2-client.ts`, or `grpc-js`, its Client with identity (de)serialisers. `channelOptions` apply to
+   * grpc-js only.
+   */
+  client?: GrpcLoadClient;
   /** Node options of the generator process; default {@link GENERATOR_NODE_OPTIONS}. */
   nodeOptions?: string[];
 }
+
+export type GrpcLoadClient = 'http2' | 'grpc-js';
 
 /** Milliseconds. */
 export interface Percentiles {
@@ -88,17 +98,19 @@ export interface GrpcLoadTargetReport {
 }
 
 export interface GrpcLoadReport {
+  /** The client that sent the calls of every target. */
+  client: GrpcLoadClient;
   targets: GrpcLoadTargetReport[];
 }
 
 /**
- * A young generation of 1 MB: many short scavenges instead of a few long ones. grpc-js's per-call objects
- * keep each other alive across a scavenge, so with the default semi-space (16 MB) every scavenge copied
- * megabytes and paused the generator 4–15 ms several times a second: its send lateness p99 was 4.5–5.5 ms
- * and the echo's p99 7.6–8.7 ms; with 1 MB, 1.7–2.5 ms and 2.1–3.4 ms, same CPU per call (measured here,
- * interleaved runs against one bare echo server).
+ * Node's default young generation. The 1 MB one (`--max-semi-space-size=1`) was for grpc-js's client, whose
+ * per-call objects keep each other alive across a scavenge, so large scavenges paused it 4–15 ms. The http2
+ * client keeps little alive per call: with 1 MB it ran ~220 scavenges per 8,000 calls at 288–306 µs of CPU per
+ * call, with the default 18–19 at 262–269 µs, the longest pause about the same (10–12 ms; interleaved runs
+ * against one bare echo server on the shared machine). Pass `nodeOptions` to try another.
  */
-export const GENERATOR_NODE_OPTIONS = ['--max-semi-space-size=1'];
+export const GENERATOR_NODE_OPTIONS: string[] = [];
 
 /** Runs the spec in a child process and resolves with its report. Bounded: the child is killed past its time. */
 export async function runGrpcLoad(spec: GrpcLoadSpec): Promise<GrpcLoadReport> {
@@ -172,7 +184,8 @@ interface TargetState {
   gcMaxMs: number;
 }
 
-async function open(target: GrpcLoadTarget, spec: GrpcLoadSpec): Promise<TargetState> {
+/** The grpc-js Client with identity (de)serialisers: what a real caller of the service runs, at its CPU cost. */
+async function openGrpcJs(target: GrpcLoadTarget, spec: GrpcLoadSpec): Promise<Pick<TargetState, 'send' | 'close'>> {
   const options: ChannelOptions = { 'grpc.use_local_subchannel_pool': 1, ...spec.channelOptions, ...target.channelOptions };
   const clients = Array.from({ length: spec.channels }, () => new Client(target.address, credentials.createInsecure(), options));
   await Promise.all(clients.map((client) => new Promise<void>((ready, fail) => client.waitForReady(Date.now() + 10_000, (error) => (error ? fail(error) : ready())))));
@@ -183,10 +196,28 @@ async function open(target: GrpcLoadTarget, spec: GrpcLoadSpec): Promise<TargetS
       const client = clients[index % clients.length] as Client;
       client.makeUnaryRequest(target.method, identity, identity, requests[index % requests.length] as Buffer, new Metadata(), { deadline: Date.now() + spec.deadlineMs }, (error) => done(!error));
     });
+  return { send, close: () => clients.forEach((client) => client.close()) };
+}
+
+async function open(target: GrpcLoadTarget, spec: GrpcLoadSpec): Promise<TargetState> {
+  let send: TargetState['send'];
+  let close: TargetState['close'];
+  if ((spec.client ?? 'http2') === 'grpc-js') ({ send, close } = await openGrpcJs(target, spec));
+  else {
+    const client = await openGrpcHttp2Client({
+      address: target.address,
+      method: target.method,
+      requests: target.requests.map((request) => Buffer.from(request, 'base64')),
+      channels: spec.channels,
+      deadlineMs: spec.deadlineMs,
+    });
+    send = client.call;
+    close = client.close;
+  }
   return {
     target,
     send,
-    close: () => clients.forEach((client) => client.close()),
+    close,
     latency: latencyHistogram(),
     fromSend: latencyHistogram(),
     sendLateness: latencyHistogram(),
@@ -250,6 +281,7 @@ async function generate(spec: GrpcLoadSpec): Promise<GrpcLoadReport> {
   for (const state of states) state.close();
 
   return {
+    client: spec.client ?? 'http2',
     targets: states.map((state) => ({
       name: state.target.name,
       offered: state.offered,

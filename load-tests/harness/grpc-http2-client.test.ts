@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { freePort } from '@ecogrid/testkit';
+import { startChildServer, type ChildServer } from './child-server';
+import { ECHO_METHOD } from './bare-grpc-server';
+import { frameGrpcMessage, isOneWholeMessage, openGrpcHttp2Client } from './grpc-http2-client';
+
+describe('gRPC message framing', () => {
+  it('prefixes the bytes with flag 0 and their big-endian length', () => {
+    expect([...frameGrpcMessage(Uint8Array.of(7, 8, 9))]).toEqual([0, 0, 0, 0, 3, 7, 8, 9]);
+    expect([...frameGrpcMessage(new Uint8Array(0))]).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('accepts exactly one whole uncompressed message', () => {
+    expect(isOneWholeMessage(frameGrpcMessage(Buffer.from('answer')))).toBe(true);
+    expect(isOneWholeMessage(frameGrpcMessage(Buffer.from('answer')).subarray(0, 8))).toBe(false);
+    expect(isOneWholeMessage(Buffer.concat([frameGrpcMessage(Buffer.from('a')), frameGrpcMessage(Buffer.from('b'))]))).toBe(false);
+    expect(isOneWholeMessage(Buffer.from([1, 0, 0, 0, 1, 42]))).toBe(false);
+    expect(isOneWholeMessage(Buffer.from([0, 0, 0]))).toBe(false);
+  });
+});
+
+describe('openGrpcHttp2Client against a grpc-js server', () => {
+  let echo: ChildServer;
+  let address: string;
+
+  beforeAll(async () => {
+    const grpcPort = await freePort();
+    const adminPort = await freePort();
+    address = `127.0.0.1:${grpcPort}`;
+    echo = await startChildServer(
+      [process.execPath, '--import', 'tsx', resolve(__dirname, 'bare-grpc-server.ts')],
+      { GRPC_PORT: String(grpcPort), ADMIN_PORT: String(adminPort), ANSWER_BASE64: Buffer.from('answer').toString('base64') },
+      `http://127.0.0.1:${adminPort}/readyz`,
+    );
+  }, 30_000);
+
+  afterAll(async () => {
+    await echo?.stop();
+  });
+
+  it('counts an answered call as success and a non-zero grpc-status (trailers-only UNIMPLEMENTED) as failure', async () => {
+    const requests = [Buffer.from('one'), Buffer.from('two')];
+    const ok = await openGrpcHttp2Client({ address, method: ECHO_METHOD, requests, channels: 2, deadlineMs: 2_000 });
+    const unimplemented = await openGrpcHttp2Client({ address, method: '/bench.Echo/Nope', requests, channels: 1, deadlineMs: 2_000 });
+    try {
+      expect(await Promise.all(Array.from({ length: 50 }, (_, index) => ok.call(index)))).toEqual(Array.from({ length: 50 }, () => true));
+      expect(await Promise.all([unimplemented.call(0), unimplemented.call(1)])).toEqual([false, false]);
+    } finally {
+      ok.close();
+      unimplemented.close();
+    }
+    // A closed client fails its calls instead of sending them.
+    expect(await ok.call(0)).toBe(false);
+  });
+
+  it('fails to open against a port nobody listens on', async () => {
+    const port = await freePort();
+    await expect(openGrpcHttp2Client({ address: `127.0.0.1:${port}`, method: ECHO_METHOD, requests: [Buffer.from('x')], channels: 1, deadlineMs: 1_000 })).rejects.toThrow();
+  });
+});
