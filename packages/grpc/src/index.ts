@@ -1,3 +1,4 @@
 export { createGrpcServer, GrpcStatus, type GrpcServer, type GrpcServiceBinding } from './create-grpc-server';
 export { toServiceError, unaryHandler } from './unary-handler';
 export { callUnary, createGrpcClient, defaultDeadlineInterceptor } from './create-grpc-client';
+export { withSharedResponseEncoding } from './shared-response-encoding';
