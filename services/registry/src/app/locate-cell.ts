@@ -1,14 +1,15 @@
 import type { Cell, Officer, Township } from '@ecogrid/proto/registry/v1/entities';
-import type { RegistryView } from '@ecogrid/registry-view';
+import type { LocateResult, RegistryView } from '@ecogrid/registry-view';
 import { invalidArgument } from '@ecogrid/domain-errors';
 import type { RegistryRepository } from './ports';
 
+/** Shared between calls that land in the same cell and shift: never mutate one. */
 export interface LocatedCell {
-  cell: Cell;
-  township: Township;
-  onDutyOfficer?: Officer | undefined;
-  onDutySource?: 'roster_shift' | 'responsible_officer' | undefined;
-  supervisor?: Officer | undefined;
+  readonly cell: Cell;
+  readonly township: Township;
+  readonly onDutyOfficer?: Officer | undefined;
+  readonly onDutySource?: 'roster_shift' | 'responsible_officer' | undefined;
+  readonly supervisor?: Officer | undefined;
 }
 
 /** The part of a RegistryView that locating needs. */
@@ -20,6 +21,11 @@ export type GridView = Pick<RegistryView, 'locate' | 'township' | 'onDutyOfficer
  * view holds it.
  */
 export function createLocateCell(deps: { view: GridView; registry: Pick<RegistryRepository, 'cellAt'>; clock: { now(): number } }) {
+  // The view answers with the same object for every lookup in the same cell and shift (a change builds new
+  // ones), so the answer with its supervisor is kept beside it: the same point answers the same object, which
+  // lets the gRPC adapter reuse its response and that response's encoded bytes instead of building them anew
+  // on every call.
+  const answers = new WeakMap<LocateResult, LocatedCell>();
   return async function locateCell(lon: number, lat: number, at?: Date): Promise<LocatedCell | undefined> {
     if (!Number.isFinite(lon) || lon < -180 || lon > 180) throw invalidArgument('point.lon', 'lon must be a longitude in degrees');
     if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw invalidArgument('point.lat', 'lat must be a latitude in degrees');
@@ -27,7 +33,12 @@ export function createLocateCell(deps: { view: GridView; registry: Pick<Registry
     if (time >= deps.view.gridChangedAt) {
       const located = deps.view.locate(lon, lat, time);
       if (!located) return undefined;
-      return { ...located, supervisor: deps.view.supervisorOf(located.township.code) };
+      const supervisor = deps.view.supervisorOf(located.township.code);
+      const known = answers.get(located);
+      if (known && known.supervisor === supervisor) return known;
+      const answer: LocatedCell = { ...located, supervisor };
+      answers.set(located, answer);
+      return answer;
     }
     const cell = await deps.registry.cellAt(lon, lat, new Date(time));
     if (!cell) return undefined;

@@ -9,11 +9,11 @@ import {
   type Target,
   type Township,
 } from '@ecogrid/proto/registry/v1/entities';
-import { ImportKind, OnDutySource, RegistryServiceService, type RegistryServiceServer } from '@ecogrid/proto/registry/v1/registry';
+import { ImportKind, OnDutySource, RegistryServiceService, type LocateCellResponse, type RegistryServiceServer } from '@ecogrid/proto/registry/v1/registry';
 import { invalidArgument, notFound } from '@ecogrid/domain-errors';
-import { unaryHandler, type GrpcServiceBinding } from '@ecogrid/grpc';
+import { unaryHandler, withSharedResponseEncoding, type GrpcServiceBinding } from '@ecogrid/grpc';
 import type { Logger } from '@ecogrid/telemetry';
-import type { DeleteEntity, FindNearby, ImportFile, ImportKind as AppImportKind, LocateCell, RegistryRepository, UpsertEntity } from '../../app';
+import type { DeleteEntity, FindNearby, ImportFile, ImportKind as AppImportKind, LocateCell, LocatedCell, RegistryRepository, UpsertEntity } from '../../app';
 
 export interface RegistryGrpcDeps {
   registry: RegistryRepository;
@@ -45,6 +45,21 @@ function found<T>(value: T | undefined, what: string, id: string): T {
   return value;
 }
 
+function toLocateCellResponse(located: LocatedCell): LocateCellResponse {
+  return {
+    cell: located.cell,
+    township: located.township,
+    onDutyOfficer: located.onDutyOfficer,
+    onDutySource:
+      located.onDutySource === 'roster_shift'
+        ? OnDutySource.ON_DUTY_SOURCE_ROSTER_SHIFT
+        : located.onDutySource === 'responsible_officer'
+          ? OnDutySource.ON_DUTY_SOURCE_RESPONSIBLE_OFFICER
+          : OnDutySource.ON_DUTY_SOURCE_UNSPECIFIED,
+    supervisor: located.supervisor,
+  };
+}
+
 const page = (request: { pageSize: number; pageToken: string }) => {
   if (request.pageSize < 0) throw invalidArgument('page_size', 'page_size must not be negative');
   return { pageSize: request.pageSize, pageToken: request.pageToken };
@@ -55,23 +70,24 @@ export function createRegistryGrpcService(deps: RegistryGrpcDeps): GrpcServiceBi
   const { registry, logger } = deps;
   const unary = <Req, Res>(method: string, handle: (request: Req) => Promise<Res>) => unaryHandler<Req, Res>(method, logger, (request) => handle(request));
 
+  // One response object per answer of the view (locateCell answers the same object for the same cell, shift and
+  // supervisor), so its encoded bytes are reused too (withSharedResponseEncoding below): responses are never mutated.
+  const locateResponses = new WeakMap<LocatedCell, LocateCellResponse>();
+  const locateResponse = (located: LocatedCell): LocateCellResponse => {
+    let response = locateResponses.get(located);
+    if (!response) {
+      response = toLocateCellResponse(located);
+      locateResponses.set(located, response);
+    }
+    return response;
+  };
+
   const implementation: RegistryServiceServer = {
     locateCell: unary('LocateCell', async (request) => {
       const point = required(request.point, 'point');
       const located = await deps.locateCell(point.lon, point.lat, request.at);
       if (!located) throw notFound('cell at', `[${point.lon}, ${point.lat}]`);
-      return {
-        cell: located.cell,
-        township: located.township,
-        onDutyOfficer: located.onDutyOfficer,
-        onDutySource:
-          located.onDutySource === 'roster_shift'
-            ? OnDutySource.ON_DUTY_SOURCE_ROSTER_SHIFT
-            : located.onDutySource === 'responsible_officer'
-              ? OnDutySource.ON_DUTY_SOURCE_RESPONSIBLE_OFFICER
-              : OnDutySource.ON_DUTY_SOURCE_UNSPECIFIED,
-        supervisor: located.supervisor,
-      };
+      return locateResponse(located);
     }),
 
     getTownship: unary('GetTownship', async (request) => ({ township: found(await registry.getTownship(request.code), 'township', request.code) })),
@@ -192,5 +208,5 @@ export function createRegistryGrpcService(deps: RegistryGrpcDeps): GrpcServiceBi
     }),
   };
 
-  return { definition: RegistryServiceService, implementation, name: 'ecogrid.registry.v1.RegistryService' };
+  return { definition: withSharedResponseEncoding(RegistryServiceService, ['locateCell']), implementation, name: 'ecogrid.registry.v1.RegistryService' };
 }
