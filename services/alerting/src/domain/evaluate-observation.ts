@@ -2,7 +2,7 @@ import { DATA_FLAGS_2017 } from '@ecogrid/standards';
 import type { DeviceState } from './device-state';
 import type { AlertSubject } from './episode';
 import type { AlertEvent, Evidence, Measurement, Observation } from './model';
-import { factorName, runEpisode, type Emitted, type EvaluationContext } from './rule-runner';
+import { episodeMayStep, factorName, hasEpisodes, runEpisode, type Emitted, type EvaluationContext } from './rule-runner';
 import { evaluateStationObservation } from './station-hours';
 
 export type EvaluationOutcome = 'evaluated' | 'duplicate_or_late';
@@ -60,8 +60,10 @@ function baseSubject(state: DeviceState): Pick<AlertSubject, 'deviceMn' | 'enter
 }
 
 function recoverFromOffline(state: DeviceState, observation: Observation, out: AlertEvent[]): void {
-  for (const [ruleId, open] of Object.entries(state.offline)) {
+  for (const ruleId in state.offline) {
+    const open = state.offline[ruleId];
     delete state.offline[ruleId];
+    if (!open) continue;
     out.push({
       ...baseSubject(state),
       alertId: open.alertId,
@@ -108,6 +110,7 @@ function evaluateEmissionLimits(state: DeviceState, observation: Observation, co
       const measurement = findMeasurement(observation, factor.factorCode, kind);
       if (!measurement || suppressFlags.has(measurement.flag) || !limitFlags.has(measurement.flag)) continue;
       const matched = measurement.value > limit;
+      if (!episodeMayStep(state, rule.id, factor.factorCode, matched)) continue;
       runEpisode(
         state,
         rule,
@@ -139,12 +142,15 @@ function evaluateEmissionLimits(state: DeviceState, observation: Observation, co
 /** D fault, F stopped, B communication, T over range (by default): one episode per factor and flag. */
 function evaluateDataQuality(state: DeviceState, observation: Observation, context: EvaluationContext, out: Emitted): void {
   if (context.rules.dataQuality.length === 0) return;
+  // Nearly every reading is flagged N on a device with nothing in progress: nothing to do for it.
+  const quiet = !hasEpisodes(state);
   const seen = new Set<string>();
   for (const measurement of observation.measurements) {
     if (seen.has(measurement.factorCode)) continue;
     seen.add(measurement.factorCode);
     // Maintenance and calibration say nothing about the instrument's health either way.
     if (context.rules.suppressFlags.has(measurement.flag)) continue;
+    if (quiet && !context.rules.dataQuality.some((rule) => rule.flags.some((flag) => flag === measurement.flag))) continue;
     for (const rule of context.rules.dataQuality) {
       for (const flag of rule.flags) {
         const matched = measurement.flag === flag;
@@ -197,6 +203,7 @@ function evaluateJumps(state: DeviceState, observation: Observation, context: Ev
       const threshold = Math.max(rule.minAbsoluteChangeByFactor[measurement.factorCode] ?? rule.minAbsoluteChange, rule.relativeChange * Math.abs(previous.value));
       const change = Math.abs(measurement.value - previous.value);
       const matched = change > threshold;
+      if (!episodeMayStep(state, rule.id, key, matched)) continue;
       runEpisode(
         state,
         rule,

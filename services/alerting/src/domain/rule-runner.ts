@@ -52,6 +52,20 @@ function nearTargets(context: EvaluationContext): { ids: string[]; reasons: stri
 }
 
 /**
+ * Whether a reading can change anything for a rule and subject: it matches, or an episode is in progress. Most
+ * readings match nothing, and skipping them before the sample and its evidence are built keeps them cheap.
+ */
+export function episodeMayStep(state: DeviceState, ruleId: string, subjectKey: string, matched: boolean): boolean {
+  return matched || state.episodes[`${ruleId}|${subjectKey}`] !== undefined;
+}
+
+/** Whether the device has any episode in progress. */
+export function hasEpisodes(state: DeviceState): boolean {
+  for (const _key in state.episodes) return true;
+  return false;
+}
+
+/**
  * Feeds one reading to one rule's episode on one subject and emits the alert events the step calls for:
  * RAISED when the duration condition is met (severity from escalations and nearby sensitive targets),
  * UPDATED when the severity changes or the value grows past the last published one by the ruleset's step,
