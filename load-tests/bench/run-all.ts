@@ -45,7 +45,9 @@ function renderMarkdown(results: Results): string {
     '',
     `Measured by \`pnpm bench\` on ${results.machine}, ${results.date}.`,
     'Each figure stands beside a baseline measured in the same run on the same machine; load generators share',
-    'the two cores with the system under test, so absolute numbers are conservative.',
+    'the two cores with the system under test, so absolute numbers are conservative. The same virtual machine',
+    'type has run a third slower in one hour than in another (compare `json_parse_same_data_per_s` between runs):',
+    'judge a figure by its baseline, and a latency tail by several runs.',
     'Raw figures: `load-tests/results/latest.json`.',
     '',
   ];
