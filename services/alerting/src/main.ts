@@ -85,30 +85,22 @@ async function main(): Promise<void> {
   await grpc.listen(config.GRPC_ADDRESS);
   grpc.setServing(true);
 
-  let sweeping = false;
-  const sweep = setInterval(() => {
-    if (sweeping) return;
-    sweeping = true;
-    processor
-      .sweep()
-      .catch((error: unknown) => logger.warn({ err: error }, 'sweep failed; the next one retries'))
-      .finally(() => {
-        sweeping = false;
-      });
-  }, config.SWEEP_INTERVAL_MS);
-
+  /** Runs `task` every `ms`, never two at once; a failure is logged and the next round retries. */
+  const every = (ms: number, what: string, task: () => Promise<unknown>): NodeJS.Timeout => {
+    let running = false;
+    return setInterval(() => {
+      if (running) return;
+      running = true;
+      task()
+        .catch((error: unknown) => logger.warn({ err: error }, `${what} failed; the next one retries`))
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+  };
+  const sweep = every(config.SWEEP_INTERVAL_MS, 'sweep', () => processor.sweep());
   // Partitions that went quiet after a deferred checkpoint are written here, not only by their next batch.
-  let flushing = false;
-  const checkpointTimer = setInterval(() => {
-    if (flushing || config.CHECKPOINT_INTERVAL_MS === 0) return;
-    flushing = true;
-    processor
-      .flush()
-      .catch((error: unknown) => logger.warn({ err: error }, 'checkpoint failed; the next one retries'))
-      .finally(() => {
-        flushing = false;
-      });
-  }, Math.max(100, config.CHECKPOINT_INTERVAL_MS));
+  const checkpointTimer = every(Math.max(100, config.CHECKPOINT_INTERVAL_MS), 'checkpoint', () => processor.flush());
 
   stopOnSignals({
     logger,
