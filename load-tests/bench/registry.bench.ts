@@ -21,8 +21,7 @@ import { createBruteForceLocator, type ArealItem, type PolygonCoordinates } from
 import { Cell, Officer, OfficerRole, Township } from '@ecogrid/proto/registry/v1/entities';
 import { LocateCellRequest, LocateCellResponse, RegistryServiceClient, RegistryServiceService } from '@ecogrid/proto/registry/v1/registry';
 import { createTestSchema, freePort, startServiceProcess, testEnvironment, uniqueTopicPrefix } from '@ecogrid/testkit';
-import { startChildServer } from '../harness/child-server';
-import { ECHO_METHOD } from '../harness/bare-grpc-server';
+import { ECHO_METHOD, startBareGrpcServer } from '../harness/bare-grpc-server';
 import { runGrpcLoad, type GrpcLoadTargetReport } from '../harness/grpc-load-generator';
 import type { BenchMetrics, BenchModule } from './bench-types';
 
@@ -112,7 +111,7 @@ const bench: BenchModule = {
     // gRPC: the registry as its own process, seeded with the Yanhu dataset in a schema of its own.
     const env = await testEnvironment();
     const schema = await createTestSchema(env.databaseUrl, 'bench_registry');
-    const [grpcPort, adminPort, echoPort, echoAdminPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [grpcPort, adminPort] = [await freePort(), await freePort()];
     const service = await startServiceProcess({
       entry: resolve(root, 'services/registry/dist/main.js'),
       // BENCH_PROFILE_DIR makes the registry write a V8 CPU profile there when it stops.
@@ -149,16 +148,12 @@ const bench: BenchModule = {
       );
       client.close();
       if (!answer.cell?.id || !answer.township?.code) throw new Error(`LocateCell answered without a cell: ${JSON.stringify(answer)}`);
-      const echoServer = await startChildServer(
-        [process.execPath, '--import', 'tsx', resolve(__dirname, '../harness/bare-grpc-server.ts')],
-        { GRPC_PORT: String(echoPort), ADMIN_PORT: String(echoAdminPort), ANSWER_BASE64: Buffer.from(LocateCellResponse.encode(answer).finish()).toString('base64') },
-        `http://127.0.0.1:${echoAdminPort}/readyz`,
-      );
+      const { server: echoServer, address: echoAddress } = await startBareGrpcServer(LocateCellResponse.encode(answer).finish());
       try {
         const report = await runGrpcLoad({
           targets: [
             { name: 'locate', address: `127.0.0.1:${grpcPort}`, method: RegistryServiceService.locateCell.path, requests: requests.map((bytes) => Buffer.from(bytes).toString('base64')), serverPid: service.pid },
-            { name: 'echo', address: `127.0.0.1:${echoPort}`, method: ECHO_METHOD, requests: requests.map((bytes) => Buffer.from(bytes).toString('base64')), ...(echoServer.child.pid ? { serverPid: echoServer.child.pid } : {}) },
+            { name: 'echo', address: echoAddress, method: ECHO_METHOD, requests: requests.map((bytes) => Buffer.from(bytes).toString('base64')), ...(echoServer.child.pid ? { serverPid: echoServer.child.pid } : {}) },
           ],
           rate: RATE,
           warmupS: WARMUP_SECONDS,

@@ -6,9 +6,23 @@
  * `startChildServer` waits for).
  */
 import { createServer } from 'node:http';
+import { resolve } from 'node:path';
 import { Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
+import { freePort } from '@ecogrid/testkit';
+import { startChildServer, type ChildServer } from './child-server';
 
 export const ECHO_METHOD = '/bench.Echo/Echo';
+
+/** Starts this server in a process of its own, answering every call with `answer`; resolves once it serves. */
+export async function startBareGrpcServer(answer: Uint8Array): Promise<{ server: ChildServer; address: string }> {
+  const [grpcPort, adminPort] = [await freePort(), await freePort()];
+  const server = await startChildServer(
+    [process.execPath, '--import', 'tsx', resolve(__dirname, 'bare-grpc-server.ts')],
+    { GRPC_PORT: String(grpcPort), ADMIN_PORT: String(adminPort), ANSWER_BASE64: Buffer.from(answer).toString('base64') },
+    `http://127.0.0.1:${adminPort}/readyz`,
+  );
+  return { server, address: `127.0.0.1:${grpcPort}` };
+}
 
 const answer = Buffer.from(process.env.ANSWER_BASE64 ?? '', 'base64');
 const identity = (value: Buffer): Buffer => value;

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
 import { freePort } from '@ecogrid/testkit';
-import { startChildServer, type ChildServer } from './child-server';
-import { ECHO_METHOD } from './bare-grpc-server';
+import type { ChildServer } from './child-server';
+import { ECHO_METHOD, startBareGrpcServer } from './bare-grpc-server';
 import { frameGrpcMessage, isOneWholeMessage, openGrpcHttp2Client } from './grpc-http2-client';
 
 describe('gRPC message framing', () => {
@@ -25,14 +24,7 @@ describe('openGrpcHttp2Client against a grpc-js server', () => {
   let address: string;
 
   beforeAll(async () => {
-    const grpcPort = await freePort();
-    const adminPort = await freePort();
-    address = `127.0.0.1:${grpcPort}`;
-    echo = await startChildServer(
-      [process.execPath, '--import', 'tsx', resolve(__dirname, 'bare-grpc-server.ts')],
-      { GRPC_PORT: String(grpcPort), ADMIN_PORT: String(adminPort), ANSWER_BASE64: Buffer.from('answer').toString('base64') },
-      `http://127.0.0.1:${adminPort}/readyz`,
-    );
+    ({ server: echo, address } = await startBareGrpcServer(Buffer.from('answer')));
   }, 30_000);
 
   afterAll(async () => {

@@ -1,22 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
-import { freePort } from '@ecogrid/testkit';
-import { startChildServer, type ChildServer } from './child-server';
-import { ECHO_METHOD } from './bare-grpc-server';
+import type { ChildServer } from './child-server';
+import { ECHO_METHOD, startBareGrpcServer } from './bare-grpc-server';
 import { runGrpcLoad } from './grpc-load-generator';
 
 describe('runGrpcLoad (open model in a process of its own)', () => {
   let echo: ChildServer;
-  let grpcPort: number;
+  let address: string;
 
   beforeAll(async () => {
-    grpcPort = await freePort();
-    const adminPort = await freePort();
-    echo = await startChildServer(
-      [process.execPath, '--import', 'tsx', resolve(__dirname, 'bare-grpc-server.ts')],
-      { GRPC_PORT: String(grpcPort), ADMIN_PORT: String(adminPort), ANSWER_BASE64: Buffer.from('answer').toString('base64') },
-      `http://127.0.0.1:${adminPort}/readyz`,
-    );
+    ({ server: echo, address } = await startBareGrpcServer(Buffer.from('answer')));
   }, 30_000);
 
   afterAll(async () => {
@@ -28,8 +20,8 @@ describe('runGrpcLoad (open model in a process of its own)', () => {
     const report = await runGrpcLoad({
       client,
       targets: [
-        { name: 'echo', address: `127.0.0.1:${grpcPort}`, method: ECHO_METHOD, requests: [request], ...(echo.child.pid ? { serverPid: echo.child.pid } : {}) },
-        { name: 'unimplemented', address: `127.0.0.1:${grpcPort}`, method: '/bench.Echo/Nope', requests: [request] },
+        { name: 'echo', address, method: ECHO_METHOD, requests: [request], ...(echo.child.pid ? { serverPid: echo.child.pid } : {}) },
+        { name: 'unimplemented', address, method: '/bench.Echo/Nope', requests: [request] },
       ],
       rate: 200,
       warmupS: 0.5,
