@@ -49,7 +49,7 @@ export async function startIngestUnderLoad(options: IngestUnderLoadOptions): Pro
   await publishLoadDevices(kafka, prefix, devices);
   const gatewayToken = randomBytes(24).toString('hex');
   const [httpPort, hj212Port, grpcPort] = [await freePort(), await freePort(), await freePort()];
-  const node = ['node'];
+  const node = ['node', ...(process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   if (options.cpuProfileDir) {
     mkdirSync(options.cpuProfileDir, { recursive: true });
     node.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);
