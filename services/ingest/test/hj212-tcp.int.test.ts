@@ -159,5 +159,16 @@ describe('ingest: HJ 212 over real TCP', () => {
     const metrics = await (await fetch(`${ingest.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/ingest_frames_total\{outcome="stored"\} [1-9]/);
     expect(metrics).toMatch(/ingest_rejected_total\{source="hj212_tcp",reason="bad_crc"\} 1/);
+    expect(metrics).toMatch(/ingest_connections \d/);
+    // Every frame sent so far was answered or refused: once the last rejection's ack is in, nothing is in flight.
+    const settled = await waitFor(
+      async () => {
+        const text = await (await fetch(`${ingest.httpUrl}/metrics`)).text();
+        return /ingest_publish_pending 0/.test(text) ? text : undefined;
+      },
+      { description: 'the publisher to have no unacknowledged event' },
+    );
+    expect(settled).toMatch(/ingest_frames_in_flight\{state="storing"\} 0/);
+    expect(settled).toMatch(/ingest_frames_in_flight\{state="waiting"\} 0/);
   });
 });

@@ -81,6 +81,8 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
   const sockets = new Set<Socket>();
   /** Paused sockets, each with the frames it had already delivered and that wait for room. */
   const paused = new Map<Socket, () => boolean>();
+  /** Per connection, how many decoded frames wait for room (for the in-flight gauge). */
+  const waitingBySocket = new Map<Socket, () => number>();
   let inFlight = 0;
 
   const frameStarted = (): void => {
@@ -206,6 +208,7 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
     // Frames decoded while ingest has no room: a chunk can carry a hundred frames, and starting them all on
     // every connection at once is what let memory grow past the limit under overload.
     const waiting: Array<{ frame: Hj212Frame; raw: Uint8Array }> = [];
+    waitingBySocket.set(socket, () => waiting.length);
     const drainWaiting = (): boolean => {
       while (waiting.length > 0 && inFlight < options.backlogHighWater) {
         const next = waiting.shift();
@@ -236,6 +239,7 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
       closed = true;
       sockets.delete(socket);
       paused.delete(socket);
+      waitingBySocket.delete(socket);
     });
   };
 
@@ -246,6 +250,14 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
     logger.warn({ remoteAddress: data?.remoteAddress, maxConnections: options.maxConnections }, 'connection refused: too many connections');
   });
   meter.createObservableGauge('ingest_connections', { description: 'Open HJ 212 device connections' }).addCallback((result) => result.observe(sockets.size));
+  meter
+    .createObservableGauge('ingest_frames_in_flight', { description: 'HJ 212 frames being stored (Redis, Kafka) and not yet answered, and frames decoded from paused sockets waiting for room' })
+    .addCallback((result) => {
+      let waiting = 0;
+      for (const countWaiting of waitingBySocket.values()) waiting += countWaiting();
+      result.observe(inFlight, { state: 'storing' });
+      result.observe(waiting, { state: 'waiting' });
+    });
 
   return {
     listen: (port, host) =>

@@ -1,4 +1,5 @@
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
+import { metrics } from '@opentelemetry/api';
 import { ObservationRecorded, ObservationSource as ProtoSource, ReadingRejected, ValueKind as ProtoValueKind } from '@ecogrid/proto/ingest/v1/events';
 import { TOPICS, type EventPublisher } from '@ecogrid/kafka';
 import type { Observation, ObservationSource, ValueKind } from '../../domain/observation';
@@ -53,9 +54,14 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+const meter = metrics.getMeter('@ecogrid/ingest');
+
 /** Publishes observations to ecogrid.readings.v1, keyed by MN, with the observation id as `ce_id`. */
 export function createKafkaObservationSink(publisher: EventPublisher, topicPrefix = ''): ObservationSink {
   const topic = `${topicPrefix}${TOPICS.readings.name}`;
+  meter
+    .createObservableGauge('ingest_publish_pending', { description: 'Events handed to the Kafka producer and not yet acknowledged (every source, rejections included)' })
+    .addCallback((result) => result.observe(publisher.pending));
   // One writer for every event: `finish` copies the bytes out and resets it, and it keeps the capacity it grew
   // to, where a writer per event started small and grew (and copied) for each one.
   const writer = new BinaryWriter();
