@@ -100,7 +100,8 @@ async function main(): Promise<void> {
   };
   const sweep = every(config.SWEEP_INTERVAL_MS, 'sweep', () => processor.sweep());
   // Partitions that went quiet after a deferred checkpoint are written here, not only by their next batch.
-  const checkpointTimer = every(Math.max(100, config.CHECKPOINT_INTERVAL_MS), 'checkpoint', () => processor.flush());
+  // With 0 every batch is checkpointed at once and nothing is ever left to flush.
+  const checkpointTimer = config.CHECKPOINT_INTERVAL_MS > 0 ? every(Math.max(100, config.CHECKPOINT_INTERVAL_MS), 'checkpoint', () => processor.flush()) : undefined;
 
   stopOnSignals({
     logger,
