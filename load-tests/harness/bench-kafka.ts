@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
+import { waitForTopicLeaders } from '@ecogrid/kafka';
 
 export function benchKafka(): Kafka {
   const brokers = process.env.KAFKA_BROKERS;
@@ -12,7 +13,8 @@ export async function withBenchTopic<T>(kafka: Kafka, partitions: number, run: (
   const topic = `bench.${randomBytes(4).toString('hex')}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+  await admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+  await waitForTopicLeaders(admin, [{ topic, partitions }]);
   try {
     return await run(topic);
   } finally {

@@ -1,5 +1,9 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { allTopicSpecs, type TopicSpec } from './topics';
+
+/** How long a new topic may take to show a leader for every partition before creation counts as failed. */
+const LEADER_WAIT_MS = 30_000;
+const LEADER_POLL_MS = 100;
 
 /**
  * Creates every catalogued topic (and its dead-letter topic) that does not exist yet, with the declared
@@ -16,7 +20,8 @@ export async function ensureTopics(kafka: Kafka, options: { prefix?: string; spe
     const missing = specs.filter((spec) => !existing.has(`${prefix}${spec.name}`));
     if (missing.length === 0) return [];
     await admin.createTopics({
-      waitForLeaders: true,
+      // kafkajs' own wait retries only LEADER_NOT_AVAILABLE; see waitForTopicLeaders.
+      waitForLeaders: false,
       topics: missing.map((spec) => ({
         topic: `${prefix}${spec.name}`,
         numPartitions: spec.partitions,
@@ -28,8 +33,44 @@ export async function ensureTopics(kafka: Kafka, options: { prefix?: string; spe
         ],
       })),
     });
+    await waitForTopicLeaders(
+      admin,
+      missing.map((spec) => ({ topic: `${prefix}${spec.name}`, partitions: spec.partitions })),
+    );
     return missing.map((spec) => `${prefix}${spec.name}`);
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Waits until the broker's metadata shows every partition of each topic with a leader. A KRaft broker
+ * answers UNKNOWN_TOPIC_OR_PARTITION for a moment after CreateTopics returns (its metadata image lags the
+ * controller, KAFKA-15780), which kafkajs' `waitForLeaders` does not retry (kafkajs#815, #1563): the first
+ * produce to a fresh topic then failed on a freshly started broker.
+ */
+export async function waitForTopicLeaders(admin: Admin, topics: ReadonlyArray<{ topic: string; partitions: number }>): Promise<void> {
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  let lastProblem = 'no metadata yet';
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: topics.map((entry) => entry.topic) });
+      const unready = topics.filter(({ topic, partitions }) => {
+        const found = metadata.topics.find((candidate) => candidate.name === topic);
+        return !found || found.partitions.length < partitions || found.partitions.some((partition) => partition.leader < 0);
+      });
+      if (unready.length === 0) return;
+      lastProblem = `no leader yet for ${unready.map((entry) => entry.topic).join(', ')}`;
+    } catch (error) {
+      if (!isMetadataSettling(error)) throw error;
+      lastProblem = error instanceof Error ? error.message : String(error);
+    }
+    if (Date.now() >= deadline) throw new Error(`topics not ready after ${LEADER_WAIT_MS} ms: ${lastProblem}`);
+    await new Promise((resolve) => setTimeout(resolve, LEADER_POLL_MS));
+  }
+}
+
+function isMetadataSettling(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
 }

@@ -21,4 +21,4 @@ export {
 } from './event-consumer';
 export { PoisonRecordError, RetriableError, errorCode, isRetriable } from './errors';
 export { createKafka, type CreateKafkaOptions } from './create-kafka';
-export { ensureTopics } from './ensure-topics';
+export { ensureTopics, waitForTopicLeaders } from './ensure-topics';
