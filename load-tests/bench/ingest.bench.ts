@@ -6,6 +6,7 @@ import { openHj212Fleet, type Hj212Fleet } from '../harness/hj212-client';
 import { httpObservationSender } from '../harness/http-client';
 import { startIngestUnderLoad, type IngestUnderLoad } from '../harness/ingest-under-load';
 import { latencyHistogram, runOpenModel, type OpenModelResult } from '../harness/open-model';
+import { cpuMeter, sharedServerPids } from '../harness/process-cpu';
 import { MACHINE_NOTE } from '../harness/scenarios';
 import { loadSlo } from '../harness/slo';
 
@@ -100,8 +101,14 @@ const bench: BenchModule = {
       await Promise.all(ingest.devices.map((_, index) => fleet.send(index)));
 
       const cpuBefore = await ingest.cpuMicros();
+      const servers = await sharedServerPids();
+      const machineCpu = cpuMeter({ kafka: servers.kafka, redis: servers.redis });
       const max = await closedLoop(onFleet(fleet, CONNECTIONS), CONNECTIONS, WINDOW, CLOSED_LOOP_SECONDS);
       const cpuPerFrame = ((await ingest.cpuMicros()) - cpuBefore) / Math.max(1, max.ok);
+      // What the rest of the machine spent per frame meanwhile: the device fleet (this process), Kafka and Redis.
+      const othersPerFrame = Object.fromEntries(machineCpu.stop().shares.map(([name, seconds]) => [name, (seconds * 1e6) / Math.max(1, max.ok)]));
+      const othersMicros = Object.values(othersPerFrame).reduce((sum, micros) => sum + micros, 0);
+      const coresAt = (rate: number, micros: number): number => Math.round((rate * micros) / 1e4) / 100;
       const sustainable = Math.max(100, Math.floor(max.rate));
 
       const half: OpenModelResult = await runOpenModel({ rate: sustainable / 2, durationS: HALF_RATE_SECONDS, maxInFlight: 5_000, send: fleet.send, canSend: fleet.canSend });
@@ -157,6 +164,16 @@ const bench: BenchModule = {
           baseline: 'ingest_kafkajs_raw_producer_msgs_per_s',
           target: '>= 20000 and >= 0.7 × raw',
           note: `closed loop, ${WINDOW} frames outstanding on each of ${CONNECTIONS} connections, ${CLOSED_LOOP_SECONDS} s, every frame answered by 9014 after Kafka acked (${max.failed} unanswered); ${where}`,
+        },
+        ingest_hj212_others_cpu_us_per_frame: {
+          value: Math.round(othersMicros),
+          unit: 'µs CPU/frame',
+          note: `the rest of the machine per answered frame in the same closed loop: ${Object.entries(othersPerFrame).map(([name, micros]) => `${name === 'generator' ? 'device fleet' : name} ${Math.round(micros)}`).join(', ')} µs`,
+        },
+        ingest_hj212_cores_needed_at_20000: {
+          value: coresAt(20_000, othersMicros + cpuPerFrame),
+          unit: 'cores',
+          note: `CPU that 20,000 frames/s would take at the costs measured here: ingest ${coresAt(20_000, cpuPerFrame)} + device fleet, Kafka and Redis ${coresAt(20_000, othersMicros)} (this machine has 2 cores for all of it)`,
         },
         ingest_hj212_closed_loop_p99_ms: { value: max.p99, unit: 'ms', note: `frame→9014 at the maximum (${WINDOW * CONNECTIONS} outstanding: queueing, not the SLO figure)` },
         ingest_hj212_half_rate_p50_ms: { value: ms(half.latency.getValueAtPercentile(50)), unit: 'ms', note: `open model at ${Math.round(sustainable / 2)} frames/s for ${HALF_RATE_SECONDS} s, from the intended send time` },

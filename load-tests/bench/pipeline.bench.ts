@@ -6,12 +6,15 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import * as hdr from 'hdr-histogram-js';
 import { CaseChanged } from '@ecogrid/proto/dispatch/v1/events';
+import { AlertChanged, AlertState } from '@ecogrid/proto/alerting/v1/events';
 import { encodeFlag, encodeFrame } from '@ecogrid/standards';
 import { recordTopics } from '@ecogrid/testkit';
 import { startPlatform, ROOT } from '@ecogrid/e2e';
+import { cpuMeter, sharedServerPids } from '../harness/process-cpu';
 import type { BenchMetrics, BenchModule } from './bench-types';
 
 const run = promisify(execFile);
+
 /** Devices whose exceedance is timed; the rest only add background load. */
 const EXCEEDING = 400;
 /**
@@ -85,6 +88,7 @@ const bench: BenchModule = {
         cwd: ROOT,
       });
       const recorder = await recordTopics(platform.kafka, [platform.topics.cases]);
+      const alertRecorder = await recordTopics(platform.kafka, [platform.topics.alerts]);
       const sockets: Socket[] = await Promise.all(
         devices.map(
           () =>
@@ -105,7 +109,19 @@ const bench: BenchModule = {
       // time, so each device's frames step one second apart from half an hour ago: no frame repeats another.
       const base = Date.now() - 30 * 60_000;
       const nextSecond = new Array<number>(deviceCount).fill(0);
-      const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000, numberOfSignificantValueDigits: 3 });
+      const newHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000, numberOfSignificantValueDigits: 3 });
+      const histogram = newHistogram();
+      // The same path cut at the alert event's ce_time, so a tail can be put on its hop.
+      const toAlert = newHistogram();
+      const alertToDispatched = newHistogram();
+      const alertedAt = new Map<string, number>();
+      const cpu = cpuMeter({
+        ingest: [platform.ingest.process.pid],
+        alerting: [platform.alerting.process.pid],
+        dispatch: [platform.dispatch.process.pid],
+        registry: [platform.registry.process.pid],
+        ...(await sharedServerPids()),
+      });
       const started = Date.now();
       const perTick = BACKGROUND_RATE / 100;
       let sequence = 1;
@@ -127,25 +143,49 @@ const bench: BenchModule = {
       }, 10);
       const deadline = Date.now() + (WARMUP_S + EXCEEDANCE_SPREAD_S + 30) * 1000;
       const seen = new Set<string>();
+      /** Each timed exceedance: when it was sent (s after the load began) and how long until its case was dispatched. */
+      const samples: Array<{ sentS: number; ms: number }> = [];
+      const timeOf = (headers: Record<string, string | undefined>): number => (headers['ce_time'] ? Date.parse(headers['ce_time']) : Date.now());
+      let alertsRead = 0;
       while (Date.now() < deadline && seen.size < EXCEEDING) {
+        for (const message of alertRecorder.messages.slice(alertsRead)) {
+          const alert = AlertChanged.decode(message.value ?? Buffer.alloc(0));
+          const at = sentAt.get(alert.deviceMn);
+          if (alert.state !== AlertState.ALERT_STATE_RAISED || at === undefined || alertedAt.has(alert.deviceMn)) continue;
+          // An alert's ce_time is its data time; the record timestamp is when alerting sent it.
+          const alertTime = message.timestamp;
+          alertedAt.set(alert.deviceMn, alertTime);
+          toAlert.recordValue(Math.max(1, Math.round(alertTime - at)));
+        }
+        alertsRead = alertRecorder.messages.length;
         for (const message of recorder.messages) {
           const event = CaseChanged.decode(message.value ?? Buffer.alloc(0));
           if (event.action !== 'dispatched' || seen.has(event.deviceMn)) continue;
           const at = sentAt.get(event.deviceMn);
           if (at === undefined) continue;
           seen.add(event.deviceMn);
-          const receivedAt = Number(message.headers['ce_time'] ? Date.parse(message.headers['ce_time']) : Date.now());
-          histogram.recordValue(Math.max(1, Math.round(Math.max(receivedAt, 0) - at)));
+          const dispatchedAt = timeOf(message.headers);
+          histogram.recordValue(Math.max(1, Math.round(dispatchedAt - at)));
+          samples.push({ sentS: (at - started) / 1000, ms: Math.round(dispatchedAt - at) });
+          const alertTime = alertedAt.get(event.deviceMn);
+          if (alertTime !== undefined) alertToDispatched.recordValue(Math.max(1, Math.round(dispatchedAt - alertTime)));
         }
         await new Promise((resolveWait) => setTimeout(resolveWait, 200));
       }
       clearInterval(timer);
+      const used = cpu.stop();
+      const cpuShares = used.shares.map(([name, seconds]) => [name, Math.round((100 * seconds) / used.seconds)] as const);
+      const cpuTotal = cpuShares.reduce((sum, [, share]) => sum + share, 0);
       for (const socket of sockets) socket.destroy();
       await recorder.stop();
+      await alertRecorder.stop();
       return {
-        pipeline_frame_to_dispatched_p50_ms: { value: histogram.getValueAtPercentile(50), unit: 'ms', note: `${seen.size}/${EXCEEDING} exceedances became dispatched cases; from the frame's send to the case event's ce_time` },
+        pipeline_frame_to_dispatched_p50_ms: { value: histogram.getValueAtPercentile(50), unit: 'ms', note: `${seen.size}/${EXCEEDING} exceedances became dispatched cases; from the frame's send to the case event's ce_time; slowest ${samples.sort((a, b) => b.ms - a.ms).slice(0, 5).map((sample) => `${sample.ms} ms (sent ${sample.sentS.toFixed(1)} s in)`).join(', ')}` },
         pipeline_frame_to_dispatched_p99_ms: { value: histogram.getValueAtPercentile(99), unit: 'ms', target: '<= 250', note: `background ${BACKGROUND_RATE} frames/s (${ingestMax ? 'half the measured HJ 212 maximum' : 'no maximum measured yet'}) from ${deviceCount} devices (${sent} sent; exceedances from ${WARMUP_S} s in), the platform as pnpm start runs it` },
         pipeline_cases_dispatched: { value: seen.size, unit: 'cases', target: `= ${EXCEEDING}` },
+        pipeline_cpu_percent: { value: cpuTotal, unit: '% of one core', note: `CPU while the load ran (200 % = both cores): ${cpuShares.map(([name, share]) => `${name} ${share}`).join(', ')}` },
+        pipeline_frame_to_alert_p99_ms: { value: toAlert.getValueAtPercentile(99), unit: 'ms', note: `same run, the first hop: frame sent → the raised alert's Kafka record timestamp (p50 ${toAlert.getValueAtPercentile(50)} ms, max ${toAlert.maxValue} ms; ${toAlert.totalCount} alerts)` },
+        pipeline_alert_to_dispatched_p99_ms: { value: alertToDispatched.getValueAtPercentile(99), unit: 'ms', note: `same run, the second hop: alert's record timestamp → dispatched case's ce_time (p50 ${alertToDispatched.getValueAtPercentile(50)} ms, max ${alertToDispatched.maxValue} ms)` },
       };
     } finally {
       await platform.stop();

@@ -9,6 +9,8 @@ export interface RecordedMessage {
   key: string | null;
   value: Buffer | null;
   headers: Record<string, string>;
+  /** The record's Kafka timestamp (ms since the epoch): when the producer sent it. */
+  timestamp: number;
 }
 
 export interface TopicRecorder {
@@ -55,6 +57,7 @@ export async function recordTopics(kafka: Kafka, topics: string[]): Promise<Topi
         key: message.key === null ? null : message.key.toString(),
         value: message.value,
         headers: headersAsText(message.headers),
+        timestamp: Number(message.timestamp),
       });
     },
   });
