@@ -69,6 +69,8 @@ export async function startIngestUnderLoad(options: IngestUnderLoadOptions): Pro
       DEDUPE_TTL_SECONDS: '900',
       LOG_LEVEL: 'warn',
       ...options.env,
+      // BENCH_INGEST_ENV="NAME=value …" runs the benched ingest with other settings, for A/B runs.
+      ...Object.fromEntries((process.env.BENCH_INGEST_ENV ?? '').split(' ').filter((pair) => pair.includes('=')).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
     },
     `http://127.0.0.1:${httpPort}/readyz`,
   );

@@ -29,6 +29,11 @@ const schema = z.object({
   BACKLOG_LOW_WATER: positiveInt(1_000),
   /** How long a stored observation is remembered for dedupe: longer than any device re-sends. */
   DEDUPE_TTL_SECONDS: positiveInt(48 * 3600),
+  /**
+   * How long acknowledged observations are gathered before one Redis write marks them seen and stores the
+   * newest values per device (0: once per event-loop turn). Gathered ids already count as seen.
+   */
+  REMEMBER_FLUSH_MS: z.coerce.number().int().min(0).max(5_000).default(100),
   MAX_FUTURE_SKEW_MS: positiveInt(10 * 60_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   SHUTDOWN_GRACE_MS: positiveInt(10_000),

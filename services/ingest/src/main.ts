@@ -52,10 +52,13 @@ async function main(): Promise<void> {
   const sink = createKafkaObservationSink(publisher, config.TOPIC_PREFIX);
   const rejections = createKafkaRejectionSink(publisher, config.TOPIC_PREFIX);
   const devices = createRegistryDeviceDirectory(view);
+  const memory = createBatchedObservationMemory(createRedisObservationMemory({ redis, prefix: config.REDIS_PREFIX, dedupeTtlSeconds: config.DEDUPE_TTL_SECONDS }), {
+    rememberFlushMs: config.REMEMBER_FLUSH_MS,
+  });
   const clock = { now: () => new Date() };
   const store = createStoreObservations({
     sink,
-    memory: createBatchedObservationMemory(createRedisObservationMemory({ redis, prefix: config.REDIS_PREFIX, dedupeTtlSeconds: config.DEDUPE_TTL_SECONDS })),
+    memory,
     counters: createIngestCounters(),
   });
   const submitObservations = createSubmitObservations({ devices, store, rejections, clock });
@@ -106,6 +109,7 @@ async function main(): Promise<void> {
       { name: 'device directory', run: () => devices.close() },
       { name: 'registry view', run: () => view.stop() },
       { name: 'kafka admin', run: () => admin.disconnect() },
+      { name: 'redis memory', run: () => memory.flush() },
       { name: 'redis', run: () => redis.disconnect() },
       { name: 'telemetry', run: () => telemetry.shutdown() },
     ],
