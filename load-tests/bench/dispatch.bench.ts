@@ -8,6 +8,7 @@ import { createTestSchema } from '@ecogrid/testkit';
 import type { BenchMetrics, BenchModule } from './bench-types';
 import { benchKafka } from '../harness/bench-kafka';
 import { startChildServer } from '../harness/child-server';
+import { cpuMeter, sharedServerPids } from '../harness/process-cpu';
 
 const RATE_PER_S = 20;
 const BURST = 300;
@@ -130,6 +131,7 @@ const bench: BenchModule = {
     while (sentAt.size > 0) await new Promise((done) => setTimeout(done, 20));
 
     measuring = true;
+    const cpu = cpuMeter({ dispatch: [dispatch.child.pid ?? -1], ...(await sharedServerPids()) });
     const total = RATE_PER_S * SECONDS;
     const t0 = performance.now();
     const sends: Array<Promise<void>> = [];
@@ -144,6 +146,7 @@ const bench: BenchModule = {
     while (latencies.length < total && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
     const achievedRate = total / ((performance.now() - t0) / 1000);
     const missing = total - latencies.length;
+    const cpuPerAlert = Object.fromEntries(cpu.stop().shares.map(([name, seconds]) => [name, (seconds * 1000) / Math.max(1, latencies.length)]));
 
     // Capacity: a burst published at once, timed until the last of its cases is dispatched.
     measuring = false;
@@ -176,6 +179,11 @@ const bench: BenchModule = {
       dispatch_alert_rate_per_s: { value: Math.round(achievedRate * 10) / 10, unit: 'alert/s', note: `achieved send rate (target ${RATE_PER_S})` },
       dispatch_alerts_without_case: { value: missing + burstMissing, unit: 'alerts', note: 'alerts with no dispatched case (steady run within 30 s, burst within 120 s); must be 0' },
       dispatch_burst_cases_per_s: { value: Math.round((BURST - burstMissing) / burstSeconds), unit: 'case/s', note: `${BURST} alerts published at once; cases dispatched per second until the last (capacity, not a latency figure)` },
+      dispatch_cpu_ms_per_alert: {
+        value: Math.round((cpuPerAlert.dispatch ?? 0) * 100) / 100,
+        unit: 'ms CPU/alert',
+        note: `dispatch process CPU (/proc) per alert of the steady run (consume, route, open and dispatch a case, history, outbox, relay); meanwhile per alert PostgreSQL ${(cpuPerAlert.postgres ?? 0).toFixed(2)}, Kafka ${(cpuPerAlert.kafka ?? 0).toFixed(2)}, the bench ${(cpuPerAlert.generator ?? 0).toFixed(2)} ms`,
+      },
       dispatch_rss_mb: { value: Math.round(rss / 2 ** 20), unit: 'MiB', note: 'dispatch resident memory after the run' },
     };
   },
