@@ -27,7 +27,12 @@ const FRAMES_PER_DEVICE_S = 10;
 const FALLBACK_BACKGROUND_RATE = 3_000;
 const EXCEEDANCE_SPREAD_S = 40;
 /** Seconds of background load before the first exceedance: the platform is measured running, not starting. */
-const WARMUP_S = 5;
+const WARMUP_S = 8;
+/**
+ * Devices that exceed during the warm-up, untimed: the first cases of a freshly started dispatch (and the first
+ * alerts of alerting) run cold code, which a platform in service has long left behind.
+ */
+const WARMUP_EXCEEDING = 20;
 
 interface CellFeature {
   properties: { id: string; township_code: string };
@@ -79,7 +84,7 @@ const bench: BenchModule = {
     // BENCH_PROFILE_DIR makes every service write a V8 CPU profile there (one folder each) when it stops.
     const platform = await startPlatform('bench-pipeline', process.env.BENCH_PROFILE_DIR ? { profileDir: process.env.BENCH_PROFILE_DIR } : {});
     try {
-      const deviceCount = Math.max(EXCEEDING, Math.ceil(BACKGROUND_RATE / FRAMES_PER_DEVICE_S));
+      const deviceCount = Math.max(EXCEEDING + WARMUP_EXCEEDING, Math.ceil(BACKGROUND_RATE / FRAMES_PER_DEVICE_S));
       const { csv, devices } = devicesCsv(deviceCount);
       const file = join(mkdtempSync(join(tmpdir(), 'pipeline-')), 'devices.csv');
       writeFileSync(file, csv);
@@ -124,6 +129,7 @@ const bench: BenchModule = {
       });
       const started = Date.now();
       const perTick = BACKGROUND_RATE / 100;
+      const warmedUp = new Set<number>();
       let sequence = 1;
       let sent = 0;
       const timer = setInterval(() => {
@@ -134,9 +140,12 @@ const bench: BenchModule = {
           // Each device exceeds its SO2 limit once, at its own moment in the spread; otherwise it stays clean.
           const exceed = index < EXCEEDING && !sentAt.has(device.mn) && elapsed >= WARMUP_S + (index / EXCEEDING) * EXCEEDANCE_SPREAD_S;
           if (exceed) sentAt.set(device.mn, performance.timeOrigin + performance.now());
+          const warmupSlot = index - (deviceCount - WARMUP_EXCEEDING);
+          const warmupExceed = warmupSlot >= 0 && !warmedUp.has(index) && elapsed >= 1 + (warmupSlot / WARMUP_EXCEEDING) * (WARMUP_S - 3);
+          if (warmupExceed) warmedUp.add(index);
           const second = (nextSecond[index] ?? 0) + 1;
           nextSecond[index] = second;
-          sockets[index]?.write(frame(device, new Date(base + second * 1_000), exceed ? 80 : 12, sequence));
+          sockets[index]?.write(frame(device, new Date(base + second * 1_000), exceed || warmupExceed ? 80 : 12, sequence));
           sent += 1;
         }
         sequence += perTick;
@@ -181,7 +190,7 @@ const bench: BenchModule = {
       await alertRecorder.stop();
       return {
         pipeline_frame_to_dispatched_p50_ms: { value: histogram.getValueAtPercentile(50), unit: 'ms', note: `${seen.size}/${EXCEEDING} exceedances became dispatched cases; from the frame's send to the case event's ce_time; slowest ${samples.sort((a, b) => b.ms - a.ms).slice(0, 5).map((sample) => `${sample.ms} ms (sent ${sample.sentS.toFixed(1)} s in)`).join(', ')}` },
-        pipeline_frame_to_dispatched_p99_ms: { value: histogram.getValueAtPercentile(99), unit: 'ms', target: '<= 250', note: `background ${BACKGROUND_RATE} frames/s (${ingestMax ? 'half the measured HJ 212 maximum' : 'no maximum measured yet'}) from ${deviceCount} devices (${sent} sent; exceedances from ${WARMUP_S} s in), the platform as pnpm start runs it` },
+        pipeline_frame_to_dispatched_p99_ms: { value: histogram.getValueAtPercentile(99), unit: 'ms', target: '<= 250', note: `background ${BACKGROUND_RATE} frames/s (${ingestMax ? 'half the measured HJ 212 maximum' : 'no maximum measured yet'}) from ${deviceCount} devices (${sent} sent; ${warmedUp.size} untimed exceedances in the first ${WARMUP_S} s, the timed ones after), the platform as pnpm start runs it` },
         pipeline_cases_dispatched: { value: seen.size, unit: 'cases', target: `= ${EXCEEDING}` },
         pipeline_cpu_percent: { value: cpuTotal, unit: '% of one core', note: `CPU while the load ran (200 % = both cores): ${cpuShares.map(([name, share]) => `${name} ${share}`).join(', ')}` },
         pipeline_frame_to_alert_p99_ms: { value: toAlert.getValueAtPercentile(99), unit: 'ms', note: `same run, the first hop: frame sent → the raised alert's Kafka record timestamp (p50 ${toAlert.getValueAtPercentile(50)} ms, max ${toAlert.maxValue} ms; ${toAlert.totalCount} alerts)` },
