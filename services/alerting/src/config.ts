@@ -29,8 +29,8 @@ const schema = z.object({
   /** How often the clock-driven rules run (offline devices, closing hours of real-time station data). */
   SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   /**
-   * Longest evaluated readings may go without a checkpoint in PostgreSQL; a batch that raises or changes an
-   * alert is checkpointed at once. After a crash up to this much is evaluated again (with the same outcome).
+   * Longest evaluated readings may go without a checkpoint in PostgreSQL; the events of a batch that raises or
+   * changes an alert are written at once. After a crash up to this much is evaluated again (to the same events).
    */
   CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   /** Outbox poll when nothing signalled new rows (other instances' rows, rows left by a crash). */

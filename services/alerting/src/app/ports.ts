@@ -22,12 +22,18 @@ export interface CheckpointChange {
 /**
  * Durable state per readings partition. `commit` is one transaction: device states, the outgoing events (the
  * outbox), the alert and AQI read models, and the partition's next offset, so a crash anywhere leaves either
- * all of a batch's effects or none of them.
+ * all of a batch's effects or none of them. `publish` writes events alone, ahead of their checkpoint.
  */
 export interface CheckpointStore {
   load(partition: number): Promise<PartitionCheckpoint>;
   /** False when the stored offset was not `expectedOffset`: this consumer no longer owns the partition. */
   commit(partition: number, change: CheckpointChange): Promise<boolean>;
+  /**
+   * Writes events (the outbox and the read models) ahead of the checkpoint of the state that produced them, in
+   * one transaction fenced like `commit` (false: the partition is no longer ours). After a crash the readings
+   * behind them are evaluated again to the same events, with the same ids, which the outbox stores once.
+   */
+  publish(partition: number, events: Pick<CheckpointChange, 'expectedOffset' | 'alerts' | 'aqi'>): Promise<boolean>;
 }
 
 /** The registry as alerting reads it. */

@@ -59,10 +59,10 @@ export interface ReadingsProcessorDeps {
   outbox: OutboxSignal;
   clock: Clock;
   /**
-   * Longest a partition's progress may stay in memory only. A batch that raises or changes an alert (or an
-   * hour's AQI) is checkpointed at once; quiet batches are folded into one checkpoint per interval, since
-   * writing every device's state for every batch was most of what alerting cost PostgreSQL and itself.
-   * 0 checkpoints every batch.
+   * Longest a partition's progress may stay in memory only. The events of a batch that raises or changes an
+   * alert (or an hour's AQI) are written at once (`publish`); device states and the offset are folded into one
+   * checkpoint per interval, since writing every device's state for every batch was most of what alerting cost
+   * PostgreSQL and itself, and what an alert waited for. 0 checkpoints every batch.
    */
   checkpointIntervalMs?: number;
 }
@@ -71,9 +71,9 @@ export interface ReadingsProcessorDeps {
  * The use case behind the readings consumer. Per partition it keeps its devices' state in memory, evaluates a
  * whole Kafka batch, and commits the effects and the next offset in one transaction. Records below the stored
  * offset are skipped, so re-delivery after a crash changes nothing; batches and sweeps of one partition never
- * interleave. A checkpoint may cover several quiet batches (see `checkpointIntervalMs`): after a crash those
- * are evaluated again from the last checkpoint, and since evaluation depends only on the state and the records,
- * they give the same result — and they raised nothing, or they would have been checkpointed at once.
+ * interleave. A checkpoint may cover several batches (see `checkpointIntervalMs`), whose events went out ahead
+ * of it: after a crash those batches are evaluated again from the last checkpoint, and since evaluation depends
+ * only on the state and the records, they give the same events with the same ids, which the outbox keeps once.
  */
 export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsProcessor {
   const partitions = new Map<number, PartitionState>();
@@ -122,6 +122,20 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
     if (out.alerts.length > 0 || out.aqi.length > 0) deps.outbox.committed();
   };
 
+  /**
+   * Writes a batch's events before the checkpoint that covers it: an alert waits for one small write, not for
+   * every device state changed since the last checkpoint. A crash before that checkpoint re-evaluates the same
+   * readings from the same state to the same events, and the outbox keeps each event id once.
+   */
+  const publishAhead = async (partition: number, state: PartitionState, out: Emitted): Promise<void> => {
+    const ok = await deps.store.publish(partition, { expectedOffset: state.nextOffset, alerts: out.alerts, aqi: out.aqi });
+    if (!ok) {
+      partitions.delete(partition);
+      throw new PartitionFencedError(partition);
+    }
+    deps.outbox.committed();
+  };
+
   return {
     assigned: (owned) => {
       const keep = new Set(owned);
@@ -165,8 +179,11 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
         }
         if (last === undefined || (stored !== null && BigInt(last) < stored)) return result;
         state.evaluatedOffset = (BigInt(last) + 1n).toString();
-        const due = deps.clock.now() - state.lastCheckpointAt >= checkpointIntervalMs;
-        if (out.alerts.length > 0 || out.aqi.length > 0 || due) await checkpoint(partition, state, out);
+        // A partition's first batch is checkpointed at once: without a stored offset a successor could not tell
+        // that the group's committed offset ran ahead of what it can rebuild, and would skip the readings between.
+        const due = state.nextOffset === null || deps.clock.now() - state.lastCheckpointAt >= checkpointIntervalMs;
+        if (due) await checkpoint(partition, state, out);
+        else if (out.alerts.length > 0 || out.aqi.length > 0) await publishAhead(partition, state, out);
         result.alerts = out.alerts.length;
         result.aqi = out.aqi.length;
         return result;

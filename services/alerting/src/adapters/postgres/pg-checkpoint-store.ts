@@ -23,48 +23,62 @@ function lastPerKey<T>(items: T[], key: (item: T) => string): T[] {
 
 /**
  * The checkpoint in PostgreSQL: one JSON row per device, one offset row per readings partition, the outbox and
- * the read models. A batch is written by ONE statement (data-modifying CTEs), which PostgreSQL runs atomically:
- * one round trip per Kafka batch, and no transaction left open by a crash. Every write is conditional on the offset
- * update, which only matches the offset this writer last saw; that fences out a consumer that lost its partition
- * in a rebalance it has not noticed yet.
+ * the read models. A checkpoint is written by ONE statement (data-modifying CTEs), which PostgreSQL runs
+ * atomically: one round trip, and no transaction left open by a crash. Every write is conditional on the offset
+ * row matching the offset this writer last saw; that fences out a consumer that lost its partition in a rebalance
+ * it has not noticed yet. Events written ahead of their checkpoint (`publish`) take the same fence.
  */
 export function createPgCheckpointStore(options: PgCheckpointStoreOptions): CheckpointStore {
   const s = quoteIdent(options.schema);
   const { pool, readingsTopic } = options;
 
+  /** The outbox and read-model writes, parameters from `$<first>`, each conditional on the CTE `fence`. */
+  const eventCtes = (first: number): string => {
+    const $ = (offset: number): string => `$${first + offset}`;
+    return `
+    outbox AS (
+      -- A repeated event id (the same state change computed twice) is stored once: the topic never carries it twice.
+      INSERT INTO ${s}.outbox (topic, key, event_id, type, payload, event_time)
+      SELECT * FROM unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::text[], ${$(3)}::text[], ${$(4)}::bytea[], ${$(5)}::timestamptz[]) WHERE EXISTS (SELECT 1 FROM fence)
+      ON CONFLICT (event_id) DO NOTHING
+    ),
+    alerts AS (
+      INSERT INTO ${s}.alerts (alert_id, sequence, open, kind, rule_id, device_mn, enterprise_uscc, cell_id, township_code, severity, opened_at, changed_at, payload)
+      SELECT * FROM unnest(${$(6)}::text[], ${$(7)}::int[], ${$(8)}::boolean[], ${$(9)}::text[], ${$(10)}::text[], ${$(11)}::text[], ${$(12)}::text[], ${$(13)}::text[], ${$(14)}::text[], ${$(15)}::text[], ${$(16)}::timestamptz[], ${$(17)}::timestamptz[], ${$(18)}::bytea[])
+      WHERE EXISTS (SELECT 1 FROM fence)
+      ON CONFLICT (alert_id) DO UPDATE SET sequence = EXCLUDED.sequence, open = EXCLUDED.open, severity = EXCLUDED.severity, changed_at = EXCLUDED.changed_at, payload = EXCLUDED.payload
+      WHERE ${s}.alerts.sequence < EXCLUDED.sequence
+    ),
+    hours AS (
+      INSERT INTO ${s}.station_aqi (station_mn, hour_start, revision, payload)
+      SELECT * FROM unnest(${$(19)}::text[], ${$(20)}::timestamptz[], ${$(21)}::int[], ${$(22)}::bytea[]) WHERE EXISTS (SELECT 1 FROM fence)
+      ON CONFLICT (station_mn, hour_start) DO UPDATE SET revision = EXCLUDED.revision, payload = EXCLUDED.payload
+      WHERE ${s}.station_aqi.revision < EXCLUDED.revision
+    )`;
+  };
+
   const commitSql = `
-    WITH moved AS (
+    WITH fence AS (
       UPDATE ${s}.consumer_offsets SET next_offset = $3, updated_at = now()
       WHERE topic = $1 AND partition = $2 AND next_offset IS NOT DISTINCT FROM $4
       RETURNING 1
     ),
     states AS (
       INSERT INTO ${s}.device_state (device_mn, partition, state)
-      SELECT mn, $2, state FROM unnest($5::text[], $6::jsonb[]) AS t(mn, state) WHERE EXISTS (SELECT 1 FROM moved)
+      SELECT mn, $2, state FROM unnest($5::text[], $6::jsonb[]) AS t(mn, state) WHERE EXISTS (SELECT 1 FROM fence)
       ON CONFLICT (device_mn) DO UPDATE SET partition = EXCLUDED.partition, state = EXCLUDED.state, updated_at = now()
-    ),
-    outbox AS (
-      -- A repeated event id (the same state change computed twice) is stored once: the topic never carries it twice.
-      INSERT INTO ${s}.outbox (topic, key, event_id, type, payload, event_time)
-      SELECT * FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::bytea[], $12::timestamptz[]) WHERE EXISTS (SELECT 1 FROM moved)
-      ON CONFLICT (event_id) DO NOTHING
-    ),
-    alerts AS (
-      INSERT INTO ${s}.alerts (alert_id, sequence, open, kind, rule_id, device_mn, enterprise_uscc, cell_id, township_code, severity, opened_at, changed_at, payload)
-      SELECT * FROM unnest($13::text[], $14::int[], $15::boolean[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::timestamptz[], $24::timestamptz[], $25::bytea[])
-      WHERE EXISTS (SELECT 1 FROM moved)
-      ON CONFLICT (alert_id) DO UPDATE SET sequence = EXCLUDED.sequence, open = EXCLUDED.open, severity = EXCLUDED.severity, changed_at = EXCLUDED.changed_at, payload = EXCLUDED.payload
-      WHERE ${s}.alerts.sequence < EXCLUDED.sequence
-    ),
-    hours AS (
-      INSERT INTO ${s}.station_aqi (station_mn, hour_start, revision, payload)
-      SELECT * FROM unnest($26::text[], $27::timestamptz[], $28::int[], $29::bytea[]) WHERE EXISTS (SELECT 1 FROM moved)
-      ON CONFLICT (station_mn, hour_start) DO UPDATE SET revision = EXCLUDED.revision, payload = EXCLUDED.payload
-      WHERE ${s}.station_aqi.revision < EXCLUDED.revision
-    )
-    SELECT count(*)::int AS moved FROM moved`;
+    ),${eventCtes(7)}
+    SELECT count(*)::int AS moved FROM fence`;
 
-  const parameters = (partition: number, change: CheckpointChange): unknown[] => {
+  // Events ahead of their checkpoint: the offset is only read, under a share lock so that a commit moving it
+  // (another consumer that took the partition over) is either before this statement or after it.
+  const publishSql = `
+    WITH fence AS (
+      SELECT 1 FROM ${s}.consumer_offsets WHERE topic = $1 AND partition = $2 AND next_offset IS NOT DISTINCT FROM $3 FOR SHARE
+    ),${eventCtes(4)}
+    SELECT count(*)::int AS moved FROM fence`;
+
+  const eventParameters = (change: Pick<CheckpointChange, 'alerts' | 'aqi'>): unknown[] => {
     const alerts = change.alerts.map((event) => ({ event, payload: encodeAlert(event) }));
     const aqi = change.aqi.map((hour) => ({ hour, payload: encodeStationAqi(hour) }));
     const outbox = [
@@ -76,12 +90,6 @@ export function createPgCheckpointStore(options: PgCheckpointStoreOptions): Chec
     const latestHours = lastPerKey(aqi, ({ hour }) => `${hour.stationMn}|${hour.hourStart}`).map(({ hour, payload }): [StationAqi, Buffer] => [hour, payload]);
     const alert = <T>(pick: (event: AlertEvent, payload: Buffer) => T): T[] => latestAlerts.map(([event, payload]) => pick(event, payload));
     return [
-      readingsTopic,
-      partition,
-      change.nextOffset,
-      change.expectedOffset,
-      change.states.map((state) => state.mn),
-      change.states.map((state) => JSON.stringify(state)),
       ...[0, 1, 2, 3, 4, 5].map((column) => outbox.map((row) => row[column])),
       alert((event) => event.alertId),
       alert((event) => event.sequence),
@@ -112,7 +120,22 @@ export function createPgCheckpointStore(options: PgCheckpointStoreOptions): Chec
     },
 
     commit: async (partition, change) => {
-      const result = await pool.query<{ moved: number }>({ name: `alerting-checkpoint-${options.schema}`, text: commitSql, values: parameters(partition, change) });
+      const values = [
+        readingsTopic,
+        partition,
+        change.nextOffset,
+        change.expectedOffset,
+        change.states.map((state) => state.mn),
+        change.states.map((state) => JSON.stringify(state)),
+        ...eventParameters(change),
+      ];
+      const result = await pool.query<{ moved: number }>({ name: `alerting-checkpoint-${options.schema}`, text: commitSql, values });
+      return result.rows[0]?.moved === 1;
+    },
+
+    publish: async (partition, events) => {
+      const values = [readingsTopic, partition, events.expectedOffset, ...eventParameters(events)];
+      const result = await pool.query<{ moved: number }>({ name: `alerting-publish-${options.schema}`, text: publishSql, values });
       return result.rows[0]?.moved === 1;
     },
   };
