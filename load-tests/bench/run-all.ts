@@ -47,7 +47,9 @@ function renderMarkdown(results: Results): string {
     'Each figure stands beside a baseline measured in the same run on the same machine; load generators share',
     'the two cores with the system under test, so absolute numbers are conservative. The same virtual machine',
     'type has run a third slower in one hour than in another (compare `json_parse_same_data_per_s` between runs):',
-    'judge a figure by its baseline, and a latency tail by several runs.',
+    'judge a figure by its baseline, and a latency tail by several runs. Where a bench says who used the CPU',
+    '(`pipeline_cpu_percent`, `ingest_hj212_others_cpu_us_per_frame`, `dispatch_cpu_ms_per_alert`), the figures',
+    'come from /proc and count every process on the machine, the load generator included.',
     'Raw figures: `load-tests/results/latest.json`.',
     '',
   ];
