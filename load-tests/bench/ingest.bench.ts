@@ -181,7 +181,7 @@ const bench: BenchModule = {
           value: halfP99,
           unit: 'ms',
           target: `<= ${p99Target}`,
-          note: `same run; ${half.succeeded} answered, ${half.failed} failed, ${half.dropped} dropped`,
+          note: `same run; ${half.succeeded} answered, ${half.failed} failed, ${half.dropped} dropped; from the actual send p50 ${ms(half.fromSend.getValueAtPercentile(50))} / p99 ${ms(half.fromSend.getValueAtPercentile(99))} ms, the generator's own lateness p99 ${ms(half.sendLateness.getValueAtPercentile(99))} ms`,
         },
         ingest_http_gateway_obs_per_s: {
           value: Math.round(http.rate),
