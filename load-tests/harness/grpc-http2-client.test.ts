@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '@ecogrid/testkit';
-import type { ChildServer } from './child-server';
-import { ECHO_METHOD, startBareGrpcServer } from './bare-grpc-server';
+import { ECHO_METHOD } from './bare-grpc-server';
+import { useBareGrpcEcho } from './bare-grpc-echo.fixture';
 import { frameGrpcMessage, isOneWholeMessage, openGrpcHttp2Client } from './grpc-http2-client';
 
 describe('gRPC message framing', () => {
@@ -20,21 +20,12 @@ describe('gRPC message framing', () => {
 });
 
 describe('openGrpcHttp2Client against a grpc-js server', () => {
-  let echo: ChildServer;
-  let address: string;
-
-  beforeAll(async () => {
-    ({ server: echo, address } = await startBareGrpcServer(Buffer.from('answer')));
-  }, 30_000);
-
-  afterAll(async () => {
-    await echo?.stop();
-  });
+  const echo = useBareGrpcEcho(Buffer.from('answer'));
 
   it('counts an answered call as success and a non-zero grpc-status (trailers-only UNIMPLEMENTED) as failure', async () => {
     const requests = [Buffer.from('one'), Buffer.from('two')];
-    const ok = await openGrpcHttp2Client({ address, method: ECHO_METHOD, requests, channels: 2, deadlineMs: 2_000 });
-    const unimplemented = await openGrpcHttp2Client({ address, method: '/bench.Echo/Nope', requests, channels: 1, deadlineMs: 2_000 });
+    const ok = await openGrpcHttp2Client({ address: echo.address, method: ECHO_METHOD, requests, channels: 2, deadlineMs: 2_000 });
+    const unimplemented = await openGrpcHttp2Client({ address: echo.address, method: '/bench.Echo/Nope', requests, channels: 1, deadlineMs: 2_000 });
     try {
       expect(await Promise.all(Array.from({ length: 50 }, (_, index) => ok.call(index)))).toEqual(Array.from({ length: 50 }, () => true));
       expect(await Promise.all([unimplemented.call(0), unimplemented.call(1)])).toEqual([false, false]);

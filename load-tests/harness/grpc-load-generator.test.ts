@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildServer } from './child-server';
-import { ECHO_METHOD, startBareGrpcServer } from './bare-grpc-server';
+import { describe, expect, it } from 'vitest';
+import { ECHO_METHOD } from './bare-grpc-server';
+import { useBareGrpcEcho } from './bare-grpc-echo.fixture';
 import { runGrpcLoad } from './grpc-load-generator';
 
 describe('runGrpcLoad (open model in a process of its own)', () => {
-  let echo: ChildServer;
-  let address: string;
-
-  beforeAll(async () => {
-    ({ server: echo, address } = await startBareGrpcServer(Buffer.from('answer')));
-  }, 30_000);
-
-  afterAll(async () => {
-    await echo?.stop();
-  });
+  const echo = useBareGrpcEcho(Buffer.from('answer'));
 
   it.each(['http2', 'grpc-js'] as const)('with the %s client, offers every call of every block at the rate, alternating targets, and reports both latencies, the lateness and the server CPU', async (client) => {
     const request = Buffer.from('request').toString('base64');
     const report = await runGrpcLoad({
       client,
       targets: [
-        { name: 'echo', address, method: ECHO_METHOD, requests: [request], ...(echo.child.pid ? { serverPid: echo.child.pid } : {}) },
-        { name: 'unimplemented', address, method: '/bench.Echo/Nope', requests: [request] },
+        { name: 'echo', address: echo.address, method: ECHO_METHOD, requests: [request], ...(echo.server.child.pid ? { serverPid: echo.server.child.pid } : {}) },
+        { name: 'unimplemented', address: echo.address, method: '/bench.Echo/Nope', requests: [request] },
       ],
       rate: 200,
       warmupS: 0.5,
