@@ -116,7 +116,7 @@ const bench: BenchModule = {
       const nextSecond = new Array<number>(deviceCount).fill(0);
       const newHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000, numberOfSignificantValueDigits: 3 });
       const histogram = newHistogram();
-      // The same path cut at the alert event's ce_time, so a tail can be put on its hop.
+      // The same path cut where alerting sent the alert (its record timestamp), so a tail can be put on its hop.
       const toAlert = newHistogram();
       const alertToDispatched = newHistogram();
       const alertedAt = new Map<string, number>();
