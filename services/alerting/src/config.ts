@@ -32,7 +32,7 @@ const schema = z.object({
    * Longest evaluated readings may go without a checkpoint in PostgreSQL; the events of a batch that raises or
    * changes an alert are written at once. After a crash up to this much is evaluated again (to the same events).
    */
-  CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** Outbox poll when nothing signalled new rows (other instances' rows, rows left by a crash). */
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(500),
   PG_POOL_SIZE: z.coerce.number().int().min(2).max(64).default(6),
