@@ -43,8 +43,8 @@ type WithRemember = { ecogridRemember(keyCount: number, ...keysAndArgs: Array<st
 /**
  * Dedupe keys `<prefix>seen:<observation id>` with a TTL, and per device and command a hash
  * `<prefix>latest:<MN>:<command>` whose fields are `<factor>-<kind>` → `{"value","flag","at"}`, for the
- * console. `remember` is one Redis command for any number of observations, and all calls of one event-loop
- * turn share it (see createBatchedObservationMemory).
+ * console. `remember` is one Redis command for any number of observations; ingest gathers its calls over
+ * `REMEMBER_FLUSH_MS` into one (see createBatchedObservationMemory).
  */
 export function createRedisObservationMemory(options: RedisObservationMemoryOptions): ObservationMemory & { latest(mn: string, command?: string): Promise<Record<string, string>> } {
   const prefix = options.prefix ?? 'ingest:';
