@@ -1,7 +1,7 @@
 import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import { newAttributes, toHeaders } from './envelope';
-import { startProducerSpan } from './trace-context';
+import { startProducerSpan, type TraceCarrier } from './trace-context';
 
 /** An event to publish. `value: null` is a tombstone (deletes the key from a compacted topic). */
 export interface OutgoingEvent {
@@ -15,6 +15,11 @@ export interface OutgoingEvent {
   time?: Date;
   /** Extra headers beside the envelope (e.g. dead-letter reasons). */
   headers?: Record<string, string>;
+  /**
+   * W3C trace context the event was caused in, when that is not the active context: an outbox relay publishes
+   * later, in a loop of its own, what a request or a consumed record wrote. The PRODUCER span becomes its child.
+   */
+  causedBy?: TraceCarrier;
 }
 
 export interface EventPublisher {
@@ -173,7 +178,7 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
         ...(event.time === undefined ? {} : { time: event.time }),
       });
       const headers = { ...event.headers, ...toHeaders(attributes) };
-      const span = startProducerSpan(event.topic, event.key, headers);
+      const span = startProducerSpan(event.topic, event.key, headers, event.causedBy);
       queue.push({ topic: event.topic, message: { key: event.key, value: event.value, headers }, span, resolve, reject });
       schedule();
     });

@@ -11,6 +11,7 @@ export {
   type NewEventAttributes,
 } from './envelope';
 export { createEventPublisher, type EventPublisher, type EventPublisherOptions, type OutgoingEvent } from './event-publisher';
+export { currentTraceCarrier, type TraceCarrier } from './trace-context';
 export {
   createEventConsumer,
   type EventConsumer,

@@ -1,0 +1,67 @@
+import { currentTraceCarrier, type TraceCarrier } from '@ecogrid/kafka';
+
+/** An event to publish once the transaction that writes it commits. */
+export interface OutboxEvent {
+  /** Full topic name, deployment prefix included (`topicNames(prefix).cases`). */
+  topic: string;
+  key: string | null;
+  /** CloudEvents type: the fully-qualified protobuf message name. */
+  type: string;
+  /** The protobuf payload; null is a tombstone on a compacted topic. */
+  payload: Uint8Array | null;
+  /** CloudEvents id, unique per event: deterministic where the event has a natural identity. */
+  id: string;
+  time: Date;
+  /** Trace context the event was caused in; the context active at `enqueue` when absent. */
+  causedBy?: TraceCarrier;
+}
+
+/** What `enqueue` needs of a transaction: a pg `PoolClient` inside BEGIN … COMMIT, or a `Client`. */
+export interface OutboxTransaction {
+  query(text: string, values?: unknown[]): Promise<{ rowCount: number | null }>;
+}
+
+const COLUMNS = 'topic, key, event_id, event_type, payload, event_time, traceparent, tracestate';
+
+/**
+ * The INSERT of outbox rows from eight array parameters starting at `$<first>` (see `outboxInsertParameters`), for a
+ * writer that folds it into a statement of its own (a data-modifying CTE). `condition` is an extra SQL guard, e.g.
+ * a fence on the writer's offset. Events keep their array order (`seq` follows it); an event already waiting or
+ * already sent is skipped.
+ */
+export function outboxInsert(first: number, condition?: string): string {
+  const p = (offset: number): string => `$${first + offset}`;
+  return `INSERT INTO outbox (${COLUMNS})
+      SELECT e.topic, e.key, e.event_id, e.event_type, e.payload, e.event_time, e.traceparent, e.tracestate
+      FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::text[], ${p(4)}::bytea[], ${p(5)}::timestamptz[], ${p(6)}::text[], ${p(7)}::text[])
+        WITH ORDINALITY AS e(${COLUMNS}, ord)
+      WHERE NOT EXISTS (SELECT 1 FROM outbox_sent s WHERE s.event_id = e.event_id)${condition ? ` AND ${condition}` : ''}
+      ORDER BY e.ord
+      ON CONFLICT (event_id) DO NOTHING`;
+}
+
+/** The eight arrays `outboxInsert` reads, in its order. */
+export function outboxInsertParameters(events: readonly OutboxEvent[]): unknown[][] {
+  const active = events.some((event) => event.causedBy === undefined) ? currentTraceCarrier() : {};
+  const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+  for (const event of events) {
+    const trace = event.causedBy ?? active;
+    const row = [event.topic, event.key, event.id, event.type, event.payload === null ? null : Buffer.from(event.payload), event.time, trace.traceparent ?? null, trace.tracestate ?? null];
+    row.forEach((value, index) => columns[index]?.push(value));
+  }
+  return columns;
+}
+
+const INSERT = outboxInsert(1);
+
+/**
+ * Queues events in the caller's transaction: they are published if and only if it commits. Per key, events leave
+ * in the order they were enqueued, provided the writer holds a lock on what the key names (the entity row) while
+ * it enqueues, as every change of an entity does. Returns the number of rows stored (repeats of an id are not).
+ */
+export async function enqueue(tx: OutboxTransaction, events: OutboxEvent | readonly OutboxEvent[]): Promise<number> {
+  const list = Array.isArray(events) ? (events as readonly OutboxEvent[]) : [events as OutboxEvent];
+  if (list.length === 0) return 0;
+  const result = await tx.query(INSERT, outboxInsertParameters(list));
+  return result.rowCount ?? 0;
+}
