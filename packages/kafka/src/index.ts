@@ -12,14 +12,9 @@ export {
 } from './envelope';
 export { createEventPublisher, type EventPublisher, type EventPublisherOptions, type OutgoingEvent } from './event-publisher';
 export { currentTraceCarrier, type TraceCarrier } from './trace-context';
-export {
-  createEventConsumer,
-  type EventConsumer,
-  type EventConsumerOptions,
-  type EventHandler,
-  type ReceivedEvent,
-  type RetryPolicy,
-} from './event-consumer';
+export { createEventConsumer, type EventConsumer, type EventConsumerOptions, type EventHandler, type RetryPolicy } from './event-consumer';
+export { createBatchConsumer, type BatchConsumerOptions, type BatchHandler, type BatchOutcome, type BatchPosition, type EventBatch } from './batch-consumer';
+export { type ReceivedEvent } from './received-event';
 export { PoisonRecordError, RetriableError, errorCode, isRetriable } from './errors';
 export { createKafka, type CreateKafkaOptions } from './create-kafka';
 export { ensureTopics, waitForTopicLeaders } from './ensure-topics';

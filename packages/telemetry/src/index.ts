@@ -1,5 +1,4 @@
 export { startTelemetry, type StartTelemetryOptions, type Telemetry } from './start-telemetry';
 export { createLogger, REDACTED_PATHS, type CreateLoggerOptions, type Logger } from './logger';
 export { ATTR, SECONDS_BUCKETS } from './attributes';
-export { createDependencyHealth, type DependencyCheck, type DependencyHealth, type HealthReport } from './dependency-health';
 export { stopOnSignals, exitOnStartFailure, type StopOnSignalsOptions, type StopStep } from './stop-on-signals';

@@ -1,0 +1,46 @@
+import type { Consumer, Kafka } from 'kafkajs';
+import type { Logger } from '@ecogrid/telemetry';
+
+export interface MembershipOptions {
+  kafka: Kafka;
+  groupId: string;
+  logger: Logger;
+  /** How long the group waits for a member that stopped heartbeating (a crashed instance) before moving its partitions. */
+  sessionTimeoutMs?: number;
+  /** Longest a fetch waits for records: lower is faster to react, higher is cheaper when idle. */
+  maxWaitTimeInMs?: number;
+  /** The partitions assigned to this member after every rebalance, per topic. */
+  onAssigned?: (assignment: Record<string, number[]>) => void;
+}
+
+export interface Membership {
+  consumer: Consumer;
+  /** True while the consumer is a member of its group. */
+  joined(): boolean;
+}
+
+/** A kafkajs consumer set up one way for every group of the platform, and whether it is in its group now. */
+export function createMembership(options: MembershipOptions): Membership {
+  const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+  const consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout,
+    rebalanceTimeout: 60_000,
+    heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+    maxWaitTimeInMs: options.maxWaitTimeInMs ?? 100,
+    allowAutoTopicCreation: false,
+  });
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    joined = true;
+    options.onAssigned?.(payload.memberAssignment);
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    joined = false;
+    options.logger.error({ err: payload.error, restart: payload.restart, group: options.groupId }, 'consumer crashed');
+  });
+  consumer.on(consumer.events.STOP, () => {
+    joined = false;
+  });
+  return { consumer, joined: () => joined };
+}
