@@ -5,7 +5,7 @@
 PLATFORM_STEPS=(
   "service|registry|services/registry/dist/main.js|http://127.0.0.1:8091/readyz|"
   "task|Yanhu demo data (registry seed)|node services/registry/dist/cli/seed.js yanhu"
-  "service|ingest|services/ingest/dist/main.js|http://127.0.0.1:8081/readyz|INGEST_GATEWAY_TOKENS=demo:$(printf '%s' demo-gateway-token | sha256sum | cut -d' ' -f1)"
+  "service|ingest|services/ingest/dist/main.js|http://127.0.0.1:8093/readyz|INGEST_GATEWAY_TOKENS=demo:$(printf '%s' demo-gateway-token | sha256sum | cut -d' ' -f1)"
   "service|alerting|services/alerting/dist/main.js|http://127.0.0.1:8092/readyz|"
   "service|dispatch|services/dispatch/dist/main.js|http://127.0.0.1:8083/readyz|"
   "service|simulator|packages/simulator/dist/cli.js||SIMULATOR_RATE=1 SIMULATOR_REPORT_INTERVAL_MS=300000 LOG_LEVEL=warn"
@@ -17,7 +17,7 @@ PLATFORM_URLS=(
   "ingest HJ 212 TCP|127.0.0.1:9212"
   "ingest HTTP (POST /v1/observations)|http://127.0.0.1:8081  (demo gateway token: demo-gateway-token)"
   "ingest gRPC|127.0.0.1:50052"
-  "alerting admin (/readyz, /metrics)|http://127.0.0.1:8092"
+  "admin listeners (/healthz, /readyz, /metrics)|registry :8091, alerting :8092, ingest :8093, dispatch :8094"
   "dispatch REST and Open311|http://127.0.0.1:8083/open311/v2/services.json"
   "dispatch gRPC|127.0.0.1:50053"
   "a dispatcher's bearer token|pnpm run token --role dispatcher   (pnpm's own 'pnpm token' is a built-in)"

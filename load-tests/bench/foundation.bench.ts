@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { Partitioners } from 'kafkajs';
@@ -8,11 +7,12 @@ import type { BenchMetrics, BenchModule } from './bench-types';
 import { benchKafka, withBenchTopic } from '../harness/bench-kafka';
 import { startChildServer } from '../harness/child-server';
 import { loadDevices, publishLoadDevices } from '../harness/load-devices';
+import { rssBytesOf } from '../harness/ingest-under-load';
+import { startIngestProcess } from '@ecogrid/e2e';
 
 const PRODUCE_SECONDS = 10;
 const HTTP_SECONDS = 10;
 const HTTP_CONNECTIONS = 128;
-const root = resolve(__dirname, '../..');
 
 /** ~300 bytes, the size of a typical protobuf observation with eight measurements. */
 const payload = Buffer.alloc(300, 'x');
@@ -110,25 +110,17 @@ const bench: BenchModule = {
     const prefix = `bench.http.${Date.now()}.`;
     await ensureTopics(kafka, { prefix });
     await publishLoadDevices(kafka, prefix, BENCH_DEVICE ? [BENCH_DEVICE] : []);
-    const ingest = await startChildServer(
-      ['node', resolve(root, 'services/ingest/dist/main.js')],
-      {
-        KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
-        REDIS_URL: process.env.REDIS_URL ?? '',
-        REDIS_PREFIX: `${prefix}redis:`,
-        TOPIC_PREFIX: prefix,
-        HTTP_ADDRESS: '127.0.0.1:18182',
-        HJ212_ADDRESS: '127.0.0.1:18183',
-        GRPC_ADDRESS: '127.0.0.1:18184',
-        INGEST_GATEWAY_TOKENS: `bench:${createHash('sha256').update(GATEWAY_TOKEN).digest('hex')}`,
-        DEVICE_RATE_LIMIT_PER_S: '0',
-        LOG_LEVEL: 'warn',
-      },
-      'http://127.0.0.1:18182/readyz',
-    );
-    const ingestResult = await loadHttp('http://127.0.0.1:18182/v1/observations');
-    const ingestRss = await ingest.rssBytes();
-    await ingest.stop();
+    const ingest = await startIngestProcess({
+      ...(process.env.KAFKA_BROKERS ? { kafkaBrokers: process.env.KAFKA_BROKERS } : {}),
+      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      topicPrefix: prefix,
+      redisPrefix: `${prefix}redis:`,
+      gatewayTokens: { bench: GATEWAY_TOKEN },
+      env: { DEVICE_RATE_LIMIT_PER_S: '0' },
+    });
+    const ingestResult = await loadHttp(`${ingest.httpUrl}/v1/observations`);
+    const ingestRss = await rssBytesOf(ingest.service.pid);
+    await ingest.service.stop();
     const admin = kafka.admin();
     await admin.connect();
     const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));

@@ -133,7 +133,7 @@ const bench: BenchModule = {
       const overload = await runOpenModel({ rate: sustainable * 3, durationS: OVERLOAD_SECONDS, maxInFlight: sustainable * 10, send: fleet.send, canSend: fleet.canSend, drainTimeoutMs: 30_000 });
       clearInterval(rssSampler);
       const drain = await waitForDrain(fleet, ingest, 120_000);
-      const alive = ingest.server.child.exitCode === null && (await fetch(`${ingest.httpUrl}/readyz`).then((response) => response.status === 200, () => false));
+      const alive = await fetch(`${ingest.ingest.adminUrl}/readyz`).then((response) => response.status === 200, () => false);
       const pauses = (await ingest.metric('ingest_backpressure_pauses_total')) - pausesBefore;
 
       const recovery: OpenModelResult = await runOpenModel({ rate: sustainable / 2, durationS: HALF_RATE_SECONDS, maxInFlight: 5_000, send: fleet.send, canSend: fleet.canSend });

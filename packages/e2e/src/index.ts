@@ -1,1 +1,5 @@
-export { startPlatform, ROOT, type Platform } from './platform';
+export { startPlatform, type Platform } from './platform';
+export { ROOT } from './repository-root';
+export { INGEST_ENTRY, startIngestProcess, type IngestProcess, type IngestProcessOptions } from './ingest-process';
+export { publishRegistryEntities } from './registry-topics';
+export { grpcHealth } from './grpc-health';

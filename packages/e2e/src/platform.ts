@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Kafka } from 'kafkajs';
 import { ensureTopics, topicNames } from '@ecogrid/kafka';
@@ -16,19 +15,10 @@ import {
   type TestSchema,
 } from '@ecogrid/testkit';
 
+import { startIngestProcess } from './ingest-process';
+import { ROOT } from './repository-root';
+
 const run = promisify(execFile);
-
-function repositoryRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('repository root not found');
-    dir = parent;
-  }
-  return dir;
-}
-
-export const ROOT = repositoryRoot();
 const TOKEN_SECRET = 'e2e-token-secret-not-for-production-0123456789';
 
 export interface Platform {
@@ -38,7 +28,7 @@ export interface Platform {
   databaseUrl: string;
   schemas: { registry: TestSchema; alerting: TestSchema; dispatch: TestSchema };
   registry: { process: ServiceProcess; grpcAddress: string };
-  ingest: { process: ServiceProcess; hj212Port: number; httpUrl: string };
+  ingest: { process: ServiceProcess; hj212Port: number; httpUrl: string; adminUrl: string };
   alerting: { process: ServiceProcess; adminUrl: string };
   dispatch: { process: ServiceProcess; baseUrl: string; grpcAddress: string };
   /** A bearer token for the dispatch API, minted by the real `pnpm token` command. */
@@ -79,21 +69,8 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
   started.push(registry);
   await run(process.execPath, [resolve(ROOT, 'services/registry/dist/cli/seed.js'), 'yanhu'], { env: { ...process.env, ...registryEnv }, cwd: ROOT, timeout: 180_000 });
 
-  const [ingestHttp, hj212Port] = [await freePort(), await freePort()];
-  const ingest = await startServiceProcess({
-    ...profiled('ingest'),
-    entry: entry('ingest'),
-    env: {
-      ...common,
-      REDIS_URL: environment.redisUrl,
-      REDIS_PREFIX: uniqueRedisPrefix(name),
-      HTTP_ADDRESS: `127.0.0.1:${ingestHttp}`,
-      HJ212_ADDRESS: `127.0.0.1:${hj212Port}`,
-      GRPC_ADDRESS: `127.0.0.1:${await freePort()}`,
-    },
-    readyUrl: `http://127.0.0.1:${ingestHttp}/readyz`,
-    readyTimeoutMs: 90_000,
-  });
+  const ingestProcess = await startIngestProcess({ topicPrefix: prefix, redisPrefix: uniqueRedisPrefix(name), readyTimeoutMs: 90_000, ...profiled('ingest') });
+  const ingest = ingestProcess.service;
   started.push(ingest);
 
   const alertingAdmin = await freePort();
@@ -119,7 +96,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     databaseUrl: environment.databaseUrl,
     schemas,
     registry: { process: registry, grpcAddress: registryGrpc },
-    ingest: { process: ingest, hj212Port, httpUrl: `http://127.0.0.1:${ingestHttp}` },
+    ingest: { process: ingest, hj212Port: ingestProcess.hj212Port, httpUrl: ingestProcess.httpUrl, adminUrl: ingestProcess.adminUrl },
     alerting: { process: alerting, adminUrl: `http://127.0.0.1:${alertingAdmin}` },
     dispatch: { process: dispatch, baseUrl: `http://127.0.0.1:${dispatchHttp}`, grpcAddress: dispatchGrpc },
     token: async (role, officerId) => {

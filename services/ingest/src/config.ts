@@ -1,15 +1,10 @@
 import { z } from 'zod';
+import { baseConfig, hostPort, parseConfig } from '@ecogrid/service-kit';
 
-const hostPort = z.string().regex(/^[^:]+:\d+$/, 'expected host:port');
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-const schema = z.object({
-  SERVICE_NAME: z.string().default('ingest'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  KAFKA_BROKERS: z.string().min(1),
+const schema = baseConfig({ service: 'ingest', adminAddress: '127.0.0.1:8093' }).extend({
   REDIS_URL: z.string().url(),
-  /** Prefix of every topic name; empty in production, unique per test run. */
-  TOPIC_PREFIX: z.string().default(''),
   /** Prefix of every Redis key this service writes. */
   REDIS_PREFIX: z.string().default('ingest:'),
   HTTP_ADDRESS: hostPort.default('127.0.0.1:8081'),
@@ -35,24 +30,13 @@ const schema = z.object({
    */
   REMEMBER_FLUSH_MS: z.coerce.number().int().min(0).max(5_000).default(100),
   MAX_FUTURE_SKEW_MS: positiveInt(10 * 60_000),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
-  SHUTDOWN_GRACE_MS: positiveInt(10_000),
 });
 
 export type IngestConfig = z.infer<typeof schema>;
 
 /** Reads the environment once at start-up and fails fast, naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`invalid configuration: ${problems}`);
-  }
-  if (parsed.data.BACKLOG_LOW_WATER >= parsed.data.BACKLOG_HIGH_WATER) throw new Error('invalid configuration: BACKLOG_LOW_WATER must be below BACKLOG_HIGH_WATER');
-  return parsed.data;
-}
-
-export function splitHostPort(address: string): { host: string; port: number } {
-  const index = address.lastIndexOf(':');
-  return { host: address.slice(0, index), port: Number(address.slice(index + 1)) };
+  const config = parseConfig(schema, env);
+  if (config.BACKLOG_LOW_WATER >= config.BACKLOG_HIGH_WATER) throw new Error('invalid configuration: BACKLOG_LOW_WATER must be below BACKLOG_HIGH_WATER');
+  return config;
 }

@@ -5,13 +5,13 @@ import { createEventPublisher, createKafka, TOPICS } from '@ecogrid/kafka';
 import { createGrpcServer } from '@ecogrid/grpc';
 import { createRegistryView } from '@ecogrid/registry-view';
 import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
-import { loadConfig, splitHostPort } from './config';
+import { closeHttp, conditionCheck, consumerGroupName, createAdminHttp, createDependencyHealth, followHealth, listenHttp, splitHostPort, systemClock } from '@ecogrid/service-kit';
+import { loadConfig } from './config';
 import { createAcceptFrame } from './app/accept-frame';
 import { createStoreObservations } from './app/store-observations';
 import { createSubmitObservations } from './app/submit-observations';
 import { createKafkaObservationSink, createKafkaRejectionSink } from './adapters/kafka/kafka-observation-sink';
 import { createHttpApp } from './adapters/http/http-app';
-import { createDependencyHealth } from '@ecogrid/telemetry';
 import { createRedisObservationMemory } from './adapters/redis/redis-observation-memory';
 import { createBatchedObservationMemory } from './adapters/redis/batched-observation-memory';
 import { createRegistryDeviceDirectory } from './adapters/registry/registry-device-directory';
@@ -31,23 +31,21 @@ async function main(): Promise<void> {
   await publisher.connect();
   await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis unavailable at start; ingesting without dedupe'));
 
-  const view = createRegistryView({ kafka, topicPrefix: config.TOPIC_PREFIX, logger, groupPrefix: `${config.SERVICE_NAME}-registry` });
+  const view = createRegistryView({ kafka, topicPrefix: config.TOPIC_PREFIX, logger, groupPrefix: consumerGroupName(config.TOPIC_PREFIX, 'ingest', 'registry-view') });
   await view.start();
   logger.info({ counts: view.counts() }, 'registry view caught up');
 
   const admin = kafka.admin();
   await admin.connect();
   const readingsTopic = `${config.TOPIC_PREFIX}${TOPICS.readings.name}`;
-  const health = createDependencyHealth([
-    { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [readingsTopic] })) },
-    { name: 'redis', check: async () => void (await redis.ping()) },
-    {
-      name: 'registry',
-      check: async () => {
-        if (!view.ready) throw new Error('registry view not caught up');
-      },
-    },
-  ]);
+  const health = createDependencyHealth(
+    [
+      { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [readingsTopic] })) },
+      { name: 'redis', check: async () => void (await redis.ping()) },
+      conditionCheck('registry', 'not_caught_up', () => view.ready, 'registry view not caught up'),
+    ],
+    { logger },
+  );
 
   const sink = createKafkaObservationSink(publisher, config.TOPIC_PREFIX);
   const rejections = createKafkaRejectionSink(publisher, config.TOPIC_PREFIX);
@@ -55,7 +53,7 @@ async function main(): Promise<void> {
   const memory = createBatchedObservationMemory(createRedisObservationMemory({ redis, prefix: config.REDIS_PREFIX, dedupeTtlSeconds: config.DEDUPE_TTL_SECONDS }), {
     rememberFlushMs: config.REMEMBER_FLUSH_MS,
   });
-  const clock = { now: () => new Date() };
+  const clock = systemClock;
   const store = createStoreObservations({
     sink,
     memory,
@@ -79,31 +77,27 @@ async function main(): Promise<void> {
     backlogLowWater: config.BACKLOG_LOW_WATER,
   });
   const grpc = createGrpcServer({ services: [createIngestGrpcService({ submitObservations, authenticator, logger })], logger });
-  const http = createServer(createHttpApp({ submitObservations, authenticator, health, handleMetrics: telemetry.handleMetrics, logger }));
+  const http = createServer(createHttpApp({ submitObservations, authenticator, logger }));
   http.keepAliveTimeout = 65_000;
 
   const hj212Address = splitHostPort(config.HJ212_ADDRESS);
   await hj212.listen(hj212Address.port, hj212Address.host);
   await grpc.listen(config.GRPC_ADDRESS);
-  grpc.setServing(true);
-  const httpAddress = splitHostPort(config.HTTP_ADDRESS);
-  await new Promise<void>((resolve) => http.listen(httpAddress.port, httpAddress.host, resolve));
-  logger.info({ http: config.HTTP_ADDRESS, hj212: config.HJ212_ADDRESS, grpc: config.GRPC_ADDRESS }, 'ingest listening');
-
+  await listenHttp(http, config.HTTP_ADDRESS);
+  const adminHttp = createAdminHttp({ health, handleMetrics: telemetry.handleMetrics, logger });
+  await listenHttp(adminHttp, config.ADMIN_HTTP_ADDRESS);
+  logger.info({ http: config.HTTP_ADDRESS, hj212: config.HJ212_ADDRESS, grpc: config.GRPC_ADDRESS, admin: config.ADMIN_HTTP_ADDRESS }, 'ingest listening');
   // grpc.health.v1 follows the dependencies, as /readyz does.
-  const healthWatch = setInterval(() => {
-    void health.report().then((report) => grpc.setServing(report.status === 'healthy'));
-  }, 2_000);
-  healthWatch.unref();
+  const healthFollower = followHealth(health, (serving) => grpc.setServing(serving));
 
   stopOnSignals({
     logger,
     graceMs: config.SHUTDOWN_GRACE_MS,
     steps: [
-      { name: 'health watch', run: () => clearInterval(healthWatch) },
+      { name: 'health follower', run: () => healthFollower.stop() },
       {
         name: 'listeners',
-        run: () => Promise.all([hj212.close(), grpc.shutdown(config.SHUTDOWN_GRACE_MS), new Promise<void>((resolve) => http.close(() => resolve()))]),
+        run: () => Promise.all([hj212.close(), grpc.shutdown(config.SHUTDOWN_GRACE_MS), closeHttp(http)]),
       },
       { name: 'kafka publisher', run: () => publisher.disconnect() },
       { name: 'device directory', run: () => devices.close() },
@@ -111,6 +105,7 @@ async function main(): Promise<void> {
       { name: 'kafka admin', run: () => admin.disconnect() },
       { name: 'redis memory', run: () => memory.flush() },
       { name: 'redis', run: () => redis.disconnect() },
+      { name: 'admin http', run: () => closeHttp(adminHttp) },
       { name: 'telemetry', run: () => telemetry.shutdown() },
     ],
   });

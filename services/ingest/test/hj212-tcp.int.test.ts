@@ -152,18 +152,19 @@ describe('ingest: HJ 212 over real TCP', () => {
     await device.close();
   });
 
-  it('reports healthy with Kafka, Redis and the registry view', async () => {
-    const response = await fetch(`${ingest.httpUrl}/readyz`);
+  it('reports ready with Kafka, Redis and the registry view, on the admin listener and not the device port', async () => {
+    const response = await fetch(`${ingest.adminUrl}/readyz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'healthy', checks: { kafka: { ok: true }, redis: { ok: true }, registry: { ok: true } } });
-    const metrics = await (await fetch(`${ingest.httpUrl}/metrics`)).text();
+    expect(await response.json()).toEqual({ status: 'ready', checks: { kafka: { ok: true }, redis: { ok: true }, registry: { ok: true } } });
+    expect((await fetch(`${ingest.httpUrl}/readyz`)).status).toBe(404);
+    const metrics = await (await fetch(`${ingest.adminUrl}/metrics`)).text();
     expect(metrics).toMatch(/ingest_frames_total\{outcome="stored"\} [1-9]/);
     expect(metrics).toMatch(/ingest_rejected_total\{source="hj212_tcp",reason="bad_crc"\} 1/);
     expect(metrics).toMatch(/ingest_connections \d/);
     // Every frame sent so far was answered or refused: once the last rejection's ack is in, nothing is in flight.
     const settled = await waitFor(
       async () => {
-        const text = await (await fetch(`${ingest.httpUrl}/metrics`)).text();
+        const text = await (await fetch(`${ingest.adminUrl}/metrics`)).text();
         return /ingest_publish_pending 0/.test(text) ? text : undefined;
       },
       { description: 'the publisher to have no unacknowledged event' },

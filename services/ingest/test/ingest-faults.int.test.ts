@@ -1,19 +1,8 @@
-import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
+import { grpcHealth, startIngestProcess, type IngestProcess } from '@ecogrid/e2e';
 import { Device } from '@ecogrid/proto/registry/v1/entities';
 import { ensureTopics, topicNames } from '@ecogrid/kafka';
-import {
-  freePort,
-  recordTopics,
-  startPrivateKafka,
-  startPrivateRedis,
-  startServiceProcess,
-  testKafka,
-  waitFor,
-  type PrivateServer,
-  type ServiceProcess,
-} from '@ecogrid/testkit';
+import { recordTopics, startPrivateKafka, startPrivateRedis, testKafka, uniqueRedisPrefix, waitFor, type PrivateServer, type ServiceProcess } from '@ecogrid/testkit';
 import { CEMS } from './support/registry-fixtures';
 import { publishDevices } from './support/registry-fixtures';
 import { startDeviceFleet, type DeviceFleet } from './support/device-fleet';
@@ -29,9 +18,7 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
   let redis: PrivateServer;
   let ingest: ServiceProcess | undefined;
   let fleet: DeviceFleet | undefined;
-  let hj212Port: number;
-  let httpPort: number;
-  let env: Record<string, string>;
+  let launched: IngestProcess | undefined;
 
   beforeAll(async () => {
     [kafka, redis] = await Promise.all([startPrivateKafka(), startPrivateRedis()]);
@@ -39,17 +26,6 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
     await ensureTopics(client, {});
     // A broker that just started may refuse produce requests until partition leadership has settled.
     await waitFor(() => publishDevices(client, '', DEVICES).then(() => true), { timeoutMs: 60_000, intervalMs: 500, description: 'the devices on the private broker' });
-    [hj212Port, httpPort] = [await freePort(), await freePort()];
-    env = {
-      KAFKA_BROKERS: kafka.url,
-      REDIS_URL: redis.url,
-      HJ212_ADDRESS: `127.0.0.1:${hj212Port}`,
-      HTTP_ADDRESS: `127.0.0.1:${httpPort}`,
-      GRPC_ADDRESS: `127.0.0.1:${await freePort()}`,
-      INGEST_GATEWAY_TOKENS: `test:${createHash('sha256').update('x').digest('hex')}`,
-      DEVICE_RATE_LIMIT_PER_S: '0',
-      LOG_LEVEL: 'error',
-    };
   }, 180_000);
 
   afterEach(async () => {
@@ -61,8 +37,14 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
     await Promise.all([kafka?.destroy(), redis?.destroy()]);
   });
 
-  const startIngest = (): Promise<ServiceProcess> =>
-    startServiceProcess({ entry: resolve(__dirname, '../dist/main.js'), env, readyUrl: `http://127.0.0.1:${httpPort}/readyz`, readyTimeoutMs: 60_000 });
+  /** Ingest on the private servers, on the same ports every time: the fleet reconnects to where it was. */
+  const startIngest = async (): Promise<ServiceProcess> => {
+    if (launched) return launched.restart();
+    launched = await startIngestProcess({ kafkaBrokers: kafka.url, redisUrl: redis.url, topicPrefix: '', redisPrefix: uniqueRedisPrefix('ingest-faults'), env: { DEVICE_RATE_LIMIT_PER_S: '0', LOG_LEVEL: 'error' } });
+    return launched.service;
+  };
+  const readyz = (): Promise<Response> => fetch(`${launched?.adminUrl}/readyz`);
+  const hj212Port = (): number => launched?.hj212Port ?? 0;
 
   /** Reads the whole readings topic and compares it with what the devices were told was stored. */
   const compare = async (label: string, acknowledged: ReadonlySet<string>): Promise<void> => {
@@ -92,7 +74,7 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
 
   it('loses nothing acknowledged when ingest is killed with SIGKILL mid-stream and restarted', async () => {
     ingest = await startIngest();
-    fleet = startDeviceFleet({ port: hj212Port, devices: DEVICES });
+    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES });
     await ackedAtLeast(300, 'traffic before the crash');
     await ingest.kill9();
     const atCrash = fleet.counts().acknowledged;
@@ -105,11 +87,11 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
 
   it('loses nothing acknowledged when the Kafka broker restarts mid-stream, and acknowledges nothing while it is down', { timeout: 180_000 }, async () => {
     ingest = await startIngest();
-    fleet = startDeviceFleet({ port: hj212Port, devices: DEVICES });
+    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES });
     await ackedAtLeast(300, 'traffic before the broker stops');
     await kafka.stop();
     const whileDown = fleet.counts().acknowledged;
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 503, { timeoutMs: 30_000, description: 'ingest to report degraded' });
+    await waitFor(async () => (await readyz()).status === 503, { timeoutMs: 30_000, description: 'ingest to report not ready' });
     // In flight when the broker stopped: at most one frame per device can still have been answered.
     expect(fleet.counts().acknowledged - whileDown).toBeLessThanOrEqual(DEVICES.length);
     await kafka.start();
@@ -120,25 +102,26 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
     await compare('Kafka restart', fleet.acknowledgedIds);
   });
 
-  it('keeps ingesting, and says degraded, while Redis is down', async () => {
+  it('keeps ingesting, and says not ready naming Redis, while Redis is down', async () => {
     ingest = await startIngest();
-    fleet = startDeviceFleet({ port: hj212Port, devices: DEVICES });
+    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES });
     await ackedAtLeast(200, 'traffic before Redis stops');
     await redis.stop();
     const report = await waitFor(
       async () => {
-        const response = await fetch(`http://127.0.0.1:${httpPort}/readyz`);
-        return response.status === 503 ? ((await response.json()) as { status: string; checks: Record<string, { ok: boolean }> }) : undefined;
+        const response = await readyz();
+        return response.status === 503 ? ((await response.json()) as { status: string; checks: Record<string, { ok: boolean; reason?: string }> }) : undefined;
       },
       { timeoutMs: 30_000, description: 'ingest to report Redis down' },
     );
-    expect(report.status).toBe('degraded');
-    expect(report.checks.redis?.ok).toBe(false);
-    expect(report.checks.kafka?.ok).toBe(true);
+    expect(report).toEqual({ status: 'not_ready', checks: { redis: { ok: false, reason: 'unreachable' }, kafka: { ok: true }, registry: { ok: true } } });
+    // gRPC health follows the same report, for load balancers that ask over gRPC.
+    await waitFor(async () => (await grpcHealth(launched?.grpcAddress ?? '')) === 'NOT_SERVING', { timeoutMs: 10_000, description: 'gRPC health NOT_SERVING' });
     const atStop = fleet.counts().acknowledged;
     await ackedAtLeast(atStop + 300, 'traffic without Redis');
     await redis.start();
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200, { timeoutMs: 30_000, description: 'ingest healthy again' });
+    await waitFor(async () => (await readyz()).status === 200, { timeoutMs: 30_000, description: 'ingest ready again' });
+    await waitFor(async () => (await grpcHealth(launched?.grpcAddress ?? '', 'ecogrid.ingest.v1.IngestService')) === 'SERVING', { timeoutMs: 10_000, description: 'gRPC health SERVING again' });
     await fleet.stop();
     await compare('Redis down', fleet.acknowledgedIds);
   });

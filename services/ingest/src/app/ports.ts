@@ -39,9 +39,7 @@ export interface ObservationMemory {
   remember(observations: readonly Observation[]): Promise<void>;
 }
 
-export interface Clock {
-  now(): Date;
-}
+export type { Clock } from '@ecogrid/service-kit';
 
 /** Counts what cannot be seen otherwise; metrics in production, a plain object in tests. */
 export interface IngestCounters {

@@ -1,6 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { createEventPublisher, topicNames } from '@ecogrid/kafka';
-import { DeviceChanged } from '@ecogrid/proto/registry/v1/events';
+import { publishRegistryEntities } from '@ecogrid/e2e';
 import { Device, DeviceKind, ProtocolVersion } from '@ecogrid/proto/registry/v1/entities';
 
 /** A flue-gas CEMS at a demo enterprise: strict HJ 212-2017, SO2 limited to 35 mg/m3 on the converted value. */
@@ -41,16 +40,6 @@ export const OLD_OUTLET = Device.create({
 });
 
 /** Publishes devices on the (prefixed) compacted registry topic, as the registry service does. */
-export async function publishDevices(kafka: Kafka, prefix: string, devices: Device[]): Promise<void> {
-  const publisher = createEventPublisher({ kafka, source: '/ecogrid/registry' });
-  await publisher.connect();
-  await publisher.publishAll(
-    devices.map((device) => ({
-      topic: topicNames(prefix).registryDevices,
-      key: device.mn,
-      value: Buffer.from(DeviceChanged.encode({ device }).finish()),
-      type: 'ecogrid.registry.v1.DeviceChanged',
-    })),
-  );
-  await publisher.disconnect();
+export function publishDevices(kafka: Kafka, prefix: string, devices: Device[]): Promise<void> {
+  return publishRegistryEntities(kafka, prefix, { devices });
 }

@@ -2,7 +2,6 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { metrics } from '@opentelemetry/api';
 import type { Logger } from '@ecogrid/telemetry';
 import type { SubmitObservations } from '../../app/submit-observations';
-import type { DependencyHealth } from '@ecogrid/telemetry';
 import type { SubmitterAuthenticator } from '../auth/submitter-authenticator';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -14,8 +13,6 @@ const observationsIn = meter.createCounter('ingest_observations_total', { descri
 export interface HttpAppDeps {
   submitObservations: SubmitObservations;
   authenticator: SubmitterAuthenticator;
-  health: DependencyHealth;
-  handleMetrics: RequestListener;
   logger: Logger;
 }
 
@@ -79,7 +76,8 @@ function itemsOf(body: unknown): { items: unknown[]; batch: boolean } {
 }
 
 /**
- * The device edge over HTTP. Built apart from listening: `main.ts` binds it, tests may too.
+ * The device edge over HTTP (probes and metrics are on the admin listener). Built apart from listening:
+ * `main.ts` binds it, tests may too.
  * 202 means every accepted observation is on Kafka (acks=all). A single observation that fails validation
  * gets 400 with the field at fault; a batch gets per-item results, 202 when any item was accepted.
  */
@@ -139,14 +137,6 @@ export function createHttpApp(deps: HttpAppDeps): RequestListener {
       switch (route) {
         case 'POST /v1/observations':
           return postObservations(request, response);
-        case 'GET /healthz':
-          return send(response, 200, { status: 'alive' });
-        case 'GET /readyz': {
-          const report = await deps.health.report();
-          return send(response, report.status === 'healthy' ? 200 : 503, report);
-        }
-        case 'GET /metrics':
-          return deps.handleMetrics(request, response);
         default:
           throw new HttpProblem(404, 'not_found', `no route ${route}`);
       }
