@@ -22,7 +22,8 @@ export interface PrivateServer {
   destroy(): Promise<void>;
 }
 
-function repositoryRoot(): string {
+/** The monorepo's root (where pnpm-workspace.yaml is), found from this file whether it runs from src or dist. */
+export function repositoryRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
     const parent = dirname(dir);
