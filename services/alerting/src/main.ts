@@ -1,25 +1,23 @@
 import { telemetry } from './telemetry';
-import { createServer } from 'node:http';
-import { Pool } from 'pg';
 import { createEventPublisher, createKafka, topicNames } from '@ecogrid/kafka';
+import { createOutboxRelay } from '@ecogrid/outbox';
+import { createServicePool } from '@ecogrid/postgres';
 import { createRegistryView } from '@ecogrid/registry-view';
 import { createGrpcServer } from '@ecogrid/grpc';
-import { createDependencyHealth, createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
-import { loadConfig, loadRuleset, splitHostPort } from './config';
+import { closeHttp, conditionCheck, consumerGroupName, createAdminHttp, createDependencyHealth, followHealth, listenHttp, systemClock } from '@ecogrid/service-kit';
+import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
+import { loadConfig, loadRuleset } from './config';
 import { compileRuleset } from './domain/rules/compiled-ruleset';
 import { createGetStationAqi, createListAlerts, createReadingsProcessor } from './app';
-import { migrate } from './adapters/postgres/schema';
+import { migrate } from './adapters/postgres/migrations';
 import { createPgCheckpointStore } from './adapters/postgres/pg-checkpoint-store';
 import { createPgAlertQueries } from './adapters/postgres/pg-alert-queries';
-import { createOutboxRelay } from './adapters/outbox/outbox-relay';
 import { createReadingsConsumer } from './adapters/kafka/readings-consumer';
 import { createRegistryDirectory } from './adapters/registry/registry-directory';
 import { alertingServiceBinding } from './adapters/grpc/alerting-service';
-import { createAdminHttp } from './adapters/http/admin-http';
 
-function must(condition: boolean, message: string): void {
-  if (!condition) throw new Error(message);
-}
+/** Sent event ids are kept this long, so readings evaluated again after a crash do not send an event twice. */
+const REMEMBER_SENT_MS = 7 * 24 * 3_600_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -29,19 +27,18 @@ async function main(): Promise<void> {
   logger.info({ ruleset: ruleset.id, version: ruleset.version, rules: ruleset.rules.map((rule) => `${rule.id}@${rule.version}${rule.enabled ? '' : ' (disabled)'}`) }, 'ruleset loaded');
   const topics = topicNames(config.TOPIC_PREFIX);
 
-  const pool = new Pool({ connectionString: config.DATABASE_URL, max: config.PG_POOL_SIZE });
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL client failed'));
+  const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema: config.ALERTING_SCHEMA, max: config.PG_POOL_SIZE, applicationName: 'ecogrid-alerting', logger });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger });
   const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}` });
   const admin = kafka.admin();
-  const registry = createRegistryView({ kafka, topicPrefix: config.TOPIC_PREFIX, logger, groupPrefix: `${config.TOPIC_PREFIX}alerting-registry-view` });
-  const relay = createOutboxRelay({ pool, schema: config.ALERTING_SCHEMA, kafka, publisher, logger, pollIntervalMs: config.OUTBOX_POLL_MS });
+  const registry = createRegistryView({ kafka, topicPrefix: config.TOPIC_PREFIX, logger, groupPrefix: consumerGroupName(config.TOPIC_PREFIX, 'alerting', 'registry-view') });
+  const relay = createOutboxRelay({ pool, schema: config.ALERTING_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS, rememberSentMs: REMEMBER_SENT_MS });
   const processor = createReadingsProcessor({
     rules,
     directory: createRegistryDirectory(registry),
     store: createPgCheckpointStore({ pool, schema: config.ALERTING_SCHEMA, readingsTopic: topics.readings, alertsTopic: topics.alerts, aqiTopic: topics.aqiHourly }),
-    outbox: relay,
-    clock: { now: () => Date.now() },
+    outbox: { committed: () => relay.nudge() },
+    clock: systemClock,
     checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
   });
   const consumer = createReadingsConsumer({
@@ -55,35 +52,34 @@ async function main(): Promise<void> {
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENCY,
     sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
   });
-  const queries = createPgAlertQueries({ pool, schema: config.ALERTING_SCHEMA });
+  const queries = createPgAlertQueries({ pool });
   const grpc = createGrpcServer({
-    services: [alertingServiceBinding({ listAlerts: createListAlerts({ queries }), getStationAqi: createGetStationAqi({ queries, now: () => Date.now() }), logger })],
+    services: [alertingServiceBinding({ listAlerts: createListAlerts({ queries }), getStationAqi: createGetStationAqi({ queries, clock: systemClock }), logger })],
     logger,
   });
 
-  const admHttp = createServer(
-    createAdminHttp({
-      health: createDependencyHealth([
-        { name: 'registry', check: async () => must(registry.ready, 'registry view not caught up') },
-        { name: 'consumer', check: async () => must(consumer.joined, 'readings consumer not in its group') },
-        { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [topics.readings, topics.alerts] })) },
-        { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
-      ]),
-      handleMetrics: telemetry.handleMetrics,
-    }),
+  const health = createDependencyHealth(
+    [
+      { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
+      { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [topics.readings, topics.alerts] })) },
+      conditionCheck('registry', 'not_caught_up', () => registry.ready, 'registry view not caught up'),
+      conditionCheck('consumer', 'not_in_group', () => consumer.joined, 'readings consumer not in its group'),
+    ],
+    { logger },
   );
-  const { host, port } = splitHostPort(config.ADMIN_HTTP_ADDRESS);
-  await new Promise<void>((resolve) => admHttp.listen(port, host, resolve));
+  const adminHttp = createAdminHttp({ health, handleMetrics: telemetry.handleMetrics, logger });
+  await listenHttp(adminHttp, config.ADMIN_HTTP_ADDRESS);
   logger.info({ address: config.ADMIN_HTTP_ADDRESS }, 'alerting admin HTTP listening');
 
-  await migrate(pool, config.ALERTING_SCHEMA);
+  await migrate(pool, config.ALERTING_SCHEMA, logger);
   await Promise.all([publisher.connect(), admin.connect()]);
   // The hot path never asks the registry over the network: it waits until the view has caught up.
   await registry.start();
-  await relay.start();
+  relay.start();
   await consumer.start();
   await grpc.listen(config.GRPC_ADDRESS);
-  grpc.setServing(true);
+  // grpc.health.v1 follows the same dependencies as /readyz.
+  const healthFollower = followHealth(health, (serving) => grpc.setServing(serving));
 
   /** Runs `task` every `ms`, never two at once; a failure is logged and the next round retries. */
   const every = (ms: number, what: string, task: () => Promise<unknown>): NodeJS.Timeout => {
@@ -112,6 +108,7 @@ async function main(): Promise<void> {
         run: () => {
           clearInterval(sweep);
           clearInterval(checkpointTimer);
+          healthFollower.stop();
           grpc.setServing(false);
         },
       },
@@ -120,7 +117,7 @@ async function main(): Promise<void> {
       { name: 'outbox relay', run: () => relay.stop() },
       { name: 'grpc', run: () => grpc.shutdown(config.SHUTDOWN_GRACE_MS) },
       { name: 'registry view', run: () => registry.stop() },
-      { name: 'admin http', run: () => new Promise<void>((resolve) => admHttp.close(() => resolve())) },
+      { name: 'admin http', run: () => closeHttp(adminHttp) },
       { name: 'kafka publisher', run: () => publisher.disconnect() },
       { name: 'kafka admin', run: () => admin.disconnect() },
       { name: 'postgres', run: () => pool.end() },

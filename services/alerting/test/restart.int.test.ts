@@ -11,6 +11,9 @@ import { compileRuleset } from '../src/domain/rules/compiled-ruleset';
 import { DEFAULT_RULESET } from '../src/domain/rules/default-ruleset';
 import { parseRuleset } from '../src/domain/rules/ruleset';
 import { decodeObservation } from '../src/adapters/kafka/event-encoding';
+import { deviceKindName } from '../src/adapters/registry/registry-directory';
+import type { DeviceProfile } from '../src/domain/model';
+import type { Device } from '@ecogrid/proto/registry/v1/entities';
 import { ObservationRecorded } from '@ecogrid/proto/ingest/v1/events';
 import { cemsDevice, observationId, publishRegistry, readingsPublisher, startAlerting, VALUE_KINDS, type AlertingProcess, type Reading } from './fixtures';
 
@@ -30,6 +33,8 @@ function scenario(): Reading[] {
   }
   return readings;
 }
+
+const profileOf = (device: Device): DeviceProfile => ({ ...device, kind: deviceKindName(device.kind) });
 
 /** What an uninterrupted run of the same rules yields: the event ids (alert id : sequence) in the order produced. */
 function expectedEventIds(readings: Reading[]): string[] {
@@ -53,7 +58,7 @@ function expectedEventIds(readings: Reading[]): string[] {
         ).finish(),
       ),
     );
-    evaluateObservation(state, observation, { rules, device: cemsDevice(reading.mn), targetsNear: () => [] }, out);
+    evaluateObservation(state, observation, { rules, device: profileOf(cemsDevice(reading.mn)), targetsNear: () => [] }, out);
   }
   return out.alerts.map(eventIdOfAlert);
 }
@@ -99,11 +104,11 @@ describe('alerting: restart safety', () => {
     await schema?.drop();
   });
 
-  it('after a crash between the broker ack and marking the outbox, sends what is missing and nothing twice', async () => {
+  it('after a crash between the broker ack and deleting the outbox rows, sends what is missing and nothing twice', async () => {
     await (await start()).service.stop();
     // Two events a crashed relay left unmarked: one had reached the topic, one had not.
     const payload = Buffer.from('not decoded by this test');
-    await db.query(`INSERT INTO "${schema.name}".outbox (topic, key, event_id, type, payload, event_time) VALUES ($1, 'X', 'reconcile-sent', $2, $3, now()), ($1, 'X', 'reconcile-unsent', $2, $3, now())`, [
+    await db.query(`INSERT INTO "${schema.name}".outbox (topic, key, event_id, event_type, payload, event_time) VALUES ($1, 'X', 'reconcile-sent', $2, $3, now()), ($1, 'X', 'reconcile-unsent', $2, $3, now())`, [
       topics.alerts,
       TOPICS.alerts.payload,
       payload,
@@ -112,7 +117,7 @@ describe('alerting: restart safety', () => {
     await recorder.waitForCount(1, (message) => message.headers.ce_id === 'reconcile-sent');
     await start();
     await recorder.waitForCount(1, (message) => message.headers.ce_id === 'reconcile-unsent');
-    await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM "${schema.name}".outbox WHERE published_at IS NULL`)).rows[0].n === 0, { description: 'the outbox to be marked' });
+    await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM "${schema.name}".outbox`)).rows[0].n === 0, { description: 'the outbox to drain' });
     expect([onTopic('reconcile-sent'), onTopic('reconcile-unsent')]).toEqual([1, 1]);
   });
 
@@ -142,7 +147,7 @@ describe('alerting: restart safety', () => {
     await waitFor(
       async () => {
         const offsets = await db.query(`SELECT coalesce(sum(next_offset), 0)::int AS n FROM "${schema.name}".consumer_offsets WHERE topic = $1`, [topics.readings]);
-        const pending = await db.query(`SELECT count(*)::int AS n FROM "${schema.name}".outbox WHERE published_at IS NULL`);
+        const pending = await db.query(`SELECT count(*)::int AS n FROM "${schema.name}".outbox`);
         return offsets.rows[0].n === readings.length && pending.rows[0].n === 0;
       },
       { timeoutMs: 30_000, description: 'every reading checkpointed and the outbox drained' },

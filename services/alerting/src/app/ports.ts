@@ -9,14 +9,28 @@ export interface PartitionCheckpoint {
   states: DeviceState[];
 }
 
-export interface CheckpointChange {
-  /** The offset the caller believes is stored: the commit is refused if another consumer moved it. */
+/**
+ * The W3C trace context a reading arrived with, opaque here: the events it causes carry it on, so one trace runs
+ * from a device's frame to the case it opens.
+ */
+export interface TraceContext {
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** Events to write, and for each (by position) the trace context of the reading that caused it, if any. */
+export interface EventsAhead {
+  /** The offset the caller believes is stored: the write is refused if another consumer moved it. */
   expectedOffset: string | null;
+  alerts: AlertEvent[];
+  aqi: StationAqi[];
+  causes?: { alerts: Array<TraceContext | undefined>; aqi: Array<TraceContext | undefined> };
+}
+
+export interface CheckpointChange extends EventsAhead {
   /** The new first unprocessed offset (unchanged for a sweep). */
   nextOffset: string | null;
   states: DeviceState[];
-  alerts: AlertEvent[];
-  aqi: StationAqi[];
 }
 
 /**
@@ -33,7 +47,7 @@ export interface CheckpointStore {
    * one transaction fenced like `commit` (false: the partition is no longer ours). After a crash the readings
    * behind them are evaluated again to the same events, with the same ids, which the outbox stores once.
    */
-  publish(partition: number, events: Pick<CheckpointChange, 'expectedOffset' | 'alerts' | 'aqi'>): Promise<boolean>;
+  publish(partition: number, events: EventsAhead): Promise<boolean>;
 }
 
 /** The registry as alerting reads it. */
@@ -47,9 +61,7 @@ export interface OutboxSignal {
   committed(): void;
 }
 
-export interface Clock {
-  now(): number;
-}
+export type { Clock } from '@ecogrid/service-kit';
 
 export interface AlertFilter {
   openOnly: boolean;

@@ -4,12 +4,20 @@ import type { Observation } from '../domain/model';
 import type { Emitted, EvaluationContext } from '../domain/rule-runner';
 import type { CompiledRuleset } from '../domain/rules/compiled-ruleset';
 import { sweepDevice } from '../domain/sweep-device';
-import type { CheckpointStore, Clock, DeviceDirectory, OutboxSignal } from './ports';
+import type { CheckpointStore, Clock, DeviceDirectory, EventsAhead, OutboxSignal, TraceContext } from './ports';
 
-/** One record of a readings batch; `observation` is absent for a record that could not be decoded (dead-lettered). */
+/** One reading of a batch; a record that could not be read is not here (it was dead-lettered). */
 export interface ReadingRecord {
   offset: string;
-  observation?: Observation;
+  observation: Observation;
+  /** The trace context the reading carried, handed on to the events it causes. */
+  trace?: TraceContext;
+}
+
+/** The offsets a fetched batch covers, whether or not every record in it could be read. */
+export interface BatchRange {
+  first: string;
+  last: string;
 }
 
 export interface BatchResult {
@@ -45,7 +53,7 @@ interface PartitionState {
 export interface ReadingsProcessor {
   /** The partitions this consumer owns now; state of any other is dropped (it is reloaded if it comes back). */
   assigned(partitions: number[]): void;
-  handleBatch(partition: number, records: ReadingRecord[]): Promise<BatchResult>;
+  handleBatch(partition: number, records: ReadingRecord[], range: BatchRange): Promise<BatchResult>;
   /** Runs the clock-driven rules (offline devices, hour closing) over every owned partition. */
   sweep(): Promise<{ alerts: number; aqi: number }>;
   /** Checkpoints every partition whose evaluated progress is not yet in PostgreSQL (a timer, and shutdown). */
@@ -78,7 +86,8 @@ export interface ReadingsProcessorDeps {
 export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsProcessor {
   const partitions = new Map<number, PartitionState>();
   const locks = new Map<number, Promise<unknown>>();
-  const startedAt = deps.clock.now();
+  const startedAt = deps.clock.now().getTime();
+  const now = (): number => deps.clock.now().getTime();
   const checkpointIntervalMs = deps.checkpointIntervalMs ?? 0;
 
   const withLock = <T>(partition: number, action: () => Promise<T>): Promise<T> => {
@@ -100,7 +109,7 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
       evaluatedOffset: checkpoint.nextOffset,
       states: new Map(checkpoint.states.map((device) => [device.mn, device])),
       dirty: new Map(),
-      lastCheckpointAt: deps.clock.now(),
+      lastCheckpointAt: now(),
     };
     partitions.set(partition, state);
     return state;
@@ -109,16 +118,16 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
   const contextFor = (mn: string): EvaluationContext => ({ rules: deps.rules, device: deps.directory.device(mn), targetsNear: deps.directory.targetsNear });
 
   /** Writes everything evaluated since the last checkpoint: offset, changed devices and `out`. */
-  const checkpoint = async (partition: number, state: PartitionState, out: Emitted): Promise<void> => {
+  const checkpoint = async (partition: number, state: PartitionState, out: Emitted, causes?: EventsAhead['causes']): Promise<void> => {
     const nextOffset = state.evaluatedOffset;
-    const ok = await deps.store.commit(partition, { expectedOffset: state.nextOffset, nextOffset, states: [...state.dirty.values()], alerts: out.alerts, aqi: out.aqi });
+    const ok = await deps.store.commit(partition, { expectedOffset: state.nextOffset, nextOffset, states: [...state.dirty.values()], alerts: out.alerts, aqi: out.aqi, ...(causes ? { causes } : {}) });
     if (!ok) {
       partitions.delete(partition);
       throw new PartitionFencedError(partition);
     }
     state.nextOffset = nextOffset;
     state.dirty = new Map();
-    state.lastCheckpointAt = deps.clock.now();
+    state.lastCheckpointAt = now();
     if (out.alerts.length > 0 || out.aqi.length > 0) deps.outbox.committed();
   };
 
@@ -127,8 +136,8 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
    * every device state changed since the last checkpoint. A crash before that checkpoint re-evaluates the same
    * readings from the same state to the same events, and the outbox keeps each event id once.
    */
-  const publishAhead = async (partition: number, state: PartitionState, out: Emitted): Promise<void> => {
-    const ok = await deps.store.publish(partition, { expectedOffset: state.nextOffset, alerts: out.alerts, aqi: out.aqi });
+  const publishAhead = async (partition: number, state: PartitionState, out: Emitted, causes: EventsAhead['causes']): Promise<void> => {
+    const ok = await deps.store.publish(partition, { expectedOffset: state.nextOffset, alerts: out.alerts, aqi: out.aqi, ...(causes ? { causes } : {}) });
     if (!ok) {
       partitions.delete(partition);
       throw new PartitionFencedError(partition);
@@ -142,30 +151,30 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
       for (const partition of [...partitions.keys()]) if (!keep.has(partition)) partitions.delete(partition);
     },
 
-    handleBatch: (partition, records) =>
+    handleBatch: (partition, records, range) =>
       withLock(partition, async () => {
         const state = await loaded(partition);
         const result: BatchResult = { evaluated: 0, skipped: 0, alerts: 0, aqi: 0 };
-        const first = records[0];
-        if (!first) return result;
         // Against what was evaluated, committed or not: a deferred checkpoint is not a gap in the stream.
         const stored = state.evaluatedOffset === null ? null : BigInt(state.evaluatedOffset);
-        if (stored !== null && BigInt(first.offset) > stored) {
+        if (stored !== null && BigInt(range.first) > stored) {
           // The group's offset ran ahead of this state (another instance had the partition): start over from PostgreSQL.
           partitions.delete(partition);
           const reloaded = await loaded(partition);
           return { ...result, seekTo: reloaded.nextOffset ?? (state.evaluatedOffset as string) };
         }
+        if (stored !== null && BigInt(range.last) < stored) {
+          result.skipped = records.length;
+          return result;
+        }
         const out: Emitted = { alerts: [], aqi: [] };
-        let last: string | undefined;
+        const causes = { alerts: [] as Array<TraceContext | undefined>, aqi: [] as Array<TraceContext | undefined> };
         for (const record of records) {
-          last = record.offset;
           if (stored !== null && BigInt(record.offset) < stored) {
             result.skipped += 1;
             continue;
           }
           const observation = record.observation;
-          if (!observation) continue;
           let device = state.states.get(observation.deviceMn);
           if (!device) {
             device = newDeviceState(observation.deviceMn);
@@ -176,14 +185,16 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
             result.evaluated += 1;
             state.dirty.set(device.mn, device);
           } else result.skipped += 1;
+          // What this reading emitted is what was appended since the last one.
+          while (causes.alerts.length < out.alerts.length) causes.alerts.push(record.trace);
+          while (causes.aqi.length < out.aqi.length) causes.aqi.push(record.trace);
         }
-        if (last === undefined || (stored !== null && BigInt(last) < stored)) return result;
-        state.evaluatedOffset = (BigInt(last) + 1n).toString();
+        state.evaluatedOffset = (BigInt(range.last) + 1n).toString();
         // A partition's first batch is checkpointed at once: without a stored offset a successor could not tell
         // that the group's committed offset ran ahead of what it can rebuild, and would skip the readings between.
-        const due = state.nextOffset === null || deps.clock.now() - state.lastCheckpointAt >= checkpointIntervalMs;
-        if (due) await checkpoint(partition, state, out);
-        else if (out.alerts.length > 0 || out.aqi.length > 0) await publishAhead(partition, state, out);
+        const due = state.nextOffset === null || now() - state.lastCheckpointAt >= checkpointIntervalMs;
+        if (due) await checkpoint(partition, state, out, causes);
+        else if (out.alerts.length > 0 || out.aqi.length > 0) await publishAhead(partition, state, out, causes);
         result.alerts = out.alerts.length;
         result.aqi = out.aqi.length;
         return result;
@@ -191,7 +202,7 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
 
     sweep: async () => {
       const totals = { alerts: 0, aqi: 0 };
-      const clock = { now: deps.clock.now(), startedAt };
+      const clock = { now: now(), startedAt };
       for (const partition of [...partitions.keys()]) {
         await withLock(partition, async () => {
           const state = partitions.get(partition);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceKind, TargetKind } from '@ecogrid/proto/registry/v1/entities';
 import { newDeviceState, type DeviceState } from './device-state';
 import { alertIdOf } from './episode';
 import { evaluateObservation } from './evaluate-observation';
@@ -15,7 +14,7 @@ const MIN = 60_000;
 
 const cems: DeviceProfile = {
   mn: 'CEMS0001',
-  kind: DeviceKind.DEVICE_KIND_FLUE_GAS_CEMS,
+  kind: 'FLUE_GAS_CEMS',
   enabled: true,
   enterpriseUscc: '914403001922038216',
   cellId: 'cell-7',
@@ -156,13 +155,13 @@ describe('emission limit (permit limits from the registry)', () => {
   });
 
   it('raises severity when a sensitive target lies within its radius, and records the target ids', () => {
-    const school = { id: 'target-school-1', kind: TargetKind.TARGET_KIND_SCHOOL, distanceM: 320 };
-    const farSchool = { id: 'target-school-2', kind: TargetKind.TARGET_KIND_SCHOOL, distanceM: 800 };
-    const water = { id: 'target-water-1', kind: TargetKind.TARGET_KIND_DRINKING_WATER_SOURCE, distanceM: 1500 };
+    const school = { id: 'target-school-1', kind: 'SCHOOL' as const, distanceM: 320 };
+    const farSchool = { id: 'target-school-2', kind: 'SCHOOL' as const, distanceM: 800 };
+    const water = { id: 'target-water-1', kind: 'DRINKING_WATER_SOURCE' as const, distanceM: 1500 };
     const asked: number[] = [];
     const ctx = context(cems, {}, (_point, radius, kinds) => {
       asked.push(radius);
-      expect(kinds).toEqual(expect.arrayContaining([TargetKind.TARGET_KIND_SCHOOL, TargetKind.TARGET_KIND_NATURE_RESERVE, TargetKind.TARGET_KIND_DRINKING_WATER_SOURCE]));
+      expect(kinds).toEqual(expect.arrayContaining(['SCHOOL' as const, 'NATURE_RESERVE' as const, 'DRINKING_WATER_SOURCE' as const]));
       return [school, farSchool, water];
     });
     const out = run(newDeviceState('CEMS0001'), ctx, obs('CEMS0001', 0, [so2(40)]));

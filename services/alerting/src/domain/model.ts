@@ -1,3 +1,4 @@
+import type { DeviceKindName } from './kinds';
 import type { SeverityName } from './rules/ruleset';
 
 export type ValueKind = 'Rtd' | 'Avg' | 'Min' | 'Max' | 'Cou' | 'ZsRtd' | 'ZsAvg' | 'ZsMin' | 'ZsMax';
@@ -23,10 +24,11 @@ export interface Observation {
   townshipCode: string;
 }
 
-/** What alerting needs of a registry device; the registry's `Device` satisfies it as it is. */
+/** What alerting needs of a registry device. */
 export interface DeviceProfile {
   mn: string;
-  kind: number;
+  /** UNKNOWN for a kind this build does not know (a newer registry): no kind-specific rule applies to it. */
+  kind: DeviceKindName | 'UNKNOWN';
   enabled: boolean;
   enterpriseUscc: string;
   cellId: string;

@@ -1,13 +1,13 @@
 import { findPollutant } from '@ecogrid/standards';
-import { TargetKind } from '@ecogrid/proto/registry/v1/entities';
 import type { DeviceState } from './device-state';
+import type { TargetKindName } from './kinds';
 import { alertEventOf, alertIdOf, episodeSeverity, stepEpisode, type AlertSubject, type EpisodeSample, type EscalationStep } from './episode';
 import type { AlertEvent, DeviceProfile, StationAqi } from './model';
 import type { CompiledRuleset } from './rules/compiled-ruleset';
 import type { SeverityName } from './rules/ruleset';
 
 /** Sensitive targets of the given kinds within `radiusM` of a point, nearest first. */
-export type SensitiveTargetLookup = (location: { lon: number; lat: number }, radiusM: number, kinds: readonly number[]) => Array<{ id: string; kind: number; distanceM: number }>;
+export type SensitiveTargetLookup = (location: { lon: number; lat: number }, radiusM: number, kinds: readonly TargetKindName[]) => Array<{ id: string; kind: TargetKindName; distanceM: number }>;
 
 export interface EvaluationContext {
   rules: CompiledRuleset;
@@ -46,7 +46,7 @@ function nearTargets(context: EvaluationContext): { ids: string[]; reasons: stri
     const radius = rules.targetRadius.get(target.kind);
     if (radius === undefined || target.distanceM > radius) continue;
     ids.push(target.id);
-    reasons.push(`near:${String(TargetKind[target.kind] ?? target.kind).replace(/^TARGET_KIND_/, '')}:${target.id}@${Math.round(target.distanceM)}m`);
+    reasons.push(`near:${target.kind}:${target.id}@${Math.round(target.distanceM)}m`);
   }
   return { ids, reasons };
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { computeAqi } from '@ecogrid/standards';
-import { DeviceKind } from '@ecogrid/proto/registry/v1/entities';
 import { newDeviceState, type DeviceState } from './device-state';
 import { evaluateObservation } from './evaluate-observation';
 import type { DeviceProfile, Observation } from './model';
@@ -12,7 +11,7 @@ import { sweepDevice } from './sweep-device';
 
 const station: DeviceProfile = {
   mn: 'AIR0001',
-  kind: DeviceKind.DEVICE_KIND_NATIONAL_AIR_STATION,
+  kind: 'NATIONAL_AIR_STATION',
   enabled: true,
   enterpriseUscc: '',
   cellId: 'cell-1',

@@ -1,10 +1,8 @@
 import type { Pool } from 'pg';
 import type { AlertQueries } from '../../app/ports';
-import { quoteIdent } from './schema';
 
-/** ListAlerts and GetStationAqi over the read models the checkpoint transaction keeps. */
-export function createPgAlertQueries(options: { pool: Pool; schema: string }): AlertQueries {
-  const s = quoteIdent(options.schema);
+/** ListAlerts and GetStationAqi over the read models the checkpoint transaction keeps (sessions in alerting's schema). */
+export function createPgAlertQueries(options: { pool: Pool }): AlertQueries {
   return {
     listAlerts: async (filter, pageSize, after) => {
       const where: string[] = [];
@@ -25,7 +23,7 @@ export function createPgAlertQueries(options: { pool: Pool; schema: string }): A
       }
       values.push(pageSize + 1);
       const result = await options.pool.query<{ payload: Buffer; changed_at: Date; alert_id: string }>(
-        `SELECT payload, changed_at, alert_id FROM ${s}.alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        `SELECT payload, changed_at, alert_id FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY changed_at DESC, alert_id DESC LIMIT $${values.length}`,
         values,
       );
@@ -38,7 +36,7 @@ export function createPgAlertQueries(options: { pool: Pool; schema: string }): A
     },
     stationAqi: async (stationMn, from, to, limit) => {
       const result = await options.pool.query<{ payload: Buffer }>(
-        `SELECT payload FROM ${s}.station_aqi WHERE station_mn = $1 AND hour_start >= $2 AND hour_start < $3 ORDER BY hour_start LIMIT $4`,
+        `SELECT payload FROM station_aqi WHERE station_mn = $1 AND hour_start >= $2 AND hour_start < $3 ORDER BY hour_start LIMIT $4`,
         [stationMn, new Date(from), new Date(to), limit],
       );
       return result.rows.map((row) => row.payload);

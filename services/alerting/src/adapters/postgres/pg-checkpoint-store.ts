@@ -1,13 +1,15 @@
 import type { Pool } from 'pg';
 import { TOPICS } from '@ecogrid/kafka';
-import type { CheckpointChange, CheckpointStore, PartitionCheckpoint } from '../../app/ports';
+import { outboxInsert, outboxInsertParameters, type OutboxEvent } from '@ecogrid/outbox';
+import type { CheckpointStore, EventsAhead, PartitionCheckpoint } from '../../app/ports';
 import type { DeviceState } from '../../domain/device-state';
 import { eventIdOfAlert, eventIdOfAqi, type AlertEvent, type StationAqi } from '../../domain/model';
 import { encodeAlert, encodeStationAqi } from '../kafka/event-encoding';
-import { quoteIdent } from './schema';
 
 export interface PgCheckpointStoreOptions {
+  /** Sessions in alerting's schema (`createServicePool`). */
   pool: Pool;
+  /** Names the prepared statements, which are per schema. */
   schema: string;
   /** The readings topic (with its prefix): offsets are stored per topic and partition. */
   readingsTopic: string;
@@ -29,7 +31,6 @@ function lastPerKey<T>(items: T[], key: (item: T) => string): T[] {
  * it has not noticed yet. Events written ahead of their checkpoint (`publish`) take the same fence.
  */
 export function createPgCheckpointStore(options: PgCheckpointStoreOptions): CheckpointStore {
-  const s = quoteIdent(options.schema);
   const { pool, readingsTopic } = options;
 
   /** The outbox and read-model writes, parameters from `$<first>`, each conditional on the CTE `fence`. */
@@ -37,34 +38,32 @@ export function createPgCheckpointStore(options: PgCheckpointStoreOptions): Chec
     const $ = (offset: number): string => `$${first + offset}`;
     return `
     outbox AS (
-      -- A repeated event id (the same state change computed twice) is stored once: the topic never carries it twice.
-      INSERT INTO ${s}.outbox (topic, key, event_id, type, payload, event_time)
-      SELECT * FROM unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::text[], ${$(3)}::text[], ${$(4)}::bytea[], ${$(5)}::timestamptz[]) WHERE EXISTS (SELECT 1 FROM fence)
-      ON CONFLICT (event_id) DO NOTHING
+      -- A repeated event id (the same state change computed twice, waiting or recently sent) is stored once.
+      ${outboxInsert(first, 'EXISTS (SELECT 1 FROM fence)')}
     ),
     alerts AS (
-      INSERT INTO ${s}.alerts (alert_id, sequence, open, kind, rule_id, device_mn, enterprise_uscc, cell_id, township_code, severity, opened_at, changed_at, payload)
-      SELECT * FROM unnest(${$(6)}::text[], ${$(7)}::int[], ${$(8)}::boolean[], ${$(9)}::text[], ${$(10)}::text[], ${$(11)}::text[], ${$(12)}::text[], ${$(13)}::text[], ${$(14)}::text[], ${$(15)}::text[], ${$(16)}::timestamptz[], ${$(17)}::timestamptz[], ${$(18)}::bytea[])
+      INSERT INTO alerts (alert_id, sequence, open, kind, rule_id, device_mn, enterprise_uscc, cell_id, township_code, severity, opened_at, changed_at, payload)
+      SELECT * FROM unnest(${$(8)}::text[], ${$(9)}::int[], ${$(10)}::boolean[], ${$(11)}::text[], ${$(12)}::text[], ${$(13)}::text[], ${$(14)}::text[], ${$(15)}::text[], ${$(16)}::text[], ${$(17)}::text[], ${$(18)}::timestamptz[], ${$(19)}::timestamptz[], ${$(20)}::bytea[])
       WHERE EXISTS (SELECT 1 FROM fence)
       ON CONFLICT (alert_id) DO UPDATE SET sequence = EXCLUDED.sequence, open = EXCLUDED.open, severity = EXCLUDED.severity, changed_at = EXCLUDED.changed_at, payload = EXCLUDED.payload
-      WHERE ${s}.alerts.sequence < EXCLUDED.sequence
+      WHERE alerts.sequence < EXCLUDED.sequence
     ),
     hours AS (
-      INSERT INTO ${s}.station_aqi (station_mn, hour_start, revision, payload)
-      SELECT * FROM unnest(${$(19)}::text[], ${$(20)}::timestamptz[], ${$(21)}::int[], ${$(22)}::bytea[]) WHERE EXISTS (SELECT 1 FROM fence)
+      INSERT INTO station_aqi (station_mn, hour_start, revision, payload)
+      SELECT * FROM unnest(${$(21)}::text[], ${$(22)}::timestamptz[], ${$(23)}::int[], ${$(24)}::bytea[]) WHERE EXISTS (SELECT 1 FROM fence)
       ON CONFLICT (station_mn, hour_start) DO UPDATE SET revision = EXCLUDED.revision, payload = EXCLUDED.payload
-      WHERE ${s}.station_aqi.revision < EXCLUDED.revision
+      WHERE station_aqi.revision < EXCLUDED.revision
     )`;
   };
 
   const commitSql = `
     WITH fence AS (
-      UPDATE ${s}.consumer_offsets SET next_offset = $3, updated_at = now()
+      UPDATE consumer_offsets SET next_offset = $3, updated_at = now()
       WHERE topic = $1 AND partition = $2 AND next_offset IS NOT DISTINCT FROM $4
       RETURNING 1
     ),
     states AS (
-      INSERT INTO ${s}.device_state (device_mn, partition, state)
+      INSERT INTO device_state (device_mn, partition, state)
       SELECT mn, $2, state FROM unnest($5::text[], $6::jsonb[]) AS t(mn, state) WHERE EXISTS (SELECT 1 FROM fence)
       ON CONFLICT (device_mn) DO UPDATE SET partition = EXCLUDED.partition, state = EXCLUDED.state, updated_at = now()
     ),${eventCtes(7)}
@@ -74,23 +73,24 @@ export function createPgCheckpointStore(options: PgCheckpointStoreOptions): Chec
   // (another consumer that took the partition over) is either before this statement or after it.
   const publishSql = `
     WITH fence AS (
-      SELECT 1 FROM ${s}.consumer_offsets WHERE topic = $1 AND partition = $2 AND next_offset IS NOT DISTINCT FROM $3 FOR SHARE
+      SELECT 1 FROM consumer_offsets WHERE topic = $1 AND partition = $2 AND next_offset IS NOT DISTINCT FROM $3 FOR SHARE
     ),${eventCtes(4)}
     SELECT count(*)::int AS moved FROM fence`;
 
-  const eventParameters = (change: Pick<CheckpointChange, 'alerts' | 'aqi'>): unknown[] => {
+  const eventParameters = (change: EventsAhead): unknown[] => {
     const alerts = change.alerts.map((event) => ({ event, payload: encodeAlert(event) }));
     const aqi = change.aqi.map((hour) => ({ hour, payload: encodeStationAqi(hour) }));
-    const outbox = [
-      ...alerts.map(({ event, payload }) => [options.alertsTopic, event.deviceMn, eventIdOfAlert(event), TOPICS.alerts.payload, payload, new Date(event.changedAt)] as const),
-      ...aqi.map(({ hour, payload }) => [options.aqiTopic, hour.stationMn, eventIdOfAqi(hour), TOPICS.aqiHourly.payload, payload, new Date(hour.hourStart)] as const),
+    // Each event keeps the trace of the reading that caused it (none for what a sweep found).
+    const outbox: OutboxEvent[] = [
+      ...alerts.map(({ event, payload }, index) => ({ topic: options.alertsTopic, key: event.deviceMn, id: eventIdOfAlert(event), type: TOPICS.alerts.payload, payload, time: new Date(event.changedAt), causedBy: change.causes?.alerts[index] ?? {} })),
+      ...aqi.map(({ hour, payload }, index) => ({ topic: options.aqiTopic, key: hour.stationMn, id: eventIdOfAqi(hour), type: TOPICS.aqiHourly.payload, payload, time: new Date(hour.hourStart), causedBy: change.causes?.aqi[index] ?? {} })),
     ];
     // Two events of one alert in a batch: the read model keeps the later (an upsert may touch a row once).
     const latestAlerts = lastPerKey(alerts, ({ event }) => event.alertId).map(({ event, payload }): [AlertEvent, Buffer] => [event, payload]);
     const latestHours = lastPerKey(aqi, ({ hour }) => `${hour.stationMn}|${hour.hourStart}`).map(({ hour, payload }): [StationAqi, Buffer] => [hour, payload]);
     const alert = <T>(pick: (event: AlertEvent, payload: Buffer) => T): T[] => latestAlerts.map(([event, payload]) => pick(event, payload));
     return [
-      ...[0, 1, 2, 3, 4, 5].map((column) => outbox.map((row) => row[column])),
+      ...outboxInsertParameters(outbox),
       alert((event) => event.alertId),
       alert((event) => event.sequence),
       alert((event) => event.state !== 'cleared'),
@@ -113,9 +113,9 @@ export function createPgCheckpointStore(options: PgCheckpointStoreOptions): Chec
 
   return {
     load: async (partition): Promise<PartitionCheckpoint> => {
-      await pool.query(`INSERT INTO ${s}.consumer_offsets (topic, partition, next_offset) VALUES ($1, $2, NULL) ON CONFLICT DO NOTHING`, [readingsTopic, partition]);
-      const offset = await pool.query<{ next_offset: string | null }>(`SELECT next_offset FROM ${s}.consumer_offsets WHERE topic = $1 AND partition = $2`, [readingsTopic, partition]);
-      const states = await pool.query<{ state: DeviceState }>(`SELECT state FROM ${s}.device_state WHERE partition = $1`, [partition]);
+      await pool.query('INSERT INTO consumer_offsets (topic, partition, next_offset) VALUES ($1, $2, NULL) ON CONFLICT DO NOTHING', [readingsTopic, partition]);
+      const offset = await pool.query<{ next_offset: string | null }>('SELECT next_offset FROM consumer_offsets WHERE topic = $1 AND partition = $2', [readingsTopic, partition]);
+      const states = await pool.query<{ state: DeviceState }>('SELECT state FROM device_state WHERE partition = $1', [partition]);
       return { nextOffset: offset.rows[0]?.next_offset ?? null, states: states.rows.map((row) => row.state) };
     },
 

@@ -1,12 +1,62 @@
 import type { RegistryView } from '@ecogrid/registry-view';
-import type { TargetKind } from '@ecogrid/proto/registry/v1/entities';
+import { DeviceKind, TargetKind, type Device } from '@ecogrid/proto/registry/v1/entities';
 import type { DeviceDirectory } from '../../app/ports';
+import { DEVICE_KINDS, TARGET_KINDS, type DeviceKindName, type TargetKindName } from '../../domain/kinds';
+import type { DeviceProfile } from '../../domain/model';
 
-/** The registry view as alerting reads it: devices by MN, sensitive targets near a point. */
+const deviceKindByNumber = new Map<number, DeviceKindName>(DEVICE_KINDS.map((name) => [(DeviceKind as unknown as Record<string, number>)[`DEVICE_KIND_${name}`] ?? -1, name]));
+const targetKindByNumber = new Map<number, TargetKindName>(TARGET_KINDS.map((name) => [(TargetKind as unknown as Record<string, number>)[`TARGET_KIND_${name}`] ?? -1, name]));
+const targetKindNumber = new Map<TargetKindName, TargetKind>([...targetKindByNumber].map(([number, name]) => [name, number as TargetKind]));
+
+/** The wire enums as alerting's domain names them; a kind this build does not know maps to UNKNOWN. */
+export function deviceKindName(kind: number): DeviceKindName | 'UNKNOWN' {
+  return deviceKindByNumber.get(kind) ?? 'UNKNOWN';
+}
+
+export function targetKindName(kind: number): TargetKindName | undefined {
+  return targetKindByNumber.get(kind);
+}
+
+/**
+ * The registry view as alerting reads it: devices by MN, sensitive targets near a point, mapped onto the domain's
+ * types. The view replaces a device's object when it changes, so a profile is mapped once per version of a device.
+ */
 export function createRegistryDirectory(view: RegistryView): DeviceDirectory {
+  const profiles = new WeakMap<Device, DeviceProfile>();
+  const profileOf = (device: Device): DeviceProfile => {
+    let profile = profiles.get(device);
+    if (!profile) {
+      profile = {
+        mn: device.mn,
+        kind: deviceKindName(device.kind),
+        enabled: device.enabled,
+        enterpriseUscc: device.enterpriseUscc,
+        cellId: device.cellId,
+        townshipCode: device.townshipCode,
+        location: device.location,
+        factors: device.factors,
+      };
+      profiles.set(device, profile);
+    }
+    return profile;
+  };
   return {
-    device: (mn) => view.device(mn),
-    targetsNear: (location, radiusM, kinds) =>
-      view.targetsNear(location, radiusM, kinds as TargetKind[]).map((near) => ({ id: near.target.id, kind: near.target.kind, distanceM: near.distanceM })),
+    device: (mn) => {
+      const device = view.device(mn);
+      return device ? profileOf(device) : undefined;
+    },
+    targetsNear: (location, radiusM, kinds) => {
+      const near = view.targetsNear(
+        location,
+        radiusM,
+        kinds.map((kind) => targetKindNumber.get(kind) ?? TargetKind.TARGET_KIND_UNSPECIFIED),
+      );
+      const found: Array<{ id: string; kind: TargetKindName; distanceM: number }> = [];
+      for (const entry of near) {
+        const kind = targetKindName(entry.target.kind);
+        if (kind) found.push({ id: entry.target.id, kind, distanceM: entry.distanceM });
+      }
+      return found;
+    },
   };
 }

@@ -1,6 +1,5 @@
+import type { DeviceKindName, TargetKindName } from '../kinds';
 import {
-  deviceKindNumber,
-  targetKindNumber,
   type AmbientLimitRule,
   type DataQualityRule,
   type DeviceOfflineRule,
@@ -9,7 +8,9 @@ import {
   type SuddenJumpRule,
 } from './ruleset';
 
-type WithKinds<R> = R & { kinds: ReadonlySet<number> };
+/** Kind sets are asked with a device's kind, which may be UNKNOWN: it is in none of them. */
+type KindSet = ReadonlySet<string>;
+type WithKinds<R> = R & { kinds: KindSet };
 
 /** A ruleset with its lookups prepared once, so the hot path does no name lookups. */
 export interface CompiledRuleset {
@@ -19,23 +20,23 @@ export interface CompiledRuleset {
   emission: ReadonlyArray<WithKinds<EmissionLimitRule>>;
   ambient: ReadonlyArray<WithKinds<AmbientLimitRule>>;
   dataQuality: readonly DataQualityRule[];
-  offline: ReadonlyArray<DeviceOfflineRule & { minutesByKind: ReadonlyMap<number, number> }>;
+  offline: ReadonlyArray<DeviceOfflineRule & { minutesByKind: ReadonlyMap<string, number> }>;
   jump: readonly SuddenJumpRule[];
   /** Device kinds treated as air stations (hourly means kept for AQI and ambient rules). */
-  stationKinds: ReadonlySet<number>;
-  aqiKinds: ReadonlySet<number>;
+  stationKinds: KindSet;
+  aqiKinds: KindSet;
   /** Sensitive target kind → radius (m), and the largest radius for the index query. */
-  targetRadius: ReadonlyMap<number, number>;
+  targetRadius: ReadonlyMap<TargetKindName, number>;
   maxTargetRadius: number;
 }
 
 export function compileRuleset(ruleset: Ruleset): CompiledRuleset {
   const enabled = ruleset.rules.filter((rule) => rule.enabled);
-  const kinds = (names: readonly string[]): ReadonlySet<number> => new Set(names.map(deviceKindNumber));
+  const kinds = (names: readonly DeviceKindName[]): KindSet => new Set(names);
   const emission = enabled.filter((rule): rule is EmissionLimitRule => rule.kind === 'emission_limit').map((rule) => ({ ...rule, kinds: kinds(rule.deviceKinds) }));
   const ambient = enabled.filter((rule): rule is AmbientLimitRule => rule.kind === 'ambient_limit').map((rule) => ({ ...rule, kinds: kinds(rule.deviceKinds) }));
-  const aqiKinds = ruleset.aqi.enabled ? kinds(ruleset.aqi.deviceKinds) : new Set<number>();
-  const targetRadius = new Map((Object.entries(ruleset.sensitiveTargets.radiusM) as Array<[string, number]>).map(([name, radius]) => [targetKindNumber(name), radius]));
+  const aqiKinds = ruleset.aqi.enabled ? kinds(ruleset.aqi.deviceKinds) : new Set<string>();
+  const targetRadius = new Map(Object.entries(ruleset.sensitiveTargets.radiusM) as Array<[TargetKindName, number]>);
   return {
     source: ruleset,
     suppressFlags: new Set(ruleset.suppressFlags),
@@ -45,7 +46,7 @@ export function compileRuleset(ruleset: Ruleset): CompiledRuleset {
     dataQuality: enabled.filter((rule): rule is DataQualityRule => rule.kind === 'data_quality'),
     offline: enabled
       .filter((rule): rule is DeviceOfflineRule => rule.kind === 'device_offline')
-      .map((rule) => ({ ...rule, minutesByKind: new Map((Object.entries(rule.minutesByDeviceKind) as Array<[string, number]>).map(([name, minutes]) => [deviceKindNumber(name), minutes])) })),
+      .map((rule) => ({ ...rule, minutesByKind: new Map(Object.entries(rule.minutesByDeviceKind) as Array<[DeviceKindName, number]>) })),
     jump: enabled.filter((rule): rule is SuddenJumpRule => rule.kind === 'sudden_jump'),
     stationKinds: new Set([...aqiKinds, ...ambient.flatMap((rule) => [...rule.kinds])]),
     aqiKinds,

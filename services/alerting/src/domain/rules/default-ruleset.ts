@@ -1,7 +1,8 @@
+import type { DeviceKindName } from '../kinds';
 import type { RulesetInput } from './ruleset';
 
-const AIR_STATIONS = ['NATIONAL_AIR_STATION', 'PROVINCIAL_AIR_STATION', 'MICRO_AIR_STATION'];
-const EMISSION_POINTS = ['FLUE_GAS_CEMS', 'WASTEWATER_OUTLET'];
+const AIR_STATIONS: DeviceKindName[] = ['NATIONAL_AIR_STATION', 'PROVINCIAL_AIR_STATION', 'MICRO_AIR_STATION'];
+const EMISSION_POINTS: DeviceKindName[] = ['FLUE_GAS_CEMS', 'WASTEWATER_OUTLET'];
 
 /**
  * The rules alerting runs unless `ALERT_RULESET` names another file. The numbers are policy, not standard text:

@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { DeviceKind, TargetKind } from '@ecogrid/proto/registry/v1/entities';
+import { DEVICE_KINDS, TARGET_KINDS } from '../kinds';
 
 /**
  * The alerting ruleset: every threshold, duration and distance is data here, versioned per rule, so a
  * change of policy is a reviewed change of data (or an `ALERT_RULESET` file), never of code.
- * Names of device and target kinds are the registry enum names without their prefix.
+ * Device and target kinds are named as in `../kinds` (the registry's enum names without their prefix).
  */
 
 export const SEVERITIES = ['info', 'minor', 'major', 'critical'] as const;
 export type SeverityName = (typeof SEVERITIES)[number];
 
 const severity = z.enum(SEVERITIES);
-const deviceKind = z.enum(Object.keys(DeviceKind).filter((name) => Number.isNaN(Number(name)) && name !== 'DEVICE_KIND_UNSPECIFIED' && name !== 'UNRECOGNIZED').map((name) => name.replace(/^DEVICE_KIND_/, '')) as [string, ...string[]]);
-const targetKind = z.enum(Object.keys(TargetKind).filter((name) => Number.isNaN(Number(name)) && name !== 'TARGET_KIND_UNSPECIFIED' && name !== 'UNRECOGNIZED').map((name) => name.replace(/^TARGET_KIND_/, '')) as [string, ...string[]]);
+const deviceKind = z.enum(DEVICE_KINDS);
+const targetKind = z.enum(TARGET_KINDS);
 const flag = z.enum(['N', 'F', 'M', 'S', 'D', 'C', 'T', 'B']);
 const command = z.enum(['2011', '2051', '2061', '2031']);
 const positiveInt = z.number().int().positive();
@@ -168,17 +168,4 @@ export function parseRuleset(input: unknown): Ruleset {
     throw new RulesetError(`invalid ruleset: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   }
   return parsed.data;
-}
-
-/** Registry enum number of a device kind name from the ruleset. */
-export function deviceKindNumber(name: string): number {
-  const value = (DeviceKind as unknown as Record<string, number>)[`DEVICE_KIND_${name}`];
-  if (value === undefined) throw new RulesetError(`unknown device kind ${name}`);
-  return value;
-}
-
-export function targetKindNumber(name: string): number {
-  const value = (TargetKind as unknown as Record<string, number>)[`TARGET_KIND_${name}`];
-  if (value === undefined) throw new RulesetError(`unknown target kind ${name}`);
-  return value;
 }
