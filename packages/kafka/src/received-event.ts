@@ -12,6 +12,8 @@ export interface ReceivedEvent {
   value: Buffer | null;
   attributes: EventAttributes;
   headers: IHeaders;
+  /** The record's Kafka timestamp (ms since the epoch). */
+  timestamp: number;
   /**
    * The trace context of this record's CONSUMER span (empty when the record carried none): what an event derived
    * from it is enqueued with (`causedBy`), so the trace goes on through the next topic.
@@ -30,6 +32,7 @@ export function receivedEvent(topic: string, partition: number, message: KafkaMe
     value: message.value,
     attributes,
     headers: message.headers ?? {},
+    timestamp: Number(message.timestamp),
     trace: attributes.traceparent ? { traceparent: attributes.traceparent, ...(attributes.tracestate ? { tracestate: attributes.tracestate } : {}) } : {},
   };
 }

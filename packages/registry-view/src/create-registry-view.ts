@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Consumer, Kafka } from 'kafkajs';
-import { topicNames } from '@ecogrid/kafka';
+import type { Kafka } from 'kafkajs';
+import { createBatchConsumer, topicNames, type EventConsumer } from '@ecogrid/kafka';
 import { CellChanged, DeviceChanged, EnterpriseChanged, OfficerChanged, TargetChanged } from '@ecogrid/proto/registry/v1/events';
 import type { Logger } from '@ecogrid/telemetry';
 import { RegistryStore } from './registry-store';
@@ -34,7 +34,7 @@ export function createRegistryView(options: CreateRegistryViewOptions): Registry
     [names.registryOfficers]: 'officer',
     [names.registryTargets]: 'target',
   };
-  let consumer: Consumer | undefined;
+  let consumer: EventConsumer | undefined;
   let ready = false;
   let stopped = false;
   let abandonStart: ((error: Error) => void) | undefined;
@@ -89,7 +89,6 @@ export function createRegistryView(options: CreateRegistryViewOptions): Registry
       await admin.disconnect();
     }
     const groupId = `${options.groupPrefix ?? 'registry-view'}.${hostname()}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    consumer = options.kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
     let caughtUp!: () => void;
     let failed!: (error: Error) => void;
     const whenCaughtUp = new Promise<void>((resolve, reject) => {
@@ -107,30 +106,33 @@ export function createRegistryView(options: CreateRegistryViewOptions): Registry
         caughtUp();
       }
     };
-    // Batches emptied by compaction carry no messages but still move the position: follow the instrumentation event.
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => markRead(payload.topic, payload.partition, payload.lastOffset));
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      logger.error({ err: payload.error, restart: payload.restart }, 'registry view consumer crashed');
-      if (!payload.restart && !ready) failed(payload.error);
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topics: Object.keys(topics), fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch, heartbeat }) => {
+    // The log is the state: read from the beginning every time, never committed, and a record the view cannot read
+    // is skipped and logged rather than dead-lettered (every process of every service reads the same records).
+    consumer = createBatchConsumer({
+      kafka: options.kafka,
+      groupId,
+      topics: Object.keys(topics),
+      logger,
+      commit: 'none',
+      fromBeginning: true,
+      // Batches emptied by compaction carry no records but still move the position.
+      onBatchEnd: (position) => markRead(position.topic, position.partition, position.lastOffset),
+      handleBatch: async (batch) => {
         const entity = topics[batch.topic] as RegistryEntity;
-        for (const message of batch.messages) {
+        for (const event of batch.events) {
           try {
-            apply(entity, message.key === null ? null : message.key.toString(), message.value, Number(message.timestamp));
+            apply(entity, event.key, event.value, event.timestamp);
           } catch (error) {
-            // A view cannot dead-letter for others: it skips the record and says so.
-            logger.error({ err: error, topic: batch.topic, partition: batch.partition, offset: message.offset }, 'registry record unreadable; skipped');
+            logger.error({ err: error, topic: batch.topic, partition: batch.partition, offset: event.offset }, 'registry record unreadable; skipped');
           }
         }
         store.flush();
-        await heartbeat();
       },
     });
+    consumer.consumer.on(consumer.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && !ready) failed(payload.error);
+    });
+    await consumer.start();
     if (remaining.size === 0) {
       ready = true;
       caughtUp();
@@ -145,7 +147,7 @@ export function createRegistryView(options: CreateRegistryViewOptions): Registry
       stopped = true;
       ready = false;
       abandonStart?.(new Error('registry view stopped before it caught up'));
-      await consumer?.disconnect();
+      await consumer?.stop();
     },
   });
   // A getter, not a copied value: readiness changes after construction.
