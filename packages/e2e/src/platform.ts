@@ -44,6 +44,8 @@ export interface Platform {
 export interface PlatformOptions {
   /** Each service writes a V8 CPU profile into `<profileDir>/<service>` when it stops (benchmark diagnosis). */
   profileDir?: string;
+  /** Every service exports its spans here (OTLP/HTTP), promptly, for tests that follow a trace. */
+  otlpEndpoint?: string;
 }
 
 export async function startPlatform(name: string, options: PlatformOptions = {}): Promise<Platform> {
@@ -56,7 +58,8 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     alerting: await createTestSchema(environment.databaseUrl, `${name}_alerting`),
     dispatch: await createTestSchema(environment.databaseUrl, `${name}_dispatch`),
   };
-  const common = { KAFKA_BROKERS: environment.kafkaBrokers, DATABASE_URL: environment.databaseUrl, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn' };
+  const tracing: Record<string, string> = options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '100' } : {};
+  const common = { KAFKA_BROKERS: environment.kafkaBrokers, DATABASE_URL: environment.databaseUrl, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', ...tracing };
   const entry = (service: string): string => resolve(ROOT, 'services', service, 'dist/main.js');
   const profiled = (service: string): { nodeArgs?: string[] } =>
     options.profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(options.profileDir, service)}`] } : {};
@@ -69,7 +72,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
   started.push(registry);
   await run(process.execPath, [resolve(ROOT, 'services/registry/dist/cli/seed.js'), 'yanhu'], { env: { ...process.env, ...registryEnv }, cwd: ROOT, timeout: 180_000 });
 
-  const ingestProcess = await startIngestProcess({ topicPrefix: prefix, redisPrefix: uniqueRedisPrefix(name), readyTimeoutMs: 90_000, ...profiled('ingest') });
+  const ingestProcess = await startIngestProcess({ topicPrefix: prefix, redisPrefix: uniqueRedisPrefix(name), readyTimeoutMs: 90_000, env: tracing, ...profiled('ingest') });
   const ingest = ingestProcess.service;
   started.push(ingest);
 

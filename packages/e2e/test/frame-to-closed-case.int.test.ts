@@ -8,7 +8,7 @@ import { CaseChanged } from '@ecogrid/proto/dispatch/v1/events';
 import { ReadingRejected } from '@ecogrid/proto/ingest/v1/events';
 import { RegistryServiceClient, type LocateCellRequest, type LocateCellResponse } from '@ecogrid/proto/registry/v1/registry';
 import { callUnary, createGrpcClient } from '@ecogrid/grpc';
-import { recordTopics, waitFor, type TopicRecorder } from '@ecogrid/testkit';
+import { recordTopics, startOtlpReceiver, waitFor, type OtlpReceiver, type ReceivedSpan, type TopicRecorder } from '@ecogrid/testkit';
 import { startPlatform, type Platform } from '../src/index';
 
 /** A demo CEMS of the Yanhu dataset (services/registry/data/yanhu/devices.csv): 运城关铝热电 unit 1 stack, SO2 limit 35 mg/m3 on the converted value. */
@@ -41,13 +41,15 @@ async function sendFrames(port: number, frames: string[], expectedReplies: numbe
 
 describe('end to end: an HJ 212 exceedance becomes an alert, then a case that is handled, verified and closed', () => {
   let platform: Platform;
+  let otlp: OtlpReceiver;
   let recorder: TopicRecorder;
   let located: LocateCellResponse;
   let alert: AlertChanged;
   let caseId = '';
 
   beforeAll(async () => {
-    platform = await startPlatform('e2e');
+    otlp = await startOtlpReceiver();
+    platform = await startPlatform('e2e', { otlpEndpoint: otlp.endpoint });
     recorder = await recordTopics(platform.kafka, [platform.topics.alerts, platform.topics.cases, platform.topics.readingsRejected]);
     const registry = createGrpcClient(RegistryServiceClient, platform.registry.grpcAddress);
     located = await callUnary<LocateCellRequest, LocateCellResponse>((request, options, callback) => registry.locateCell(request, new Metadata(), options, callback), {
@@ -59,6 +61,7 @@ describe('end to end: an HJ 212 exceedance becomes an alert, then a case that is
   afterAll(async () => {
     await recorder?.stop();
     await platform?.stop();
+    await otlp?.close();
   });
 
   it('answers a real frame with SO2 above the permit limit with 9014 and raises an alert naming the enterprise, cell and limit', async () => {
@@ -112,6 +115,35 @@ describe('end to end: an HJ 212 exceedance becomes an alert, then a case that is
     caseId = event.caseId;
     expect(event).toMatchObject({ alertId: alert.alertId, cellId: located.cell?.id, assigneeOfficerId: located.onDutyOfficer?.id, enterpriseUscc: CEMS.uscc });
     expect(located.onDutyOfficer?.id).toBeTruthy();
+  });
+
+  it('follows the frame to the case in one trace: ingest, readings, alerting, alerts, dispatch, cases', async () => {
+    const [dispatched] = await recorder.waitForCount(1, (message) => message.topic === platform.topics.cases && message.key === caseId);
+    const traceId = /^00-([0-9a-f]{32})-/.exec(dispatched?.headers.traceparent ?? '')?.[1];
+    expect(traceId, 'the case event carries a trace context').toBeTruthy();
+    const { readings, alerts, cases } = platform.topics;
+    // Frame → PRODUCER readings → CONSUMER readings → PRODUCER alerts → CONSUMER alerts → PRODUCER cases, each the parent of the next.
+    const chain: Array<[service: string, name: string]> = [
+      ['ingest', 'HJ212 2011'],
+      ['ingest', `send ${readings}`],
+      ['alerting', `process ${readings}`],
+      ['alerting', `send ${alerts}`],
+      ['dispatch', `process ${alerts}`],
+      ['dispatch', `send ${cases}`],
+    ];
+    const spans = await waitFor(
+      () => {
+        const inTrace = otlp.spans.filter((span) => span.traceId === traceId);
+        const found = chain.map(([service, name]) => inTrace.find((span) => span.serviceName === service && span.name === name));
+        return found.every(Boolean) ? (found as ReceivedSpan[]) : undefined;
+      },
+      { timeoutMs: 20_000, description: `every hop of trace ${traceId}` },
+    );
+    for (let hop = 1; hop < spans.length; hop += 1) {
+      expect(spans[hop]?.parentSpanId, `${chain[hop]?.[1]} is a child of ${chain[hop - 1]?.[1]}`).toBe(spans[hop - 1]?.spanId);
+    }
+    expect(spans[0]?.parentSpanId).toBeUndefined();
+    expect(spans[0]?.attributes['ecogrid.device.mn']).toBe(CEMS.mn);
   });
 
   it('is accepted, handled with a photo, verified and closed, and its history verifies until a row is altered in PostgreSQL', async () => {

@@ -15,6 +15,7 @@ export const ATTR = {
   cloudEventId: 'cloudevents.event_id',
   cloudEventType: 'cloudevents.event_type',
   deviceMn: 'ecogrid.device.mn',
+  hj212Command: 'ecogrid.hj212.command',
   reasonCode: 'ecogrid.reason_code',
   observationSource: 'ecogrid.observation.source',
 } as const;

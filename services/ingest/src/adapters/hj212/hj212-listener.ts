@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { metrics } from '@opentelemetry/api';
+import { context, metrics, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { encodeFrame, FrameDecoder, hj212Options, parseFrame, type Hj212Frame, type Hj212Options } from '@ecogrid/standards';
-import { SECONDS_BUCKETS, type Logger } from '@ecogrid/telemetry';
+import { ATTR, SECONDS_BUCKETS, type Logger } from '@ecogrid/telemetry';
 import type { AcceptFrame } from '../../app/accept-frame';
 import type { DeviceDirectory, RejectionSink } from '../../app/ports';
 import type { DeviceProfile } from '../../domain/device-access';
@@ -35,6 +35,7 @@ export interface Hj212Listener {
 }
 
 const meter = metrics.getMeter('@ecogrid/ingest');
+const tracer = trace.getTracer('@ecogrid/ingest');
 const framesIn = meter.createCounter('ingest_frames_total', { description: 'HJ 212 frames by outcome (stored, duplicate, answered, rejected)' });
 const rejectedTotal = meter.createCounter('ingest_rejected_total', { description: 'Refused input by source and reason code' });
 const storeLatency = meter.createHistogram('ingest_frame_to_ack_seconds', {
@@ -173,36 +174,46 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
       }
       const started = performance.now();
       frameStarted();
-      options.acceptFrame(frame, remoteAddress === undefined ? { raw } : { remoteAddress, raw }).then(
-        (outcome) => {
-          switch (outcome.kind) {
-            case 'stored':
-              authFailures = 0;
-              framesIn.add(1, { outcome: outcome.duplicate ? 'duplicate' : 'stored' });
-              writeReply(outcome.reply);
-              storeLatency.record((performance.now() - started) / 1000);
-              break;
-            case 'answered':
-              authFailures = 0;
-              framesIn.add(1, { outcome: 'answered' });
-              writeReply(outcome.reply);
-              break;
-            case 'rejected':
-              framesIn.add(1, { outcome: 'rejected' });
-              rejectedTotal.add(1, { source: 'hj212_tcp', reason: outcome.reason });
-              if (outcome.authFailure && ++authFailures >= options.maxAuthFailures) {
-                logger.warn({ remoteAddress, mn: frame.mn, reason: outcome.reason }, 'closing connection after repeated authentication failures');
-                socket.end();
-              }
-              break;
-          }
-        },
-        (error: unknown) => {
-          // Not stored (Kafka unavailable): no reply, so the device keeps the data and sends it again.
-          framesIn.add(1, { outcome: 'failed' });
-          logger.warn({ err: error, mn: frame.mn }, 'frame not stored; no reply sent');
-        },
-      ).finally(frameFinished);
+      // The frame's span is the root of its trace: the readings it publishes, the alerts and the case they cause.
+      const span = tracer.startSpan(`HJ212 ${frame.cn}`, { kind: SpanKind.SERVER, attributes: { [ATTR.deviceMn]: frame.mn, [ATTR.hj212Command]: frame.cn } });
+      const accepted = context.with(trace.setSpan(context.active(), span), () => options.acceptFrame(frame, remoteAddress === undefined ? { raw } : { remoteAddress, raw }));
+      accepted
+        .then(
+          (outcome) => {
+            switch (outcome.kind) {
+              case 'stored':
+                authFailures = 0;
+                framesIn.add(1, { outcome: outcome.duplicate ? 'duplicate' : 'stored' });
+                writeReply(outcome.reply);
+                storeLatency.record((performance.now() - started) / 1000);
+                break;
+              case 'answered':
+                authFailures = 0;
+                framesIn.add(1, { outcome: 'answered' });
+                writeReply(outcome.reply);
+                break;
+              case 'rejected':
+                span.setAttribute(ATTR.reasonCode, outcome.reason);
+                framesIn.add(1, { outcome: 'rejected' });
+                rejectedTotal.add(1, { source: 'hj212_tcp', reason: outcome.reason });
+                if (outcome.authFailure && ++authFailures >= options.maxAuthFailures) {
+                  logger.warn({ remoteAddress, mn: frame.mn, reason: outcome.reason }, 'closing connection after repeated authentication failures');
+                  socket.end();
+                }
+                break;
+            }
+          },
+          (error: unknown) => {
+            // Not stored (Kafka unavailable): no reply, so the device keeps the data and sends it again.
+            framesIn.add(1, { outcome: 'failed' });
+            span.setStatus({ code: SpanStatusCode.ERROR, message: 'not stored' });
+            logger.warn({ err: error, mn: frame.mn }, 'frame not stored; no reply sent');
+          },
+        )
+        .finally(() => {
+          span.end();
+          frameFinished();
+        });
     };
 
     // Frames decoded while ingest has no room: a chunk can carry a hundred frames, and starting them all on
