@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `pnpm start`: sets up and runs the whole platform on a fresh machine of this kind, then keeps running.
 # Installs what is missing, starts (or reuses) Kafka, Redis and PostgreSQL, builds, creates the topics,
-# starts every built service, waits until each is ready and prints the URLs. Ctrl-C stops the services,
+# migrates every service's schema, starts every built service, waits until each is ready and prints the URLs. Ctrl-C stops the services,
 # and Kafka too when this run started it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -29,6 +29,19 @@ pnpm exec turbo run build --output-logs=errors-only
 
 say "topics"
 node packages/kafka/dist/cli/ensure-topics.js
+
+say "database schemas"
+# Schemas written before migrations were versioned with kysely hold only demo data: they are dropped and built
+# again (the registry's demo data is loaded again below).
+for schema in registry alerting dispatch; do
+  exists=$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM information_schema.schemata WHERE schema_name = '$schema'")
+  versioned=$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM information_schema.tables WHERE table_schema = '$schema' AND table_name = 'kysely_migration'")
+  if [ "$exists" = 1 ] && [ "$versioned" = 0 ]; then
+    echo "    $schema: from a pre-release build without versioned migrations; dropping it"
+    psql "$DATABASE_URL" -qc "DROP SCHEMA \"$schema\" CASCADE"
+  fi
+done
+pnpm -r --filter './services/*' run migrate
 
 # shellcheck source=platform-services.sh
 source "$DIR/platform-services.sh"

@@ -6,7 +6,8 @@ import { loadConfig } from '../config';
 /** `pnpm migrate` (and `node dist/cli/migrate.js`): brings ALERTING_SCHEMA to its latest version; the service also does at start-up. */
 async function main(): Promise<void> {
   const config = loadConfig({ KAFKA_BROKERS: 'unused-by-migrate', ...process.env });
-  const logger = createLogger({ service: 'alerting-migrate', level: config.LOG_LEVEL });
+  // The CLI says what it applied on stdout; the logger speaks only of trouble.
+  const logger = createLogger({ service: 'alerting-migrate', level: 'warn' });
   const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema: config.ALERTING_SCHEMA, applicationName: 'ecogrid-alerting-migrate', logger, max: 2 });
   try {
     const applied = await migrate(pool, config.ALERTING_SCHEMA, logger);
