@@ -104,11 +104,10 @@ export interface GrpcLoadReport {
 }
 
 /**
- * Node's default young generation. The 1 MB one (`--max-semi-space-size=1`) was for grpc-js's client, whose
- * per-call objects keep each other alive across a scavenge, so large scavenges paused it 4–15 ms. The http2
- * client keeps little alive per call: with 1 MB it ran ~220 scavenges per 8,000 calls at 288–306 µs of CPU per
- * call, with the default 18–19 at 262–269 µs, the longest pause about the same (10–12 ms; interleaved runs
- * against one bare echo server on the shared machine). Pass `nodeOptions` to try another.
+ * Node's default young generation. A 1 MB one (`--max-semi-space-size=1`) suited grpc-js's client, whose per-call
+ * objects keep each other alive across a scavenge; the http2 client keeps little alive per call, and with a small
+ * young generation it only scavenged more often for the same pauses (the comparison is in the commit that chose
+ * this). Pass `nodeOptions` to try another.
  */
 export const GENERATOR_NODE_OPTIONS: string[] = [];
 

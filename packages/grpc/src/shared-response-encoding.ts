@@ -6,8 +6,8 @@ import type { ServiceDefinition } from '@grpc/grpc-js';
  *
  * For methods answered from an in-memory view whose answers are shared objects, never mutated after they are
  * built (a changed entity is a new object): LocateCell answers one of a few thousand cells, each a polygon as
- * GeoJSON text with its township and officers, and encoding it again on every call cost ~25 µs of CPU, a tenth
- * of the whole call, for the same bytes every time. A handler of such a method must return the same response
+ * GeoJSON text with its township and officers, and encoding it again on every call is a sizeable share of the
+ * call's CPU (see the registry bench in BENCHMARKS.md), for the same bytes every time. A handler of such a method must return the same response
  * object for the same answer, and must never mutate one it returned; a fresh object per call stays correct,
  * only uncached. grpc-js copies the serialised bytes into its own frame, so one Buffer serves every call.
  */

@@ -49,9 +49,9 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
     spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })));
   }
   if (options.spanExporter) spanProcessors.push(new SimpleSpanProcessor(options.spanExporter));
-  // With nowhere to send spans, the library patches and the async context tracking would only cost: about
-  // 70–100 µs of CPU per gRPC call and a promise hook on every promise, for spans nobody records. Metrics
-  // (our own instruments, read by Prometheus) do not depend on them.
+  // With nowhere to send spans, the library patches and the async context tracking would only cost: CPU on
+  // every gRPC call and a promise hook on every promise, for spans nobody records. Metrics (our own
+  // instruments, read by Prometheus) do not depend on them.
   const tracing = spanProcessors.length > 0;
 
   const sdk = new NodeSDK({

@@ -20,9 +20,9 @@ export type BatchedObservationMemory<M extends ObservationMemory> = M & {
  * Coalesces memory calls. `known` calls of one event-loop turn (every frame decoded from one TCP read, every item
  * of every request handled meanwhile) share one round trip: it is on the device's critical path. `remember`
  * runs after Kafka acknowledged, off that path, so its calls are gathered for `rememberFlushMs`: one write then
- * carries the seen keys of all of them and only the newest values of each device, where a write per turn cost
- * Redis 39 % more CPU at 6,000 frames/s. An id gathered but not yet written counts as known, so a re-send
- * inside the interval is still recognised.
+ * carries the seen keys of all of them and only the newest values of each device, which spares Redis most of the
+ * per-write work a write per turn would cost it (measured in BENCHMARKS.md). An id gathered but not yet written
+ * counts as known, so a re-send inside the interval is still recognised.
  */
 export function createBatchedObservationMemory<M extends ObservationMemory>(inner: M, options: BatchedObservationMemoryOptions = {}): BatchedObservationMemory<M> {
   const rememberFlushMs = options.rememberFlushMs ?? 0;
