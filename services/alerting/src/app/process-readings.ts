@@ -117,10 +117,27 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
 
   const contextFor = (mn: string): EvaluationContext => ({ rules: deps.rules, device: deps.directory.device(mn), targetsNear: deps.directory.targetsNear });
 
+  /**
+   * A write that failed for any reason (PostgreSQL away, a statement timeout) leaves the partition's memory ahead of
+   * what is stored: device states and the evaluated offset already moved. That memory is dropped, so the next
+   * attempt reloads the stored checkpoint and evaluates the readings since it again — to the same events, which the
+   * outbox keeps once — instead of carrying on from a state whose alerts were never written.
+   */
+  const dropOnFailure = async <T>(partition: number, write: () => Promise<T>): Promise<T> => {
+    try {
+      return await write();
+    } catch (error) {
+      partitions.delete(partition);
+      throw error;
+    }
+  };
+
   /** Writes everything evaluated since the last checkpoint: offset, changed devices and `out`. */
   const checkpoint = async (partition: number, state: PartitionState, out: Emitted, causes?: EventsAhead['causes']): Promise<void> => {
     const nextOffset = state.evaluatedOffset;
-    const ok = await deps.store.commit(partition, { expectedOffset: state.nextOffset, nextOffset, states: [...state.dirty.values()], alerts: out.alerts, aqi: out.aqi, ...(causes ? { causes } : {}) });
+    const ok = await dropOnFailure(partition, () =>
+      deps.store.commit(partition, { expectedOffset: state.nextOffset, nextOffset, states: [...state.dirty.values()], alerts: out.alerts, aqi: out.aqi, ...(causes ? { causes } : {}) }),
+    );
     if (!ok) {
       partitions.delete(partition);
       throw new PartitionFencedError(partition);
@@ -137,7 +154,7 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
    * readings from the same state to the same events, and the outbox keeps each event id once.
    */
   const publishAhead = async (partition: number, state: PartitionState, out: Emitted, causes: EventsAhead['causes']): Promise<void> => {
-    const ok = await deps.store.publish(partition, { expectedOffset: state.nextOffset, alerts: out.alerts, aqi: out.aqi, ...(causes ? { causes } : {}) });
+    const ok = await dropOnFailure(partition, () => deps.store.publish(partition, { expectedOffset: state.nextOffset, alerts: out.alerts, aqi: out.aqi, ...(causes ? { causes } : {}) }));
     if (!ok) {
       partitions.delete(partition);
       throw new PartitionFencedError(partition);
