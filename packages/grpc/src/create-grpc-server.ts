@@ -2,6 +2,7 @@ import {
   Server,
   ServerCredentials,
   status,
+  type ServerInterceptor,
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
@@ -31,8 +32,8 @@ export interface GrpcServer {
  * factory; only a service's `main.ts` binds a port. Health starts NOT_SERVING: the service says SERVING
  * once its dependencies are ready, and goes back when they are not.
  */
-export function createGrpcServer(options: { services: GrpcServiceBinding[]; logger: Logger }): GrpcServer {
-  const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
+export function createGrpcServer(options: { services: GrpcServiceBinding[]; logger: Logger; interceptors?: ServerInterceptor[] }): GrpcServer {
+  const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024, ...(options.interceptors ? { interceptors: options.interceptors } : {}) });
   const names = ['', ...options.services.map((service) => service.name)];
   const health = new HealthImplementation(Object.fromEntries(names.map((name) => [name, 'NOT_SERVING' as ServingStatus])));
   health.addToServer(server);

@@ -2,3 +2,4 @@ export { createGrpcServer, GrpcStatus, type GrpcServer, type GrpcServiceBinding 
 export { toServiceError, unaryHandler } from './unary-handler';
 export { callUnary, createGrpcClient, defaultDeadlineInterceptor } from './create-grpc-client';
 export { withSharedResponseEncoding } from './shared-response-encoding';
+export { createAuthInterceptor, principalOf, type AccessPolicy, type MethodAccess } from './auth-interceptor';
