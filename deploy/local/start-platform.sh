@@ -24,6 +24,11 @@ bash "$DIR/up.sh"
 # shellcheck source=env.sh
 source "$DIR/env.sh"
 
+# Local use: the services accept the development secrets published in this repository (a service started
+# without NODE_ENV=development or test refuses them).
+export NODE_ENV=development
+echo "    NODE_ENV=development: development secrets and tokens are accepted; set your own secrets elsewhere"
+
 say "build"
 pnpm exec turbo run build --output-logs=errors-only
 

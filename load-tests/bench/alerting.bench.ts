@@ -1,3 +1,4 @@
+import { TEST_STAFF_TOKEN_SECRET } from '@ecogrid/e2e';
 import { resolve } from 'node:path';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { createEventPublisher, ensureTopics, TOPICS, topicNames, type EventPublisher } from '@ecogrid/kafka';
@@ -145,6 +146,7 @@ const bench: BenchModule = {
       READINGS_FROM_BEGINNING: 'true',
       ADMIN_HTTP_ADDRESS: '127.0.0.1:18192',
       GRPC_ADDRESS: '127.0.0.1:18155',
+      STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET,
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     };
 

@@ -3,3 +3,4 @@ export { ROOT } from './repository-root';
 export { INGEST_ENTRY, startIngestProcess, type IngestProcess, type IngestProcessOptions } from './ingest-process';
 export { publishRegistryEntities } from './registry-topics';
 export { grpcHealth } from './grpc-health';
+export { staffMetadata, TEST_STAFF_TOKEN_SECRET, testStaffToken } from './staff-tokens';

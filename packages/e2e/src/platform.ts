@@ -16,6 +16,7 @@ import {
 } from '@ecogrid/testkit';
 
 import { startIngestProcess } from './ingest-process';
+import { TEST_STAFF_TOKEN_SECRET } from './staff-tokens';
 import { ROOT } from './repository-root';
 
 const run = promisify(execFile);
@@ -59,7 +60,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     dispatch: await createTestSchema(environment.databaseUrl, `${name}_dispatch`),
   };
   const tracing: Record<string, string> = options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '100' } : {};
-  const common = { KAFKA_BROKERS: environment.kafkaBrokers, DATABASE_URL: environment.databaseUrl, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', ...tracing };
+  const common = { KAFKA_BROKERS: environment.kafkaBrokers, DATABASE_URL: environment.databaseUrl, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET, ...tracing };
   const entry = (service: string): string => resolve(ROOT, 'services', service, 'dist/main.js');
   const profiled = (service: string): { nodeArgs?: string[] } =>
     options.profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(options.profileDir, service)}`] } : {};

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { baseConfig, booleanFlag, consumerGroupName, hostPort, parseConfig, schemaName } from '@ecogrid/service-kit';
+import { staffAuthSettings } from '@ecogrid/staff-auth';
 import { DEFAULT_RULESET } from './domain/rules/default-ruleset';
 import { parseRuleset, type Ruleset } from './domain/rules/ruleset';
 
@@ -28,6 +29,7 @@ const schema = baseConfig({ service: 'alerting', adminAddress: '127.0.0.1:8092' 
   /** Outbox poll when nothing signalled new rows (other instances' rows, rows left by a crash). */
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(500),
   PG_POOL_SIZE: z.coerce.number().int().min(2).max(64).default(6),
+  ...staffAuthSettings,
 });
 
 export type AlertingConfig = z.infer<typeof schema> & { consumerGroup: string };

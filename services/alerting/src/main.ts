@@ -3,8 +3,9 @@ import { createEventPublisher, createKafka, topicNames } from '@ecogrid/kafka';
 import { createOutboxRelay } from '@ecogrid/outbox';
 import { createServicePool } from '@ecogrid/postgres';
 import { createRegistryView } from '@ecogrid/registry-view';
-import { createGrpcServer } from '@ecogrid/grpc';
+import { createAuthInterceptor, createGrpcServer } from '@ecogrid/grpc';
 import { closeHttp, conditionCheck, consumerGroupName, createAdminHttp, createDependencyHealth, followHealth, listenHttp, systemClock } from '@ecogrid/service-kit';
+import { STAFF_ROLES, verifierFromSettings } from '@ecogrid/staff-auth';
 import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { loadConfig, loadRuleset } from './config';
 import { compileRuleset } from './domain/rules/compiled-ruleset';
@@ -53,7 +54,16 @@ async function main(): Promise<void> {
     sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
   });
   const queries = createPgAlertQueries({ pool });
+  // Alerts and station AQI are for staff, whatever their role; nobody else reads them here.
+  const staffOnly = { roles: STAFF_ROLES };
   const grpc = createGrpcServer({
+    interceptors: [
+      createAuthInterceptor({
+        verifier: verifierFromSettings(config),
+        policy: { '/ecogrid.alerting.v1.AlertingService/ListAlerts': staffOnly, '/ecogrid.alerting.v1.AlertingService/GetStationAqi': staffOnly },
+        logger,
+      }),
+    ],
     services: [alertingServiceBinding({ listAlerts: createListAlerts({ queries }), getStationAqi: createGetStationAqi({ queries, clock: systemClock }), logger })],
     logger,
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Metadata, status } from '@grpc/grpc-js';
 import type { Kafka } from 'kafkajs';
 import { createEventPublisher, ensureTopics, topicNames, type EventPublisher } from '@ecogrid/kafka';
 import { AlertKind, AqiSource, Severity } from '@ecogrid/proto/alerting/v1/events';
@@ -124,6 +125,8 @@ describe('alerting: readings in, alerts and hourly AQI out', () => {
     expect(cleared?.evidence.filter((item) => !item.matched).map((item) => item.value)).toEqual([20, 21, 22]);
 
     const client = grpcClient(alerting.grpcAddress);
+    // Staff only: no token, no alerts.
+    await expect(listAlerts(client, { pageSize: 10 }, new Metadata())).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
     const listed = await listAlerts(client, { pageSize: 10, deviceMn: 'CEMS-A' });
     expect(listed.alerts.map((alert) => [alert.alertId, alert.state, alert.sequence])).toEqual([[raised?.alertId, STATE.ALERT_STATE_CLEARED, 3]]);
     const open = await listAlerts(client, { openOnly: true, deviceMn: 'CEMS-A' });

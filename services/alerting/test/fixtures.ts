@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { credentials } from '@grpc/grpc-js';
+import { credentials, type Metadata } from '@grpc/grpc-js';
+import { staffMetadata, TEST_STAFF_TOKEN_SECRET } from '@ecogrid/e2e';
 import type { Kafka } from 'kafkajs';
 import { createEventPublisher, TOPICS, topicNames, type EventPublisher } from '@ecogrid/kafka';
 import { AlertChanged, AlertState, StationAqiComputed } from '@ecogrid/proto/alerting/v1/events';
@@ -122,6 +123,7 @@ export async function startAlerting(env: Record<string, string>): Promise<Alerti
     env: {
       ADMIN_HTTP_ADDRESS: `127.0.0.1:${adminPort}`,
       GRPC_ADDRESS: grpcAddress,
+      STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET,
       READINGS_FROM_BEGINNING: 'true',
       SWEEP_INTERVAL_MS: '200',
       OUTBOX_POLL_MS: '100',
@@ -146,10 +148,13 @@ export function grpcClient(address: string): AlertingServiceClient {
   return new AlertingServiceClient(address, credentials.createInsecure());
 }
 
-export function listAlerts(client: AlertingServiceClient, request: Partial<ListAlertsRequest>): Promise<ListAlertsResponse> {
-  return new Promise((resolve, reject) => client.listAlerts(ListAlertsRequest.fromPartial(request), (error, response) => (error ? reject(error) : resolve(response))));
+/** An analyst's call unless told otherwise: every staff role may read alerts. */
+export async function listAlerts(client: AlertingServiceClient, request: Partial<ListAlertsRequest>, metadata?: Metadata): Promise<ListAlertsResponse> {
+  const md = metadata ?? (await staffMetadata({ role: 'analyst' }));
+  return new Promise((resolve, reject) => client.listAlerts(ListAlertsRequest.fromPartial(request), md, (error, response) => (error ? reject(error) : resolve(response))));
 }
 
-export function getStationAqi(client: AlertingServiceClient, request: Partial<GetStationAqiRequest>): Promise<GetStationAqiResponse> {
-  return new Promise((resolve, reject) => client.getStationAqi(GetStationAqiRequest.fromPartial(request), (error, response) => (error ? reject(error) : resolve(response))));
+export async function getStationAqi(client: AlertingServiceClient, request: Partial<GetStationAqiRequest>, metadata?: Metadata): Promise<GetStationAqiResponse> {
+  const md = metadata ?? (await staffMetadata({ role: 'analyst' }));
+  return new Promise((resolve, reject) => client.getStationAqi(GetStationAqiRequest.fromPartial(request), md, (error, response) => (error ? reject(error) : resolve(response))));
 }
