@@ -18,3 +18,4 @@ export { type ReceivedEvent } from './received-event';
 export { PoisonRecordError, RetriableError, errorCode, isRetriable } from './errors';
 export { createKafka, type CreateKafkaOptions } from './create-kafka';
 export { ensureTopics, waitForTopicLeaders } from './ensure-topics';
+export { replayDeadLetters, type ReplayOptions, type ReplayReport } from './dead-letter-replay';
