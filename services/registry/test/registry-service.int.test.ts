@@ -263,7 +263,6 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
     const [x1, y1] = ring[2] as [number, number];
     // YH0001 is on the district's north-west edge: shrinking it leaves no overlap (a gap warning at most).
     const shrunk = [[[x0, y0], [x1, y0], [x1, (y0 + y1) / 2], [x0, (y0 + y1) / 2], [x0, y0]]];
-    const beforeChange = new Date();
     const updated = (await rpc('upsertCell', { cell: { ...cell, geometryGeojson: JSON.stringify({ type: 'Polygon', coordinates: shrunk }), validFrom: undefined } })).cell;
     expect(updated?.version).toBe(2);
     const versions = (await rpc('listCellVersions', { id: 'YH0001' })).versions;
@@ -271,9 +270,12 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
       [1, true],
       [2, false],
     ]);
+    // Version 1's last millisecond as the service recorded it: a past time that does not hang on this process's
+    // clock agreeing with the service's, nor on how long ago the grid was seeded.
+    const version1Ended = versions[0]?.validTo as Date;
     const top = { lon: (x0 + x1) / 2, lat: y0 + (y1 - y0) * 0.8 };
     await waitFor(async () => (await failure(rpc('locateCell', { point: top }))).code === status.NOT_FOUND, { description: 'the view to see version 2' });
-    const past = await rpc('locateCell', { point: top, at: new Date(beforeChange.getTime() - 1_000) });
+    const past = await rpc('locateCell', { point: top, at: new Date(version1Ended.getTime() - 1) });
     expect(past.cell).toMatchObject({ id: 'YH0001', version: 1 });
     expect(past.onDutyOfficer?.id).toBe('GO-YH0001');
   });
