@@ -33,6 +33,17 @@ const yanhuCells = (JSON.parse(readFileSync(resolve(DATA, 'cells.geojson'), 'utf
   features: Array<{ properties: { id: string; township_code: string }; geometry: { coordinates: number[][][] } }>;
 }).features;
 
+/**
+ * The instant these tests ask who is on duty, so the answer does not depend on the day they run. The demo
+ * roster's only shifts are on the weekend of 5–6 December 2026 (a neighbour covers a few cells), so on an
+ * ordinary Wednesday morning every cell's own grid officer is on duty. It lies after any day the service could
+ * seed its grid: seeded cells are valid from their import, and an earlier instant is answered from cell
+ * history, where the seeded grid does not exist yet.
+ */
+const ON_DUTY_AT = new Date('2099-03-04T10:00:00+08:00');
+/** Inside the demo roster's weekend shifts: GO-YH0008 covers YH0009 (services/registry/data/yanhu/officers.csv). */
+const WEEKEND_SHIFT_AT = new Date('2026-12-06T10:00:00+08:00');
+
 type Method = keyof RegistryServiceServer & keyof RegistryServiceClient;
 type RequestOf<K extends Method> = RegistryServiceServer[K] extends handleUnaryCall<infer Request, unknown> ? Request : never;
 type ResponseOf<K extends Method> = RegistryServiceServer[K] extends handleUnaryCall<never, infer Response> ? Response : never;
@@ -126,10 +137,14 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
       const ring = feature.geometry.coordinates[0] as number[][];
       const lon = ((ring[0]?.[0] as number) + (ring[2]?.[0] as number)) / 2;
       const lat = ((ring[0]?.[1] as number) + (ring[2]?.[1] as number)) / 2;
-      const located = view.locate(lon, lat);
+      const located = view.locate(lon, lat, ON_DUTY_AT);
       expect(located?.cell.id).toBe(feature.properties.id);
       expect(located?.township.code).toBe(feature.properties.township_code);
       expect(located?.onDutyOfficer?.id).toBe(`GO-${feature.properties.id}`);
+      if (feature.properties.id === 'YH0009') {
+        // The pinned instant matters: on the roster's weekend another officer is on duty in this cell.
+        expect(view.locate(lon, lat, WEEKEND_SHIFT_AT)).toMatchObject({ onDutyOfficer: { id: 'GO-YH0008' }, onDutySource: 'roster_shift' });
+      }
     }
     // An independent oracle: PostGIS ST_Covers over the stored polygons.
     let seed = 42;
@@ -146,7 +161,7 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
     const feature = yanhuCells[600] as (typeof yanhuCells)[number];
     const ring = feature.geometry.coordinates[0] as number[][];
     const point = { lon: (ring[0]?.[0] as number) + 0.001, lat: (ring[0]?.[1] as number) + 0.001 };
-    const answer = await rpc('locateCell', { point });
+    const answer = await rpc('locateCell', { point, at: ON_DUTY_AT });
     expect(answer.cell?.id).toBe(feature.properties.id);
     expect(answer.township?.code).toBe(feature.properties.township_code);
     expect(answer.onDutyOfficer?.id).toBe(`GO-${feature.properties.id}`);
@@ -160,22 +175,22 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
     const feature = yanhuCells[100] as (typeof yanhuCells)[number];
     const ring = feature.geometry.coordinates[0] as number[][];
     const point = { lon: (ring[0]?.[0] as number) + 0.005, lat: (ring[0]?.[1] as number) + 0.004 };
-    const before = await rpc('locateCell', { point });
+    const before = await rpc('locateCell', { point, at: ON_DUTY_AT });
     expect(before.onDutyOfficer?.id).toBe(`GO-${feature.properties.id}`);
-    // The neighbour's officer takes a shift in this cell from an hour ago to an hour from now.
+    // The neighbour's officer takes a shift in this cell from an hour before the pinned instant to an hour after it.
     const neighbour = (await rpc('getOfficer', { id: 'GO-YH0002' })).officer;
-    const now = Date.now();
+    const pinned = ON_DUTY_AT.getTime();
     await rpc('upsertOfficer', {
-      officer: { ...neighbour!, roster: [{ cellId: feature.properties.id, startsAt: new Date(now - 3_600_000), endsAt: new Date(now + 3_600_000) }] },
+      officer: { ...neighbour!, roster: [{ cellId: feature.properties.id, startsAt: new Date(pinned - 3_600_000), endsAt: new Date(pinned + 3_600_000) }] },
     });
     const during = await waitFor(async () => {
-      const answer = await rpc('locateCell', { point });
+      const answer = await rpc('locateCell', { point, at: ON_DUTY_AT });
       return answer.onDutyOfficer?.id === 'GO-YH0002' ? answer : undefined;
     }, { description: 'LocateCell to name the officer on the shift' });
     expect(during.onDutySource).toBe(OnDutySource.ON_DUTY_SOURCE_ROSTER_SHIFT);
-    await waitFor(() => view.locate(point.lon, point.lat)?.onDutyOfficer?.id === 'GO-YH0002', { description: 'the other view to follow' });
+    await waitFor(() => view.locate(point.lon, point.lat, ON_DUTY_AT)?.onDutyOfficer?.id === 'GO-YH0002', { description: 'the other view to follow' });
     // After the shift, the responsible officer again.
-    const later = await rpc('locateCell', { point, at: new Date(now + 2 * 3_600_000) });
+    const later = await rpc('locateCell', { point, at: new Date(pinned + 2 * 3_600_000) });
     expect(later.onDutyOfficer?.id).toBe(`GO-${feature.properties.id}`);
   });
 
@@ -248,7 +263,6 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
     const [x1, y1] = ring[2] as [number, number];
     // YH0001 is on the district's north-west edge: shrinking it leaves no overlap (a gap warning at most).
     const shrunk = [[[x0, y0], [x1, y0], [x1, (y0 + y1) / 2], [x0, (y0 + y1) / 2], [x0, y0]]];
-    const beforeChange = new Date();
     const updated = (await rpc('upsertCell', { cell: { ...cell, geometryGeojson: JSON.stringify({ type: 'Polygon', coordinates: shrunk }), validFrom: undefined } })).cell;
     expect(updated?.version).toBe(2);
     const versions = (await rpc('listCellVersions', { id: 'YH0001' })).versions;
@@ -256,9 +270,12 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
       [1, true],
       [2, false],
     ]);
+    // Version 1's last millisecond as the service recorded it: a past time that does not hang on this process's
+    // clock agreeing with the service's, nor on how long ago the grid was seeded.
+    const version1Ended = versions[0]?.validTo as Date;
     const top = { lon: (x0 + x1) / 2, lat: y0 + (y1 - y0) * 0.8 };
     await waitFor(async () => (await failure(rpc('locateCell', { point: top }))).code === status.NOT_FOUND, { description: 'the view to see version 2' });
-    const past = await rpc('locateCell', { point: top, at: new Date(beforeChange.getTime() - 1_000) });
+    const past = await rpc('locateCell', { point: top, at: new Date(version1Ended.getTime() - 1) });
     expect(past.cell).toMatchObject({ id: 'YH0001', version: 1 });
     expect(past.onDutyOfficer?.id).toBe('GO-YH0001');
   });
