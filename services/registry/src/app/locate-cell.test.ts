@@ -26,7 +26,7 @@ const noHistory = { cellAt: () => Promise.reject(new Error('not asked')) };
 describe('createLocateCell', () => {
   it('answers the same object for lookups landing on the same answer of the view and the same supervisor', async () => {
     const { view } = fakeView();
-    const locate = createLocateCell({ view, registry: noHistory, clock: { now: () => 1_000 } });
+    const locate = createLocateCell({ view, registry: noHistory, clock: { now: () => new Date(1_000) } });
     const first = await locate(110.9, 34.9);
     const second = await locate(111.1, 35.0);
     expect(first).toMatchObject({ cell: { id: 'C1' }, township: { code: 'T1' }, onDutyOfficer: { id: 'GO-C1' }, onDutySource: 'responsible_officer', supervisor: { id: 'SUP-1' } });
@@ -35,7 +35,7 @@ describe('createLocateCell', () => {
 
   it('answers anew when the view answers a new object (a roster or cell change) or the supervisor changed', async () => {
     const fake = fakeView();
-    const locate = createLocateCell({ view: fake.view, registry: noHistory, clock: { now: () => 1_000 } });
+    const locate = createLocateCell({ view: fake.view, registry: noHistory, clock: { now: () => new Date(1_000) } });
     const before = await locate(110.9, 34.9);
     const other = Officer.create({ id: 'GO-C1-B', role: OfficerRole.OFFICER_ROLE_GRID_OFFICER, townshipCode: 'T1', cellIds: ['C1'], active: true });
     fake.set({ cell, township, onDutyOfficer: other, onDutySource: 'roster_shift' });
@@ -50,7 +50,7 @@ describe('createLocateCell', () => {
   });
 
   it('answers nothing outside the grid and rejects a point that is no coordinate', async () => {
-    const locate = createLocateCell({ view: fakeView().view, registry: noHistory, clock: { now: () => 1_000 } });
+    const locate = createLocateCell({ view: fakeView().view, registry: noHistory, clock: { now: () => new Date(1_000) } });
     expect(await locate(-10, 34.9)).toBeUndefined();
     await expect(locate(Number.NaN, 34.9)).rejects.toMatchObject({ field: 'point.lon' });
     await expect(locate(110.9, 95)).rejects.toMatchObject({ field: 'point.lat' });

@@ -1,6 +1,7 @@
 import type { Cell, Officer, Township } from '@ecogrid/proto/registry/v1/entities';
 import type { LocateResult, RegistryView } from '@ecogrid/registry-view';
 import { invalidArgument } from '@ecogrid/domain-errors';
+import type { Clock } from '@ecogrid/service-kit';
 import type { RegistryRepository } from './ports';
 
 /** Shared between calls that land in the same cell and shift: never mutate one. */
@@ -20,7 +21,7 @@ export type GridView = Pick<RegistryView, 'locate' | 'township' | 'onDutyOfficer
  * time before the grid last changed is answered from the cell history in PostgreSQL, with the roster as the
  * view holds it.
  */
-export function createLocateCell(deps: { view: GridView; registry: Pick<RegistryRepository, 'cellAt'>; clock: { now(): number } }) {
+export function createLocateCell(deps: { view: GridView; registry: Pick<RegistryRepository, 'cellAt'>; clock: Clock }) {
   // The view answers with the same object for every lookup in the same cell and shift (a change builds new
   // ones), so the answer with its supervisor is kept beside it: the same point answers the same object, which
   // lets the gRPC adapter reuse its response and that response's encoded bytes instead of building them anew
@@ -29,7 +30,7 @@ export function createLocateCell(deps: { view: GridView; registry: Pick<Registry
   return async function locateCell(lon: number, lat: number, at?: Date): Promise<LocatedCell | undefined> {
     if (!Number.isFinite(lon) || lon < -180 || lon > 180) throw invalidArgument('point.lon', 'lon must be a longitude in degrees');
     if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw invalidArgument('point.lat', 'lat must be a latitude in degrees');
-    const time = at?.getTime() ?? deps.clock.now();
+    const time = (at ?? deps.clock.now()).getTime();
     if (time >= deps.view.gridChangedAt) {
       const located = deps.view.locate(lon, lat, time);
       if (!located) return undefined;

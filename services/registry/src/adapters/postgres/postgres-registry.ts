@@ -1,4 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import { TOPICS, type TopicKey } from '@ecogrid/kafka';
+import { enqueue } from '@ecogrid/outbox';
+import { inTransaction } from '@ecogrid/postgres';
+import type { Clock } from '@ecogrid/service-kit';
 import {
   Cell,
   Device,
@@ -17,8 +22,14 @@ import { OFFICER_ROLES, nameOf } from '../../domain/codes';
 import type { CellShape, ImportContext, Placement } from '../../domain/import-context';
 import { representativePoint } from '../../domain/targets-file';
 import { canonicalJson } from './canonical-json';
-import { enqueue, notifyRelays } from './outbox';
-import { inTransaction } from './pool';
+
+export interface PostgresRegistryOptions {
+  /** Full topic names, deployment prefix included (`topicNames(prefix)`). */
+  topics: { readonly [K in TopicKey]: string };
+  clock: Clock;
+  /** Called after a transaction that queued events committed: the relay of this process can send them at once. */
+  onEventsCommitted?: () => void;
+}
 
 interface CellRow {
   id: string;
@@ -129,20 +140,24 @@ async function page<T>(
 }
 
 /** The registry's system of record in PostgreSQL/PostGIS (schema from the pool's search_path). */
-export function createPostgresRegistry(pool: Pool): RegistryRepository {
+export function createPostgresRegistry(pool: Pool, options: PostgresRegistryOptions): RegistryRepository {
   const supervisorOf = async (code: string): Promise<string> =>
     (await pool.query<{ id: string }>("SELECT id FROM officers WHERE township_code = $1 AND role = 'supervisor' AND active ORDER BY id LIMIT 1", [code])).rows[0]?.id ??
     '';
 
   return {
-    write: (work) =>
-      inTransaction(pool, async (client) => {
+    write: async (work) => {
+      let queued = false;
+      const result = await inTransaction(pool, async (client) => {
         await client.query("SELECT pg_advisory_xact_lock(hashtext('ecogrid-registry-write:' || current_schema()))");
-        const writer = createWriter(client);
-        const result = await work(writer.writer);
-        if (writer.queued()) await notifyRelays(client);
-        return result;
-      }),
+        const writer = createWriter(client, options);
+        const outcome = await work(writer.writer);
+        queued = writer.queued();
+        return outcome;
+      });
+      if (queued) options.onEventsCommitted?.();
+      return result;
+    },
 
     getTownship: async (code) => {
       const row = (await pool.query<TownshipRow>('SELECT code, name, kind, district_code FROM townships WHERE code = $1', [code])).rows[0];
@@ -273,11 +288,11 @@ export function createPostgresRegistry(pool: Pool): RegistryRepository {
   };
 }
 
-function createWriter(client: PoolClient): { writer: RegistryWriter; queued: () => boolean } {
+function createWriter(client: PoolClient, options: PostgresRegistryOptions): { writer: RegistryWriter; queued: () => boolean } {
   let queued = 0;
-  const publish = async (...args: Parameters<typeof enqueue> extends [PoolClient, ...infer Rest] ? Rest : never): Promise<void> => {
+  const publish = async (topic: TopicKey, key: string, payload: Uint8Array | null): Promise<void> => {
     queued += 1;
-    await enqueue(client, ...args);
+    await enqueue(client, { topic: options.topics[topic], key, type: TOPICS[topic].payload, payload, id: randomUUID(), time: options.clock.now() });
   };
 
   const townshipMap = async (): Promise<Map<string, Township>> =>
