@@ -2,7 +2,8 @@
 -- and their outlets, targets (sensitive targets, risk sources, emergency resources). The outbox the changes
 -- are published through is the shared one (@ecogrid/outbox), migration 0002_outbox.
 -- Each entity row keeps its full protobuf JSON in `doc` (what the API and the events carry) beside the
--- columns that are filtered, joined or indexed, which are derived from it on write.
+-- columns that are filtered, joined or indexed, which are derived from it on write. Kinds, roles and
+-- categories are stored by their names (`flue_gas_cems`, `supervisor`, `risk_source`), not wire numbers.
 CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;
 
 CREATE TABLE district (
@@ -87,7 +88,7 @@ CREATE TABLE outlets (
 
 CREATE TABLE devices (
   mn text PRIMARY KEY,
-  kind integer NOT NULL,
+  kind text NOT NULL,
   township_code text NOT NULL,
   cell_id text NOT NULL,
   enterprise_uscc text REFERENCES enterprises (uscc),
@@ -103,8 +104,8 @@ CREATE INDEX devices_enterprise ON devices (enterprise_uscc);
 
 CREATE TABLE targets (
   id text PRIMARY KEY,
-  kind integer NOT NULL,
-  category integer NOT NULL,
+  kind text NOT NULL,
+  category text NOT NULL CHECK (category IN ('sensitive', 'risk_source', 'emergency_resource')),
   township_code text NOT NULL,
   geometry geometry(Geometry, 4326) NOT NULL,
   doc jsonb NOT NULL,

@@ -11,6 +11,8 @@ import { createDeleteEntity, createFindNearby, createImportFile, createLocateCel
 import { registryMigrations } from './adapters/postgres/registry-migrations';
 import { createPostgresRegistry } from './adapters/postgres/postgres-registry';
 import { createRegistryGrpcService } from './adapters/grpc/registry-grpc-service';
+import { createRegistryEvents } from './adapters/events/registry-events';
+import { createGridView } from './adapters/registry-view/grid-view';
 import { seedDataset } from './adapters/files/seed-dataset';
 
 async function main(): Promise<void> {
@@ -21,14 +23,14 @@ async function main(): Promise<void> {
   await migrateSchema({ pool, schema: config.REGISTRY_SCHEMA, migrations: registryMigrations(), logger });
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger });
-  const topics = topicNames(config.TOPIC_PREFIX);
   await ensureTopics(kafka, { prefix: config.TOPIC_PREFIX, specs: allTopicSpecs().filter((spec) => spec.name.startsWith('ecogrid.registry.')) });
   const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}` });
   await publisher.connect();
   const relay = createOutboxRelay({ pool, schema: config.REGISTRY_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS });
   relay.start();
 
-  const registry = createPostgresRegistry(pool, { topics, clock, onEventsCommitted: () => relay.nudge() });
+  const events = createRegistryEvents({ topics: topicNames(config.TOPIC_PREFIX), clock });
+  const registry = createPostgresRegistry(pool, { events, clock, onEventsCommitted: () => relay.nudge() });
   const importFile = createImportFile({ registry });
   if (config.SEED_DATASET) {
     await seedDataset(importFile, config.SEED_DATASET, logger);
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
   const health = createDependencyHealth(
     [
       { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
-      { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [topics.registryCells] })) },
+      { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [topicNames(config.TOPIC_PREFIX).registryCells] })) },
       conditionCheck('registry-view', 'not_caught_up', () => view.ready, 'still reading the registry topics'),
     ],
     { logger },
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
         registry,
         logger,
         importFile,
-        locateCell: createLocateCell({ view, registry, clock }),
+        locateCell: createLocateCell({ view: createGridView(view), registry, clock }),
         upsert: createUpsertEntity({ registry }),
         deleteEntity: createDeleteEntity({ registry }),
         findNearby: createFindNearby({ registry }),

@@ -4,13 +4,14 @@ import type { Pool } from 'pg';
 import { createEventPublisher, ensureTopics, topicNames, type EventPublisher } from '@ecogrid/kafka';
 import { createOutboxRelay, type OutboxRelay } from '@ecogrid/outbox';
 import { createServicePool, migrateSchema } from '@ecogrid/postgres';
-import { Officer, OfficerRole, Township } from '@ecogrid/proto/registry/v1/entities';
 import { OfficerChanged } from '@ecogrid/proto/registry/v1/events';
 import { systemClock } from '@ecogrid/service-kit';
 import { createLogger } from '@ecogrid/telemetry';
 import { createTestSchema, recordTopics, testEnvironment, testKafka, uniqueTopicPrefix, type TestSchema, type TopicRecorder } from '@ecogrid/testkit';
+import { createRegistryEvents } from '../src/adapters/events/registry-events';
 import { createPostgresRegistry } from '../src/adapters/postgres/postgres-registry';
 import { registryMigrations } from '../src/adapters/postgres/registry-migrations';
+import type { Officer } from '../src/domain/entities';
 
 const logger = createLogger({ service: 'outbox-test', level: 'warn' });
 
@@ -52,10 +53,10 @@ describe('registry changes through the shared outbox relay', () => {
       relay.start();
       relays.push(relay);
     }
-    const registry = createPostgresRegistry(pool, { topics: topicNames(prefix), clock: systemClock });
-    await registry.write((writer) => writer.putTownships([Township.create({ code: 'T1', name: '测试镇', kind: 'town' })]));
+    const registry = createPostgresRegistry(pool, { events: createRegistryEvents({ topics: topicNames(prefix), clock: systemClock }), clock: systemClock });
+    await registry.write((writer) => writer.putTownships([{ code: 'T1', name: '测试镇', kind: 'town', supervisorOfficerId: '', districtCode: '' }]));
     // 40 renames of each of three officers, interleaved, each its own transaction, while both relays run.
-    const officer = (id: string, round: number): Officer => Officer.create({ id, name: `${id}#${round}`, role: OfficerRole.OFFICER_ROLE_SUPERVISOR, townshipCode: 'T1', active: true });
+    const officer = (id: string, round: number): Officer => ({ id, name: `${id}#${round}`, role: 'supervisor', townshipCode: 'T1', cellIds: [], contact: '', roster: [], active: true });
     for (let round = 0; round < 40; round++) {
       await Promise.all(['A', 'B', 'C'].map((id) => registry.write((writer) => writer.putOfficers([officer(id, round)]))));
     }

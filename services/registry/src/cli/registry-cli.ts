@@ -7,6 +7,7 @@ import type { Pool } from 'pg';
 import { createImportFile, type ImportFile } from '../app';
 import { createPostgresRegistry } from '../adapters/postgres/postgres-registry';
 import { registryMigrations } from '../adapters/postgres/registry-migrations';
+import { createRegistryEvents } from '../adapters/events/registry-events';
 
 export interface CliContext {
   logger: Logger;
@@ -27,7 +28,8 @@ export async function openCli(): Promise<CliContext> {
   const logger = createLogger({ service: 'registry-cli', level: process.env.LOG_LEVEL ?? 'warn' });
   const pool = createServicePool({ databaseUrl, schema, applicationName: 'ecogrid-registry-cli', logger, max: 4 });
   await migrateSchema({ pool, schema, migrations: registryMigrations(), logger });
-  const importFile = createImportFile({ registry: createPostgresRegistry(pool, { topics: topicNames(topicPrefix), clock: systemClock }) });
+  const events = createRegistryEvents({ topics: topicNames(topicPrefix), clock: systemClock });
+  const importFile = createImportFile({ registry: createPostgresRegistry(pool, { events, clock: systemClock }) });
   return {
     logger,
     pool,
