@@ -34,6 +34,15 @@ module.exports = {
       },
     },
     {
+      name: 'domain-no-wire-types',
+      comment:
+        'domain/ speaks in types of its own: the generated protobuf classes are the wire format, mapped to and from the domain in adapters, so a contract change cannot silently reshape the rules.',
+      severity: 'error',
+      from: { path: '^services/[^/]+/src/domain/' },
+      // Through the @ecogrid/source condition @ecogrid/proto resolves to packages/proto/src/gen; without it, to its build.
+      to: { path: ['(^|/)packages/proto/', '(^|/)node_modules/@ecogrid/proto/'] },
+    },
+    {
       name: 'domain-no-node-io',
       comment: 'domain/ imports no Node I/O module.',
       severity: 'error',
@@ -62,10 +71,10 @@ module.exports = {
     },
   ],
   options: {
-    doNotFollow: { path: 'node_modules' },
-    // node_modules is not followed but must not be excluded: excluding it would hide the very imports
-    // the domain-is-pure rule looks for.
-    exclude: { path: '(^|/)dist/|packages/proto/src/gen/' },
+    // node_modules and the generated protobuf code are not followed but must not be excluded: excluding them
+    // would hide the very imports domain-is-pure and domain-no-wire-types look for.
+    doNotFollow: { path: ['node_modules', 'packages/proto/src/gen/'] },
+    exclude: { path: '(^|/)dist/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.base.json' },
     enhancedResolveOptions: {

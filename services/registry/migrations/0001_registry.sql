@@ -1,7 +1,9 @@
 -- The registry: grid hierarchy with versioned cell polygons, officers and duty rosters, devices, enterprises
--- and their outlets, targets (sensitive targets, risk sources, emergency resources), and the outbox.
+-- and their outlets, targets (sensitive targets, risk sources, emergency resources). The outbox the changes
+-- are published through is the shared one (@ecogrid/outbox), migration 0002_outbox.
 -- Each entity row keeps its full protobuf JSON in `doc` (what the API and the events carry) beside the
--- columns that are filtered, joined or indexed, which are derived from it on write.
+-- columns that are filtered, joined or indexed, which are derived from it on write. Kinds, roles and
+-- categories are stored by their names (`flue_gas_cems`, `supervisor`, `risk_source`), not wire numbers.
 CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;
 
 CREATE TABLE district (
@@ -86,7 +88,7 @@ CREATE TABLE outlets (
 
 CREATE TABLE devices (
   mn text PRIMARY KEY,
-  kind integer NOT NULL,
+  kind text NOT NULL,
   township_code text NOT NULL,
   cell_id text NOT NULL,
   enterprise_uscc text REFERENCES enterprises (uscc),
@@ -102,8 +104,8 @@ CREATE INDEX devices_enterprise ON devices (enterprise_uscc);
 
 CREATE TABLE targets (
   id text PRIMARY KEY,
-  kind integer NOT NULL,
-  category integer NOT NULL,
+  kind text NOT NULL,
+  category text NOT NULL CHECK (category IN ('sensitive', 'risk_source', 'emergency_resource')),
   township_code text NOT NULL,
   geometry geometry(Geometry, 4326) NOT NULL,
   doc jsonb NOT NULL,
@@ -112,22 +114,3 @@ CREATE TABLE targets (
 CREATE INDEX targets_geometry ON targets USING gist (geometry);
 CREATE INDEX targets_geography ON targets USING gist ((geometry::geography));
 CREATE INDEX targets_category ON targets (category, kind);
-
--- Transactional outbox: written in the same transaction as the change, relayed to Kafka in id order.
-CREATE TABLE outbox (
-  id bigserial PRIMARY KEY,
-  topic text NOT NULL,
-  key text NOT NULL,
-  event_type text NOT NULL,
-  payload bytea,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  sent_at timestamptz
-);
-CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL;
-
--- One row that a relay locks (FOR UPDATE SKIP LOCKED) while it publishes: a second instance skips instead of
--- publishing later rows before the first has published earlier ones.
-CREATE TABLE outbox_relay_lease (
-  id integer PRIMARY KEY CHECK (id = 1)
-);
-INSERT INTO outbox_relay_lease (id) VALUES (1);

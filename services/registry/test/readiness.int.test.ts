@@ -1,52 +1,31 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestSchema, freePort, startServiceProcess, testEnvironment, uniqueTopicPrefix, waitFor, type ServiceProcess, type TestSchema } from '@ecogrid/testkit';
+import { grpcHealth } from '@ecogrid/e2e';
+import { createTestSchema, freePort, startServiceProcess, startTcpProxy, testEnvironment, uniqueTopicPrefix, waitFor, type ServiceProcess, type TcpProxy, type TestSchema } from '@ecogrid/testkit';
 
-/** A TCP pass-through we can cut and restore, to take PostgreSQL away from the service and give it back. */
-function tcpProxy(listenPort: number, target: { host: string; port: number }) {
-  let server: Server | undefined;
-  const sockets = new Set<Socket>();
-  const open = (): Promise<void> =>
-    new Promise((ready, fail) => {
-      if (server?.listening) return ready();
-      server = createServer((client) => {
-        const upstream = connect(target.port, target.host);
-        for (const socket of [client, upstream]) {
-          sockets.add(socket);
-          socket.on('close', () => sockets.delete(socket));
-          socket.on('error', () => undefined);
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server.once('error', fail);
-      server.listen(listenPort, '127.0.0.1', ready);
-    });
-  const cut = (): Promise<void> =>
-    new Promise((done) => {
-      for (const socket of sockets) socket.destroy();
-      server?.close(() => done());
-    });
-  return { open, cut };
+interface ReadinessReport {
+  status: string;
+  checks: Record<string, { ok: boolean; reason?: string }>;
 }
 
-describe('registry readiness follows its dependencies', () => {
+describe('registry readiness and gRPC health follow its dependencies', () => {
   let service: ServiceProcess;
   let schema: TestSchema;
-  let proxy: ReturnType<typeof tcpProxy>;
+  let proxy: TcpProxy;
   let readyz: string;
+  let grpcAddress: string;
 
   beforeAll(async () => {
     const env = await testEnvironment();
     schema = await createTestSchema(env.databaseUrl, 'registry_ready');
+    // The registry reaches the shared PostgreSQL through a hop the test can cut, never by stopping the server.
     const database = new URL(env.databaseUrl);
-    const proxyPort = await freePort();
-    proxy = tcpProxy(proxyPort, { host: database.hostname, port: Number(database.port || 5432) });
-    await proxy.open();
+    proxy = await startTcpProxy(database.hostname, Number(database.port || 5432));
     const viaProxy = new URL(env.databaseUrl);
     viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxyPort);
-    const [grpcPort, adminPort] = [await freePort(), await freePort()];
+    viaProxy.port = String(proxy.port);
+    const adminPort = await freePort();
+    grpcAddress = `127.0.0.1:${await freePort()}`;
     readyz = `http://127.0.0.1:${adminPort}/readyz`;
     service = await startServiceProcess({
       entry: resolve(__dirname, '../dist/main.js'),
@@ -56,7 +35,7 @@ describe('registry readiness follows its dependencies', () => {
         DATABASE_URL: viaProxy.toString(),
         REGISTRY_SCHEMA: schema.name,
         TOPIC_PREFIX: uniqueTopicPrefix('registry-ready'),
-        GRPC_ADDRESS: `127.0.0.1:${grpcPort}`,
+        GRPC_ADDRESS: grpcAddress,
         ADMIN_HTTP_ADDRESS: `127.0.0.1:${adminPort}`,
         OUTBOX_POLL_MS: '100',
         LOG_LEVEL: 'warn',
@@ -66,26 +45,30 @@ describe('registry readiness follows its dependencies', () => {
 
   afterAll(async () => {
     await service?.stop();
-    await proxy?.cut();
+    await proxy?.close();
     await schema?.drop();
   });
 
-  it('answers 503 naming PostgreSQL while it is unreachable, stays alive, and is ready again once it is back', async () => {
+  it('says not ready naming PostgreSQL, and NOT_SERVING over gRPC, while it is unreachable; stays alive; both come back', async () => {
+    await waitFor(async () => (await grpcHealth(grpcAddress)) === 'SERVING', { timeoutMs: 10_000, description: 'gRPC health SERVING once ready' });
     await proxy.cut();
     const down = await waitFor(
       async () => {
         const response = await fetch(readyz);
-        return response.status === 503 ? ((await response.json()) as { checks: Record<string, { ok: boolean }> }) : undefined;
+        return response.status === 503 ? ((await response.json()) as ReadinessReport) : undefined;
       },
       { description: '/readyz to answer 503' },
     );
-    expect(down.checks.postgres?.ok).toBe(false);
-    expect(down.checks.kafka?.ok).toBe(true);
+    expect(down).toEqual({ status: 'not_ready', checks: { postgres: { ok: false, reason: 'unreachable' }, kafka: { ok: true }, 'registry-view': { ok: true } } });
+    await waitFor(async () => (await grpcHealth(grpcAddress)) === 'NOT_SERVING', { timeoutMs: 10_000, description: 'gRPC health NOT_SERVING' });
+    expect(await grpcHealth(grpcAddress, 'ecogrid.registry.v1.RegistryService')).toBe('NOT_SERVING');
     expect((await fetch(readyz.replace('readyz', 'healthz'))).status).toBe(200);
-    await proxy.open();
+
+    await proxy.restore();
     await waitFor(async () => (await fetch(readyz)).status === 200, { description: '/readyz to recover', timeoutMs: 30_000 }).catch(async (error: unknown) => {
       throw new Error(`${(error as Error).message}\n${JSON.stringify(await (await fetch(readyz)).json())}\n${service.output().slice(-3_000)}`);
     });
+    await waitFor(async () => (await grpcHealth(grpcAddress, 'ecogrid.registry.v1.RegistryService')) === 'SERVING', { timeoutMs: 10_000, description: 'gRPC health SERVING again' });
     expect(service.output()).not.toMatch(/failed to start|Unhandled|uncaught/i);
   });
 });

@@ -116,12 +116,12 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
     await schema?.drop();
   });
 
-  it('publishes the seeded import to the compacted topics, keyed by id, with the outbox id as ce_id', async () => {
+  it('publishes the seeded import to the compacted topics, keyed by id, with a fresh id per change as ce_id', async () => {
     const cells = await recorder.waitForCount(yanhuCells.length, (message) => message.topic === topics.registryCells, 30_000);
     expect(new Set(cells.map((message) => message.key))).toEqual(new Set(yanhuCells.map((feature) => feature.properties.id)));
     const first = cells.find((message) => message.key === 'YH0001');
     expect(first?.headers).toMatchObject({ ce_type: 'ecogrid.registry.v1.CellChanged', ce_source: '/ecogrid/registry', 'content-type': 'application/protobuf' });
-    expect(first?.headers.ce_id).toMatch(/^\d+$/);
+    expect(first?.headers.ce_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const event = CellChanged.decode(first?.value ?? Buffer.alloc(0));
     expect(event.cell).toMatchObject({ id: 'YH0001', version: 1, townshipCode: yanhuCells[0]?.properties.township_code });
     expect(event.township?.name).toMatch(/(乡|镇|街道)$/);

@@ -1,7 +1,7 @@
-import { TargetCategory, type Target, type TargetKind } from '@ecogrid/proto/registry/v1/entities';
 import { invalidArgument } from '@ecogrid/domain-errors';
 import { parseGeometryText } from '@ecogrid/geo';
 import { categoryOf } from '../domain/codes';
+import type { Target, TargetCategory, TargetKind } from '../domain/entities';
 import type { RegistryRepository } from './ports';
 
 export interface NearbyRequest {
@@ -35,7 +35,7 @@ export function createFindNearby(deps: { registry: Pick<RegistryRepository, 'nea
     }
     if (!(request.radiusM > 0) || request.radiusM > MAX_RADIUS_M) throw invalidArgument('radius_m', `radius_m must be more than 0 and at most ${MAX_RADIUS_M}`);
     const wrongKind = request.kinds.findIndex((kind) => categoryOf(kind) !== category);
-    if (wrongKind >= 0) throw invalidArgument(`kinds[${wrongKind}]`, `kind ${request.kinds[wrongKind]} is not in category ${TargetCategory[category]}`);
+    if (wrongKind >= 0) throw invalidArgument(`kinds[${wrongKind}]`, `kind ${request.kinds[wrongKind]} is not in category ${category}`);
     const limit = request.limit <= 0 ? 100 : Math.min(request.limit, 1_000);
     return deps.registry.nearbyTargets({ geometryGeojson, radiusM: request.radiusM, category, kinds: request.kinds, limit });
   };

@@ -1,6 +1,6 @@
 export { createImportFile, IMPORT_KINDS, type ImportFile, type ImportKind, type ImportOutcome } from './import-file';
 export { createUpsertEntity, type UpsertEntity } from './upsert-entity';
 export { createDeleteEntity, type DeleteEntity } from './delete-entity';
-export { createLocateCell, type GridView, type LocateCell, type LocatedCell } from './locate-cell';
+export { createLocateCell, type GridLocation, type GridView, type LocateCell, type LocatedCell, type OnDutySource } from './locate-cell';
 export { createFindNearby, type FindNearby, type NearbyRequest } from './find-nearby';
 export type * from './ports';

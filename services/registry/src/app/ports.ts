@@ -1,19 +1,6 @@
-import type {
-  BoundingBox,
-  Cell,
-  Device,
-  DeviceKind,
-  District,
-  Enterprise,
-  Officer,
-  OfficerRole,
-  Target,
-  TargetCategory,
-  TargetKind,
-  Township,
-} from '@ecogrid/proto/registry/v1/entities';
 import type { Areal } from '@ecogrid/geo';
-import type { ImportContext, Placement } from '../domain/import-context';
+import type { Cell, Device, DeviceKind, District, Enterprise, Officer, OfficerRole, Target, TargetCategory, TargetKind, Township } from '../domain/entities';
+import type { ImportContext, Placer } from '../domain/import-context';
 
 export type EntityKind = 'township' | 'cell' | 'officer' | 'device' | 'enterprise' | 'target';
 
@@ -32,18 +19,26 @@ export interface RegistryWriter {
   loadContext(): Promise<ImportContext>;
   putDistrict(district: District, boundary: Areal): Promise<WriteCounts>;
   putTownships(townships: Township[]): Promise<WriteCounts>;
-  /** New or changed cells open a new version from `validFrom` (default: now) and close the previous one. */
+  /** New or changed cells open a new version from `validFrom` (default: now) and close the previous one (see nextCellVersion). */
   putCells(cells: Cell[]): Promise<WriteCounts>;
   putOfficers(officers: Officer[]): Promise<WriteCounts>;
   putDevices(devices: Device[]): Promise<WriteCounts>;
   putEnterprises(enterprises: Enterprise[]): Promise<WriteCounts>;
   putTargets(targets: Target[]): Promise<WriteCounts>;
   /** After the grid changed: moves devices, enterprises and targets into the cells and townships they now lie in. */
-  relocate(place: (lon: number, lat: number) => Placement | undefined): Promise<number>;
+  relocate(place: Placer): Promise<number>;
   /** Deletes (a cell: closes its current version); false when there was nothing to delete. */
   remove(kind: EntityKind, id: string): Promise<boolean>;
   /** What still refers to an entity, for refusing a delete that would leave dangling references. */
   referencesTo(kind: EntityKind, id: string): Promise<string[]>;
+}
+
+/** A west-south-east-north box in WGS 84 degrees, for list filters. */
+export interface BoundingBox {
+  minLon: number;
+  minLat: number;
+  maxLon: number;
+  maxLat: number;
 }
 
 export interface Page<T> {

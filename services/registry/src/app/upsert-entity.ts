@@ -1,8 +1,8 @@
-import type { Cell, Device, Enterprise, Officer, Target, Township } from '@ecogrid/proto/registry/v1/entities';
 import { notFound } from '@ecogrid/domain-errors';
 import { checkCells } from '../domain/cells-file';
 import { checkDevices } from '../domain/devices-file';
 import { checkEnterprises } from '../domain/enterprises-file';
+import type { Cell, Device, Enterprise, Officer, Target, Township } from '../domain/entities';
 import { createPlacer } from '../domain/import-context';
 import { checkOfficers } from '../domain/officers-file';
 import {

@@ -1,11 +1,24 @@
-import { allTopicSpecs, createEventPublisher, createKafka, ensureTopics } from '@ecogrid/kafka';
+import { allTopicSpecs, createEventPublisher, createKafka, ensureTopics, topicNames } from '@ecogrid/kafka';
+import { createOutboxRelay } from '@ecogrid/outbox';
+import { createServicePool, migrateSchema } from '@ecogrid/postgres';
+import { LOG_LEVELS, parseConfig, schemaName, systemClock } from '@ecogrid/service-kit';
 import { createLogger, type Logger } from '@ecogrid/telemetry';
 import type { Pool } from 'pg';
+import { z } from 'zod';
 import { createImportFile, type ImportFile } from '../app';
-import { createOutboxRelay } from '../adapters/kafka/outbox-relay';
-import { migrate } from '../adapters/postgres/migrate';
-import { createPool } from '../adapters/postgres/pool';
 import { createPostgresRegistry } from '../adapters/postgres/postgres-registry';
+import { registryMigrations } from '../adapters/postgres/registry-migrations';
+import { createRegistryEvents } from '../adapters/events/registry-events';
+
+/** The service's own settings that the commands need; Kafka is optional (without it the service relays later). */
+const cliConfig = z.object({
+  DATABASE_URL: z.string({ error: 'not set (source deploy/local/env.sh)' }).url({ error: 'not a URL' }),
+  REGISTRY_SCHEMA: schemaName.default('registry'),
+  /** The events name their topics in full when they are queued, so the prefix matters even without Kafka. */
+  TOPIC_PREFIX: z.string().default(''),
+  KAFKA_BROKERS: z.string().optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('warn'),
+});
 
 export interface CliContext {
   logger: Logger;
@@ -16,37 +29,39 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-/** Wiring for the command-line entries: the same database, schema and import path as the service. */
+/** Wiring for the command-line entries: the same database, schema, migrations and import path as the service. */
 export async function openCli(): Promise<CliContext> {
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) throw new Error('DATABASE_URL is not set (source deploy/local/env.sh)');
-  const schema = process.env.REGISTRY_SCHEMA ?? 'registry';
-  const logger = createLogger({ service: 'registry-cli', level: process.env.LOG_LEVEL ?? 'warn' });
-  const pool = createPool(databaseUrl, schema, 4);
-  await migrate(pool, schema, logger);
-  const importFile = createImportFile({ registry: createPostgresRegistry(pool) });
+  const config = parseConfig(cliConfig, process.env);
+  const schema = config.REGISTRY_SCHEMA;
+  const topicPrefix = config.TOPIC_PREFIX;
+  const logger = createLogger({ service: 'registry-cli', level: config.LOG_LEVEL });
+  const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema, applicationName: 'ecogrid-registry-cli', logger, max: 4 });
+  await migrateSchema({ pool, schema, migrations: registryMigrations(), logger });
+  const events = createRegistryEvents({ topics: topicNames(topicPrefix), clock: systemClock });
+  const importFile = createImportFile({ registry: createPostgresRegistry(pool, { events, clock: systemClock }) });
   return {
     logger,
     pool,
     importFile,
     relayOutbox: async () => {
-      if (!process.env.KAFKA_BROKERS) {
+      if (!config.KAFKA_BROKERS) {
         console.log('KAFKA_BROKERS is not set: the changes wait in the outbox until the registry service relays them.');
         return;
       }
-      const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS, clientId: 'registry-cli', logger });
-      const topicPrefix = process.env.TOPIC_PREFIX ?? '';
+      const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'registry-cli', logger });
       await ensureTopics(kafka, { prefix: topicPrefix, specs: allTopicSpecs().filter((spec) => spec.name.startsWith('ecogrid.registry.')) });
       const publisher = createEventPublisher({ kafka, source: '/ecogrid/registry' });
       await publisher.connect();
-      const relay = createOutboxRelay({ pool, publisher, topicPrefix, logger, pollMs: 100 });
-      await relay.start();
-      const deadline = Date.now() + 120_000;
-      while ((await relay.pending()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      const left = await relay.pending();
+      // When a registry service is running it holds the lease and sends them; either way the outbox empties.
+      const relay = createOutboxRelay({ pool, schema, publisher, kafka, logger, pollMs: 100 });
+      relay.start();
+      const outcome = await relay.drained(120_000).then(
+        () => 'published to Kafka',
+        async () => `${await relay.backlog()} changes still wait in the outbox`,
+      );
       await relay.stop();
       await publisher.disconnect();
-      console.log(left === 0 ? 'published to Kafka' : `${left} changes still wait in the outbox`);
+      console.log(outcome);
     },
     close: () => pool.end(),
   };

@@ -1,4 +1,3 @@
-import { Cell } from '@ecogrid/proto/registry/v1/entities';
 import {
   findOverlaps,
   interiorPoint,
@@ -11,6 +10,7 @@ import {
   type Areal,
   type PolygonCoordinates,
 } from '@ecogrid/geo';
+import type { Cell } from './entities';
 import { districtWarning, insideDistrict, type CellShape, type ImportContext } from './import-context';
 import type { ImportProblem, Located } from './import-problem';
 
@@ -108,14 +108,15 @@ export function parseCellsGeoJson(content: Buffer | string): ParsedFile<CellReco
       line,
       record: {
         polygons,
-        cell: Cell.create({
+        cell: {
           id,
           name: text(properties.name) || id,
           townshipCode,
           geometryGeojson: JSON.stringify(geometry),
+          version: 0,
           areaM2: Math.round(polygons.reduce((sum, polygon) => sum + polygonAreaM2(polygon), 0)),
           ...(validFrom ? { validFrom } : {}),
-        }),
+        },
       },
     });
   });

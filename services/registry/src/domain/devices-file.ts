@@ -1,11 +1,14 @@
-import { Device, DeviceKind, ProtocolVersion, type DeviceFactor } from '@ecogrid/proto/registry/v1/entities';
 import type { ParsedFile } from './cells-file';
 import { readCsv, RowReader } from './csv-rows';
-import { DEVICE_KINDS, PROTOCOLS } from './codes';
+import { byName } from './codes';
 import { checkDeviceIdentity } from './device-rules';
+import { DEVICE_KINDS, PROTOCOL_VERSIONS, type Device, type DeviceFactor } from './entities';
 import { createPlacer, districtWarning, insideDistrict, type ImportContext } from './import-context';
 import type { ImportProblem, Located } from './import-problem';
 import { splitList } from './officers-file';
+
+const KINDS = byName(DEVICE_KINDS);
+const PROTOCOLS = byName(PROTOCOL_VERSIONS);
 
 /**
  * Devices CSV: `mn,name,kind,lon,lat,enterprise_uscc,outlet_id,factors,password,protocol,tolerant,enabled,system_code`.
@@ -26,27 +29,41 @@ export function parseDevicesCsv(content: Buffer | string): ParsedFile<Device> {
     const lon = reader.number('lon', { required: true, min: -180, max: 180 });
     const lat = reader.number('lat', { required: true, min: -90, max: 90 });
     const factors = parseFactors(reader.text('factors'), reader);
-    const device = Device.create({
-      mn,
-      name: reader.text('name', { required: true, max: 128 }),
-      kind: reader.oneOf('kind', DEVICE_KINDS, { required: true }) ?? DeviceKind.DEVICE_KIND_UNSPECIFIED,
-      ...(lon !== undefined && lat !== undefined ? { location: { lon, lat } } : {}),
-      enterpriseUscc: reader.text('enterprise_uscc').toUpperCase(),
-      outletId: reader.text('outlet_id'),
-      factors,
-      password: reader.text('password'),
-      protocolVersion: reader.oneOf('protocol', PROTOCOLS, { required: true }) ?? ProtocolVersion.PROTOCOL_VERSION_UNSPECIFIED,
-      tolerant: reader.boolean('tolerant', false),
-      enabled: reader.boolean('enabled', true),
-      systemCode: reader.text('system_code', { max: 2 }),
-    });
-    if (device.protocolVersion !== ProtocolVersion.PROTOCOL_VERSION_UNSPECIFIED) {
-      for (const problem of checkDeviceIdentity(device)) {
+    const name = reader.text('name', { required: true, max: 128 });
+    const kind = reader.oneOf('kind', KINDS, { required: true });
+    const enterpriseUscc = reader.text('enterprise_uscc').toUpperCase();
+    const outletId = reader.text('outlet_id');
+    const password = reader.text('password');
+    const protocolVersion = reader.oneOf('protocol', PROTOCOLS, { required: true });
+    const tolerant = reader.boolean('tolerant', false);
+    const enabled = reader.boolean('enabled', true);
+    const systemCode = reader.text('system_code', { max: 2 });
+    // Without a protocol the MN rules cannot be told apart; its absence is already reported.
+    if (protocolVersion !== undefined) {
+      for (const problem of checkDeviceIdentity({ mn, password, protocolVersion, tolerant })) {
         if (problem.field !== 'protocol') reader.fail(problem.field, problem.code, problem.message);
       }
     }
     problems.push(...reader.problems);
-    if (reader.problems.length === 0) records.push({ line: row.line, record: device });
+    if (reader.problems.length === 0 && kind && protocolVersion) {
+      const device: Device = {
+        mn,
+        name,
+        kind,
+        ...(lon !== undefined && lat !== undefined ? { location: { lon, lat } } : {}),
+        enterpriseUscc,
+        outletId,
+        cellId: '',
+        townshipCode: '',
+        factors,
+        password,
+        protocolVersion,
+        tolerant,
+        enabled,
+        systemCode,
+      };
+      records.push({ line: row.line, record: device });
+    }
   }
   return { records, problems };
 }

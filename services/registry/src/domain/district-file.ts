@@ -1,5 +1,5 @@
-import { District } from '@ecogrid/proto/registry/v1/entities';
 import type { Areal } from '@ecogrid/geo';
+import type { District } from './entities';
 import { readAreal, readFeatures, type ParsedFile } from './cells-file';
 import type { ImportProblem } from './import-problem';
 
@@ -23,5 +23,5 @@ export function parseDistrictGeoJson(content: Buffer | string): ParsedFile<Distr
   if (!name) problems.push({ line: 1, field: 'properties.name', code: 'missing_field', message: 'name is required' });
   const boundary = readAreal(feature.geometry, 1, code || undefined, problems);
   if (problems.length > 0 || !boundary) return { records: [], problems };
-  return { records: [{ line: 1, record: { boundary, district: District.create({ code, name, boundaryGeojson: JSON.stringify(boundary) }) } }], problems };
+  return { records: [{ line: 1, record: { boundary, district: { code, name, boundaryGeojson: JSON.stringify(boundary) } } }], problems };
 }

@@ -1,12 +1,12 @@
-import { Enterprise, type DeviceFactor, type Outlet } from '@ecogrid/proto/registry/v1/entities';
 import type { ParsedFile } from './cells-file';
 import { readCsv, RowReader } from './csv-rows';
+import { OUTLET_KINDS, type DeviceFactor, type Enterprise, type Outlet } from './entities';
 import { createPlacer, districtWarning, insideDistrict, type ImportContext } from './import-context';
 import type { ImportProblem, Located } from './import-problem';
 import { splitList } from './officers-file';
 import { validateUscc } from './uscc';
 
-const OUTLET_KINDS = new Set(['flue_gas', 'wastewater']);
+const KINDS: ReadonlySet<string> = new Set(OUTLET_KINDS);
 
 /**
  * Enterprises CSV: `uscc,name,industry,key_discharge_unit,permit_number,lon,lat,outlets`.
@@ -31,15 +31,17 @@ export function parseEnterprisesCsv(content: Buffer | string): ParsedFile<Enterp
     }
     const lon = reader.number('lon', { required: true, min: -180, max: 180 });
     const lat = reader.number('lat', { required: true, min: -90, max: 90 });
-    const enterprise = Enterprise.create({
+    const enterprise: Enterprise = {
       uscc: raw,
       name: reader.text('name', { required: true, max: 128 }),
       industry: reader.text('industry', { max: 64 }),
       keyDischargeUnit: reader.boolean('key_discharge_unit', false),
       permitNumber: reader.text('permit_number', { max: 64 }),
       ...(lon !== undefined && lat !== undefined ? { location: { lon, lat } } : {}),
+      townshipCode: '',
+      cellId: '',
       outlets: parseOutlets(reader.text('outlets'), reader),
-    });
+    };
     problems.push(...reader.problems);
     if (reader.problems.length === 0) records.push({ line: row.line, record: enterprise });
   }
@@ -53,7 +55,7 @@ function parseOutlets(value: string, reader: RowReader): Outlet[] {
     const [id = '', kind = '', name = '', lonText = '', latText = '', limitsText = ''] = entry.split('|').map((part) => part.trim());
     const lon = Number(lonText);
     const lat = Number(latText);
-    if (!id || !OUTLET_KINDS.has(kind) || lonText === '' || latText === '' || !Number.isFinite(lon) || !Number.isFinite(lat)) {
+    if (!id || !KINDS.has(kind) || lonText === '' || latText === '' || !Number.isFinite(lon) || !Number.isFinite(lat)) {
       reader.fail('outlets', 'invalid_field', `"${entry}" is not ID|flue_gas or wastewater|NAME|LON|LAT|LIMITS`);
       continue;
     }

@@ -39,8 +39,11 @@ export interface Placement {
   townshipCode: string;
 }
 
+/** Where a point lies on the grid: its cell and township, or undefined outside every cell. */
+export type Placer = (lon: number, lat: number) => Placement | undefined;
+
 /** Finds the cell (and so the township) of a location, with the same index RegistryView uses. */
-export function createPlacer(cells: readonly CellShape[]): (lon: number, lat: number) => Placement | undefined {
+export function createPlacer(cells: readonly CellShape[]): Placer {
   const index = createPolygonIndex(cells.map((cell) => cell.polygons));
   return (lon, lat) => {
     const found = index.locate(lon, lat);

@@ -134,8 +134,8 @@ describe('enterprises, officers and targets CSV', () => {
       Buffer.from(`id,name,kind,lon,lat,geometry,township_code,attributes\nS1,school,school,111.01,35.01,,,plan=§2.1.6\nR1,reserve,nature_reserve,,,"${JSON.stringify({ type: 'Polygon', coordinates: square(111, 35) }).replace(/"/g, '""')}",,level=省级\nX1,x,volcano,111,35,,,\n`),
     );
     expect(records.map((record) => [record.record.id, record.record.category, record.record.attributes])).toEqual([
-      ['S1', 1, { plan: '§2.1.6' }],
-      ['R1', 1, { level: '省级' }],
+      ['S1', 'sensitive', { plan: '§2.1.6' }],
+      ['R1', 'sensitive', { level: '省级' }],
     ]);
     expect(problems).toEqual([expect.objectContaining({ line: 4, field: 'kind', code: 'invalid_field' })]);
   });

@@ -1,9 +1,11 @@
-import { Officer, OfficerRole, type DutyShift } from '@ecogrid/proto/registry/v1/entities';
 import type { ParsedFile } from './cells-file';
 import { readCsv, RowReader } from './csv-rows';
-import { OFFICER_ROLES } from './codes';
+import { byName } from './codes';
+import { OFFICER_ROLES, type DutyShift, type Officer } from './entities';
 import type { ImportContext } from './import-context';
 import type { ImportProblem, Located } from './import-problem';
+
+const ROLES = byName(OFFICER_ROLES);
 
 /**
  * Officers CSV: `id,name,role,township_code,cell_ids,contact,active,roster`.
@@ -32,18 +34,14 @@ export function parseOfficersCsv(content: Buffer | string): ParsedFile<Officer> 
       } else if (endsAt <= startsAt) reader.fail('roster', 'invalid_field', `the shift "${entry}" ends before it starts`);
       else roster.push({ cellId: match[1] as string, startsAt, endsAt });
     }
-    const officer = Officer.create({
-      id,
-      name: reader.text('name', { required: true, max: 64 }),
-      role: reader.oneOf('role', OFFICER_ROLES, { required: true }) ?? OfficerRole.OFFICER_ROLE_UNSPECIFIED,
-      townshipCode: reader.text('township_code'),
-      cellIds: splitList(reader.text('cell_ids')),
-      contact: reader.text('contact', { max: 128 }),
-      active: reader.boolean('active', true),
-      roster,
-    });
+    const name = reader.text('name', { required: true, max: 64 });
+    const role = reader.oneOf('role', ROLES, { required: true });
+    const townshipCode = reader.text('township_code');
+    const cellIds = splitList(reader.text('cell_ids'));
+    const contact = reader.text('contact', { max: 128 });
+    const active = reader.boolean('active', true);
     problems.push(...reader.problems);
-    if (reader.problems.length === 0) records.push({ line: row.line, record: officer });
+    if (reader.problems.length === 0 && role) records.push({ line: row.line, record: { id, name, role, townshipCode, cellIds, contact, active, roster } });
   }
   return { records, problems };
 }
@@ -64,7 +62,7 @@ export function checkOfficers(records: Array<Located<Officer>>, context: ImportC
     if (record.townshipCode && !context.townships.has(record.townshipCode)) {
       problems.push({ ...base, field: 'township_code', code: 'unknown_township', message: `township ${record.townshipCode} is not registered` });
     }
-    if (!record.townshipCode && record.role !== OfficerRole.OFFICER_ROLE_COMMAND_CENTER) {
+    if (!record.townshipCode && record.role !== 'command_center') {
       problems.push({ ...base, field: 'township_code', code: 'missing_field', message: 'grid officers and supervisors belong to a township' });
     }
     for (const cellId of record.cellIds) {

@@ -1,23 +1,13 @@
-import {
-  DeviceKind,
-  OfficerRole,
-  TargetKind,
-  type Cell,
-  type Device,
-  type Enterprise,
-  type Officer,
-  type Target,
-  type Township,
-} from '@ecogrid/proto/registry/v1/entities';
 import { parseGeometryText, polygonsOf, validateAreal, type PolygonCoordinates } from '@ecogrid/geo';
-import { categoryOf, TOWNSHIP_KINDS } from './codes';
 import { checkDeviceIdentity } from './device-rules';
+import { OUTLET_KINDS, TOWNSHIP_KINDS, type Cell, type Device, type Enterprise, type Officer, type Target, type Township } from './entities';
 import type { ImportProblem } from './import-problem';
 import { validateUscc } from './uscc';
 
 /**
  * Checks of a single record given through the API (UpsertX), the same rules the file parsers apply while
- * reading. Problems have line 0; `field` names the protobuf field.
+ * reading. Problems have line 0; `field` names the field as the API spells it. Enumerations arrive already decoded
+ * (the API adapter refuses a record without its role or kind).
  */
 type Problems = ImportProblem[];
 
@@ -51,7 +41,6 @@ export function checkOfficerRecord(officer: Officer): Problems {
   const problems: Problems = [];
   if (!ID.test(officer.id)) problems.push(problem('id', 'invalid_field', 'id is 1–64 letters, digits, . _ or -'));
   if (!officer.name) problems.push(problem('name', 'missing_field', 'name is required'));
-  if (officer.role === OfficerRole.OFFICER_ROLE_UNSPECIFIED || !(officer.role in OfficerRole)) problems.push(problem('role', 'missing_field', 'role is required'));
   officer.roster.forEach((shift, index) => {
     if (!shift.startsAt || !shift.endsAt || shift.endsAt <= shift.startsAt) {
       problems.push(problem(`roster[${index}]`, 'invalid_field', 'a shift has a start and an end after it'));
@@ -62,7 +51,6 @@ export function checkOfficerRecord(officer: Officer): Problems {
 
 export function checkDeviceRecord(device: Device): Problems {
   const problems: Problems = checkDeviceIdentity(device).map((found) => problem(found.field === 'protocol' ? 'protocol_version' : found.field, found.code, found.message));
-  if (device.kind === DeviceKind.DEVICE_KIND_UNSPECIFIED || !(device.kind in DeviceKind)) problems.push(problem('kind', 'missing_field', 'kind is required'));
   if (!device.name) problems.push(problem('name', 'missing_field', 'name is required'));
   if (!device.location) problems.push(problem('location', 'missing_field', 'location is required'));
   device.factors.forEach((factor, index) => {
@@ -83,7 +71,7 @@ export function checkEnterpriseRecord(enterprise: Enterprise): Problems {
     if (!ID.test(outlet.id)) problems.push(problem(`outlets[${index}].id`, 'invalid_field', 'an outlet id is 1–64 letters, digits, . _ or -'));
     if (ids.has(outlet.id)) problems.push(problem(`outlets[${index}].id`, 'duplicate_id', `outlet ${outlet.id} is listed twice`));
     ids.add(outlet.id);
-    if (outlet.kind !== 'flue_gas' && outlet.kind !== 'wastewater') problems.push(problem(`outlets[${index}].kind`, 'invalid_field', 'kind is flue_gas or wastewater'));
+    if (!(OUTLET_KINDS as readonly string[]).includes(outlet.kind)) problems.push(problem(`outlets[${index}].kind`, 'invalid_field', 'kind is flue_gas or wastewater'));
     if (!outlet.location) problems.push(problem(`outlets[${index}].location`, 'missing_field', 'location is required'));
   });
   return problems;
@@ -93,8 +81,6 @@ export function checkTargetRecord(target: Target): Problems {
   const problems: Problems = [];
   if (!ID.test(target.id)) problems.push(problem('id', 'invalid_field', 'id is 1–64 letters, digits, . _ or -'));
   if (!target.name) problems.push(problem('name', 'missing_field', 'name is required'));
-  if (target.kind === TargetKind.TARGET_KIND_UNSPECIFIED || !(target.kind in TargetKind)) problems.push(problem('kind', 'missing_field', 'kind is required'));
-  else if (target.category !== categoryOf(target.kind)) target.category = categoryOf(target.kind);
   const parsed = parseGeometryText(target.geometryGeojson);
   if (!parsed.ok) problems.push(problem('geometry_geojson', 'invalid_geometry', parsed.problem.message));
   else if (parsed.geometry.type === 'Polygon' || parsed.geometry.type === 'MultiPolygon') {

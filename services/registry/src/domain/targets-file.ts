@@ -1,11 +1,13 @@
-import { Target, TargetKind } from '@ecogrid/proto/registry/v1/entities';
 import { interiorPoint, parseGeometryText, validateAreal, type Geometry, type Position } from '@ecogrid/geo';
 import type { ParsedFile } from './cells-file';
 import { readCsv, RowReader } from './csv-rows';
-import { categoryOf, TARGET_KINDS } from './codes';
+import { byName, categoryOf } from './codes';
+import { TARGET_KINDS, type Target } from './entities';
 import { createPlacer, districtWarning, insideDistrict, type ImportContext } from './import-context';
 import type { ImportProblem, Located } from './import-problem';
 import { splitList } from './officers-file';
+
+const KINDS = byName(TARGET_KINDS);
 
 /**
  * Targets CSV (sensitive targets, risk sources, emergency resources — plan §5.8.1):
@@ -24,7 +26,7 @@ export function parseTargetsCsv(content: Buffer | string): ParsedFile<Target> {
     reader.text('id', { required: true, max: 64 });
     if (id && seen.has(id)) reader.fail('id', 'duplicate_id', `target ${id} is also on line ${seen.get(id)}`);
     seen.set(id, row.line);
-    const kind = reader.oneOf('kind', TARGET_KINDS, { required: true }) ?? TargetKind.TARGET_KIND_UNSPECIFIED;
+    const kind = reader.oneOf('kind', KINDS, { required: true });
     const geometry = readTargetGeometry(reader);
     const attributes: Record<string, string> = {};
     for (const pair of splitList(reader.text('attributes'))) {
@@ -32,17 +34,13 @@ export function parseTargetsCsv(content: Buffer | string): ParsedFile<Target> {
       if (at <= 0) reader.fail('attributes', 'invalid_field', `"${pair}" is not key=value`);
       else attributes[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
     }
-    const target = Target.create({
-      id,
-      name: reader.text('name', { required: true, max: 128 }),
-      kind,
-      category: categoryOf(kind),
-      geometryGeojson: geometry ? JSON.stringify(geometry) : '',
-      townshipCode: reader.text('township_code'),
-      attributes,
-    });
+    const name = reader.text('name', { required: true, max: 128 });
+    const townshipCode = reader.text('township_code');
     problems.push(...reader.problems);
-    if (reader.problems.length === 0) records.push({ line: row.line, record: target });
+    if (reader.problems.length === 0 && kind && geometry) {
+      const target: Target = { id, name, kind, category: categoryOf(kind), geometryGeojson: JSON.stringify(geometry), townshipCode, attributes };
+      records.push({ line: row.line, record: target });
+    }
   }
   return { records, problems };
 }

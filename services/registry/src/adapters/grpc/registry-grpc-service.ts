@@ -1,19 +1,36 @@
+import type { BoundingBox as WireBoundingBox, TargetKind as WireTargetKind } from '@ecogrid/proto/registry/v1/entities';
 import {
-  DeviceKind,
-  OfficerRole,
-  TargetCategory,
-  type Cell,
-  type Device,
-  type Enterprise,
-  type Officer,
-  type Target,
-  type Township,
-} from '@ecogrid/proto/registry/v1/entities';
-import { ImportKind, OnDutySource, RegistryServiceService, type LocateCellResponse, type RegistryServiceServer } from '@ecogrid/proto/registry/v1/registry';
+  ImportKind,
+  OnDutySource,
+  RegistryServiceService,
+  type LocateCellResponse,
+  type NearbySensitiveTargetsRequest as NearbyTargetsRequest,
+  type RegistryServiceServer,
+  type TargetDistance,
+} from '@ecogrid/proto/registry/v1/registry';
 import { invalidArgument, notFound } from '@ecogrid/domain-errors';
 import { unaryHandler, withSharedResponseEncoding, type GrpcServiceBinding } from '@ecogrid/grpc';
 import type { Logger } from '@ecogrid/telemetry';
-import type { DeleteEntity, FindNearby, ImportFile, ImportKind as AppImportKind, LocateCell, LocatedCell, RegistryRepository, UpsertEntity } from '../../app';
+import type { BoundingBox, DeleteEntity, FindNearby, ImportFile, ImportKind as AppImportKind, LocateCell, LocatedCell, RegistryRepository, UpsertEntity } from '../../app';
+import type { TargetCategory as DomainTargetCategory, TargetKind } from '../../domain/entities';
+import {
+  cellFromWire,
+  cellToWire,
+  deviceFromWire,
+  deviceKinds,
+  deviceToWire,
+  enterpriseFromWire,
+  enterpriseToWire,
+  officerFromWire,
+  officerRoles,
+  officerToWire,
+  targetCategories,
+  targetFromWire,
+  targetKinds,
+  targetToWire,
+  townshipFromWire,
+  townshipToWire,
+} from '../wire/registry-wire';
 
 export interface RegistryGrpcDeps {
   registry: RegistryRepository;
@@ -45,18 +62,35 @@ function found<T>(value: T | undefined, what: string, id: string): T {
   return value;
 }
 
+/** A filter's enumeration: none for the wire's zero, else its domain value; an unknown number is bad input. */
+function filterValue<W extends number, D>(value: W, decode: (value: W) => D | undefined, field: string): D | undefined {
+  if (value === 0) return undefined;
+  const decoded = decode(value);
+  if (decoded === undefined) throw invalidArgument(field, `${field} ${value} is not known`);
+  return decoded;
+}
+
+const targetKindsOf = (kinds: WireTargetKind[]): TargetKind[] =>
+  kinds.map((kind, index) => {
+    const decoded = targetKinds.fromWire(kind);
+    if (decoded === undefined) throw invalidArgument(`kinds[${index}]`, `kind ${kind} is not a kind of target`);
+    return decoded;
+  });
+
+const bboxOf = (bbox: WireBoundingBox | undefined): { bbox?: BoundingBox } => (bbox ? { bbox: { minLon: bbox.minLon, minLat: bbox.minLat, maxLon: bbox.maxLon, maxLat: bbox.maxLat } } : {});
+
 function toLocateCellResponse(located: LocatedCell): LocateCellResponse {
   return {
-    cell: located.cell,
-    township: located.township,
-    onDutyOfficer: located.onDutyOfficer,
+    cell: cellToWire(located.cell),
+    township: townshipToWire(located.township),
+    onDutyOfficer: located.onDutyOfficer && officerToWire(located.onDutyOfficer),
     onDutySource:
       located.onDutySource === 'roster_shift'
         ? OnDutySource.ON_DUTY_SOURCE_ROSTER_SHIFT
         : located.onDutySource === 'responsible_officer'
           ? OnDutySource.ON_DUTY_SOURCE_RESPONSIBLE_OFFICER
           : OnDutySource.ON_DUTY_SOURCE_UNSPECIFIED,
-    supervisor: located.supervisor,
+    supervisor: located.supervisor && officerToWire(located.supervisor),
   };
 }
 
@@ -82,6 +116,17 @@ export function createRegistryGrpcService(deps: RegistryGrpcDeps): GrpcServiceBi
     return response;
   };
 
+  const nearby = async (category: DomainTargetCategory, request: NearbyTargetsRequest): Promise<{ targets: TargetDistance[] }> => {
+    const found = await deps.findNearby(category, {
+      point: request.point,
+      geometryGeojson: request.geometryGeojson,
+      radiusM: request.radiusM,
+      kinds: targetKindsOf(request.kinds),
+      limit: request.limit,
+    });
+    return { targets: found.map((entry) => ({ target: targetToWire(entry.target), distanceM: entry.distanceM })) };
+  };
+
   const implementation: RegistryServiceServer = {
     locateCell: unary('LocateCell', async (request) => {
       const point = required(request.point, 'point');
@@ -90,19 +135,22 @@ export function createRegistryGrpcService(deps: RegistryGrpcDeps): GrpcServiceBi
       return locateResponse(located);
     }),
 
-    getTownship: unary('GetTownship', async (request) => ({ township: found(await registry.getTownship(request.code), 'township', request.code) })),
+    getTownship: unary('GetTownship', async (request) => ({ township: townshipToWire(found(await registry.getTownship(request.code), 'township', request.code)) })),
     listTownships: unary('ListTownships', async (request) => {
       const result = await registry.listTownships(page(request));
-      return { townships: result.items, nextPageToken: result.nextPageToken };
+      return { townships: result.items.map(townshipToWire), nextPageToken: result.nextPageToken };
     }),
-    upsertTownship: unary('UpsertTownship', async (request) => ({ township: await deps.upsert.township(required<Township>(request.township, 'township')) })),
+    upsertTownship: unary('UpsertTownship', async (request) => ({ township: townshipToWire(await deps.upsert.township(townshipFromWire(required(request.township, 'township')))) })),
 
-    getCell: unary('GetCell', async (request) => found(await registry.getCell(request.id), 'cell', request.id)),
-    listCells: unary('ListCells', async (request) => {
-      const result = await registry.listCells({ townshipCode: request.townshipCode, ...(request.bbox ? { bbox: request.bbox } : {}) }, page(request));
-      return { cells: result.items, nextPageToken: result.nextPageToken };
+    getCell: unary('GetCell', async (request) => {
+      const { cell, township } = found(await registry.getCell(request.id), 'cell', request.id);
+      return { cell: cellToWire(cell), township: townshipToWire(township) };
     }),
-    upsertCell: unary('UpsertCell', async (request) => ({ cell: await deps.upsert.cell(required<Cell>(request.cell, 'cell')) })),
+    listCells: unary('ListCells', async (request) => {
+      const result = await registry.listCells({ townshipCode: request.townshipCode, ...bboxOf(request.bbox) }, page(request));
+      return { cells: result.items.map(cellToWire), nextPageToken: result.nextPageToken };
+    }),
+    upsertCell: unary('UpsertCell', async (request) => ({ cell: cellToWire(await deps.upsert.cell(cellFromWire(required(request.cell, 'cell')))) })),
     deleteCell: unary('DeleteCell', async (request) => {
       await deps.deleteEntity('cell', request.id);
       return {};
@@ -110,80 +158,70 @@ export function createRegistryGrpcService(deps: RegistryGrpcDeps): GrpcServiceBi
     listCellVersions: unary('ListCellVersions', async (request) => {
       const versions = await registry.cellVersions(request.id);
       if (versions.length === 0) throw notFound('cell', request.id);
-      return { versions };
+      return { versions: versions.map(cellToWire) };
     }),
 
-    getOfficer: unary('GetOfficer', async (request) => ({ officer: found(await registry.getOfficer(request.id), 'officer', request.id) })),
+    getOfficer: unary('GetOfficer', async (request) => ({ officer: officerToWire(found(await registry.getOfficer(request.id), 'officer', request.id)) })),
     listOfficers: unary('ListOfficers', async (request) => {
-      const result = await registry.listOfficers(
-        { townshipCode: request.townshipCode, cellId: request.cellId, ...(request.role === OfficerRole.OFFICER_ROLE_UNSPECIFIED ? {} : { role: request.role }) },
-        page(request),
-      );
-      return { officers: result.items, nextPageToken: result.nextPageToken };
+      const role = filterValue(request.role, officerRoles.fromWire, 'role');
+      const result = await registry.listOfficers({ townshipCode: request.townshipCode, cellId: request.cellId, ...(role ? { role } : {}) }, page(request));
+      return { officers: result.items.map(officerToWire), nextPageToken: result.nextPageToken };
     }),
-    upsertOfficer: unary('UpsertOfficer', async (request) => ({ officer: await deps.upsert.officer(required<Officer>(request.officer, 'officer')) })),
+    upsertOfficer: unary('UpsertOfficer', async (request) => ({ officer: officerToWire(await deps.upsert.officer(officerFromWire(required(request.officer, 'officer')))) })),
     deleteOfficer: unary('DeleteOfficer', async (request) => {
       await deps.deleteEntity('officer', request.id);
       return {};
     }),
 
-    getDevice: unary('GetDevice', async (request) => ({ device: found(await registry.getDevice(request.mn), 'device', request.mn) })),
+    getDevice: unary('GetDevice', async (request) => ({ device: deviceToWire(found(await registry.getDevice(request.mn), 'device', request.mn)) })),
     listDevices: unary('ListDevices', async (request) => {
+      const kind = filterValue(request.kind, deviceKinds.fromWire, 'kind');
       const result = await registry.listDevices(
-        {
-          townshipCode: request.townshipCode,
-          enterpriseUscc: request.enterpriseUscc,
-          ...(request.kind === DeviceKind.DEVICE_KIND_UNSPECIFIED ? {} : { kind: request.kind }),
-          ...(request.bbox ? { bbox: request.bbox } : {}),
-        },
+        { townshipCode: request.townshipCode, enterpriseUscc: request.enterpriseUscc, ...(kind ? { kind } : {}), ...bboxOf(request.bbox) },
         page(request),
       );
-      return { devices: result.items, nextPageToken: result.nextPageToken };
+      return { devices: result.items.map(deviceToWire), nextPageToken: result.nextPageToken };
     }),
-    upsertDevice: unary('UpsertDevice', async (request) => ({ device: await deps.upsert.device(required<Device>(request.device, 'device')) })),
+    upsertDevice: unary('UpsertDevice', async (request) => ({ device: deviceToWire(await deps.upsert.device(deviceFromWire(required(request.device, 'device')))) })),
     deleteDevice: unary('DeleteDevice', async (request) => {
       await deps.deleteEntity('device', request.mn);
       return {};
     }),
 
-    getEnterprise: unary('GetEnterprise', async (request) => ({ enterprise: found(await registry.getEnterprise(request.uscc), 'enterprise', request.uscc) })),
+    getEnterprise: unary('GetEnterprise', async (request) => ({ enterprise: enterpriseToWire(found(await registry.getEnterprise(request.uscc), 'enterprise', request.uscc)) })),
     listEnterprises: unary('ListEnterprises', async (request) => {
       const result = await registry.listEnterprises(
-        { townshipCode: request.townshipCode, industry: request.industry, keyDischargeUnitsOnly: request.keyDischargeUnitsOnly, ...(request.bbox ? { bbox: request.bbox } : {}) },
+        { townshipCode: request.townshipCode, industry: request.industry, keyDischargeUnitsOnly: request.keyDischargeUnitsOnly, ...bboxOf(request.bbox) },
         page(request),
       );
-      return { enterprises: result.items, nextPageToken: result.nextPageToken };
+      return { enterprises: result.items.map(enterpriseToWire), nextPageToken: result.nextPageToken };
     }),
-    upsertEnterprise: unary('UpsertEnterprise', async (request) => ({ enterprise: await deps.upsert.enterprise(required<Enterprise>(request.enterprise, 'enterprise')) })),
+    upsertEnterprise: unary('UpsertEnterprise', async (request) => ({
+      enterprise: enterpriseToWire(await deps.upsert.enterprise(enterpriseFromWire(required(request.enterprise, 'enterprise')))),
+    })),
     deleteEnterprise: unary('DeleteEnterprise', async (request) => {
       await deps.deleteEntity('enterprise', request.uscc);
       return {};
     }),
 
-    getTarget: unary('GetTarget', async (request) => ({ target: found(await registry.getTarget(request.id), 'target', request.id) })),
+    getTarget: unary('GetTarget', async (request) => ({ target: targetToWire(found(await registry.getTarget(request.id), 'target', request.id)) })),
     listTargets: unary('ListTargets', async (request) => {
+      const category = filterValue(request.category, targetCategories.fromWire, 'category');
       const result = await registry.listTargets(
-        {
-          townshipCode: request.townshipCode,
-          kinds: request.kinds,
-          ...(request.category === TargetCategory.TARGET_CATEGORY_UNSPECIFIED ? {} : { category: request.category }),
-          ...(request.bbox ? { bbox: request.bbox } : {}),
-        },
+        { townshipCode: request.townshipCode, kinds: targetKindsOf(request.kinds), ...(category ? { category } : {}), ...bboxOf(request.bbox) },
         page(request),
       );
-      return { targets: result.items, nextPageToken: result.nextPageToken };
+      return { targets: result.items.map(targetToWire), nextPageToken: result.nextPageToken };
     }),
-    upsertTarget: unary('UpsertTarget', async (request) => ({ target: await deps.upsert.target(required<Target>(request.target, 'target')) })),
+    upsertTarget: unary('UpsertTarget', async (request) => ({ target: targetToWire(await deps.upsert.target(targetFromWire(required(request.target, 'target')))) })),
     deleteTarget: unary('DeleteTarget', async (request) => {
       await deps.deleteEntity('target', request.id);
       return {};
     }),
 
-    nearbySensitiveTargets: unary('NearbySensitiveTargets', async (request) => ({ targets: await deps.findNearby(TargetCategory.TARGET_CATEGORY_SENSITIVE, request) })),
-    nearbyRiskSources: unary('NearbyRiskSources', async (request) => ({ targets: await deps.findNearby(TargetCategory.TARGET_CATEGORY_RISK_SOURCE, request) })),
-    nearbyEmergencyResources: unary('NearbyEmergencyResources', async (request) => ({
-      targets: await deps.findNearby(TargetCategory.TARGET_CATEGORY_EMERGENCY_RESOURCE, request),
-    })),
+    nearbySensitiveTargets: unary('NearbySensitiveTargets', (request) => nearby('sensitive', request)),
+    nearbyRiskSources: unary('NearbyRiskSources', (request) => nearby('risk_source', request)),
+    nearbyEmergencyResources: unary('NearbyEmergencyResources', (request) => nearby('emergency_resource', request)),
 
     import: unary('Import', async (request) => {
       const kind = IMPORT_KINDS[request.kind];
