@@ -1,3 +1,4 @@
+import { TEST_STAFF_TOKEN_SECRET, testStaffToken } from '@ecogrid/e2e';
 /**
  * Registry: LocateCell in memory over the Yanhu grid (RegistryView) beside a brute-force point-in-polygon
  * scan, and gRPC LocateCell at 1,000 requests/s beside a bare grpc-js echo server, in one run.
@@ -27,6 +28,11 @@ import type { BenchMetrics, BenchModule } from './bench-types';
 
 const root = resolve(__dirname, '../..');
 const data = resolve(root, 'services/registry/data/yanhu');
+
+function withAuthorization(metadata: Metadata, authorization: string): Metadata {
+  metadata.set('authorization', authorization);
+  return metadata;
+}
 const RATE = 1_000;
 /** Unmeasured seconds at the full rate per server before the measured blocks. */
 const WARMUP_SECONDS = 5;
@@ -126,9 +132,12 @@ const bench: BenchModule = {
         GRPC_ADDRESS: `127.0.0.1:${grpcPort}`,
         ADMIN_HTTP_ADDRESS: `127.0.0.1:${adminPort}`,
         SEED_DATASET: 'yanhu',
+        STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET,
         LOG_LEVEL: 'warn',
       },
     });
+    // LocateCell is for staff: the load carries a staff token, as the console's calls do.
+    const authorization = `Bearer ${await testStaffToken({ role: 'dispatcher' })}`;
     let locate: GrpcLoadTargetReport;
     let echo: GrpcLoadTargetReport;
     let generatorClient = '';
@@ -142,7 +151,7 @@ const bench: BenchModule = {
       // A real answer, checked, and its bytes for the echo to send back (both put the same bytes on the wire).
       const client = new RegistryServiceClient(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
       const answer = await new Promise<LocateCellResponse>((resolveAnswer, reject) =>
-        client.locateCell(LocateCellRequest.decode(requests[0] as Uint8Array), new Metadata(), { deadline: Date.now() + 5_000 }, (error: ServiceError | null, response) =>
+        client.locateCell(LocateCellRequest.decode(requests[0] as Uint8Array), withAuthorization(new Metadata(), authorization), { deadline: Date.now() + 5_000 }, (error: ServiceError | null, response) =>
           error || !response ? reject(error ?? new Error('no answer')) : resolveAnswer(response),
         ),
       );
@@ -152,7 +161,7 @@ const bench: BenchModule = {
       try {
         const report = await runGrpcLoad({
           targets: [
-            { name: 'locate', address: `127.0.0.1:${grpcPort}`, method: RegistryServiceService.locateCell.path, requests: requests.map((bytes) => Buffer.from(bytes).toString('base64')), serverPid: service.pid },
+            { name: 'locate', address: `127.0.0.1:${grpcPort}`, method: RegistryServiceService.locateCell.path, requests: requests.map((bytes) => Buffer.from(bytes).toString('base64')), serverPid: service.pid, metadata: { authorization } },
             { name: 'echo', address: echoAddress, method: ECHO_METHOD, requests: requests.map((bytes) => Buffer.from(bytes).toString('base64')), ...(echoServer.child.pid ? { serverPid: echoServer.child.pid } : {}) },
           ],
           rate: RATE,

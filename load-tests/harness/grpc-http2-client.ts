@@ -48,7 +48,7 @@ function statusOf(trailers: IncomingHttpHeaders | undefined, headers: IncomingHt
  * Opens `channels` HTTP/2 connections to `address` (host:port, plaintext) and resolves once all are connected.
  * Call i goes on connection i % channels, as grpc-js spreads calls over its channels.
  */
-export async function openGrpcHttp2Client(options: { address: string; method: string; requests: Uint8Array[]; channels: number; deadlineMs: number }): Promise<GrpcHttp2Client> {
+export async function openGrpcHttp2Client(options: { address: string; method: string; requests: Uint8Array[]; channels: number; deadlineMs: number; metadata?: Record<string, string> }): Promise<GrpcHttp2Client> {
   const sessions: ClientHttp2Session[] = [];
   const close = (): void => sessions.forEach((session) => session.destroy());
   try {
@@ -83,6 +83,7 @@ export async function openGrpcHttp2Client(options: { address: string; method: st
     [constants.HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc',
     [constants.HTTP2_HEADER_TE]: 'trailers',
     'grpc-timeout': `${Math.max(1, Math.round(options.deadlineMs))}m`,
+    ...options.metadata,
   };
 
   const call = (index: number): Promise<boolean> =>

@@ -36,6 +36,8 @@ export interface GrpcLoadTarget {
   serverPid?: number;
   /** Channel options of this target, over the spec's. */
   channelOptions?: ChannelOptions;
+  /** Metadata sent with every call, e.g. `authorization` for a service that authenticates its callers. */
+  metadata?: Record<string, string>;
 }
 
 export interface GrpcLoadSpec {
@@ -193,7 +195,9 @@ async function openGrpcJs(target: GrpcLoadTarget, spec: GrpcLoadSpec): Promise<P
   const send = (index: number): Promise<boolean> =>
     new Promise<boolean>((done) => {
       const client = clients[index % clients.length] as Client;
-      client.makeUnaryRequest(target.method, identity, identity, requests[index % requests.length] as Buffer, new Metadata(), { deadline: Date.now() + spec.deadlineMs }, (error) => done(!error));
+      const metadata = new Metadata();
+      for (const [key, value] of Object.entries(target.metadata ?? {})) metadata.set(key, value);
+      client.makeUnaryRequest(target.method, identity, identity, requests[index % requests.length] as Buffer, metadata, { deadline: Date.now() + spec.deadlineMs }, (error) => done(!error));
     });
   return { send, close: () => clients.forEach((client) => client.close()) };
 }
@@ -209,6 +213,7 @@ async function open(target: GrpcLoadTarget, spec: GrpcLoadSpec): Promise<TargetS
       requests: target.requests.map((request) => Buffer.from(request, 'base64')),
       channels: spec.channels,
       deadlineMs: spec.deadlineMs,
+      ...(target.metadata ? { metadata: target.metadata } : {}),
     });
     send = client.call;
     close = client.close;

@@ -9,7 +9,7 @@ import { ReadingRejected } from '@ecogrid/proto/ingest/v1/events';
 import { RegistryServiceClient, type LocateCellRequest, type LocateCellResponse } from '@ecogrid/proto/registry/v1/registry';
 import { callUnary, createGrpcClient } from '@ecogrid/grpc';
 import { recordTopics, startOtlpReceiver, waitFor, type OtlpReceiver, type ReceivedSpan, type TopicRecorder } from '@ecogrid/testkit';
-import { startPlatform, type Platform } from '../src/index';
+import { startPlatform, testStaffToken, type Platform } from '../src/index';
 
 /** A demo CEMS of the Yanhu dataset (services/registry/data/yanhu/devices.csv): 运城关铝热电 unit 1 stack, SO2 limit 35 mg/m3 on the converted value. */
 const CEMS = { mn: '91140802001DA0011249E9CB', password: 'D71807', uscc: '911408027100020781', lon: 111.137905, lat: 34.998518, so2Limit: 35 };
@@ -51,7 +51,8 @@ describe('end to end: an HJ 212 exceedance becomes an alert, then a case that is
     otlp = await startOtlpReceiver();
     platform = await startPlatform('e2e', { otlpEndpoint: otlp.endpoint });
     recorder = await recordTopics(platform.kafka, [platform.topics.alerts, platform.topics.cases, platform.topics.readingsRejected]);
-    const registry = createGrpcClient(RegistryServiceClient, platform.registry.grpcAddress);
+    const dispatcherToken = await testStaffToken({ role: 'dispatcher' });
+    const registry = createGrpcClient(RegistryServiceClient, platform.registry.grpcAddress, { bearerToken: () => dispatcherToken });
     located = await callUnary<LocateCellRequest, LocateCellResponse>((request, options, callback) => registry.locateCell(request, new Metadata(), options, callback), {
       point: { lon: CEMS.lon, lat: CEMS.lat },
     });

@@ -25,6 +25,9 @@ export interface TokenVerifier {
 
 export const MAX_TTL_SECONDS = 24 * 3600;
 
+/** Verified tokens remembered at most; the oldest is forgotten first. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 const unauthenticated = (message: string, reason = 'invalid_token'): DomainError => new DomainError('UNAUTHENTICATED', message, { reason });
 
 /** The token of an `Authorization: Bearer <token>` value, or undefined. */
@@ -65,7 +68,23 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const maxTtlSeconds = Math.min(options.maxTtlSeconds ?? MAX_TTL_SECONDS, MAX_TTL_SECONDS);
   const jwks: JWTVerifyGetKey | undefined = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl)) : undefined;
   const secret = options.secret ? new TextEncoder().encode(options.secret) : undefined;
+  // A client sends the same token with every call until it renews it: a token verified once is known until it
+  // expires, so a busy caller costs a map lookup per call instead of a signature check.
+  const verified = new Map<string, StaffPrincipal>();
+  const remember = (token: string, principal: StaffPrincipal): StaffPrincipal => {
+    if (verified.size >= VERIFIED_TOKENS_KEPT) {
+      const oldest = verified.keys().next().value;
+      if (oldest !== undefined) verified.delete(oldest);
+    }
+    verified.set(token, principal);
+    return principal;
+  };
   const verify = async (token: string): Promise<StaffPrincipal> => {
+    const known = verified.get(token);
+    if (known) {
+      if (known.expiresAt.getTime() > Date.now()) return known;
+      verified.delete(token);
+    }
     let payload: JWTPayload;
     try {
       ({ payload } = jwks
@@ -75,7 +94,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       const code = (error as { code?: string }).code;
       throw unauthenticated(code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : 'the token is not valid', code === 'ERR_JWT_EXPIRED' ? 'token_expired' : 'invalid_token');
     }
-    return principalOf(payload, maxTtlSeconds);
+    return remember(token, principalOf(payload, maxTtlSeconds));
   };
   return {
     verify,

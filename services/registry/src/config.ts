@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseConfig, hostPort, parseConfig, schemaName } from '@ecogrid/service-kit';
+import { staffAuthSettings } from '@ecogrid/staff-auth';
 
 const schema = baseConfig({ service: 'registry', adminAddress: '127.0.0.1:8091' }).extend({
   DATABASE_URL: z.string().url(),
@@ -10,6 +11,7 @@ const schema = baseConfig({ service: 'registry', adminAddress: '127.0.0.1:8091' 
   SEED_DATASET: z.string().optional(),
   /** Longest wait of the outbox relay when no notification arrives. */
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(500),
+  ...staffAuthSettings,
 });
 
 export type RegistryConfig = z.infer<typeof schema>;

@@ -1,16 +1,18 @@
 import { telemetry } from './telemetry';
 import { allTopicSpecs, createEventPublisher, createKafka, ensureTopics, topicNames } from '@ecogrid/kafka';
-import { createGrpcServer } from '@ecogrid/grpc';
+import { createAuthInterceptor, createGrpcServer } from '@ecogrid/grpc';
 import { createOutboxRelay } from '@ecogrid/outbox';
 import { createServicePool, migrateSchema } from '@ecogrid/postgres';
 import { createRegistryView } from '@ecogrid/registry-view';
 import { closeHttp, conditionCheck, consumerGroupName, createAdminHttp, createDependencyHealth, followHealth, listenHttp, systemClock } from '@ecogrid/service-kit';
+import { verifierFromSettings } from '@ecogrid/staff-auth';
 import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { loadConfig } from './config';
 import { createDeleteEntity, createFindNearby, createImportFile, createLocateCell, createUpsertEntity } from './app';
 import { registryMigrations } from './adapters/postgres/registry-migrations';
 import { createPostgresRegistry } from './adapters/postgres/postgres-registry';
 import { createRegistryGrpcService } from './adapters/grpc/registry-grpc-service';
+import { REGISTRY_ACCESS } from './adapters/grpc/registry-access';
 import { createRegistryEvents } from './adapters/events/registry-events';
 import { createGridView } from './adapters/registry-view/grid-view';
 import { seedDataset } from './adapters/files/seed-dataset';
@@ -18,6 +20,7 @@ import { seedDataset } from './adapters/files/seed-dataset';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
+  const verifier = verifierFromSettings(config);
   const clock = systemClock;
   const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema: config.REGISTRY_SCHEMA, applicationName: 'ecogrid-registry', logger });
   await migrateSchema({ pool, schema: config.REGISTRY_SCHEMA, migrations: registryMigrations(), logger });
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
 
   const grpc = createGrpcServer({
     logger,
+    interceptors: [createAuthInterceptor({ verifier, policy: REGISTRY_ACCESS, logger })],
     services: [
       createRegistryGrpcService({
         registry,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grpcHealth } from '@ecogrid/e2e';
+import { TEST_STAFF_TOKEN_SECRET } from '@ecogrid/e2e';
 import { createTestSchema, freePort, startServiceProcess, startTcpProxy, testEnvironment, uniqueTopicPrefix, waitFor, type ServiceProcess, type TcpProxy, type TestSchema } from '@ecogrid/testkit';
 
 interface ReadinessReport {
@@ -38,6 +39,7 @@ describe('registry readiness and gRPC health follow its dependencies', () => {
         GRPC_ADDRESS: grpcAddress,
         ADMIN_HTTP_ADDRESS: `127.0.0.1:${adminPort}`,
         OUTBOX_POLL_MS: '100',
+        STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET,
         LOG_LEVEL: 'warn',
       },
     });

@@ -13,6 +13,7 @@ import { CellChanged, DeviceChanged } from '@ecogrid/proto/registry/v1/events';
 import { ImportKind, OnDutySource, RegistryServiceClient, type RegistryServiceServer } from '@ecogrid/proto/registry/v1/registry';
 import { createRegistryView, type RegistryView } from '@ecogrid/registry-view';
 import { createLogger } from '@ecogrid/telemetry';
+import { TEST_STAFF_TOKEN_SECRET, testStaffToken } from '@ecogrid/e2e';
 import {
   createTestSchema,
   freePort,
@@ -50,6 +51,7 @@ type ResponseOf<K extends Method> = RegistryServiceServer[K] extends handleUnary
 type Unary<Request, Response> = (request: Request, options: Partial<CallOptions>, callback: (error: ServiceError | null, response: Response) => void) => unknown;
 
 let client: RegistryServiceClient;
+let grpcAddress = '';
 /** One typed unary call by method name (generated clients overload every method, which defeats inference). */
 const rpc = <K extends Method>(name: K, request: RequestOf<K>): Promise<ResponseOf<K>> =>
   callUnary((client[name] as unknown as Unary<RequestOf<K>, ResponseOf<K>>).bind(client), request, 30_000);
@@ -99,10 +101,14 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
         ADMIN_HTTP_ADDRESS: `127.0.0.1:${adminPort}`,
         SEED_DATASET: 'yanhu',
         OUTBOX_POLL_MS: '200',
+        STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET,
         LOG_LEVEL: 'warn',
       },
     });
-    client = createGrpcClient(RegistryServiceClient, `127.0.0.1:${grpcPort}`, { deadlineMs: 30_000 });
+    // The registry's administrator: the tests below read and change the registry.
+    const adminToken = await testStaffToken({ role: 'admin' });
+    client = createGrpcClient(RegistryServiceClient, `127.0.0.1:${grpcPort}`, { deadlineMs: 30_000, bearerToken: () => adminToken });
+    grpcAddress = `127.0.0.1:${grpcPort}`;
     db = new Client({ connectionString: schema.url });
     await db.connect();
   });
@@ -322,6 +328,26 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
     expect(await failure(rpc('nearbyRiskSources', { point: { lon, lat }, radiusM: 10, kinds: [TargetKind.TARGET_KIND_SCHOOL], geometryGeojson: '', limit: 0 }))).toMatchObject({ code: status.INVALID_ARGUMENT, field: 'kinds[0]' });
   });
 
+  it('lets staff read and only administrators write; refuses anyone without a token', async () => {
+    const as = async (role: 'analyst' | 'dispatcher' | undefined): Promise<RegistryServiceClient> => {
+      const token = role ? await testStaffToken({ role }) : undefined;
+      return createGrpcClient(RegistryServiceClient, grpcAddress, { deadlineMs: 10_000, ...(token ? { bearerToken: () => token } : {}) });
+    };
+    const call = <K extends Method>(on: RegistryServiceClient, name: K, request: RequestOf<K>): Promise<ResponseOf<K>> =>
+      callUnary((on[name] as unknown as Unary<RequestOf<K>, ResponseOf<K>>).bind(on), request, 10_000);
+    const [anonymous, analyst, dispatcher] = [await as(undefined), await as('analyst'), await as('dispatcher')];
+    try {
+      const list = { pageSize: 1, pageToken: '', townshipCode: '', kind: 0, bbox: undefined, enterpriseUscc: '' };
+      expect(await failure(call(anonymous, 'listDevices', list))).toMatchObject({ code: status.UNAUTHENTICATED, reason: 'no_token' });
+      expect((await call(analyst, 'listDevices', list)).devices).toHaveLength(1);
+      const township = { township: { code: '140802001', name: '北城街道', kind: 'subdistrict', supervisorOfficerId: '', districtCode: '' } };
+      expect(await failure(call(dispatcher, 'upsertTownship', township))).toMatchObject({ code: status.PERMISSION_DENIED, reason: 'role_not_allowed' });
+      expect(await failure(call(analyst, 'import', { kind: 0, content: Buffer.alloc(0), dryRun: true }))).toMatchObject({ code: status.PERMISSION_DENIED, reason: 'role_not_allowed' });
+    } finally {
+      for (const each of [anonymous, analyst, dispatcher]) each.close();
+    }
+  });
+
   it('lists with filters and pages', async () => {
     const first = await rpc('listCells', { pageSize: 500, pageToken: '', townshipCode: '', bbox: undefined });
     const second = await rpc('listCells', { pageSize: 500, pageToken: first.nextPageToken, townshipCode: '', bbox: undefined });
@@ -333,6 +359,8 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
     expect(keyUnits.enterprises.every((enterprise) => enterprise.keyDischargeUnit)).toBe(true);
     const cems = await rpc('listDevices', { pageSize: 0, pageToken: '', townshipCode: '', kind: 5, bbox: undefined, enterpriseUscc: '' });
     expect(cems.devices.length).toBeGreaterThan(5);
+    // A device's password is the registry's to keep: no answer carries it.
+    expect(cems.devices.filter((device) => device.password !== '')).toEqual([]);
     const inBox = await rpc('listTargets', { pageSize: 0, pageToken: '', townshipCode: '', kinds: [TargetKind.TARGET_KIND_SCHOOL], category: 0, bbox: { minLon: 110.9, minLat: 35.0, maxLon: 111.1, maxLat: 35.1 } });
     expect(inBox.targets.map((target) => target.id).sort()).toEqual(['SCH01', 'SCH02', 'SCH03']);
   });

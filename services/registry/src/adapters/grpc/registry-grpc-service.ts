@@ -18,7 +18,7 @@ import {
   cellToWire,
   deviceFromWire,
   deviceKinds,
-  deviceToWire,
+  deviceToWireForReaders,
   enterpriseFromWire,
   enterpriseToWire,
   officerFromWire,
@@ -173,16 +173,16 @@ export function createRegistryGrpcService(deps: RegistryGrpcDeps): GrpcServiceBi
       return {};
     }),
 
-    getDevice: unary('GetDevice', async (request) => ({ device: deviceToWire(found(await registry.getDevice(request.mn), 'device', request.mn)) })),
+    getDevice: unary('GetDevice', async (request) => ({ device: deviceToWireForReaders(found(await registry.getDevice(request.mn), 'device', request.mn)) })),
     listDevices: unary('ListDevices', async (request) => {
       const kind = filterValue(request.kind, deviceKinds.fromWire, 'kind');
       const result = await registry.listDevices(
         { townshipCode: request.townshipCode, enterpriseUscc: request.enterpriseUscc, ...(kind ? { kind } : {}), ...bboxOf(request.bbox) },
         page(request),
       );
-      return { devices: result.items.map(deviceToWire), nextPageToken: result.nextPageToken };
+      return { devices: result.items.map(deviceToWireForReaders), nextPageToken: result.nextPageToken };
     }),
-    upsertDevice: unary('UpsertDevice', async (request) => ({ device: deviceToWire(await deps.upsert.device(deviceFromWire(required(request.device, 'device')))) })),
+    upsertDevice: unary('UpsertDevice', async (request) => ({ device: deviceToWireForReaders(await deps.upsert.device(deviceFromWire(required(request.device, 'device')))) })),
     deleteDevice: unary('DeleteDevice', async (request) => {
       await deps.deleteEntity('device', request.mn);
       return {};

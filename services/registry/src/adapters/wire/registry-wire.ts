@@ -193,6 +193,11 @@ export function deviceFromWire(device: wire.Device): Device {
   };
 }
 
+/** A device as readers get it: its password never leaves the registry in an answer. */
+export function deviceToWireForReaders(device: Device): wire.Device {
+  return { ...deviceToWire(device), password: '' };
+}
+
 export function deviceToWire(device: Device): wire.Device {
   return {
     mn: device.mn,
