@@ -7,7 +7,7 @@ PLATFORM_STEPS=(
   "task|Yanhu demo data (registry seed)|node services/registry/dist/cli/seed.js yanhu"
   "service|ingest|services/ingest/dist/main.js|http://127.0.0.1:8093/readyz|INGEST_GATEWAY_TOKENS=demo:$(printf '%s' demo-gateway-token | sha256sum | cut -d' ' -f1)"
   "service|alerting|services/alerting/dist/main.js|http://127.0.0.1:8092/readyz|"
-  "service|dispatch|services/dispatch/dist/main.js|http://127.0.0.1:8083/readyz|"
+  "service|dispatch|services/dispatch/dist/main.js|http://127.0.0.1:8094/readyz|"
   "service|simulator|packages/simulator/dist/cli.js||SIMULATOR_RATE=1 SIMULATOR_REPORT_INTERVAL_MS=300000 LOG_LEVEL=warn"
 )
 

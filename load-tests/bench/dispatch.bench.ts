@@ -65,9 +65,10 @@ const bench: BenchModule = {
         TOPIC_PREFIX: prefix,
         HTTP_ADDRESS: '127.0.0.1:18183',
         GRPC_ADDRESS: '127.0.0.1:15153',
+        ADMIN_HTTP_ADDRESS: '127.0.0.1:18194',
         LOG_LEVEL: 'warn',
       },
-      'http://127.0.0.1:18183/readyz',
+      'http://127.0.0.1:18194/readyz',
     );
 
     const sentAt = new Map<string, number>();

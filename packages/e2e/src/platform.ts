@@ -31,7 +31,7 @@ export interface Platform {
   registry: { process: ServiceProcess; grpcAddress: string };
   ingest: { process: ServiceProcess; hj212Port: number; httpUrl: string; adminUrl: string };
   alerting: { process: ServiceProcess; adminUrl: string };
-  dispatch: { process: ServiceProcess; baseUrl: string; grpcAddress: string };
+  dispatch: { process: ServiceProcess; baseUrl: string; adminUrl: string; grpcAddress: string };
   /** A bearer token for the dispatch API, minted by the real `pnpm token` command. */
   token(role: 'dispatcher' | 'supervisor' | 'officer' | 'analyst', officerId?: string): Promise<string>;
   stop(): Promise<void>;
@@ -87,10 +87,10 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
   });
   started.push(alerting);
 
-  const dispatchHttp = await freePort();
+  const [dispatchHttp, dispatchAdmin] = [await freePort(), await freePort()];
   const dispatchGrpc = `127.0.0.1:${await freePort()}`;
-  const dispatchEnv = { ...common, DISPATCH_SCHEMA: schemas.dispatch.name, DISPATCH_TOKEN_SECRET: TOKEN_SECRET, HTTP_ADDRESS: `127.0.0.1:${dispatchHttp}`, GRPC_ADDRESS: dispatchGrpc };
-  const dispatch = await startServiceProcess({ ...profiled('dispatch'), entry: entry('dispatch'), env: dispatchEnv, readyUrl: `http://127.0.0.1:${dispatchHttp}/readyz`, readyTimeoutMs: 90_000 });
+  const dispatchEnv = { ...common, DISPATCH_SCHEMA: schemas.dispatch.name, DISPATCH_TOKEN_SECRET: TOKEN_SECRET, HTTP_ADDRESS: `127.0.0.1:${dispatchHttp}`, GRPC_ADDRESS: dispatchGrpc, ADMIN_HTTP_ADDRESS: `127.0.0.1:${dispatchAdmin}` };
+  const dispatch = await startServiceProcess({ ...profiled('dispatch'), entry: entry('dispatch'), env: dispatchEnv, readyUrl: `http://127.0.0.1:${dispatchAdmin}/readyz`, readyTimeoutMs: 90_000 });
   started.push(dispatch);
 
   return {
@@ -102,7 +102,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     registry: { process: registry, grpcAddress: registryGrpc },
     ingest: { process: ingest, hj212Port: ingestProcess.hj212Port, httpUrl: ingestProcess.httpUrl, adminUrl: ingestProcess.adminUrl },
     alerting: { process: alerting, adminUrl: `http://127.0.0.1:${alertingAdmin}` },
-    dispatch: { process: dispatch, baseUrl: `http://127.0.0.1:${dispatchHttp}`, grpcAddress: dispatchGrpc },
+    dispatch: { process: dispatch, baseUrl: `http://127.0.0.1:${dispatchHttp}`, adminUrl: `http://127.0.0.1:${dispatchAdmin}`, grpcAddress: dispatchGrpc },
     token: async (role, officerId) => {
       const args = [resolve(ROOT, 'services/dispatch/dist/cli/mint-token.js'), '--role', role, ...(officerId ? ['--officer-id', officerId] : [])];
       const { stdout } = await run(process.execPath, args, { env: { ...process.env, DISPATCH_TOKEN_SECRET: TOKEN_SECRET } });

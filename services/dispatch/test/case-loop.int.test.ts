@@ -110,10 +110,12 @@ describe('dispatch: an exceedance becomes a case and goes round the closed loop'
   it('lets only one of two dispatchers acting on the same version win', async () => {
     const dispatcher = await token('dispatcher');
     const { body } = await api<{ case: { version: number } }>(service.baseUrl, 'GET', `/v1/cases/${caseId}`, { token: dispatcher });
-    const attempt = (note: string) => api<{ error?: { reason: string } }>(service.baseUrl, 'POST', `/v1/cases/${caseId}/actions`, { token: dispatcher, body: { action: 'escalate', expected_version: body.case.version, note } });
+    const attempt = (note: string) => api<{ error?: { code: string; message: string } }>(service.baseUrl, 'POST', `/v1/cases/${caseId}/actions`, { token: dispatcher, body: { action: 'escalate', expected_version: body.case.version, note } });
     const results = await Promise.all([attempt('督办 A'), attempt('督办 B')]);
     expect(results.map((result) => result.status).sort()).toEqual([200, 409]);
-    expect(results.find((result) => result.status === 409)?.body.error?.reason).toBe('stale_version');
+    const lost = results.find((result) => result.status === 409)?.body.error;
+    expect(lost?.code).toBe('stale_version');
+    expect(lost?.message).toContain('reload it');
   });
 
   it('goes accept → arrive → photo → resolve → verify → close, and refuses what is out of order', async () => {
@@ -122,7 +124,7 @@ describe('dispatch: an exceedance becomes a case and goes round the closed loop'
     let current = (await api<{ case: { version: number; assignee_officer_id: string } }>(service.baseUrl, 'GET', `/v1/cases/${caseId}`, { token: dispatcher })).body.case;
     const officer = await token('officer', current.assignee_officer_id);
     const act = async (who: string, action: string, extra: Record<string, unknown> = {}) => {
-      const result = await api<{ case: { version: number; status: string }; error?: { reason: string; message: string } }>(service.baseUrl, 'POST', `/v1/cases/${caseId}/actions`, {
+      const result = await api<{ case: { version: number; status: string }; error?: { code: string; message: string } }>(service.baseUrl, 'POST', `/v1/cases/${caseId}/actions`, {
         token: who,
         body: { action, expected_version: current.version, ...extra },
       });
@@ -131,7 +133,7 @@ describe('dispatch: an exceedance becomes a case and goes round the closed loop'
     };
     const early = await act(officer, 'resolve');
     expect(early.status).toBe(409);
-    expect(early.body.error).toMatchObject({ reason: 'illegal_transition' });
+    expect(early.body.error).toMatchObject({ code: 'illegal_transition' });
     expect(early.body.error?.message).toContain('it is dispatched');
     expect((await act(officer, 'accept')).body.case.status).toBe('accepted');
     expect((await act(officer, 'arrive')).body.case.status).toBe('on_site');
@@ -144,10 +146,10 @@ describe('dispatch: an exceedance becomes a case and goes round the closed loop'
     );
     expect(upload.status).toBe(201);
     expect(upload.body.evidence).toMatchObject({ sha256: createHash('sha256').update(PHOTO).digest('hex'), size_bytes: PHOTO.length, taken_at: { lon: 111.0051, lat: 35.0049 } });
-    const lying = await api<{ error: { reason: string } }>(service.baseUrl, 'POST', `/v1/cases/${caseId}/evidence?file_name=x.png`, { token: officer, raw: PHOTO, contentType: 'image/png' });
-    expect(lying).toMatchObject({ status: 400, body: { error: { reason: 'content_type_mismatch' } } });
-    const exe = await api<{ error: { reason: string } }>(service.baseUrl, 'POST', `/v1/cases/${caseId}/evidence?file_name=x.exe`, { token: officer, raw: PHOTO, contentType: 'application/x-msdownload' });
-    expect(exe).toMatchObject({ status: 400, body: { error: { reason: 'unsupported_media_type' } } });
+    const lying = await api<{ error: { code: string } }>(service.baseUrl, 'POST', `/v1/cases/${caseId}/evidence?file_name=x.png`, { token: officer, raw: PHOTO, contentType: 'image/png' });
+    expect(lying).toMatchObject({ status: 400, body: { error: { code: 'content_type_mismatch' } } });
+    const exe = await api<{ error: { code: string } }>(service.baseUrl, 'POST', `/v1/cases/${caseId}/evidence?file_name=x.exe`, { token: officer, raw: PHOTO, contentType: 'application/x-msdownload' });
+    expect(exe).toMatchObject({ status: 400, body: { error: { code: 'unsupported_media_type' } } });
 
     expect((await act(officer, 'resolve', { note: '已责令停产整改，排放恢复正常' })).body.case.status).toBe('handled');
     expect((await act(officer, 'verify')).status).toBe(403);

@@ -102,7 +102,7 @@ describe('ingest: POST /v1/observations through the real stack', () => {
   it('answers 400 naming the field at fault, and publishes the refused input with its reason', async () => {
     const response = await post({ deviceMn: 'BAD0001', dataTime: '2026-11-29T07:00:00Z', measurements: [{ factorCode: 'a21026', value: 'high' }] });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: { reason: 'invalid_field', field: 'measurements[0].value', message: 'value must be a finite number' } });
+    expect(await response.json()).toEqual({ error: { code: 'invalid_field', field: 'measurements[0].value', message: 'value must be a finite number' } });
     const [rejected] = await recorder.waitForCount(1, (message) => message.topic === topics.readingsRejected && message.key === 'BAD0001');
     const event = ReadingRejected.decode(rejected?.value ?? Buffer.alloc(0));
     expect(event).toMatchObject({ reasonCode: 'invalid_field', deviceMn: 'BAD0001', source: ObservationSource.OBSERVATION_SOURCE_HTTP });
@@ -119,7 +119,7 @@ describe('ingest: POST /v1/observations through the real stack', () => {
     expect(response.status).toBe(202);
     const body = (await response.json()) as { accepted: number; rejected: number; results: Array<Record<string, unknown>> };
     expect(body.accepted).toBe(1);
-    expect(body.results[1]).toMatchObject({ index: 1, accepted: false, reason: 'invalid_field', field: 'observations[1].dataTime' });
+    expect(body.results[1]).toMatchObject({ index: 1, accepted: false, code: 'invalid_field', field: 'observations[1].dataTime' });
   });
 
   it('refuses a caller without credentials (401), and a device password that is wrong or an unknown device (403)', async () => {
@@ -127,10 +127,11 @@ describe('ingest: POST /v1/observations through the real stack', () => {
     const anonymous = await post(body, {});
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toContain('Bearer');
+    expect(await anonymous.json()).toMatchObject({ error: { code: 'unauthenticated' } });
     expect((await post(body, { authorization: 'Bearer not-a-token' })).status).toBe(401);
     const wrong = await post(body, { 'x-device-password': 'guess' });
     expect(wrong.status).toBe(403);
-    expect(await wrong.json()).toMatchObject({ error: { reason: 'wrong_password', field: 'deviceMn' } });
+    expect(await wrong.json()).toMatchObject({ error: { code: 'wrong_password', field: 'deviceMn' } });
     expect((await post({ ...body, deviceMn: 'NOBODY01' })).status).toBe(403);
     const right = await post({ ...body, dataTime: '2026-11-29T07:00:30Z' }, { 'x-device-password': CEMS.password });
     expect(right.status).toBe(202);
@@ -139,6 +140,20 @@ describe('ingest: POST /v1/observations through the real stack', () => {
   it('refuses a body that is not JSON with a clear reason', async () => {
     const response = await fetch(`${baseUrl}/v1/observations`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${GATEWAY_TOKEN}` }, body: '{"deviceMn":' });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: { reason: 'invalid_json', message: 'the body is not valid JSON' } });
+    expect(await response.json()).toEqual({ error: { code: 'invalid_json', message: 'the body is not valid JSON' } });
+  });
+
+  it('refuses a body over 1 MiB with 413 body_too_large and closes the connection, and names an unknown route', async () => {
+    const large = await fetch(`${baseUrl}/v1/observations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${GATEWAY_TOKEN}` },
+      body: JSON.stringify({ observations: [{ deviceMn: 'BATCH0001', padding: 'x'.repeat(1024 * 1024) }] }),
+    });
+    expect(large.status).toBe(413);
+    expect(large.headers.get('connection')).toBe('close');
+    expect(await large.json()).toEqual({ error: { code: 'body_too_large', message: 'the body exceeds 1048576 bytes' } });
+    const nowhere = await fetch(`${baseUrl}/v1/nothing`);
+    expect(nowhere.status).toBe(404);
+    expect(await nowhere.json()).toEqual({ error: { code: 'no_route', message: 'no route GET /v1/nothing' } });
   });
 });

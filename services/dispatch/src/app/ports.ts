@@ -2,9 +2,7 @@ import type { CaseLocation, CaseSource, CaseState, CaseStatus, Priority, Step } 
 import type { HistoryEntry } from '../domain/history-chain';
 import type { SensitiveTargetKind } from '../domain/priority';
 
-export interface Clock {
-  now(): Date;
-}
+export type { Clock } from '@ecogrid/service-kit';
 
 // ---------------------------------------------------------------------------------------------------------
 // Routing: who is responsible for a place now, and who supervises the unit.

@@ -9,6 +9,8 @@ export interface CaseView {
   history: HistoryEntry[];
   evidence: EvidenceRecord[];
   alertIds: string[];
+  /** When the case was read: what its deadline is compared with (overdue or not). */
+  asOf: Date;
 }
 
 const MAX_PAGE = 200;
@@ -16,10 +18,11 @@ const MAX_PAGE = 200;
 /** Reads one case with its history and evidence; officers only their own. */
 export function createGetCase(runtime: DispatchRuntime) {
   return async function getCase(caseId: string, actor: Actor): Promise<CaseView> {
+    const asOf = runtime.clock.now();
     const state = await runtime.store.get(caseId);
     if (!state || !canSee(actor, state)) throw notFound('case', caseId);
     const [history, evidence, alertIds] = await Promise.all([runtime.store.history(caseId), runtime.store.evidence(caseId), runtime.store.alertIds(caseId)]);
-    return { state, history, evidence, alertIds };
+    return { state, history, evidence, alertIds, asOf };
   };
 }
 
@@ -27,6 +30,13 @@ export interface ListCasesQuery extends Omit<CaseFilter, 'limit' | 'after' | 'ov
   overdueOnly?: boolean;
   pageSize?: number;
   pageToken?: string;
+}
+
+export interface CaseList {
+  cases: CaseState[];
+  nextPageToken?: string;
+  /** When the cases were read: what their deadlines are compared with. */
+  asOf: Date;
 }
 
 export function encodePageToken(state: CaseState): string {
@@ -46,21 +56,22 @@ function decodePageToken(token: string): { createdAt: Date; id: string } {
 
 /** Lists and searches cases, newest first, with a cursor; officers see only theirs whatever they ask. */
 export function createListCases(runtime: DispatchRuntime) {
-  return async function listCases(query: ListCasesQuery, actor: Actor): Promise<{ cases: CaseState[]; nextPageToken?: string }> {
+  return async function listCases(query: ListCasesQuery, actor: Actor): Promise<CaseList> {
     if (actor.role === 'officer' && !actor.officerId) throw new DomainError('PERMISSION_DENIED', 'an officer token needs officer_id', { reason: 'no_officer_id' });
     const pageSize = Math.min(MAX_PAGE, Math.max(1, query.pageSize ?? 50));
+    const asOf = runtime.clock.now();
     const { overdueOnly, pageSize: _size, pageToken, ...rest } = query;
     const filter: CaseFilter = {
       ...rest,
       ...(actor.role === 'officer' && actor.officerId ? { officerId: actor.officerId } : {}),
-      ...(overdueOnly ? { overdueAt: runtime.clock.now() } : {}),
+      ...(overdueOnly ? { overdueAt: asOf } : {}),
       ...(pageToken ? { after: decodePageToken(pageToken) } : {}),
       limit: pageSize + 1,
     };
     const rows = await runtime.store.list(filter);
     const cases = rows.slice(0, pageSize);
     const last = cases[cases.length - 1];
-    return rows.length > pageSize && last ? { cases, nextPageToken: encodePageToken(last) } : { cases };
+    return rows.length > pageSize && last ? { cases, nextPageToken: encodePageToken(last), asOf } : { cases, asOf };
   };
 }
 

@@ -7,9 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createBearerTokens } from '../adapters/auth/bearer-tokens';
-import { createPgApiKeyStore, createPool } from '../adapters/postgres/pg-case-store';
-import { migrate } from '../adapters/postgres/migrations';
-import { DEV_OPEN311_API_KEY, DEV_TOKEN_SECRET } from '../config';
+import { createServicePool } from '@ecogrid/postgres';
+import { createLogger } from '@ecogrid/telemetry';
+import { createPgApiKeyStore } from '../adapters/postgres/pg-case-store';
+import { migrateDispatchSchema } from '../adapters/postgres/dispatch-schema';
+import { DEV_OPEN311_API_KEY, DEV_TOKEN_SECRET, loadMigrationConfig } from '../config';
 
 const ROLES = ['dispatcher', 'supervisor', 'officer', 'analyst'] as const;
 
@@ -25,12 +27,12 @@ async function main(): Promise<void> {
     },
   });
   if (values['open311-partner']) {
-    const databaseUrl = process.env.DATABASE_URL;
-    if (!databaseUrl) throw new Error('DATABASE_URL is not set (source deploy/local/env.sh)');
-    const schema = process.env.DISPATCH_SCHEMA ?? 'dispatch';
-    const pool = createPool(databaseUrl, schema, 1);
+    if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set (source deploy/local/env.sh)');
+    const config = loadMigrationConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+    const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
+    const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema: config.DISPATCH_SCHEMA, applicationName: 'ecogrid-dispatch-token', max: 1, logger });
     try {
-      await migrate(pool, schema);
+      await migrateDispatchSchema({ pool, schema: config.DISPATCH_SCHEMA, logger });
       const apiKey = `o311_${randomBytes(32).toString('base64url')}`;
       await createPgApiKeyStore(pool).register(apiKey, values['open311-partner']);
       process.stdout.write(`${apiKey}\n`);

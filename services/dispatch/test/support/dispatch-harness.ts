@@ -93,17 +93,26 @@ export async function createWorld(name: string): Promise<DispatchWorld> {
 
 export interface RunningDispatch {
   process: ServiceProcess;
+  /** The staff REST API and Open311. */
   baseUrl: string;
+  /** The admin listener: /healthz, /readyz, /metrics. */
+  adminUrl: string;
   grpcAddress: string;
 }
 
-/** Runs the built service as its own process, as `pnpm start` does. */
+/**
+ * Runs the built service as its own process, as `pnpm start` does, and waits until its admin listener says it is
+ * ready. Ready includes the alerts consumer being in its group, which after a kill -9 takes until the dead member's
+ * session expires: hence the long wait.
+ */
 export async function startDispatch(world: DispatchWorld, env: Record<string, string> = {}): Promise<RunningDispatch> {
-  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  const [httpPort, grpcPort, adminPort] = [await freePort(), await freePort(), await freePort()];
   const baseUrl = `http://127.0.0.1:${httpPort}`;
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
   const process = await startServiceProcess({
     entry: resolve(__dirname, '../../dist/main.js'),
-    readyUrl: `${baseUrl}/readyz`,
+    readyUrl: `${adminUrl}/readyz`,
+    readyTimeoutMs: 90_000,
     env: {
       KAFKA_BROKERS: world.kafkaBrokers,
       DATABASE_URL: world.databaseUrl,
@@ -111,6 +120,7 @@ export async function startDispatch(world: DispatchWorld, env: Record<string, st
       TOPIC_PREFIX: world.prefix,
       HTTP_ADDRESS: `127.0.0.1:${httpPort}`,
       GRPC_ADDRESS: `127.0.0.1:${grpcPort}`,
+      ADMIN_HTTP_ADDRESS: `127.0.0.1:${adminPort}`,
       DISPATCH_TOKEN_SECRET: TOKEN_SECRET,
       LOG_LEVEL: 'warn',
       TIMER_POLL_MS: '100',
@@ -118,7 +128,7 @@ export async function startDispatch(world: DispatchWorld, env: Record<string, st
       ...env,
     },
   });
-  return { process, baseUrl, grpcAddress: `127.0.0.1:${grpcPort}` };
+  return { process, baseUrl, adminUrl, grpcAddress: `127.0.0.1:${grpcPort}` };
 }
 
 export interface AlertSpec {

@@ -98,7 +98,6 @@ export function createDispatchGrpcService(app: DispatchApp, tokens: BearerTokens
     const value = call.metadata.get('authorization')[0];
     return tokens.authenticate(typeof value === 'string' ? value : value?.toString());
   };
-  const now = (): Date => app.runtime.clock.now();
   const date = (value: Date | undefined): Date | undefined => (value && value.getTime() > 0 ? value : undefined);
 
   const implementation: DispatchServiceServer = {
@@ -115,12 +114,13 @@ export function createDispatchGrpcService(app: DispatchApp, tokens: BearerTokens
         ...(request.enterpriseUscc ? { enterpriseUscc: request.enterpriseUscc } : {}),
         ...(request.assigneeOfficerId ? { assigneeOfficerId: request.assigneeOfficerId } : {}),
       });
-      return { case: toProtoCase(state, now()) };
+      // A case just changed is shown as of that change (its updatedAt).
+      return { case: toProtoCase(state, state.updatedAt) };
     }),
     getCase: unaryHandler('GetCase', logger, async (request, call) => {
       const view = await app.getCase(request.caseId, await actorOf(call));
       return {
-        case: toProtoCase(view.state, now(), view.alertIds),
+        case: toProtoCase(view.state, view.asOf, view.alertIds),
         history: view.history.map((entry) => ({
           sequence: entry.sequence,
           action: entry.action,
@@ -159,8 +159,7 @@ export function createDispatchGrpcService(app: DispatchApp, tokens: BearerTokens
         },
         await actorOf(call),
       );
-      const at = now();
-      return { cases: result.cases.map((state) => toProtoCase(state, at)), nextPageToken: result.nextPageToken ?? '' };
+      return { cases: result.cases.map((state) => toProtoCase(state, result.asOf)), nextPageToken: result.nextPageToken ?? '' };
     }),
     actOnCase: unaryHandler('ActOnCase', logger, async (request, call) => {
       const actor = await actorOf(call);
@@ -176,7 +175,7 @@ export function createDispatchGrpcService(app: DispatchApp, tokens: BearerTokens
         ...(request.mergeIntoCaseId ? { mergeIntoCaseId: request.mergeIntoCaseId } : {}),
         ...(extendUntil ? { extendUntil } : {}),
       });
-      return { case: toProtoCase(state, now()) };
+      return { case: toProtoCase(state, state.updatedAt) };
     }),
     attachEvidence: unaryHandler('AttachEvidence', logger, async (request, call) => {
       const takenTime = date(request.takenTime);

@@ -1,11 +1,10 @@
-import type { RequestListener } from 'node:http';
-import { httpStatusOf, isDomainError } from '@ecogrid/domain-errors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { Logger } from '@ecogrid/telemetry';
 import type { DispatchApp } from '../../app';
 import type { ApiKeyStore } from '../../app/ports';
 import type { BearerTokens } from '../auth/bearer-tokens';
-import type { DependencyHealth } from '@ecogrid/telemetry';
-import { route, sendJson, type Route } from './http-kit';
+import { answerErrors, noRoute } from './error-answers';
 import { open311Routes } from './open311-routes';
 import { staffRoutes } from './staff-routes';
 
@@ -13,54 +12,28 @@ export interface HttpAppDeps {
   app: DispatchApp;
   tokens: BearerTokens;
   apiKeys: ApiKeyStore;
-  health: DependencyHealth;
-  handleMetrics: RequestListener;
   logger: Logger;
   evidenceMaxBytes: number;
 }
 
 /**
- * REST for staff, Open311 for the public, probes and metrics — on one listener. Built apart from listening:
- * `main.ts` binds it. Domain errors map to HTTP through the one mapping in @ecogrid/domain-errors.
+ * People-facing HTTP on express 5: REST for staff and Open311 GeoReport v2 for the public (probes and metrics are on
+ * the admin listener). Helmet's security headers on every answer; bodies are read by the routes within their own
+ * limits. Every error goes through the one mapping in @ecogrid/domain-errors, in the platform's shape or Open311's.
+ * Built apart from listening: `main.ts` binds it.
  */
-export function createHttpApp(deps: HttpAppDeps): RequestListener {
+export function createHttpApp(deps: HttpAppDeps): Express {
   const logger = deps.logger.child({ module: 'http' });
-  const routes: Route[] = [
-    route('GET', '/healthz', async (_request, response) => sendJson(response, 200, { status: 'alive' })),
-    route('GET', '/readyz', async (_request, response) => {
-      const report = await deps.health.report();
-      sendJson(response, report.status === 'healthy' ? 200 : 503, report);
-    }),
-    route('GET', '/metrics', async (request, response) => deps.handleMetrics(request, response)),
-    ...staffRoutes(deps.app, deps.tokens, { evidenceMaxBytes: deps.evidenceMaxBytes }),
-    ...open311Routes(deps.app, deps.apiKeys),
-  ];
-
-  return (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://dispatch.local');
-    const candidates = routes.filter((candidate) => candidate.pattern.test(url.pathname));
-    const matched = candidates.find((candidate) => candidate.method === request.method);
-    const handle = async (): Promise<void> => {
-      if (!matched) {
-        if (candidates.length > 0) return sendJson(response, 405, { error: { code: 'METHOD_NOT_ALLOWED', reason: 'method_not_allowed', message: `${request.method} is not allowed here` } });
-        return sendJson(response, 404, { error: { code: 'NOT_FOUND', reason: 'no_route', message: `no route ${request.method} ${url.pathname}` } });
-      }
-      const params = (matched.pattern.exec(url.pathname) ?? []).slice(1);
-      return matched.handle(request, response, params, url);
-    };
-    handle().catch((error: unknown) => {
-      if (response.headersSent) {
-        response.destroy();
-        return;
-      }
-      if (isDomainError(error)) {
-        sendJson(response, httpStatusOf(error), {
-          error: { code: error.code, reason: error.reason ?? null, message: error.message, ...(error.field ? { field: error.field } : {}) },
-        });
-        return;
-      }
-      logger.error({ err: error, method: request.method, path: url.pathname }, 'request failed');
-      sendJson(response, 500, { error: { code: 'INTERNAL', reason: 'internal', message: 'internal error' } });
-    });
-  };
+  const http = express();
+  http.disable('x-powered-by');
+  // JSON answers of an API: no weak ETags computed for every body.
+  http.disable('etag');
+  http.set('strict routing', true);
+  http.set('case sensitive routing', true);
+  http.use(helmet());
+  http.use('/open311/v2', open311Routes(deps.app, deps.apiKeys, logger));
+  http.use(staffRoutes(deps.app, deps.tokens, { evidenceMaxBytes: deps.evidenceMaxBytes }));
+  http.use(noRoute);
+  http.use(answerErrors('platform', logger));
+  return http;
 }

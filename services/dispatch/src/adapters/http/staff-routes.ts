@@ -1,23 +1,29 @@
-import type { IncomingMessage } from 'node:http';
+import { Router, type Request } from 'express';
 import { DomainError } from '@ecogrid/domain-errors';
 import type { DispatchApp } from '../../app';
 import type { Actor, CaseSource, CaseStatus, Priority } from '../../domain/case';
 import type { BearerTokens } from '../auth/bearer-tokens';
-import { optionalDate, optionalNumber, optionalString, readBody, readJson, route, sendJson, type Route } from './http-kit';
+import { refuseOtherMethods } from './error-answers';
+import { readBody, readJsonObject } from './request-body';
+import { optionalDate, optionalNumber, optionalString, paramOf, queryOf } from './request-fields';
 import { caseJson, evidenceJson, historyJson, kpisJson } from './render';
 
 const ANALYST_READS_ONLY = new DomainError('PERMISSION_DENIED', 'analysts read; they do not act on cases', { reason: 'role_not_allowed' });
 
-/** The staff REST API: bearer-token auth, roles enforced by the use cases, officers see only their cases. */
-export function staffRoutes(app: DispatchApp, tokens: BearerTokens, options: { evidenceMaxBytes: number }): Route[] {
-  const actorOf = (request: IncomingMessage): Promise<Actor> => tokens.authenticate(request.headers.authorization);
-  const now = (): Date => app.runtime.clock.now();
-  const id = (params: string[], index = 0): string => decodeURIComponent(params[index] ?? '');
+/**
+ * The staff REST API: bearer-token auth, roles enforced by the use cases, officers see only their cases. The caller
+ * is authenticated before any body is read. A case just created or changed is shown as of that change (its
+ * `updated_at`); a case read is shown as of the reading.
+ */
+export function staffRoutes(app: DispatchApp, tokens: BearerTokens, options: { evidenceMaxBytes: number }): Router {
+  const router = Router({ strict: true, caseSensitive: true });
+  const actorOf = (request: Request): Promise<Actor> => tokens.authenticate(request.headers.authorization);
 
-  return [
-    route('POST', '/v1/cases', async (request, response) => {
+  router
+    .route('/v1/cases')
+    .post(async (request, response) => {
       const actor = await actorOf(request);
-      const body = await readJson(request);
+      const body = await readJsonObject(request, response);
       const location = body.location as Record<string, unknown> | undefined;
       const lon = optionalNumber(location?.lon, 'location.lon');
       const lat = optionalNumber(location?.lat, 'location.lat');
@@ -33,11 +39,12 @@ export function staffRoutes(app: DispatchApp, tokens: BearerTokens, options: { e
         ...(optionalString(body, 'enterprise_uscc') ? { enterpriseUscc: body.enterprise_uscc as string } : {}),
         ...(optionalString(body, 'assignee_officer_id') ? { assigneeOfficerId: body.assignee_officer_id as string } : {}),
       });
-      sendJson(response, 201, { case: caseJson(created, now()) }, { location: `/v1/cases/${created.id}` });
-    }),
-    route('GET', '/v1/cases', async (request, response, _params, url) => {
+      response.setHeader('location', `/v1/cases/${created.id}`);
+      response.status(201).json({ case: caseJson(created, created.updatedAt) });
+    })
+    .get(async (request, response) => {
       const actor = await actorOf(request);
-      const query = url.searchParams;
+      const query = queryOf(request);
       const createdFrom = optionalDate(query.get('from') ?? undefined, 'from');
       const createdTo = optionalDate(query.get('to') ?? undefined, 'to');
       const pageSize = optionalNumber(query.get('page_size') ?? undefined, 'page_size');
@@ -58,26 +65,32 @@ export function staffRoutes(app: DispatchApp, tokens: BearerTokens, options: { e
         },
         actor,
       );
-      const at = now();
-      sendJson(response, 200, { cases: result.cases.map((state) => caseJson(state, at)), next_page_token: result.nextPageToken ?? null });
-    }),
-    route('GET', '/v1/cases/:id', async (request, response, params) => {
-      const actor = await actorOf(request);
-      const view = await app.getCase(id(params), actor);
-      sendJson(response, 200, {
-        case: caseJson(view.state, now()),
+      response.json({ cases: result.cases.map((state) => caseJson(state, result.asOf)), next_page_token: result.nextPageToken ?? null });
+    })
+    .all(refuseOtherMethods(['GET', 'POST']));
+
+  router
+    .route('/v1/cases/:id')
+    .get(async (request, response) => {
+      const view = await app.getCase(paramOf(request, 'id'), await actorOf(request));
+      response.json({
+        case: caseJson(view.state, view.asOf),
         history: view.history.map(historyJson),
         evidence: view.evidence.map(evidenceJson),
         alert_ids: view.alertIds,
       });
-    }),
-    route('POST', '/v1/cases/:id/actions', async (request, response, params) => {
+    })
+    .all(refuseOtherMethods(['GET']));
+
+  router
+    .route('/v1/cases/:id/actions')
+    .post(async (request, response) => {
       const actor = await actorOf(request);
       if (actor.role === 'analyst') throw ANALYST_READS_ONLY;
-      const body = await readJson(request);
+      const body = await readJsonObject(request, response);
       const extendUntil = optionalDate(body.extend_until, 'extend_until');
       const state = await app.actOnCase({
-        caseId: id(params),
+        caseId: paramOf(request, 'id'),
         actor,
         action: optionalString(body, 'action') ?? '',
         expectedVersion: optionalNumber(body.expected_version, 'expected_version') ?? 0,
@@ -86,76 +99,95 @@ export function staffRoutes(app: DispatchApp, tokens: BearerTokens, options: { e
         ...(optionalString(body, 'merge_into_case_id') ? { mergeIntoCaseId: body.merge_into_case_id as string } : {}),
         ...(extendUntil ? { extendUntil } : {}),
       });
-      sendJson(response, 200, { case: caseJson(state, now()) });
-    }),
-    route('POST', '/v1/cases/:id/evidence', async (request, response, params, url) => {
+      response.json({ case: caseJson(state, state.updatedAt) });
+    })
+    .all(refuseOtherMethods(['POST']));
+
+  router
+    .route('/v1/cases/:id/evidence')
+    .post(async (request, response) => {
       const actor = await actorOf(request);
       // The file is the body; what describes it travels in the query, so no multipart parsing is needed.
-      const content = await readBody(request, options.evidenceMaxBytes);
-      const lon = optionalNumber(url.searchParams.get('lon') ?? undefined, 'lon');
-      const lat = optionalNumber(url.searchParams.get('lat') ?? undefined, 'lat');
-      const takenTime = optionalDate(url.searchParams.get('taken_time') ?? undefined, 'taken_time');
+      const content = await readBody(request, response, options.evidenceMaxBytes);
+      const query = queryOf(request);
+      const lon = optionalNumber(query.get('lon') ?? undefined, 'lon');
+      const lat = optionalNumber(query.get('lat') ?? undefined, 'lat');
+      const takenTime = optionalDate(query.get('taken_time') ?? undefined, 'taken_time');
       const record = await app.attachEvidence({
-        caseId: id(params),
+        caseId: paramOf(request, 'id'),
         actor,
-        fileName: url.searchParams.get('file_name') ?? '',
+        fileName: query.get('file_name') ?? '',
         mediaType: request.headers['content-type'] ?? '',
         content,
         ...(lon !== undefined && lat !== undefined ? { takenAt: { lon, lat } } : {}),
         ...(takenTime ? { takenTime } : {}),
       });
-      sendJson(response, 201, { evidence: evidenceJson(record) });
-    }),
-    route('POST', '/v1/cases/:id/evidence-links', async (request, response, params) => {
+      response.status(201).json({ evidence: evidenceJson(record) });
+    })
+    .all(refuseOtherMethods(['POST']));
+
+  router
+    .route('/v1/cases/:id/evidence-links')
+    .post(async (request, response) => {
       const actor = await actorOf(request);
-      const body = await readJson(request);
+      const body = await readJsonObject(request, response);
       const record = await app.linkEvidence({
-        caseId: id(params),
+        caseId: paramOf(request, 'id'),
         actor,
         kind: optionalString(body, 'kind') ?? '',
         referenceId: optionalString(body, 'reference_id') ?? '',
         ...(optionalString(body, 'note') ? { note: body.note as string } : {}),
       });
-      sendJson(response, 201, { evidence: evidenceJson(record) });
-    }),
-    route('GET', '/v1/cases/:id/evidence/:evidence', async (request, response, params) => {
-      const actor = await actorOf(request);
-      await app.getCase(id(params), actor);
-      const found = await app.runtime.store.evidenceContent(id(params), id(params, 1));
-      if (!found) throw new DomainError('NOT_FOUND', `evidence ${id(params, 1)} not found`, { reason: 'not_found' });
-      response.writeHead(200, {
-        'content-type': found.record.mediaType ?? 'application/octet-stream',
-        'content-length': found.content.length,
-        'x-content-sha256': found.record.sha256 ?? '',
-        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(found.record.fileName ?? 'evidence')}`,
-      });
+      response.status(201).json({ evidence: evidenceJson(record) });
+    })
+    .all(refuseOtherMethods(['POST']));
+
+  router
+    .route('/v1/cases/:id/evidence/:evidence')
+    .get(async (request, response) => {
+      const found = await app.readEvidenceContent(paramOf(request, 'id'), paramOf(request, 'evidence'), await actorOf(request));
+      response.statusCode = 200;
+      response.setHeader('content-type', found.record.mediaType ?? 'application/octet-stream');
+      response.setHeader('content-length', found.content.length);
+      response.setHeader('x-content-sha256', found.record.sha256 ?? '');
+      response.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(found.record.fileName ?? 'evidence')}`);
       response.end(found.content);
-    }),
-    route('GET', '/v1/cases/:id/history/verify', async (request, response, params) => {
-      const actor = await actorOf(request);
-      const verdict = await app.verifyHistory(id(params), actor);
-      sendJson(response, 200, {
+    })
+    .all(refuseOtherMethods(['GET']));
+
+  router
+    .route('/v1/cases/:id/history/verify')
+    .get(async (request, response) => {
+      const verdict = await app.verifyHistory(paramOf(request, 'id'), await actorOf(request));
+      response.json({
         intact: verdict.intact,
         entries: verdict.entries,
         first_broken: verdict.firstBroken
           ? { sequence: verdict.firstBroken.sequence, reason: verdict.firstBroken.reason, stored_hash: verdict.firstBroken.storedHash, recomputed_hash: verdict.firstBroken.recomputedHash }
           : null,
       });
-    }),
-    route('GET', '/v1/kpis', async (request, response, _params, url) => {
+    })
+    .all(refuseOtherMethods(['GET']));
+
+  router
+    .route('/v1/kpis')
+    .get(async (request, response) => {
       const actor = await actorOf(request);
-      const from = optionalDate(url.searchParams.get('from') ?? undefined, 'from');
-      const to = optionalDate(url.searchParams.get('to') ?? undefined, 'to');
+      const query = queryOf(request);
+      const from = optionalDate(query.get('from') ?? undefined, 'from');
+      const to = optionalDate(query.get('to') ?? undefined, 'to');
       const kpis = await app.kpis(
         {
           ...(from ? { from } : {}),
           ...(to ? { to } : {}),
-          ...(url.searchParams.get('township') ? { townshipCode: url.searchParams.get('township') as string } : {}),
-          ...(url.searchParams.get('officer') ? { officerId: url.searchParams.get('officer') as string } : {}),
+          ...(query.get('township') ? { townshipCode: query.get('township') as string } : {}),
+          ...(query.get('officer') ? { officerId: query.get('officer') as string } : {}),
         },
         actor,
       );
-      sendJson(response, 200, kpisJson(kpis));
-    }),
-  ];
+      response.json(kpisJson(kpis));
+    })
+    .all(refuseOtherMethods(['GET']));
+
+  return router;
 }

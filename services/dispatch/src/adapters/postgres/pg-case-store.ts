@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { DomainError } from '@ecogrid/domain-errors';
-import { RetriableError } from '@ecogrid/kafka';
+import { RetriableError, TOPICS } from '@ecogrid/kafka';
+import { enqueue, type OutboxEvent } from '@ecogrid/outbox';
+import { inTransaction } from '@ecogrid/postgres';
 import type { CaseState, CaseStatus, Priority, Step, CaseSource } from '../../domain/case';
 import { GENESIS_HASH, sealEntry, type HistoryEntry, type JsonObject } from '../../domain/history-chain';
 import type {
@@ -170,15 +172,19 @@ const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknow
 
 export interface PgCaseStoreOptions {
   pool: pg.Pool;
+  /** The full name of ecogrid.cases.v1, deployment prefix included. */
+  casesTopic: string;
   /** Encodes a change as the protobuf value of its ecogrid.cases.v1 event. */
   encodeChange: (change: CaseChangeRecord) => Buffer;
+  /** Told after a transaction that enqueued events committed, so the relay of this process sends them at once. */
+  onEventsCommitted?: () => void;
 }
 
 /** The case store on PostgreSQL: one transaction per use case, the case row locked while it changes. */
 export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
   const { pool } = options;
 
-  const transactionOn = (client: pg.PoolClient): CaseTransaction => {
+  const transactionOn = (client: pg.PoolClient, markEnqueued: () => void): CaseTransaction => {
     // The chain head of cases appended to in this transaction: the case row is locked, nobody else appends.
     const heads = new Map<string, { sequence: number; hash: string }>();
     return {
@@ -247,11 +253,9 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
           entries.push(entry);
           previous = { sequence: entry.sequence, hash: entry.hash };
         }
-        // The entries and their events in one statement: one round trip, and never one without the other.
         const params: unknown[] = [];
-        const history: string[] = [];
-        const outbox: string[] = [];
-        entries.forEach((entry, index) => {
+        const rows: string[] = [];
+        for (const entry of entries) {
           const base = params.length;
           params.push(
             entry.caseId,
@@ -264,20 +268,29 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
             JSON.stringify(entry.details),
             entry.previousHash,
             entry.hash,
-            `${entry.caseId}:${entry.sequence}`,
-            options.encodeChange({ ...(items[index] as (typeof items)[number]).event, entry }),
           );
-          const $ = (offset: number): string => `$${base + offset}`;
-          history.push(`(${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map($).join(', ')})`);
-          outbox.push(`(${$(1)}, ${$(2)}, ${$(11)}, ${$(12)}, ${$(5)})`);
-        });
+          rows.push(`(${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((offset) => `$${base + offset}`).join(', ')})`);
+        }
         await client.query(
-          `WITH entries AS (
-             INSERT INTO case_history (case_id, sequence, action, actor, occurred_at, from_status, to_status, details, previous_hash, hash)
-             VALUES ${history.join(', ')})
-           INSERT INTO outbox (case_id, sequence, event_id, payload, occurred_at) VALUES ${outbox.join(', ')}`,
+          `INSERT INTO case_history (case_id, sequence, action, actor, occurred_at, from_status, to_status, details, previous_hash, hash) VALUES ${rows.join(', ')}`,
           params,
         );
+        // Each entry's event in the same transaction: on Kafka if and only if the entry is stored. The case row is
+        // locked, so events of one case are enqueued, and leave, in sequence order.
+        await enqueue(
+          client,
+          entries.map(
+            (entry, index): OutboxEvent => ({
+              topic: options.casesTopic,
+              key: entry.caseId,
+              type: TOPICS.cases.payload,
+              payload: options.encodeChange({ ...(items[index] as (typeof items)[number]).event, entry }),
+              id: `${entry.caseId}:${entry.sequence}`,
+              time: entry.occurredAt,
+            }),
+          ),
+        );
+        markEnqueued();
         if (previous) heads.set(caseId, previous);
         return entries;
       },
@@ -352,18 +365,10 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
 
   return {
     transaction: async (work) => {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await work(transactionOn(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      let enqueued = false;
+      const result = await inTransaction(pool, (client) => work(transactionOn(client, () => (enqueued = true))));
+      if (enqueued) options.onEventsCommitted?.();
+      return result;
     },
     get: async (caseId) => {
       const { rows } = await pool.query('SELECT * FROM cases WHERE id = $1', [caseId]);
@@ -453,10 +458,4 @@ export function createPgApiKeyStore(pool: pg.Pool): ApiKeyStore & { register(api
       ]);
     },
   };
-}
-
-/** A pool whose sessions see the dispatch schema first. */
-export function createPool(databaseUrl: string, schema: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, options: `-c search_path=${schema},public` });
-  return pool;
 }

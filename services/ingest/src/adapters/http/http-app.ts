@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { metrics } from '@opentelemetry/api';
+import { DomainError, httpErrorOf, platformErrorBody, RequestError } from '@ecogrid/domain-errors';
 import type { Logger } from '@ecogrid/telemetry';
 import type { SubmitObservations } from '../../app/submit-observations';
 import type { SubmitterAuthenticator } from '../auth/submitter-authenticator';
@@ -16,50 +17,54 @@ export interface HttpAppDeps {
   logger: Logger;
 }
 
-class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly reason: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
-
 function send(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   response.end(text);
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
+/**
+ * Reads the body, at most MAX_BODY_BYTES. A body declared or found larger is refused with 413 at once and the rest is
+ * never read: the answer closes the connection.
+ */
+function readBody(request: IncomingMessage, response: ServerResponse): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const refuseTooLarge = (): void => {
+      response.setHeader('connection', 'close');
+      reject(new RequestError(413, 'body_too_large', `the body exceeds ${MAX_BODY_BYTES} bytes`));
+    };
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
-      reject(new HttpProblem(413, 'body_too_large', `the body exceeds ${MAX_BODY_BYTES} bytes`));
-      request.resume();
+      refuseTooLarge();
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new HttpProblem(413, 'body_too_large', `the body exceeds ${MAX_BODY_BYTES} bytes`));
-        request.destroy();
+        request.off('data', onData);
+        request.pause();
+        refuseTooLarge();
         return;
       }
       chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
+    };
+    request.on('data', onData);
+    request.on('end', () => resolve(Buffer.concat(chunks, size)));
     request.on('error', reject);
   });
 }
 
-/** A single refused observation: bad input is 400, a device that may not submit is 403. */
-function statusOfRefusal(reason: string | undefined): number {
-  return reason === 'wrong_password' || reason === 'unknown_device' || reason === 'device_disabled' ? 403 : 400;
+const DEVICE_REFUSALS = new Set(['wrong_password', 'unknown_device', 'device_disabled']);
+
+/** A single refused observation as a domain error: a device that may not submit is 403, bad input 400. */
+function refusalOf(problem: { reason: string; field?: string; message: string } | undefined): DomainError {
+  const reason = problem?.reason ?? 'invalid_field';
+  return new DomainError(DEVICE_REFUSALS.has(reason) ? 'PERMISSION_DENIED' : 'INVALID_ARGUMENT', problem?.message ?? 'the observation was refused', {
+    reason,
+    ...(problem?.field ? { field: problem.field } : {}),
+  });
 }
 
 /** Accepts one observation object, or `{ "observations": [...] }` for a batch. */
@@ -67,9 +72,9 @@ function itemsOf(body: unknown): { items: unknown[]; batch: boolean } {
   if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'observations' in body) {
     const observations = (body as { observations: unknown }).observations;
     if (!Array.isArray(observations) || observations.length === 0) {
-      throw new HttpProblem(400, 'invalid_body', 'observations must be a non-empty array', 'observations');
+      throw new RequestError(400, 'invalid_body', 'observations must be a non-empty array', { field: 'observations' });
     }
-    if (observations.length > MAX_BATCH) throw new HttpProblem(400, 'batch_too_large', `at most ${MAX_BATCH} observations per request`, 'observations');
+    if (observations.length > MAX_BATCH) throw new RequestError(400, 'batch_too_large', `at most ${MAX_BATCH} observations per request`, { field: 'observations' });
     return { items: observations, batch: true };
   }
   return { items: [body], batch: false };
@@ -92,17 +97,17 @@ export function createHttpApp(deps: HttpAppDeps): RequestListener {
     });
     if (!submitter) {
       response.setHeader('www-authenticate', 'Bearer realm="ecogrid-ingest"');
-      throw new HttpProblem(401, 'unauthenticated', 'send a gateway token (Authorization: Bearer …) or the device password (X-Device-Password)');
+      throw new RequestError(401, 'unauthenticated', 'send a gateway token (Authorization: Bearer …) or the device password (X-Device-Password)');
     }
     if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
-      throw new HttpProblem(415, 'unsupported_media_type', 'send application/json');
+      throw new RequestError(415, 'unsupported_media_type', 'send application/json');
     }
-    const raw = await readBody(request);
+    const raw = await readBody(request, response);
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch {
-      throw new HttpProblem(400, 'invalid_json', 'the body is not valid JSON');
+      throw new RequestError(400, 'invalid_json', 'the body is not valid JSON');
     }
     const { items, batch } = itemsOf(body);
     const remoteAddress = request.socket.remoteAddress;
@@ -118,12 +123,15 @@ export function createHttpApp(deps: HttpAppDeps): RequestListener {
     const rendered = results.map((result) =>
       result.accepted
         ? { index: result.index, accepted: true, observationId: result.observationId, duplicate: result.duplicate ?? false }
-        : { index: result.index, accepted: false, reason: result.problem?.reason, field: result.problem?.field, message: result.problem?.message },
+        : { index: result.index, accepted: false, code: result.problem?.reason, field: result.problem?.field, message: result.problem?.message },
     );
     if (!batch) {
       const [only] = results;
       if (only?.accepted) send(response, 202, { accepted: true, observationId: only.observationId, duplicate: only.duplicate ?? false });
-      else send(response, statusOfRefusal(only?.problem?.reason), { error: { reason: only?.problem?.reason, field: only?.problem?.field, message: only?.problem?.message } });
+      else {
+        const refusal = httpErrorOf(refusalOf(only?.problem));
+        send(response, refusal.status, platformErrorBody(refusal));
+      }
       return;
     }
     send(response, acceptedCount > 0 ? 202 : 400, { accepted: acceptedCount, rejected: results.length - acceptedCount, results: rendered });
@@ -138,17 +146,17 @@ export function createHttpApp(deps: HttpAppDeps): RequestListener {
         case 'POST /v1/observations':
           return postObservations(request, response);
         default:
-          throw new HttpProblem(404, 'not_found', `no route ${route}`);
+          throw new RequestError(404, 'no_route', `no route ${route}`);
       }
     };
     handle().catch((error: unknown) => {
-      if (error instanceof HttpProblem) {
-        send(response, error.status, { error: { reason: error.reason, message: error.message, ...(error.field ? { field: error.field } : {}) } });
-        return;
+      let answer = httpErrorOf(error);
+      if (answer.internal) {
+        // Kafka could not take the data: the client must retry, so say unavailable rather than accepted.
+        logger.error({ err: error, route }, 'request failed');
+        answer = httpErrorOf(new DomainError('UNAVAILABLE', 'the observation could not be stored; retry later'));
       }
-      // Kafka could not take the data: the client must retry, so say unavailable rather than accepted.
-      logger.error({ err: error, route }, 'request failed');
-      send(response, 503, { error: { reason: 'unavailable', message: 'the observation could not be stored; retry later' } });
+      send(response, answer.status, platformErrorBody(answer));
     });
   };
 }

@@ -1,14 +1,6 @@
-import type { Pool } from 'pg';
-
-/**
- * Migrations, applied in order at start-up under an advisory lock (two instances starting together do not
- * race). Each runs once, in a transaction; never edit one that has shipped: add the next.
- */
-const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
-  {
-    version: 1,
-    name: 'cases, history, evidence, outbox, timers',
-    sql: `
+-- Dispatch's baseline: cases, their append-only hash-chained history, alert links, evidence, complainants,
+-- deadline timers and Open311 partner keys. Case events go through the shared outbox (0002_outbox).
+-- A shipped migration is never edited: the next change is the next file.
 CREATE TABLE cases (
   id text PRIMARY KEY,
   status text NOT NULL,
@@ -116,15 +108,6 @@ CREATE TABLE complainants (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE TABLE outbox (
-  id bigserial PRIMARY KEY,
-  case_id text NOT NULL,
-  sequence int NOT NULL,
-  event_id text NOT NULL,
-  payload bytea NOT NULL,
-  occurred_at timestamptz NOT NULL
-);
-
 CREATE TABLE timers (
   id bigserial PRIMARY KEY,
   case_id text NOT NULL REFERENCES cases (id),
@@ -141,54 +124,3 @@ CREATE TABLE open311_api_keys (
   created_at timestamptz NOT NULL DEFAULT now(),
   revoked_at timestamptz
 );
-`,
-  },
-  {
-    version: 2,
-    name: 'outbox rows wake the relay',
-    sql: `
--- NOTIFY is delivered at commit, once per transaction and channel however many rows it added: the relay
--- wakes as soon as events are committed, with no extra round trip from the writer.
-CREATE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify(current_schema() || '_outbox', '');
-  RETURN NULL;
-END
-$$;
-CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox();
-`,
-  },
-];
-
-export async function migrate(pool: Pool, schema: string): Promise<number[]> {
-  const client = await pool.connect();
-  try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    await client.query(`SELECT pg_advisory_lock(hashtext($1))`, [`ecogrid.dispatch.migrate.${schema}`]);
-    try {
-      await client.query(`CREATE TABLE IF NOT EXISTS "${schema}".schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-      const { rows } = await client.query<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations`);
-      const done = new Set(rows.map((row) => row.version));
-      const applied: number[] = [];
-      for (const migration of MIGRATIONS) {
-        if (done.has(migration.version)) continue;
-        await client.query('BEGIN');
-        try {
-          await client.query(`SET LOCAL search_path TO "${schema}"`);
-          await client.query(migration.sql);
-          await client.query(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
-          await client.query('COMMIT');
-          applied.push(migration.version);
-        } catch (error) {
-          await client.query('ROLLBACK');
-          throw error;
-        }
-      }
-      return applied;
-    } finally {
-      await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`ecogrid.dispatch.migrate.${schema}`]);
-    }
-  } finally {
-    client.release();
-  }
-}

@@ -1,0 +1,38 @@
+import type { Request } from 'express';
+import { DomainError } from '@ecogrid/domain-errors';
+
+/** The query string as URLSearchParams: the first value of a repeated name, as every route here expects. */
+export function queryOf(request: Request): URLSearchParams {
+  const index = request.originalUrl.indexOf('?');
+  return new URLSearchParams(index < 0 ? '' : request.originalUrl.slice(index + 1));
+}
+
+/** A path parameter, already percent-decoded by the router. */
+export function paramOf(request: Request, name: string): string {
+  const value = (request.params as Record<string, string | undefined>)[name];
+  return value ?? '';
+}
+
+export const optionalString = (body: Record<string, unknown>, field: string): string | undefined => {
+  const value = body[field];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new DomainError('INVALID_ARGUMENT', `${field} must be a string`, { reason: 'invalid_field', field });
+  return value;
+};
+
+export const optionalNumber = (value: unknown, field: string): number | undefined => {
+  if (value === undefined || value === null || value === '') return undefined;
+  const number = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(number)) throw new DomainError('INVALID_ARGUMENT', `${field} must be a number`, { reason: 'invalid_field', field });
+  return number;
+};
+
+export const optionalDate = (value: unknown, field: string): Date | undefined => {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new DomainError('INVALID_ARGUMENT', `${field} must be an ISO 8601 timestamp`, { reason: 'invalid_field', field });
+  // A timestamp without an offset is ambiguous between UTC and local time: refuse it.
+  if (!/T.*(Z|[+-]\d{2}:?\d{2})$/.test(value)) throw new DomainError('INVALID_ARGUMENT', `${field} must carry a time zone (Z or ±hh:mm)`, { reason: 'invalid_field', field });
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new DomainError('INVALID_ARGUMENT', `${field} is not a valid timestamp`, { reason: 'invalid_field', field });
+  return date;
+};
