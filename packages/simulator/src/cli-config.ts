@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-const hostPort = z.string().regex(/^[^:]+:\d+$/, 'expected host:port');
+import { hostPort, LOG_LEVELS, parseConfig, splitHostPort } from '@ecogrid/service-kit';
 const probability = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
 
 const schema = z.object({
@@ -18,19 +17,13 @@ const schema = z.object({
   /** Simulate at most this many registry devices (0: all). */
   SIMULATOR_MAX_DEVICES: z.coerce.number().int().min(0).default(0),
   SIMULATOR_REPORT_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 
 export type SimulatorCliConfig = z.infer<typeof schema> & { target: { host: string; port: number } };
 
 /** Reads the environment once and fails fast, naming every bad variable. */
 export function loadCliConfig(env: NodeJS.ProcessEnv = process.env): SimulatorCliConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`invalid configuration: ${problems}`);
-  }
-  const address = parsed.data.INGEST_HJ212_ADDRESS;
-  const colon = address.lastIndexOf(':');
-  return { ...parsed.data, target: { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) } };
+  const config = parseConfig(schema, env);
+  return { ...config, target: splitHostPort(config.INGEST_HJ212_ADDRESS) };
 }
