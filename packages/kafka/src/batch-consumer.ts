@@ -1,7 +1,7 @@
 import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from '@ecogrid/telemetry';
-import { createMembership } from './consumer-membership';
+import { createMembership, runningConsumer } from './consumer-membership';
 import { endConsumerSpan, startConsumerSpan } from './consumer-span';
 import { createDeadLetter, type DeadLetter } from './dead-letter';
 import { errorCode, isRetriable, PoisonRecordError } from './errors';
@@ -79,7 +79,7 @@ export interface BatchConsumerOptions {
 export function createBatchConsumer(options: BatchConsumerOptions): EventConsumer {
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const logger = options.logger.child({ module: 'batch-consumer', group: options.groupId });
-  const { consumer, joined } = createMembership({
+  const membership = createMembership({
     kafka: options.kafka,
     groupId: options.groupId,
     logger,
@@ -87,6 +87,7 @@ export function createBatchConsumer(options: BatchConsumerOptions): EventConsume
     ...(options.maxWaitTimeInMs ? { maxWaitTimeInMs: options.maxWaitTimeInMs } : {}),
     ...(options.onAssigned ? { onAssigned: options.onAssigned } : {}),
   });
+  const { consumer } = membership;
   const sendToDeadLetters: DeadLetter | undefined = options.deadLetters ? createDeadLetter(options.deadLetters, options.groupId, logger) : undefined;
   const deadLetter = async (topic: string, partition: number, message: KafkaMessage, error: unknown, attempts: number): Promise<void> => {
     if (sendToDeadLetters) await sendToDeadLetters(topic, partition, message, error, attempts);
@@ -160,21 +161,10 @@ export function createBatchConsumer(options: BatchConsumerOptions): EventConsume
     await heartbeat();
   };
 
-  return {
-    consumer,
-    get joined() {
-      return joined();
-    },
-    start: async () => {
-      await consumer.connect();
-      await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
-      await consumer.run({
-        ...(options.commit === 'interval' ? { autoCommit: true, autoCommitInterval: 1_000 } : { autoCommit: false }),
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-        eachBatch,
-      });
-    },
-    stop: () => consumer.disconnect(),
-  };
+  return runningConsumer(membership, options, {
+    ...(options.commit === 'interval' ? { autoCommit: true, autoCommitInterval: 1_000 } : { autoCommit: false }),
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+    eachBatch,
+  });
 }

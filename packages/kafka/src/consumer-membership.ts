@@ -1,4 +1,4 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, Kafka } from 'kafkajs';
 import type { Logger } from '@ecogrid/telemetry';
 
 export interface MembershipOptions {
@@ -17,6 +17,31 @@ export interface Membership {
   consumer: Consumer;
   /** True while the consumer is a member of its group. */
   joined(): boolean;
+}
+
+/** The face both consumer modes show a service: start (connect, subscribe, run), stop, and group membership. */
+export interface RunningConsumer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** True while the consumer is a member of its group (for readiness). */
+  readonly joined: boolean;
+  readonly consumer: Consumer;
+}
+
+export function runningConsumer(membership: Membership, subscription: { topics: string[]; fromBeginning?: boolean }, run: ConsumerRunConfig): RunningConsumer {
+  const { consumer, joined } = membership;
+  return {
+    consumer,
+    get joined() {
+      return joined();
+    },
+    start: async () => {
+      await consumer.connect();
+      await consumer.subscribe({ topics: subscription.topics, fromBeginning: subscription.fromBeginning ?? false });
+      await consumer.run(run);
+    },
+    stop: () => consumer.disconnect(),
+  };
 }
 
 /** A kafkajs consumer set up one way for every group of the platform, and whether it is in its group now. */

@@ -1,6 +1,6 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '@ecogrid/telemetry';
-import { createMembership } from './consumer-membership';
+import { createMembership, runningConsumer, type RunningConsumer } from './consumer-membership';
 import { endConsumerSpan, otelContext, startConsumerSpan } from './consumer-span';
 import { createDeadLetter } from './dead-letter';
 import { errorCode, isRetriable, PoisonRecordError } from './errors';
@@ -33,13 +33,7 @@ export interface EventConsumerOptions {
   onBatchProcessed?: (batch: { topic: string; partition: number; lastOffset: string; highWatermark: string }) => void;
 }
 
-export interface EventConsumer {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** True while the consumer is a member of its group (for readiness). */
-  readonly joined: boolean;
-  readonly consumer: Consumer;
-}
+export type EventConsumer = RunningConsumer;
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialBackoffMs: 100, maxBackoffMs: 5_000 };
 
@@ -60,7 +54,8 @@ export function backoffMs(retry: RetryPolicy, attempt: number): number {
 export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const logger = options.logger.child({ module: 'event-consumer', group: options.groupId });
-  const { consumer, joined } = createMembership({ kafka: options.kafka, groupId: options.groupId, logger, ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}) });
+  const membership = createMembership({ kafka: options.kafka, groupId: options.groupId, logger, ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}) });
+  const { consumer } = membership;
   const deadLetter = createDeadLetter(options.deadLetters, options.groupId, logger);
 
   const handleOne = async (topic: string, partition: number, message: KafkaMessage): Promise<void> => {
@@ -109,21 +104,10 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     }
   };
 
-  return {
-    consumer,
-    get joined() {
-      return joined();
-    },
-    start: async () => {
-      await consumer.connect();
-      await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-        eachBatch,
-      });
-    },
-    stop: () => consumer.disconnect(),
-  };
+  return runningConsumer(membership, options, {
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+    eachBatch,
+  });
 }
