@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
+import { canonicalJson, linkHash, verifyLinks, type ChainVerdict, type JsonObject } from '@ecogrid/hash-chain';
 import type { CaseState, CaseStatus } from './case';
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
-export interface JsonObject {
-  [key: string]: JsonValue;
-}
+export { canonicalJson, GENESIS_HASH, type ChainVerdict, type JsonObject, type JsonValue } from '@ecogrid/hash-chain';
 
 /** One entry of a case's history, as stored. Entries are only ever appended. */
 export interface HistoryEntry {
@@ -18,22 +15,6 @@ export interface HistoryEntry {
   details: JsonObject;
   previousHash: string;
   hash: string;
-}
-
-/** The previous hash of a case's first entry. */
-export const GENESIS_HASH = '0'.repeat(64);
-
-/** Serialises JSON with object keys sorted at every level, so the same content always hashes the same. */
-export function canonicalJson(value: JsonValue): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('canonical JSON cannot hold a non-finite number');
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const keys = Object.keys(value)
-    .filter((key) => value[key] !== undefined)
-    .sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`).join(',')}}`;
 }
 
 /** What is hashed for an entry: every stored field except the hash itself. */
@@ -50,25 +31,14 @@ export function canonicalEntry(entry: Omit<HistoryEntry, 'hash' | 'previousHash'
   });
 }
 
-/** hash = SHA-256(canonical entry ‖ "\n" ‖ previous hash), hex. */
+/** hash = SHA-256(canonical entry ‖ "\n" ‖ previous hash), hex (`@ecogrid/hash-chain`). */
 export function hashEntry(entry: Omit<HistoryEntry, 'hash' | 'previousHash'>, previousHash: string): string {
-  return createHash('sha256').update(canonicalEntry(entry)).update('\n').update(previousHash).digest('hex');
+  return linkHash(canonicalEntry(entry), previousHash);
 }
 
 /** Seals a new entry onto the chain whose last hash is `previousHash`. */
 export function sealEntry(entry: Omit<HistoryEntry, 'hash' | 'previousHash'>, previousHash: string): HistoryEntry {
   return { ...entry, previousHash, hash: hashEntry(entry, previousHash) };
-}
-
-export interface ChainVerdict {
-  intact: boolean;
-  entries: number;
-  firstBroken?: {
-    sequence: number;
-    reason: 'hash_mismatch' | 'previous_hash_mismatch' | 'sequence_gap';
-    storedHash: string;
-    recomputedHash: string;
-  };
 }
 
 /**
@@ -77,27 +47,7 @@ export interface ChainVerdict {
  * (a deleted row).
  */
 export function verifyChain(entries: readonly HistoryEntry[]): ChainVerdict {
-  let previousHash = GENESIS_HASH;
-  let expectedSequence = 1;
-  for (const entry of entries) {
-    const recomputed = hashEntry(entry, entry.previousHash);
-    if (entry.sequence !== expectedSequence) {
-      return { intact: false, entries: entries.length, firstBroken: { sequence: entry.sequence, reason: 'sequence_gap', storedHash: entry.hash, recomputedHash: recomputed } };
-    }
-    if (entry.previousHash !== previousHash) {
-      return {
-        intact: false,
-        entries: entries.length,
-        firstBroken: { sequence: entry.sequence, reason: 'previous_hash_mismatch', storedHash: entry.hash, recomputedHash: recomputed },
-      };
-    }
-    if (recomputed !== entry.hash) {
-      return { intact: false, entries: entries.length, firstBroken: { sequence: entry.sequence, reason: 'hash_mismatch', storedHash: entry.hash, recomputedHash: recomputed } };
-    }
-    previousHash = entry.hash;
-    expectedSequence += 1;
-  }
-  return { intact: true, entries: entries.length };
+  return verifyLinks(entries, canonicalEntry);
 }
 
 /** The state fields every entry records, so KPIs can be computed from the history alone. */
