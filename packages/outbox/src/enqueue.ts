@@ -1,4 +1,5 @@
 import { currentTraceCarrier, type TraceCarrier } from '@ecogrid/kafka';
+import { OUTBOX_CHANNEL } from './outbox-migration';
 
 /** An event to publish once the transaction that writes it commits. */
 export interface OutboxEvent {
@@ -52,16 +53,35 @@ export function outboxInsertParameters(events: readonly OutboxEvent[]): unknown[
   return columns;
 }
 
+/**
+ * A SELECT that NOTIFYs the relays of the schema when the boolean parameter `$<flag>` is true, for a writer that
+ * folds its outbox insert into a statement of its own; it must be referenced for PostgreSQL to run it.
+ */
+export function outboxNotify(flag: number): string {
+  return `SELECT pg_notify('${OUTBOX_CHANNEL}', current_schema()) AS notified WHERE $${flag}::boolean`;
+}
+
 const INSERT = outboxInsert(1);
+const NOTIFY = "SELECT pg_notify($1, current_schema())";
+
+export interface EnqueueOptions {
+  /**
+   * Whether the relay must be told through PostgreSQL (delivered at commit): true unless the relay holding the
+   * lease is in this very process, which the writer wakes with `relay.nudge()` after the commit instead — NOTIFY
+   * serialises the commits of every transaction that uses it. Default true.
+   */
+  notify?: boolean;
+}
 
 /**
  * Queues events in the caller's transaction: they are published if and only if it commits. Per key, events leave
  * in the order they were enqueued, provided the writer holds a lock on what the key names (the entity row) while
  * it enqueues, as every change of an entity does. Returns the number of rows stored (repeats of an id are not).
  */
-export async function enqueue(tx: OutboxTransaction, events: OutboxEvent | readonly OutboxEvent[]): Promise<number> {
+export async function enqueue(tx: OutboxTransaction, events: OutboxEvent | readonly OutboxEvent[], options: EnqueueOptions = {}): Promise<number> {
   const list = Array.isArray(events) ? (events as readonly OutboxEvent[]) : [events as OutboxEvent];
   if (list.length === 0) return 0;
-  const result = await tx.query(INSERT, outboxInsertParameters(list));
-  return result.rowCount ?? 0;
+  const stored = (await tx.query(INSERT, outboxInsertParameters(list))).rowCount ?? 0;
+  if (stored > 0 && options.notify !== false) await tx.query(NOTIFY, [OUTBOX_CHANNEL]);
+  return stored;
 }

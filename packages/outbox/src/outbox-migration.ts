@@ -1,6 +1,6 @@
 import type { SqlMigration } from '@ecogrid/postgres';
 
-/** The channel a committed outbox insert notifies, with the schema's name as payload. */
+/** The channel writers notify (with the schema's name as payload) when the relay is in another process. */
 export const OUTBOX_CHANNEL = 'ecogrid_outbox';
 
 /**
@@ -13,8 +13,10 @@ export const OUTBOX_CHANNEL = 'ecogrid_outbox';
  *   PRODUCER span continues the trace that caused it.
  * - `outbox_sent`: ids of events already sent, kept for a while only by services that may compute the same event
  *   again after a crash (see the relay's `rememberSentMs`); empty elsewhere.
- * - A statement-level trigger notifies the relay at commit (NOTIFY is transactional and collapses repeats), so the
- *   writer needs no extra round trip and any statement that inserts rows wakes the relay.
+ *
+ * There is no NOTIFY trigger: PostgreSQL serialises the commits of transactions that NOTIFY, which would make every
+ * writer of the schema wait for the others. Writers notify only when the relay is in another process (`enqueue`'s
+ * `notify`); a relay in the writer's own process is woken with `nudge()`.
  */
 export function outboxMigration(name: string): SqlMigration {
   return {
@@ -38,14 +40,6 @@ CREATE TABLE outbox_sent (
   sent_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX outbox_sent_by_time ON outbox_sent (sent_at);
-
-CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('${OUTBOX_CHANNEL}', TG_TABLE_SCHEMA);
-  RETURN NULL;
-END
-$$;
-CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
 `,
   };
 }

@@ -78,13 +78,13 @@ class PublishFailed extends Error {
  * `pollMs`, with no expiry to tune and no clock involved. A relay that lost its session cannot delete rows either.
  *
  * Order: rows are sent in `seq` order with one producer (one request in flight), so per key events reach the topic
- * in the order they were enqueued. A row is deleted only after the broker acknowledged it (acks=all); a failed
- * batch is sent again whole, with the same `ce_id`s. When an instance takes the lease over while rows are waiting,
+ * in the order they were enqueued. A row is deleted only after the broker acknowledged it (acks=all), on the pool
+ * while the next batch goes out; a failed batch is sent again whole, with the same `ce_id`s. When an instance takes the lease over while rows are waiting,
  * it first reads the topics back from the oldest row's time and deletes the rows whose events are already there,
  * so a predecessor that died between the acknowledgement and the delete causes no duplicate.
  *
- * Wake-up: LISTEN on the lease connection (the outbox trigger notifies at commit), `nudge()` from writers in the same
- * process, and a poll every `pollMs` for notifications lost while reconnecting.
+ * Wake-up: LISTEN on the lease connection for writers in other processes (they NOTIFY at commit), `nudge()` from
+ * writers in this process, and a poll every `pollMs` for notifications lost while reconnecting.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const logger = options.logger.child({ module: 'outbox-relay', schema: options.schema });
@@ -176,11 +176,37 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   };
 
+  /** Rows the broker acknowledged whose delete is still on its way; claims skip them. */
+  const removing = new Set<string>();
+  let removals: Promise<void> = Promise.resolve();
+
+  /**
+   * Deletes acknowledged rows on the pool while the relay claims and sends the next batch: deleting what the broker
+   * has is right whoever does it and whenever, so it need not hold the lease or wait in the relay's path. A delete
+   * that fails is tried again until it succeeds or the relay stops; meanwhile its rows stay skipped.
+   */
+  const removeAcknowledged = (seqs: string[]): void => {
+    for (const seq of seqs) removing.add(seq);
+    removals = removals.then(async () => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await options.pool.query({ name: 'outbox-remove', text: removeSql, values: [seqs] });
+          break;
+        } catch (error) {
+          if (!running) return;
+          logger.warn({ err: error, attempt }, 'deleting acknowledged outbox rows failed; retrying');
+          await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** Math.min(attempt, 6))));
+        }
+      }
+      for (const seq of seqs) removing.delete(seq);
+    });
+  };
+
   const relayBatch = async (db: pg.Client): Promise<number> => {
     const { rows } = await db.query<OutboxRow>({
       name: 'outbox-claim',
-      text: 'SELECT seq, topic, key, event_id, event_type, payload, event_time, traceparent, tracestate FROM outbox ORDER BY seq LIMIT $1',
-      values: [batchSize],
+      text: 'SELECT seq, topic, key, event_id, event_type, payload, event_time, traceparent, tracestate FROM outbox WHERE seq <> ALL($2::bigint[]) ORDER BY seq LIMIT $1',
+      values: [batchSize, [...removing]],
     });
     if (rows.length === 0) return 0;
     const events = rows.map(
@@ -199,7 +225,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     } catch (error) {
       throw new PublishFailed(error);
     }
-    await db.query({ name: 'outbox-remove', text: removeSql, values: [rows.map((row) => row.seq)] });
+    removeAcknowledged(rows.map((row) => row.seq));
     publishedCounter.add(rows.length, attributes);
     return rows.length;
   };
@@ -267,6 +293,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       meter.removeBatchObservableCallback(observe, [backlogGauge, lagGauge]);
       wake?.();
       await loop;
+      await removals;
       const session = client;
       client = undefined;
       leader = false;

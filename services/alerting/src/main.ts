@@ -37,7 +37,14 @@ async function main(): Promise<void> {
   const processor = createReadingsProcessor({
     rules,
     directory: createRegistryDirectory(registry),
-    store: createPgCheckpointStore({ pool, schema: config.ALERTING_SCHEMA, readingsTopic: topics.readings, alertsTopic: topics.alerts, aqiTopic: topics.aqiHourly }),
+    store: createPgCheckpointStore({
+      pool,
+      schema: config.ALERTING_SCHEMA,
+      readingsTopic: topics.readings,
+      alertsTopic: topics.alerts,
+      aqiTopic: topics.aqiHourly,
+      notifyRelays: () => !relay.isLeader,
+    }),
     outbox: { committed: () => relay.nudge() },
     clock: systemClock,
     checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   await registry.start();
 
   const relay = createOutboxRelay({ pool, schema: config.DISPATCH_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS });
-  const store = createPgCaseStore({ pool, casesTopic: topics.cases, encodeChange: encodeCaseChanged, onEventsCommitted: () => relay.nudge() });
+  const store = createPgCaseStore({ pool, casesTopic: topics.cases, encodeChange: encodeCaseChanged, onEventsCommitted: () => relay.nudge(), notifyRelays: () => !relay.isLeader });
   const app = createDispatchApp(
     {
       store,

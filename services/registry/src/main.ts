@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   relay.start();
 
   const events = createRegistryEvents({ topics: topicNames(config.TOPIC_PREFIX), clock });
-  const registry = createPostgresRegistry(pool, { events, clock, onEventsCommitted: () => relay.nudge() });
+  const registry = createPostgresRegistry(pool, { events, clock, onEventsCommitted: () => relay.nudge(), notifyRelays: () => !relay.isLeader });
   const importFile = createImportFile({ registry });
   if (config.SEED_DATASET) {
     await seedDataset(importFile, config.SEED_DATASET, logger);

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { TOPICS } from '@ecogrid/kafka';
-import { outboxInsert, outboxInsertParameters, type OutboxEvent } from '@ecogrid/outbox';
+import { outboxInsert, outboxInsertParameters, outboxNotify, type OutboxEvent } from '@ecogrid/outbox';
 import type { CheckpointStore, EventsAhead, PartitionCheckpoint } from '../../app/ports';
 import type { DeviceState } from '../../domain/device-state';
 import { eventIdOfAlert, eventIdOfAqi, type AlertEvent, type StationAqi } from '../../domain/model';
@@ -15,6 +15,8 @@ export interface PgCheckpointStoreOptions {
   readingsTopic: string;
   alertsTopic: string;
   aqiTopic: string;
+  /** Whether to NOTIFY the relay through PostgreSQL: only when the relay holding the lease is in another process. */
+  notifyRelays: () => boolean;
 }
 
 function lastPerKey<T>(items: T[], key: (item: T) => string): T[] {
@@ -53,6 +55,9 @@ export function createPgCheckpointStore(options: PgCheckpointStoreOptions): Chec
       SELECT * FROM unnest(${$(21)}::text[], ${$(22)}::timestamptz[], ${$(23)}::int[], ${$(24)}::bytea[]) WHERE EXISTS (SELECT 1 FROM fence)
       ON CONFLICT (station_mn, hour_start) DO UPDATE SET revision = EXCLUDED.revision, payload = EXCLUDED.payload
       WHERE station_aqi.revision < EXCLUDED.revision
+    ),
+    notify AS (
+      ${outboxNotify(first + 25)} AND EXISTS (SELECT 1 FROM fence)
     )`;
   };
 
@@ -67,7 +72,7 @@ export function createPgCheckpointStore(options: PgCheckpointStoreOptions): Chec
       SELECT mn, $2, state FROM unnest($5::text[], $6::jsonb[]) AS t(mn, state) WHERE EXISTS (SELECT 1 FROM fence)
       ON CONFLICT (device_mn) DO UPDATE SET partition = EXCLUDED.partition, state = EXCLUDED.state, updated_at = now()
     ),${eventCtes(7)}
-    SELECT count(*)::int AS moved FROM fence`;
+    SELECT count(*)::int AS moved, (SELECT count(*) FROM notify) AS notified FROM fence`;
 
   // Events ahead of their checkpoint: the offset is only read, under a share lock so that a commit moving it
   // (another consumer that took the partition over) is either before this statement or after it.
@@ -75,7 +80,7 @@ export function createPgCheckpointStore(options: PgCheckpointStoreOptions): Chec
     WITH fence AS (
       SELECT 1 FROM consumer_offsets WHERE topic = $1 AND partition = $2 AND next_offset IS NOT DISTINCT FROM $3 FOR SHARE
     ),${eventCtes(4)}
-    SELECT count(*)::int AS moved FROM fence`;
+    SELECT count(*)::int AS moved, (SELECT count(*) FROM notify) AS notified FROM fence`;
 
   const eventParameters = (change: EventsAhead): unknown[] => {
     const alerts = change.alerts.map((event) => ({ event, payload: encodeAlert(event) }));
@@ -108,6 +113,7 @@ export function createPgCheckpointStore(options: PgCheckpointStoreOptions): Chec
       latestHours.map(([hour]) => new Date(hour.hourStart)),
       latestHours.map(([hour]) => hour.revision),
       latestHours.map(([, payload]) => payload),
+      outbox.length > 0 && options.notifyRelays(),
     ];
   };
 

@@ -178,6 +178,8 @@ export interface PgCaseStoreOptions {
   encodeChange: (change: CaseChangeRecord) => Buffer;
   /** Told after a transaction that enqueued events committed, so the relay of this process sends them at once. */
   onEventsCommitted?: () => void;
+  /** Whether to NOTIFY the relay through PostgreSQL: only when the relay holding the lease is in another process. */
+  notifyRelays?: () => boolean;
 }
 
 /** The case store on PostgreSQL: one transaction per use case, the case row locked while it changes. */
@@ -289,6 +291,7 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
               time: entry.occurredAt,
             }),
           ),
+          { notify: options.notifyRelays?.() ?? true },
         );
         markEnqueued();
         if (previous) heads.set(caseId, previous);

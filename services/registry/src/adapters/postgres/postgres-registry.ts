@@ -12,6 +12,8 @@ export interface PostgresRegistryOptions {
   clock: Clock;
   /** Called after a transaction that queued events committed: the relay of this process can send them at once. */
   onEventsCommitted?: () => void;
+  /** Whether to NOTIFY the relay through PostgreSQL: only when the relay holding the lease is in another process. */
+  notifyRelays?: () => boolean;
 }
 
 /** The registry's system of record in PostgreSQL/PostGIS (schema from the pool's search_path). */

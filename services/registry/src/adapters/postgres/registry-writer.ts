@@ -27,6 +27,8 @@ import {
 export interface RegistryWriterDeps {
   events: RegistryEvents;
   clock: Clock;
+  /** Whether to NOTIFY the relay through PostgreSQL: only when the relay holding the lease is in another process. */
+  notifyRelays?: () => boolean;
 }
 
 const counts = (): WriteCounts => ({ created: 0, updated: 0, unchanged: 0 });
@@ -42,7 +44,7 @@ export function createRegistryWriter(client: PoolClient, deps: RegistryWriterDep
   let queued = 0;
   const publish = async (event: OutboxEvent): Promise<void> => {
     queued += 1;
-    await enqueue(client, event);
+    await enqueue(client, event, { notify: deps.notifyRelays?.() ?? true });
   };
 
   const townshipMap = async (): Promise<Map<string, Township>> =>
