@@ -116,7 +116,7 @@ export function createBatchConsumer(options: BatchConsumerOptions): EventConsume
     }
     // Only records that carry a trace get a span: an untraced stream costs nothing here.
     const spans: Span[] = [];
-    for (const event of events) if (event.attributes.traceparent) spans.push(startConsumerSpan(event, options.groupId).span);
+    for (const event of events) if (event.headers.traceparent !== undefined) spans.push(startConsumerSpan(event, options.groupId).span);
     let failure: unknown;
     try {
       for (let attempt = 1; ; attempt += 1) {

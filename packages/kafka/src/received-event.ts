@@ -1,38 +1,82 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
-import { fromHeaders, type EventAttributes } from './envelope';
+import { EnvelopeError, fromHeaders, headerText, SPEC_VERSION, type EventAttributes } from './envelope';
 import type { TraceCarrier } from './trace-context';
 
 /** A record as handlers see it: the CloudEvents attributes read and checked, the value untouched. */
 export interface ReceivedEvent {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
   /** Null for a tombstone. */
-  value: Buffer | null;
-  attributes: EventAttributes;
-  headers: IHeaders;
+  readonly value: Buffer | null;
+  readonly attributes: EventAttributes;
+  readonly headers: IHeaders;
   /** The record's Kafka timestamp (ms since the epoch). */
-  timestamp: number;
+  readonly timestamp: number;
   /**
-   * The trace context of this record's CONSUMER span (empty when the record carried none): what an event derived
-   * from it is enqueued with (`causedBy`), so the trace goes on through the next topic.
+   * The trace context of this record's CONSUMER span (the record's own when none was started, empty when it carried
+   * none): what an event derived from it is enqueued with (`causedBy`), so the trace goes on through the next topic.
    */
   trace: TraceCarrier;
 }
 
-/** Reads a record's envelope; throws EnvelopeError for a record without a valid one. */
+const REQUIRED = ['ce_id', 'ce_type', 'ce_source', 'ce_time', 'ce_specversion'] as const;
+
+/**
+ * A record checked for a valid envelope when it arrives, its attributes and key read only when asked for: a consumer
+ * that handles tens of thousands of records a second and never looks at most of them pays for the check only.
+ */
+class KafkaReceivedEvent implements ReceivedEvent {
+  readonly offset: string;
+  readonly value: Buffer | null;
+  readonly headers: IHeaders;
+  readonly timestamp: number;
+  #message: KafkaMessage;
+  #attributes: EventAttributes | undefined;
+  #trace: TraceCarrier | undefined;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    message: KafkaMessage,
+  ) {
+    const headers = message.headers ?? {};
+    for (const name of REQUIRED) if (headers[name] === undefined || headers[name] === null) throw new EnvelopeError(`missing header ${name}`);
+    const specVersion = headerText(headers, 'ce_specversion');
+    if (specVersion !== SPEC_VERSION) throw new EnvelopeError(`unsupported ce_specversion ${specVersion}`);
+    if (Number.isNaN(Date.parse(headerText(headers, 'ce_time') ?? ''))) throw new EnvelopeError('ce_time is not a timestamp');
+    this.#message = message;
+    this.offset = message.offset;
+    this.value = message.value;
+    this.headers = headers;
+    this.timestamp = Number(message.timestamp);
+  }
+
+  get key(): string | null {
+    return this.#message.key === null ? null : this.#message.key.toString();
+  }
+
+  get attributes(): EventAttributes {
+    this.#attributes ??= fromHeaders(this.headers);
+    return this.#attributes;
+  }
+
+  get trace(): TraceCarrier {
+    if (!this.#trace) {
+      const traceparent = headerText(this.headers, 'traceparent');
+      const tracestate = headerText(this.headers, 'tracestate');
+      this.#trace = traceparent ? { traceparent, ...(tracestate ? { tracestate } : {}) } : {};
+    }
+    return this.#trace;
+  }
+
+  set trace(carrier: TraceCarrier) {
+    this.#trace = carrier;
+  }
+}
+
+/** A received record; throws EnvelopeError for a record without a valid envelope. */
 export function receivedEvent(topic: string, partition: number, message: KafkaMessage): ReceivedEvent {
-  const attributes = fromHeaders(message.headers);
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key === null ? null : message.key.toString(),
-    value: message.value,
-    attributes,
-    headers: message.headers ?? {},
-    timestamp: Number(message.timestamp),
-    trace: attributes.traceparent ? { traceparent: attributes.traceparent, ...(attributes.tracestate ? { tracestate: attributes.tracestate } : {}) } : {},
-  };
+  return new KafkaReceivedEvent(topic, partition, message);
 }

@@ -17,9 +17,6 @@ import { createReadingsConsumer } from './adapters/kafka/readings-consumer';
 import { createRegistryDirectory } from './adapters/registry/registry-directory';
 import { alertingServiceBinding } from './adapters/grpc/alerting-service';
 
-/** Sent event ids are kept this long, so readings evaluated again after a crash do not send an event twice. */
-const REMEMBER_SENT_MS = 7 * 24 * 3_600_000;
-
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
@@ -33,7 +30,7 @@ async function main(): Promise<void> {
   const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}` });
   const admin = kafka.admin();
   const registry = createRegistryView({ kafka, topicPrefix: config.TOPIC_PREFIX, logger, groupPrefix: consumerGroupName(config.TOPIC_PREFIX, 'alerting', 'registry-view') });
-  const relay = createOutboxRelay({ pool, schema: config.ALERTING_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS, rememberSentMs: REMEMBER_SENT_MS });
+  const relay = createOutboxRelay({ pool, schema: config.ALERTING_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS });
   const processor = createReadingsProcessor({
     rules,
     directory: createRegistryDirectory(registry),

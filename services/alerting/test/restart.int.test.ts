@@ -129,13 +129,25 @@ describe('alerting: restart safety', () => {
     const half = readings.length / 2;
     const ours = (id: string | undefined): boolean => id !== undefined && id.startsWith('al_');
 
-    // The instance that is killed checkpoints quiet batches only once a minute: most of what it evaluated without
-    // raising anything is in memory only when it dies, and its successor must evaluate it again to the same result.
+    // The instance that is killed checkpoints once a minute (sweeps included), so only each partition's first batch
+    // is checkpointed: it gets the first minute of readings, then the rest of the first half in later batches,
+    // whose events go out ahead of any checkpoint.
     await alerting?.service.stop();
-    const running = await start({ CHECKPOINT_INTERVAL_MS: '60000' });
-    await send(readings.slice(0, half));
-    // Kill as soon as the service has started producing alerts: it is in the middle of the first half.
-    await waitFor(() => recorder.messages.some((message) => ours(message.headers.ce_id)), { description: 'the first alert' });
+    const running = await start({ CHECKPOINT_INTERVAL_MS: '60000', SWEEP_INTERVAL_MS: '60000' });
+    const evaluated = async (): Promise<number> => {
+      const text = await (await fetch(`${running.adminUrl}/metrics`)).text();
+      return Number(/^alerting_readings_total\{outcome="evaluated"\} (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    await send(readings.slice(0, DEVICES));
+    await waitFor(async () => (await evaluated()) >= DEVICES, { description: 'the first minute evaluated and checkpointed' });
+    for (let start = DEVICES; start < half; start += DEVICES) await send(readings.slice(start, start + DEVICES));
+    // Kill once every event of the first half is on the topic and deleted from the outbox but most of the half is
+    // not checkpointed: the successor evaluates it again, to events already sent and deleted, and must send none
+    // of them twice.
+    const firstHalf = expectedEventIds(readings.slice(0, half));
+    await waitFor(() => firstHalf.every((id) => onTopic(id) > 0), { timeoutMs: 60_000, description: `the ${firstHalf.length} events of the first half` });
+    await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM "${schema.name}".outbox`)).rows[0].n === 0, { description: 'the outbox rows of the first half deleted' });
+    const checkpointed = (await db.query(`SELECT coalesce(sum(next_offset), 0)::int AS n FROM "${schema.name}".consumer_offsets WHERE topic = $1`, [topics.readings])).rows[0].n as number;
     await running.service.kill9();
     const alertsBeforeKill = recorder.messages.filter((message) => ours(message.headers.ce_id)).length;
     await send(readings.slice(half));
@@ -158,9 +170,12 @@ describe('alerting: restart safety', () => {
     const missing = expected.filter((id) => !distinct.has(id));
     const raised = expected.filter((id) => id.endsWith(':1')).length;
     process.stdout.write(
-      `kill -9 after ${alertsBeforeKill} alert events: expected ${expected.length} events (${raised} raised), received ${received.length} records, ${distinct.size} distinct, ` +
+      `kill -9 after ${alertsBeforeKill} alert events with ${checkpointed} of ${half} readings checkpointed: expected ${expected.length} events (${raised} raised), received ${received.length} records, ${distinct.size} distinct, ` +
         `${received.length - distinct.size} duplicates, ${missing.length} missing, ${unexpected.length} unexpected\n`,
     );
+    expect(alertsBeforeKill).toBeGreaterThanOrEqual(firstHalf.length);
+    // The premise: the successor had most of the first half to evaluate again.
+    expect(checkpointed).toBeLessThan(half / 2);
     expect(alertsBeforeKill).toBeLessThan(expected.length);
     expect(missing).toEqual([]);
     expect(unexpected).toEqual([]);

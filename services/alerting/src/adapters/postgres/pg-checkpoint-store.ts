@@ -40,8 +40,15 @@ export function createPgCheckpointStore(options: PgCheckpointStoreOptions): Chec
     const $ = (offset: number): string => `$${first + offset}`;
     return `
     outbox AS (
-      -- A repeated event id (the same state change computed twice, waiting or recently sent) is stored once.
-      ${outboxInsert(first, 'EXISTS (SELECT 1 FROM fence)')}
+      -- An event computed again (readings evaluated again after a crash) is not enqueued again: the read models,
+      -- written in this same statement with every event, already hold its alert sequence or AQI revision. The
+      -- guards are read by each event's position.
+      ${outboxInsert(
+        first,
+        `EXISTS (SELECT 1 FROM fence)
+        AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.alert_id = (${$(26)}::text[])[e.ord] AND a.sequence >= (${$(27)}::int[])[e.ord])
+        AND NOT EXISTS (SELECT 1 FROM station_aqi q WHERE q.station_mn = (${$(28)}::text[])[e.ord] AND q.hour_start = (${$(29)}::timestamptz[])[e.ord] AND q.revision >= (${$(27)}::int[])[e.ord])`,
+      )}
     ),
     alerts AS (
       INSERT INTO alerts (alert_id, sequence, open, kind, rule_id, device_mn, enterprise_uscc, cell_id, township_code, severity, opened_at, changed_at, payload)
@@ -114,6 +121,11 @@ export function createPgCheckpointStore(options: PgCheckpointStoreOptions): Chec
       latestHours.map(([hour]) => hour.revision),
       latestHours.map(([, payload]) => payload),
       outbox.length > 0 && options.notifyRelays(),
+      // Per outbox event, in its order: the alert id or station it updates, and the sequence or revision it carries.
+      [...alerts.map(({ event }) => event.alertId), ...aqi.map(() => null)],
+      [...alerts.map(({ event }) => event.sequence), ...aqi.map(({ hour }) => hour.revision)],
+      [...alerts.map(() => null), ...aqi.map(({ hour }) => hour.stationMn)],
+      [...alerts.map(() => null), ...aqi.map(({ hour }) => new Date(hour.hourStart))],
     ];
   };
 
