@@ -30,7 +30,7 @@ export interface Platform {
   schemas: { registry: TestSchema; alerting: TestSchema; dispatch: TestSchema };
   registry: { process: ServiceProcess; grpcAddress: string };
   ingest: { process: ServiceProcess; hj212Port: number; httpUrl: string; adminUrl: string };
-  alerting: { process: ServiceProcess; adminUrl: string };
+  alerting: { process: ServiceProcess; adminUrl: string; grpcAddress: string };
   dispatch: { process: ServiceProcess; baseUrl: string; adminUrl: string; grpcAddress: string };
   /** A bearer token for the dispatch API, minted by the real `pnpm token` command. */
   token(role: 'dispatcher' | 'supervisor' | 'officer' | 'analyst', officerId?: string): Promise<string>;
@@ -78,10 +78,11 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
   started.push(ingest);
 
   const alertingAdmin = await freePort();
+  const alertingGrpc = `127.0.0.1:${await freePort()}`;
   const alerting = await startServiceProcess({
     ...profiled('alerting'),
     entry: entry('alerting'),
-    env: { ...common, ALERTING_SCHEMA: schemas.alerting.name, READINGS_FROM_BEGINNING: 'true', ADMIN_HTTP_ADDRESS: `127.0.0.1:${alertingAdmin}`, GRPC_ADDRESS: `127.0.0.1:${await freePort()}` },
+    env: { ...common, ALERTING_SCHEMA: schemas.alerting.name, READINGS_FROM_BEGINNING: 'true', ADMIN_HTTP_ADDRESS: `127.0.0.1:${alertingAdmin}`, GRPC_ADDRESS: alertingGrpc },
     readyUrl: `http://127.0.0.1:${alertingAdmin}/readyz`,
     readyTimeoutMs: 90_000,
   });
@@ -101,7 +102,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     schemas,
     registry: { process: registry, grpcAddress: registryGrpc },
     ingest: { process: ingest, hj212Port: ingestProcess.hj212Port, httpUrl: ingestProcess.httpUrl, adminUrl: ingestProcess.adminUrl },
-    alerting: { process: alerting, adminUrl: `http://127.0.0.1:${alertingAdmin}` },
+    alerting: { process: alerting, adminUrl: `http://127.0.0.1:${alertingAdmin}`, grpcAddress: alertingGrpc },
     dispatch: { process: dispatch, baseUrl: `http://127.0.0.1:${dispatchHttp}`, adminUrl: `http://127.0.0.1:${dispatchAdmin}`, grpcAddress: dispatchGrpc },
     token: async (role, officerId) => {
       const args = [resolve(ROOT, 'services/dispatch/dist/cli/mint-token.js'), '--role', role, ...(officerId ? ['--officer-id', officerId] : [])];

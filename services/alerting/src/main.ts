@@ -5,7 +5,7 @@ import { createServicePool } from '@ecogrid/postgres';
 import { createRegistryView } from '@ecogrid/registry-view';
 import { createAuthInterceptor, createGrpcServer } from '@ecogrid/grpc';
 import { closeHttp, conditionCheck, consumerGroupName, createAdminHttp, createDependencyHealth, followHealth, listenHttp, systemClock } from '@ecogrid/service-kit';
-import { STAFF_ROLES, verifierFromSettings } from '@ecogrid/staff-auth';
+import { verifierFromSettings } from '@ecogrid/staff-auth';
 import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { loadConfig, loadRuleset } from './config';
 import { compileRuleset } from './domain/rules/compiled-ruleset';
@@ -16,6 +16,7 @@ import { createPgAlertQueries } from './adapters/postgres/pg-alert-queries';
 import { createReadingsConsumer } from './adapters/kafka/readings-consumer';
 import { createRegistryDirectory } from './adapters/registry/registry-directory';
 import { alertingServiceBinding } from './adapters/grpc/alerting-service';
+import { ALERTING_ACCESS } from './adapters/grpc/alerting-access';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -58,13 +59,11 @@ async function main(): Promise<void> {
     sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
   });
   const queries = createPgAlertQueries({ pool });
-  // Alerts and station AQI are for staff, whatever their role; nobody else reads them here.
-  const staffOnly = { roles: STAFF_ROLES };
   const grpc = createGrpcServer({
     interceptors: [
       createAuthInterceptor({
         verifier: verifierFromSettings(config),
-        policy: { '/ecogrid.alerting.v1.AlertingService/ListAlerts': staffOnly, '/ecogrid.alerting.v1.AlertingService/GetStationAqi': staffOnly },
+        policy: ALERTING_ACCESS,
         logger,
       }),
     ],
