@@ -1,13 +1,21 @@
+# The database URL of a service: the same server and database as DATABASE_URL, as the service's own role
+# (ecogrid_<service>, created by service-roles.sql) — locally with trust auth, elsewhere with its own password.
+service_database_url() {
+  local url="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ecogrid}"
+  local rest="${url#*://}"
+  printf '%s://ecogrid_%s@%s' "${url%%://*}" "$1" "${rest#*@}"
+}
+
 # What `pnpm start` runs, in order. Each step waits for the one before to be ready.
 #   service|name|entry (from the repo root)|readiness URL (empty: started, not probed)|extra env
 #   task|label|command                      (run to completion; the start fails if it fails)
 # A service whose entry has not been built is reported and skipped.
 PLATFORM_STEPS=(
-  "service|registry|services/registry/dist/main.js|http://127.0.0.1:8091/readyz|"
-  "task|Yanhu demo data (registry seed)|node services/registry/dist/cli/seed.js yanhu"
+  "service|registry|services/registry/dist/main.js|http://127.0.0.1:8091/readyz|DATABASE_URL=$(service_database_url registry)"
+  "task|Yanhu demo data (registry seed)|env DATABASE_URL=$(service_database_url registry) node services/registry/dist/cli/seed.js yanhu"
   "service|ingest|services/ingest/dist/main.js|http://127.0.0.1:8093/readyz|INGEST_GATEWAY_TOKENS=demo:$(printf '%s' demo-gateway-token | sha256sum | cut -d' ' -f1)"
-  "service|alerting|services/alerting/dist/main.js|http://127.0.0.1:8092/readyz|"
-  "service|dispatch|services/dispatch/dist/main.js|http://127.0.0.1:8094/readyz|"
+  "service|alerting|services/alerting/dist/main.js|http://127.0.0.1:8092/readyz|DATABASE_URL=$(service_database_url alerting)"
+  "service|dispatch|services/dispatch/dist/main.js|http://127.0.0.1:8094/readyz|DATABASE_URL=$(service_database_url dispatch)"
   "service|simulator|packages/simulator/dist/cli.js||SIMULATOR_RATE=1 SIMULATOR_REPORT_INTERVAL_MS=300000 LOG_LEVEL=warn"
 )
 

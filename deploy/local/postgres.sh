@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Ensure PostgreSQL answers on 127.0.0.1:5432 with database `ecogrid`, PostGIS and one schema per service.
+# Ensure PostgreSQL answers on 127.0.0.1:5432 with database `ecogrid`, PostGIS, and per service a login role
+# (`ecogrid_<service>`) that owns the service's schema and nothing else.
 # Reuses a running server; otherwise starts the local cluster (pg_lsclusters) and remembers that in
 # .run/postgres.started-by-us so down.sh stops only what we started. Installs PostGIS when missing.
 set -euo pipefail
@@ -7,7 +8,6 @@ set -euo pipefail
 source "$(cd "$(dirname "$0")" && pwd)/lib/common.sh"
 
 PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres DB=ecogrid
-SCHEMAS=(registry ingest alerting dispatch credit sharing console)
 MARKER="$RUN_DIR/postgres.started-by-us"
 export PGHOST PGPORT PGUSER PGCONNECT_TIMEOUT=5
 
@@ -47,9 +47,10 @@ if [ "$(psql_q -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = 
     || die "postgres: CREATE DATABASE $DB failed"
 fi
 
-sql="CREATE EXTENSION IF NOT EXISTS postgis;"
-for s in "${SCHEMAS[@]}"; do sql+=" CREATE SCHEMA IF NOT EXISTS $s;"; done
-psql_q -d "$DB" -c "$sql" 2>"$RUN_DIR/postgres-setup.log" \
-  || { cat "$RUN_DIR/postgres-setup.log" >&2; die "postgres: setting up database $DB failed"; }
+psql_q -d "$DB" -c "CREATE EXTENSION IF NOT EXISTS postgis;" 2>"$RUN_DIR/postgres-setup.log" \
+  || { cat "$RUN_DIR/postgres-setup.log" >&2; die "postgres: installing PostGIS in $DB failed"; }
+# One login role per service, owning its own schema and nothing else (service-roles.sql).
+psql_q -d "$DB" -f "$(cd "$(dirname "$0")" && pwd)/service-roles.sql" 2>"$RUN_DIR/postgres-setup.log" \
+  || { cat "$RUN_DIR/postgres-setup.log" >&2; die "postgres: setting up the service roles in $DB failed"; }
 
-log "postgres: ready at postgres://$PGUSER@$PGHOST:$PGPORT/$DB (postgis $(psql_q -d "$DB" -c 'SELECT postgis_lib_version()'), ${#SCHEMAS[@]} schemas)$started"
+log "postgres: ready at postgres://$PGUSER@$PGHOST:$PGPORT/$DB (postgis $(psql_q -d "$DB" -c 'SELECT postgis_lib_version()'), a role and schema per service)$started"

@@ -36,17 +36,7 @@ say "topics"
 node packages/kafka/dist/cli/ensure-topics.js
 
 say "database schemas"
-# Schemas written before migrations were versioned with kysely hold only demo data: they are dropped and built
-# again (the registry's demo data is loaded again below).
-for schema in registry alerting dispatch; do
-  exists=$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM information_schema.schemata WHERE schema_name = '$schema'")
-  versioned=$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM information_schema.tables WHERE table_schema = '$schema' AND table_name = 'kysely_migration'")
-  if [ "$exists" = 1 ] && [ "$versioned" = 0 ]; then
-    echo "    $schema: from a pre-release build without versioned migrations; dropping it"
-    psql "$DATABASE_URL" -qc "DROP SCHEMA \"$schema\" CASCADE"
-  fi
-done
-pnpm -r --filter './services/*' run migrate
+bash "$DIR/migrate.sh"
 
 # shellcheck source=platform-services.sh
 source "$DIR/platform-services.sh"
