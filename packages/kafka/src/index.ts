@@ -16,6 +16,7 @@ export { createEventConsumer, type EventConsumer, type EventConsumerOptions, typ
 export { createBatchConsumer, type BatchConsumerOptions, type BatchHandler, type BatchOutcome, type BatchPosition, type EventBatch } from './batch-consumer';
 export { type ReceivedEvent } from './received-event';
 export { PoisonRecordError, RetriableError, errorCode, isRetriable } from './errors';
-export { createKafka, type CreateKafkaOptions } from './create-kafka';
+export { createKafka, kafkaCredentialsFrom, type CreateKafkaOptions, type KafkaCredentials, type KafkaCredentialSettings } from './create-kafka';
+export { aclEntriesFor, grantServiceAccess, SERVICE_KAFKA_ACCESS, type KafkaService, type ServiceKafkaAccess } from './service-access';
 export { ensureTopics, waitForTopicLeaders } from './ensure-topics';
 export { replayDeadLetters, type ReplayOptions, type ReplayReport } from './dead-letter-replay';

@@ -14,7 +14,7 @@ interface Range {
  * `since` (ms) up to its high watermark at the time of the call. Used when a relay takes over: the previous one
  * may have died after the broker acknowledged a batch and before it deleted the rows.
  */
-export async function findPublished(kafka: Kafka, topics: string[], since: number, pending: ReadonlySet<string>, timeoutMs = 30_000): Promise<Set<string>> {
+export async function findPublished(kafka: Kafka, topics: string[], since: number, pending: ReadonlySet<string>, group: string, timeoutMs = 30_000): Promise<Set<string>> {
   const found = new Set<string>();
   const ranges = new Map<string, Range>();
   const admin = kafka.admin();
@@ -33,7 +33,7 @@ export async function findPublished(kafka: Kafka, topics: string[], since: numbe
   }
   if (ranges.size === 0) return found;
   // A throw-away group, positioned by seek once assigned: kafkajs cannot read partitions without a group.
-  const consumer = kafka.consumer({ groupId: `outbox-reconcile.${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({ groupId: `${group}.${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));
   consumer.on(consumer.events.GROUP_JOIN, () => {

@@ -29,6 +29,11 @@ export interface OutboxRelayOptions {
    * 0 keeps none.
    */
   rememberSentMs?: number;
+  /**
+   * The consumer group (a random suffix is added) under which a take-over reads the topics back: the service's own
+   * name, e.g. `alerting.outbox-reconcile`, so that its Kafka ACL on groups `alerting.*` covers it.
+   */
+  readBackGroup?: string;
 }
 
 export interface OutboxRelay {
@@ -167,6 +172,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         rows.map((row) => row.topic),
         since,
         pending,
+        options.readBackGroup ?? 'outbox-reconcile',
       );
       if (found.size > 0) await db.query(removeByIdSql, [[...found]]);
       logger.info({ waiting: pending.size, alreadyOnKafka: found.size }, 'outbox taken over; events already sent were removed');

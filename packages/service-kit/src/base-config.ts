@@ -25,6 +25,10 @@ export function baseConfig(defaults: { service: string; adminAddress: string }) 
     SERVICE_NAME: z.string().min(1).default(defaults.service),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     KAFKA_BROKERS: z.string().min(1),
+    /** The service's own Kafka user where the cluster authenticates clients (all three or none; see docs/security.md). */
+    KAFKA_SASL_MECHANISM: z.enum(['scram-sha-256', 'scram-sha-512']).optional(),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
     /** Prefix of every topic and consumer group: empty in production, unique per test run. */
     TOPIC_PREFIX: z.string().default(''),
     /** Probes (`/healthz`, `/readyz`) and `/metrics`, apart from the public API ports. */

@@ -1,4 +1,4 @@
-import { createKafka } from '@ecogrid/kafka';
+import { createKafka, kafkaCredentialsFrom } from '@ecogrid/kafka';
 import { createLogger } from '@ecogrid/telemetry';
 import { loadCliConfig } from './cli-config';
 import { createSimulator } from './create-simulator';
@@ -11,7 +11,7 @@ import { watchRegistryDevices } from './registry-devices';
 async function main(): Promise<void> {
   const config = loadCliConfig();
   const logger = createLogger({ service: 'simulator', level: config.LOG_LEVEL });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'simulator', logger });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'simulator', logger, credentials: kafkaCredentialsFrom(process.env) });
   const registry = await watchRegistryDevices({ kafka, topicPrefix: config.TOPIC_PREFIX, logger, seed: config.SIMULATOR_SEED });
   const pick = () => {
     const devices = registry.list().sort((a, b) => a.mn.localeCompare(b.mn));

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { freePort } from './service-process';
+import type { SASLOptions } from 'kafkajs';
 import { testKafka } from './topic-recorder';
 import { waitFor } from './wait-for';
 
@@ -52,9 +53,9 @@ function exited(child: ChildProcess | undefined): Promise<void> {
 }
 
 /** A metadata request that names a broker: the port alone opens before the broker can serve. */
-async function brokerAnswers(port: number): Promise<boolean> {
+async function brokerAnswers(port: number, sasl?: SASLOptions): Promise<boolean> {
   if (!(await portAnswers(port))) return false;
-  const admin = testKafka(`127.0.0.1:${port}`).admin();
+  const admin = testKafka(`127.0.0.1:${port}`, undefined, sasl).admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
@@ -73,11 +74,42 @@ async function readyOrExited(child: ChildProcess, answers: () => Promise<boolean
   if (outcome !== 'ready') throw new Error(`${description} ${outcome}: ${output()}`);
 }
 
+export interface PrivateKafkaOptions {
+  /**
+   * Clients must authenticate with SASL/SCRAM-SHA-512 and are authorised by ACLs (none granted yet): these users and
+   * passwords are created with the storage; `admin` is the super user (and the broker's own identity).
+   */
+  scramUsers?: Record<string, string>;
+}
+
+/** A private Kafka that authenticates its clients: how the test's admin connects. */
+export interface SecuredPrivateServer extends PrivateServer {
+  adminSasl?: SASLOptions;
+}
+
+/** The listener, authentication and ACL settings of a broker that authenticates clients with SCRAM. */
+function scramSettings(port: number, controllerPort: number, adminPassword: string): string {
+  return [
+    `listeners=SASL_PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=SASL_PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'inter.broker.listener.name=SASL_PLAINTEXT',
+    'listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${adminPassword}";`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    // The controller listener is loopback-only and speaks only the controller protocol; the broker reaches it
+    // unauthenticated (ANONYMOUS) in this one-node cluster.
+    'super.users=User:admin;User:ANONYMOUS',
+    'allow.everyone.if.no.acl.found=false',
+  ].join('\n');
+}
+
 /**
  * A one-node Apache Kafka (KRaft) of the test's own, from the jars deploy/local/kafka resolved
  * (run `deploy/local/up.sh` first), on free ports with its data in a temporary folder.
  */
-export async function startPrivateKafka(): Promise<PrivateServer> {
+export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Promise<SecuredPrivateServer> {
   const root = repositoryRoot();
   const lib = resolve(root, 'deploy/local/kafka/lib');
   if (!existsSync(lib)) throw new Error(`${lib} is missing: run deploy/local/up.sh, which resolves the Kafka jars`);
@@ -85,20 +117,22 @@ export async function startPrivateKafka(): Promise<PrivateServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ecogrid-kafka-'));
   const config = join(dir, 'server.properties');
   const template = readFileSync(resolve(root, 'deploy/local/kafka/server.properties'), 'utf8');
-  writeFileSync(
-    config,
-    template
-      .replaceAll('127.0.0.1:9092', `127.0.0.1:${port}`)
-      .replaceAll('127.0.0.1:9093', `127.0.0.1:${controllerPort}`)
-      .replaceAll('@LOG_DIRS@', join(dir, 'logs')),
-  );
+  const scram = options.scramUsers ? { admin: randomBytes(12).toString('hex'), ...options.scramUsers } : undefined;
+  const settings = template
+    .replaceAll('127.0.0.1:9092', `127.0.0.1:${port}`)
+    .replaceAll('127.0.0.1:9093', `127.0.0.1:${controllerPort}`)
+    .replaceAll('@LOG_DIRS@', join(dir, 'logs'));
+  // Later keys win in a properties file: the SCRAM listeners replace the plaintext ones of the template.
+  writeFileSync(config, scram ? `${settings}\n${scramSettings(port, controllerPort, scram.admin)}\n` : settings);
+  const adminSasl: SASLOptions | undefined = scram ? { mechanism: 'scram-sha-512', username: 'admin', password: scram.admin } : undefined;
   const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin/java') : 'java';
   const classpath = `${lib}/*`;
   // A Kafka cluster id is 16 random bytes, base64url without padding (Kafka refuses one starting with '-').
   let clusterId = randomBytes(16).toString('base64url');
   while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   await new Promise<void>((resolvePromise, reject) => {
-    const format = spawn(java, ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '--config', config, '--cluster-id', clusterId, '--standalone'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const users = Object.entries(scram ?? {}).flatMap(([name, password]) => ['--add-scram', `SCRAM-SHA-512=[name=${name},password=${password}]`]);
+    const format = spawn(java, ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '--config', config, '--cluster-id', clusterId, '--standalone', ...users], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     format.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     format.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -113,7 +147,7 @@ export async function startPrivateKafka(): Promise<PrivateServer> {
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
     child.stdout?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
-    await readyOrExited(child, () => brokerAnswers(port), 90_000, `private Kafka on 127.0.0.1:${port}`, () => stderr);
+    await readyOrExited(child, () => brokerAnswers(port, adminSasl), 90_000, `private Kafka on 127.0.0.1:${port}`, () => stderr);
   };
   const stop = async (): Promise<void> => {
     child?.kill('SIGTERM');
@@ -122,6 +156,7 @@ export async function startPrivateKafka(): Promise<PrivateServer> {
   await start();
   return {
     url: `127.0.0.1:${port}`,
+    ...(adminSasl ? { adminSasl } : {}),
     start,
     stop,
     kill9: async () => {

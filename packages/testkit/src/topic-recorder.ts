@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer, type IHeaders } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type IHeaders, type SASLOptions } from 'kafkajs';
 import { uniqueToken } from './isolation';
 import { waitFor } from './wait-for';
 
@@ -21,9 +21,9 @@ export interface TopicRecorder {
 }
 
 /** A Kafka client for tests: quiet, fast to fail. */
-export function testKafka(brokers: string, clientId = `test-${uniqueToken()}`): Kafka {
+export function testKafka(brokers: string, clientId = `test-${uniqueToken()}`, sasl?: SASLOptions): Kafka {
   // Generous retries: a broker busy with many test topics can take seconds to publish a new topic's leaders.
-  return new Kafka({ clientId, brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 3_000 } });
+  return new Kafka({ clientId, brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 3_000 }, ...(sasl ? { sasl } : {}) });
 }
 
 function headersAsText(headers: IHeaders | undefined): Record<string, string> {

@@ -1,5 +1,5 @@
 import { telemetry } from './telemetry';
-import { createEventPublisher, createKafka, topicNames } from '@ecogrid/kafka';
+import { createEventPublisher, createKafka, kafkaCredentialsFrom, topicNames } from '@ecogrid/kafka';
 import { createOutboxRelay } from '@ecogrid/outbox';
 import { createServicePool } from '@ecogrid/postgres';
 import { createRegistryView } from '@ecogrid/registry-view';
@@ -27,11 +27,11 @@ async function main(): Promise<void> {
   const topics = topicNames(config.TOPIC_PREFIX);
 
   const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema: config.ALERTING_SCHEMA, max: config.PG_POOL_SIZE, applicationName: 'ecogrid-alerting', logger });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger, credentials: kafkaCredentialsFrom(config) });
   const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}` });
   const admin = kafka.admin();
   const registry = createRegistryView({ kafka, topicPrefix: config.TOPIC_PREFIX, logger, groupPrefix: consumerGroupName(config.TOPIC_PREFIX, 'alerting', 'registry-view') });
-  const relay = createOutboxRelay({ pool, schema: config.ALERTING_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS });
+  const relay = createOutboxRelay({ pool, schema: config.ALERTING_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS, readBackGroup: consumerGroupName(config.TOPIC_PREFIX, 'alerting', 'outbox-reconcile') });
   const processor = createReadingsProcessor({
     rules,
     directory: createRegistryDirectory(registry),

@@ -1,6 +1,6 @@
 import { telemetry } from './telemetry';
 import { createServer } from 'node:http';
-import { createEventPublisher, createKafka, topicNames } from '@ecogrid/kafka';
+import { createEventPublisher, createKafka, kafkaCredentialsFrom, topicNames } from '@ecogrid/kafka';
 import { createGrpcServer } from '@ecogrid/grpc';
 import { createOutboxRelay } from '@ecogrid/outbox';
 import { createServicePool } from '@ecogrid/postgres';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const apiKeys = createPgApiKeyStore(pool);
   if (config.OPEN311_DEV_API_KEY) await apiKeys.register(config.OPEN311_DEV_API_KEY, 'development');
 
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger, credentials: kafkaCredentialsFrom(config) });
   const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}` });
   await publisher.connect();
   const admin = kafka.admin();
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const registry = createRegistryView({ kafka, topicPrefix: config.TOPIC_PREFIX, logger, groupPrefix: consumerGroupName(config.TOPIC_PREFIX, 'dispatch', 'registry-view') });
   await registry.start();
 
-  const relay = createOutboxRelay({ pool, schema: config.DISPATCH_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS });
+  const relay = createOutboxRelay({ pool, schema: config.DISPATCH_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS, readBackGroup: consumerGroupName(config.TOPIC_PREFIX, 'dispatch', 'outbox-reconcile') });
   const store = createPgCaseStore({ pool, casesTopic: topics.cases, encodeChange: encodeCaseChanged, onEventsCommitted: () => relay.nudge(), notifyRelays: () => !relay.isLeader });
   const app = createDispatchApp(
     {

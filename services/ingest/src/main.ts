@@ -1,7 +1,7 @@
 import { telemetry } from './telemetry';
 import { createServer } from 'node:http';
 import { Redis } from 'ioredis';
-import { createEventPublisher, createKafka, TOPICS } from '@ecogrid/kafka';
+import { createEventPublisher, createKafka, kafkaCredentialsFrom, TOPICS } from '@ecogrid/kafka';
 import { createGrpcServer } from '@ecogrid/grpc';
 import { createRegistryView } from '@ecogrid/registry-view';
 import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
@@ -23,7 +23,7 @@ import { createIngestCounters } from './adapters/metrics/ingest-counters';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger, credentials: kafkaCredentialsFrom(config) });
   const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}` });
   // Fail fast on commands while Redis is away: dedupe is best effort and must never hold up a device.
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });

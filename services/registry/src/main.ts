@@ -1,5 +1,5 @@
 import { telemetry } from './telemetry';
-import { allTopicSpecs, createEventPublisher, createKafka, ensureTopics, topicNames } from '@ecogrid/kafka';
+import { allTopicSpecs, createEventPublisher, createKafka, kafkaCredentialsFrom, ensureTopics, topicNames } from '@ecogrid/kafka';
 import { createAuthInterceptor, createGrpcServer } from '@ecogrid/grpc';
 import { createOutboxRelay } from '@ecogrid/outbox';
 import { createServicePool, migrateSchema } from '@ecogrid/postgres';
@@ -25,11 +25,11 @@ async function main(): Promise<void> {
   const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema: config.REGISTRY_SCHEMA, applicationName: 'ecogrid-registry', logger });
   await migrateSchema({ pool, schema: config.REGISTRY_SCHEMA, migrations: registryMigrations(), logger });
 
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger, credentials: kafkaCredentialsFrom(config) });
   await ensureTopics(kafka, { prefix: config.TOPIC_PREFIX, specs: allTopicSpecs().filter((spec) => spec.name.startsWith('ecogrid.registry.')) });
   const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}` });
   await publisher.connect();
-  const relay = createOutboxRelay({ pool, schema: config.REGISTRY_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS });
+  const relay = createOutboxRelay({ pool, schema: config.REGISTRY_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS, readBackGroup: consumerGroupName(config.TOPIC_PREFIX, 'registry', 'outbox-reconcile') });
   relay.start();
 
   const events = createRegistryEvents({ topics: topicNames(config.TOPIC_PREFIX), clock });

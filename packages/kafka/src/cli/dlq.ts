@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createLogger } from '@ecogrid/telemetry';
-import { createKafka } from '../create-kafka';
+import { createKafka, kafkaCredentialsFrom } from '../create-kafka';
 import { replayDeadLetters } from '../dead-letter-replay';
 
 const USAGE = 'usage: pnpm dlq replay <topic> [--from <ISO time>] [--to <ISO time>] [--id <ce_id>]… [--dry-run]';
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const logger = createLogger({ service: 'dlq', level: 'warn' });
-  const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', clientId: 'dlq-replay', logger });
+  const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', clientId: 'dlq-replay', logger, credentials: kafkaCredentialsFrom(process.env) });
   const from = instant('from', values.from);
   const to = instant('to', values.to);
   const report = await replayDeadLetters({

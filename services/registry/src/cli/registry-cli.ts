@@ -1,7 +1,7 @@
-import { allTopicSpecs, createEventPublisher, createKafka, ensureTopics, topicNames } from '@ecogrid/kafka';
+import { allTopicSpecs, createEventPublisher, createKafka, ensureTopics, kafkaCredentialsFrom, topicNames } from '@ecogrid/kafka';
 import { createOutboxRelay } from '@ecogrid/outbox';
 import { createServicePool, migrateSchema } from '@ecogrid/postgres';
-import { LOG_LEVELS, parseConfig, schemaName, systemClock } from '@ecogrid/service-kit';
+import { consumerGroupName, LOG_LEVELS, parseConfig, schemaName, systemClock } from '@ecogrid/service-kit';
 import { createLogger, type Logger } from '@ecogrid/telemetry';
 import type { Pool } from 'pg';
 import { z } from 'zod';
@@ -48,12 +48,12 @@ export async function openCli(): Promise<CliContext> {
         console.log('KAFKA_BROKERS is not set: the changes wait in the outbox until the registry service relays them.');
         return;
       }
-      const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'registry-cli', logger });
+      const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'registry-cli', logger, credentials: kafkaCredentialsFrom(process.env) });
       await ensureTopics(kafka, { prefix: topicPrefix, specs: allTopicSpecs().filter((spec) => spec.name.startsWith('ecogrid.registry.')) });
       const publisher = createEventPublisher({ kafka, source: '/ecogrid/registry' });
       await publisher.connect();
       // When a registry service is running it holds the lease and sends them; either way the outbox empties.
-      const relay = createOutboxRelay({ pool, schema, publisher, kafka, logger, pollMs: 100 });
+      const relay = createOutboxRelay({ pool, schema, publisher, kafka, logger, pollMs: 100, readBackGroup: consumerGroupName(topicPrefix, 'registry', 'outbox-reconcile') });
       relay.start();
       const outcome = await relay.drained(120_000).then(
         () => 'published to Kafka',
