@@ -6,3 +6,9 @@
 : "${REDIS_URL:=redis://127.0.0.1:6379}"
 : "${DATABASE_URL:=postgres://postgres@127.0.0.1:5432/ecogrid}"
 export KAFKA_BROKERS REDIS_URL DATABASE_URL
+# A broker started with KAFKA_SECURITY=scram authenticates every client: operator tools (ensure-topics,
+# kafka-acls, dlq) act as its admin user; each service gets its own user (platform-services.sh).
+if [ "${KAFKA_SECURITY:-plaintext}" = scram ] && [ -z "${KAFKA_SASL_USERNAME:-}" ]; then
+  # shellcheck disable=SC2046 # word splitting of NAME=value pairs is the point
+  export $(bash "$(dirname "${BASH_SOURCE[0]}")/kafka/kafka.sh" credentials admin)
+fi

@@ -6,17 +6,24 @@ service_database_url() {
   printf '%s://ecogrid_%s@%s' "${url%%://*}" "$1" "${rest#*@}"
 }
 
+# The Kafka user of a service as NAME=value pairs when the broker authenticates clients (KAFKA_SECURITY=scram);
+# nothing on the plaintext demo listener.
+kafka_user() {
+  [ "${KAFKA_SECURITY:-plaintext}" = scram ] || return 0
+  bash "$(dirname "${BASH_SOURCE[0]}")/kafka/kafka.sh" credentials "$1"
+}
+
 # What `pnpm start` runs, in order. Each step waits for the one before to be ready.
 #   service|name|entry (from the repo root)|readiness URL (empty: started, not probed)|extra env
 #   task|label|command                      (run to completion; the start fails if it fails)
 # A service whose entry has not been built is reported and skipped.
 PLATFORM_STEPS=(
-  "service|registry|services/registry/dist/main.js|http://127.0.0.1:8091/readyz|DATABASE_URL=$(service_database_url registry)"
-  "task|Yanhu demo data (registry seed)|env DATABASE_URL=$(service_database_url registry) node services/registry/dist/cli/seed.js yanhu"
-  "service|ingest|services/ingest/dist/main.js|http://127.0.0.1:8093/readyz|INGEST_GATEWAY_TOKENS=demo:$(printf '%s' demo-gateway-token | sha256sum | cut -d' ' -f1)"
-  "service|alerting|services/alerting/dist/main.js|http://127.0.0.1:8092/readyz|DATABASE_URL=$(service_database_url alerting)"
-  "service|dispatch|services/dispatch/dist/main.js|http://127.0.0.1:8094/readyz|DATABASE_URL=$(service_database_url dispatch)"
-  "service|simulator|packages/simulator/dist/cli.js||SIMULATOR_RATE=1 SIMULATOR_REPORT_INTERVAL_MS=300000 LOG_LEVEL=warn"
+  "service|registry|services/registry/dist/main.js|http://127.0.0.1:8091/readyz|DATABASE_URL=$(service_database_url registry) $(kafka_user registry)"
+  "task|Yanhu demo data (registry seed)|env DATABASE_URL=$(service_database_url registry) $(kafka_user registry) node services/registry/dist/cli/seed.js yanhu"
+  "service|ingest|services/ingest/dist/main.js|http://127.0.0.1:8093/readyz|INGEST_GATEWAY_TOKENS=demo:$(printf '%s' demo-gateway-token | sha256sum | cut -d' ' -f1) $(kafka_user ingest)"
+  "service|alerting|services/alerting/dist/main.js|http://127.0.0.1:8092/readyz|DATABASE_URL=$(service_database_url alerting) $(kafka_user alerting)"
+  "service|dispatch|services/dispatch/dist/main.js|http://127.0.0.1:8094/readyz|DATABASE_URL=$(service_database_url dispatch) $(kafka_user dispatch)"
+  "service|simulator|packages/simulator/dist/cli.js||SIMULATOR_RATE=1 SIMULATOR_REPORT_INTERVAL_MS=300000 LOG_LEVEL=warn $(kafka_user simulator)"
 )
 
 # What the operator is told once everything is up: label|URL.

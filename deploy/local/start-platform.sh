@@ -34,6 +34,10 @@ pnpm exec turbo run build --output-logs=errors-only
 
 say "topics"
 node packages/kafka/dist/cli/ensure-topics.js
+if [ "${KAFKA_SECURITY:-plaintext}" = scram ]; then
+  say "Kafka ACLs (KAFKA_SECURITY=scram: each service its own user, docs/security.md)"
+  node packages/kafka/dist/cli/kafka-acls.js grant
+fi
 
 say "database schemas"
 bash "$DIR/migrate.sh"

@@ -19,6 +19,14 @@ public class KafkaAdmin {
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
     props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
+    // A broker that authenticates clients (kafka.sh with KAFKA_SECURITY=scram): connect as the given user.
+    String user = System.getenv("KAFKA_SASL_USERNAME");
+    if (user != null && !user.isEmpty()) {
+      props.put("security.protocol", "SASL_PLAINTEXT");
+      props.put("sasl.mechanism", "SCRAM-SHA-512");
+      props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+          + user + "\" password=\"" + System.getenv("KAFKA_SASL_PASSWORD") + "\";");
+    }
     int rc = 0;
     try (Admin admin = Admin.create(props)) {
       switch (args[1]) {

@@ -4,28 +4,43 @@
 #   kafka.sh stop         stop the broker this script started (no-op when stopped)
 #   kafka.sh status       exit 0 only when a broker answers a metadata request on 127.0.0.1:9092
 #   kafka.sh restart | logs | topics | create-topic NAME [PARTITIONS] | delete-topic NAME
+#   kafka.sh credentials USER  (KAFKA_SECURITY=scram) prints the KAFKA_SASL_* settings of USER, for `env`
 # Data: deploy/local/.data/kafka/   pid + logs: deploy/local/.run/kafka.{pid,log,out}
+#
+# KAFKA_SECURITY=scram: clients must authenticate (SASL/SCRAM-SHA-512) and are authorised by ACLs. The storage is
+# formatted with a SCRAM user per service (KAFKA_SCRAM_USERS) and `admin`, with random passwords kept in
+# .data/kafka/scram-credentials (mode 600); `pnpm kafka-acls grant` then grants each service its ACLs. A storage
+# formatted in one mode is refused in the other (reset: down.sh && rm -rf deploy/local/.data/kafka).
+# KAFKA_PORT, KAFKA_CONTROLLER_PORT and KAFKA_STATE_DIR (data, pid and logs in one folder) run a second broker
+# beside the usual one, as the deploy test does.
 set -euo pipefail
 KAFKA_DIR="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib/common.sh
 source "$KAFKA_DIR/../lib/common.sh"
 
-BOOTSTRAP=127.0.0.1:9092
-CONTROLLER_PORT=9093
+BOOTSTRAP="127.0.0.1:${KAFKA_PORT:-9092}"
+CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 LIB_DIR="$KAFKA_DIR/lib"
-KAFKA_DATA="$DATA_DIR/kafka"
+KAFKA_DATA="${KAFKA_STATE_DIR:-$DATA_DIR/kafka}"
+KAFKA_RUN="${KAFKA_STATE_DIR:-$RUN_DIR}"
+mkdir -p "$KAFKA_RUN"
 CONFIG="$KAFKA_DATA/server.properties"
-PID_FILE="$RUN_DIR/kafka.pid"
-LOG_FILE="$RUN_DIR/kafka.log"   # broker log (log4j2, rolling, see log4j2.yaml)
-OUT_FILE="$RUN_DIR/kafka.out"   # JVM stdout/stderr (crashes, early errors)
+PID_FILE="$KAFKA_RUN/kafka.pid"
+LOG_FILE="$KAFKA_RUN/kafka.log"   # broker log (log4j2, rolling, see log4j2.yaml)
+OUT_FILE="$KAFKA_RUN/kafka.out"   # JVM stdout/stderr (crashes, early errors)
 READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-90}"
 PROBE="${KAFKA_PROBE:-auto}"    # auto (kcat when installed, else KafkaAdmin.java) | kcat | java
+SECURITY="${KAFKA_SECURITY:-plaintext}"   # plaintext | scram
+CREDENTIALS="$KAFKA_DATA/scram-credentials"
+# One SCRAM user per service (and the demo's simulator); their ACLs: SERVICE_KAFKA_ACCESS in packages/kafka.
+read -r -a SCRAM_USERS <<<"${KAFKA_SCRAM_USERS:-registry ingest alerting dispatch credit sharing simulator}"
+case "$SECURITY" in plaintext | scram) ;; *) die "KAFKA_SECURITY must be plaintext or scram, not '$SECURITY'" ;; esac
 JAVA="${KAFKA_JAVA:-java}"
 read -r -a HEAP_OPTS <<<"${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"
 JVM_OPTS=(
   -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35
   -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true
-  "-Dlog4j2.configurationFile=$KAFKA_DIR/log4j2.yaml" "-Dkafka.logs.dir=$RUN_DIR"
+  "-Dlog4j2.configurationFile=$KAFKA_DIR/log4j2.yaml" "-Dkafka.logs.dir=$KAFKA_RUN"
 )
 
 ensure_java() {
@@ -57,16 +72,31 @@ ensure_lib() {
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# The password of a SCRAM user from the credentials file.
+scram_password() {
+  [ -f "$CREDENTIALS" ] || die "kafka: no $CREDENTIALS: start the broker with KAFKA_SECURITY=scram first"
+  sed -n "s/^$1=//p" "$CREDENTIALS" | head -n 1
+}
+
+# KafkaAdmin.java (as the admin user when the broker authenticates clients), at most $1 seconds.
+admin_java() {
+  local seconds=$1
+  shift
+  local -a user=()
+  [ "$SECURITY" = scram ] && user=(KAFKA_SASL_USERNAME=admin "KAFKA_SASL_PASSWORD=$(scram_password admin)")
+  timeout "$seconds" env "${user[@]}" "$JAVA" -cp "$LIB_DIR/*" "$KAFKA_DIR/KafkaAdmin.java" "$BOOTSTRAP" "$@"
+}
+
 # A metadata request that must list at least one broker.
 probe() {
   port_open "${BOOTSTRAP##*:}" || return 1
-  if [ "$PROBE" = kcat ] || { [ "$PROBE" = auto ] && command -v kcat >/dev/null; }; then
+  if [ "$SECURITY" = plaintext ] && { [ "$PROBE" = kcat ] || { [ "$PROBE" = auto ] && command -v kcat >/dev/null; }; }; then
     local out
     out="$(timeout 10 kcat -b "$BOOTSTRAP" -L -m 3 2>/dev/null)" || return 1
     grep -q 'broker [0-9]* at' <<<"$out"
   else
     compgen -G "$LIB_DIR/kafka-clients-*.jar" >/dev/null || return 1
-    timeout 30 "$JAVA" -cp "$LIB_DIR/*" "$KAFKA_DIR/KafkaAdmin.java" "$BOOTSTRAP" probe >/dev/null 2>&1
+    admin_java 30 probe >/dev/null 2>&1
   fi
 }
 
@@ -95,7 +125,26 @@ wait_ready() {
   done
 }
 
-lock() { exec 9>"$RUN_DIR/kafka.lock"; flock -w 300 9 || die "kafka: another kafka.sh holds $RUN_DIR/kafka.lock"; }
+lock() { exec 9>"$KAFKA_RUN/kafka.lock"; flock -w 300 9 || die "kafka: another kafka.sh holds $KAFKA_RUN/kafka.lock"; }
+
+# The effective config: the template on this instance's ports, plus the SCRAM listeners in scram mode (later keys
+# win in a properties file).
+write_config() {
+  sed -e "s|@LOG_DIRS@|$KAFKA_DATA/logs|" -e "s|127.0.0.1:9092|$BOOTSTRAP|g" -e "s|127.0.0.1:9093|127.0.0.1:$CONTROLLER_PORT|g" \
+    "$KAFKA_DIR/server.properties" >"$CONFIG"
+  if [ "$SECURITY" = scram ]; then
+    sed -e "s|@PORT@|${BOOTSTRAP##*:}|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" -e "s|@ADMIN_PASSWORD@|$(scram_password admin)|g" \
+      "$KAFKA_DIR/scram.properties" >>"$CONFIG"
+  fi
+  chmod 600 "$CONFIG"
+}
+
+# Random passwords for admin and every service user, once per storage.
+ensure_credentials() {
+  [ -f "$CREDENTIALS" ] && return 0
+  local user
+  (umask 077 && for user in admin "${SCRAM_USERS[@]}"; do printf '%s=%s\n' "$user" "$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"; done >"$CREDENTIALS")
+}
 
 cmd_start() {
   lock
@@ -116,13 +165,24 @@ cmd_start() {
   ensure_java
   ensure_lib
   mkdir -p "$KAFKA_DATA/logs"
-  sed "s|@LOG_DIRS@|$KAFKA_DATA/logs|" "$KAFKA_DIR/server.properties" >"$CONFIG"
+  if [ -f "$KAFKA_DATA/logs/meta.properties" ]; then
+    local formatted
+    formatted="$(cat "$KAFKA_DATA/security" 2>/dev/null || echo plaintext)"
+    [ "$formatted" = "$SECURITY" ] || die "kafka: the storage in $KAFKA_DATA is formatted for KAFKA_SECURITY=$formatted, not $SECURITY (reset: down.sh && rm -rf $KAFKA_DATA)"
+  fi
+  [ "$SECURITY" = scram ] && ensure_credentials
+  write_config
   if [ ! -f "$KAFKA_DATA/logs/meta.properties" ]; then
-    local cluster_id
+    local cluster_id user
+    local -a scram=()
+    if [ "$SECURITY" = scram ]; then
+      for user in admin "${SCRAM_USERS[@]}"; do scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(scram_password "$user")]"); done
+    fi
     cluster_id="$("$JAVA" -cp "$LIB_DIR/*" kafka.tools.StorageTool random-uuid 2>/dev/null)"
     "$JAVA" "${JVM_OPTS[@]}" -cp "$LIB_DIR/*" kafka.tools.StorageTool format \
-        --config "$CONFIG" --cluster-id "$cluster_id" --standalone >"$RUN_DIR/kafka-format.log" 2>&1 \
-      || { cat "$RUN_DIR/kafka-format.log" >&2; die "kafka: formatting storage in $KAFKA_DATA failed"; }
+        --config "$CONFIG" --cluster-id "$cluster_id" --standalone "${scram[@]}" >"$KAFKA_RUN/kafka-format.log" 2>&1 \
+      || { cat "$KAFKA_RUN/kafka-format.log" >&2; die "kafka: formatting storage in $KAFKA_DATA failed"; }
+    printf '%s\n' "$SECURITY" >"$KAFKA_DATA/security"
   fi
   # New session (setsid) + nohup: the broker outlives the calling shell; fd 9 (the lock) is not inherited.
   (cd "$KAFKA_DATA" && exec setsid nohup "$JAVA" "${HEAP_OPTS[@]}" "${JVM_OPTS[@]}" -cp "$LIB_DIR/*" \
@@ -165,7 +225,16 @@ cmd_status() {
 
 admin() {
   compgen -G "$LIB_DIR/kafka-clients-*.jar" >/dev/null || { ensure_java; ensure_lib; }
-  exec "$JAVA" -cp "$LIB_DIR/*" "$KAFKA_DIR/KafkaAdmin.java" "$BOOTSTRAP" "$@"
+  admin_java 60 "$@"
+}
+
+# `env $(kafka.sh credentials alerting) node …`: the user's SASL settings (nothing in plaintext mode).
+cmd_credentials() {
+  [ "$SECURITY" = scram ] || return 0
+  local password
+  password="$(scram_password "$1")"
+  [ -n "$password" ] || die "kafka: no SCRAM user '$1' in $CREDENTIALS"
+  printf 'KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME=%s KAFKA_SASL_PASSWORD=%s\n' "$1" "$password"
 }
 
 case "${1:-}" in
@@ -177,5 +246,6 @@ case "${1:-}" in
   topics) admin list ;;
   create-topic) [ $# -ge 2 ] || die "usage: kafka.sh create-topic NAME [PARTITIONS]"; admin create "$2" "${3:-1}" ;;
   delete-topic) [ $# -ge 2 ] || die "usage: kafka.sh delete-topic NAME"; admin delete "$2" ;;
-  *) echo "usage: $0 start|stop|restart|status|logs [N]|topics|create-topic NAME [PARTITIONS]|delete-topic NAME" >&2; exit 2 ;;
+  credentials) [ $# -ge 2 ] || die "usage: kafka.sh credentials USER"; cmd_credentials "$2" ;;
+  *) echo "usage: $0 start|stop|restart|status|logs [N]|topics|create-topic NAME [PARTITIONS]|delete-topic NAME|credentials USER" >&2; exit 2 ;;
 esac

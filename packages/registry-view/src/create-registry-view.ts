@@ -15,6 +15,8 @@ export interface CreateRegistryViewOptions {
   logger: Logger;
   /** Names the consumer group, `<groupPrefix>.<host>.<pid>.<random>`; defaults to `registry-view`. */
   groupPrefix?: string;
+  /** Which of the registry's topics to follow (all by default): a reader takes only what it needs, as its Kafka ACL grants. */
+  entities?: readonly RegistryEntity[];
 }
 
 /**
@@ -27,13 +29,15 @@ export function createRegistryView(options: CreateRegistryViewOptions): Registry
   const logger = options.logger.child({ module: 'registry-view' });
   const store = new RegistryStore(logger);
   const names = topicNames(options.topicPrefix ?? '');
-  const topics: Record<string, RegistryEntity> = {
+  const allTopics: Record<string, RegistryEntity> = {
     [names.registryCells]: 'cell',
     [names.registryDevices]: 'device',
     [names.registryEnterprises]: 'enterprise',
     [names.registryOfficers]: 'officer',
     [names.registryTargets]: 'target',
   };
+  const followed = options.entities;
+  const topics = Object.fromEntries(Object.entries(allTopics).filter(([, entity]) => !followed || followed.includes(entity)));
   let consumer: EventConsumer | undefined;
   let ready = false;
   let stopped = false;

@@ -76,7 +76,9 @@ export async function watchRegistryDevices(options: { kafka: Kafka; topicPrefix?
     kafka: options.kafka,
     ...(options.topicPrefix === undefined ? {} : { topicPrefix: options.topicPrefix }),
     logger: options.logger,
-    groupPrefix: 'simulator-registry',
+    // The one naming rule for groups (`<prefix><service>.<purpose>`), which the simulator's Kafka ACL follows.
+    groupPrefix: `${options.topicPrefix ?? ''}simulator.registry-view`,
+    entities: ['device'],
   });
   const mns = new Set<string>();
   const listeners = new Set<() => void>();

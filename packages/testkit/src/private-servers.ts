@@ -87,24 +87,6 @@ export interface SecuredPrivateServer extends PrivateServer {
   adminSasl?: SASLOptions;
 }
 
-/** The listener, authentication and ACL settings of a broker that authenticates clients with SCRAM. */
-function scramSettings(port: number, controllerPort: number, adminPassword: string): string {
-  return [
-    `listeners=SASL_PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=SASL_PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    'inter.broker.listener.name=SASL_PLAINTEXT',
-    'listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'sasl.enabled.mechanisms=SCRAM-SHA-512',
-    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
-    `listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${adminPassword}";`,
-    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-    // The controller listener is loopback-only and speaks only the controller protocol; the broker reaches it
-    // unauthenticated (ANONYMOUS) in this one-node cluster.
-    'super.users=User:admin;User:ANONYMOUS',
-    'allow.everyone.if.no.acl.found=false',
-  ].join('\n');
-}
-
 /**
  * A one-node Apache Kafka (KRaft) of the test's own, from the jars deploy/local/kafka resolved
  * (run `deploy/local/up.sh` first), on free ports with its data in a temporary folder.
@@ -122,8 +104,11 @@ export async function startPrivateKafka(options: PrivateKafkaOptions = {}): Prom
     .replaceAll('127.0.0.1:9092', `127.0.0.1:${port}`)
     .replaceAll('127.0.0.1:9093', `127.0.0.1:${controllerPort}`)
     .replaceAll('@LOG_DIRS@', join(dir, 'logs'));
-  // Later keys win in a properties file: the SCRAM listeners replace the plaintext ones of the template.
-  writeFileSync(config, scram ? `${settings}\n${scramSettings(port, controllerPort, scram.admin)}\n` : settings);
+  // The same SCRAM listeners and ACL settings as kafka.sh's KAFKA_SECURITY=scram; appended, they replace the
+  // template's plaintext listeners (later keys win in a properties file).
+  const secured = (admin: string): string =>
+    readFileSync(resolve(root, 'deploy/local/kafka/scram.properties'), 'utf8').replaceAll('@PORT@', String(port)).replaceAll('@CONTROLLER_PORT@', String(controllerPort)).replaceAll('@ADMIN_PASSWORD@', admin);
+  writeFileSync(config, scram ? `${settings}\n${secured(scram.admin)}` : settings);
   const adminSasl: SASLOptions | undefined = scram ? { mechanism: 'scram-sha-512', username: 'admin', password: scram.admin } : undefined;
   const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin/java') : 'java';
   const classpath = `${lib}/*`;
