@@ -2,7 +2,7 @@ import { spans, telemetry } from './support/telemetry';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind } from '@opentelemetry/api';
 import { inTransaction } from '@ecogrid/postgres';
 import { recordTopics, waitFor, type TopicRecorder } from '@ecogrid/testkit';
@@ -22,6 +22,10 @@ describe('@ecogrid/outbox', () => {
   beforeAll(async () => {
     world = await createOutboxWorld('outbox-contract');
     recorder = await recordTopics(world.kafka, [world.topic]);
+  });
+
+  afterEach(async () => {
+    await world?.stopRelays();
   });
 
   afterAll(async () => {

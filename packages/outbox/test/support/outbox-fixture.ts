@@ -23,6 +23,8 @@ export interface OutboxWorld {
   /** Changes item `id` to `version` in a transaction that locks its row, as a service's writer does, and enqueues the event. */
   change(id: string, version: number, extra?: Partial<OutboxEvent>): Promise<void>;
   event(id: string, version: number): OutboxEvent;
+  /** Stops every relay started so far, so a test that failed half-way leaves no leader behind for the next one. */
+  stopRelays(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,9 @@ export async function createOutboxWorld(name: string): Promise<OutboxWorld> {
       relays.push(relay);
       relay.start();
       return relay;
+    },
+    stopRelays: async () => {
+      for (const relay of relays) await relay.stop();
     },
     change: (id, version, extra = {}) =>
       inTransaction(pool, async (tx) => {
