@@ -1,7 +1,8 @@
-import { DomainError, invalidArgument } from '@ecogrid/domain-errors';
+import { invalidArgument } from '@ecogrid/domain-errors';
 import type { Actor } from '../domain/case';
 import { computeKpis, type Kpis } from '../domain/kpis';
 import type { DispatchRuntime } from './runtime';
+import { scopeOf } from './read-cases';
 
 export interface KpiQuery {
   from?: Date;
@@ -22,13 +23,11 @@ export function createComputeKpis(runtime: DispatchRuntime) {
     const to = query.to ?? now;
     const from = query.from ?? new Date(to.getTime() - 30 * DAY_MS);
     if (from.getTime() >= to.getTime()) throw invalidArgument('from', 'from must be before to');
-    let officerId = query.officerId;
-    if (actor.role === 'officer') {
-      if (!actor.officerId) throw new DomainError('PERMISSION_DENIED', 'an officer token needs officer_id', { reason: 'no_officer_id' });
-      officerId = actor.officerId;
-    }
+    const scope = scopeOf(actor, query);
+    const officerId = scope.officerId ?? query.officerId;
+    const townshipCode = scope.townshipCode ?? query.townshipCode;
     const histories = await runtime.store.histories({ from, to });
-    return computeKpis(histories, { from, to, now, ...(query.townshipCode ? { townshipCode: query.townshipCode } : {}), ...(officerId ? { officerId } : {}) });
+    return computeKpis(histories, { from, to, now, ...(townshipCode ? { townshipCode } : {}), ...(officerId ? { officerId } : {}) });
   };
 }
 

@@ -1,5 +1,5 @@
 import { DomainError } from '@ecogrid/domain-errors';
-import type { Actor, CaseState } from '../domain/case';
+import { inScope, type Actor, type CaseState } from '../domain/case';
 import type { DeadlinePolicy } from '../domain/deadline-policy';
 import { stepLimitMinutes } from '../domain/deadline-policy';
 import type { HistoryDraft } from '../domain/case-machine';
@@ -111,8 +111,10 @@ export async function recordFact(
   return entry as HistoryEntry;
 }
 
-/** Officers see only the cases assigned to them: for anyone else's case they are told it does not exist. */
+/**
+ * Whether the actor may see the case: officers their own, supervisors their township unit's (`inScope`). A case out of
+ * scope is answered as not found, the same as a case that does not exist, so ids of other units' cases leak nothing.
+ */
 export function canSee(actor: Actor, state: CaseState): boolean {
-  if (actor.role !== 'officer') return true;
-  return actor.officerId !== undefined && actor.officerId === state.assigneeOfficerId;
+  return inScope(actor, state);
 }
