@@ -67,7 +67,9 @@ describe('access matrix (docs/security.md) against the running services', () => 
     }
     const response = await fetch(`${platform.dispatch.baseUrl}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload as RequestInit['body'] }) });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+    // Evidence content comes back as the file itself.
+    const json = (response.headers.get('content-type') ?? '').startsWith('application/json');
+    return { status: response.status, body: (json && text ? JSON.parse(text) : {}) as Record<string, unknown> };
   };
 
   /** Tokens minted by the real `pnpm run token`, which checks officers against the registry; cases made by a dispatcher. */
