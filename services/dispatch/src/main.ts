@@ -65,6 +65,10 @@ async function main(): Promise<void> {
     handle: app.handleAlertChanged,
     deadLetters: publisher,
     logger,
+    databaseReachable: () => pool.query('SELECT 1').then(
+      () => true,
+      () => false,
+    ),
   });
   // Joining the group can take a session timeout after a crash (the dead member must expire first); the API, the
   // timers and the outbox do not wait for it, but readiness does.
