@@ -142,6 +142,15 @@ export interface CaseTransaction {
   findOpenAlertCase(deviceMn: string, factorCode: string): Promise<CaseState | undefined>;
   insertEvidence(record: EvidenceRecord, content?: Buffer): Promise<void>;
   saveComplainant(caseId: string, complainant: Complainant): Promise<void>;
+  /** Records, in the creating transaction, the case the claimed key's request created. */
+  completeIdempotencyKey(claim: Pick<IdempotencyClaim, 'principal' | 'key'>, caseId: string): Promise<void>;
+}
+
+/** An `Idempotency-Key` as a use case sees it: whose, which, and the fingerprint of what was asked. */
+export interface IdempotencyClaim {
+  principal: string;
+  key: string;
+  requestSha256: string;
 }
 
 export interface CaseStore {
@@ -154,6 +163,13 @@ export interface CaseStore {
   alertIds(caseId: string): Promise<string[]>;
   evidence(caseId: string): Promise<EvidenceRecord[]>;
   evidenceContent(caseId: string, evidenceId: string): Promise<{ record: EvidenceRecord; content: Buffer } | undefined>;
+  /**
+   * Claims an idempotency key at once (its own short statement, not the creating transaction), or returns what an
+   * earlier live claim holds; an expired claim, or one left unfinished before `staleBefore` (a crash), is taken over.
+   */
+  claimIdempotencyKey(claim: IdempotencyClaim & { now: Date; expiresAt: Date; staleBefore: Date }): Promise<{ requestSha256: string; caseId?: string } | undefined>;
+  /** Gives up an unfinished claim (its request failed), so a retry can try again at once. */
+  releaseIdempotencyKey(claim: Pick<IdempotencyClaim, 'principal' | 'key'>): Promise<void>;
 }
 
 /** Open311 partner keys, kept as SHA-256 hashes. */

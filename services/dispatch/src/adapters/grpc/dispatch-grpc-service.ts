@@ -107,7 +107,7 @@ export function createDispatchGrpcService(app: DispatchApp, logger: Logger): Grp
     createCase: unaryHandler('CreateCase', logger, async (request, call) => {
       const actor = await actorOf(call);
       const priority = PRIORITY_FROM_PROTO.get(request.priority);
-      const state = await app.createCase({
+      const { state } = await app.createCase({
         actor,
         caseType: request.caseType,
         title: request.title,

@@ -7,6 +7,8 @@ import { refuseOtherMethods } from './error-answers';
 import { readBody, readJsonObject } from './request-body';
 import { optionalDate, optionalNumber, optionalString, paramOf, queryOf } from './request-fields';
 import { caseJson, evidenceJson, historyJson, kpisJson } from './render';
+import type { JsonObject } from '@ecogrid/hash-chain';
+import { idempotencyClaimOf, markReplayed, optionalClaim } from './idempotency-key';
 
 /**
  * The staff REST API: staff bearer tokens verified by `@ecogrid/staff-auth`, roles per route from STAFF_REST_ACCESS,
@@ -25,8 +27,9 @@ export function staffRoutes(app: DispatchApp, verifier: TokenVerifier, options: 
       const lon = optionalNumber(location?.lon, 'location.lon');
       const lat = optionalNumber(location?.lat, 'location.lat');
       const address = location && typeof location.address === 'string' ? location.address : undefined;
-      const created = await app.createCase({
+      const { state: created, replayed } = await app.createCase({
         actor,
+        ...optionalClaim(idempotencyClaimOf(request, actor.subject, body as JsonObject)),
         caseType: optionalString(body, 'case_type') ?? '',
         title: optionalString(body, 'title') ?? '',
         ...(optionalString(body, 'description') ? { description: body.description as string } : {}),
@@ -36,6 +39,7 @@ export function staffRoutes(app: DispatchApp, verifier: TokenVerifier, options: 
         ...(optionalString(body, 'enterprise_uscc') ? { enterpriseUscc: body.enterprise_uscc as string } : {}),
         ...(optionalString(body, 'assignee_officer_id') ? { assigneeOfficerId: body.assignee_officer_id as string } : {}),
       });
+      markReplayed(response, replayed);
       response.setHeader('location', `/v1/cases/${created.id}`);
       response.status(201).json({ case: caseJson(created, created.updatedAt) });
     })

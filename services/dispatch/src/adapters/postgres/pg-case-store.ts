@@ -337,6 +337,9 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
         );
         return rows[0] ? caseFromRow(rows[0] as Row) : undefined;
       },
+      completeIdempotencyKey: async (claim, caseId) => {
+        await client.query('UPDATE idempotency_keys SET case_id = $3 WHERE principal = $1 AND key = $2', [claim.principal, claim.key, caseId]);
+      },
       insertEvidence: async (record, content) => {
         await client.query(
           `INSERT INTO evidence (id, case_id, kind, file_name, media_type, size_bytes, sha256, content, added_by, added_at, taken_lon, taken_lat, taken_time, reference_id)
@@ -436,6 +439,30 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
         [caseId],
       );
       return rows.map((row) => evidenceFromRow(row as Row));
+    },
+    claimIdempotencyKey: async (claim) => {
+      // Autocommit: a concurrent claim of the same key waits only for this statement, never for a creation (which
+      // takes pool connections of its own). A few expired rows of others are purged on the way.
+      const { rows } = await pool.query<{ claimed: boolean }>(
+        `WITH purge AS (
+           DELETE FROM idempotency_keys WHERE (principal, key) IN (
+             SELECT principal, key FROM idempotency_keys WHERE expires_at < $4 AND NOT (principal = $1 AND key = $2) LIMIT 20))
+         INSERT INTO idempotency_keys (principal, key, request_sha256, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (principal, key) DO UPDATE SET request_sha256 = EXCLUDED.request_sha256, case_id = NULL, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+           WHERE idempotency_keys.expires_at < EXCLUDED.created_at OR (idempotency_keys.case_id IS NULL AND idempotency_keys.created_at < $6)
+         RETURNING true AS claimed`,
+        [claim.principal, claim.key, claim.requestSha256, claim.now, claim.expiresAt, claim.staleBefore],
+      );
+      if (rows[0]?.claimed) return undefined;
+      const prior = await pool.query<{ request_sha256: string; case_id: string | null }>('SELECT request_sha256, case_id FROM idempotency_keys WHERE principal = $1 AND key = $2', [
+        claim.principal,
+        claim.key,
+      ]);
+      const row = prior.rows[0];
+      return row ? { requestSha256: row.request_sha256, ...(row.case_id ? { caseId: row.case_id } : {}) } : undefined;
+    },
+    releaseIdempotencyKey: async (claim) => {
+      await pool.query('DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2 AND case_id IS NULL', [claim.principal, claim.key]);
     },
     evidenceContent: async (caseId, evidenceId) => {
       const { rows } = await pool.query('SELECT * FROM evidence WHERE case_id = $1 AND id = $2 AND content IS NOT NULL', [caseId, evidenceId]);
