@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   await registry.start();
 
   const relay = createOutboxRelay({ pool, schema: config.DISPATCH_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS, readBackGroup: consumerGroupName(config.TOPIC_PREFIX, 'dispatch', 'outbox-reconcile') });
-  const store = createPgCaseStore({ pool, casesTopic: topics.cases, encodeChange: encodeCaseChanged, onEventsCommitted: () => relay.nudge(), notifyRelays: () => !relay.isLeader });
+  const store = createPgCaseStore({ pool, casesTopic: topics.cases, chainKey: config.historyKeys.current, encodeChange: encodeCaseChanged, onEventsCommitted: () => relay.nudge(), notifyRelays: () => !relay.isLeader });
   const app = createDispatchApp(
     {
       store,
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       policy: config.policy,
       timeScale: config.DEADLINE_TIME_SCALE,
       caseIdPrefix: config.CASE_ID_PREFIX,
+      historyKeys: config.historyKeys,
       sensitiveRadiusM: config.SENSITIVE_TARGET_RADIUS_M,
     },
     { evidenceMaxBytes: config.EVIDENCE_MAX_BYTES },

@@ -3,7 +3,7 @@ import { inScope, type Actor, type CaseState } from '../domain/case';
 import type { DeadlinePolicy } from '../domain/deadline-policy';
 import { stepLimitMinutes } from '../domain/deadline-policy';
 import type { HistoryDraft } from '../domain/case-machine';
-import type { HistoryEntry, JsonObject } from '../domain/history-chain';
+import type { ChainKeyring, HistoryEntry, JsonObject } from '../domain/history-chain';
 import { snapshotOf } from '../domain/history-chain';
 import type { CaseStore, CaseTransaction, Clock, GridDirectory, TimerDraft } from './ports';
 
@@ -18,6 +18,8 @@ export interface DispatchRuntime {
   caseIdPrefix: string;
   /** Radius in which sensitive targets raise a case's priority. */
   sensitiveRadiusM: number;
+  /** The keys the history chain is verified with (HMAC; kept outside the database). */
+  historyKeys: ChainKeyring;
 }
 
 /** The timers a case needs in its current state: reminder, overdue and second escalation of its step, or the end of a suspension. */

@@ -23,7 +23,7 @@ function history(caseId: string, rows: Array<[number, string, CaseStatus, string
       state.stepStartedAt = new Date(T0 + stepStarted * MIN).toISOString();
       state.stepDeadline = new Date(T0 + deadline * MIN).toISOString();
     }
-    const entry = sealEntry({ caseId, sequence: index + 1, action, actor: 'x', occurredAt: new Date(T0 + minute * MIN), fromStatus: from, toStatus: status, details: { state } }, previous);
+    const entry = sealEntry({ caseId, sequence: index + 1, action, actor: 'x', occurredAt: new Date(T0 + minute * MIN), fromStatus: from, toStatus: status, details: { state } }, previous, { id: 'k1', secret: 'kpi-test-key-0123456789abcdefghijklmnop' });
     previous = entry.hash;
     from = status;
     return entry;

@@ -8,11 +8,15 @@ import { createEventPublisher, ensureTopics, topicNames, TOPICS, type EventPubli
 import { createTestSchema, freePort, startServiceProcess, testEnvironment, testKafka, uniqueTopicPrefix, waitFor, type ServiceProcess, type TestSchema } from '@ecogrid/testkit';
 import { createTokenMinter } from '@ecogrid/staff-auth';
 import { TEST_STAFF_TOKEN_SECRET } from '@ecogrid/e2e';
+import type { ChainKeyring } from '../../src/domain/history-chain';
 import { GRID, registrySnapshotOf } from '../contracts/grid-fixture';
 
 /** The staff token secret the service under test verifies with (never the published development one). */
 export const TOKEN_SECRET = TEST_STAFF_TOKEN_SECRET;
 const minter = createTokenMinter({ secret: TOKEN_SECRET });
+
+/** The history chain's HMAC key the service under test seals with, as a tamper test would not hold it. */
+export const HISTORY_KEYS: ChainKeyring = { current: { id: 'test-1', secret: 'history-chain-key-of-the-integration-tests-0123' }, retired: [] };
 
 /** A staff token; a supervisor's township unit is the one the fixture's registry gives that officer. */
 export function token(role: 'dispatcher' | 'command_center' | 'supervisor' | 'officer' | 'analyst', officerId?: string, townshipCode?: string): Promise<string> {
@@ -125,6 +129,8 @@ export async function startDispatch(world: DispatchWorld, env: Record<string, st
       GRPC_ADDRESS: `127.0.0.1:${grpcPort}`,
       ADMIN_HTTP_ADDRESS: `127.0.0.1:${adminPort}`,
       STAFF_TOKEN_SECRET: TOKEN_SECRET,
+      HISTORY_CHAIN_KEY: HISTORY_KEYS.current.secret as string,
+      HISTORY_CHAIN_KEY_ID: HISTORY_KEYS.current.id,
       LOG_LEVEL: 'warn',
       TIMER_POLL_MS: '100',
       OUTBOX_POLL_MS: '200',

@@ -5,7 +5,7 @@ import { RetriableError, TOPICS } from '@ecogrid/kafka';
 import { enqueue, type OutboxEvent } from '@ecogrid/outbox';
 import { inTransaction } from '@ecogrid/postgres';
 import type { CaseState, CaseStatus, Priority, Step, CaseSource } from '../../domain/case';
-import { GENESIS_HASH, sealEntry, type HistoryEntry, type JsonObject } from '../../domain/history-chain';
+import { GENESIS_HASH, sealEntry, type ChainKey, type HistoryEntry, type JsonObject } from '../../domain/history-chain';
 import type {
   ApiKeyStore,
   CaseChangeRecord,
@@ -146,6 +146,7 @@ export function historyFromRow(row: Row): HistoryEntry {
     details: row.details as JsonObject,
     previousHash: row.previous_hash as string,
     hash: row.hash as string,
+    ...(str(row.key_id) ? { keyId: row.key_id as string } : {}),
   };
 }
 
@@ -174,6 +175,8 @@ export interface PgCaseStoreOptions {
   pool: pg.Pool;
   /** The full name of ecogrid.cases.v1, deployment prefix included. */
   casesTopic: string;
+  /** The key new history entries are sealed with (HMAC); it never enters the database. */
+  chainKey: ChainKey;
   /** Encodes a change as the protobuf value of its ecogrid.cases.v1 event. */
   encodeChange: (change: CaseChangeRecord) => Buffer;
   /** Told after a transaction that enqueued events committed, so the relay of this process sends them at once. */
@@ -251,7 +254,7 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
         }
         const entries: HistoryEntry[] = [];
         for (const { draft } of items) {
-          const entry = sealEntry({ caseId, sequence: (previous?.sequence ?? 0) + 1, ...draft }, previous?.hash ?? GENESIS_HASH);
+          const entry = sealEntry({ caseId, sequence: (previous?.sequence ?? 0) + 1, ...draft }, previous?.hash ?? GENESIS_HASH, options.chainKey);
           entries.push(entry);
           previous = { sequence: entry.sequence, hash: entry.hash };
         }
@@ -270,11 +273,12 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
             JSON.stringify(entry.details),
             entry.previousHash,
             entry.hash,
+            entry.keyId ?? null,
           );
-          rows.push(`(${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((offset) => `$${base + offset}`).join(', ')})`);
+          rows.push(`(${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((offset) => `$${base + offset}`).join(', ')})`);
         }
         await client.query(
-          `INSERT INTO case_history (case_id, sequence, action, actor, occurred_at, from_status, to_status, details, previous_hash, hash) VALUES ${rows.join(', ')}`,
+          `INSERT INTO case_history (case_id, sequence, action, actor, occurred_at, from_status, to_status, details, previous_hash, hash, key_id) VALUES ${rows.join(', ')}`,
           params,
         );
         // Each entry's event in the same transaction: on Kafka if and only if the entry is stored. The case row is
