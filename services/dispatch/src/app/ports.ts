@@ -1,5 +1,6 @@
 import type { CaseLocation, CaseSource, CaseState, CaseStatus, Priority, Step } from '../domain/case';
 import type { HistoryEntry } from '../domain/history-chain';
+import type { KpiFilter, Kpis } from '../domain/kpis';
 import type { SensitiveTargetKind } from '../domain/priority';
 
 export type { Clock } from '@ecogrid/service-kit';
@@ -158,8 +159,8 @@ export interface CaseStore {
   get(caseId: string): Promise<CaseState | undefined>;
   list(filter: CaseFilter): Promise<CaseState[]>;
   history(caseId: string): Promise<HistoryEntry[]>;
-  /** Histories of cases touched by the filter: created before `to` and not closed before `from`. */
-  histories(range: { from: Date; to: Date }): Promise<HistoryEntry[][]>;
+  /** The KPIs of the period, aggregated where the histories are (the database), of the cases the filter selects. */
+  kpis(filter: KpiFilter): Promise<Kpis>;
   alertIds(caseId: string): Promise<string[]>;
   evidence(caseId: string): Promise<EvidenceRecord[]>;
   evidenceContent(caseId: string, evidenceId: string): Promise<{ record: EvidenceRecord; content: Buffer } | undefined>;

@@ -4,6 +4,7 @@ import { DomainError } from '@ecogrid/domain-errors';
 import { RetriableError, TOPICS } from '@ecogrid/kafka';
 import { enqueue, type OutboxEvent } from '@ecogrid/outbox';
 import { inTransaction } from '@ecogrid/postgres';
+import { createPgKpiQuery } from './pg-kpis';
 import type { CaseState, CaseStatus, Priority, Step, CaseSource } from '../../domain/case';
 import { GENESIS_HASH, sealEntry, type ChainKey, type HistoryEntry, type JsonObject } from '../../domain/history-chain';
 import type {
@@ -416,22 +417,7 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
       const { rows } = await pool.query('SELECT * FROM case_history WHERE case_id = $1 ORDER BY sequence', [caseId]);
       return rows.map((row) => historyFromRow(row as Row));
     },
-    histories: async ({ from, to }) => {
-      const { rows } = await pool.query(
-        `SELECT h.* FROM case_history h JOIN cases c ON c.id = h.case_id
-         WHERE c.created_at < $2 AND (c.status NOT IN ('closed', 'merged') OR c.updated_at >= $1)
-         ORDER BY h.case_id, h.sequence`,
-        [from, to],
-      );
-      const byCase = new Map<string, HistoryEntry[]>();
-      for (const row of rows) {
-        const entry = historyFromRow(row as Row);
-        const list = byCase.get(entry.caseId);
-        if (list) list.push(entry);
-        else byCase.set(entry.caseId, [entry]);
-      }
-      return [...byCase.values()];
-    },
+    kpis: createPgKpiQuery(pool),
     alertIds: async (caseId) => {
       const { rows } = await pool.query<{ alert_id: string }>('SELECT alert_id FROM case_alerts WHERE case_id = $1 ORDER BY linked_at, alert_id', [caseId]);
       return rows.map((row) => row.alert_id);
