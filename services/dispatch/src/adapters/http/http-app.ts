@@ -7,6 +7,7 @@ import type { TokenVerifier } from '@ecogrid/staff-auth';
 import { answerErrors, noRoute } from './error-answers';
 import { open311Routes } from './open311-routes';
 import { staffRoutes } from './staff-routes';
+import { refuseNulInUrl } from './request-fields';
 
 export interface HttpAppDeps {
   app: DispatchApp;
@@ -32,6 +33,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   http.set('case sensitive routing', true);
   http.use(helmet());
   http.use('/open311/v2', open311Routes(deps.app, deps.apiKeys, logger));
+  http.use(refuseNulInUrl);
   http.use(staffRoutes(deps.app, deps.verifier, { evidenceMaxBytes: deps.evidenceMaxBytes }));
   http.use(noRoute);
   http.use(answerErrors('platform', logger));

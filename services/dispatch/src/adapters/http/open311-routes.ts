@@ -8,7 +8,7 @@ import type { CaseState, CaseStatus } from '../../domain/case';
 import { answerErrors, noRoute, refuseOtherMethods } from './error-answers';
 import { readBody } from './request-body';
 import { idempotencyClaimOf, markReplayed, optionalClaim } from './idempotency-key';
-import { optionalDate, paramOf, queryOf } from './request-fields';
+import { optionalDate, paramOf, queryOf, refuseNul, refuseNulInUrl } from './request-fields';
 
 const AGENCY = '运城市盐湖区生态环境局 网格化指挥中心';
 /** A GeoReport v2 request is a handful of short fields. */
@@ -69,6 +69,7 @@ async function readParams(request: Request, response: Response): Promise<URLSear
     // The spec's own encoding: application/x-www-form-urlencoded.
     for (const [key, value] of new URLSearchParams(raw)) params.set(key, value);
   }
+  refuseNul([...params.keys(), ...params.values()]);
   return params;
 }
 
@@ -78,6 +79,7 @@ async function readParams(request: Request, response: Response): Promise<URLSear
  */
 export function open311Routes(app: DispatchApp, apiKeys: ApiKeyStore, logger: Logger): Router {
   const router = Router({ strict: true, caseSensitive: true });
+  router.use(refuseNulInUrl);
   const catalogue = app.readOpen311Catalogue();
   const render = (state: CaseState): Record<string, unknown> => requestJson(state, catalogue.caseTypeLabels);
 
