@@ -34,26 +34,34 @@ export interface CallOutcome {
   /** gRPC status code (0 OK). */
   code: number;
   reason?: string;
+  /** The decoded answer of a call that succeeded. */
+  response?: unknown;
+}
+
+/** A matrix operation with a scope: `GetCase (own)` → `{ operation: 'GetCase', scope: 'own' }`. */
+export function scopedOperation(operation: string): { operation: string; scope?: 'own' | 'other' } {
+  const match = /^(.*) \((own|other)\)$/.exec(operation);
+  return match ? { operation: match[1] as string, scope: match[2] as 'own' | 'other' } : { operation };
 }
 
 /** UNAUTHENTICATED or PERMISSION_DENIED: the caller did not get past authentication and authorisation. */
 export const isDenied = (outcome: CallOutcome): boolean => outcome.code === 16 || outcome.code === 7;
 
 /**
- * Calls one unary method of a generated service definition with its default (empty) request and the given
- * metadata, and says how it ended. Used to probe who gets in, not what the method answers.
+ * Calls one unary method of a generated service definition with its default (empty) request, or those fields set,
+ * and the given metadata, and says how it ended. Used to probe who gets in, not what the method answers.
  */
-export async function probeUnary(address: string, definition: ServiceDefinition, method: string, metadata: Metadata): Promise<CallOutcome> {
+export async function probeUnary(address: string, definition: ServiceDefinition, method: string, metadata: Metadata, fields: Record<string, unknown> = {}): Promise<CallOutcome> {
   const entry = Object.values(definition).find((candidate) => candidate.path.endsWith(`/${method}`));
   if (!entry) throw new Error(`no method ${method} in the service definition`);
   const Client = makeGenericClientConstructor(definition, 'probe');
   const client = new Client(address, credentials.createInsecure());
   // An empty message decodes to the request with every field at its default.
-  const request = entry.requestDeserialize(Buffer.alloc(0));
+  const request = { ...(entry.requestDeserialize(Buffer.alloc(0)) as Record<string, unknown>), ...fields };
   try {
     return await new Promise<CallOutcome>((resolve) => {
-      client.makeUnaryRequest(entry.path, entry.requestSerialize, entry.responseDeserialize, request, metadata, { deadline: Date.now() + 10_000 }, (error: ServiceError | null) => {
-        if (!error) return resolve({ code: 0 });
+      client.makeUnaryRequest(entry.path, entry.requestSerialize, entry.responseDeserialize, request, metadata, { deadline: Date.now() + 10_000 }, (error: ServiceError | null, response?: unknown) => {
+        if (!error) return resolve({ code: 0, response });
         const reason = error.metadata?.get('ecogrid-reason')[0];
         resolve({ code: error.code, ...(typeof reason === 'string' ? { reason } : {}) });
       });

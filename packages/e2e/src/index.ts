@@ -4,4 +4,4 @@ export { INGEST_ENTRY, startIngestProcess, type IngestProcess, type IngestProces
 export { publishRegistryEntities } from './registry-topics';
 export { grpcHealth } from './grpc-health';
 export { staffMetadata, TEST_STAFF_TOKEN_SECRET, testStaffToken } from './staff-tokens';
-export { isDenied, probeUnary, readAccessMatrix, SUBJECTS, type CallOutcome, type Decision, type MatrixRow, type Subject } from './access-matrix';
+export { isDenied, probeUnary, readAccessMatrix, scopedOperation, SUBJECTS, type CallOutcome, type Decision, type MatrixRow, type Subject } from './access-matrix';

@@ -20,7 +20,6 @@ import { TEST_STAFF_TOKEN_SECRET } from './staff-tokens';
 import { ROOT } from './repository-root';
 
 const run = promisify(execFile);
-const TOKEN_SECRET = 'e2e-token-secret-not-for-production-0123456789';
 
 export interface Platform {
   kafka: Kafka;
@@ -32,8 +31,11 @@ export interface Platform {
   ingest: { process: ServiceProcess; hj212Port: number; httpUrl: string; adminUrl: string };
   alerting: { process: ServiceProcess; adminUrl: string; grpcAddress: string };
   dispatch: { process: ServiceProcess; baseUrl: string; adminUrl: string; grpcAddress: string };
-  /** A bearer token for the dispatch API, minted by the real `pnpm token` command. */
-  token(role: 'dispatcher' | 'supervisor' | 'officer' | 'analyst', officerId?: string): Promise<string>;
+  /**
+   * A staff bearer token minted by the real `pnpm run token` command, which checks an officer id against this
+   * platform's registry (a supervisor's township comes from there unless given).
+   */
+  token(role: 'dispatcher' | 'command_center' | 'supervisor' | 'officer' | 'analyst', officerId?: string, townshipCode?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -90,7 +92,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
 
   const [dispatchHttp, dispatchAdmin] = [await freePort(), await freePort()];
   const dispatchGrpc = `127.0.0.1:${await freePort()}`;
-  const dispatchEnv = { ...common, DISPATCH_SCHEMA: schemas.dispatch.name, DISPATCH_TOKEN_SECRET: TOKEN_SECRET, HTTP_ADDRESS: `127.0.0.1:${dispatchHttp}`, GRPC_ADDRESS: dispatchGrpc, ADMIN_HTTP_ADDRESS: `127.0.0.1:${dispatchAdmin}` };
+  const dispatchEnv = { ...common, DISPATCH_SCHEMA: schemas.dispatch.name, HTTP_ADDRESS: `127.0.0.1:${dispatchHttp}`, GRPC_ADDRESS: dispatchGrpc, ADMIN_HTTP_ADDRESS: `127.0.0.1:${dispatchAdmin}` };
   const dispatch = await startServiceProcess({ ...profiled('dispatch'), entry: entry('dispatch'), env: dispatchEnv, readyUrl: `http://127.0.0.1:${dispatchAdmin}/readyz`, readyTimeoutMs: 90_000 });
   started.push(dispatch);
 
@@ -104,9 +106,9 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     ingest: { process: ingest, hj212Port: ingestProcess.hj212Port, httpUrl: ingestProcess.httpUrl, adminUrl: ingestProcess.adminUrl },
     alerting: { process: alerting, adminUrl: `http://127.0.0.1:${alertingAdmin}`, grpcAddress: alertingGrpc },
     dispatch: { process: dispatch, baseUrl: `http://127.0.0.1:${dispatchHttp}`, adminUrl: `http://127.0.0.1:${dispatchAdmin}`, grpcAddress: dispatchGrpc },
-    token: async (role, officerId) => {
-      const args = [resolve(ROOT, 'services/dispatch/dist/cli/mint-token.js'), '--role', role, ...(officerId ? ['--officer-id', officerId] : [])];
-      const { stdout } = await run(process.execPath, args, { env: { ...process.env, DISPATCH_TOKEN_SECRET: TOKEN_SECRET } });
+    token: async (role, officerId, townshipCode) => {
+      const args = [resolve(ROOT, 'services/dispatch/dist/cli/mint-token.js'), '--role', role, ...(officerId ? ['--officer-id', officerId] : []), ...(townshipCode ? ['--township', townshipCode] : [])];
+      const { stdout } = await run(process.execPath, args, { env: { ...process.env, STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET, REGISTRY_GRPC_ADDRESS: registryGrpc } });
       return stdout.trim();
     },
     stop: async () => {

@@ -10,6 +10,27 @@ export class RetriableError extends Error {
   }
 }
 
+/**
+ * What the handler needs is away (its database unreachable): no record can be processed until it is back, so the
+ * consumer holds the partition (retrying with backoff, for as long as it takes, still heartbeating) instead of
+ * spending a bounded number of attempts and dead-lettering records that are perfectly good.
+ */
+export class DependencyUnavailableError extends RetriableError {
+  readonly holdsPartition = true;
+  constructor(
+    readonly dependency: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DependencyUnavailableError';
+  }
+}
+
+export function holdsPartition(error: unknown): error is DependencyUnavailableError {
+  return typeof error === 'object' && error !== null && (error as { holdsPartition?: unknown }).holdsPartition === true;
+}
+
 /** A record that can never be processed (bad payload, broken invariant): dead-lettered at once. */
 export class PoisonRecordError extends Error {
   readonly retriable = false;

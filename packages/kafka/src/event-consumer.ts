@@ -3,7 +3,7 @@ import type { Logger } from '@ecogrid/telemetry';
 import { createMembership, runningConsumer, type RunningConsumer } from './consumer-membership';
 import { endConsumerSpan, otelContext, startConsumerSpan } from './consumer-span';
 import { createDeadLetter } from './dead-letter';
-import { errorCode, isRetriable, PoisonRecordError } from './errors';
+import { errorCode, holdsPartition, isRetriable, PoisonRecordError } from './errors';
 import type { EventPublisher } from './event-publisher';
 import { receivedEvent, type ReceivedEvent } from './received-event';
 
@@ -31,6 +31,8 @@ export interface EventConsumerOptions {
   sessionTimeoutMs?: number;
   /** Called after every batch with the consumer's position, e.g. to report lag or readiness. */
   onBatchProcessed?: (batch: { topic: string; partition: number; lastOffset: string; highWatermark: string }) => void;
+  /** Told when a partition starts and stops being held for a DependencyUnavailableError (health, metrics). */
+  onHold?: (hold: { topic: string; partition: number; dependency: string; held: boolean }) => void;
 }
 
 export type EventConsumer = RunningConsumer;
@@ -47,7 +49,9 @@ export function backoffMs(retry: RetryPolicy, attempt: number): number {
  * A consumer-group member that handles one record at a time, with manual commits: an offset is committed only
  * after its record was handled or dead-lettered, so a crash re-delivers instead of losing (at least once;
  * handlers are idempotent by `ce_id` or a natural key). Retriable failures are retried with exponential backoff a
- * bounded number of times; the rest, and records without a valid envelope, go to `<topic>.dlq` with the original
+ * bounded number of times, except a DependencyUnavailableError (the handler's database is away), for which the
+ * partition is held — retried with backoff for as long as it takes — since dead-lettering good records only because a
+ * dependency is down would lose them; the rest, and records without a valid envelope, go to `<topic>.dlq` with the original
  * key, value and headers plus the reason and the true number of attempts, and consumption carries on. Each record
  * is handled inside a CONSUMER span that continues the producer's trace.
  */
@@ -58,42 +62,77 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   const { consumer } = membership;
   const deadLetter = createDeadLetter(options.deadLetters, options.groupId, logger);
 
-  const handleOne = async (topic: string, partition: number, message: KafkaMessage): Promise<void> => {
+  /** Whether the batch may go on: a rebalance or a stop ends a hold, leaving the record to whoever owns it next. */
+  interface BatchControl {
+    heartbeat(): Promise<void>;
+    stillOwned(): boolean;
+  }
+
+  /** Handles one record; false when it was left unhandled (a hold ended by a rebalance or a stop). */
+  const handleOne = async (topic: string, partition: number, message: KafkaMessage, control: BatchControl): Promise<boolean> => {
     let event: ReceivedEvent;
     try {
       event = receivedEvent(topic, partition, message);
     } catch (error) {
       await deadLetter(topic, partition, message, new PoisonRecordError('bad_envelope', (error as Error).message), 1);
-      return;
+      return true;
     }
     const { span, active } = startConsumerSpan(event, options.groupId);
     let failure: unknown;
+    let held: string | undefined;
+    const release = (): void => {
+      if (held === undefined) return;
+      logger.info({ topic, partition, offset: message.offset, dependency: held }, 'dependency back: partition released');
+      options.onHold?.({ topic, partition, dependency: held, held: false });
+      held = undefined;
+    };
     try {
-      for (let attempt = 1; ; attempt += 1) {
+      for (let attempt = 1, holds = 0; ; ) {
         try {
           await otelContext.with(active, () => options.handler(event));
-          return;
+          return true;
         } catch (error) {
+          if (holdsPartition(error)) {
+            // Not an attempt at the record: nothing can be processed until the dependency is back. Hold here (the
+            // offset is not resolved, nothing is dead-lettered), heartbeating so the group keeps the partition here.
+            holds += 1;
+            if (held === undefined) {
+              held = error.dependency;
+              logger.warn({ topic, partition, offset: message.offset, dependency: held }, 'dependency unavailable: holding the partition');
+              options.onHold?.({ topic, partition, dependency: held, held: true });
+            }
+            await sleep(backoffMs(retry, Math.min(holds, 30)));
+            if (!control.stillOwned()) {
+              failure = error;
+              return false;
+            }
+            await control.heartbeat();
+            continue;
+          }
+          release();
           if (!isRetriable(error) || attempt >= retry.attempts) {
             failure = error;
             await deadLetter(topic, partition, message, error, attempt);
-            return;
+            return true;
           }
           const wait = backoffMs(retry, attempt);
           logger.info({ topic, partition, offset: message.offset, attempt, backoffMs: wait, code: errorCode(error) }, 'retrying record');
           await sleep(wait);
+          attempt += 1;
         }
       }
     } finally {
+      release();
       endConsumerSpan(span, failure);
     }
   };
 
   const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     let lastHandled: string | undefined;
+    const control: BatchControl = { heartbeat, stillOwned: () => isRunning() && !isStale() };
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
-      await handleOne(batch.topic, batch.partition, message);
+      if (!(await handleOne(batch.topic, batch.partition, message, control))) break;
       resolveOffset(message.offset);
       lastHandled = message.offset;
       await heartbeat();

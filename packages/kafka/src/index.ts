@@ -15,7 +15,7 @@ export { currentTraceCarrier, type TraceCarrier } from './trace-context';
 export { createEventConsumer, type EventConsumer, type EventConsumerOptions, type EventHandler, type RetryPolicy } from './event-consumer';
 export { createBatchConsumer, type BatchConsumerOptions, type BatchHandler, type BatchOutcome, type BatchPosition, type EventBatch } from './batch-consumer';
 export { type ReceivedEvent } from './received-event';
-export { PoisonRecordError, RetriableError, errorCode, isRetriable } from './errors';
+export { DependencyUnavailableError, PoisonRecordError, RetriableError, errorCode, holdsPartition, isRetriable } from './errors';
 export { createKafka, kafkaCredentialsFrom, type CreateKafkaOptions, type KafkaCredentials, type KafkaCredentialSettings } from './create-kafka';
 export { aclEntriesFor, grantServiceAccess, SERVICE_KAFKA_ACCESS, type KafkaService, type ServiceKafkaAccess } from './service-access';
 export { ensureTopics, waitForTopicLeaders } from './ensure-topics';

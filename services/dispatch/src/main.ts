@@ -1,7 +1,8 @@
 import { telemetry } from './telemetry';
 import { createServer } from 'node:http';
 import { createEventPublisher, createKafka, kafkaCredentialsFrom, topicNames } from '@ecogrid/kafka';
-import { createGrpcServer } from '@ecogrid/grpc';
+import { createAuthInterceptor, createGrpcServer } from '@ecogrid/grpc';
+import { verifierFromSettings } from '@ecogrid/staff-auth';
 import { createOutboxRelay } from '@ecogrid/outbox';
 import { createServicePool } from '@ecogrid/postgres';
 import { createRegistryView } from '@ecogrid/registry-view';
@@ -14,7 +15,7 @@ import { migrateDispatchSchema } from './adapters/postgres/dispatch-schema';
 import { encodeCaseChanged } from './adapters/kafka/case-changed';
 import { createAlertConsumer } from './adapters/kafka/alert-consumer';
 import { createRegistryGridDirectory } from './adapters/registry/registry-grid-directory';
-import { createBearerTokens } from './adapters/auth/bearer-tokens';
+import { DISPATCH_GRPC_ACCESS } from './adapters/grpc/dispatch-access';
 import { createHttpApp } from './adapters/http/http-app';
 import { createDispatchGrpcService } from './adapters/grpc/dispatch-grpc-service';
 import { startTimerLoop } from './adapters/scheduling/timer-loop';
@@ -22,6 +23,8 @@ import { startTimerLoop } from './adapters/scheduling/timer-loop';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
+  // Before anything connects: a published token secret stops the start here (unless development or test).
+  const verifier = verifierFromSettings(config);
   const topics = topicNames(config.TOPIC_PREFIX);
 
   const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema: config.DISPATCH_SCHEMA, applicationName: `ecogrid-${config.SERVICE_NAME}`, logger });
@@ -39,7 +42,7 @@ async function main(): Promise<void> {
   await registry.start();
 
   const relay = createOutboxRelay({ pool, schema: config.DISPATCH_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS, readBackGroup: consumerGroupName(config.TOPIC_PREFIX, 'dispatch', 'outbox-reconcile') });
-  const store = createPgCaseStore({ pool, casesTopic: topics.cases, encodeChange: encodeCaseChanged, onEventsCommitted: () => relay.nudge(), notifyRelays: () => !relay.isLeader });
+  const store = createPgCaseStore({ pool, casesTopic: topics.cases, chainKey: config.historyKeys.current, encodeChange: encodeCaseChanged, onEventsCommitted: () => relay.nudge(), notifyRelays: () => !relay.isLeader });
   const app = createDispatchApp(
     {
       store,
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
       policy: config.policy,
       timeScale: config.DEADLINE_TIME_SCALE,
       caseIdPrefix: config.CASE_ID_PREFIX,
+      historyKeys: config.historyKeys,
       sensitiveRadiusM: config.SENSITIVE_TARGET_RADIUS_M,
     },
     { evidenceMaxBytes: config.EVIDENCE_MAX_BYTES },
@@ -62,6 +66,10 @@ async function main(): Promise<void> {
     handle: app.handleAlertChanged,
     deadLetters: publisher,
     logger,
+    databaseReachable: () => pool.query('SELECT 1').then(
+      () => true,
+      () => false,
+    ),
   });
   // Joining the group can take a session timeout after a crash (the dead member must expire first); the API, the
   // timers and the outbox do not wait for it, but readiness does.
@@ -83,10 +91,13 @@ async function main(): Promise<void> {
     { logger },
   );
 
-  const tokens = createBearerTokens(config.DISPATCH_TOKEN_SECRET);
-  const grpc = createGrpcServer({ services: [createDispatchGrpcService(app, tokens, logger)], logger });
+  const grpc = createGrpcServer({
+    services: [createDispatchGrpcService(app, logger)],
+    logger,
+    interceptors: [createAuthInterceptor({ verifier, policy: DISPATCH_GRPC_ACCESS, logger })],
+  });
   await grpc.listen(config.GRPC_ADDRESS);
-  const http = createServer(createHttpApp({ app, tokens, apiKeys, logger, evidenceMaxBytes: config.EVIDENCE_MAX_BYTES }));
+  const http = createServer(createHttpApp({ app, verifier, apiKeys, logger, evidenceMaxBytes: config.EVIDENCE_MAX_BYTES }));
   http.keepAliveTimeout = 65_000;
   await listenHttp(http, config.HTTP_ADDRESS);
   const adminHttp = createAdminHttp({ health, handleMetrics: telemetry.handleMetrics, logger });

@@ -3,7 +3,7 @@ import { deadLetterTopicName } from '@ecogrid/kafka';
 import { recordTopics, waitFor, type TopicRecorder } from '@ecogrid/testkit';
 import { verifyChain, type HistoryEntry } from '../src/domain/history-chain';
 import { historyFromRow } from '../src/adapters/postgres/pg-case-store';
-import { alertEvent, createWorld, decodeCase, startDispatch, type DispatchWorld, type RunningDispatch } from './support/dispatch-harness';
+import { alertEvent, createWorld, decodeCase, HISTORY_KEYS, startDispatch, type DispatchWorld, type RunningDispatch } from './support/dispatch-harness';
 
 const KEYS = 150;
 const REDELIVERED = 30;
@@ -75,7 +75,7 @@ describe('dispatch: kill -9 during a burst of alerts loses none and doubles none
       const entry = historyFromRow(row);
       byCase.set(entry.caseId, [...(byCase.get(entry.caseId) ?? []), entry]);
     }
-    const broken = [...byCase.values()].filter((entries) => !verifyChain(entries).intact).length;
+    const broken = [...byCase.values()].filter((entries) => !verifyChain(entries, HISTORY_KEYS).intact).length;
 
     process.stdout.write(
       [

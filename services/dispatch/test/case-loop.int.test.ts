@@ -4,7 +4,10 @@ import { CaseStatus } from '@ecogrid/proto/dispatch/v1/events';
 import { recordTopics, waitFor, type RecordedMessage, type TopicRecorder } from '@ecogrid/testkit';
 import { createInMemoryGridDirectory } from './contracts/in-memory-grid-directory';
 import { GRID } from './contracts/grid-fixture';
-import { alertEvent, api, createWorld, decodeCase, startDispatch, token, type DispatchWorld, type RunningDispatch } from './support/dispatch-harness';
+import { alertEvent, api, createWorld, decodeCase, HISTORY_KEYS, startDispatch, token, type DispatchWorld, type RunningDispatch } from './support/dispatch-harness';
+import { linkHash, type ChainKey } from '@ecogrid/hash-chain';
+import { historyFromRow } from '../src/adapters/postgres/pg-case-store';
+import { canonicalEntry } from '../src/domain/history-chain';
 import { dispatchClient, withToken } from './support/grpc-client';
 import type { DispatchServiceClient } from '@ecogrid/proto/dispatch/v1/dispatch';
 
@@ -215,5 +218,45 @@ describe('dispatch: an exceedance becomes a case and goes round the closed loop'
     expect(broken).toMatchObject({ intact: false, firstBrokenSequence: 8, firstBrokenReason: 'hash_mismatch', entries: 11 });
     const rest = await api<{ intact: boolean; first_broken: { sequence: number } }>(service.baseUrl, 'GET', `/v1/cases/${caseId}/history/verify`, { token: analyst });
     expect(rest.body).toMatchObject({ intact: false, first_broken: { sequence: 8, reason: 'hash_mismatch' } });
+  });
+
+  it('is keyed: a superuser who rewrites rows with a recomputed plain SHA-256 chain is caught; only the key outside the database could pass', async () => {
+    const analyst = await token('analyst');
+    const rewrite = async (key: ChainKey | undefined): Promise<void> => {
+      const client = await world.db.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SET LOCAL session_replication_role = replica');
+        const { rows } = await client.query('SELECT * FROM case_history WHERE case_id = $1 ORDER BY sequence', [caseId]);
+        let previous = (rows[6] as { hash: string }).hash;
+        // Rows 8 to 11, rewritten and re-linked: every previous_hash matches, as a careful forger would leave them.
+        for (const row of rows.slice(7)) {
+          const entry = historyFromRow(row);
+          const details = entry.sequence === 8 ? { ...entry.details, note: '现场无异常（改写）' } : entry.details;
+          const content = { ...entry, details };
+          const hash = key ? linkHash(canonicalEntry(content), previous, key) : createHash('sha256').update(canonicalEntry(content)).update('\n').update(previous).digest('hex');
+          await client.query('UPDATE case_history SET details = $3, previous_hash = $4, hash = $5, key_id = $6 WHERE case_id = $1 AND sequence = $2', [
+            caseId,
+            entry.sequence,
+            JSON.stringify(details),
+            previous,
+            hash,
+            key ? key.id : null,
+          ]);
+          previous = hash;
+        }
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    };
+    await rewrite(undefined);
+    const plain = await withToken(grpc, grpc.verifyHistory, { caseId }, analyst);
+    await rewrite(HISTORY_KEYS.current);
+    const keyed = await withToken(grpc, grpc.verifyHistory, { caseId }, analyst);
+    process.stdout.write(`history rewritten as a superuser: with plain SHA-256 → intact ${plain.intact} (first broken ${plain.firstBrokenSequence} ${plain.firstBrokenReason}); with the HMAC key → intact ${keyed.intact}\n`);
+    expect(plain).toMatchObject({ intact: false, firstBrokenSequence: 8, firstBrokenReason: 'hash_mismatch', entries: 11 });
+    // The control: with the key, which lives only in the service's configuration, the forgery would pass.
+    expect(keyed).toMatchObject({ intact: true, entries: 11 });
   });
 });

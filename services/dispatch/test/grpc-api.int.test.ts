@@ -6,7 +6,7 @@ import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { CasePriority, CaseSource, CaseStatus, CaseStep } from '@ecogrid/proto/dispatch/v1/events';
 import type { Case, DispatchServiceClient } from '@ecogrid/proto/dispatch/v1/dispatch';
 import { waitFor } from '@ecogrid/testkit';
-import { createBearerTokens } from '../src/adapters/auth/bearer-tokens';
+import { createTokenMinter } from '@ecogrid/staff-auth';
 import { createWorld, startDispatch, token, TOKEN_SECRET, type DispatchWorld, type RunningDispatch } from './support/dispatch-harness';
 import { dispatchClient, withToken } from './support/grpc-client';
 
@@ -47,7 +47,7 @@ describe('dispatch: the gRPC API and the side paths of the loop', () => {
   it('refuses calls without a valid token, and analysts who try to act', async () => {
     const request = { caseId: 'YH-20261129-000001' };
     expect(await code(withToken(grpc, grpc.getCase, request, 'forged'))).toBe(GrpcStatus.UNAUTHENTICATED);
-    const foreign = await createBearerTokens(`${TOKEN_SECRET}-other`).mint({ sub: 'x', role: 'dispatcher' });
+    const foreign = await createTokenMinter({ secret: `${TOKEN_SECRET}-other` }).mint({ sub: 'x', role: 'dispatcher' });
     expect(await code(withToken(grpc, grpc.getCase, request, foreign))).toBe(GrpcStatus.UNAUTHENTICATED);
     expect(await code(withToken(grpc, grpc.actOnCase, { ...request, action: 'close', expectedVersion: 1, note: '', targetOfficerId: '', mergeIntoCaseId: '' }, await token('analyst')))).toBe(
       GrpcStatus.PERMISSION_DENIED,
@@ -143,13 +143,25 @@ describe('dispatch: the gRPC API and the side paths of the loop', () => {
     expect(kpis.steps.find((step) => step.step === CaseStep.CASE_STEP_ACCEPT)?.completed).toBeGreaterThanOrEqual(1);
   });
 
-  it('mints development tokens with `pnpm token`', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [resolve(__dirname, '../dist/cli/mint-token.js'), '--role', 'officer', '--officer-id', 'O-001'], {
-      env: { ...process.env, DISPATCH_TOKEN_SECRET: TOKEN_SECRET },
-    });
-    const minted = stdout.trim();
-    const mine = await withToken(grpc, grpc.listCases, { pageSize: 50, pageToken: '', statuses: [], townshipCode: '', cellId: '', officerId: '', overdueOnly: false, query: '', priority: 0, source: 0 }, minted);
-    expect(mine.cases.length).toBeGreaterThan(0);
-    expect(mine.cases.every((item) => item.assigneeOfficerId === 'O-001')).toBe(true);
+  it('mints tokens with `pnpm run token`: capped lifetime, and no officer token unless the registry knows the officer', async () => {
+    const cli = (args: string[]) =>
+      promisify(execFile)(process.execPath, [resolve(__dirname, '../dist/cli/mint-token.js'), ...args], {
+        // Nothing listens on port 9 (discard): the registry cannot be reached.
+        env: { ...process.env, STAFF_TOKEN_SECRET: TOKEN_SECRET, REGISTRY_GRPC_ADDRESS: '127.0.0.1:9' },
+      }).then(
+        ({ stdout }) => ({ ok: true as const, out: stdout.trim() }),
+        (error: { stderr: string }) => ({ ok: false as const, out: error.stderr.trim() }),
+      );
+    const analyst = await cli(['--role', 'analyst']);
+    expect(analyst.ok).toBe(true);
+    const [, payload] = analyst.out.split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as { exp: number; iat: number; jti: string };
+    expect(claims.exp - claims.iat).toBe(8 * 3600);
+    expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
+    const listed = await withToken(grpc, grpc.listCases, { pageSize: 5, pageToken: '', statuses: [], townshipCode: '', cellId: '', officerId: '', overdueOnly: false, query: '', priority: 0, source: 0 }, analyst.out);
+    expect(listed.cases.length).toBeGreaterThan(0);
+    expect(await cli(['--role', 'analyst', '--ttl', String(24 * 3600 + 1)])).toMatchObject({ ok: false, out: expect.stringContaining('24 h') });
+    expect(await cli(['--role', 'officer'])).toMatchObject({ ok: false, out: expect.stringContaining('--officer-id') });
+    expect(await cli(['--role', 'officer', '--officer-id', 'O-001'])).toMatchObject({ ok: false, out: expect.stringContaining('did not answer') });
   });
 });

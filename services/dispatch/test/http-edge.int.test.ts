@@ -101,8 +101,12 @@ describe('dispatch HTTP edge: express 5, security headers, one error shape with 
   });
 
   it('gives every error a stable code in the platform shape', async () => {
-    expect(await api(service.baseUrl, 'GET', '/v1/cases')).toEqual({ status: 401, body: { error: { code: 'invalid_token', message: 'send Authorization: Bearer <token>' } } });
+    expect(await api(service.baseUrl, 'GET', '/v1/cases')).toEqual({ status: 401, body: { error: { code: 'no_token', message: 'send Authorization: Bearer <token>' } } });
     const dispatcher = await token('dispatcher');
+    // KPI periods are capped at 366 days: the aggregation stays bounded whatever is asked.
+    expect(await api(service.baseUrl, 'GET', '/v1/kpis?from=2025-01-01T00:00:00Z&to=2026-01-03T00:00:00Z', { token: dispatcher })).toMatchObject({ status: 400, body: { error: { code: 'range_too_wide', field: 'from' } } });
+    expect(await api(service.baseUrl, 'GET', '/v1/kpis?from=2025-01-01T00:00:00Z&to=2026-01-02T00:00:00Z', { token: dispatcher })).toMatchObject({ status: 200 });
+    expect(await api(service.baseUrl, 'GET', '/v1/kpis?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', { token: dispatcher })).toMatchObject({ status: 400, body: { error: { code: 'invalid_range' } } });
     expect(await api(service.baseUrl, 'GET', '/v1/cases/YH-20990101-000001', { token: dispatcher })).toEqual({
       status: 404,
       body: { error: { code: 'not_found', message: 'case YH-20990101-000001 not found' } },
@@ -111,7 +115,7 @@ describe('dispatch HTTP edge: express 5, security headers, one error shape with 
     const badField = await api(service.baseUrl, 'POST', '/v1/cases', { token: dispatcher, body: { case_type: 'dust', title: 42 } });
     expect(badField).toEqual({ status: 400, body: { error: { code: 'invalid_field', message: 'title must be a string', field: 'title' } } });
     const analyst = await api(service.baseUrl, 'POST', '/v1/cases/YH-20990101-000001/actions', { token: await token('analyst'), body: { action: 'close', expected_version: 1 } });
-    expect(analyst).toEqual({ status: 403, body: { error: { code: 'role_not_allowed', message: 'analysts read; they do not act on cases' } } });
+    expect(analyst).toEqual({ status: 403, body: { error: { code: 'role_not_allowed', message: 'the analyst role may not call POST /v1/cases/:id/actions' } } });
     const wrongMethod = await fetch(`${service.baseUrl}/v1/cases/YH-20990101-000001`, { method: 'DELETE' });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('GET');

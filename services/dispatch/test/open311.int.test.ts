@@ -85,7 +85,7 @@ describe('dispatch: Open311 GeoReport v2 for 12369 complaints', () => {
   it('shows the status change when the case closes', async () => {
     const dispatcher = await token('dispatcher');
     const supervisor = await token('supervisor', 'S-001');
-    const otherSupervisor = await token('supervisor', 'S-002');
+    const otherSupervisor = await token('supervisor', 'S-002', '140802001');
     let version = 2;
     for (const [who, action] of [
       [supervisor, 'accept'],

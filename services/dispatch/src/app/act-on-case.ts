@@ -73,7 +73,7 @@ export function createActOnCase(runtime: DispatchRuntime) {
       let target: CaseState | undefined;
       if (action === 'merge' && command.mergeIntoCaseId && command.mergeIntoCaseId !== state.id) {
         target = await tx.lockCase(command.mergeIntoCaseId);
-        if (!target) throw notFound('case', command.mergeIntoCaseId);
+        if (!target || !canSee(command.actor, target)) throw notFound('case', command.mergeIntoCaseId);
         if (target.status === 'closed' || target.status === 'merged') {
           throw new DomainError('FAILED_PRECONDITION', `cannot merge into case ${target.id}: it is ${target.status}`, { reason: 'merge_target_not_open' });
         }

@@ -24,7 +24,7 @@ export interface AttachEvidenceCommand {
   takenTime?: Date;
 }
 
-const mayAddEvidence = (actor: Actor): boolean => actor.role === 'officer' || actor.role === 'supervisor' || actor.role === 'dispatcher';
+const mayAddEvidence = (actor: Actor): boolean => actor.role === 'officer' || actor.role === 'supervisor' || actor.role === 'dispatcher' || actor.role === 'command_center';
 
 /**
  * Stores a photo or document with its size, type, SHA-256, who, when and where; the history entry carries

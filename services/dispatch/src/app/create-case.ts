@@ -1,6 +1,8 @@
 import { DomainError, invalidArgument } from '@ecogrid/domain-errors';
-import { PRIORITIES, type Actor, type CaseLocation, type CaseState, type Priority } from '../domain/case';
+import { inScope, PRIORITIES, type Actor, type CaseLocation, type Priority } from '../domain/case';
+import { createOnce, type Creation } from './idempotent-creation';
 import { openCase } from './open-case';
+import type { IdempotencyClaim } from './ports';
 import type { DispatchRuntime } from './runtime';
 
 export interface CreateCaseCommand {
@@ -13,6 +15,8 @@ export interface CreateCaseCommand {
   priority?: string;
   enterpriseUscc?: string;
   assigneeOfficerId?: string;
+  /** A retry with the same key gets the first request's case (POST /v1/cases with Idempotency-Key). */
+  idempotency?: IdempotencyClaim;
 }
 
 export function validateLocation(location: CaseLocation | undefined, field = 'location'): void {
@@ -26,9 +30,9 @@ export function validateLocation(location: CaseLocation | undefined, field = 'lo
  * (patrol). Both are routed like any other case; a dispatcher may name the officer instead.
  */
 export function createCreateCase(runtime: DispatchRuntime) {
-  return async function createCase(command: CreateCaseCommand): Promise<CaseState> {
+  return async function createCase(command: CreateCaseCommand): Promise<Creation> {
     const role = command.actor.role;
-    if (role !== 'dispatcher' && role !== 'supervisor' && role !== 'officer') {
+    if (role !== 'dispatcher' && role !== 'command_center' && role !== 'supervisor' && role !== 'officer') {
       throw new DomainError('PERMISSION_DENIED', `a ${role} may not create cases`, { reason: 'role_not_allowed' });
     }
     if (!runtime.policy.caseTypes[command.caseType]) {
@@ -48,8 +52,8 @@ export function createCreateCase(runtime: DispatchRuntime) {
       throw new DomainError('PERMISSION_DENIED', 'officers report what they find; dispatchers choose assignees', { reason: 'role_not_allowed' });
     }
     const source = role === 'officer' ? 'patrol' : 'manual';
-    return runtime.store.transaction((tx) =>
-      openCase(tx, runtime, {
+    return createOnce(runtime, command.idempotency, async (tx) => {
+      const opened = await openCase(tx, runtime, {
         source,
         caseType: command.caseType,
         title,
@@ -61,8 +65,14 @@ export function createCreateCase(runtime: DispatchRuntime) {
         ...(command.assigneeOfficerId ? { chosenOfficerId: command.assigneeOfficerId } : {}),
         actor: command.actor,
         registration: { reportedBy: command.actor.subject, ...(command.actor.officerId ? { reporterOfficerId: command.actor.officerId } : {}) },
-      }),
-    );
+      });
+      // Where a case lies is known once it is routed; a supervisor registers cases of their own unit only, and
+      // throwing here rolls the whole registration back.
+      if (role === 'supervisor' && !inScope(command.actor, opened)) {
+        throw new DomainError('PERMISSION_DENIED', `the place lies outside township unit ${command.actor.townshipCode ?? '?'}`, { reason: 'out_of_scope' });
+      }
+      return opened;
+    });
   };
 }
 

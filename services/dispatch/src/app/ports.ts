@@ -1,5 +1,6 @@
 import type { CaseLocation, CaseSource, CaseState, CaseStatus, Priority, Step } from '../domain/case';
 import type { HistoryEntry } from '../domain/history-chain';
+import type { KpiFilter, Kpis } from '../domain/kpis';
 import type { SensitiveTargetKind } from '../domain/priority';
 
 export type { Clock } from '@ecogrid/service-kit';
@@ -142,6 +143,15 @@ export interface CaseTransaction {
   findOpenAlertCase(deviceMn: string, factorCode: string): Promise<CaseState | undefined>;
   insertEvidence(record: EvidenceRecord, content?: Buffer): Promise<void>;
   saveComplainant(caseId: string, complainant: Complainant): Promise<void>;
+  /** Records, in the creating transaction, the case the claimed key's request created. */
+  completeIdempotencyKey(claim: Pick<IdempotencyClaim, 'principal' | 'key'>, caseId: string): Promise<void>;
+}
+
+/** An `Idempotency-Key` as a use case sees it: whose, which, and the fingerprint of what was asked. */
+export interface IdempotencyClaim {
+  principal: string;
+  key: string;
+  requestSha256: string;
 }
 
 export interface CaseStore {
@@ -149,11 +159,18 @@ export interface CaseStore {
   get(caseId: string): Promise<CaseState | undefined>;
   list(filter: CaseFilter): Promise<CaseState[]>;
   history(caseId: string): Promise<HistoryEntry[]>;
-  /** Histories of cases touched by the filter: created before `to` and not closed before `from`. */
-  histories(range: { from: Date; to: Date }): Promise<HistoryEntry[][]>;
+  /** The KPIs of the period, aggregated where the histories are (the database), of the cases the filter selects. */
+  kpis(filter: KpiFilter): Promise<Kpis>;
   alertIds(caseId: string): Promise<string[]>;
   evidence(caseId: string): Promise<EvidenceRecord[]>;
   evidenceContent(caseId: string, evidenceId: string): Promise<{ record: EvidenceRecord; content: Buffer } | undefined>;
+  /**
+   * Claims an idempotency key at once (its own short statement, not the creating transaction), or returns what an
+   * earlier live claim holds; an expired claim, or one left unfinished before `staleBefore` (a crash), is taken over.
+   */
+  claimIdempotencyKey(claim: IdempotencyClaim & { now: Date; expiresAt: Date; staleBefore: Date }): Promise<{ requestSha256: string; caseId?: string } | undefined>;
+  /** Gives up an unfinished claim (its request failed), so a retry can try again at once. */
+  releaseIdempotencyKey(claim: Pick<IdempotencyClaim, 'principal' | 'key'>): Promise<void>;
 }
 
 /** Open311 partner keys, kept as SHA-256 hashes. */

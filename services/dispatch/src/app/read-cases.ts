@@ -54,16 +54,37 @@ function decodePageToken(token: string): { createdAt: Date; id: string } {
   }
 }
 
+const outOfScope = (message: string): DomainError => new DomainError('PERMISSION_DENIED', message, { reason: 'out_of_scope' });
+
+/**
+ * The filter a person's scope adds to what they ask, in the query itself (never by filtering a page afterwards):
+ * officers their own cases, supervisors their township unit's. Asking explicitly for someone else's is refused
+ * (PERMISSION_DENIED, `out_of_scope`) rather than silently answered with a narrower list.
+ */
+export function scopeOf(actor: Actor, asked: { townshipCode?: string; officerId?: string }): { townshipCode?: string; officerId?: string } {
+  if (actor.role === 'officer') {
+    if (!actor.officerId) throw new DomainError('PERMISSION_DENIED', 'an officer token needs officer_id', { reason: 'no_officer_id' });
+    if (asked.officerId !== undefined && asked.officerId !== actor.officerId) throw outOfScope('officers see their own cases only');
+    return { officerId: actor.officerId };
+  }
+  if (actor.role === 'supervisor') {
+    if (!actor.townshipCode) throw new DomainError('PERMISSION_DENIED', 'a supervisor token needs township_code', { reason: 'no_township' });
+    if (asked.townshipCode !== undefined && asked.townshipCode !== actor.townshipCode) throw outOfScope(`supervisors see their township unit (${actor.townshipCode}) only`);
+    return { townshipCode: actor.townshipCode };
+  }
+  return {};
+}
+
 /** Lists and searches cases, newest first, with a cursor; officers see only theirs whatever they ask. */
 export function createListCases(runtime: DispatchRuntime) {
   return async function listCases(query: ListCasesQuery, actor: Actor): Promise<CaseList> {
-    if (actor.role === 'officer' && !actor.officerId) throw new DomainError('PERMISSION_DENIED', 'an officer token needs officer_id', { reason: 'no_officer_id' });
+    const scope = scopeOf(actor, query);
     const pageSize = Math.min(MAX_PAGE, Math.max(1, query.pageSize ?? 50));
     const asOf = runtime.clock.now();
     const { overdueOnly, pageSize: _size, pageToken, ...rest } = query;
     const filter: CaseFilter = {
       ...rest,
-      ...(actor.role === 'officer' && actor.officerId ? { officerId: actor.officerId } : {}),
+      ...scope,
       ...(overdueOnly ? { overdueAt: asOf } : {}),
       ...(pageToken ? { after: decodePageToken(pageToken) } : {}),
       limit: pageSize + 1,

@@ -1,9 +1,9 @@
 import { DomainError } from '@ecogrid/domain-errors';
-import type { Actor, CaseState } from '../domain/case';
+import { inScope, type Actor, type CaseState } from '../domain/case';
 import type { DeadlinePolicy } from '../domain/deadline-policy';
 import { stepLimitMinutes } from '../domain/deadline-policy';
 import type { HistoryDraft } from '../domain/case-machine';
-import type { HistoryEntry, JsonObject } from '../domain/history-chain';
+import type { ChainKeyring, HistoryEntry, JsonObject } from '../domain/history-chain';
 import { snapshotOf } from '../domain/history-chain';
 import type { CaseStore, CaseTransaction, Clock, GridDirectory, TimerDraft } from './ports';
 
@@ -18,6 +18,8 @@ export interface DispatchRuntime {
   caseIdPrefix: string;
   /** Radius in which sensitive targets raise a case's priority. */
   sensitiveRadiusM: number;
+  /** The keys the history chain is verified with (HMAC; kept outside the database). */
+  historyKeys: ChainKeyring;
 }
 
 /** The timers a case needs in its current state: reminder, overdue and second escalation of its step, or the end of a suspension. */
@@ -111,8 +113,10 @@ export async function recordFact(
   return entry as HistoryEntry;
 }
 
-/** Officers see only the cases assigned to them: for anyone else's case they are told it does not exist. */
+/**
+ * Whether the actor may see the case: officers their own, supervisors their township unit's (`inScope`). A case out of
+ * scope is answered as not found, the same as a case that does not exist, so ids of other units' cases leak nothing.
+ */
 export function canSee(actor: Actor, state: CaseState): boolean {
-  if (actor.role !== 'officer') return true;
-  return actor.officerId !== undefined && actor.officerId === state.assigneeOfficerId;
+  return inScope(actor, state);
 }

@@ -2,7 +2,8 @@ import { DomainError, invalidArgument, notFound } from '@ecogrid/domain-errors';
 import { OPEN_STATUSES, type CaseState, type CaseStatus } from '../domain/case';
 import { open311Services } from '../domain/open311-services';
 import { openCase } from './open-case';
-import type { CaseFilter, Complainant } from './ports';
+import { createOnce, type Creation } from './idempotent-creation';
+import type { CaseFilter, Complainant, IdempotencyClaim } from './ports';
 import type { DispatchRuntime } from './runtime';
 
 export interface ComplaintInput {
@@ -14,6 +15,8 @@ export interface ComplaintInput {
   description?: string;
   mediaUrl?: string;
   complainant: Complainant;
+  /** A retry with the same key gets the first request's case (the Open311 POST with Idempotency-Key). */
+  idempotency?: IdempotencyClaim;
 }
 
 /**
@@ -21,7 +24,7 @@ export interface ComplaintInput {
  * goes to a table of its own, never into the history (which can never be erased) and never into a log.
  */
 export function createSubmitComplaint(runtime: DispatchRuntime) {
-  return async function submitComplaint(input: ComplaintInput): Promise<CaseState> {
+  return async function submitComplaint(input: ComplaintInput): Promise<Creation> {
     const service = open311Services(runtime.policy).find((candidate) => candidate.service_code === input.serviceCode);
     if (!service) throw invalidArgument('service_code', `service_code "${input.serviceCode}" was not found`, 'unknown_service_code');
     const hasPoint = input.lat !== undefined || input.long !== undefined;
@@ -32,7 +35,7 @@ export function createSubmitComplaint(runtime: DispatchRuntime) {
     }
     const description = input.description?.trim() ?? '';
     if (description.length > 4_000) throw invalidArgument('description', 'description has at most 4,000 characters');
-    return runtime.store.transaction(async (tx) => {
+    return createOnce(runtime, input.idempotency, async (tx) => {
       const state = await openCase(tx, runtime, {
         source: 'complaint',
         caseType: service.service_code,

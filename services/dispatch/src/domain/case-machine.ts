@@ -57,21 +57,21 @@ const OPEN_ACTIVE: readonly CaseStatus[] = ['registered', 'dispatched', 'accepte
 
 /** The state machine, states × actions. Everything not listed here is refused. */
 export const RULES: Record<CaseAction, Rule> = {
-  dispatch: { from: ['registered', 'returned'], to: 'dispatched', roles: ['dispatcher', 'supervisor', 'system'] },
+  dispatch: { from: ['registered', 'returned'], to: 'dispatched', roles: ['dispatcher', 'command_center', 'supervisor', 'system'] },
   accept: { from: ['dispatched'], to: 'accepted', roles: ['officer', 'supervisor'], byAssignee: true },
   arrive: { from: ['accepted'], to: 'on_site', roles: ['officer', 'supervisor'], byAssignee: true },
   resolve: { from: ['on_site'], to: 'handled', roles: ['officer', 'supervisor'], byAssignee: true },
-  verify: { from: ['handled'], to: 'verified', roles: ['dispatcher', 'supervisor'], notByAssignee: true },
-  rework: { from: ['handled'], to: 'accepted', roles: ['dispatcher', 'supervisor'], notByAssignee: true, needsNote: true },
-  close: { from: ['verified'], to: 'closed', roles: ['dispatcher', 'supervisor'] },
-  reassign: { from: ['dispatched', 'accepted', 'on_site', 'returned'], to: 'dispatched', roles: ['dispatcher', 'supervisor'] },
-  escalate: { from: OPEN_ACTIVE, to: 'same', roles: ['dispatcher', 'supervisor', 'system'] },
+  verify: { from: ['handled'], to: 'verified', roles: ['dispatcher', 'command_center', 'supervisor'], notByAssignee: true },
+  rework: { from: ['handled'], to: 'accepted', roles: ['dispatcher', 'command_center', 'supervisor'], notByAssignee: true, needsNote: true },
+  close: { from: ['verified'], to: 'closed', roles: ['dispatcher', 'command_center', 'supervisor'] },
+  reassign: { from: ['dispatched', 'accepted', 'on_site', 'returned'], to: 'dispatched', roles: ['dispatcher', 'command_center', 'supervisor'] },
+  escalate: { from: OPEN_ACTIVE, to: 'same', roles: ['dispatcher', 'command_center', 'supervisor', 'system'] },
   return: { from: ['dispatched', 'accepted'], to: 'returned', roles: ['officer', 'supervisor'], byAssignee: true, needsNote: true },
   suspend: { from: ['dispatched', 'accepted', 'on_site'], to: 'suspended', roles: ['supervisor'], needsNote: true },
-  resume: { from: ['suspended'], to: 'resume', roles: ['dispatcher', 'supervisor', 'system'] },
-  reopen: { from: ['closed'], to: 'dispatched', roles: ['dispatcher', 'supervisor'], needsNote: true },
-  merge: { from: ['registered', 'dispatched', 'accepted', 'on_site', 'returned', 'suspended'], to: 'merged', roles: ['dispatcher', 'supervisor'] },
-  note: { from: [...OPEN_ACTIVE, 'suspended', 'closed', 'merged'], to: 'same', roles: ['dispatcher', 'supervisor', 'officer', 'system'] },
+  resume: { from: ['suspended'], to: 'resume', roles: ['dispatcher', 'command_center', 'supervisor', 'system'] },
+  reopen: { from: ['closed'], to: 'dispatched', roles: ['dispatcher', 'command_center', 'supervisor'], needsNote: true },
+  merge: { from: ['registered', 'dispatched', 'accepted', 'on_site', 'returned', 'suspended'], to: 'merged', roles: ['dispatcher', 'command_center', 'supervisor'] },
+  note: { from: [...OPEN_ACTIVE, 'suspended', 'closed', 'merged'], to: 'same', roles: ['dispatcher', 'command_center', 'supervisor', 'officer', 'system'] },
 };
 
 export interface Assignment {

@@ -35,7 +35,11 @@ export const STEP_OF_STATUS: Partial<Record<CaseStatus, Step>> = {
   handled: 'verify',
 };
 
-export type Role = 'dispatcher' | 'supervisor' | 'officer' | 'analyst' | 'system';
+/**
+ * Who acts on cases. `command_center` is the district's command center: it sees the whole district and has the
+ * dispatcher's powers; a `supervisor` answers for one township unit, an `officer` for the cases assigned to them.
+ */
+export type Role = 'dispatcher' | 'command_center' | 'supervisor' | 'officer' | 'analyst' | 'system';
 
 /** Who does something: staff from a bearer token, or the system (alerts, timers). */
 export interface Actor {
@@ -43,6 +47,7 @@ export interface Actor {
   role: Role;
   /** An officer's (or supervisor's) id in the registry. */
   officerId?: string;
+  /** A supervisor's township unit: their scope. */
   townshipCode?: string;
 }
 
@@ -93,6 +98,16 @@ export interface CaseState {
 
 export function isOpen(status: CaseStatus): boolean {
   return OPEN_STATUSES.has(status);
+}
+
+/**
+ * Whether a person may see a case at all: officers only the cases assigned to them, supervisors only their
+ * township unit's, everyone else (district roles, the system) every case.
+ */
+export function inScope(actor: Actor, state: Pick<CaseState, 'assigneeOfficerId' | 'townshipCode'>): boolean {
+  if (actor.role === 'officer') return actor.officerId !== undefined && actor.officerId === state.assigneeOfficerId;
+  if (actor.role === 'supervisor') return actor.townshipCode !== undefined && actor.townshipCode === state.townshipCode;
+  return true;
 }
 
 export function isOverdue(state: CaseState, now: Date): boolean {

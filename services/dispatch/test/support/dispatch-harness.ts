@@ -6,15 +6,22 @@ import { CaseChanged } from '@ecogrid/proto/dispatch/v1/events';
 import { CellChanged, DeviceChanged, OfficerChanged, TargetChanged } from '@ecogrid/proto/registry/v1/events';
 import { createEventPublisher, ensureTopics, topicNames, TOPICS, type EventPublisher } from '@ecogrid/kafka';
 import { createTestSchema, freePort, startServiceProcess, testEnvironment, testKafka, uniqueTopicPrefix, waitFor, type ServiceProcess, type TestSchema } from '@ecogrid/testkit';
-import { createBearerTokens } from '../../src/adapters/auth/bearer-tokens';
-import { DEV_TOKEN_SECRET } from '../../src/config';
+import { createTokenMinter } from '@ecogrid/staff-auth';
+import { TEST_STAFF_TOKEN_SECRET } from '@ecogrid/e2e';
+import type { ChainKeyring } from '../../src/domain/history-chain';
 import { GRID, registrySnapshotOf } from '../contracts/grid-fixture';
 
-export const TOKEN_SECRET = `${DEV_TOKEN_SECRET}-integration`;
-const tokens = createBearerTokens(TOKEN_SECRET);
+/** The staff token secret the service under test verifies with (never the published development one). */
+export const TOKEN_SECRET = TEST_STAFF_TOKEN_SECRET;
+const minter = createTokenMinter({ secret: TOKEN_SECRET });
 
-export function token(role: 'dispatcher' | 'supervisor' | 'officer' | 'analyst', officerId?: string): Promise<string> {
-  return tokens.mint({ sub: `${role}:${officerId ?? 'staff'}`, role, ...(officerId ? { officer_id: officerId } : {}) });
+/** The history chain's HMAC key the service under test seals with, as a tamper test would not hold it. */
+export const HISTORY_KEYS: ChainKeyring = { current: { id: 'test-1', secret: 'history-chain-key-of-the-integration-tests-0123' }, retired: [] };
+
+/** A staff token; a supervisor's township unit is the one the fixture's registry gives that officer. */
+export function token(role: 'dispatcher' | 'command_center' | 'supervisor' | 'officer' | 'analyst', officerId?: string, townshipCode?: string): Promise<string> {
+  const township = townshipCode ?? (role === 'supervisor' ? GRID.officers.find((officer) => officer.id === officerId)?.townshipCode : undefined);
+  return minter.mint({ sub: `${role}:${officerId ?? 'staff'}`, role, ...(officerId ? { officerId } : {}), ...(township ? { townshipCode: township } : {}) });
 }
 
 /** One test file's world: its own topic prefix, PostgreSQL schema, the registry published, and a publisher. */
@@ -121,7 +128,9 @@ export async function startDispatch(world: DispatchWorld, env: Record<string, st
       HTTP_ADDRESS: `127.0.0.1:${httpPort}`,
       GRPC_ADDRESS: `127.0.0.1:${grpcPort}`,
       ADMIN_HTTP_ADDRESS: `127.0.0.1:${adminPort}`,
-      DISPATCH_TOKEN_SECRET: TOKEN_SECRET,
+      STAFF_TOKEN_SECRET: TOKEN_SECRET,
+      HISTORY_CHAIN_KEY: HISTORY_KEYS.current.secret as string,
+      HISTORY_CHAIN_KEY_ID: HISTORY_KEYS.current.id,
       LOG_LEVEL: 'warn',
       TIMER_POLL_MS: '100',
       OUTBOX_POLL_MS: '200',

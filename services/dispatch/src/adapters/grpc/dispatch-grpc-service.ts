@@ -1,5 +1,5 @@
 import type { ServerUnaryCall } from '@grpc/grpc-js';
-import { unaryHandler, type GrpcServiceBinding } from '@ecogrid/grpc';
+import { principalOf, unaryHandler, type GrpcServiceBinding } from '@ecogrid/grpc';
 import {
   Case,
   CaseLocation,
@@ -14,7 +14,7 @@ import type { DispatchApp } from '../../app';
 import type { EvidenceRecord } from '../../app/ports';
 import { isOverdue, type Actor, type CaseState, type CaseStatus } from '../../domain/case';
 import type { Kpis } from '../../domain/kpis';
-import type { BearerTokens } from '../auth/bearer-tokens';
+import { actorOfPrincipal } from '../auth/staff-actor';
 import { PRIORITY_FROM_PROTO, PRIORITY_TO_PROTO, SOURCE_FROM_PROTO, SOURCE_TO_PROTO, STATUS_FROM_PROTO, STATUS_TO_PROTO, STEP_TO_PROTO } from '../kafka/case-changed';
 
 export function toProtoCase(state: CaseState, now: Date, alertIds: string[] = []): Case {
@@ -89,14 +89,27 @@ export function toKpisResponse(kpis: Kpis): GetKpisResponse {
   });
 }
 
+/** Whether any string of a decoded request holds U+0000, which PostgreSQL text cannot store. */
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)) return Object.values(value).some(hasNul);
+  return false;
+}
+
 /**
  * ecogrid.dispatch.v1.DispatchService. Callers send the staff member's bearer token as `authorization`
- * metadata: the same roles apply as over REST (the console BFF forwards its user's token).
+ * metadata (the console BFF forwards its user's token); the server's auth interceptor admits them by
+ * DISPATCH_GRPC_ACCESS, the same roles as over REST.
  */
-export function createDispatchGrpcService(app: DispatchApp, tokens: BearerTokens, logger: Logger): GrpcServiceBinding {
-  const actorOf = (call: ServerUnaryCall<unknown, unknown>): Promise<Actor> => {
-    const value = call.metadata.get('authorization')[0];
-    return tokens.authenticate(typeof value === 'string' ? value : value?.toString());
+export function createDispatchGrpcService(app: DispatchApp, logger: Logger): GrpcServiceBinding {
+  // The auth interceptor (DISPATCH_GRPC_ACCESS) verified the token and the role before the handler runs.
+  // Every handler asks for its actor before doing anything, so the request's text is checked here once for all.
+  const actorOf = async (call: ServerUnaryCall<unknown, unknown>): Promise<Actor> => {
+    if (hasNul(call.request)) throw new DomainError('INVALID_ARGUMENT', 'the request contains a NUL character (U+0000), which no field accepts', { reason: 'invalid_characters' });
+    const principal = principalOf(call);
+    if (!principal) throw new DomainError('UNAUTHENTICATED', 'send authorization: Bearer <token>', { reason: 'no_token' });
+    return actorOfPrincipal(principal);
   };
   const date = (value: Date | undefined): Date | undefined => (value && value.getTime() > 0 ? value : undefined);
 
@@ -104,7 +117,7 @@ export function createDispatchGrpcService(app: DispatchApp, tokens: BearerTokens
     createCase: unaryHandler('CreateCase', logger, async (request, call) => {
       const actor = await actorOf(call);
       const priority = PRIORITY_FROM_PROTO.get(request.priority);
-      const state = await app.createCase({
+      const { state } = await app.createCase({
         actor,
         caseType: request.caseType,
         title: request.title,
@@ -163,7 +176,6 @@ export function createDispatchGrpcService(app: DispatchApp, tokens: BearerTokens
     }),
     actOnCase: unaryHandler('ActOnCase', logger, async (request, call) => {
       const actor = await actorOf(call);
-      if (actor.role === 'analyst') throw new DomainError('PERMISSION_DENIED', 'analysts read; they do not act on cases', { reason: 'role_not_allowed' });
       const extendUntil = date(request.extendUntil);
       const state = await app.actOnCase({
         caseId: request.caseId,

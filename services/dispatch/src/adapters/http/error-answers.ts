@@ -11,7 +11,7 @@ export type ErrorShape = 'platform' | 'open311';
  */
 export function answerErrors(shape: ErrorShape, logger: Logger): ErrorRequestHandler {
   return (error: unknown, request, response, _next) => {
-    const mapped = httpErrorOf(error);
+    const mapped = httpErrorOf(badPathEncoding(error) ? new RequestError(400, 'invalid_path_encoding', 'the path is not valid percent-encoding') : error);
     if (mapped.internal) logger.error({ err: error, method: request.method, path: `${request.baseUrl}${request.path}` }, 'request failed');
     if (response.headersSent) {
       // Half an answer cannot be taken back: end the connection so the client sees the failure.
@@ -25,6 +25,11 @@ export function answerErrors(shape: ErrorShape, logger: Logger): ErrorRequestHan
     }
     response.status(mapped.status).json(platformErrorBody(mapped));
   };
+}
+
+/** The router's own refusal of a path parameter that does not percent-decode (`%ZZ`): a 400 it does not mark as exposable. */
+function badPathEncoding(error: unknown): boolean {
+  return error instanceof URIError && (error as { status?: unknown }).status === 400;
 }
 
 /** For a path whose other methods are served: 405 with the `Allow` header. */

@@ -3,14 +3,15 @@ import helmet from 'helmet';
 import type { Logger } from '@ecogrid/telemetry';
 import type { DispatchApp } from '../../app';
 import type { ApiKeyStore } from '../../app/ports';
-import type { BearerTokens } from '../auth/bearer-tokens';
+import type { TokenVerifier } from '@ecogrid/staff-auth';
 import { answerErrors, noRoute } from './error-answers';
 import { open311Routes } from './open311-routes';
 import { staffRoutes } from './staff-routes';
+import { refuseNulInUrl } from './request-fields';
 
 export interface HttpAppDeps {
   app: DispatchApp;
-  tokens: BearerTokens;
+  verifier: TokenVerifier;
   apiKeys: ApiKeyStore;
   logger: Logger;
   evidenceMaxBytes: number;
@@ -32,7 +33,8 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   http.set('case sensitive routing', true);
   http.use(helmet());
   http.use('/open311/v2', open311Routes(deps.app, deps.apiKeys, logger));
-  http.use(staffRoutes(deps.app, deps.tokens, { evidenceMaxBytes: deps.evidenceMaxBytes }));
+  http.use(refuseNulInUrl);
+  http.use(staffRoutes(deps.app, deps.verifier, { evidenceMaxBytes: deps.evidenceMaxBytes }));
   http.use(noRoute);
   http.use(answerErrors('platform', logger));
   return http;

@@ -7,7 +7,8 @@ import { assertPartner } from '../../app/submit-complaint';
 import type { CaseState, CaseStatus } from '../../domain/case';
 import { answerErrors, noRoute, refuseOtherMethods } from './error-answers';
 import { readBody } from './request-body';
-import { optionalDate, paramOf, queryOf } from './request-fields';
+import { idempotencyClaimOf, markReplayed, optionalClaim } from './idempotency-key';
+import { optionalDate, paramOf, queryOf, refuseNul, refuseNulInUrl } from './request-fields';
 
 const AGENCY = '运城市盐湖区生态环境局 网格化指挥中心';
 /** A GeoReport v2 request is a handful of short fields. */
@@ -68,6 +69,7 @@ async function readParams(request: Request, response: Response): Promise<URLSear
     // The spec's own encoding: application/x-www-form-urlencoded.
     for (const [key, value] of new URLSearchParams(raw)) params.set(key, value);
   }
+  refuseNul([...params.keys(), ...params.values()]);
   return params;
 }
 
@@ -77,6 +79,7 @@ async function readParams(request: Request, response: Response): Promise<URLSear
  */
 export function open311Routes(app: DispatchApp, apiKeys: ApiKeyStore, logger: Logger): Router {
   const router = Router({ strict: true, caseSensitive: true });
+  router.use(refuseNulInUrl);
   const catalogue = app.readOpen311Catalogue();
   const render = (state: CaseState): Record<string, unknown> => requestJson(state, catalogue.caseTypeLabels);
 
@@ -106,8 +109,11 @@ export function open311Routes(app: DispatchApp, apiKeys: ApiKeyStore, logger: Lo
       const text = (name: string): string | undefined => params.get(name) || undefined;
       const lat = number('lat');
       const long = number('long');
-      const state = await app.submitComplaint({
+      // The partner's request as it was asked, minus the key that authenticated it.
+      const fingerprint = Object.fromEntries([...params].filter(([name]) => name !== 'api_key').sort(([a], [b]) => a.localeCompare(b)));
+      const { state, replayed } = await app.submitComplaint({
         partner,
+        ...optionalClaim(idempotencyClaimOf(request, `open311:${partner}`, fingerprint)),
         serviceCode: params.get('service_code') ?? '',
         ...(lat !== undefined ? { lat } : {}),
         ...(long !== undefined ? { long } : {}),
@@ -123,6 +129,7 @@ export function open311Routes(app: DispatchApp, apiKeys: ApiKeyStore, logger: Lo
           ...(text('account_id') ? { accountId: text('account_id') as string } : {}),
         },
       });
+      markReplayed(response, replayed);
       response.status(201).json([{ service_request_id: state.id, service_notice: '您的举报已受理，可凭编号查询办理进度', account_id: null }]);
     })
     .get(async (request, response) => {

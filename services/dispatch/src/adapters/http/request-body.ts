@@ -69,5 +69,7 @@ export async function readJsonObject(request: Request, response: Response, limit
     throw new RequestError(400, 'invalid_json', 'the body is not valid JSON');
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RequestError(400, 'invalid_json', 'the body must be a JSON object');
+  // JSON may spell U+0000 (\u0000), which PostgreSQL text cannot hold: refuse it here, by name.
+  if (raw.includes(0) || /\\u0000/i.test(raw.toString('utf8'))) throw new RequestError(400, 'invalid_characters', 'the request contains a NUL character (U+0000), which no field accepts');
   return body as Record<string, unknown>;
 }

@@ -1,35 +1,35 @@
-import { Router, type Request } from 'express';
-import { DomainError } from '@ecogrid/domain-errors';
+import { Router } from 'express';
+import type { TokenVerifier } from '@ecogrid/staff-auth';
 import type { DispatchApp } from '../../app';
-import type { Actor, CaseSource, CaseStatus, Priority } from '../../domain/case';
-import type { BearerTokens } from '../auth/bearer-tokens';
+import type { CaseSource, CaseStatus, Priority } from '../../domain/case';
+import { actorOf, staffOnly } from './staff-access';
 import { refuseOtherMethods } from './error-answers';
 import { readBody, readJsonObject } from './request-body';
 import { optionalDate, optionalNumber, optionalString, paramOf, queryOf } from './request-fields';
 import { caseJson, evidenceJson, historyJson, kpisJson } from './render';
-
-const ANALYST_READS_ONLY = new DomainError('PERMISSION_DENIED', 'analysts read; they do not act on cases', { reason: 'role_not_allowed' });
+import type { JsonObject } from '@ecogrid/hash-chain';
+import { idempotencyClaimOf, markReplayed, optionalClaim } from './idempotency-key';
 
 /**
- * The staff REST API: bearer-token auth, roles enforced by the use cases, officers see only their cases. The caller
- * is authenticated before any body is read. A case just created or changed is shown as of that change (its
+ * The staff REST API: staff bearer tokens verified by `@ecogrid/staff-auth`, roles per route from STAFF_REST_ACCESS,
+ * scope (a supervisor's unit, an officer's own cases) by the use cases. The caller is admitted before any body is read. A case just created or changed is shown as of that change (its
  * `updated_at`); a case read is shown as of the reading.
  */
-export function staffRoutes(app: DispatchApp, tokens: BearerTokens, options: { evidenceMaxBytes: number }): Router {
+export function staffRoutes(app: DispatchApp, verifier: TokenVerifier, options: { evidenceMaxBytes: number }): Router {
   const router = Router({ strict: true, caseSensitive: true });
-  const actorOf = (request: Request): Promise<Actor> => tokens.authenticate(request.headers.authorization);
 
   router
     .route('/v1/cases')
-    .post(async (request, response) => {
-      const actor = await actorOf(request);
+    .post(staffOnly(verifier, 'POST /v1/cases'), async (request, response) => {
+      const actor = actorOf(request, response);
       const body = await readJsonObject(request, response);
       const location = body.location as Record<string, unknown> | undefined;
       const lon = optionalNumber(location?.lon, 'location.lon');
       const lat = optionalNumber(location?.lat, 'location.lat');
       const address = location && typeof location.address === 'string' ? location.address : undefined;
-      const created = await app.createCase({
+      const { state: created, replayed } = await app.createCase({
         actor,
+        ...optionalClaim(idempotencyClaimOf(request, actor.subject, body as JsonObject)),
         caseType: optionalString(body, 'case_type') ?? '',
         title: optionalString(body, 'title') ?? '',
         ...(optionalString(body, 'description') ? { description: body.description as string } : {}),
@@ -39,11 +39,12 @@ export function staffRoutes(app: DispatchApp, tokens: BearerTokens, options: { e
         ...(optionalString(body, 'enterprise_uscc') ? { enterpriseUscc: body.enterprise_uscc as string } : {}),
         ...(optionalString(body, 'assignee_officer_id') ? { assigneeOfficerId: body.assignee_officer_id as string } : {}),
       });
+      markReplayed(response, replayed);
       response.setHeader('location', `/v1/cases/${created.id}`);
       response.status(201).json({ case: caseJson(created, created.updatedAt) });
     })
-    .get(async (request, response) => {
-      const actor = await actorOf(request);
+    .get(staffOnly(verifier, 'GET /v1/cases'), async (request, response) => {
+      const actor = actorOf(request, response);
       const query = queryOf(request);
       const createdFrom = optionalDate(query.get('from') ?? undefined, 'from');
       const createdTo = optionalDate(query.get('to') ?? undefined, 'to');
@@ -71,8 +72,8 @@ export function staffRoutes(app: DispatchApp, tokens: BearerTokens, options: { e
 
   router
     .route('/v1/cases/:id')
-    .get(async (request, response) => {
-      const view = await app.getCase(paramOf(request, 'id'), await actorOf(request));
+    .get(staffOnly(verifier, 'GET /v1/cases/:id'), async (request, response) => {
+      const view = await app.getCase(paramOf(request, 'id'), actorOf(request, response));
       response.json({
         case: caseJson(view.state, view.asOf),
         history: view.history.map(historyJson),
@@ -84,9 +85,8 @@ export function staffRoutes(app: DispatchApp, tokens: BearerTokens, options: { e
 
   router
     .route('/v1/cases/:id/actions')
-    .post(async (request, response) => {
-      const actor = await actorOf(request);
-      if (actor.role === 'analyst') throw ANALYST_READS_ONLY;
+    .post(staffOnly(verifier, 'POST /v1/cases/:id/actions'), async (request, response) => {
+      const actor = actorOf(request, response);
       const body = await readJsonObject(request, response);
       const extendUntil = optionalDate(body.extend_until, 'extend_until');
       const state = await app.actOnCase({
@@ -105,8 +105,8 @@ export function staffRoutes(app: DispatchApp, tokens: BearerTokens, options: { e
 
   router
     .route('/v1/cases/:id/evidence')
-    .post(async (request, response) => {
-      const actor = await actorOf(request);
+    .post(staffOnly(verifier, 'POST /v1/cases/:id/evidence'), async (request, response) => {
+      const actor = actorOf(request, response);
       // The file is the body; what describes it travels in the query, so no multipart parsing is needed.
       const content = await readBody(request, response, options.evidenceMaxBytes);
       const query = queryOf(request);
@@ -128,8 +128,8 @@ export function staffRoutes(app: DispatchApp, tokens: BearerTokens, options: { e
 
   router
     .route('/v1/cases/:id/evidence-links')
-    .post(async (request, response) => {
-      const actor = await actorOf(request);
+    .post(staffOnly(verifier, 'POST /v1/cases/:id/evidence-links'), async (request, response) => {
+      const actor = actorOf(request, response);
       const body = await readJsonObject(request, response);
       const record = await app.linkEvidence({
         caseId: paramOf(request, 'id'),
@@ -144,8 +144,8 @@ export function staffRoutes(app: DispatchApp, tokens: BearerTokens, options: { e
 
   router
     .route('/v1/cases/:id/evidence/:evidence')
-    .get(async (request, response) => {
-      const found = await app.readEvidenceContent(paramOf(request, 'id'), paramOf(request, 'evidence'), await actorOf(request));
+    .get(staffOnly(verifier, 'GET /v1/cases/:id/evidence/:evidence'), async (request, response) => {
+      const found = await app.readEvidenceContent(paramOf(request, 'id'), paramOf(request, 'evidence'), actorOf(request, response));
       response.statusCode = 200;
       response.setHeader('content-type', found.record.mediaType ?? 'application/octet-stream');
       response.setHeader('content-length', found.content.length);
@@ -157,8 +157,8 @@ export function staffRoutes(app: DispatchApp, tokens: BearerTokens, options: { e
 
   router
     .route('/v1/cases/:id/history/verify')
-    .get(async (request, response) => {
-      const verdict = await app.verifyHistory(paramOf(request, 'id'), await actorOf(request));
+    .get(staffOnly(verifier, 'GET /v1/cases/:id/history/verify'), async (request, response) => {
+      const verdict = await app.verifyHistory(paramOf(request, 'id'), actorOf(request, response));
       response.json({
         intact: verdict.intact,
         entries: verdict.entries,
@@ -171,8 +171,8 @@ export function staffRoutes(app: DispatchApp, tokens: BearerTokens, options: { e
 
   router
     .route('/v1/kpis')
-    .get(async (request, response) => {
-      const actor = await actorOf(request);
+    .get(staffOnly(verifier, 'GET /v1/kpis'), async (request, response) => {
+      const actor = actorOf(request, response);
       const query = queryOf(request);
       const from = optionalDate(query.get('from') ?? undefined, 'from');
       const to = optionalDate(query.get('to') ?? undefined, 'to');

@@ -1,5 +1,5 @@
 import { AlertChanged, AlertState, Severity } from '@ecogrid/proto/alerting/v1/events';
-import { createEventConsumer, PoisonRecordError, RetriableError, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
+import { createEventConsumer, DependencyUnavailableError, PoisonRecordError, RetriableError, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
 import { isDomainError } from '@ecogrid/domain-errors';
 import { metrics } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
@@ -9,6 +9,17 @@ import type { AlertSeverity } from '../../domain/priority';
 
 const meter = metrics.getMeter('@ecogrid/dispatch');
 const alertsIn = meter.createCounter('dispatch_alerts_total', { description: 'AlertChanged events handled, by outcome' });
+const partitionsHeld = meter.createUpDownCounter('dispatch_alert_partitions_held', { description: 'Alert partitions held while PostgreSQL is unreachable' });
+
+/** SQLSTATE classes and socket errors that mean the server is unreachable, not that the statement failed. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03']);
+
+function looksLikeConnectionLoss(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+}
 
 const STATE: Partial<Record<AlertState, AlertInput['state']>> = {
   [AlertState.ALERT_STATE_RAISED]: 'raised',
@@ -59,7 +70,8 @@ export function toAlertInput(event: ReceivedEvent): AlertInput {
 
 /**
  * Consumes ecogrid.alerts.v1. The handler's database transaction commits before the consumer commits the
- * offset, so a crash can only re-deliver, and redelivery is absorbed by the event-id and alert-id keys.
+ * offset, so a crash can only re-deliver, and redelivery is absorbed by the event-id and alert-id keys. While
+ * PostgreSQL is unreachable the partitions are held (no offset moves, nothing is dead-lettered) and readiness says so.
  */
 export function createAlertConsumer(options: {
   kafka: Kafka;
@@ -68,7 +80,12 @@ export function createAlertConsumer(options: {
   handle: HandleAlertChanged;
   deadLetters: EventPublisher;
   logger: Logger;
+  /** Whether PostgreSQL answers now: a failure while it does not is the outage's, not the record's. */
+  databaseReachable: () => Promise<boolean>;
+  /** Told when alert partitions start or stop being held (readiness follows it). */
+  onHold?: (held: boolean) => void;
 }): EventConsumer {
+  let held = 0;
   return createEventConsumer({
     kafka: options.kafka,
     groupId: options.groupId,
@@ -86,9 +103,18 @@ export function createAlertConsumer(options: {
       } catch (error) {
         if (isDomainError(error)) throw new PoisonRecordError(error.reason ?? error.code, error.message, { cause: error });
         if (error instanceof RetriableError || error instanceof PoisonRecordError) throw error;
-        // Database trouble (connection lost, serialization, deadlock) is worth another try.
+        // PostgreSQL away: hold the partition until it is back (every alert would fail the same way, and
+        // dead-lettering them would lose cases). Otherwise (serialization, deadlock) a bounded retry.
+        if (looksLikeConnectionLoss(error) || !(await options.databaseReachable())) {
+          throw new DependencyUnavailableError('postgres', `alert ${input.alertId} waits for PostgreSQL`, { cause: error });
+        }
         throw new RetriableError(`alert ${input.alertId} not handled: ${(error as Error).message}`, { cause: error });
       }
+    },
+    onHold: ({ held: now }) => {
+      held += now ? 1 : -1;
+      partitionsHeld.add(now ? 1 : -1);
+      options.onHold?.(held > 0);
     },
   });
 }

@@ -4,8 +4,9 @@ import { DomainError } from '@ecogrid/domain-errors';
 import { RetriableError, TOPICS } from '@ecogrid/kafka';
 import { enqueue, type OutboxEvent } from '@ecogrid/outbox';
 import { inTransaction } from '@ecogrid/postgres';
+import { createPgKpiQuery } from './pg-kpis';
 import type { CaseState, CaseStatus, Priority, Step, CaseSource } from '../../domain/case';
-import { GENESIS_HASH, sealEntry, type HistoryEntry, type JsonObject } from '../../domain/history-chain';
+import { GENESIS_HASH, sealEntry, type ChainKey, type HistoryEntry, type JsonObject } from '../../domain/history-chain';
 import type {
   ApiKeyStore,
   CaseChangeRecord,
@@ -146,6 +147,7 @@ export function historyFromRow(row: Row): HistoryEntry {
     details: row.details as JsonObject,
     previousHash: row.previous_hash as string,
     hash: row.hash as string,
+    ...(str(row.key_id) ? { keyId: row.key_id as string } : {}),
   };
 }
 
@@ -174,6 +176,8 @@ export interface PgCaseStoreOptions {
   pool: pg.Pool;
   /** The full name of ecogrid.cases.v1, deployment prefix included. */
   casesTopic: string;
+  /** The key new history entries are sealed with (HMAC); it never enters the database. */
+  chainKey: ChainKey;
   /** Encodes a change as the protobuf value of its ecogrid.cases.v1 event. */
   encodeChange: (change: CaseChangeRecord) => Buffer;
   /** Told after a transaction that enqueued events committed, so the relay of this process sends them at once. */
@@ -251,7 +255,7 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
         }
         const entries: HistoryEntry[] = [];
         for (const { draft } of items) {
-          const entry = sealEntry({ caseId, sequence: (previous?.sequence ?? 0) + 1, ...draft }, previous?.hash ?? GENESIS_HASH);
+          const entry = sealEntry({ caseId, sequence: (previous?.sequence ?? 0) + 1, ...draft }, previous?.hash ?? GENESIS_HASH, options.chainKey);
           entries.push(entry);
           previous = { sequence: entry.sequence, hash: entry.hash };
         }
@@ -270,11 +274,12 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
             JSON.stringify(entry.details),
             entry.previousHash,
             entry.hash,
+            entry.keyId ?? null,
           );
-          rows.push(`(${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((offset) => `$${base + offset}`).join(', ')})`);
+          rows.push(`(${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map((offset) => `$${base + offset}`).join(', ')})`);
         }
         await client.query(
-          `INSERT INTO case_history (case_id, sequence, action, actor, occurred_at, from_status, to_status, details, previous_hash, hash) VALUES ${rows.join(', ')}`,
+          `INSERT INTO case_history (case_id, sequence, action, actor, occurred_at, from_status, to_status, details, previous_hash, hash, key_id) VALUES ${rows.join(', ')}`,
           params,
         );
         // Each entry's event in the same transaction: on Kafka if and only if the entry is stored. The case row is
@@ -336,6 +341,9 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
           [deviceMn, factorCode],
         );
         return rows[0] ? caseFromRow(rows[0] as Row) : undefined;
+      },
+      completeIdempotencyKey: async (claim, caseId) => {
+        await client.query('UPDATE idempotency_keys SET case_id = $3 WHERE principal = $1 AND key = $2', [claim.principal, claim.key, caseId]);
       },
       insertEvidence: async (record, content) => {
         await client.query(
@@ -409,22 +417,7 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
       const { rows } = await pool.query('SELECT * FROM case_history WHERE case_id = $1 ORDER BY sequence', [caseId]);
       return rows.map((row) => historyFromRow(row as Row));
     },
-    histories: async ({ from, to }) => {
-      const { rows } = await pool.query(
-        `SELECT h.* FROM case_history h JOIN cases c ON c.id = h.case_id
-         WHERE c.created_at < $2 AND (c.status NOT IN ('closed', 'merged') OR c.updated_at >= $1)
-         ORDER BY h.case_id, h.sequence`,
-        [from, to],
-      );
-      const byCase = new Map<string, HistoryEntry[]>();
-      for (const row of rows) {
-        const entry = historyFromRow(row as Row);
-        const list = byCase.get(entry.caseId);
-        if (list) list.push(entry);
-        else byCase.set(entry.caseId, [entry]);
-      }
-      return [...byCase.values()];
-    },
+    kpis: createPgKpiQuery(pool),
     alertIds: async (caseId) => {
       const { rows } = await pool.query<{ alert_id: string }>('SELECT alert_id FROM case_alerts WHERE case_id = $1 ORDER BY linked_at, alert_id', [caseId]);
       return rows.map((row) => row.alert_id);
@@ -436,6 +429,30 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
         [caseId],
       );
       return rows.map((row) => evidenceFromRow(row as Row));
+    },
+    claimIdempotencyKey: async (claim) => {
+      // Autocommit: a concurrent claim of the same key waits only for this statement, never for a creation (which
+      // takes pool connections of its own). A few expired rows of others are purged on the way.
+      const { rows } = await pool.query<{ claimed: boolean }>(
+        `WITH purge AS (
+           DELETE FROM idempotency_keys WHERE (principal, key) IN (
+             SELECT principal, key FROM idempotency_keys WHERE expires_at < $4 AND NOT (principal = $1 AND key = $2) LIMIT 20))
+         INSERT INTO idempotency_keys (principal, key, request_sha256, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (principal, key) DO UPDATE SET request_sha256 = EXCLUDED.request_sha256, case_id = NULL, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+           WHERE idempotency_keys.expires_at < EXCLUDED.created_at OR (idempotency_keys.case_id IS NULL AND idempotency_keys.created_at < $6)
+         RETURNING true AS claimed`,
+        [claim.principal, claim.key, claim.requestSha256, claim.now, claim.expiresAt, claim.staleBefore],
+      );
+      if (rows[0]?.claimed) return undefined;
+      const prior = await pool.query<{ request_sha256: string; case_id: string | null }>('SELECT request_sha256, case_id FROM idempotency_keys WHERE principal = $1 AND key = $2', [
+        claim.principal,
+        claim.key,
+      ]);
+      const row = prior.rows[0];
+      return row ? { requestSha256: row.request_sha256, ...(row.case_id ? { caseId: row.case_id } : {}) } : undefined;
+    },
+    releaseIdempotencyKey: async (claim) => {
+      await pool.query('DELETE FROM idempotency_keys WHERE principal = $1 AND key = $2 AND case_id IS NULL', [claim.principal, claim.key]);
     },
     evidenceContent: async (caseId, evidenceId) => {
       const { rows } = await pool.query('SELECT * FROM evidence WHERE case_id = $1 AND id = $2 AND content IS NOT NULL', [caseId, evidenceId]);
