@@ -65,15 +65,16 @@ describe('buildUpload', () => {
     expect(again.cp.text).toBe(first.cp.text);
   });
 
-  it('writes a lower-case CRC for a tolerant device: accepted tolerant, refused strict', () => {
+  it('writes a lower-case CRC for a tolerant device: accepted by default, refused where upper case is required', () => {
     const quirky = { ...AIR, lowerCaseCrc: true };
     const built = buildUpload(quirky, { cn: '2011', qnMs: now, dataTimeMs: now, readings: readings(quirky) });
     const crc = new TextDecoder().decode(built.bytes.slice(-6, -2));
     expect(crc).toBe(crc.toLowerCase());
     expect(tryParseFrame(built.bytes, hj212Options({ mode: 'tolerant', profile: '2017' })).ok).toBe(true);
-    const strict = tryParseFrame(built.bytes, hj212Options({ mode: 'strict', profile: '2017' }));
+    expect(tryParseFrame(built.bytes, hj212Options({ mode: 'strict', profile: '2017' })).ok).toBe(true);
+    const upperOnly = tryParseFrame(built.bytes, hj212Options({ mode: 'strict', profile: '2017', crcCase: 'upper' }));
     // A CRC of only digits has no case; every other must be refused.
-    if (/[a-f]/.test(crc)) expect(strict.ok ? 'accepted' : strict.error.code).toBe('bad_crc_format');
+    if (/[a-f]/.test(crc)) expect(upperOnly.ok ? 'accepted' : upperOnly.error.code).toBe('bad_crc_format');
   });
 
   it('drops Min/Max rather than split an interval upload that would exceed 1024 bytes', () => {

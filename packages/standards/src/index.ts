@@ -2,6 +2,7 @@ export { StandardsError } from './standards-error';
 export { crc16Hj212, formatCrc } from './hj212/crc16';
 export { decodeFlag, encodeFlag, type Hj212Flag } from './hj212/flag';
 export { Hj212FrameError, Hj212EncodeError, type Hj212ReasonCode } from './hj212/hj212-error';
+export { MN_MAX_LENGTH, mnProblem } from './hj212/mn-rule';
 export { HJ212_STRICT, HJ212_TOLERANT, hj212Options, type Hj212Options, type Hj212Version } from './hj212/hj212-options';
 export type { Hj212Frame, Hj212Cp, Hj212CpField, Hj212FactorFields } from './hj212/hj212-frame';
 export { cpGroups } from './hj212/parse-cp';

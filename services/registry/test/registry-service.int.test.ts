@@ -206,7 +206,7 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
       'mn,name,kind,lon,lat,enterprise_uscc,outlet_id,factors,password,protocol,tolerant',
       'GOOD00000000000000000001,good one,micro_air_station,111.0,35.05,,,a34004:ug/m3,pw1,2017,false',
       'GOOD00000000000000000001,same MN,micro_air_station,111.0,35.05,,,,pw2,2017,false',
-      'SHORT1,short MN strict,micro_air_station,111.0,35.05,,,,pw3,2017,false',
+      'SHORT 1,MN with a space,micro_air_station,111.0,35.05,,,,pw3,2017,false',
       'FAR00000000000000000001X,far away,micro_air_station,116.4,39.9,,,,pw4,2017,false',
       `NOOUTLET0000000000000001,no such outlet,flue_gas_cems,111.0,35.05,${enterprise},DA999,,pw5,2017,false`,
       'GOOD00000000000000000002,good two,micro_air_station,111.01,35.06,,,,pw6,2017,false',

@@ -17,7 +17,11 @@ export interface Hj212Options {
   lengthUnit: 'bytes' | 'characters' | 'either';
   /** Longest data segment accepted: 1024 per HJ 212-2017 §6.3.1; up to 9999 (what four digits can say). */
   maxDataLength: number;
-  /** The standard writes the CRC in upper case; some devices send lower case. */
+  /**
+   * The standard writes the CRC in upper case; many real devices send lower case. Both presets accept either,
+   * since the digits' case does not change the value and the CRC is still checked; `'upper'` is for a link
+   * that must be held to the letter of the standard.
+   */
   crcCase: 'upper' | 'any';
   /** Require `\r\n` right after the CRC. When false a missing tail is accepted (a lone `\n` too). */
   requireTail: boolean;
@@ -29,10 +33,8 @@ export interface Hj212Options {
   rejectUnknownHeaderFields: boolean;
   /** Reject repeated CP keys (otherwise the last one wins). */
   rejectDuplicateCpKeys: boolean;
-  /** Check QN (17 digits), ST (2 letters/digits), CN (4 digits), MN (1–`maxMnLength` visible ASCII). */
+  /** Check QN (17 digits), ST (2 letters/digits), CN (4 digits), MN (the shared rule of `mn-rule.ts`). */
   checkFieldFormats: boolean;
-  /** Longest MN accepted when `checkFieldFormats` (24 hex per §6.3.3, but real MNs vary). */
-  maxMnLength: number;
   /** Text encoding of the data segment. The standard says UTF-8; some old devices send GB18030/GBK. */
   textEncoding: 'utf-8' | 'gb18030';
 }
@@ -45,25 +47,24 @@ export function isResolvedHj212Options(options: object): options is Hj212Options
   return RESOLVED.has(options);
 }
 
-/** Strict: the standard as written, with the lenient MN rule real devices need. */
+/** Strict: the standard as written, with the MN rule and CRC letter case real devices need. */
 export const HJ212_STRICT: Readonly<Hj212Options> = Object.freeze({
   profile: 'auto',
   enforceVersion: true,
   lengthUnit: 'bytes',
   maxDataLength: 1024,
-  crcCase: 'upper',
+  crcCase: 'any',
   requireTail: true,
   requireQnAndFlag: true,
   requirePacketNumbers: true,
   rejectUnknownHeaderFields: true,
   rejectDuplicateCpKeys: true,
   checkFieldFormats: true,
-  maxMnLength: 24,
   textEncoding: 'utf-8',
 });
 
 /**
- * Tolerant: for vendors that count characters, send lower-case CRCs, omit QN/Flag, set D without PNUM/PNO,
+ * Tolerant: for vendors that count characters, omit QN/Flag, set D without PNUM/PNO,
  * or send segments longer than 1024 bytes. The CRC is still always checked.
  */
 export const HJ212_TOLERANT: Readonly<Hj212Options> = Object.freeze({
@@ -78,7 +79,6 @@ export const HJ212_TOLERANT: Readonly<Hj212Options> = Object.freeze({
   rejectUnknownHeaderFields: false,
   rejectDuplicateCpKeys: false,
   checkFieldFormats: false,
-  maxMnLength: 64,
   textEncoding: 'utf-8',
 });
 

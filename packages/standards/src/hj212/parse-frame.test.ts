@@ -175,7 +175,7 @@ describe('parseFrame reason codes (first failing check wins)', () => {
     ['bytes after the frame', `${good}x`, 'length_mismatch'],
     ['segment over 1024', frameOf(`${HEADER};CP=&&x=${'1'.repeat(1020)}&&`), 'data_segment_too_long'],
     ['CRC not hex', frameOf(`${HEADER};CP=&&&&`, { crc: '12G4' }), 'bad_crc_format'],
-    ['CRC lower case (strict)', frameOf(`${HEADER};CP=&&&&`).replace(/([0-9A-F]{4})\r\n$/, (crc) => crc.toLowerCase()), 'bad_crc_format'],
+    ['CRC not hex', frameOf(`${HEADER};CP=&&&&`).replace(/([0-9A-F]{4})\r\n$/, 'G0A1\r\n'), 'bad_crc_format'],
     ['CRC wrong', frameOf(`${HEADER};CP=&&&&`, { crc: '0000' }), 'bad_crc'],
     ['not UTF-8', (() => {
       const segment = new TextEncoder().encode(`${HEADER};CP=&&x=\u00ff&&`);
@@ -199,6 +199,8 @@ describe('parseFrame reason codes (first failing check wins)', () => {
     ['CN not 4 digits', frameOf(HEADER.replace('CN=2011', 'CN=201') + ';CP=&&&&'), 'bad_field_value'],
     ['ST lower case', frameOf(HEADER.replace('ST=32', 'ST=a1') + ';CP=&&&&'), 'bad_field_value'],
     ['MN longer than 24', frameOf(HEADER.replace('MN=010000A8900016F000169DC0', `MN=${'A'.repeat(25)}`) + ';CP=&&&&'), 'bad_field_value'],
+    ['MN with a space', frameOf(HEADER.replace('MN=010000A8900016F000169DC0', 'MN=AB CD') + ';CP=&&&&'), 'bad_field_value'],
+    ['MN with &', frameOf(HEADER.replace('MN=010000A8900016F000169DC0', 'MN=AB&CD') + ';CP=&&&&'), 'bad_field_value'],
     ['RF other than 1', frameOf(`${HEADER.replace('Flag=5', 'Flag=9')};RF=0;CP=&&&&`), 'bad_field_value'],
     ['Flag not a number', frameOf(HEADER.replace('Flag=5', 'Flag=x') + ';CP=&&&&'), 'bad_flag'],
     ['Flag over 255', frameOf(HEADER.replace('Flag=5', 'Flag=256') + ';CP=&&&&'), 'bad_flag'],
@@ -239,10 +241,13 @@ describe('per-device options', () => {
     expect(reason(byBytes, hj212Options({ lengthUnit: 'characters' }))).toBe('length_mismatch');
   });
 
-  it('accepts lower-case CRCs only when crcCase is any', () => {
+  it('accepts lower-case CRCs by default and still checks them; crcCase upper holds a link to the letter', () => {
     const lower = encodeFrame(chinese, { crcCase: 'lower' });
-    expect(reason(lower)).toBe('bad_crc_format');
-    expect(reason(lower, hj212Options({ crcCase: 'any' }))).toBe('ok');
+    expect(reason(lower)).toBe('ok');
+    expect(reason(lower, hj212Options({ crcCase: 'upper' }))).toBe('bad_crc_format');
+    const text = new TextDecoder().decode(lower);
+    const wrongDigit = text.replace(/([0-9a-f])([0-9a-f]{3})\r\n$/, (_, first: string, rest: string) => `${first === 'a' ? 'b' : 'a'}${rest}\r\n`);
+    expect(reason(wrongDigit)).toBe('bad_crc');
   });
 
   it('accepts segments over 1024 up to maxDataLength', () => {

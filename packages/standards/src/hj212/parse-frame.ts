@@ -5,6 +5,7 @@ import { Hj212FrameError, type Hj212ReasonCode } from './hj212-error';
 import { type Hj212Cp, type Hj212Frame } from './hj212-frame';
 import { HJ212_STRICT, hj212Options, isResolvedHj212Options, type Hj212Options, type Hj212Version } from './hj212-options';
 import { asciiCodesOf, CpScanner, type AsciiCodes } from './parse-cp';
+import { mnProblem } from './mn-rule';
 
 /** The outcome of `tryParseFrame`: never throws, so a listener can count and publish rejections cheaply. */
 export type Hj212ParseResult = { ok: true; frame: Hj212Frame } | { ok: false; error: Hj212FrameError };
@@ -190,7 +191,10 @@ export function parseDataSegment(
     if (qn !== null && !isDigits(qn, 17, 17)) return rejected('bad_field_value', `QN is not 17 digits: ${qn}`);
     if (!isDigitsOrCapitals(st, 2)) return rejected('bad_field_value', `ST is not 2 letters or digits: ${st}`);
     if (!isDigits(cn, 4, 4)) return rejected('bad_field_value', `CN is not 4 digits: ${cn}`);
-    if (mn.length > options.maxMnLength || !isVisibleAscii(mn)) return rejected('bad_field_value', `MN is not 1–${options.maxMnLength} visible ASCII characters`);
+    {
+      const problem = mnProblem(mn);
+      if (problem !== null) return rejected('bad_field_value', `MN ${mn}: ${problem}`);
+    }
     if (rf !== null && rf !== '1') return rejected('bad_field_value', `RF must be 1 when present: ${rf}`);
   }
   let pnum: number | null = null;
@@ -249,16 +253,6 @@ function isDigitsOrCapitals(text: string, length: number): boolean {
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
     if (!((code >= DIGIT_0 && code <= DIGIT_9) || (code >= CAPITAL_A && code <= CAPITAL_Z))) return false;
-  }
-  return true;
-}
-
-/** `/^[\x21-\x7e]+$/.test(text)`: visible ASCII, at least one character. */
-function isVisibleAscii(text: string): boolean {
-  if (text.length === 0) return false;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code < 0x21 || code > 0x7e) return false;
   }
   return true;
 }

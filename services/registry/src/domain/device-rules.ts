@@ -1,3 +1,4 @@
+import { mnProblem } from '@ecogrid/standards';
 import type { Device, ProtocolVersion } from './entities';
 
 export interface FieldProblem {
@@ -7,16 +8,17 @@ export interface FieldProblem {
 }
 
 /**
- * HJ 212 identity rules. 2017 and 2025 devices carry a 24-character MN (EPC-96, STANDARDS.md §1.11); 2005
- * devices and tolerant profiles send shorter ones (commonly 14). The password (PW) must not contain the
- * characters that delimit HJ 212 fields.
+ * HJ 212 identity rules. The MN follows the one rule the frame parser applies (`mnProblem` of
+ * @ecogrid/standards), so every device the registry accepts can be heard and every MN the parser reads can be
+ * registered; the standard's 24 characters are its upper bound, as real 2017 stations send shorter MNs with
+ * separators (`JLYP01_AIR01_0001`). The password (PW) must not contain the characters that delimit HJ 212 fields.
  */
 export function checkDeviceIdentity(device: Pick<Device, 'mn' | 'password' | 'tolerant'> & { protocolVersion: ProtocolVersion | undefined }): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (device.mn === '') problems.push({ field: 'mn', code: 'missing_field', message: 'mn is required' });
-  else if (!/^[0-9A-Za-z]{1,24}$/.test(device.mn)) problems.push({ field: 'mn', code: 'bad_mn', message: 'an MN is 1–24 letters and digits' });
-  else if (device.protocolVersion !== undefined && device.protocolVersion !== '2005' && !device.tolerant && device.mn.length !== 24) {
-    problems.push({ field: 'mn', code: 'bad_mn', message: `a strict HJ 212-2017/2025 device has a 24-character MN, not ${device.mn.length}` });
+  else {
+    const problem = mnProblem(device.mn);
+    if (problem !== null) problems.push({ field: 'mn', code: 'bad_mn', message: problem });
   }
   if (device.password === '') problems.push({ field: 'password', code: 'missing_field', message: 'password is required' });
   else if (/[;,=&\s]/.test(device.password) || device.password.length > 64) {

@@ -74,6 +74,12 @@ describe('cells GeoJSON', () => {
 });
 
 describe('devices CSV', () => {
+  it('takes a real station\'s MN with separators, as the frame parser does (one MN rule)', () => {
+    const { records, problems } = parseDevicesCsv(Buffer.from('mn,name,kind,lon,lat,enterprise_uscc,outlet_id,factors,password,protocol,tolerant\nJLYP01_AIR01_0001,air,micro_air_station,111,35,,,,123456,2017,false\n'));
+    expect(problems).toEqual([]);
+    expect(records[0]?.record).toMatchObject({ mn: 'JLYP01_AIR01_0001' });
+  });
+
   const header = 'mn,name,kind,lon,lat,enterprise_uscc,outlet_id,factors,password,protocol,tolerant\n';
 
   it('reads a CSV with a BOM and CRLF, with factors and limits', () => {
@@ -82,9 +88,9 @@ describe('devices CSV', () => {
     expect(records[0]?.record).toMatchObject({ mn: 'AAAAAAAAAAAAAAAAAAAAAAAA', factors: [{ factorCode: 'a21026', unit: 'mg/m3', limit: 35, limitOnConverted: true }, { factorCode: 'a19001', unit: '%', limitOnConverted: false }] });
   });
 
-  it('reports a duplicate MN, a short MN for a strict 2017 device and a bad factor, each on its line', () => {
+  it('reports a duplicate MN, an MN with a space and a bad factor, each on its line', () => {
     const { problems } = parseDevicesCsv(
-      Buffer.from(`${header}M1,a,micro_air_station,111,35,,,,pw,2005,true\nM1,b,micro_air_station,111,35,,,,pw,2005,true\nSHORT,c,micro_air_station,111,35,,,,pw,2017,false\nBBBBBBBBBBBBBBBBBBBBBBBB,d,camera,111,35,,,a21026:mg:x,pw,2017,\n`),
+      Buffer.from(`${header}M1,a,micro_air_station,111,35,,,,pw,2005,true\nM1,b,micro_air_station,111,35,,,,pw,2005,true\nSH ORT,c,micro_air_station,111,35,,,,pw,2017,false\nBBBBBBBBBBBBBBBBBBBBBBBB,d,camera,111,35,,,a21026:mg:x,pw,2017,\n`),
     );
     expect(problems.map((problem) => [problem.line, problem.field, problem.code])).toEqual([
       [3, 'mn', 'duplicate_id'],
