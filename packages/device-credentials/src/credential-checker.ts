@@ -11,6 +11,8 @@ export interface CredentialCheckerOptions {
 }
 
 export interface CredentialChecker {
+  /** True when this (MN, password) was verified against this very verifier within the TTL; extends it. No scrypt. */
+  remembered(mn: string, verifier: PasswordVerifier | undefined, password: string): boolean;
   /**
    * Whether `password` is the device's. `verifier` undefined (unknown MN, or a device without one) costs a full
    * check against a stand-in all the same, so how long a refusal takes does not tell whether the MN exists.
@@ -40,21 +42,29 @@ export function createCredentialChecker(options: CredentialCheckerOptions = {}):
   let decoy: Promise<PasswordVerifier> | undefined;
   const decoyVerifier = (): Promise<PasswordVerifier> => (decoy ??= createPasswordVerifier(`decoy-${Math.random()}`, options.decoyParameters ?? DEFAULT_SCRYPT));
 
+  // A NUL cannot appear in an MN, so the key is unambiguous.
+  const keyOf = (mn: string, password: string): string => `${mn}\u0000${password}`;
+  const remembered = (mn: string, verifier: PasswordVerifier | undefined, password: string): boolean => {
+    const key = keyOf(mn, password);
+    const entry = entries.get(key);
+    if (!entry) return false;
+    const at = now();
+    if (!verifier || entry.verifier !== verifier || entry.expiresAt <= at) {
+      entries.delete(key);
+      return false;
+    }
+    stats.hits += 1;
+    // Re-insert to keep the map in least-recently-used order.
+    entries.delete(key);
+    entry.expiresAt = at + ttlMs;
+    entries.set(key, entry);
+    return true;
+  };
   return {
+    remembered,
     check: async (mn, verifier, password) => {
-      // A NUL cannot appear in an MN, so the key is unambiguous.
-      const key = `${mn}\u0000${password}`;
-      const entry = entries.get(key);
-      const at = now();
-      if (entry && verifier && entry.verifier === verifier && entry.expiresAt > at) {
-        stats.hits += 1;
-        // Re-insert to keep the map in least-recently-used order.
-        entries.delete(key);
-        entry.expiresAt = at + ttlMs;
-        entries.set(key, entry);
-        return true;
-      }
-      if (entry) entries.delete(key);
+      if (remembered(mn, verifier, password)) return true;
+      const key = keyOf(mn, password);
       stats.misses += 1;
       if (!verifier) {
         await verifyPassword(await decoyVerifier(), password);
