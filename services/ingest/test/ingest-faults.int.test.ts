@@ -40,7 +40,7 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
   /** Ingest on the private servers, on the same ports every time: the fleet reconnects to where it was. */
   const startIngest = async (): Promise<ServiceProcess> => {
     if (launched) return launched.restart();
-    launched = await startIngestProcess({ kafkaBrokers: kafka.url, redisUrl: redis.url, topicPrefix: '', redisPrefix: uniqueRedisPrefix('ingest-faults'), env: { DEVICE_RATE_LIMIT_PER_S: '0', LOG_LEVEL: 'error' } });
+    launched = await startIngestProcess({ kafkaBrokers: kafka.url, redisUrl: redis.url, topicPrefix: '', redisPrefix: uniqueRedisPrefix('ingest-faults'), env: { DEVICE_RATE_LIMIT_PER_S: '0', ADDRESS_RATE_LIMIT_PER_S: '0', LOG_LEVEL: 'error' } });
     return launched.service;
   };
   const readyz = (): Promise<Response> => fetch(`${launched?.adminUrl}/readyz`);
