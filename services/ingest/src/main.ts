@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     burst: config.REJECTIONS_PER_PEER_BURST,
   });
   const devices = createRegistryDeviceDirectory(view);
+  const counters = createIngestCounters();
   const throttle = createRateLimiterThrottle({
     redis,
     prefix: config.REDIS_PREFIX,
@@ -70,16 +71,12 @@ async function main(): Promise<void> {
       failureWindowSeconds: config.AUTH_FAILURE_WINDOW_S,
     },
   });
-  const authenticate = createAuthenticateDevice({ devices, credentials: createCredentialChecker({ ttlMs: config.CREDENTIAL_CACHE_TTL_S * 1000 }), throttle });
+  const authenticate = createAuthenticateDevice({ devices, credentials: createCredentialChecker({ ttlMs: config.CREDENTIAL_CACHE_TTL_S * 1000 }), throttle, counters });
   const memory = createBatchedObservationMemory(createRedisObservationMemory({ redis, prefix: config.REDIS_PREFIX, dedupeTtlSeconds: config.DEDUPE_TTL_SECONDS }), {
     rememberFlushMs: config.REMEMBER_FLUSH_MS,
   });
   const clock = systemClock;
-  const store = createStoreObservations({
-    sink,
-    memory,
-    counters: createIngestCounters(),
-  });
+  const store = createStoreObservations({ sink, memory, counters });
   const submitObservations = createSubmitObservations({ devices, authenticate, throttle, store, rejections, clock });
   const acceptFrame = createAcceptFrame({ authenticate, throttle, store, rejections, clock, maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS });
   const authenticator = createSubmitterAuthenticator(parseGatewayTokens(config.INGEST_GATEWAY_TOKENS));

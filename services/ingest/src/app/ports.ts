@@ -46,6 +46,8 @@ export type { Clock } from '@ecogrid/service-kit';
 export interface IngestCounters {
   memoryUnavailable(): void;
   duplicate(source: ObservationSource): void;
+  /** How a device authentication ended; `failed` and `verified` are the ones that ran scrypt. */
+  authentication(outcome: 'remembered' | 'verified' | 'failed' | 'throttled'): void;
 }
 
 /** Checks a device password against its verifier, remembering successes (`@ecogrid/device-credentials`). */
@@ -71,12 +73,14 @@ export interface DeviceThrottle {
   /** Before authentication: whether this address may send one more frame or request now. */
   admitAddress(address: string): Promise<boolean>;
   /**
-   * Whether too many failed authentications block this attempt: from this address, from this address for this
-   * MN, or for this MN from anywhere — the last not for an address this MN recently authenticated from, so
-   * strangers guessing a device's password cannot lock the device out.
+   * Counts an authentication attempt that is about to run the password check, and says whether it may: false
+   * once too many attempts were counted in the window from this address, from this address for this MN, or for
+   * this MN from anywhere — the last not for an address this MN recently authenticated from, so strangers
+   * guessing a device's password cannot lock the device out. Counting before the check (atomically, in Redis)
+   * keeps concurrent guesses from all passing one check before any failure is recorded.
    */
-  authenticationBlocked(attempt: AuthAttempt): Promise<boolean>;
-  authenticationFailed(attempt: AuthAttempt): Promise<void>;
+  admitAuthentication(attempt: AuthAttempt): Promise<boolean>;
+  /** The attempt was the device's: its count is given back, and its address is trusted for its MN. */
   authenticationSucceeded(attempt: AuthAttempt): Promise<void>;
   /** After authentication: whether this device may send one more now. */
   admitDevice(mn: string): Promise<boolean>;

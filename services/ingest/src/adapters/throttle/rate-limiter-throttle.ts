@@ -50,51 +50,56 @@ async function admits(limiter: RateLimiterAbstract | undefined, key: string): Pr
 }
 
 /**
- * Throttling for ingest's device surfaces with rate-limiter-flexible. Failure counts are in Redis (so every
- * ingest instance sees the same) with an in-memory insurance limiter when Redis is away, so a Redis outage
- * neither opens the door to guessing nor stops devices; frame rates are counted per instance.
+ * Throttling for ingest's device surfaces with rate-limiter-flexible. Authentication attempts are counted in
+ * Redis before their check (atomically, so concurrent guesses cannot all slip past one check) and a success
+ * gives its count back, so what accumulates is failures, and throttled attempts on top. Every ingest instance
+ * shares the counts; an in-memory insurance limiter takes over while Redis is away, so a Redis outage neither
+ * opens the door to guessing nor stops devices. Frame rates are counted per instance.
  */
 export function createRateLimiterThrottle(options: { redis: Redis; prefix: string; limits?: Partial<ThrottleLimits> }): DeviceThrottle {
   const limits = { ...DEFAULT_THROTTLE_LIMITS, ...options.limits };
-  const failures = (name: string, points: number): RateLimiterRedis =>
+  const attempts = (name: string, points: number): RateLimiterRedis =>
     new RateLimiterRedis({
       storeClient: options.redis,
-      keyPrefix: `${options.prefix}auth-fail:${name}`,
+      keyPrefix: `${options.prefix}auth:${name}`,
       points,
       duration: limits.failureWindowSeconds,
       rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory({ keyPrefix: `auth-fail:${name}`, points, duration: limits.failureWindowSeconds }),
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix: `auth:${name}`, points, duration: limits.failureWindowSeconds }),
     });
-  const byAddress = failures('address', limits.failuresPerAddress);
-  const byAddressAndMn = failures('address-mn', limits.failuresPerAddressAndMn);
-  const byMn = failures('mn', limits.failuresPerMn);
-  const trusted = failures('trusted', 1);
+  const byAddress = attempts('address', limits.failuresPerAddress);
+  const byAddressAndMn = attempts('address-mn', limits.failuresPerAddressAndMn);
+  const byMn = attempts('mn', limits.failuresPerMn);
+  const trusted = attempts('trusted', 1);
   const addressRate = perSecond(limits.addressPerSecond, limits.addressPerSecond, 'address-rate');
   const deviceRate = perSecond(limits.devicePerSecond, limits.deviceBurst, 'device-rate');
 
   const pairKey = ({ address, mn }: AuthAttempt): string => `${address}|${mn}`;
-  const exhausted = async (limiter: RateLimiterRedis, key: string): Promise<boolean> => {
-    const state = await limiter.get(key);
-    return state !== null && state.consumedPoints >= limiter.points;
+  const isTrusted = async (attempt: AuthAttempt): Promise<boolean> => {
+    // "Trusted" is a marker of one point, set on a success from this address for this MN.
+    const state = await trusted.get(pairKey(attempt));
+    return state !== null && state.consumedPoints >= 1;
   };
   return {
     admitAddress: (address) => admits(addressRate, address),
     admitDevice: (mn) => admits(deviceRate, mn),
-    authenticationBlocked: async (attempt) => {
-      const [address, pair, mn, isTrusted] = await Promise.all([
-        exhausted(byAddress, attempt.address),
-        exhausted(byAddressAndMn, pairKey(attempt)),
-        exhausted(byMn, attempt.mn),
-        // "Trusted" is a marker with one point: consumed once, on a success from this address for this MN.
-        exhausted(trusted, pairKey(attempt)),
+    admitAuthentication: async (attempt) => {
+      const exempt = await isTrusted(attempt);
+      const [address, pair, mn] = await Promise.all([
+        admits(byAddress, attempt.address),
+        admits(byAddressAndMn, pairKey(attempt)),
+        exempt ? Promise.resolve(true) : admits(byMn, attempt.mn),
       ]);
-      return address || pair || (mn && !isTrusted);
-    },
-    authenticationFailed: async (attempt) => {
-      await Promise.all([byAddress.penalty(attempt.address), byAddressAndMn.penalty(pairKey(attempt)), byMn.penalty(attempt.mn)]);
+      return address && pair && mn;
     },
     authenticationSucceeded: async (attempt) => {
-      await Promise.all([byAddressAndMn.delete(pairKey(attempt)), trusted.set(pairKey(attempt), 1, limits.trustedAddressSeconds)]);
+      const exempt = await isTrusted(attempt);
+      await Promise.all([
+        byAddress.reward(attempt.address),
+        exempt ? Promise.resolve() : byMn.reward(attempt.mn),
+        byAddressAndMn.delete(pairKey(attempt)),
+        trusted.set(pairKey(attempt), 1, limits.trustedAddressSeconds),
+      ]);
     },
   };
 }

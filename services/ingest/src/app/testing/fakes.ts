@@ -40,16 +40,20 @@ export function fakeThrottle(limits: { failuresPerAddress?: number; failuresPerA
       devices.set(mn, (devices.get(mn) ?? 0) + 1);
       return (devices.get(mn) ?? 0) <= (limits.deviceAdmits ?? Number.POSITIVE_INFINITY);
     },
-    authenticationBlocked: async ({ address, mn }: AuthAttempt) =>
-      count(`a:${address}`) >= (limits.failuresPerAddress ?? 30) ||
-      count(`am:${address}|${mn}`) >= (limits.failuresPerAddressAndMn ?? 10) ||
-      (count(`m:${mn}`) >= (limits.failuresPerMn ?? 100) && !trusted.has(`${address}|${mn}`)),
-    authenticationFailed: async ({ address, mn }) => {
+    admitAuthentication: async ({ address, mn }: AuthAttempt) => {
+      const isTrusted = trusted.has(`${address}|${mn}`);
       bump(`a:${address}`);
       bump(`am:${address}|${mn}`);
-      bump(`m:${mn}`);
+      if (!isTrusted) bump(`m:${mn}`);
+      return (
+        count(`a:${address}`) <= (limits.failuresPerAddress ?? 30) &&
+        count(`am:${address}|${mn}`) <= (limits.failuresPerAddressAndMn ?? 10) &&
+        (isTrusted || count(`m:${mn}`) <= (limits.failuresPerMn ?? 100))
+      );
     },
     authenticationSucceeded: async ({ address, mn }) => {
+      failures.set(`a:${address}`, count(`a:${address}`) - 1);
+      if (!trusted.has(`${address}|${mn}`)) failures.set(`m:${mn}`, count(`m:${mn}`) - 1);
       failures.delete(`am:${address}|${mn}`);
       trusted.add(`${address}|${mn}`);
     },
@@ -103,6 +107,7 @@ export function countingCounters(): IngestCounters & { duplicates: number; memor
     duplicates: 0,
     memoryFailures: 0,
     duplicate: () => void (counters.duplicates += 1),
+    authentication: () => undefined,
     memoryUnavailable: () => void (counters.memoryFailures += 1),
   };
   return counters;
