@@ -37,6 +37,9 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
     await Promise.all([kafka?.destroy(), redis?.destroy()]);
   });
 
+  /** Each test's observations get data times of their own, so one test's records on the topic are not another's. */
+  const hoursAgo = (hours: number): Date => new Date(Date.now() - hours * 3_600_000);
+
   /** Ingest on the private servers, on the same ports every time: the fleet reconnects to where it was. */
   const startIngest = async (): Promise<ServiceProcess> => {
     if (launched) return launched.restart();
@@ -80,7 +83,7 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
 
   it('loses nothing acknowledged when ingest is killed with SIGKILL mid-stream and restarted', async () => {
     ingest = await startIngest();
-    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES });
+    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES, start: hoursAgo(6) });
     await ackedAtLeast(300, 'traffic before the crash');
     await ingest.kill9();
     const atCrash = fleet.counts().acknowledged;
@@ -95,7 +98,7 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
 
   it('loses nothing acknowledged, and publishes nothing twice, when the Kafka broker is down for 30 s under HJ 212 load', { timeout: 240_000 }, async () => {
     ingest = await startIngest();
-    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES });
+    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES, start: hoursAgo(8) });
     await ackedAtLeast(300, 'traffic before the broker stops');
     await kafka.stop();
     const stoppedAt = Date.now();
@@ -124,7 +127,7 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
 
   it('keeps ingesting, and says not ready naming Redis, while Redis is down', async () => {
     ingest = await startIngest();
-    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES });
+    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES, start: hoursAgo(10) });
     await ackedAtLeast(200, 'traffic before Redis stops');
     await redis.stop();
     const report = await waitFor(
