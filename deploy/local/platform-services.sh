@@ -23,7 +23,7 @@ PLATFORM_STEPS=(
   "service|ingest|services/ingest/dist/main.js|http://127.0.0.1:8093/readyz|INGEST_GATEWAY_TOKENS=demo:$(printf '%s' demo-gateway-token | sha256sum | cut -d' ' -f1) $(kafka_user ingest)"
   "service|alerting|services/alerting/dist/main.js|http://127.0.0.1:8092/readyz|DATABASE_URL=$(service_database_url alerting) $(kafka_user alerting)"
   "service|dispatch|services/dispatch/dist/main.js|http://127.0.0.1:8094/readyz|DATABASE_URL=$(service_database_url dispatch) $(kafka_user dispatch)"
-  "service|simulator|packages/simulator/dist/cli.js||SIMULATOR_RATE=1 SIMULATOR_REPORT_INTERVAL_MS=300000 LOG_LEVEL=warn $(kafka_user simulator)"
+  "service|simulator|packages/simulator/dist/cli.js||SIMULATOR_RATE=1 SIMULATOR_PASSWORDS_FILE=services/registry/data/yanhu/devices.csv SIMULATOR_REPORT_INTERVAL_MS=300000 LOG_LEVEL=warn $(kafka_user simulator)"
 )
 
 # What the operator is told once everything is up: label|URL.

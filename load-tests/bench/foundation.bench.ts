@@ -178,7 +178,7 @@ async function edgeComparison(kafka: ReturnType<typeof benchKafka>, prefix: stri
       topicPrefix: prefix,
       redisPrefix: `${prefix}${side}:`,
       gatewayTokens: { bench: GATEWAY_TOKEN },
-      env: { DEVICE_RATE_LIMIT_PER_S: '0', DEDUPE_TTL_SECONDS: '300' },
+      env: { DEVICE_RATE_LIMIT_PER_S: '0', ADDRESS_RATE_LIMIT_PER_S: '0', DEDUPE_TTL_SECONDS: '300' },
       ...(side === 'express' ? { nodeArgs: ['--require', 'tsx/cjs', '--require', resolve(__dirname, '../harness/express-front.ts')] } : {}),
     });
   const [onNode, onExpress] = [await ingestOn('node'), await ingestOn('express')];
@@ -242,7 +242,7 @@ const bench: BenchModule = {
       topicPrefix: prefix,
       redisPrefix: `${prefix}redis:`,
       gatewayTokens: { bench: GATEWAY_TOKEN },
-      env: { DEVICE_RATE_LIMIT_PER_S: '0' },
+      env: { DEVICE_RATE_LIMIT_PER_S: '0', ADDRESS_RATE_LIMIT_PER_S: '0' },
     });
     const ingestResult = await loadHttp(`${ingest.httpUrl}/v1/observations`);
     const ingestRss = await rssBytesOf(ingest.service.pid);

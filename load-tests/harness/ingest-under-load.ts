@@ -65,6 +65,8 @@ export async function startIngestUnderLoad(options: IngestUnderLoadOptions): Pro
     nodeArgs,
     env: {
       DEVICE_RATE_LIMIT_PER_S: '0',
+      // The load comes from one address (127.0.0.1); in the field each device has its own.
+      ADDRESS_RATE_LIMIT_PER_S: '0',
       DEDUPE_TTL_SECONDS: '900',
       ...options.env,
       // BENCH_INGEST_ENV="NAME=value …" runs the benched ingest with other settings, for A/B runs.

@@ -4,6 +4,7 @@ import { DeviceChanged } from '@ecogrid/proto/registry/v1/events';
 import { Device, DeviceKind, ProtocolVersion } from '@ecogrid/proto/registry/v1/entities';
 import { crc16Hj212 } from '@ecogrid/standards';
 import { chinaDigits } from '@ecogrid/simulator';
+import { asPublishedDevice } from '@ecogrid/e2e';
 
 /** Eight factors of a flue-gas CEMS, as in the ingest targets ("8 factors each"). */
 export const LOAD_FACTORS = ['a21026', 'a21002', 'a34013', 'a21005', 'a19001', 'a01012', 'a01013', 'a01014'] as const;
@@ -19,13 +20,12 @@ export function loadDevices(count: number): LoadDevice[] {
   return Array.from({ length: count }, (_, index) => ({ mn: `LOADCEMS${String(index + 1).padStart(6, '0')}`, password: `L${String(index + 1).padStart(5, '0')}` }));
 }
 
-/** Publishes the load devices on the prefixed registry topic, as the registry service would. */
+/** Publishes the load devices on the prefixed registry topic, as the registry service would: verifiers, no passwords. */
 export async function publishLoadDevices(kafka: Kafka, prefix: string, devices: readonly LoadDevice[]): Promise<void> {
-  const publisher = createEventPublisher({ kafka, source: '/ecogrid/registry' });
-  await publisher.connect();
-  await publisher.publishAll(
-    devices.map((device) => {
-      const entity = Device.create({
+  const entities = await Promise.all(
+    devices.map((device) =>
+      asPublishedDevice(
+        Device.create({
         mn: device.mn,
         name: `load ${device.mn}`,
         kind: DeviceKind.DEVICE_KIND_FLUE_GAS_CEMS,
@@ -36,9 +36,14 @@ export async function publishLoadDevices(kafka: Kafka, prefix: string, devices: 
         tolerant: false,
         enabled: true,
         systemCode: '31',
-      });
-      return { topic: topicNames(prefix).registryDevices, key: device.mn, value: Buffer.from(DeviceChanged.encode({ device: entity }).finish()), type: 'ecogrid.registry.v1.DeviceChanged' };
-    }),
+      }),
+      ),
+    ),
+  );
+  const publisher = createEventPublisher({ kafka, source: '/ecogrid/registry' });
+  await publisher.connect();
+  await publisher.publishAll(
+    entities.map((entity) => ({ topic: topicNames(prefix).registryDevices, key: entity.mn, value: Buffer.from(DeviceChanged.encode({ device: entity }).finish()), type: 'ecogrid.registry.v1.DeviceChanged' })),
   );
   await publisher.disconnect();
 }

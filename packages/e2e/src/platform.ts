@@ -75,7 +75,8 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
   started.push(registry);
   await run(process.execPath, [resolve(ROOT, 'services/registry/dist/cli/seed.js'), 'yanhu'], { env: { ...process.env, ...registryEnv }, cwd: ROOT, timeout: 180_000 });
 
-  const ingestProcess = await startIngestProcess({ topicPrefix: prefix, redisPrefix: uniqueRedisPrefix(name), readyTimeoutMs: 90_000, env: tracing, ...profiled('ingest') });
+  // Every device a test or bench plays connects from 127.0.0.1: a per-address limit would throttle them as one peer.
+  const ingestProcess = await startIngestProcess({ topicPrefix: prefix, redisPrefix: uniqueRedisPrefix(name), readyTimeoutMs: 90_000, env: { ...tracing, ADDRESS_RATE_LIMIT_PER_S: '0' }, ...profiled('ingest') });
   const ingest = ingestProcess.service;
   started.push(ingest);
 

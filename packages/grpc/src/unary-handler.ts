@@ -2,6 +2,7 @@ import { Metadata, type sendUnaryData, type ServerUnaryCall, type ServiceError }
 import { metrics } from '@opentelemetry/api';
 import { grpcStatusOf, isDomainError } from '@ecogrid/domain-errors';
 import { SECONDS_BUCKETS, type Logger } from '@ecogrid/telemetry';
+import { isMalformedRequest, malformedRequestError } from './malformed-requests';
 
 const meter = metrics.getMeter('@ecogrid/grpc');
 // instrumentation-grpc emits spans but no RPC metrics, so the duration histogram is recorded here.
@@ -36,7 +37,8 @@ export function unaryHandler<Request, Response>(
 ): (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => void {
   return (call, callback) => {
     const started = performance.now();
-    handle(call.request, call).then(
+    const handled = isMalformedRequest(call.request) ? Promise.reject(malformedRequestError()) : handle(call.request, call);
+    handled.then(
       (response) => {
         callDuration.record((performance.now() - started) / 1000, { 'rpc.method': method, 'rpc.response.status_code': 'OK' });
         callback(null, response);

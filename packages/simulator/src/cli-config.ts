@@ -16,6 +16,8 @@ const schema = z.object({
   SIMULATOR_MAX_RETRIES: z.coerce.number().int().min(0).max(99).default(3),
   /** Simulate at most this many registry devices (0: all). */
   SIMULATOR_MAX_DEVICES: z.coerce.number().int().min(0).default(0),
+  /** CSV with `mn` and `password` columns (e.g. the registry's devices file): devices not in it are not simulated. */
+  SIMULATOR_PASSWORDS_FILE: z.string().min(1).optional(),
   SIMULATOR_REPORT_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });

@@ -3,6 +3,7 @@ import { createLogger } from '@ecogrid/telemetry';
 import { loadCliConfig } from './cli-config';
 import { createSimulator } from './create-simulator';
 import { watchRegistryDevices } from './registry-devices';
+import { readDevicePasswords } from './device-passwords';
 
 /**
  * `node packages/simulator/dist/cli.js`: simulates every device the registry holds, against ingest's HJ 212
@@ -12,7 +13,9 @@ async function main(): Promise<void> {
   const config = loadCliConfig();
   const logger = createLogger({ service: 'simulator', level: config.LOG_LEVEL });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'simulator', logger, credentials: kafkaCredentialsFrom(process.env) });
-  const registry = await watchRegistryDevices({ kafka, topicPrefix: config.TOPIC_PREFIX, logger, seed: config.SIMULATOR_SEED });
+  const passwords = config.SIMULATOR_PASSWORDS_FILE ? readDevicePasswords(config.SIMULATOR_PASSWORDS_FILE) : new Map<string, string>();
+  if (passwords.size === 0) logger.warn('no device passwords (SIMULATOR_PASSWORDS_FILE): the registry publishes none, so no device can be simulated');
+  const registry = await watchRegistryDevices({ kafka, topicPrefix: config.TOPIC_PREFIX, logger, seed: config.SIMULATOR_SEED, passwords });
   const pick = () => {
     const devices = registry.list().sort((a, b) => a.mn.localeCompare(b.mn));
     return config.SIMULATOR_MAX_DEVICES > 0 ? devices.slice(0, config.SIMULATOR_MAX_DEVICES) : devices;

@@ -8,4 +8,5 @@ export { AckTracker, type AckTrackerOptions, type PendingAck } from './ack-track
 export { uploadStreams, nextDueAt, dataTimeFor, type UploadStream } from './schedule';
 export { chinaDigits } from './china-time';
 export { fromRegistryDevice, watchRegistryDevices, type RegistryDevices } from './registry-devices';
+export { readDevicePasswords } from './device-passwords';
 export { seededRandom, type Random } from './random';

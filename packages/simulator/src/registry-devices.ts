@@ -24,6 +24,8 @@ const PROFILE: Partial<Record<ProtocolVersion, ProtocolProfile>> = {
 const DEFAULT_SYSTEM_CODE: Record<DeviceCategory, string> = { ambient_air: '22', water: '21', flue_gas: '31' };
 
 export interface FromRegistryOptions {
+  /** MN → password: the registry's topic carries only verifiers, so the simulator is told its devices' passwords. */
+  passwords?: ReadonlyMap<string, string>;
   /** Largest clock error a device gets (default 120 s; ingest refuses data more than 10 min ahead). */
   maxClockSkewMs?: number;
   seed?: string;
@@ -31,12 +33,13 @@ export interface FromRegistryOptions {
 
 /**
  * A registry device as the simulator plays it, or `undefined` for what does not upload HJ 212 data (cameras,
- * power-usage monitors, disabled devices). Tolerant devices write lower-case CRCs; each device's clock is
+ * power-usage monitors, disabled devices) and for a device whose password it was not given. Tolerant devices write lower-case CRCs; each device's clock is
  * off by a few seconds, one in ten by up to `maxClockSkewMs` — drawn from its MN, so stable across runs.
  */
 export function fromRegistryDevice(device: Device, options: FromRegistryOptions = {}): SimulatedDevice | undefined {
   const category = CATEGORY[device.kind];
-  if (!category || !device.enabled || device.factors.length === 0) return undefined;
+  const password = options.passwords?.get(device.mn) ?? device.password;
+  if (!category || !device.enabled || device.factors.length === 0 || password === '') return undefined;
   const random = seededRandom(`${options.seed ?? 'ecogrid'}:clock:${device.mn}`);
   const maxSkew = options.maxClockSkewMs ?? 120_000;
   const sign = random() < 0.5 ? -1 : 1;
@@ -44,7 +47,7 @@ export function fromRegistryDevice(device: Device, options: FromRegistryOptions 
   const waterSource = device.kind === DeviceKind.DEVICE_KIND_WASTEWATER_OUTLET ? '32' : DEFAULT_SYSTEM_CODE[category];
   return {
     mn: device.mn,
-    password: device.password,
+    password,
     systemCode: device.systemCode || waterSource,
     category,
     profile: PROFILE[device.protocolVersion] ?? '2017',

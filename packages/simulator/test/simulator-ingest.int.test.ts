@@ -64,7 +64,9 @@ describe('simulator against the real ingest (built service, real Kafka)', () => 
   beforeAll(async () => {
     ingest = await startIngest('simulator', [CEMS, AIR_2025, OLD_OUTLET, CAMERA]);
     recorder = await recordTopics(ingest.kafka, [ingest.topics.readings, ingest.topics.readingsRejected]);
-    registry = await watchRegistryDevices({ kafka: ingest.kafka, topicPrefix: ingest.prefix, logger: createLogger({ service: 'simulator-test', level: 'warn' }) });
+    // The topic carries verifiers only: the simulator is told its devices' passwords, as the CLI is by a file.
+    const passwords = new Map([CEMS, AIR_2025, OLD_OUTLET, CAMERA].map((device) => [device.mn, device.password]));
+    registry = await watchRegistryDevices({ kafka: ingest.kafka, topicPrefix: ingest.prefix, logger: createLogger({ service: 'simulator-test', level: 'warn' }), passwords });
   });
 
   afterAll(async () => {

@@ -16,9 +16,23 @@ const schema = baseConfig({ service: 'ingest', adminAddress: '127.0.0.1:8093' })
   /** Devices send at least every few minutes (heartbeat or data); a silent socket is closed after this. */
   HJ212_IDLE_TIMEOUT_MS: positiveInt(10 * 60_000),
   HJ212_MAX_AUTH_FAILURES: positiveInt(3),
-  /** Frames per second per device; 0 disables the limit. */
+  /** Frames (or device-submitted observations) per second per device, after authentication; 0 disables the limit. */
   DEVICE_RATE_LIMIT_PER_S: z.coerce.number().min(0).default(20),
   DEVICE_RATE_LIMIT_BURST: positiveInt(200),
+  /** Frames or requests per second per peer address, before authentication; 0 disables the limit. */
+  ADDRESS_RATE_LIMIT_PER_S: z.coerce.number().min(0).default(2_000),
+  /** Failed device authentications allowed per window: per peer address, per (address, MN), per MN (Redis, shared). */
+  AUTH_FAILURES_PER_ADDRESS: positiveInt(30),
+  AUTH_FAILURES_PER_ADDRESS_MN: positiveInt(10),
+  AUTH_FAILURES_PER_MN: positiveInt(100),
+  AUTH_FAILURE_WINDOW_S: positiveInt(900),
+  /** How long a verified (MN, password) is trusted without scrypt while the device keeps using it. */
+  CREDENTIAL_CACHE_TTL_S: positiveInt(900),
+  /** Refusals a second one peer address may have published to the rejected topic (the rest are only counted); 0: no cap. */
+  REJECTIONS_PER_PEER_PER_S: z.coerce.number().min(0).default(20),
+  REJECTIONS_PER_PEER_BURST: positiveInt(200),
+  /** Events waiting for Kafka beyond which submissions are refused (HTTP 503 + Retry-After, gRPC RESOURCE_EXHAUSTED). */
+  PUBLISH_QUEUE_LIMIT: positiveInt(20_000),
   /** Frames in hand (waiting for Redis, Kafka or the CPU) above which device sockets pause, and below which they resume. */
   BACKLOG_HIGH_WATER: positiveInt(2_000),
   BACKLOG_LOW_WATER: positiveInt(1_000),

@@ -19,6 +19,10 @@ import { createHj212Listener } from './adapters/hj212/hj212-listener';
 import { createIngestGrpcService } from './adapters/grpc/ingest-grpc-service';
 import { createSubmitterAuthenticator, parseGatewayTokens } from './adapters/auth/submitter-authenticator';
 import { createIngestCounters } from './adapters/metrics/ingest-counters';
+import { createCappedRejectionSink } from './adapters/kafka/capped-rejection-sink';
+import { createRateLimiterThrottle } from './adapters/throttle/rate-limiter-throttle';
+import { createAuthenticateDevice } from './app/authenticate-device';
+import { createCredentialChecker } from '@ecogrid/device-credentials';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -47,20 +51,34 @@ async function main(): Promise<void> {
     { logger },
   );
 
-  const sink = createKafkaObservationSink(publisher, config.TOPIC_PREFIX);
-  const rejections = createKafkaRejectionSink(publisher, config.TOPIC_PREFIX);
+  const sink = createKafkaObservationSink(publisher, config.TOPIC_PREFIX, config.PUBLISH_QUEUE_LIMIT);
+  const rejections = createCappedRejectionSink(createKafkaRejectionSink(publisher, config.TOPIC_PREFIX), {
+    perSecond: config.REJECTIONS_PER_PEER_PER_S,
+    burst: config.REJECTIONS_PER_PEER_BURST,
+  });
   const devices = createRegistryDeviceDirectory(view);
+  const counters = createIngestCounters();
+  const throttle = createRateLimiterThrottle({
+    redis,
+    prefix: config.REDIS_PREFIX,
+    limits: {
+      addressPerSecond: config.ADDRESS_RATE_LIMIT_PER_S,
+      devicePerSecond: config.DEVICE_RATE_LIMIT_PER_S,
+      deviceBurst: config.DEVICE_RATE_LIMIT_BURST,
+      failuresPerAddress: config.AUTH_FAILURES_PER_ADDRESS,
+      failuresPerAddressAndMn: config.AUTH_FAILURES_PER_ADDRESS_MN,
+      failuresPerMn: config.AUTH_FAILURES_PER_MN,
+      failureWindowSeconds: config.AUTH_FAILURE_WINDOW_S,
+    },
+  });
+  const authenticate = createAuthenticateDevice({ devices, credentials: createCredentialChecker({ ttlMs: config.CREDENTIAL_CACHE_TTL_S * 1000 }), throttle, counters });
   const memory = createBatchedObservationMemory(createRedisObservationMemory({ redis, prefix: config.REDIS_PREFIX, dedupeTtlSeconds: config.DEDUPE_TTL_SECONDS }), {
     rememberFlushMs: config.REMEMBER_FLUSH_MS,
   });
   const clock = systemClock;
-  const store = createStoreObservations({
-    sink,
-    memory,
-    counters: createIngestCounters(),
-  });
-  const submitObservations = createSubmitObservations({ devices, store, rejections, clock });
-  const acceptFrame = createAcceptFrame({ devices, store, rejections, clock, maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS });
+  const store = createStoreObservations({ sink, memory, counters });
+  const submitObservations = createSubmitObservations({ devices, authenticate, throttle, store, rejections, clock });
+  const acceptFrame = createAcceptFrame({ authenticate, throttle, store, rejections, clock, maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS });
   const authenticator = createSubmitterAuthenticator(parseGatewayTokens(config.INGEST_GATEWAY_TOKENS));
 
   const hj212 = createHj212Listener({
@@ -71,8 +89,6 @@ async function main(): Promise<void> {
     maxConnections: config.HJ212_MAX_CONNECTIONS,
     idleTimeoutMs: config.HJ212_IDLE_TIMEOUT_MS,
     maxAuthFailures: config.HJ212_MAX_AUTH_FAILURES,
-    rateLimitPerDevice: config.DEVICE_RATE_LIMIT_PER_S,
-    rateLimitBurst: config.DEVICE_RATE_LIMIT_BURST,
     backlogHighWater: config.BACKLOG_HIGH_WATER,
     backlogLowWater: config.BACKLOG_LOW_WATER,
   });

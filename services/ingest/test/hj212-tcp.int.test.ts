@@ -81,7 +81,8 @@ describe('ingest: HJ 212 over real TCP', () => {
     expect(reply?.qn).toBe(good.qn);
     const [rejected] = await recorder.waitForCount(1, (message) => message.topic === ingest.topics.readingsRejected && ReadingRejected.decode(message.value ?? Buffer.alloc(0)).reasonCode === 'bad_crc');
     const event = ReadingRejected.decode(rejected?.value ?? Buffer.alloc(0));
-    expect(event.raw.toString()).toBe(corrupted);
+    // As received, but for the device password: the rejected topic never holds one.
+    expect(event.raw.toString()).toBe(corrupted.replace(`PW=${CEMS.password}`, 'PW=***'));
     expect(event.deviceMn).toBe(CEMS.mn);
     expect(recorder.messages.filter(readings(CEMS.mn)).some((message) => message.headers.ce_id?.includes('07:02:00'))).toBe(false);
     await device.close();
@@ -137,6 +138,8 @@ describe('ingest: HJ 212 over real TCP', () => {
     expect(device.replies).toHaveLength(0);
     const rejected = await recorder.waitForCount(3, (message) => message.topic === ingest.topics.readingsRejected && ReadingRejected.decode(message.value ?? Buffer.alloc(0)).reasonCode === 'wrong_password');
     expect(rejected.every((message) => message.key === CEMS.mn)).toBe(true);
+    // The guesses are not kept either: PW= is masked in every raw frame published as rejected.
+    expect(rejected.map((message) => ReadingRejected.decode(message.value ?? Buffer.alloc(0)).raw.toString()).filter((raw) => !raw.includes('PW=***;') || raw.includes('guess'))).toEqual([]);
   });
 
   it('accepts a tolerant 2005 device without QN or Flag, with a lower-case CRC', async () => {

@@ -37,36 +37,45 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
     await Promise.all([kafka?.destroy(), redis?.destroy()]);
   });
 
+  /** Each test's observations get data times of their own, so one test's records on the topic are not another's. */
+  const hoursAgo = (hours: number): Date => new Date(Date.now() - hours * 3_600_000);
+
   /** Ingest on the private servers, on the same ports every time: the fleet reconnects to where it was. */
   const startIngest = async (): Promise<ServiceProcess> => {
     if (launched) return launched.restart();
-    launched = await startIngestProcess({ kafkaBrokers: kafka.url, redisUrl: redis.url, topicPrefix: '', redisPrefix: uniqueRedisPrefix('ingest-faults'), env: { DEVICE_RATE_LIMIT_PER_S: '0', LOG_LEVEL: 'error' } });
+    launched = await startIngestProcess({ kafkaBrokers: kafka.url, redisUrl: redis.url, topicPrefix: '', redisPrefix: uniqueRedisPrefix('ingest-faults'), env: { DEVICE_RATE_LIMIT_PER_S: '0', ADDRESS_RATE_LIMIT_PER_S: '0', LOG_LEVEL: 'error' } });
     return launched.service;
   };
   const readyz = (): Promise<Response> => fetch(`${launched?.adminUrl}/readyz`);
   const hj212Port = (): number => launched?.hj212Port ?? 0;
 
-  /** Reads the whole readings topic and compares it with what the devices were told was stored. */
-  const compare = async (label: string, acknowledged: ReadonlySet<string>): Promise<void> => {
+  /**
+   * Reads the whole readings topic and compares it with what the devices were told was stored; returns how many
+   * observations of this run are on the topic more than once.
+   */
+  const compare = async (label: string, acknowledged: ReadonlySet<string>): Promise<number> => {
     const recorder = await recordTopics(testKafka(kafka.url), [topicNames('').readings]);
-    const onTopic = new Set<string>();
+    const copies = new Map<string, number>();
     let records = 0;
     await waitFor(
       () => {
-        for (const message of recorder.messages.slice(records)) onTopic.add(message.headers.ce_id ?? '');
+        for (const message of recorder.messages.slice(records)) copies.set(message.headers.ce_id ?? '', (copies.get(message.headers.ce_id ?? '') ?? 0) + 1);
         records = recorder.messages.length;
-        return [...acknowledged].every((id) => onTopic.has(id));
+        return [...acknowledged].every((id) => copies.has(id));
       },
       { timeoutMs: 60_000, description: `every acknowledged observation of "${label}" on the topic` },
     ).catch(() => undefined);
     await recorder.stop();
-    const missing = [...acknowledged].filter((id) => !onTopic.has(id));
+    const missing = [...acknowledged].filter((id) => !copies.has(id));
+    // The topic holds every earlier test's records too: duplicates are counted among this run's acknowledged ids.
+    const twice = [...acknowledged].filter((id) => (copies.get(id) ?? 0) > 1).length;
     const counts = fleet?.counts();
     console.log(
       `[fault: ${label}] sent ${counts?.sent} observations in ${counts?.transmissions} transmissions (${counts?.reconnects} reconnects); ` +
-        `acknowledged ${acknowledged.size}; on the topic ${onTopic.size} distinct in ${records} records; acknowledged but missing ${missing.length}`,
+        `acknowledged ${acknowledged.size}; on the topic ${copies.size} distinct in ${records} records; acknowledged but missing ${missing.length}; acknowledged and on the topic more than once ${twice}`,
     );
     expect(missing).toEqual([]);
+    return twice;
   };
 
   const ackedAtLeast = (count: number, description: string) =>
@@ -74,7 +83,7 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
 
   it('loses nothing acknowledged when ingest is killed with SIGKILL mid-stream and restarted', async () => {
     ingest = await startIngest();
-    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES });
+    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES, start: hoursAgo(6) });
     await ackedAtLeast(300, 'traffic before the crash');
     await ingest.kill9();
     const atCrash = fleet.counts().acknowledged;
@@ -82,29 +91,43 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
     await ackedAtLeast(atCrash + 300, 'traffic after the restart');
     expect(fleet.counts().reconnects).toBeGreaterThanOrEqual(DEVICES.length);
     await fleet.stop();
+    // Printed, not asserted: a frame stored whose 9014 died with the process is re-sent, and may be published again
+    // when its "seen" mark had not been written yet; consumers drop it by observation id.
     await compare('kill -9 ingest', fleet.acknowledgedIds);
   });
 
-  it('loses nothing acknowledged when the Kafka broker restarts mid-stream, and acknowledges nothing while it is down', { timeout: 180_000 }, async () => {
+  it('loses nothing acknowledged, and publishes nothing twice, when the Kafka broker is down for 30 s under HJ 212 load', { timeout: 240_000 }, async () => {
     ingest = await startIngest();
-    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES });
+    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES, start: hoursAgo(8) });
     await ackedAtLeast(300, 'traffic before the broker stops');
     await kafka.stop();
+    const stoppedAt = Date.now();
     const whileDown = fleet.counts().acknowledged;
+    const transmissionsAtStop = fleet.counts().transmissions;
     await waitFor(async () => (await readyz()).status === 503, { timeoutMs: 30_000, description: 'ingest to report not ready' });
+    // The outage lasts 30 s by design (it is what is being survived, not a wait for a condition); meanwhile the
+    // devices keep sending and re-sending, and nothing more may be acknowledged.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 30_000 - (Date.now() - stoppedAt))));
+    const duringOutage = fleet.counts();
     // In flight when the broker stopped: at most one frame per device can still have been answered.
-    expect(fleet.counts().acknowledged - whileDown).toBeLessThanOrEqual(DEVICES.length);
+    expect(duringOutage.acknowledged - whileDown).toBeLessThanOrEqual(DEVICES.length);
     await kafka.start();
+    const downForS = ((Date.now() - stoppedAt) / 1000).toFixed(1);
     await ackedAtLeast(whileDown + 300, 'traffic after the broker is back').catch((error: unknown) => {
       throw new Error(`${(error as Error).message}; fleet ${JSON.stringify(fleet?.counts())}; ingest said:\n${ingest?.output().slice(-3_000)}`);
     });
     await fleet.stop();
-    await compare('Kafka restart', fleet.acknowledgedIds);
+    console.log(
+      `[fault: Kafka down ${downForS} s] while down: ${duringOutage.transmissions - transmissionsAtStop} transmissions (re-sends included), ` +
+        `${duringOutage.acknowledged - whileDown} acknowledged after the stop (in flight), readiness 503`,
+    );
+    const twice = await compare('Kafka down for 30 s', fleet.acknowledgedIds);
+    expect(twice).toBe(0);
   });
 
   it('keeps ingesting, and says not ready naming Redis, while Redis is down', async () => {
     ingest = await startIngest();
-    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES });
+    fleet = startDeviceFleet({ port: hj212Port(), devices: DEVICES, start: hoursAgo(10) });
     await ackedAtLeast(200, 'traffic before Redis stops');
     await redis.stop();
     const report = await waitFor(

@@ -122,7 +122,7 @@ describe('ingest: POST /v1/observations through the real stack', () => {
     expect(body.results[1]).toMatchObject({ index: 1, accepted: false, code: 'invalid_field', field: 'observations[1].dataTime' });
   });
 
-  it('refuses a caller without credentials (401), and a device password that is wrong or an unknown device (403)', async () => {
+  it('refuses a caller without credentials (401), and a wrong device password or an unknown MN alike (401 authentication_failed)', async () => {
     const body = { deviceMn: CEMS.mn, dataTime: '2026-11-29T07:00:00Z', measurements: [{ factorCode: 'a21026', value: 1 }] };
     const anonymous = await post(body, {});
     expect(anonymous.status).toBe(401);
@@ -130,8 +130,13 @@ describe('ingest: POST /v1/observations through the real stack', () => {
     expect(await anonymous.json()).toMatchObject({ error: { code: 'unauthenticated' } });
     expect((await post(body, { authorization: 'Bearer not-a-token' })).status).toBe(401);
     const wrong = await post(body, { 'x-device-password': 'guess' });
-    expect(wrong.status).toBe(403);
-    expect(await wrong.json()).toMatchObject({ error: { code: 'wrong_password', field: 'deviceMn' } });
+    const unknown = await post({ ...body, deviceMn: 'NOBODY01' }, { 'x-device-password': 'guess' });
+    // One answer whether the MN exists or not: nothing to learn about which MNs are registered.
+    expect([wrong.status, unknown.status]).toEqual([401, 401]);
+    const answers = [await wrong.json(), await unknown.json()];
+    expect(answers[0]).toEqual({ error: { code: 'authentication_failed', field: 'deviceMn', message: 'the device MN and password were not accepted' } });
+    expect(answers[1]).toEqual(answers[0]);
+    // A gateway is trusted with the registry's answer.
     expect((await post({ ...body, deviceMn: 'NOBODY01' })).status).toBe(403);
     const right = await post({ ...body, dataTime: '2026-11-29T07:00:30Z' }, { 'x-device-password': CEMS.password });
     expect(right.status).toBe(202);

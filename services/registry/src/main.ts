@@ -8,7 +8,7 @@ import { closeHttp, conditionCheck, consumerGroupName, createAdminHttp, createDe
 import { verifierFromSettings } from '@ecogrid/staff-auth';
 import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { loadConfig } from './config';
-import { createDeleteEntity, createFindNearby, createImportFile, createLocateCell, createUpsertEntity } from './app';
+import { createAttachPasswordVerifiers, createDeleteEntity, createFindNearby, createImportFile, createLocateCell, createUpsertEntity } from './app';
 import { registryMigrations } from './adapters/postgres/registry-migrations';
 import { createPostgresRegistry } from './adapters/postgres/postgres-registry';
 import { createRegistryGrpcService } from './adapters/grpc/registry-grpc-service';
@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   const events = createRegistryEvents({ topics: topicNames(config.TOPIC_PREFIX), clock });
   const registry = createPostgresRegistry(pool, { events, clock, onEventsCommitted: () => relay.nudge(), notifyRelays: () => !relay.isLeader });
   const importFile = createImportFile({ registry });
+  const attached = await createAttachPasswordVerifiers({ registry })();
+  if (attached > 0) logger.info({ devices: attached }, 'devices stored without a password verifier got one');
   if (config.SEED_DATASET) {
     await seedDataset(importFile, config.SEED_DATASET, logger);
     // Ready means the dataset is on the topics, so everyone starting after us sees it.

@@ -14,6 +14,8 @@ import { ImportKind, OnDutySource, RegistryServiceClient, type RegistryServiceSe
 import { createRegistryView, type RegistryView } from '@ecogrid/registry-view';
 import { createLogger } from '@ecogrid/telemetry';
 import { TEST_STAFF_TOKEN_SECRET, testStaffToken } from '@ecogrid/e2e';
+import { verifyPassword, type PasswordVerifier } from '@ecogrid/device-credentials';
+import type { PasswordVerifier as WireVerifier } from '@ecogrid/proto/registry/v1/entities';
 import {
   createTestSchema,
   freePort,
@@ -44,6 +46,25 @@ const yanhuCells = (JSON.parse(readFileSync(resolve(DATA, 'cells.geojson'), 'utf
 const ON_DUTY_AT = new Date('2099-03-04T10:00:00+08:00');
 /** Inside the demo roster's weekend shifts: GO-YH0008 covers YH0009 (services/registry/data/yanhu/officers.csv). */
 const WEEKEND_SHIFT_AT = new Date('2026-12-06T10:00:00+08:00');
+
+/** MN → password from the demo devices file the service seeds. */
+function devicePasswords(): Map<string, string> {
+  const [header, ...rows] = readFileSync(resolve(DATA, 'devices.csv'), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  const columns = (header ?? '').split(',');
+  const mnAt = columns.indexOf('mn');
+  const passwordAt = columns.indexOf('password');
+  // Names may hold no comma before the password column in this file; a plain split is enough for mn and password.
+  return new Map(rows.map((row) => row.split(',')).map((cells) => [cells[mnAt] ?? '', cells[passwordAt] ?? '']));
+}
+
+const toVerifier = (verifier: WireVerifier | undefined): PasswordVerifier => ({
+  algorithm: 'scrypt',
+  log2N: verifier?.log2N ?? 0,
+  blockSize: verifier?.blockSize ?? 0,
+  parallelism: verifier?.parallelism ?? 0,
+  salt: verifier?.salt ?? new Uint8Array(),
+  hash: verifier?.hash ?? new Uint8Array(),
+});
 
 type Method = keyof RegistryServiceServer & keyof RegistryServiceClient;
 type RequestOf<K extends Method> = RegistryServiceServer[K] extends handleUnaryCall<infer Request, unknown> ? Request : never;
@@ -132,7 +153,42 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
     expect(event.cell).toMatchObject({ id: 'YH0001', version: 1, townshipCode: yanhuCells[0]?.properties.township_code });
     expect(event.township?.name).toMatch(/(乡|镇|街道)$/);
     const devices = await recorder.waitForCount(85, (message) => message.topic === topics.registryDevices);
-    expect(DeviceChanged.decode(devices[0]?.value ?? Buffer.alloc(0)).device?.password).not.toBe('');
+    // The topic carries a salted verifier of each password, never the password: it checks the password of the
+    // devices file and nothing else, and no record holds the password's bytes anywhere.
+    const passwords = devicePasswords();
+    let verified = 0;
+    for (const message of devices) {
+      const device = DeviceChanged.decode(message.value ?? Buffer.alloc(0)).device;
+      const password = passwords.get(device?.mn ?? '') ?? '';
+      expect(device?.password).toBe('');
+      expect(device?.passwordVerifier).toMatchObject({ algorithm: 'scrypt', log2N: 14, blockSize: 8, parallelism: 1 });
+      expect(message.value?.includes(Buffer.from(`${password}`))).toBe(false);
+      if (await verifyPassword(toVerifier(device?.passwordVerifier), password)) verified += 1;
+      expect(await verifyPassword(toVerifier(device?.passwordVerifier), `${password}x`)).toBe(false);
+    }
+    console.log(`[devices topic] ${devices.length} device records, ${verified} verifiers check their password from devices.csv, 0 carry a password`);
+    expect(verified).toBe(devices.length);
+  });
+
+  it('rotates a device password from the command line: the new verifier is published and the old password no longer checks', async () => {
+    const mn = [...devicePasswords().keys()][0] ?? '';
+    const old = devicePasswords().get(mn) ?? '';
+    const from = recorder.messages.length;
+    const cli = await run(process.execPath, [resolve(__dirname, '../dist/cli/rotate-password.js'), mn], {
+      env: { ...process.env, DATABASE_URL: env.databaseUrl, REGISTRY_SCHEMA: schema.name, KAFKA_BROKERS: env.kafkaBrokers, TOPIC_PREFIX: prefix },
+    });
+    const password = /new password (\S+)/.exec(cli.stdout)?.[1] ?? '';
+    expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
+    const event = await waitFor(() => recorder.messages.slice(from).find((message) => message.topic === topics.registryDevices && message.key === mn), {
+      timeoutMs: 30_000,
+      description: 'the rotated device on the topic',
+    });
+    const verifier = toVerifier(DeviceChanged.decode(event?.value ?? Buffer.alloc(0)).device?.passwordVerifier);
+    expect(await verifyPassword(verifier, password)).toBe(true);
+    expect(await verifyPassword(verifier, old)).toBe(false);
+    // Nowhere in an answer either, whoever asks.
+    const answered = (await rpc('getDevice', { mn })).device;
+    expect(answered).toMatchObject({ mn, password: '', passwordVerifier: undefined });
   });
 
   it('a fresh RegistryView in this process locates every cell and agrees with PostGIS on random points', async () => {
@@ -359,8 +415,8 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
     expect(keyUnits.enterprises.every((enterprise) => enterprise.keyDischargeUnit)).toBe(true);
     const cems = await rpc('listDevices', { pageSize: 0, pageToken: '', townshipCode: '', kind: 5, bbox: undefined, enterpriseUscc: '' });
     expect(cems.devices.length).toBeGreaterThan(5);
-    // A device's password is the registry's to keep: no answer carries it.
-    expect(cems.devices.filter((device) => device.password !== '')).toEqual([]);
+    // A device's password is the registry's to keep: no answer carries it, nor its verifier.
+    expect(cems.devices.filter((device) => device.password !== '' || device.passwordVerifier !== undefined)).toEqual([]);
     const inBox = await rpc('listTargets', { pageSize: 0, pageToken: '', townshipCode: '', kinds: [TargetKind.TARGET_KIND_SCHOOL], category: 0, bbox: { minLon: 110.9, minLat: 35.0, maxLon: 111.1, maxLat: 35.1 } });
     expect(inBox.targets.map((target) => target.id).sort()).toEqual(['SCH01', 'SCH02', 'SCH03']);
   });

@@ -17,6 +17,6 @@ export async function startIngest(name: string, devices: Device[]): Promise<Inge
   const prefix = uniqueTopicPrefix(name);
   await ensureTopics(kafka, { prefix });
   await publishRegistryEntities(kafka, prefix, { devices });
-  const ingest = await startIngestProcess({ topicPrefix: prefix, redisPrefix: uniqueRedisPrefix(name), env: { DEVICE_RATE_LIMIT_PER_S: '0' } });
+  const ingest = await startIngestProcess({ topicPrefix: prefix, redisPrefix: uniqueRedisPrefix(name), env: { DEVICE_RATE_LIMIT_PER_S: '0', ADDRESS_RATE_LIMIT_PER_S: '0' } });
   return Object.assign(ingest, { kafka, prefix, topics: topicNames(prefix), stop: async () => void (await ingest.service.stop()) });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeFlag, encodeFrameToString, parseFrame } from '@ecogrid/standards';
 import { createAcceptFrame } from './accept-frame';
 import { createStoreObservations } from './store-observations';
-import { countingCounters, createInMemoryObservationMemory, deviceProfile, fakeDevices, fakeRejections, fakeSink } from './testing/fakes';
+import { countingCounters, createInMemoryObservationMemory, deviceProfile, fakeAuthentication, fakeDevices, fakeRejections, fakeSink, fakeThrottle } from './testing/fakes';
 
 const MN = '88888880000001';
 const now = new Date('2026-11-29T08:00:00Z');
@@ -20,18 +20,22 @@ function frame(overrides: { pw?: string; cn?: string; cp?: string; needsAck?: bo
   return parseFrame(text, { mode: 'strict' });
 }
 
-function harness(options: { failStore?: boolean } = {}) {
+function harness(options: { failStore?: boolean; deviceAdmits?: number } = {}) {
   const sink = fakeSink({ fail: options.failStore ?? false });
   const rejections = fakeRejections();
   const store = createStoreObservations({ sink, memory: createInMemoryObservationMemory(), counters: countingCounters() });
+  const devices = fakeDevices([deviceProfile({ mn: MN }), deviceProfile({ mn: 'OFFLINE0000001', enabled: false })]);
+  const throttle = fakeThrottle({ ...(options.deviceAdmits === undefined ? {} : { deviceAdmits: options.deviceAdmits }), failuresPerAddress: 5, failuresPerAddressAndMn: 3, failuresPerMn: 4 });
+  const { authenticate, credentials } = fakeAuthentication(devices, throttle);
   const accept = createAcceptFrame({
-    devices: fakeDevices([deviceProfile({ mn: MN }), deviceProfile({ mn: 'OFFLINE0000001', enabled: false })]),
+    authenticate,
+    throttle,
     store,
     rejections,
     clock: { now: () => now },
     maxFutureSkewMs: 600_000,
   });
-  return { accept, sink, rejections };
+  return { accept, sink, rejections, credentials };
 }
 
 describe('acceptFrame', () => {
@@ -85,5 +89,31 @@ describe('acceptFrame', () => {
   it('gives no reply when the data could not be stored, so the device keeps it and re-sends', async () => {
     const { accept } = harness({ failStore: true });
     await expect(accept(frame(), {})).rejects.toThrow('broker unavailable');
+  });
+
+  it('throttles guessing per address and per (address, MN) without running the check, and lets the device in from its own address', async () => {
+    const { accept, credentials } = harness();
+    // The real device authenticates once from its address: that address is now trusted for its MN.
+    expect((await accept(frame(), { remoteAddress: '10.0.0.1' })).kind).toBe('stored');
+    const outcomes: string[] = [];
+    for (let attempt = 0; attempt < 6; attempt += 1) {
+      const outcome = await accept(frame({ pw: `guess${attempt}` }), { remoteAddress: '10.6.6.6' });
+      outcomes.push(outcome.kind === 'rejected' ? outcome.reason : outcome.kind);
+    }
+    // Three wrong guesses for the pair, then the pair is blocked: scrypt never runs for a blocked attempt.
+    expect(outcomes).toEqual(['wrong_password', 'wrong_password', 'wrong_password', 'throttled', 'throttled', 'throttled']);
+    expect(credentials.checks).toBe(4);
+    // Guesses from a second address push the MN over its own limit (4): strangers are now blocked for this MN…
+    await accept(frame({ pw: 'guess' }), { remoteAddress: '10.7.7.7' });
+    expect(await accept(frame({ pw: 'guess' }), { remoteAddress: '10.8.8.8' })).toMatchObject({ reason: 'throttled', authFailure: true });
+    // …but the device, at the address it authenticated from, is not, even with its credential forgotten.
+    expect((await accept(frame({ cp: 'DataTime=20261129155800;a21026-Rtd=1' }), { remoteAddress: '10.0.0.1' })).kind).toBe('stored');
+  });
+
+  it('applies the device rate limit after authentication: a stranger\'s frames claiming the MN do not spend it', async () => {
+    const { accept } = harness({ deviceAdmits: 1 });
+    expect(await accept(frame({ pw: 'wrong' }), { remoteAddress: '10.6.6.6' })).toMatchObject({ reason: 'wrong_password' });
+    expect((await accept(frame(), { remoteAddress: '10.0.0.1' })).kind).toBe('stored');
+    expect(await accept(frame({ cp: 'DataTime=20261129155800;a21026-Rtd=1' }), { remoteAddress: '10.0.0.1' })).toMatchObject({ kind: 'rejected', reason: 'rate_limited', authFailure: false });
   });
 });

@@ -1,8 +1,8 @@
 import { encodeFrame, platformReplyFor, type Hj212Frame, type Hj212FrameInput } from '@ecogrid/standards';
-import { decideAccess } from '../domain/device-access';
 import { enrichObservation } from '../domain/enrich-observation';
 import { frameToObservation } from '../domain/frame-to-observation';
-import type { Clock, DeviceDirectory, RejectionSink } from './ports';
+import type { AuthenticateDevice } from './authenticate-device';
+import type { Clock, DeviceThrottle, RejectionSink } from './ports';
 import type { StoreObservations } from './store-observations';
 
 export type FrameOutcome =
@@ -11,7 +11,8 @@ export type FrameOutcome =
   | { kind: 'rejected'; reason: string; authFailure: boolean };
 
 export interface AcceptFrameDeps {
-  devices: DeviceDirectory;
+  authenticate: AuthenticateDevice;
+  throttle: DeviceThrottle;
   store: StoreObservations;
   rejections: RejectionSink;
   clock: Clock;
@@ -28,9 +29,11 @@ export interface FrameContext {
 const NOTIFICATIONS: ReadonlySet<string> = new Set(['1013']);
 
 /**
- * One well-formed HJ 212 frame from a device connection: authenticate by MN and PW, turn a data upload into
- * an observation, store it, and give back the reply the Flag asks for — only once the data is stored. A frame
- * that is refused is published with its bytes and reason and gets no positive answer, so the device re-sends.
+ * One well-formed HJ 212 frame from a device connection: a rate limit per peer address, authentication by MN and
+ * PW, then the device's own rate limit — after authentication, so a stranger claiming an MN cannot spend that
+ * device's budget. A data upload becomes an observation, is stored, and the reply the Flag asks for comes only
+ * once the data is stored. A refused frame is published with its bytes (PW masked) and reason and gets no positive
+ * answer, so the device re-sends.
  */
 export function createAcceptFrame(deps: AcceptFrameDeps) {
   const reject = async (frame: Hj212Frame, reason: string, detail: string, context: FrameContext, authFailure: boolean): Promise<FrameOutcome> => {
@@ -51,8 +54,12 @@ export function createAcceptFrame(deps: AcceptFrameDeps) {
   };
 
   return async function acceptFrame(frame: Hj212Frame, context: FrameContext): Promise<FrameOutcome> {
-    const access = decideAccess(deps.devices.profile(frame.mn), frame.pw);
+    const address = context.remoteAddress ?? '';
+    if (!(await deps.throttle.admitAddress(address))) return reject(frame, 'rate_limited', `${address} exceeds its frame rate`, context, false);
+    const access = await deps.authenticate(frame.mn, frame.pw, address);
+    // Every refused authentication (a disabled device included) counts towards closing the connection.
     if (!access.ok) return reject(frame, access.reason, `MN=${frame.mn}: ${access.reason.replace('_', ' ')}`, context, true);
+    if (!(await deps.throttle.admitDevice(frame.mn))) return reject(frame, 'rate_limited', `MN=${frame.mn} exceeds its frame rate`, context, false);
     if (NOTIFICATIONS.has(frame.cn)) return { kind: 'answered', reply: platformReplyFor(frame) };
     const conversion = frameToObservation(frame, deps.clock.now(), { maxFutureSkewMs: deps.maxFutureSkewMs });
     if (!conversion.ok) {

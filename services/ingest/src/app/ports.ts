@@ -1,3 +1,4 @@
+import type { PasswordVerifier } from '@ecogrid/device-credentials';
 import type { DeviceProfile } from '../domain/device-access';
 import type { Observation, ObservationSource } from '../domain/observation';
 
@@ -45,4 +46,42 @@ export type { Clock } from '@ecogrid/service-kit';
 export interface IngestCounters {
   memoryUnavailable(): void;
   duplicate(source: ObservationSource): void;
+  /** How a device authentication ended; `failed` and `verified` are the ones that ran scrypt. */
+  authentication(outcome: 'remembered' | 'verified' | 'failed' | 'throttled'): void;
+}
+
+/** Checks a device password against its verifier, remembering successes (`@ecogrid/device-credentials`). */
+export interface CredentialChecker {
+  /** True when this (MN, password) was verified against this verifier a short while ago: no scrypt, no throttle. */
+  remembered(mn: string, verifier: PasswordVerifier | undefined, password: string): boolean;
+  /** The full check; an unknown MN (verifier undefined) costs as long and fails. */
+  check(mn: string, verifier: PasswordVerifier | undefined, password: string): Promise<boolean>;
+}
+
+/** Who an attempt comes from: the peer address (no port) and the MN it claims. */
+export interface AuthAttempt {
+  address: string;
+  mn: string;
+}
+
+/**
+ * Throttling shared by every device surface. Failure counts live in Redis so every ingest instance sees them;
+ * rates of frames and rejections are counted per instance (a Redis round trip per frame would cost throughput,
+ * and a connection stays on one instance).
+ */
+export interface DeviceThrottle {
+  /** Before authentication: whether this address may send one more frame or request now. */
+  admitAddress(address: string): Promise<boolean>;
+  /**
+   * Counts an authentication attempt that is about to run the password check, and says whether it may: false
+   * once too many attempts were counted in the window from this address, from this address for this MN, or for
+   * this MN from anywhere — the last not for an address this MN recently authenticated from, so strangers
+   * guessing a device's password cannot lock the device out. Counting before the check (atomically, in Redis)
+   * keeps concurrent guesses from all passing one check before any failure is recorded.
+   */
+  admitAuthentication(attempt: AuthAttempt): Promise<boolean>;
+  /** The attempt was the device's: its count is given back, and its address is trusted for its MN. */
+  authenticationSucceeded(attempt: AuthAttempt): Promise<void>;
+  /** After authentication: whether this device may send one more now. */
+  admitDevice(mn: string): Promise<boolean>;
 }

@@ -11,9 +11,13 @@ export interface StoreObservationsDeps {
  * Stores observations exactly as far as the device can tell: an observation already stored is not
  * published again (the device re-sent it after losing our reply) but is still answered as stored; a new
  * one is answered only after Kafka acknowledged it. The memory is marked only after the acknowledgement,
- * so a failed publish can never make a later re-send look like a duplicate.
+ * so a failed publish can never make a later re-send look like a duplicate. A re-send of an observation still
+ * on its way to Kafka (the broker is slow or away, and the device's reply timer ran out) joins that publish
+ * instead of queueing a second copy: both are answered when it is acknowledged, and both fail if it fails.
  */
 export function createStoreObservations(deps: StoreObservationsDeps) {
+  /** Observations handed to the sink and not yet acknowledged (and remembered), by id. */
+  const publishing = new Map<string, Promise<void>>();
   const known = async (ids: string[]): Promise<boolean[]> => {
     try {
       return await deps.memory.known(ids);
@@ -32,15 +36,31 @@ export function createStoreObservations(deps: StoreObservationsDeps) {
       if (inBatch.has(observation.id)) duplicate[index] = true;
       inBatch.add(observation.id);
     });
+    const joined: Array<Promise<void>> = [];
+    observations.forEach((observation, index) => {
+      const pending = duplicate[index] ? undefined : publishing.get(observation.id);
+      if (pending) {
+        joined.push(pending);
+        duplicate[index] = true;
+      }
+    });
     const fresh = observations.filter((_, index) => !duplicate[index]);
     for (let index = 0; index < observations.length; index += 1) {
       const observation = observations[index];
       if (duplicate[index] && observation) deps.counters.duplicate(observation.source);
     }
     if (fresh.length > 0) {
-      await deps.sink.record(fresh);
-      deps.memory.remember(fresh).catch(() => deps.counters.memoryUnavailable());
+      const recorded = deps.sink.record(fresh);
+      for (const observation of fresh) publishing.set(observation.id, recorded);
+      try {
+        await recorded;
+        // Remembered before they leave `publishing`: no moment in which a re-send finds neither.
+        deps.memory.remember(fresh).catch(() => deps.counters.memoryUnavailable());
+      } finally {
+        for (const observation of fresh) if (publishing.get(observation.id) === recorded) publishing.delete(observation.id);
+      }
     }
+    if (joined.length > 0) await Promise.all(joined);
     return { duplicate };
   };
 }

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createStoreObservations } from './store-observations';
 import { createSubmitObservations } from './submit-observations';
-import { countingCounters, createInMemoryObservationMemory, deviceProfile, fakeDevices, fakeRejections, fakeSink } from './testing/fakes';
+import { countingCounters, createInMemoryObservationMemory, deviceProfile, fakeAuthentication, fakeDevices, fakeRejections, fakeSink, fakeThrottle } from './testing/fakes';
 
-function harness(options: { failStore?: boolean } = {}) {
+function harness(options: { failStore?: boolean; deviceAdmits?: number } = {}) {
   const sink = fakeSink({ fail: options.failStore ?? false });
   const rejections = fakeRejections();
   const counters = countingCounters();
   const devices = fakeDevices([deviceProfile({ mn: 'MN1' }), deviceProfile({ mn: 'MN3' }), deviceProfile({ mn: 'OFF1', enabled: false })]);
   const store = createStoreObservations({ sink, memory: createInMemoryObservationMemory(), counters });
-  const submit = createSubmitObservations({ devices, store, rejections, clock: { now: () => new Date('2026-11-29T08:00:00Z') } });
-  return { submit, sink, rejections, counters };
+  const { authenticate, throttle, credentials } = fakeAuthentication(devices, fakeThrottle({ ...(options.deviceAdmits === undefined ? {} : { deviceAdmits: options.deviceAdmits }) }));
+  const submit = createSubmitObservations({ devices, authenticate, throttle, store, rejections, clock: { now: () => new Date('2026-11-29T08:00:00Z') } });
+  return { submit, sink, rejections, counters, credentials };
 }
 
 const good = (mn: string, minute = '00') => ({ deviceMn: mn, dataTime: `2026-11-29T07:${minute}:00Z`, measurements: [{ factorCode: 'a21026', value: 1 }] });
@@ -31,11 +32,17 @@ describe('submitObservations', () => {
   });
 
   it('refuses devices the registry does not know or has disabled, and a wrong device password', async () => {
-    const { submit, sink } = harness();
+    const { submit, sink, rejections } = harness();
     const results = await submit([good('NOPE'), good('OFF1')], { source: 'http', submitter: gateway });
     expect(results.map((result) => result.problem?.reason)).toEqual(['unknown_device', 'device_disabled']);
+    // A device's caller is told the same whether the MN exists or the password is wrong; the topic keeps which.
     const wrong = await submit([good('MN1')], { source: 'http', submitter: { kind: 'device', password: 'guess' } });
-    expect(wrong[0]?.problem?.reason).toBe('wrong_password');
+    const unknown = await submit([good('NOPE')], { source: 'http', submitter: { kind: 'device', password: 'guess' } });
+    expect([wrong[0]?.problem, unknown[0]?.problem]).toEqual([
+      { reason: 'authentication_failed', field: 'deviceMn', message: 'the device MN and password were not accepted' },
+      { reason: 'authentication_failed', field: 'deviceMn', message: 'the device MN and password were not accepted' },
+    ]);
+    expect(rejections.rejected.slice(2).map((rejection) => rejection.reasonCode)).toEqual(['wrong_password', 'unknown_device']);
     const right = await submit([good('MN1')], { source: 'http', submitter: { kind: 'device', password: 'secret' } });
     expect(right[0]?.accepted).toBe(true);
     expect(sink.stored).toHaveLength(1);
@@ -63,5 +70,22 @@ describe('submitObservations', () => {
   it('fails the whole call when the store fails, so nothing is acknowledged that was not stored', async () => {
     const { submit } = harness({ failStore: true });
     await expect(submit([good('MN1')], { source: 'http', submitter: gateway })).rejects.toThrow('broker unavailable');
+  });
+
+  it('checks a device password once per request however many items name its MN, and not again while it is remembered', async () => {
+    const { submit, credentials } = harness();
+    const device = { kind: 'device', password: 'secret' } as const;
+    await submit([good('MN1', '01'), good('MN1', '02'), good('MN1', '03')], { source: 'http', submitter: device, remoteAddress: '10.0.0.1' });
+    await submit([good('MN1', '04')], { source: 'http', submitter: device, remoteAddress: '10.0.0.1' });
+    expect(credentials.checks).toBe(1);
+  });
+
+  it('applies a device rate limit to device submissions after authentication, never to a gateway', async () => {
+    const { submit } = harness({ deviceAdmits: 2 });
+    const device = { kind: 'device', password: 'secret' } as const;
+    const results = await submit([good('MN1', '01'), good('MN1', '02'), good('MN1', '03')], { source: 'http', submitter: device });
+    expect(results.map((result) => result.problem?.reason ?? 'accepted')).toEqual(['accepted', 'accepted', 'rate_limited']);
+    const byGateway = await submit([good('MN1', '04'), good('MN1', '05'), good('MN1', '06')], { source: 'http', submitter: gateway });
+    expect(byGateway.every((result) => result.accepted)).toBe(true);
   });
 });

@@ -1,9 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
+import type { PasswordVerifier } from '@ecogrid/device-credentials';
 
 /** What ingest needs to know about a registered device. */
 export interface DeviceProfile {
   mn: string;
-  password: string;
+  /** The salted verifier the registry published; the password itself never reaches ingest. */
+  passwordVerifier: PasswordVerifier | undefined;
   enabled: boolean;
   protocolVersion: '2005' | '2017' | '2025' | 'auto';
   tolerant: boolean;
@@ -14,19 +15,26 @@ export interface DeviceProfile {
   units: ReadonlyMap<string, string>;
 }
 
-export type AccessDecision = { ok: true; device: DeviceProfile } | { ok: false; reason: 'unknown_device' | 'wrong_password' | 'device_disabled' };
+/** Why a device was refused. The first three are told apart only for operators (the rejected topic, metrics). */
+export type AccessRefusal = 'unknown_device' | 'wrong_password' | 'throttled' | 'device_disabled';
 
-function samePassword(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  // Compare in constant time so response timing does not reveal how much of a password was right.
-  return a.length === b.length && timingSafeEqual(a, b);
+export type AccessDecision = { ok: true; device: DeviceProfile } | { ok: false; reason: AccessRefusal };
+
+/** The one code a device or caller is told for any failed authentication. */
+export const AUTHENTICATION_FAILED = 'authentication_failed';
+
+/**
+ * What the caller is told: an unknown MN, a wrong password and a throttled attempt all read the same, so
+ * answers never say whether an MN exists. A disabled device is named: only the holder of its password learns it.
+ */
+export function publicReason(reason: AccessRefusal): string {
+  return reason === 'device_disabled' ? reason : AUTHENTICATION_FAILED;
 }
 
-/** HJ 212 authenticates each frame by MN and PW; unknown, wrong and disabled are told apart for operators. */
-export function decideAccess(device: DeviceProfile | undefined, password: string): AccessDecision {
+/** HJ 212 authenticates each frame by MN and PW; `passwordMatches` is the verifier's answer. */
+export function decideAccess(device: DeviceProfile | undefined, passwordMatches: boolean): AccessDecision {
   if (!device) return { ok: false, reason: 'unknown_device' };
-  if (!samePassword(device.password, password)) return { ok: false, reason: 'wrong_password' };
+  if (!passwordMatches) return { ok: false, reason: 'wrong_password' };
   if (!device.enabled) return { ok: false, reason: 'device_disabled' };
   return { ok: true, device };
 }

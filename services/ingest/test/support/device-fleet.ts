@@ -28,7 +28,7 @@ export interface DeviceFleet {
  * and the unanswered frame re-sent. Data times step by one second per frame, so every observation is
  * distinct and countable.
  */
-export function startDeviceFleet(options: { port: number; devices: Device[]; replyTimeoutMs?: number; start?: Date }): DeviceFleet {
+export function startDeviceFleet(options: { port: number; devices: Device[]; replyTimeoutMs?: number; start?: Date; pauseMs?: number }): DeviceFleet {
   const replyTimeoutMs = options.replyTimeoutMs ?? 1_500;
   const startMillis = (options.start ?? new Date(Date.now() - 6 * 3_600_000)).getTime();
   const counts: FleetCounts = { sent: 0, transmissions: 0, acknowledged: 0, reconnects: 0 };
@@ -97,6 +97,8 @@ export function startDeviceFleet(options: { port: number; devices: Device[]; rep
       }
       counts.acknowledged += 1;
       acknowledgedIds.add(`${device.mn}:2011:${dataTime.toISOString()}`);
+      // A device paced like a real one (a frame every pauseMs) rather than as fast as it is answered.
+      if (options.pauseMs && running) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
     }
     socket?.end();
   };

@@ -4,3 +4,5 @@ export { createDeleteEntity, type DeleteEntity } from './delete-entity';
 export { createLocateCell, type GridLocation, type GridView, type LocateCell, type LocatedCell, type OnDutySource } from './locate-cell';
 export { createFindNearby, type FindNearby, type NearbyRequest } from './find-nearby';
 export type * from './ports';
+export { createRotateDevicePassword, type RotateDevicePassword, type RotatedPassword } from './rotate-device-password';
+export { createAttachPasswordVerifiers } from './attach-password-verifiers';

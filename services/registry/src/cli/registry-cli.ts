@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '@ecogrid/telemetry';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { createImportFile, type ImportFile } from '../app';
-import { createPostgresRegistry } from '../adapters/postgres/postgres-registry';
+import { createPostgresRegistry, type PostgresRegistryOptions } from '../adapters/postgres/postgres-registry';
 import { registryMigrations } from '../adapters/postgres/registry-migrations';
 import { createRegistryEvents } from '../adapters/events/registry-events';
 
@@ -24,6 +24,8 @@ export interface CliContext {
   logger: Logger;
   pool: Pool;
   importFile: ImportFile;
+  /** What the commands' PostgreSQL registry is built with. */
+  registryOptions: PostgresRegistryOptions;
   /** Publishes what the command queued in the outbox, when KAFKA_BROKERS is set (else a running registry will). */
   relayOutbox(): Promise<void>;
   close(): Promise<void>;
@@ -38,11 +40,13 @@ export async function openCli(): Promise<CliContext> {
   const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema, applicationName: 'ecogrid-registry-cli', logger, max: 4 });
   await migrateSchema({ pool, schema, migrations: registryMigrations(), logger });
   const events = createRegistryEvents({ topics: topicNames(topicPrefix), clock: systemClock });
-  const importFile = createImportFile({ registry: createPostgresRegistry(pool, { events, clock: systemClock }) });
+  const registryOptions: PostgresRegistryOptions = { events, clock: systemClock };
+  const importFile = createImportFile({ registry: createPostgresRegistry(pool, registryOptions) });
   return {
     logger,
     pool,
     importFile,
+    registryOptions,
     relayOutbox: async () => {
       if (!config.KAFKA_BROKERS) {
         console.log('KAFKA_BROKERS is not set: the changes wait in the outbox until the registry service relays them.');

@@ -116,6 +116,21 @@ export interface Device {
   enabled: boolean;
   /** HJ 212 system code (ST). */
   systemCode: string;
+  /**
+   * The salted verifier of `password` that the devices topic carries instead of it. Made by the registry when
+   * the password is set or changes; whatever a caller sends in its place is ignored.
+   */
+  passwordVerifier?: PasswordVerifier | undefined;
+}
+
+/** A salted one-way verifier of a device password (scrypt; its cost parameters travel with it). */
+export interface PasswordVerifier {
+  algorithm: 'scrypt';
+  log2N: number;
+  blockSize: number;
+  parallelism: number;
+  salt: Uint8Array;
+  hash: Uint8Array;
 }
 
 export const OUTLET_KINDS = ['flue_gas', 'wastewater'] as const;

@@ -9,11 +9,12 @@ import {
   type SubmitObservationsResponse,
 } from '@ecogrid/proto/ingest/v1/ingest';
 import { ValueKind } from '@ecogrid/proto/ingest/v1/events';
-import { DomainError } from '@ecogrid/domain-errors';
-import { toServiceError, unaryHandler, type GrpcServiceBinding } from '@ecogrid/grpc';
+import { DomainError, isDomainError } from '@ecogrid/domain-errors';
+import { isMalformedRequest, malformedRequestError, refuseMalformedRequests, toServiceError, unaryHandler, type GrpcServiceBinding } from '@ecogrid/grpc';
 import type { Logger } from '@ecogrid/telemetry';
 import type { ItemResult, SubmitObservations, Submitter } from '../../app/submit-observations';
 import type { SubmitterAuthenticator } from '../auth/submitter-authenticator';
+import { peerAddress } from '../peer-address';
 
 const KIND_NAMES: Record<number, string> = {
   [ValueKind.VALUE_KIND_RTD]: 'Rtd',
@@ -60,19 +61,21 @@ function submitterOf(metadata: Metadata, authenticator: SubmitterAuthenticator):
     return value === undefined ? undefined : value.toString();
   };
   const submitter = authenticator.authenticate({ authorization: text('authorization'), devicePassword: text('x-device-password') });
-  if (!submitter) throw new DomainError('UNAUTHENTICATED', 'send a gateway token (authorization: Bearer …) or the device password (x-device-password)');
+  if (!submitter) throw new DomainError('UNAUTHENTICATED', 'send a gateway token (authorization: Bearer …) or the device password (x-device-password)', { reason: 'unauthenticated' });
   return submitter;
 }
 
 const STREAM_CHUNK = 200;
 
+
 /** `ecogrid.ingest.v1.IngestService`: the same use case as HTTP, per-item results, 16 MiB messages. */
 export function createIngestGrpcService(deps: { submitObservations: SubmitObservations; authenticator: SubmitterAuthenticator; logger: Logger }): GrpcServiceBinding {
   const submitObservations = unaryHandler<SubmitObservationsRequest, SubmitObservationsResponse>('SubmitObservations', deps.logger, async (request, call) => {
     const submitter = submitterOf(call.metadata, deps.authenticator);
-    if (request.observations.length === 0) throw new DomainError('INVALID_ARGUMENT', 'observations must not be empty', { field: 'observations' });
-    if (request.observations.length > 5_000) throw new DomainError('INVALID_ARGUMENT', 'at most 5000 observations per call', { field: 'observations' });
-    const results = await deps.submitObservations(request.observations.map(toInput), { source: 'grpc', submitter, path: 'observations', ...(call.getPeer() ? { remoteAddress: call.getPeer() } : {}) });
+    if (request.observations.length === 0) throw new DomainError('INVALID_ARGUMENT', 'observations must not be empty', { field: 'observations', reason: 'missing_field' });
+    if (request.observations.length > 5_000) throw new DomainError('INVALID_ARGUMENT', 'at most 5000 observations per call', { field: 'observations', reason: 'batch_too_large' });
+    const remoteAddress = peerAddress(call.getPeer());
+    const results = await deps.submitObservations(request.observations.map(toInput), { source: 'grpc', submitter, path: 'observations', ...(remoteAddress ? { remoteAddress } : {}) });
     return { results: results.map(toResult) };
   });
 
@@ -89,17 +92,24 @@ export function createIngestGrpcService(deps: { submitObservations: SubmitObserv
     let seen = 0;
     let failed = false;
     let work: Promise<void> = Promise.resolve();
+    const remoteAddress = peerAddress(call.getPeer());
     const fail = (error: unknown): void => {
       if (failed) return;
       failed = true;
-      callback(toServiceError(new DomainError('UNAVAILABLE', 'observations could not be stored; re-send from the last acknowledged one', { cause: error }), deps.logger, 'StreamObservations'), null);
+      // Refused at the door (over its rate, the publisher full, bytes that are no message) says so; anything else
+      // could not be stored.
+      const answer =
+        isDomainError(error) && (error.code === 'RESOURCE_EXHAUSTED' || error.code === 'INVALID_ARGUMENT')
+          ? error
+          : new DomainError('UNAVAILABLE', 'observations could not be stored; re-send from the last acknowledged one', { cause: error });
+      callback(toServiceError(answer, deps.logger, 'StreamObservations'), null);
     };
     const flush = (): Promise<void> => {
       const items = buffer;
       const offset = seen - items.length;
       buffer = [];
       if (items.length === 0) return Promise.resolve();
-      return deps.submitObservations(items, { source: 'grpc', submitter, path: 'observations' }).then((results) => {
+      return deps.submitObservations(items, { source: 'grpc', submitter, path: 'observations', ...(remoteAddress ? { remoteAddress } : {}) }).then((results) => {
         for (const result of results) {
           if (!result.accepted) {
             summary.rejected += 1;
@@ -110,6 +120,10 @@ export function createIngestGrpcService(deps: { submitObservations: SubmitObserv
       });
     };
     call.on('data', (request: StreamObservationsRequest) => {
+      if (isMalformedRequest(request)) {
+        fail(malformedRequestError());
+        return;
+      }
       if (!request.observation || failed) return;
       buffer.push(toInput(request.observation));
       seen += 1;
@@ -137,7 +151,7 @@ export function createIngestGrpcService(deps: { submitObservations: SubmitObserv
 
   return {
     name: 'ecogrid.ingest.v1.IngestService',
-    definition: IngestServiceService,
+    definition: refuseMalformedRequests(IngestServiceService),
     implementation: { submitObservations, streamObservations },
   };
 }

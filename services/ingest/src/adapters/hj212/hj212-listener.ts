@@ -5,7 +5,7 @@ import { ATTR, SECONDS_BUCKETS, type Logger } from '@ecogrid/telemetry';
 import type { AcceptFrame } from '../../app/accept-frame';
 import type { DeviceDirectory, RejectionSink } from '../../app/ports';
 import type { DeviceProfile } from '../../domain/device-access';
-import { TokenBuckets } from './token-bucket';
+import { peerAddress } from '../peer-address';
 
 export interface Hj212ListenerOptions {
   acceptFrame: AcceptFrame;
@@ -16,9 +16,6 @@ export interface Hj212ListenerOptions {
   idleTimeoutMs: number;
   /** Consecutive authentication failures after which the connection is closed. */
   maxAuthFailures: number;
-  /** Frames a second per device (0: unlimited) and the burst allowed. */
-  rateLimitPerDevice: number;
-  rateLimitBurst: number;
   /**
    * Sockets pause when this many frames are being handled (waiting for Redis or Kafka, or for the CPU),
    * and resume below the low mark: load beyond what ingest can take stays in the devices' TCP buffers.
@@ -78,7 +75,6 @@ function claimedMn(raw: Uint8Array): string | undefined {
  */
 export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listener {
   const logger = options.logger.child({ module: 'hj212-listener' });
-  const rateLimits = new TokenBuckets(options.rateLimitPerDevice, options.rateLimitBurst);
   const sockets = new Set<Socket>();
   /** Paused sockets, each with the frames it had already delivered and that wait for room. */
   const paused = new Map<Socket, () => boolean>();
@@ -124,7 +120,7 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
 
   const handleConnection = (socket: Socket): void => {
     sockets.add(socket);
-    const remoteAddress = socket.remoteAddress;
+    const remoteAddress = peerAddress(socket.remoteAddress);
     const decoder = new FrameDecoder({ hj212: DEFAULT_DECODING, keepRaw: true });
     let decoderMn: string | null = null;
     let authFailures = 0;
@@ -168,10 +164,6 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
     const handleFrame = (decoded: Hj212Frame, raw: Uint8Array): void => {
       const frame = judgeByDevice(decoded, raw);
       if (!frame) return;
-      if (!rateLimits.take(frame.mn)) {
-        rejectBytes(raw, 'rate_limited', `MN=${frame.mn} exceeds ${options.rateLimitPerDevice} frames/s`, remoteAddress);
-        return;
-      }
       const started = performance.now();
       frameStarted();
       // The frame's span is the root of its trace: the readings it publishes, the alerts and the case they cause.

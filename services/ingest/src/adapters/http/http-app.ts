@@ -1,9 +1,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { metrics } from '@opentelemetry/api';
-import { DomainError, httpErrorOf, platformErrorBody, RequestError } from '@ecogrid/domain-errors';
+import { DomainError, httpErrorOf, isDomainError, platformErrorBody, RequestError, type DomainErrorCode } from '@ecogrid/domain-errors';
 import type { Logger } from '@ecogrid/telemetry';
 import type { SubmitObservations } from '../../app/submit-observations';
 import type { SubmitterAuthenticator } from '../auth/submitter-authenticator';
+import { peerAddress } from '../peer-address';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_BATCH = 1_000;
@@ -22,6 +23,7 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   response.end(text);
 }
+
 
 /**
  * Reads the body, at most MAX_BODY_BYTES. A body declared or found larger is refused with 413 at once and the rest is
@@ -56,12 +58,20 @@ function readBody(request: IncomingMessage, response: ServerResponse): Promise<B
   });
 }
 
-const DEVICE_REFUSALS = new Set(['wrong_password', 'unknown_device', 'device_disabled']);
+const REFUSAL_CODES: Readonly<Record<string, DomainErrorCode>> = {
+  authentication_failed: 'UNAUTHENTICATED',
+  unknown_device: 'PERMISSION_DENIED',
+  device_disabled: 'PERMISSION_DENIED',
+  rate_limited: 'RESOURCE_EXHAUSTED',
+};
 
-/** A single refused observation as a domain error: a device that may not submit is 403, bad input 400. */
+/**
+ * A single refused observation as a domain error: failed device authentication 401 (one answer, whether the MN
+ * exists or not), a device that may not submit 403, over its rate 429, bad input 400.
+ */
 function refusalOf(problem: { reason: string; field?: string; message: string } | undefined): DomainError {
   const reason = problem?.reason ?? 'invalid_field';
-  return new DomainError(DEVICE_REFUSALS.has(reason) ? 'PERMISSION_DENIED' : 'INVALID_ARGUMENT', problem?.message ?? 'the observation was refused', {
+  return new DomainError(REFUSAL_CODES[reason] ?? 'INVALID_ARGUMENT', problem?.message ?? 'the observation was refused', {
     reason,
     ...(problem?.field ? { field: problem.field } : {}),
   });
@@ -110,7 +120,7 @@ export function createHttpApp(deps: HttpAppDeps): RequestListener {
       throw new RequestError(400, 'invalid_json', 'the body is not valid JSON');
     }
     const { items, batch } = itemsOf(body);
-    const remoteAddress = request.socket.remoteAddress;
+    const remoteAddress = peerAddress(request.socket.remoteAddress);
     const results = await deps.submitObservations(items, {
       source: 'http',
       submitter,
@@ -128,10 +138,7 @@ export function createHttpApp(deps: HttpAppDeps): RequestListener {
     if (!batch) {
       const [only] = results;
       if (only?.accepted) send(response, 202, { accepted: true, observationId: only.observationId, duplicate: only.duplicate ?? false });
-      else {
-        const refusal = httpErrorOf(refusalOf(only?.problem));
-        send(response, refusal.status, platformErrorBody(refusal));
-      }
+      else throw refusalOf(only?.problem);
       return;
     }
     send(response, acceptedCount > 0 ? 202 : 400, { accepted: acceptedCount, rejected: results.length - acceptedCount, results: rendered });
@@ -156,6 +163,13 @@ export function createHttpApp(deps: HttpAppDeps): RequestListener {
         logger.error({ err: error, route }, 'request failed');
         answer = httpErrorOf(new DomainError('UNAVAILABLE', 'the observation could not be stored; retry later'));
       }
+      if (isDomainError(error) && error.code === 'RESOURCE_EXHAUSTED') {
+        // Refused at the door, to be retried: a full publisher queue is the service's state (503), a caller
+        // over its rate is the caller's (429); both say when to come back.
+        response.setHeader('retry-after', '1');
+        if (error.reason === 'overloaded') answer = { ...answer, status: 503 };
+      }
+      if (answer.status === 401 && !response.hasHeader('www-authenticate')) response.setHeader('www-authenticate', 'Bearer realm="ecogrid-ingest"');
       send(response, answer.status, platformErrorBody(answer));
     });
   };

@@ -2,6 +2,8 @@ import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { metrics } from '@opentelemetry/api';
 import { ObservationRecorded, ObservationSource as ProtoSource, ReadingRejected, ValueKind as ProtoValueKind } from '@ecogrid/proto/ingest/v1/events';
 import { TOPICS, type EventPublisher } from '@ecogrid/kafka';
+import { DomainError } from '@ecogrid/domain-errors';
+import { maskFramePassword } from '@ecogrid/device-credentials';
 import type { Observation, ObservationSource, ValueKind } from '../../domain/observation';
 import type { ObservationSink, Rejection, RejectionSink } from '../../app/ports';
 
@@ -56,8 +58,15 @@ function asBuffer(bytes: Uint8Array): Buffer {
 
 const meter = metrics.getMeter('@ecogrid/ingest');
 
-/** Publishes observations to ecogrid.readings.v1, keyed by MN, with the observation id as `ce_id`. */
-export function createKafkaObservationSink(publisher: EventPublisher, topicPrefix = ''): ObservationSink {
+/** The error a caller gets when the producer's queue is full: gRPC RESOURCE_EXHAUSTED, HTTP 503 with Retry-After. */
+export const overloaded = (): DomainError => new DomainError('RESOURCE_EXHAUSTED', 'ingest is at capacity; retry in a moment', { reason: 'overloaded' });
+
+/**
+ * Publishes observations to ecogrid.readings.v1, keyed by MN, with the observation id as `ce_id`. At most
+ * `maxPending` events wait for Kafka: beyond that a batch is refused at once (`overloaded`) instead of queueing in
+ * memory until it times out.
+ */
+export function createKafkaObservationSink(publisher: EventPublisher, topicPrefix = '', maxPending = Number.POSITIVE_INFINITY): ObservationSink {
   const topic = `${topicPrefix}${TOPICS.readings.name}`;
   meter
     .createObservableGauge('ingest_publish_pending', { description: 'Events handed to the Kafka producer and not yet acknowledged (every source, rejections included)' })
@@ -75,7 +84,9 @@ export function createKafkaObservationSink(publisher: EventPublisher, topicPrefi
   };
   return {
     record: (observations) =>
-      publisher.publishAll(
+      publisher.pending + observations.length > maxPending
+        ? Promise.reject(overloaded())
+        : publisher.publishAll(
         observations.map((observation) => ({
           topic,
           key: observation.deviceMn,
@@ -88,7 +99,10 @@ export function createKafkaObservationSink(publisher: EventPublisher, topicPrefi
   };
 }
 
-/** Publishes refused input to ecogrid.readings.rejected.v1 with its raw bytes and reason. */
+/**
+ * Publishes refused input to ecogrid.readings.rejected.v1 with its raw bytes and reason; a frame's `PW=` value is
+ * masked, so the topic (30 days) holds neither device passwords nor a guesser's attempts.
+ */
 export function createKafkaRejectionSink(publisher: EventPublisher, topicPrefix = ''): RejectionSink {
   const topic = `${topicPrefix}${TOPICS.readingsRejected.name}`;
   return {
@@ -102,7 +116,7 @@ export function createKafkaRejectionSink(publisher: EventPublisher, topicPrefix 
               ReadingRejected.create({
                 reasonCode: rejection.reasonCode,
                 detail: rejection.detail,
-                raw: rejection.raw,
+                raw: maskFramePassword(rejection.raw),
                 deviceMn: rejection.deviceMn ?? '',
                 source: SOURCE[rejection.source],
                 receivedTime: rejection.receivedTime,

@@ -1,4 +1,5 @@
-import { DeviceKind, ProtocolVersion, type Device } from '@ecogrid/proto/registry/v1/entities';
+import { DeviceKind, ProtocolVersion, type Device, type PasswordVerifier as WireVerifier } from '@ecogrid/proto/registry/v1/entities';
+import type { PasswordVerifier } from '@ecogrid/device-credentials';
 import type { RegistryView } from '@ecogrid/registry-view';
 import type { DeviceProfile } from '../../domain/device-access';
 import type { DeviceDirectory } from '../../app/ports';
@@ -9,10 +10,17 @@ const VERSION: Record<number, DeviceProfile['protocolVersion']> = {
   [ProtocolVersion.PROTOCOL_VERSION_HJ212_2025]: '2025',
 };
 
+/** Only scrypt verifiers are known; a device with anything else has no usable verifier and is refused. */
+function toVerifier(verifier: WireVerifier | undefined): PasswordVerifier | undefined {
+  if (!verifier || verifier.algorithm !== 'scrypt') return undefined;
+  return { algorithm: 'scrypt', log2N: verifier.log2N, blockSize: verifier.blockSize, parallelism: verifier.parallelism, salt: verifier.salt, hash: verifier.hash };
+}
+
 export function toDeviceProfile(device: Device): DeviceProfile {
   return {
     mn: device.mn,
-    password: device.password,
+    // Built once per registry change: the credential cache binds a verified password to this very object.
+    passwordVerifier: toVerifier(device.passwordVerifier),
     enabled: device.enabled,
     protocolVersion: VERSION[device.protocolVersion] ?? 'auto',
     tolerant: device.tolerant,

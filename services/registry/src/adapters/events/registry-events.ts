@@ -4,13 +4,14 @@ import type { OutboxEvent } from '@ecogrid/outbox';
 import { CellChanged, DeviceChanged, EnterpriseChanged, OfficerChanged, TargetChanged } from '@ecogrid/proto/registry/v1/events';
 import type { Clock } from '@ecogrid/service-kit';
 import type { Cell, Device, Enterprise, Officer, Target, Township } from '../../domain/entities';
-import { cellToWire, deviceToWire, enterpriseToWire, officerToWire, targetToWire, townshipToWire } from '../wire/registry-wire';
+import { cellToWire, deviceToWireForTopic, enterpriseToWire, officerToWire, targetToWire, townshipToWire } from '../wire/registry-wire';
 
 /** What other services learn of a registry change: one event on the entity's compacted topic, keyed by its id. */
 export interface RegistryEvents {
   /** A cell carries its township, so a view needs no second topic to name it. */
   cellChanged(cell: Cell, township: Township | undefined): OutboxEvent;
   officerChanged(officer: Officer): OutboxEvent;
+  /** Carries the device's password verifier, never its password. */
   deviceChanged(device: Device): OutboxEvent;
   enterpriseChanged(enterprise: Enterprise): OutboxEvent;
   targetChanged(target: Target): OutboxEvent;
@@ -59,7 +60,7 @@ export function createRegistryEvents(options: RegistryEventsOptions): RegistryEv
         CellChanged.encode({ cell: cellToWire(cell), township: townshipToWire(township ?? { code: cell.townshipCode, name: '', kind: '', supervisorOfficerId: '', districtCode: '' }) }).finish(),
       ),
     officerChanged: (officer) => event('registryOfficers', officer.id, OfficerChanged.encode({ officer: officerToWire(officer) }).finish()),
-    deviceChanged: (device) => event('registryDevices', device.mn, DeviceChanged.encode({ device: deviceToWire(device) }).finish()),
+    deviceChanged: (device) => event('registryDevices', device.mn, DeviceChanged.encode({ device: deviceToWireForTopic(device) }).finish()),
     enterpriseChanged: (enterprise) => event('registryEnterprises', enterprise.uscc, EnterpriseChanged.encode({ enterprise: enterpriseToWire(enterprise) }).finish()),
     targetChanged: (target) => event('registryTargets', target.id, TargetChanged.encode({ target: targetToWire(target) }).finish()),
     removed: (entity, id) => event(TOPIC_OF[entity], id, null),

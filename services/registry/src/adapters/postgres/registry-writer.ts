@@ -4,7 +4,8 @@ import { parseGeometryText, polygonsOf, type Areal } from '@ecogrid/geo';
 import type { Clock } from '@ecogrid/service-kit';
 import type { EntityKind, RegistryWriter, WriteCounts } from '../../app/ports';
 import { nextCellVersion, retiredCellVersion } from '../../domain/cell-versions';
-import type { Enterprise, Township } from '../../domain/entities';
+import type { Device, Enterprise, PasswordVerifier, Township } from '../../domain/entities';
+import { createPasswordVerifier } from '@ecogrid/device-credentials';
 import type { CellShape, ImportContext } from '../../domain/import-context';
 import { checkOutletsKept, withOutletDevices, type AttachedDevice } from '../../domain/outlet-rules';
 import { relocated, relocatedTarget } from '../../domain/relocation';
@@ -29,6 +30,8 @@ export interface RegistryWriterDeps {
   clock: Clock;
   /** Whether to NOTIFY the relay through PostgreSQL: only when the relay holding the lease is in another process. */
   notifyRelays?: () => boolean;
+  /** Makes the salted verifier of a device password (default: scrypt with the package's parameters). */
+  newPasswordVerifier?: (password: string) => Promise<PasswordVerifier>;
 }
 
 const counts = (): WriteCounts => ({ created: 0, updated: 0, unchanged: 0 });
@@ -46,6 +49,22 @@ export function createRegistryWriter(client: PoolClient, deps: RegistryWriterDep
     queued += 1;
     await enqueue(client, event, { notify: deps.notifyRelays?.() ?? true });
   };
+
+  const newPasswordVerifier = deps.newPasswordVerifier ?? ((password: string) => createPasswordVerifier(password));
+  /**
+   * Each device with the verifier of its password: the stored one while the password is unchanged (so an
+   * unchanged device stays unchanged and publishes nothing), a fresh one when it is new or changed. A verifier a
+   * caller sent is never taken. The new ones are made concurrently: scrypt runs on the thread pool.
+   */
+  const attachVerifiers = (devices: readonly Device[], existing: ReadonlyMap<string, { doc: unknown }>): Promise<Device[]> =>
+    Promise.all(
+      devices.map(async (device) => {
+        const stored = existing.get(device.mn);
+        const before = stored ? deviceDocument.read(stored.doc) : undefined;
+        const passwordVerifier = before?.passwordVerifier && before.password === device.password ? before.passwordVerifier : await newPasswordVerifier(device.password);
+        return { ...device, passwordVerifier };
+      }),
+    );
 
   const townshipMap = async (): Promise<Map<string, Township>> =>
     new Map((await client.query<TownshipRow>(`SELECT ${TOWNSHIP_COLUMNS} FROM townships`)).rows.map((row) => [row.code, townshipFromRow(row)]));
@@ -232,7 +251,8 @@ export function createRegistryWriter(client: PoolClient, deps: RegistryWriterDep
         ),
       );
       const touched: string[] = [];
-      for (const device of devices) {
+      const withVerifiers = await attachVerifiers(devices, existing);
+      for (const device of withVerifiers) {
         const doc = deviceDocument.write(device);
         const before = existing.get(device.mn);
         if (before && sameDocument(doc, before.doc)) {

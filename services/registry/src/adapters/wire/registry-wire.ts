@@ -11,6 +11,7 @@ import type {
   Officer,
   OfficerRole,
   Outlet,
+  PasswordVerifier,
   Point,
   ProtocolVersion,
   Target,
@@ -190,11 +191,31 @@ export function deviceFromWire(device: wire.Device): Device {
     tolerant: device.tolerant,
     enabled: device.enabled,
     systemCode: device.systemCode,
+    ...(device.passwordVerifier ? { passwordVerifier: verifierFromWire(device.passwordVerifier) } : {}),
   };
 }
 
-/** A device as readers get it: its password never leaves the registry in an answer. */
+const verifierFromWire = (verifier: wire.PasswordVerifier): PasswordVerifier | undefined =>
+  verifier.algorithm === 'scrypt'
+    ? { algorithm: 'scrypt', log2N: verifier.log2N, blockSize: verifier.blockSize, parallelism: verifier.parallelism, salt: new Uint8Array(verifier.salt), hash: new Uint8Array(verifier.hash) }
+    : undefined;
+
+const verifierToWire = (verifier: PasswordVerifier): wire.PasswordVerifier => ({
+  algorithm: verifier.algorithm,
+  log2N: verifier.log2N,
+  blockSize: verifier.blockSize,
+  parallelism: verifier.parallelism,
+  salt: Buffer.from(verifier.salt),
+  hash: Buffer.from(verifier.hash),
+});
+
+/** A device as readers get it: neither its password nor its verifier leaves the registry in an answer. */
 export function deviceToWireForReaders(device: Device): wire.Device {
+  return { ...deviceToWire(device), password: '', passwordVerifier: undefined };
+}
+
+/** A device as the devices topic carries it: the verifier ingest checks, never the password. */
+export function deviceToWireForTopic(device: Device): wire.Device {
   return { ...deviceToWire(device), password: '' };
 }
 
@@ -214,6 +235,7 @@ export function deviceToWire(device: Device): wire.Device {
     tolerant: device.tolerant,
     enabled: device.enabled,
     systemCode: device.systemCode,
+    passwordVerifier: device.passwordVerifier ? verifierToWire(device.passwordVerifier) : undefined,
   };
 }
 

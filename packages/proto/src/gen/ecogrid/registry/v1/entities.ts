@@ -415,7 +415,10 @@ export interface Device {
   cellId: string;
   townshipCode: string;
   factors: DeviceFactor[];
-  /** HJ 212 access password (PW); a shared secret of the device, never logged. */
+  /**
+   * HJ 212 access password (PW); a shared secret of the device, never logged. Only written (UpsertDevice,
+   * Import): empty in every answer and on the devices topic, which carry `password_verifier` instead.
+   */
   password: string;
   protocolVersion: ProtocolVersion;
   /** Tolerant devices may count length in characters, send lowercase CRCs or omit QN/Flag. */
@@ -423,6 +426,22 @@ export interface Device {
   enabled: boolean;
   /** HJ 212 system code (ST). */
   systemCode: string;
+  /** What ingest checks a device's PW against: set on ecogrid.registry.devices.v1 only, never in an answer. */
+  passwordVerifier?: PasswordVerifier | undefined;
+}
+
+/**
+ * A salted one-way verifier of a device password. The cost parameters travel with it, so they can be raised
+ * for new and rotated passwords while older verifiers still check.
+ */
+export interface PasswordVerifier {
+  /** "scrypt" (node:crypto): hash = scrypt(password, salt, len(hash), N = 2^log2_n, r = block_size, p = parallelism). */
+  algorithm: string;
+  log2N: number;
+  blockSize: number;
+  parallelism: number;
+  salt: Buffer;
+  hash: Buffer;
 }
 
 /** A discharge outlet of an enterprise. */
@@ -1585,6 +1604,7 @@ function createBaseDevice(): Device {
     tolerant: false,
     enabled: false,
     systemCode: "",
+    passwordVerifier: undefined,
   };
 }
 
@@ -1631,6 +1651,9 @@ export const Device: MessageFns<Device> = {
     }
     if (message.systemCode !== "") {
       writer.uint32(114).string(message.systemCode);
+    }
+    if (message.passwordVerifier !== undefined) {
+      PasswordVerifier.encode(message.passwordVerifier, writer.uint32(122).fork()).join();
     }
     return writer;
   },
@@ -1760,6 +1783,14 @@ export const Device: MessageFns<Device> = {
             message.systemCode = reader.string();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.passwordVerifier = PasswordVerifier.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1814,6 +1845,11 @@ export const Device: MessageFns<Device> = {
         : isSet(object.system_code)
         ? globalThis.String(object.system_code)
         : "",
+      passwordVerifier: isSet(object.passwordVerifier)
+        ? PasswordVerifier.fromJSON(object.passwordVerifier)
+        : isSet(object.password_verifier)
+        ? PasswordVerifier.fromJSON(object.password_verifier)
+        : undefined,
     };
   },
 
@@ -1861,6 +1897,9 @@ export const Device: MessageFns<Device> = {
     if (message.systemCode !== "") {
       obj.systemCode = message.systemCode;
     }
+    if (message.passwordVerifier !== undefined) {
+      obj.passwordVerifier = PasswordVerifier.toJSON(message.passwordVerifier);
+    }
     return obj;
   },
 
@@ -1885,6 +1924,166 @@ export const Device: MessageFns<Device> = {
     message.tolerant = object.tolerant ?? false;
     message.enabled = object.enabled ?? false;
     message.systemCode = object.systemCode ?? "";
+    message.passwordVerifier = (object.passwordVerifier !== undefined && object.passwordVerifier !== null)
+      ? PasswordVerifier.fromPartial(object.passwordVerifier)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePasswordVerifier(): PasswordVerifier {
+  return { algorithm: "", log2N: 0, blockSize: 0, parallelism: 0, salt: Buffer.alloc(0), hash: Buffer.alloc(0) };
+}
+
+export const PasswordVerifier: MessageFns<PasswordVerifier> = {
+  encode(message: PasswordVerifier, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.algorithm !== "") {
+      writer.uint32(10).string(message.algorithm);
+    }
+    if (message.log2N !== 0) {
+      writer.uint32(16).uint32(message.log2N);
+    }
+    if (message.blockSize !== 0) {
+      writer.uint32(24).uint32(message.blockSize);
+    }
+    if (message.parallelism !== 0) {
+      writer.uint32(32).uint32(message.parallelism);
+    }
+    if (message.salt.length !== 0) {
+      writer.uint32(42).bytes(message.salt);
+    }
+    if (message.hash.length !== 0) {
+      writer.uint32(50).bytes(message.hash);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PasswordVerifier {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePasswordVerifier();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.algorithm = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.log2N = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.blockSize = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.parallelism = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.salt = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.hash = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PasswordVerifier {
+    return {
+      algorithm: isSet(object.algorithm) ? globalThis.String(object.algorithm) : "",
+      log2N: isSet(object.log2N)
+        ? globalThis.Number(object.log2N)
+        : isSet(object.log2_n)
+        ? globalThis.Number(object.log2_n)
+        : 0,
+      blockSize: isSet(object.blockSize)
+        ? globalThis.Number(object.blockSize)
+        : isSet(object.block_size)
+        ? globalThis.Number(object.block_size)
+        : 0,
+      parallelism: isSet(object.parallelism) ? globalThis.Number(object.parallelism) : 0,
+      salt: isSet(object.salt) ? Buffer.from(bytesFromBase64(object.salt)) : Buffer.alloc(0),
+      hash: isSet(object.hash) ? Buffer.from(bytesFromBase64(object.hash)) : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: PasswordVerifier): unknown {
+    const obj: any = {};
+    if (message.algorithm !== "") {
+      obj.algorithm = message.algorithm;
+    }
+    if (message.log2N !== 0) {
+      obj.log2N = Math.round(message.log2N);
+    }
+    if (message.blockSize !== 0) {
+      obj.blockSize = Math.round(message.blockSize);
+    }
+    if (message.parallelism !== 0) {
+      obj.parallelism = Math.round(message.parallelism);
+    }
+    if (message.salt.length !== 0) {
+      obj.salt = base64FromBytes(message.salt);
+    }
+    if (message.hash.length !== 0) {
+      obj.hash = base64FromBytes(message.hash);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PasswordVerifier>, I>>(base?: I): PasswordVerifier {
+    return PasswordVerifier.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PasswordVerifier>, I>>(object: I): PasswordVerifier {
+    const message = createBasePasswordVerifier();
+    message.algorithm = object.algorithm ?? "";
+    message.log2N = object.log2N ?? 0;
+    message.blockSize = object.blockSize ?? 0;
+    message.parallelism = object.parallelism ?? 0;
+    message.salt = object.salt ?? Buffer.alloc(0);
+    message.hash = object.hash ?? Buffer.alloc(0);
     return message;
   },
 };
@@ -2562,6 +2761,14 @@ export const Target_AttributesEntry: MessageFns<Target_AttributesEntry> = {
     return message;
   },
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 function floatToJson(value: number | null | undefined): number | string | null | undefined {
   return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;

@@ -1,0 +1,3 @@
+export { createPasswordVerifier, verifyPassword, isUsableVerifier, DEFAULT_SCRYPT, type PasswordVerifier, type ScryptParameters } from './password-verifier';
+export { createCredentialChecker, type CredentialChecker, type CredentialCheckerOptions } from './credential-checker';
+export { maskFramePassword } from './mask-password';
