@@ -11,11 +11,13 @@ const pageSize = (requested: number): number => (requested <= 0 ? 50 : Math.min(
 /** The stored rating, or for an enterprise the registry knows but no evidence names, the rating of no evidence. */
 async function currentOf(runtime: CreditRuntime, uscc: string): Promise<StoredRating> {
   const stored = await runtime.store.rating(uscc);
-  if (stored) return stored;
-  const name = runtime.directory.nameOf(uscc);
-  if (name === undefined) throw notFound('enterprise', uscc);
   const at = runtime.clock.now();
-  return storedRatingOf(rateNow(runtime, uscc, [], at), { enterpriseName: name, ratedAt: at, changeKind: 'dynamic', causedByRecordId: '' });
+  if (stored && stored.period === periodOf(at).id) return stored;
+  const name = runtime.directory.nameOf(uscc) ?? stored?.enterpriseName;
+  if (name === undefined) throw notFound('enterprise', uscc);
+  // A new period began since the last evidence: the current rating is the new period's, from the same ledger.
+  const records = stored ? await runtime.store.records(uscc) : [];
+  return storedRatingOf(rateNow(runtime, uscc, records, at), { enterpriseName: name, ratedAt: at, changeKind: 'dynamic', causedByRecordId: records.at(-1)?.id ?? '' });
 }
 
 export function createGetRating(runtime: CreditRuntime) {
