@@ -120,8 +120,11 @@ export interface CreditStore {
   periodRatings(period: string, filter: { pageSize: number; pageToken: string }): Promise<RatingPage>;
   isClosed(period: string): Promise<boolean>;
   records(uscc: string): Promise<LedgerRecord[]>;
-  /** Every enterprise's chain, one at a time, in USCC order: for the verifier and the rebuild. */
-  chains(batchSize?: number): AsyncIterable<LedgerRecord[]>;
+  /**
+   * Every enterprise's chain, one at a time, in USCC order. `withLinks: false` is for rating only: the records come
+   * without their hashes, source ids, actors and recording times (empty), which the verifier needs and rating does not.
+   */
+  chains(options?: { batchSize?: number; withLinks?: boolean }): AsyncIterable<LedgerRecord[]>;
   /** Every stored current rating, for the rebuild to compare with. */
   allRatings(): Promise<Map<string, StoredRating>>;
   /** USCCs with at least one ledger record. */

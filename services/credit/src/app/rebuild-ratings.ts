@@ -23,7 +23,7 @@ export function createRebuildRatings(runtime: CreditRuntime) {
     const started = performance.now();
     const stored = await runtime.store.allRatings();
     const report: RebuildReport = { enterprises: 0, records: 0, matched: 0, mismatched: [], elapsedMs: 0 };
-    for await (const chain of runtime.store.chains()) {
+    for await (const chain of runtime.store.chains({ withLinks: false })) {
       const uscc = chain[0]?.uscc;
       if (!uscc) continue;
       report.enterprises += 1;
@@ -55,7 +55,7 @@ export function createRerateAll(runtime: CreditRuntime) {
     const byLevel: Record<string, number> = {};
     let enterprises = 0;
     let records = 0;
-    for await (const chain of runtime.store.chains()) {
+    for await (const chain of runtime.store.chains({ withLinks: false })) {
       const uscc = chain[0]?.uscc;
       if (!uscc) continue;
       enterprises += 1;

@@ -115,8 +115,17 @@ const round = (value: number, digits: number): number => Math.round(value * 10 *
 export function evidenceItems(records: readonly LedgerRecord[], period: Period): EvidenceItem[] {
   const items: EvidenceItem[] = [];
   const groups = new Map<string, LedgerRecord[]>();
+  const startMs = period.start.getTime();
+  const startIso = period.start.toISOString();
   for (const record of records) {
     if (DECISIONS.has(record.kind)) continue;
+    if (record.occurredAt.getTime() < startMs) {
+      // An item occurs when it began (an episode's opening, a case's creation), never after its records: one that
+      // began before the period is not in it, so its records need no grouping. A full re-rating reads years of them.
+      if (record.kind !== 'exceedance' && record.kind !== 'case') continue;
+      const began = text(record.facts, record.kind === 'exceedance' ? 'openedAt' : 'createdAt');
+      if (began && began < startIso) continue;
+    }
     const key = record.kind === 'exceedance' ? `alert:${text(record.facts, 'alertId')}` : record.kind === 'case' ? `case:${text(record.facts, 'caseId')}` : record.id;
     const group = groups.get(key);
     if (group) group.push(record);

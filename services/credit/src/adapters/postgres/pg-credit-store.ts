@@ -11,8 +11,9 @@ interface LedgerRow {
   sequence: number;
   kind: string;
   source_event_id: string;
-  occurred_at: Date;
-  recorded_at: Date;
+  /** Epoch milliseconds: pg's timestamptz parser costs more than everything else of a row (measured on 1M rows). */
+  occurred_ms: number;
+  recorded_ms: number;
   actor: string;
   facts: JsonObject;
   previous_hash: string;
@@ -41,6 +42,8 @@ interface RatingRow {
 }
 
 const LEDGER_COLUMNS = 'uscc, sequence, kind, source_event_id, occurred_at, recorded_at, actor, facts, previous_hash, hash';
+const LEDGER_READ =
+  'uscc, sequence, kind, source_event_id, floor(extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_ms, floor(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms, actor, facts, previous_hash, hash';
 const RATING_COLUMNS =
   'uscc, enterprise_name, period, ruleset_id, ruleset_version, score, level, colour, vetoed, evidence_count, ledger_sequence, rated_at, change_kind, previous_colour, caused_by_record_id, reason, joint_punishment, joint_measures';
 
@@ -50,8 +53,8 @@ const toRecord = (row: LedgerRow): LedgerRecord => ({
   sequence: row.sequence,
   kind: row.kind as RecordKind,
   sourceEventId: row.source_event_id,
-  occurredAt: row.occurred_at,
-  recordedAt: row.recorded_at,
+  occurredAt: new Date(row.occurred_ms),
+  recordedAt: new Date(row.recorded_ms),
   actor: row.actor,
   facts: row.facts,
   previousHash: row.previous_hash,
@@ -161,7 +164,7 @@ export function createPgCreditStore(options: PgCreditStoreOptions): CreditStore 
       );
       await client.query('UPDATE chain_heads SET sequence = $2, hash = $3 WHERE uscc = $1', [last.uscc, last.sequence, last.hash]);
     },
-    records: async (uscc) => (await client.query<LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE uscc = $1 ORDER BY sequence`, [uscc])).rows.map(toRecord),
+    records: async (uscc) => (await client.query<LedgerRow>(`SELECT ${LEDGER_READ} FROM ledger WHERE uscc = $1 ORDER BY sequence`, [uscc])).rows.map(toRecord),
     currentRating: async (uscc) => {
       const row = (await client.query<RatingRow>(`SELECT ${RATING_COLUMNS} FROM ratings WHERE uscc = $1`, [uscc])).rows[0];
       return row ? toRating(row) : undefined;
@@ -233,23 +236,58 @@ export function createPgCreditStore(options: PgCreditStoreOptions): CreditStore 
       return page(rows, filter.pageSize);
     },
     isClosed: async (period) => ((await pool.query('SELECT 1 FROM closed_periods WHERE period = $1', [period])).rowCount ?? 0) > 0,
-    records: async (uscc) => (await pool.query<LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE uscc = $1 ORDER BY sequence`, [uscc])).rows.map(toRecord),
-    chains: async function* (batchSize = 500) {
-      let after = '';
-      for (;;) {
+    records: async (uscc) => (await pool.query<LedgerRow>(`SELECT ${LEDGER_READ} FROM ledger WHERE uscc = $1 ORDER BY sequence`, [uscc])).rows.map(toRecord),
+    chains: async function* (options = {}) {
+      const batchSize = options.batchSize ?? 500;
+      const lean = options.withLinks === false;
+      const batch = async (after: string): Promise<{ last?: string; chains: LedgerRecord[][] }> => {
         const usccs = (await pool.query<{ uscc: string }>('SELECT uscc FROM chain_heads WHERE uscc > $1 AND sequence > 0 ORDER BY uscc LIMIT $2', [after, batchSize])).rows.map((row) => row.uscc);
-        if (usccs.length === 0) return;
-        after = usccs.at(-1) as string;
-        const { rows } = await pool.query<LedgerRow>(`SELECT ${LEDGER_COLUMNS} FROM ledger WHERE uscc = ANY($1::text[]) ORDER BY uscc, sequence`, [usccs]);
-        let chain: LedgerRecord[] = [];
-        for (const row of rows) {
-          if (chain.length > 0 && chain[0]?.uscc !== row.uscc) {
-            yield chain;
-            chain = [];
+        const [first, last] = [usccs[0], usccs.at(-1)];
+        if (first === undefined || last === undefined) return { chains: [] };
+        // A range of the primary key rather than a list: an index range scan.
+        if (!lean) {
+          const { rows } = await pool.query<LedgerRow>(`SELECT ${LEDGER_READ} FROM ledger WHERE uscc >= $1 AND uscc <= $2 ORDER BY uscc, sequence`, [first, last]);
+          const chains: LedgerRecord[][] = [];
+          for (const row of rows) {
+            const current = chains.at(-1);
+            if (current && current[0]?.uscc === row.uscc) current.push(toRecord(row));
+            else chains.push([toRecord(row)]);
           }
-          chain.push(toRecord(row));
+          return { last, chains };
         }
-        if (chain.length > 0) yield chain;
+        // Rating reads neither the links nor who recorded what. One JSON document per enterprise, parsed by V8 at
+        // once, instead of a million rows parsed field by field by pg: the Node side of a full re-rating is most of it.
+        const { rows } = await pool.query<{ uscc: string; records: string }>(
+          `SELECT uscc, json_agg(json_build_array(sequence, kind, floor(extract(epoch FROM occurred_at) * 1000)::float8, facts) ORDER BY sequence)::text AS records
+           FROM ledger WHERE uscc >= $1 AND uscc <= $2 GROUP BY uscc ORDER BY uscc`,
+          [first, last],
+        );
+        const chains = rows.map((row) =>
+          (JSON.parse(row.records) as Array<[number, string, number, JsonObject]>).map(([sequence, kind, occurredMs, facts]) => ({
+            id: `${row.uscc}/${sequence}`,
+            uscc: row.uscc,
+            sequence,
+            kind: kind as RecordKind,
+            sourceEventId: '',
+            occurredAt: new Date(occurredMs),
+            recordedAt: new Date(0),
+            actor: '',
+            facts,
+            previousHash: '',
+            hash: '',
+          })),
+        );
+        return { last, chains };
+      };
+      // The next batch is fetched while the caller works through this one: PostgreSQL and Node overlap.
+      let pending = batch('');
+      for (;;) {
+        const { last, chains } = await pending;
+        if (last === undefined) return;
+        pending = batch(last);
+        // A rejected prefetch is reported when awaited; until then it must not count as unhandled.
+        pending.catch(() => undefined);
+        yield* chains;
       }
     },
     allRatings: async () => new Map((await pool.query<RatingRow>(`SELECT ${RATING_COLUMNS} FROM ratings`)).rows.map((row) => [row.uscc, toRating(row)])),
