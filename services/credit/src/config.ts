@@ -13,6 +13,11 @@ const schema = baseConfig({ service: 'credit', adminAddress: '127.0.0.1:8095' })
   GRPC_ADDRESS: hostPort.default('127.0.0.1:50054'),
   /** Whose ruleset rates the enterprises: `CN` (national 2013 profile) or `CN-SX` (Shanxi's pilot). Yuncheng is not a pilot city. */
   CREDIT_JURISDICTION: z.enum(['CN', 'CN-SX']).default('CN'),
+  /**
+   * JSON files of further ruleset versions (comma-separated), added beside the shipped ones: a province's new
+   * version, or the official weights once obtained, take effect from their own date without a release.
+   */
+  CREDIT_RULESET_FILES: z.string().optional(),
   /** Where a new consumer group starts on alerts and cases: true, since every past exceedance is evidence. */
   EVIDENCE_FROM_BEGINNING: booleanFlag.default(true),
   CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),

@@ -18,15 +18,17 @@ import { createEvidenceConsumer, toAlertInput, toCaseInput } from './adapters/ka
 import { createRegistryEnterpriseDirectory } from './adapters/registry/registry-enterprise-directory';
 import { creditGrpcService } from './adapters/grpc/credit-grpc-service';
 import { CREDIT_ACCESS } from './adapters/grpc/credit-access';
+import { readRulesetFile } from './adapters/rulesets/ruleset-file';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
   const topics = topicNames(config.TOPIC_PREFIX);
-  const catalogue = createRulesetCatalogue(SHIPPED_RULESETS);
+  const extraRulesets = (config.CREDIT_RULESET_FILES ?? '').split(',').map((path) => path.trim()).filter(Boolean).map(readRulesetFile);
+  const catalogue = createRulesetCatalogue([...SHIPPED_RULESETS, ...extraRulesets]);
   const clock = clockOf(config);
   const ruleset = catalogue.inForce(config.CREDIT_JURISDICTION, clock.now());
-  logger.info({ jurisdiction: config.CREDIT_JURISDICTION, ruleset: ruleset.version, clockStart: config.CREDIT_CLOCK_START }, 'credit ruleset in force');
+  logger.info({ jurisdiction: config.CREDIT_JURISDICTION, ruleset: ruleset.version, versions: catalogue.all.map((candidate) => candidate.version), clockStart: config.CREDIT_CLOCK_START }, 'credit ruleset in force');
 
   const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema: config.CREDIT_SCHEMA, max: config.PG_POOL_SIZE, applicationName: `ecogrid-${config.SERVICE_NAME}`, logger });
   await migrateCreditSchema({ pool, schema: config.CREDIT_SCHEMA, logger });

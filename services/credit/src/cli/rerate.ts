@@ -14,12 +14,14 @@ import { encodeRating } from '../adapters/kafka/rating-event';
 import { createRulesetCatalogue } from '../domain/ruleset-catalogue';
 import { SHIPPED_RULESETS } from '../domain/rulesets';
 import { clockOf } from '../config';
+import { readRulesetFile } from '../adapters/rulesets/ruleset-file';
 
 const schema = z.object({
   DATABASE_URL: z.string().min(1),
   CREDIT_SCHEMA: schemaName.default('credit'),
   CREDIT_JURISDICTION: z.enum(['CN', 'CN-SX']).default('CN'),
   CREDIT_CLOCK_START: z.iso.datetime({ offset: true }).optional(),
+  CREDIT_RULESET_FILES: z.string().optional(),
 });
 
 async function main(): Promise<void> {
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
     const app = createCreditApp({
       store: createPgCreditStore({ pool, creditTopic: '', encodeRating, onEventsCommitted: () => undefined, notifyRelays: () => false }),
       directory: { ownerOfDevice: () => undefined, nameOf: () => undefined, enterprises: () => [] },
-      catalogue: createRulesetCatalogue(SHIPPED_RULESETS),
+      catalogue: createRulesetCatalogue([...SHIPPED_RULESETS, ...(config.CREDIT_RULESET_FILES ?? '').split(',').map((path) => path.trim()).filter(Boolean).map(readRulesetFile)]),
       jurisdiction: config.CREDIT_JURISDICTION,
       clock: clockOf(config),
     });
