@@ -26,11 +26,13 @@ export interface Platform {
   topics: ReturnType<typeof topicNames>;
   prefix: string;
   databaseUrl: string;
-  schemas: { registry: TestSchema; alerting: TestSchema; dispatch: TestSchema };
+  schemas: { registry: TestSchema; alerting: TestSchema; dispatch: TestSchema; credit?: TestSchema };
   registry: { process: ServiceProcess; grpcAddress: string };
   ingest: { process: ServiceProcess; hj212Port: number; httpUrl: string; adminUrl: string };
   alerting: { process: ServiceProcess; adminUrl: string; grpcAddress: string };
   dispatch: { process: ServiceProcess; baseUrl: string; adminUrl: string; grpcAddress: string };
+  /** Started when asked for (`credit: true`): it rates the enterprises from the alerts and cases. */
+  credit?: { process: ServiceProcess; adminUrl: string; grpcAddress: string };
   /**
    * A staff bearer token minted by the real `pnpm run token` command, which checks an officer id against this
    * platform's registry (a supervisor's township comes from there unless given).
@@ -49,6 +51,8 @@ export interface PlatformOptions {
   profileDir?: string;
   /** Every service exports its spans here (OTLP/HTTP), promptly, for tests that follow a trace. */
   otlpEndpoint?: string;
+  /** Also run credit, after dispatch. */
+  credit?: boolean;
 }
 
 export async function startPlatform(name: string, options: PlatformOptions = {}): Promise<Platform> {
@@ -60,6 +64,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     registry: await createTestSchema(environment.databaseUrl, `${name}_registry`),
     alerting: await createTestSchema(environment.databaseUrl, `${name}_alerting`),
     dispatch: await createTestSchema(environment.databaseUrl, `${name}_dispatch`),
+    ...(options.credit ? { credit: await createTestSchema(environment.databaseUrl, `${name}_credit`) } : {}),
   };
   const tracing: Record<string, string> = options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '100' } : {};
   const common = { KAFKA_BROKERS: environment.kafkaBrokers, DATABASE_URL: environment.databaseUrl, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET, ...tracing };
@@ -97,6 +102,21 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
   const dispatch = await startServiceProcess({ ...profiled('dispatch'), entry: entry('dispatch'), env: dispatchEnv, readyUrl: `http://127.0.0.1:${dispatchAdmin}/readyz`, readyTimeoutMs: 90_000 });
   started.push(dispatch);
 
+  let credit: Platform['credit'];
+  if (schemas.credit) {
+    const creditAdmin = await freePort();
+    const creditGrpc = `127.0.0.1:${await freePort()}`;
+    const process = await startServiceProcess({
+      ...profiled('credit'),
+      entry: entry('credit'),
+      env: { ...common, CREDIT_SCHEMA: schemas.credit.name, GRPC_ADDRESS: creditGrpc, ADMIN_HTTP_ADDRESS: `127.0.0.1:${creditAdmin}`, OUTBOX_POLL_MS: '200' },
+      readyUrl: `http://127.0.0.1:${creditAdmin}/readyz`,
+      readyTimeoutMs: 90_000,
+    });
+    started.push(process);
+    credit = { process, adminUrl: `http://127.0.0.1:${creditAdmin}`, grpcAddress: creditGrpc };
+  }
+
   return {
     kafka,
     topics: topicNames(prefix),
@@ -107,6 +127,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     ingest: { process: ingest, hj212Port: ingestProcess.hj212Port, httpUrl: ingestProcess.httpUrl, adminUrl: ingestProcess.adminUrl },
     alerting: { process: alerting, adminUrl: `http://127.0.0.1:${alertingAdmin}`, grpcAddress: alertingGrpc },
     dispatch: { process: dispatch, baseUrl: `http://127.0.0.1:${dispatchHttp}`, adminUrl: `http://127.0.0.1:${dispatchAdmin}`, grpcAddress: dispatchGrpc },
+    ...(credit ? { credit } : {}),
     token: async (role, officerId, townshipCode) => {
       const args = [resolve(ROOT, 'services/dispatch/dist/cli/mint-token.js'), '--role', role, ...(officerId ? ['--officer-id', officerId] : []), ...(townshipCode ? ['--township', townshipCode] : [])];
       const { stdout } = await run(process.execPath, args, { env: { ...process.env, STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET, REGISTRY_GRPC_ADDRESS: registryGrpc } });
@@ -114,7 +135,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     },
     stop: async () => {
       for (const service of started.reverse()) await service.stop().catch(() => undefined);
-      for (const schema of Object.values(schemas)) await schema.drop().catch(() => undefined);
+      for (const schema of Object.values(schemas)) await schema?.drop().catch(() => undefined);
     },
   };
 }

@@ -5,6 +5,8 @@ import { Client } from 'pg';
 import { encodeFlag, encodeFrameToString, FrameDecoder, type Hj212Frame } from '@ecogrid/standards';
 import { AlertChanged, AlertState } from '@ecogrid/proto/alerting/v1/events';
 import { CaseChanged } from '@ecogrid/proto/dispatch/v1/events';
+import { CreditServiceClient, type ExplainRatingRequest, type ExplainRatingResponse, type GetRatingRequest, type GetRatingResponse } from '@ecogrid/proto/credit/v1/credit';
+import { CreditRatingChanged } from '@ecogrid/proto/credit/v1/events';
 import { ReadingRejected } from '@ecogrid/proto/ingest/v1/events';
 import { RegistryServiceClient, type LocateCellRequest, type LocateCellResponse } from '@ecogrid/proto/registry/v1/registry';
 import { callUnary, createGrpcClient } from '@ecogrid/grpc';
@@ -49,8 +51,8 @@ describe('end to end: an HJ 212 exceedance becomes an alert, then a case that is
 
   beforeAll(async () => {
     otlp = await startOtlpReceiver();
-    platform = await startPlatform('e2e', { otlpEndpoint: otlp.endpoint });
-    recorder = await recordTopics(platform.kafka, [platform.topics.alerts, platform.topics.cases, platform.topics.readingsRejected]);
+    platform = await startPlatform('e2e', { otlpEndpoint: otlp.endpoint, credit: true });
+    recorder = await recordTopics(platform.kafka, [platform.topics.alerts, platform.topics.cases, platform.topics.readingsRejected, platform.topics.credit]);
     const dispatcherToken = await testStaffToken({ role: 'dispatcher' });
     const registry = createGrpcClient(RegistryServiceClient, platform.registry.grpcAddress, { bearerToken: () => dispatcherToken });
     located = await callUnary<LocateCellRequest, LocateCellResponse>((request, options, callback) => registry.locateCell(request, new Metadata(), options, callback), {
@@ -193,5 +195,34 @@ describe('end to end: an HJ 212 exceedance becomes an alert, then a case that is
     }
     const broken = await call(dispatcher, 'GET', `/v1/cases/${caseId}/history/verify`);
     expect(broken.body).toMatchObject({ intact: false, first_broken: { sequence: 3 } });
+  });
+
+  it('credit rates the enterprise from the real alert, explains it by that alert, and records the verified case', async () => {
+    const credit = platform.credit;
+    if (!credit) throw new Error('the platform was started without credit');
+    const first = await waitFor(
+      () => recorder.messages.filter((message) => message.topic === platform.topics.credit && message.key === CEMS.uscc && message.value).map((message) => CreditRatingChanged.decode(message.value as Buffer))[0],
+      { timeoutMs: 30_000, description: `a CreditRatingChanged for ${CEMS.uscc}` },
+    );
+    expect(first).toMatchObject({ enterpriseUscc: CEMS.uscc, rulesetVersion: 'cn-2013.1' });
+    expect(first.score).toBeLessThan(100);
+    const analyst = await testStaffToken({ role: 'analyst' });
+    const client = createGrpcClient(CreditServiceClient, credit.grpcAddress, { bearerToken: () => analyst });
+    try {
+      const explained = await callUnary<ExplainRatingRequest, ExplainRatingResponse>((request, options, callback) => client.explainRating(request, new Metadata(), options, callback), { enterpriseUscc: CEMS.uscc });
+      const emission = explained.indicators.find((indicator) => indicator.indicator === 'emission_compliance');
+      expect(emission?.deductions[0]?.ruleId).toMatch(/^cn2013\.exceedance\./);
+      // The case was verified and closed above: dispatch's events about it are in the ledger too.
+      const rated = await waitFor(
+        async () => {
+          const answer = await callUnary<GetRatingRequest, GetRatingResponse>((request, options, callback) => client.getRating(request, new Metadata(), options, callback), { enterpriseUscc: CEMS.uscc });
+          return (answer.rating?.evidenceCount ?? 0) > first.evidenceCount ? answer.rating : undefined;
+        },
+        { timeoutMs: 30_000, description: 'the case events in the ledger' },
+      );
+      process.stdout.write(`credit: ${CEMS.uscc} ${rated?.level} ${rated?.score} from ${rated?.evidenceCount} ledger records (alert ${alert.alertId}, case ${caseId})\n`);
+    } finally {
+      client.close();
+    }
   });
 });

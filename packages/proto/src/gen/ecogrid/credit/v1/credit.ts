@@ -25,6 +25,58 @@ export const protobufPackage = "ecogrid.credit.v1";
 
 export const protobufFileName = "ecogrid/credit/v1/credit.proto";
 
+/** Kinds of manual evidence records. */
+export enum EvidenceKind {
+  EVIDENCE_KIND_UNSPECIFIED = 0,
+  EVIDENCE_KIND_INSPECTION = 1,
+  EVIDENCE_KIND_VERIFIED_COMPLAINT = 2,
+  EVIDENCE_KIND_VETO_EVENT = 3,
+  EVIDENCE_KIND_MONITORING_COMPLETENESS = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function evidenceKindFromJSON(object: any): EvidenceKind {
+  switch (object) {
+    case 0:
+    case "EVIDENCE_KIND_UNSPECIFIED":
+      return EvidenceKind.EVIDENCE_KIND_UNSPECIFIED;
+    case 1:
+    case "EVIDENCE_KIND_INSPECTION":
+      return EvidenceKind.EVIDENCE_KIND_INSPECTION;
+    case 2:
+    case "EVIDENCE_KIND_VERIFIED_COMPLAINT":
+      return EvidenceKind.EVIDENCE_KIND_VERIFIED_COMPLAINT;
+    case 3:
+    case "EVIDENCE_KIND_VETO_EVENT":
+      return EvidenceKind.EVIDENCE_KIND_VETO_EVENT;
+    case 4:
+    case "EVIDENCE_KIND_MONITORING_COMPLETENESS":
+      return EvidenceKind.EVIDENCE_KIND_MONITORING_COMPLETENESS;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return EvidenceKind.UNRECOGNIZED;
+  }
+}
+
+export function evidenceKindToJSON(object: EvidenceKind): string {
+  switch (object) {
+    case EvidenceKind.EVIDENCE_KIND_UNSPECIFIED:
+      return "EVIDENCE_KIND_UNSPECIFIED";
+    case EvidenceKind.EVIDENCE_KIND_INSPECTION:
+      return "EVIDENCE_KIND_INSPECTION";
+    case EvidenceKind.EVIDENCE_KIND_VERIFIED_COMPLAINT:
+      return "EVIDENCE_KIND_VERIFIED_COMPLAINT";
+    case EvidenceKind.EVIDENCE_KIND_VETO_EVENT:
+      return "EVIDENCE_KIND_VETO_EVENT";
+    case EvidenceKind.EVIDENCE_KIND_MONITORING_COMPLETENESS:
+      return "EVIDENCE_KIND_MONITORING_COMPLETENESS";
+    case EvidenceKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export interface GetRatingRequest {
   enterpriseUscc: string;
 }
@@ -51,33 +103,172 @@ export interface ExplainRatingRequest {
 /** One indicator's contribution to a rating. */
 export interface IndicatorScore {
   indicator: string;
+  /** The indicator's score (0–100 for the weighted national profile; points deducted, negative, for Shanxi's). */
   points: number;
+  /** Ids of the ledger records behind the points, comma-separated (see `deductions` for the detail). */
   evidence: string;
+  name: string;
+  category: string;
+  weight: number;
+  /** Score band 1 (80–100), 2 (50–79) or 3 (0–49) of a weighted indicator; 0 for a points profile. */
+  band: number;
+  deductions: RuleApplication[];
+}
+
+/** A rule that gave (or took) points, and the records it read. */
+export interface RuleApplication {
+  ruleId: string;
+  ruleText: string;
+  points: number;
+  recordIds: string[];
 }
 
 export interface ExplainRatingResponse {
   rating?: CreditRatingChanged | undefined;
   indicators: IndicatorScore[];
+  /** The veto or downgrade rules that fired, each with the record that triggered it. */
+  vetoes: RuleApplication[];
+  /** Records not counted now: suspended by an objection, voided, or cancelled by a restoration. */
+  excludedRecordIds: string[];
 }
 
 export interface RecordPenaltyRequest {
   enterpriseUscc: string;
   indicator: string;
   decisionNumber: string;
-  decidedAt?: Date | undefined;
+  decidedAt?:
+    | Date
+    | undefined;
+  /** Amount of the fine in yuan. */
+  amountYuan: number;
+  legalBasis: string;
+  summary: string;
 }
 
 export interface RecordPenaltyResponse {
   rating?: CreditRatingChanged | undefined;
+  recordId: string;
 }
 
 export interface RestoreRatingRequest {
   enterpriseUscc: string;
   rectificationEvidence: string;
+  /** The verified rectification case the application rests on. */
+  rectificationCaseId: string;
 }
 
 export interface RestoreRatingResponse {
   rating?: CreditRatingChanged | undefined;
+  applicationId: string;
+  /** Every condition of the ruleset's restoration rule, and whether it holds now. */
+  conditions: RestorationCondition[];
+}
+
+export interface RestorationCondition {
+  condition: string;
+  met: boolean;
+  detail: string;
+}
+
+export interface ReviewRestorationRequest {
+  applicationId: string;
+  approve: boolean;
+  note: string;
+}
+
+export interface ReviewRestorationResponse {
+  rating?: CreditRatingChanged | undefined;
+  conditions: RestorationCondition[];
+}
+
+export interface RecordEvidenceRequest {
+  enterpriseUscc: string;
+  kind: EvidenceKind;
+  occurredAt?:
+    | Date
+    | undefined;
+  /** For a veto event: the ruleset's veto code, e.g. "bypass_discharge", "falsified_monitoring", "major_emergency". */
+  vetoCode: string;
+  /** For an inspection: whether a violation was found. */
+  violationFound: boolean;
+  /** For monitoring completeness: the share of expected data received, 0–100. */
+  completenessPercent: number;
+  reference: string;
+  summary: string;
+}
+
+export interface RecordEvidenceResponse {
+  rating?: CreditRatingChanged | undefined;
+  recordId: string;
+}
+
+export interface FileObjectionRequest {
+  recordId: string;
+  reason: string;
+}
+
+export interface FileObjectionResponse {
+  rating?: CreditRatingChanged | undefined;
+  objectionId: string;
+}
+
+export interface ResolveObjectionRequest {
+  objectionId: string;
+  /** Upheld: the record is voided for good. Rejected: it counts again. */
+  upheld: boolean;
+  note: string;
+}
+
+export interface ResolveObjectionResponse {
+  rating?: CreditRatingChanged | undefined;
+}
+
+export interface ClosePeriodRequest {
+  /** e.g. "2026". */
+  period: string;
+}
+
+export interface ClosePeriodResponse {
+  ratingsFrozen: number;
+}
+
+export interface ListPublicRatingsRequest {
+  period: string;
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface PublicRating {
+  enterpriseUscc: string;
+  enterpriseName: string;
+  level: string;
+  colour: CreditColour;
+}
+
+export interface ListPublicRatingsResponse {
+  period: string;
+  /** Whether the period is closed (formal ratings) or open (current, dynamic ratings). */
+  closed: boolean;
+  ratings: PublicRating[];
+  nextPageToken: string;
+}
+
+export interface VerifyLedgerRequest {
+  /** Empty: every enterprise's chain. */
+  enterpriseUscc: string;
+}
+
+export interface BrokenLink {
+  enterpriseUscc: string;
+  sequence: number;
+  recordId: string;
+  reason: string;
+}
+
+export interface VerifyLedgerResponse {
+  intact: boolean;
+  records: number;
+  broken: BrokenLink[];
 }
 
 function createBaseGetRatingRequest(): GetRatingRequest {
@@ -496,7 +687,7 @@ export const ExplainRatingRequest: MessageFns<ExplainRatingRequest> = {
 };
 
 function createBaseIndicatorScore(): IndicatorScore {
-  return { indicator: "", points: 0, evidence: "" };
+  return { indicator: "", points: 0, evidence: "", name: "", category: "", weight: 0, band: 0, deductions: [] };
 }
 
 export const IndicatorScore: MessageFns<IndicatorScore> = {
@@ -509,6 +700,21 @@ export const IndicatorScore: MessageFns<IndicatorScore> = {
     }
     if (message.evidence !== "") {
       writer.uint32(26).string(message.evidence);
+    }
+    if (message.name !== "") {
+      writer.uint32(34).string(message.name);
+    }
+    if (message.category !== "") {
+      writer.uint32(42).string(message.category);
+    }
+    if (message.weight !== 0) {
+      writer.uint32(49).double(message.weight);
+    }
+    if (message.band !== 0) {
+      writer.uint32(56).int32(message.band);
+    }
+    for (const v of message.deductions) {
+      RuleApplication.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -550,6 +756,46 @@ export const IndicatorScore: MessageFns<IndicatorScore> = {
             message.evidence = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.category = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.weight = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.band = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.deductions.push(RuleApplication.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -567,6 +813,13 @@ export const IndicatorScore: MessageFns<IndicatorScore> = {
       indicator: isSet(object.indicator) ? globalThis.String(object.indicator) : "",
       points: isSet(object.points) ? globalThis.Number(object.points) : 0,
       evidence: isSet(object.evidence) ? globalThis.String(object.evidence) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      category: isSet(object.category) ? globalThis.String(object.category) : "",
+      weight: isSet(object.weight) ? globalThis.Number(object.weight) : 0,
+      band: isSet(object.band) ? globalThis.Number(object.band) : 0,
+      deductions: globalThis.Array.isArray(object?.deductions)
+        ? object.deductions.map((e: any) => RuleApplication.fromJSON(e))
+        : [],
     };
   },
 
@@ -581,6 +834,21 @@ export const IndicatorScore: MessageFns<IndicatorScore> = {
     if (message.evidence !== "") {
       obj.evidence = message.evidence;
     }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.category !== "") {
+      obj.category = message.category;
+    }
+    if (message.weight !== 0) {
+      obj.weight = floatToJson(message.weight);
+    }
+    if (message.band !== 0) {
+      obj.band = Math.round(message.band);
+    }
+    if (message.deductions?.length) {
+      obj.deductions = message.deductions.map((e) => RuleApplication.toJSON(e));
+    }
     return obj;
   },
 
@@ -592,12 +860,146 @@ export const IndicatorScore: MessageFns<IndicatorScore> = {
     message.indicator = object.indicator ?? "";
     message.points = object.points ?? 0;
     message.evidence = object.evidence ?? "";
+    message.name = object.name ?? "";
+    message.category = object.category ?? "";
+    message.weight = object.weight ?? 0;
+    message.band = object.band ?? 0;
+    message.deductions = object.deductions?.map((e) => RuleApplication.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRuleApplication(): RuleApplication {
+  return { ruleId: "", ruleText: "", points: 0, recordIds: [] };
+}
+
+export const RuleApplication: MessageFns<RuleApplication> = {
+  encode(message: RuleApplication, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ruleId !== "") {
+      writer.uint32(10).string(message.ruleId);
+    }
+    if (message.ruleText !== "") {
+      writer.uint32(18).string(message.ruleText);
+    }
+    if (message.points !== 0) {
+      writer.uint32(25).double(message.points);
+    }
+    for (const v of message.recordIds) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RuleApplication {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRuleApplication();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ruleId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ruleText = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.points = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.recordIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RuleApplication {
+    return {
+      ruleId: isSet(object.ruleId)
+        ? globalThis.String(object.ruleId)
+        : isSet(object.rule_id)
+        ? globalThis.String(object.rule_id)
+        : "",
+      ruleText: isSet(object.ruleText)
+        ? globalThis.String(object.ruleText)
+        : isSet(object.rule_text)
+        ? globalThis.String(object.rule_text)
+        : "",
+      points: isSet(object.points) ? globalThis.Number(object.points) : 0,
+      recordIds: globalThis.Array.isArray(object?.recordIds)
+        ? object.recordIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.record_ids)
+        ? object.record_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: RuleApplication): unknown {
+    const obj: any = {};
+    if (message.ruleId !== "") {
+      obj.ruleId = message.ruleId;
+    }
+    if (message.ruleText !== "") {
+      obj.ruleText = message.ruleText;
+    }
+    if (message.points !== 0) {
+      obj.points = floatToJson(message.points);
+    }
+    if (message.recordIds?.length) {
+      obj.recordIds = message.recordIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RuleApplication>, I>>(base?: I): RuleApplication {
+    return RuleApplication.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RuleApplication>, I>>(object: I): RuleApplication {
+    const message = createBaseRuleApplication();
+    message.ruleId = object.ruleId ?? "";
+    message.ruleText = object.ruleText ?? "";
+    message.points = object.points ?? 0;
+    message.recordIds = object.recordIds?.map((e) => e) || [];
     return message;
   },
 };
 
 function createBaseExplainRatingResponse(): ExplainRatingResponse {
-  return { rating: undefined, indicators: [] };
+  return { rating: undefined, indicators: [], vetoes: [], excludedRecordIds: [] };
 }
 
 export const ExplainRatingResponse: MessageFns<ExplainRatingResponse> = {
@@ -607,6 +1009,12 @@ export const ExplainRatingResponse: MessageFns<ExplainRatingResponse> = {
     }
     for (const v of message.indicators) {
       IndicatorScore.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.vetoes) {
+      RuleApplication.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.excludedRecordIds) {
+      writer.uint32(34).string(v!);
     }
     return writer;
   },
@@ -640,6 +1048,22 @@ export const ExplainRatingResponse: MessageFns<ExplainRatingResponse> = {
             message.indicators.push(IndicatorScore.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.vetoes.push(RuleApplication.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.excludedRecordIds.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -658,6 +1082,14 @@ export const ExplainRatingResponse: MessageFns<ExplainRatingResponse> = {
       indicators: globalThis.Array.isArray(object?.indicators)
         ? object.indicators.map((e: any) => IndicatorScore.fromJSON(e))
         : [],
+      vetoes: globalThis.Array.isArray(object?.vetoes)
+        ? object.vetoes.map((e: any) => RuleApplication.fromJSON(e))
+        : [],
+      excludedRecordIds: globalThis.Array.isArray(object?.excludedRecordIds)
+        ? object.excludedRecordIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.excluded_record_ids)
+        ? object.excluded_record_ids.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -668,6 +1100,12 @@ export const ExplainRatingResponse: MessageFns<ExplainRatingResponse> = {
     }
     if (message.indicators?.length) {
       obj.indicators = message.indicators.map((e) => IndicatorScore.toJSON(e));
+    }
+    if (message.vetoes?.length) {
+      obj.vetoes = message.vetoes.map((e) => RuleApplication.toJSON(e));
+    }
+    if (message.excludedRecordIds?.length) {
+      obj.excludedRecordIds = message.excludedRecordIds;
     }
     return obj;
   },
@@ -681,12 +1119,22 @@ export const ExplainRatingResponse: MessageFns<ExplainRatingResponse> = {
       ? CreditRatingChanged.fromPartial(object.rating)
       : undefined;
     message.indicators = object.indicators?.map((e) => IndicatorScore.fromPartial(e)) || [];
+    message.vetoes = object.vetoes?.map((e) => RuleApplication.fromPartial(e)) || [];
+    message.excludedRecordIds = object.excludedRecordIds?.map((e) => e) || [];
     return message;
   },
 };
 
 function createBaseRecordPenaltyRequest(): RecordPenaltyRequest {
-  return { enterpriseUscc: "", indicator: "", decisionNumber: "", decidedAt: undefined };
+  return {
+    enterpriseUscc: "",
+    indicator: "",
+    decisionNumber: "",
+    decidedAt: undefined,
+    amountYuan: 0,
+    legalBasis: "",
+    summary: "",
+  };
 }
 
 export const RecordPenaltyRequest: MessageFns<RecordPenaltyRequest> = {
@@ -702,6 +1150,15 @@ export const RecordPenaltyRequest: MessageFns<RecordPenaltyRequest> = {
     }
     if (message.decidedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.decidedAt), writer.uint32(34).fork()).join();
+    }
+    if (message.amountYuan !== 0) {
+      writer.uint32(41).double(message.amountYuan);
+    }
+    if (message.legalBasis !== "") {
+      writer.uint32(50).string(message.legalBasis);
+    }
+    if (message.summary !== "") {
+      writer.uint32(58).string(message.summary);
     }
     return writer;
   },
@@ -751,6 +1208,30 @@ export const RecordPenaltyRequest: MessageFns<RecordPenaltyRequest> = {
             message.decidedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.amountYuan = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.legalBasis = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -781,6 +1262,17 @@ export const RecordPenaltyRequest: MessageFns<RecordPenaltyRequest> = {
         : isSet(object.decided_at)
         ? fromJsonTimestamp(object.decided_at)
         : undefined,
+      amountYuan: isSet(object.amountYuan)
+        ? globalThis.Number(object.amountYuan)
+        : isSet(object.amount_yuan)
+        ? globalThis.Number(object.amount_yuan)
+        : 0,
+      legalBasis: isSet(object.legalBasis)
+        ? globalThis.String(object.legalBasis)
+        : isSet(object.legal_basis)
+        ? globalThis.String(object.legal_basis)
+        : "",
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
     };
   },
 
@@ -798,6 +1290,15 @@ export const RecordPenaltyRequest: MessageFns<RecordPenaltyRequest> = {
     if (message.decidedAt !== undefined) {
       obj.decidedAt = message.decidedAt.toISOString();
     }
+    if (message.amountYuan !== 0) {
+      obj.amountYuan = floatToJson(message.amountYuan);
+    }
+    if (message.legalBasis !== "") {
+      obj.legalBasis = message.legalBasis;
+    }
+    if (message.summary !== "") {
+      obj.summary = message.summary;
+    }
     return obj;
   },
 
@@ -810,18 +1311,24 @@ export const RecordPenaltyRequest: MessageFns<RecordPenaltyRequest> = {
     message.indicator = object.indicator ?? "";
     message.decisionNumber = object.decisionNumber ?? "";
     message.decidedAt = object.decidedAt ?? undefined;
+    message.amountYuan = object.amountYuan ?? 0;
+    message.legalBasis = object.legalBasis ?? "";
+    message.summary = object.summary ?? "";
     return message;
   },
 };
 
 function createBaseRecordPenaltyResponse(): RecordPenaltyResponse {
-  return { rating: undefined };
+  return { rating: undefined, recordId: "" };
 }
 
 export const RecordPenaltyResponse: MessageFns<RecordPenaltyResponse> = {
   encode(message: RecordPenaltyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.rating !== undefined) {
       CreditRatingChanged.encode(message.rating, writer.uint32(10).fork()).join();
+    }
+    if (message.recordId !== "") {
+      writer.uint32(18).string(message.recordId);
     }
     return writer;
   },
@@ -847,6 +1354,14 @@ export const RecordPenaltyResponse: MessageFns<RecordPenaltyResponse> = {
             message.rating = CreditRatingChanged.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.recordId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -860,13 +1375,23 @@ export const RecordPenaltyResponse: MessageFns<RecordPenaltyResponse> = {
   },
 
   fromJSON(object: any): RecordPenaltyResponse {
-    return { rating: isSet(object.rating) ? CreditRatingChanged.fromJSON(object.rating) : undefined };
+    return {
+      rating: isSet(object.rating) ? CreditRatingChanged.fromJSON(object.rating) : undefined,
+      recordId: isSet(object.recordId)
+        ? globalThis.String(object.recordId)
+        : isSet(object.record_id)
+        ? globalThis.String(object.record_id)
+        : "",
+    };
   },
 
   toJSON(message: RecordPenaltyResponse): unknown {
     const obj: any = {};
     if (message.rating !== undefined) {
       obj.rating = CreditRatingChanged.toJSON(message.rating);
+    }
+    if (message.recordId !== "") {
+      obj.recordId = message.recordId;
     }
     return obj;
   },
@@ -879,12 +1404,13 @@ export const RecordPenaltyResponse: MessageFns<RecordPenaltyResponse> = {
     message.rating = (object.rating !== undefined && object.rating !== null)
       ? CreditRatingChanged.fromPartial(object.rating)
       : undefined;
+    message.recordId = object.recordId ?? "";
     return message;
   },
 };
 
 function createBaseRestoreRatingRequest(): RestoreRatingRequest {
-  return { enterpriseUscc: "", rectificationEvidence: "" };
+  return { enterpriseUscc: "", rectificationEvidence: "", rectificationCaseId: "" };
 }
 
 export const RestoreRatingRequest: MessageFns<RestoreRatingRequest> = {
@@ -894,6 +1420,9 @@ export const RestoreRatingRequest: MessageFns<RestoreRatingRequest> = {
     }
     if (message.rectificationEvidence !== "") {
       writer.uint32(18).string(message.rectificationEvidence);
+    }
+    if (message.rectificationCaseId !== "") {
+      writer.uint32(26).string(message.rectificationCaseId);
     }
     return writer;
   },
@@ -927,6 +1456,14 @@ export const RestoreRatingRequest: MessageFns<RestoreRatingRequest> = {
             message.rectificationEvidence = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.rectificationCaseId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -951,6 +1488,11 @@ export const RestoreRatingRequest: MessageFns<RestoreRatingRequest> = {
         : isSet(object.rectification_evidence)
         ? globalThis.String(object.rectification_evidence)
         : "",
+      rectificationCaseId: isSet(object.rectificationCaseId)
+        ? globalThis.String(object.rectificationCaseId)
+        : isSet(object.rectification_case_id)
+        ? globalThis.String(object.rectification_case_id)
+        : "",
     };
   },
 
@@ -962,6 +1504,9 @@ export const RestoreRatingRequest: MessageFns<RestoreRatingRequest> = {
     if (message.rectificationEvidence !== "") {
       obj.rectificationEvidence = message.rectificationEvidence;
     }
+    if (message.rectificationCaseId !== "") {
+      obj.rectificationCaseId = message.rectificationCaseId;
+    }
     return obj;
   },
 
@@ -972,18 +1517,25 @@ export const RestoreRatingRequest: MessageFns<RestoreRatingRequest> = {
     const message = createBaseRestoreRatingRequest();
     message.enterpriseUscc = object.enterpriseUscc ?? "";
     message.rectificationEvidence = object.rectificationEvidence ?? "";
+    message.rectificationCaseId = object.rectificationCaseId ?? "";
     return message;
   },
 };
 
 function createBaseRestoreRatingResponse(): RestoreRatingResponse {
-  return { rating: undefined };
+  return { rating: undefined, applicationId: "", conditions: [] };
 }
 
 export const RestoreRatingResponse: MessageFns<RestoreRatingResponse> = {
   encode(message: RestoreRatingResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.rating !== undefined) {
       CreditRatingChanged.encode(message.rating, writer.uint32(10).fork()).join();
+    }
+    if (message.applicationId !== "") {
+      writer.uint32(18).string(message.applicationId);
+    }
+    for (const v of message.conditions) {
+      RestorationCondition.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -1009,6 +1561,22 @@ export const RestoreRatingResponse: MessageFns<RestoreRatingResponse> = {
             message.rating = CreditRatingChanged.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.applicationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.conditions.push(RestorationCondition.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1022,13 +1590,29 @@ export const RestoreRatingResponse: MessageFns<RestoreRatingResponse> = {
   },
 
   fromJSON(object: any): RestoreRatingResponse {
-    return { rating: isSet(object.rating) ? CreditRatingChanged.fromJSON(object.rating) : undefined };
+    return {
+      rating: isSet(object.rating) ? CreditRatingChanged.fromJSON(object.rating) : undefined,
+      applicationId: isSet(object.applicationId)
+        ? globalThis.String(object.applicationId)
+        : isSet(object.application_id)
+        ? globalThis.String(object.application_id)
+        : "",
+      conditions: globalThis.Array.isArray(object?.conditions)
+        ? object.conditions.map((e: any) => RestorationCondition.fromJSON(e))
+        : [],
+    };
   },
 
   toJSON(message: RestoreRatingResponse): unknown {
     const obj: any = {};
     if (message.rating !== undefined) {
       obj.rating = CreditRatingChanged.toJSON(message.rating);
+    }
+    if (message.applicationId !== "") {
+      obj.applicationId = message.applicationId;
+    }
+    if (message.conditions?.length) {
+      obj.conditions = message.conditions.map((e) => RestorationCondition.toJSON(e));
     }
     return obj;
   },
@@ -1041,6 +1625,1754 @@ export const RestoreRatingResponse: MessageFns<RestoreRatingResponse> = {
     message.rating = (object.rating !== undefined && object.rating !== null)
       ? CreditRatingChanged.fromPartial(object.rating)
       : undefined;
+    message.applicationId = object.applicationId ?? "";
+    message.conditions = object.conditions?.map((e) => RestorationCondition.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRestorationCondition(): RestorationCondition {
+  return { condition: "", met: false, detail: "" };
+}
+
+export const RestorationCondition: MessageFns<RestorationCondition> = {
+  encode(message: RestorationCondition, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.condition !== "") {
+      writer.uint32(10).string(message.condition);
+    }
+    if (message.met !== false) {
+      writer.uint32(16).bool(message.met);
+    }
+    if (message.detail !== "") {
+      writer.uint32(26).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RestorationCondition {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRestorationCondition();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.condition = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.met = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RestorationCondition {
+    return {
+      condition: isSet(object.condition) ? globalThis.String(object.condition) : "",
+      met: isSet(object.met) ? globalThis.Boolean(object.met) : false,
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+    };
+  },
+
+  toJSON(message: RestorationCondition): unknown {
+    const obj: any = {};
+    if (message.condition !== "") {
+      obj.condition = message.condition;
+    }
+    if (message.met !== false) {
+      obj.met = message.met;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RestorationCondition>, I>>(base?: I): RestorationCondition {
+    return RestorationCondition.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RestorationCondition>, I>>(object: I): RestorationCondition {
+    const message = createBaseRestorationCondition();
+    message.condition = object.condition ?? "";
+    message.met = object.met ?? false;
+    message.detail = object.detail ?? "";
+    return message;
+  },
+};
+
+function createBaseReviewRestorationRequest(): ReviewRestorationRequest {
+  return { applicationId: "", approve: false, note: "" };
+}
+
+export const ReviewRestorationRequest: MessageFns<ReviewRestorationRequest> = {
+  encode(message: ReviewRestorationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.applicationId !== "") {
+      writer.uint32(10).string(message.applicationId);
+    }
+    if (message.approve !== false) {
+      writer.uint32(16).bool(message.approve);
+    }
+    if (message.note !== "") {
+      writer.uint32(26).string(message.note);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReviewRestorationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReviewRestorationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.applicationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.approve = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReviewRestorationRequest {
+    return {
+      applicationId: isSet(object.applicationId)
+        ? globalThis.String(object.applicationId)
+        : isSet(object.application_id)
+        ? globalThis.String(object.application_id)
+        : "",
+      approve: isSet(object.approve) ? globalThis.Boolean(object.approve) : false,
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+    };
+  },
+
+  toJSON(message: ReviewRestorationRequest): unknown {
+    const obj: any = {};
+    if (message.applicationId !== "") {
+      obj.applicationId = message.applicationId;
+    }
+    if (message.approve !== false) {
+      obj.approve = message.approve;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReviewRestorationRequest>, I>>(base?: I): ReviewRestorationRequest {
+    return ReviewRestorationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReviewRestorationRequest>, I>>(object: I): ReviewRestorationRequest {
+    const message = createBaseReviewRestorationRequest();
+    message.applicationId = object.applicationId ?? "";
+    message.approve = object.approve ?? false;
+    message.note = object.note ?? "";
+    return message;
+  },
+};
+
+function createBaseReviewRestorationResponse(): ReviewRestorationResponse {
+  return { rating: undefined, conditions: [] };
+}
+
+export const ReviewRestorationResponse: MessageFns<ReviewRestorationResponse> = {
+  encode(message: ReviewRestorationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rating !== undefined) {
+      CreditRatingChanged.encode(message.rating, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.conditions) {
+      RestorationCondition.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReviewRestorationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReviewRestorationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rating = CreditRatingChanged.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conditions.push(RestorationCondition.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReviewRestorationResponse {
+    return {
+      rating: isSet(object.rating) ? CreditRatingChanged.fromJSON(object.rating) : undefined,
+      conditions: globalThis.Array.isArray(object?.conditions)
+        ? object.conditions.map((e: any) => RestorationCondition.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ReviewRestorationResponse): unknown {
+    const obj: any = {};
+    if (message.rating !== undefined) {
+      obj.rating = CreditRatingChanged.toJSON(message.rating);
+    }
+    if (message.conditions?.length) {
+      obj.conditions = message.conditions.map((e) => RestorationCondition.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReviewRestorationResponse>, I>>(base?: I): ReviewRestorationResponse {
+    return ReviewRestorationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReviewRestorationResponse>, I>>(object: I): ReviewRestorationResponse {
+    const message = createBaseReviewRestorationResponse();
+    message.rating = (object.rating !== undefined && object.rating !== null)
+      ? CreditRatingChanged.fromPartial(object.rating)
+      : undefined;
+    message.conditions = object.conditions?.map((e) => RestorationCondition.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRecordEvidenceRequest(): RecordEvidenceRequest {
+  return {
+    enterpriseUscc: "",
+    kind: 0,
+    occurredAt: undefined,
+    vetoCode: "",
+    violationFound: false,
+    completenessPercent: 0,
+    reference: "",
+    summary: "",
+  };
+}
+
+export const RecordEvidenceRequest: MessageFns<RecordEvidenceRequest> = {
+  encode(message: RecordEvidenceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enterpriseUscc !== "") {
+      writer.uint32(10).string(message.enterpriseUscc);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(16).int32(message.kind);
+    }
+    if (message.occurredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurredAt), writer.uint32(26).fork()).join();
+    }
+    if (message.vetoCode !== "") {
+      writer.uint32(34).string(message.vetoCode);
+    }
+    if (message.violationFound !== false) {
+      writer.uint32(40).bool(message.violationFound);
+    }
+    if (message.completenessPercent !== 0) {
+      writer.uint32(49).double(message.completenessPercent);
+    }
+    if (message.reference !== "") {
+      writer.uint32(58).string(message.reference);
+    }
+    if (message.summary !== "") {
+      writer.uint32(66).string(message.summary);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordEvidenceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordEvidenceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.enterpriseUscc = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.occurredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.vetoCode = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.violationFound = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.completenessPercent = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.reference = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordEvidenceRequest {
+    return {
+      enterpriseUscc: isSet(object.enterpriseUscc)
+        ? globalThis.String(object.enterpriseUscc)
+        : isSet(object.enterprise_uscc)
+        ? globalThis.String(object.enterprise_uscc)
+        : "",
+      kind: isSet(object.kind) ? evidenceKindFromJSON(object.kind) : 0,
+      occurredAt: isSet(object.occurredAt)
+        ? fromJsonTimestamp(object.occurredAt)
+        : isSet(object.occurred_at)
+        ? fromJsonTimestamp(object.occurred_at)
+        : undefined,
+      vetoCode: isSet(object.vetoCode)
+        ? globalThis.String(object.vetoCode)
+        : isSet(object.veto_code)
+        ? globalThis.String(object.veto_code)
+        : "",
+      violationFound: isSet(object.violationFound)
+        ? globalThis.Boolean(object.violationFound)
+        : isSet(object.violation_found)
+        ? globalThis.Boolean(object.violation_found)
+        : false,
+      completenessPercent: isSet(object.completenessPercent)
+        ? globalThis.Number(object.completenessPercent)
+        : isSet(object.completeness_percent)
+        ? globalThis.Number(object.completeness_percent)
+        : 0,
+      reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
+    };
+  },
+
+  toJSON(message: RecordEvidenceRequest): unknown {
+    const obj: any = {};
+    if (message.enterpriseUscc !== "") {
+      obj.enterpriseUscc = message.enterpriseUscc;
+    }
+    if (message.kind !== 0) {
+      obj.kind = evidenceKindToJSON(message.kind);
+    }
+    if (message.occurredAt !== undefined) {
+      obj.occurredAt = message.occurredAt.toISOString();
+    }
+    if (message.vetoCode !== "") {
+      obj.vetoCode = message.vetoCode;
+    }
+    if (message.violationFound !== false) {
+      obj.violationFound = message.violationFound;
+    }
+    if (message.completenessPercent !== 0) {
+      obj.completenessPercent = floatToJson(message.completenessPercent);
+    }
+    if (message.reference !== "") {
+      obj.reference = message.reference;
+    }
+    if (message.summary !== "") {
+      obj.summary = message.summary;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordEvidenceRequest>, I>>(base?: I): RecordEvidenceRequest {
+    return RecordEvidenceRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordEvidenceRequest>, I>>(object: I): RecordEvidenceRequest {
+    const message = createBaseRecordEvidenceRequest();
+    message.enterpriseUscc = object.enterpriseUscc ?? "";
+    message.kind = object.kind ?? 0;
+    message.occurredAt = object.occurredAt ?? undefined;
+    message.vetoCode = object.vetoCode ?? "";
+    message.violationFound = object.violationFound ?? false;
+    message.completenessPercent = object.completenessPercent ?? 0;
+    message.reference = object.reference ?? "";
+    message.summary = object.summary ?? "";
+    return message;
+  },
+};
+
+function createBaseRecordEvidenceResponse(): RecordEvidenceResponse {
+  return { rating: undefined, recordId: "" };
+}
+
+export const RecordEvidenceResponse: MessageFns<RecordEvidenceResponse> = {
+  encode(message: RecordEvidenceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rating !== undefined) {
+      CreditRatingChanged.encode(message.rating, writer.uint32(10).fork()).join();
+    }
+    if (message.recordId !== "") {
+      writer.uint32(18).string(message.recordId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordEvidenceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordEvidenceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rating = CreditRatingChanged.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.recordId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordEvidenceResponse {
+    return {
+      rating: isSet(object.rating) ? CreditRatingChanged.fromJSON(object.rating) : undefined,
+      recordId: isSet(object.recordId)
+        ? globalThis.String(object.recordId)
+        : isSet(object.record_id)
+        ? globalThis.String(object.record_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RecordEvidenceResponse): unknown {
+    const obj: any = {};
+    if (message.rating !== undefined) {
+      obj.rating = CreditRatingChanged.toJSON(message.rating);
+    }
+    if (message.recordId !== "") {
+      obj.recordId = message.recordId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordEvidenceResponse>, I>>(base?: I): RecordEvidenceResponse {
+    return RecordEvidenceResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordEvidenceResponse>, I>>(object: I): RecordEvidenceResponse {
+    const message = createBaseRecordEvidenceResponse();
+    message.rating = (object.rating !== undefined && object.rating !== null)
+      ? CreditRatingChanged.fromPartial(object.rating)
+      : undefined;
+    message.recordId = object.recordId ?? "";
+    return message;
+  },
+};
+
+function createBaseFileObjectionRequest(): FileObjectionRequest {
+  return { recordId: "", reason: "" };
+}
+
+export const FileObjectionRequest: MessageFns<FileObjectionRequest> = {
+  encode(message: FileObjectionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.recordId !== "") {
+      writer.uint32(10).string(message.recordId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FileObjectionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFileObjectionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.recordId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FileObjectionRequest {
+    return {
+      recordId: isSet(object.recordId)
+        ? globalThis.String(object.recordId)
+        : isSet(object.record_id)
+        ? globalThis.String(object.record_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: FileObjectionRequest): unknown {
+    const obj: any = {};
+    if (message.recordId !== "") {
+      obj.recordId = message.recordId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FileObjectionRequest>, I>>(base?: I): FileObjectionRequest {
+    return FileObjectionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FileObjectionRequest>, I>>(object: I): FileObjectionRequest {
+    const message = createBaseFileObjectionRequest();
+    message.recordId = object.recordId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseFileObjectionResponse(): FileObjectionResponse {
+  return { rating: undefined, objectionId: "" };
+}
+
+export const FileObjectionResponse: MessageFns<FileObjectionResponse> = {
+  encode(message: FileObjectionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rating !== undefined) {
+      CreditRatingChanged.encode(message.rating, writer.uint32(10).fork()).join();
+    }
+    if (message.objectionId !== "") {
+      writer.uint32(18).string(message.objectionId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FileObjectionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFileObjectionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rating = CreditRatingChanged.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.objectionId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FileObjectionResponse {
+    return {
+      rating: isSet(object.rating) ? CreditRatingChanged.fromJSON(object.rating) : undefined,
+      objectionId: isSet(object.objectionId)
+        ? globalThis.String(object.objectionId)
+        : isSet(object.objection_id)
+        ? globalThis.String(object.objection_id)
+        : "",
+    };
+  },
+
+  toJSON(message: FileObjectionResponse): unknown {
+    const obj: any = {};
+    if (message.rating !== undefined) {
+      obj.rating = CreditRatingChanged.toJSON(message.rating);
+    }
+    if (message.objectionId !== "") {
+      obj.objectionId = message.objectionId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FileObjectionResponse>, I>>(base?: I): FileObjectionResponse {
+    return FileObjectionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FileObjectionResponse>, I>>(object: I): FileObjectionResponse {
+    const message = createBaseFileObjectionResponse();
+    message.rating = (object.rating !== undefined && object.rating !== null)
+      ? CreditRatingChanged.fromPartial(object.rating)
+      : undefined;
+    message.objectionId = object.objectionId ?? "";
+    return message;
+  },
+};
+
+function createBaseResolveObjectionRequest(): ResolveObjectionRequest {
+  return { objectionId: "", upheld: false, note: "" };
+}
+
+export const ResolveObjectionRequest: MessageFns<ResolveObjectionRequest> = {
+  encode(message: ResolveObjectionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.objectionId !== "") {
+      writer.uint32(10).string(message.objectionId);
+    }
+    if (message.upheld !== false) {
+      writer.uint32(16).bool(message.upheld);
+    }
+    if (message.note !== "") {
+      writer.uint32(26).string(message.note);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolveObjectionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolveObjectionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.objectionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.upheld = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolveObjectionRequest {
+    return {
+      objectionId: isSet(object.objectionId)
+        ? globalThis.String(object.objectionId)
+        : isSet(object.objection_id)
+        ? globalThis.String(object.objection_id)
+        : "",
+      upheld: isSet(object.upheld) ? globalThis.Boolean(object.upheld) : false,
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+    };
+  },
+
+  toJSON(message: ResolveObjectionRequest): unknown {
+    const obj: any = {};
+    if (message.objectionId !== "") {
+      obj.objectionId = message.objectionId;
+    }
+    if (message.upheld !== false) {
+      obj.upheld = message.upheld;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolveObjectionRequest>, I>>(base?: I): ResolveObjectionRequest {
+    return ResolveObjectionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolveObjectionRequest>, I>>(object: I): ResolveObjectionRequest {
+    const message = createBaseResolveObjectionRequest();
+    message.objectionId = object.objectionId ?? "";
+    message.upheld = object.upheld ?? false;
+    message.note = object.note ?? "";
+    return message;
+  },
+};
+
+function createBaseResolveObjectionResponse(): ResolveObjectionResponse {
+  return { rating: undefined };
+}
+
+export const ResolveObjectionResponse: MessageFns<ResolveObjectionResponse> = {
+  encode(message: ResolveObjectionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rating !== undefined) {
+      CreditRatingChanged.encode(message.rating, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolveObjectionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolveObjectionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rating = CreditRatingChanged.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolveObjectionResponse {
+    return { rating: isSet(object.rating) ? CreditRatingChanged.fromJSON(object.rating) : undefined };
+  },
+
+  toJSON(message: ResolveObjectionResponse): unknown {
+    const obj: any = {};
+    if (message.rating !== undefined) {
+      obj.rating = CreditRatingChanged.toJSON(message.rating);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolveObjectionResponse>, I>>(base?: I): ResolveObjectionResponse {
+    return ResolveObjectionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolveObjectionResponse>, I>>(object: I): ResolveObjectionResponse {
+    const message = createBaseResolveObjectionResponse();
+    message.rating = (object.rating !== undefined && object.rating !== null)
+      ? CreditRatingChanged.fromPartial(object.rating)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseClosePeriodRequest(): ClosePeriodRequest {
+  return { period: "" };
+}
+
+export const ClosePeriodRequest: MessageFns<ClosePeriodRequest> = {
+  encode(message: ClosePeriodRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.period !== "") {
+      writer.uint32(10).string(message.period);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ClosePeriodRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseClosePeriodRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ClosePeriodRequest {
+    return { period: isSet(object.period) ? globalThis.String(object.period) : "" };
+  },
+
+  toJSON(message: ClosePeriodRequest): unknown {
+    const obj: any = {};
+    if (message.period !== "") {
+      obj.period = message.period;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ClosePeriodRequest>, I>>(base?: I): ClosePeriodRequest {
+    return ClosePeriodRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ClosePeriodRequest>, I>>(object: I): ClosePeriodRequest {
+    const message = createBaseClosePeriodRequest();
+    message.period = object.period ?? "";
+    return message;
+  },
+};
+
+function createBaseClosePeriodResponse(): ClosePeriodResponse {
+  return { ratingsFrozen: 0 };
+}
+
+export const ClosePeriodResponse: MessageFns<ClosePeriodResponse> = {
+  encode(message: ClosePeriodResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ratingsFrozen !== 0) {
+      writer.uint32(8).int32(message.ratingsFrozen);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ClosePeriodResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseClosePeriodResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.ratingsFrozen = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ClosePeriodResponse {
+    return {
+      ratingsFrozen: isSet(object.ratingsFrozen)
+        ? globalThis.Number(object.ratingsFrozen)
+        : isSet(object.ratings_frozen)
+        ? globalThis.Number(object.ratings_frozen)
+        : 0,
+    };
+  },
+
+  toJSON(message: ClosePeriodResponse): unknown {
+    const obj: any = {};
+    if (message.ratingsFrozen !== 0) {
+      obj.ratingsFrozen = Math.round(message.ratingsFrozen);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ClosePeriodResponse>, I>>(base?: I): ClosePeriodResponse {
+    return ClosePeriodResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ClosePeriodResponse>, I>>(object: I): ClosePeriodResponse {
+    const message = createBaseClosePeriodResponse();
+    message.ratingsFrozen = object.ratingsFrozen ?? 0;
+    return message;
+  },
+};
+
+function createBaseListPublicRatingsRequest(): ListPublicRatingsRequest {
+  return { period: "", pageSize: 0, pageToken: "" };
+}
+
+export const ListPublicRatingsRequest: MessageFns<ListPublicRatingsRequest> = {
+  encode(message: ListPublicRatingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.period !== "") {
+      writer.uint32(10).string(message.period);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPublicRatingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPublicRatingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPublicRatingsRequest {
+    return {
+      period: isSet(object.period) ? globalThis.String(object.period) : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListPublicRatingsRequest): unknown {
+    const obj: any = {};
+    if (message.period !== "") {
+      obj.period = message.period;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPublicRatingsRequest>, I>>(base?: I): ListPublicRatingsRequest {
+    return ListPublicRatingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPublicRatingsRequest>, I>>(object: I): ListPublicRatingsRequest {
+    const message = createBaseListPublicRatingsRequest();
+    message.period = object.period ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBasePublicRating(): PublicRating {
+  return { enterpriseUscc: "", enterpriseName: "", level: "", colour: 0 };
+}
+
+export const PublicRating: MessageFns<PublicRating> = {
+  encode(message: PublicRating, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enterpriseUscc !== "") {
+      writer.uint32(10).string(message.enterpriseUscc);
+    }
+    if (message.enterpriseName !== "") {
+      writer.uint32(18).string(message.enterpriseName);
+    }
+    if (message.level !== "") {
+      writer.uint32(26).string(message.level);
+    }
+    if (message.colour !== 0) {
+      writer.uint32(32).int32(message.colour);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PublicRating {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePublicRating();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.enterpriseUscc = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.enterpriseName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.level = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.colour = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PublicRating {
+    return {
+      enterpriseUscc: isSet(object.enterpriseUscc)
+        ? globalThis.String(object.enterpriseUscc)
+        : isSet(object.enterprise_uscc)
+        ? globalThis.String(object.enterprise_uscc)
+        : "",
+      enterpriseName: isSet(object.enterpriseName)
+        ? globalThis.String(object.enterpriseName)
+        : isSet(object.enterprise_name)
+        ? globalThis.String(object.enterprise_name)
+        : "",
+      level: isSet(object.level) ? globalThis.String(object.level) : "",
+      colour: isSet(object.colour) ? creditColourFromJSON(object.colour) : 0,
+    };
+  },
+
+  toJSON(message: PublicRating): unknown {
+    const obj: any = {};
+    if (message.enterpriseUscc !== "") {
+      obj.enterpriseUscc = message.enterpriseUscc;
+    }
+    if (message.enterpriseName !== "") {
+      obj.enterpriseName = message.enterpriseName;
+    }
+    if (message.level !== "") {
+      obj.level = message.level;
+    }
+    if (message.colour !== 0) {
+      obj.colour = creditColourToJSON(message.colour);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PublicRating>, I>>(base?: I): PublicRating {
+    return PublicRating.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PublicRating>, I>>(object: I): PublicRating {
+    const message = createBasePublicRating();
+    message.enterpriseUscc = object.enterpriseUscc ?? "";
+    message.enterpriseName = object.enterpriseName ?? "";
+    message.level = object.level ?? "";
+    message.colour = object.colour ?? 0;
+    return message;
+  },
+};
+
+function createBaseListPublicRatingsResponse(): ListPublicRatingsResponse {
+  return { period: "", closed: false, ratings: [], nextPageToken: "" };
+}
+
+export const ListPublicRatingsResponse: MessageFns<ListPublicRatingsResponse> = {
+  encode(message: ListPublicRatingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.period !== "") {
+      writer.uint32(10).string(message.period);
+    }
+    if (message.closed !== false) {
+      writer.uint32(16).bool(message.closed);
+    }
+    for (const v of message.ratings) {
+      PublicRating.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(34).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPublicRatingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPublicRatingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.closed = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.ratings.push(PublicRating.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPublicRatingsResponse {
+    return {
+      period: isSet(object.period) ? globalThis.String(object.period) : "",
+      closed: isSet(object.closed) ? globalThis.Boolean(object.closed) : false,
+      ratings: globalThis.Array.isArray(object?.ratings)
+        ? object.ratings.map((e: any) => PublicRating.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListPublicRatingsResponse): unknown {
+    const obj: any = {};
+    if (message.period !== "") {
+      obj.period = message.period;
+    }
+    if (message.closed !== false) {
+      obj.closed = message.closed;
+    }
+    if (message.ratings?.length) {
+      obj.ratings = message.ratings.map((e) => PublicRating.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPublicRatingsResponse>, I>>(base?: I): ListPublicRatingsResponse {
+    return ListPublicRatingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPublicRatingsResponse>, I>>(object: I): ListPublicRatingsResponse {
+    const message = createBaseListPublicRatingsResponse();
+    message.period = object.period ?? "";
+    message.closed = object.closed ?? false;
+    message.ratings = object.ratings?.map((e) => PublicRating.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseVerifyLedgerRequest(): VerifyLedgerRequest {
+  return { enterpriseUscc: "" };
+}
+
+export const VerifyLedgerRequest: MessageFns<VerifyLedgerRequest> = {
+  encode(message: VerifyLedgerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enterpriseUscc !== "") {
+      writer.uint32(10).string(message.enterpriseUscc);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyLedgerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyLedgerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.enterpriseUscc = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyLedgerRequest {
+    return {
+      enterpriseUscc: isSet(object.enterpriseUscc)
+        ? globalThis.String(object.enterpriseUscc)
+        : isSet(object.enterprise_uscc)
+        ? globalThis.String(object.enterprise_uscc)
+        : "",
+    };
+  },
+
+  toJSON(message: VerifyLedgerRequest): unknown {
+    const obj: any = {};
+    if (message.enterpriseUscc !== "") {
+      obj.enterpriseUscc = message.enterpriseUscc;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyLedgerRequest>, I>>(base?: I): VerifyLedgerRequest {
+    return VerifyLedgerRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyLedgerRequest>, I>>(object: I): VerifyLedgerRequest {
+    const message = createBaseVerifyLedgerRequest();
+    message.enterpriseUscc = object.enterpriseUscc ?? "";
+    return message;
+  },
+};
+
+function createBaseBrokenLink(): BrokenLink {
+  return { enterpriseUscc: "", sequence: 0, recordId: "", reason: "" };
+}
+
+export const BrokenLink: MessageFns<BrokenLink> = {
+  encode(message: BrokenLink, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enterpriseUscc !== "") {
+      writer.uint32(10).string(message.enterpriseUscc);
+    }
+    if (message.sequence !== 0) {
+      writer.uint32(16).int64(message.sequence);
+    }
+    if (message.recordId !== "") {
+      writer.uint32(26).string(message.recordId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BrokenLink {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBrokenLink();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.enterpriseUscc = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sequence = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.recordId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BrokenLink {
+    return {
+      enterpriseUscc: isSet(object.enterpriseUscc)
+        ? globalThis.String(object.enterpriseUscc)
+        : isSet(object.enterprise_uscc)
+        ? globalThis.String(object.enterprise_uscc)
+        : "",
+      sequence: isSet(object.sequence) ? globalThis.Number(object.sequence) : 0,
+      recordId: isSet(object.recordId)
+        ? globalThis.String(object.recordId)
+        : isSet(object.record_id)
+        ? globalThis.String(object.record_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: BrokenLink): unknown {
+    const obj: any = {};
+    if (message.enterpriseUscc !== "") {
+      obj.enterpriseUscc = message.enterpriseUscc;
+    }
+    if (message.sequence !== 0) {
+      obj.sequence = Math.round(message.sequence);
+    }
+    if (message.recordId !== "") {
+      obj.recordId = message.recordId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BrokenLink>, I>>(base?: I): BrokenLink {
+    return BrokenLink.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BrokenLink>, I>>(object: I): BrokenLink {
+    const message = createBaseBrokenLink();
+    message.enterpriseUscc = object.enterpriseUscc ?? "";
+    message.sequence = object.sequence ?? 0;
+    message.recordId = object.recordId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseVerifyLedgerResponse(): VerifyLedgerResponse {
+  return { intact: false, records: 0, broken: [] };
+}
+
+export const VerifyLedgerResponse: MessageFns<VerifyLedgerResponse> = {
+  encode(message: VerifyLedgerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.intact !== false) {
+      writer.uint32(8).bool(message.intact);
+    }
+    if (message.records !== 0) {
+      writer.uint32(16).int64(message.records);
+    }
+    for (const v of message.broken) {
+      BrokenLink.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyLedgerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyLedgerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.intact = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.records = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.broken.push(BrokenLink.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyLedgerResponse {
+    return {
+      intact: isSet(object.intact) ? globalThis.Boolean(object.intact) : false,
+      records: isSet(object.records) ? globalThis.Number(object.records) : 0,
+      broken: globalThis.Array.isArray(object?.broken) ? object.broken.map((e: any) => BrokenLink.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: VerifyLedgerResponse): unknown {
+    const obj: any = {};
+    if (message.intact !== false) {
+      obj.intact = message.intact;
+    }
+    if (message.records !== 0) {
+      obj.records = Math.round(message.records);
+    }
+    if (message.broken?.length) {
+      obj.broken = message.broken.map((e) => BrokenLink.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyLedgerResponse>, I>>(base?: I): VerifyLedgerResponse {
+    return VerifyLedgerResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyLedgerResponse>, I>>(object: I): VerifyLedgerResponse {
+    const message = createBaseVerifyLedgerResponse();
+    message.intact = object.intact ?? false;
+    message.records = object.records ?? 0;
+    message.broken = object.broken?.map((e) => BrokenLink.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1085,6 +3417,7 @@ export const CreditServiceService = {
       Buffer.from(RecordPenaltyResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RecordPenaltyResponse => RecordPenaltyResponse.decode(value),
   },
+  /** Applies for restoration (信用修复); a second person approves it with ReviewRestoration. */
   restoreRating: {
     path: "/ecogrid.credit.v1.CreditService/RestoreRating" as const,
     requestStream: false as const,
@@ -1095,6 +3428,82 @@ export const CreditServiceService = {
       Buffer.from(RestoreRatingResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RestoreRatingResponse => RestoreRatingResponse.decode(value),
   },
+  reviewRestoration: {
+    path: "/ecogrid.credit.v1.CreditService/ReviewRestoration" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReviewRestorationRequest): Buffer =>
+      Buffer.from(ReviewRestorationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReviewRestorationRequest => ReviewRestorationRequest.decode(value),
+    responseSerialize: (value: ReviewRestorationResponse): Buffer =>
+      Buffer.from(ReviewRestorationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReviewRestorationResponse => ReviewRestorationResponse.decode(value),
+  },
+  /** Inspections, verified complaints, veto events (bypass discharge, falsified data, emergencies). */
+  recordEvidence: {
+    path: "/ecogrid.credit.v1.CreditService/RecordEvidence" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecordEvidenceRequest): Buffer =>
+      Buffer.from(RecordEvidenceRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecordEvidenceRequest => RecordEvidenceRequest.decode(value),
+    responseSerialize: (value: RecordEvidenceResponse): Buffer =>
+      Buffer.from(RecordEvidenceResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecordEvidenceResponse => RecordEvidenceResponse.decode(value),
+  },
+  /** An objection (异议) suspends an evidence record until it is resolved. */
+  fileObjection: {
+    path: "/ecogrid.credit.v1.CreditService/FileObjection" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FileObjectionRequest): Buffer => Buffer.from(FileObjectionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FileObjectionRequest => FileObjectionRequest.decode(value),
+    responseSerialize: (value: FileObjectionResponse): Buffer =>
+      Buffer.from(FileObjectionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FileObjectionResponse => FileObjectionResponse.decode(value),
+  },
+  resolveObjection: {
+    path: "/ecogrid.credit.v1.CreditService/ResolveObjection" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResolveObjectionRequest): Buffer =>
+      Buffer.from(ResolveObjectionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResolveObjectionRequest => ResolveObjectionRequest.decode(value),
+    responseSerialize: (value: ResolveObjectionResponse): Buffer =>
+      Buffer.from(ResolveObjectionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResolveObjectionResponse => ResolveObjectionResponse.decode(value),
+  },
+  closePeriod: {
+    path: "/ecogrid.credit.v1.CreditService/ClosePeriod" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ClosePeriodRequest): Buffer => Buffer.from(ClosePeriodRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ClosePeriodRequest => ClosePeriodRequest.decode(value),
+    responseSerialize: (value: ClosePeriodResponse): Buffer => Buffer.from(ClosePeriodResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ClosePeriodResponse => ClosePeriodResponse.decode(value),
+  },
+  /** USCC, name and level per enterprise; no personal data. */
+  listPublicRatings: {
+    path: "/ecogrid.credit.v1.CreditService/ListPublicRatings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListPublicRatingsRequest): Buffer =>
+      Buffer.from(ListPublicRatingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListPublicRatingsRequest => ListPublicRatingsRequest.decode(value),
+    responseSerialize: (value: ListPublicRatingsResponse): Buffer =>
+      Buffer.from(ListPublicRatingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListPublicRatingsResponse => ListPublicRatingsResponse.decode(value),
+  },
+  verifyLedger: {
+    path: "/ecogrid.credit.v1.CreditService/VerifyLedger" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: VerifyLedgerRequest): Buffer => Buffer.from(VerifyLedgerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): VerifyLedgerRequest => VerifyLedgerRequest.decode(value),
+    responseSerialize: (value: VerifyLedgerResponse): Buffer =>
+      Buffer.from(VerifyLedgerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): VerifyLedgerResponse => VerifyLedgerResponse.decode(value),
+  },
 } as const;
 
 export interface CreditServiceServer extends UntypedServiceImplementation {
@@ -1102,7 +3511,18 @@ export interface CreditServiceServer extends UntypedServiceImplementation {
   listRatings: handleUnaryCall<ListRatingsRequest, ListRatingsResponse>;
   explainRating: handleUnaryCall<ExplainRatingRequest, ExplainRatingResponse>;
   recordPenalty: handleUnaryCall<RecordPenaltyRequest, RecordPenaltyResponse>;
+  /** Applies for restoration (信用修复); a second person approves it with ReviewRestoration. */
   restoreRating: handleUnaryCall<RestoreRatingRequest, RestoreRatingResponse>;
+  reviewRestoration: handleUnaryCall<ReviewRestorationRequest, ReviewRestorationResponse>;
+  /** Inspections, verified complaints, veto events (bypass discharge, falsified data, emergencies). */
+  recordEvidence: handleUnaryCall<RecordEvidenceRequest, RecordEvidenceResponse>;
+  /** An objection (异议) suspends an evidence record until it is resolved. */
+  fileObjection: handleUnaryCall<FileObjectionRequest, FileObjectionResponse>;
+  resolveObjection: handleUnaryCall<ResolveObjectionRequest, ResolveObjectionResponse>;
+  closePeriod: handleUnaryCall<ClosePeriodRequest, ClosePeriodResponse>;
+  /** USCC, name and level per enterprise; no personal data. */
+  listPublicRatings: handleUnaryCall<ListPublicRatingsRequest, ListPublicRatingsResponse>;
+  verifyLedger: handleUnaryCall<VerifyLedgerRequest, VerifyLedgerResponse>;
 }
 
 export interface CreditServiceClient extends Client {
@@ -1166,6 +3586,7 @@ export interface CreditServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RecordPenaltyResponse) => void,
   ): ClientUnaryCall;
+  /** Applies for restoration (信用修复); a second person approves it with ReviewRestoration. */
   restoreRating(
     request: RestoreRatingRequest,
     callback: (error: ServiceError | null, response: RestoreRatingResponse) => void,
@@ -1180,6 +3601,114 @@ export interface CreditServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RestoreRatingResponse) => void,
+  ): ClientUnaryCall;
+  reviewRestoration(
+    request: ReviewRestorationRequest,
+    callback: (error: ServiceError | null, response: ReviewRestorationResponse) => void,
+  ): ClientUnaryCall;
+  reviewRestoration(
+    request: ReviewRestorationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReviewRestorationResponse) => void,
+  ): ClientUnaryCall;
+  reviewRestoration(
+    request: ReviewRestorationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReviewRestorationResponse) => void,
+  ): ClientUnaryCall;
+  /** Inspections, verified complaints, veto events (bypass discharge, falsified data, emergencies). */
+  recordEvidence(
+    request: RecordEvidenceRequest,
+    callback: (error: ServiceError | null, response: RecordEvidenceResponse) => void,
+  ): ClientUnaryCall;
+  recordEvidence(
+    request: RecordEvidenceRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecordEvidenceResponse) => void,
+  ): ClientUnaryCall;
+  recordEvidence(
+    request: RecordEvidenceRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecordEvidenceResponse) => void,
+  ): ClientUnaryCall;
+  /** An objection (异议) suspends an evidence record until it is resolved. */
+  fileObjection(
+    request: FileObjectionRequest,
+    callback: (error: ServiceError | null, response: FileObjectionResponse) => void,
+  ): ClientUnaryCall;
+  fileObjection(
+    request: FileObjectionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FileObjectionResponse) => void,
+  ): ClientUnaryCall;
+  fileObjection(
+    request: FileObjectionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FileObjectionResponse) => void,
+  ): ClientUnaryCall;
+  resolveObjection(
+    request: ResolveObjectionRequest,
+    callback: (error: ServiceError | null, response: ResolveObjectionResponse) => void,
+  ): ClientUnaryCall;
+  resolveObjection(
+    request: ResolveObjectionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResolveObjectionResponse) => void,
+  ): ClientUnaryCall;
+  resolveObjection(
+    request: ResolveObjectionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResolveObjectionResponse) => void,
+  ): ClientUnaryCall;
+  closePeriod(
+    request: ClosePeriodRequest,
+    callback: (error: ServiceError | null, response: ClosePeriodResponse) => void,
+  ): ClientUnaryCall;
+  closePeriod(
+    request: ClosePeriodRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ClosePeriodResponse) => void,
+  ): ClientUnaryCall;
+  closePeriod(
+    request: ClosePeriodRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ClosePeriodResponse) => void,
+  ): ClientUnaryCall;
+  /** USCC, name and level per enterprise; no personal data. */
+  listPublicRatings(
+    request: ListPublicRatingsRequest,
+    callback: (error: ServiceError | null, response: ListPublicRatingsResponse) => void,
+  ): ClientUnaryCall;
+  listPublicRatings(
+    request: ListPublicRatingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListPublicRatingsResponse) => void,
+  ): ClientUnaryCall;
+  listPublicRatings(
+    request: ListPublicRatingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListPublicRatingsResponse) => void,
+  ): ClientUnaryCall;
+  verifyLedger(
+    request: VerifyLedgerRequest,
+    callback: (error: ServiceError | null, response: VerifyLedgerResponse) => void,
+  ): ClientUnaryCall;
+  verifyLedger(
+    request: VerifyLedgerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: VerifyLedgerResponse) => void,
+  ): ClientUnaryCall;
+  verifyLedger(
+    request: VerifyLedgerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: VerifyLedgerResponse) => void,
   ): ClientUnaryCall;
 }
 
@@ -1229,6 +3758,17 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
 }
 
 function isSet(value: any): boolean {

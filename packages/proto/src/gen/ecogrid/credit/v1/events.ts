@@ -12,13 +12,17 @@ export const protobufPackage = "ecogrid.credit.v1";
 
 export const protobufFileName = "ecogrid/credit/v1/events.proto";
 
-/** The four colours of the 2013 enterprise environmental credit evaluation. */
+/**
+ * The plates of the enterprise environmental credit evaluation. The national 2013 profile uses green, blue,
+ * yellow and red; Shanxi's pilot calls its worst level D a black plate.
+ */
 export enum CreditColour {
   CREDIT_COLOUR_UNSPECIFIED = 0,
   CREDIT_COLOUR_GREEN = 1,
   CREDIT_COLOUR_BLUE = 2,
   CREDIT_COLOUR_YELLOW = 3,
   CREDIT_COLOUR_RED = 4,
+  CREDIT_COLOUR_BLACK = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -39,6 +43,9 @@ export function creditColourFromJSON(object: any): CreditColour {
     case 4:
     case "CREDIT_COLOUR_RED":
       return CreditColour.CREDIT_COLOUR_RED;
+    case 5:
+    case "CREDIT_COLOUR_BLACK":
+      return CreditColour.CREDIT_COLOUR_BLACK;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -58,7 +65,58 @@ export function creditColourToJSON(object: CreditColour): string {
       return "CREDIT_COLOUR_YELLOW";
     case CreditColour.CREDIT_COLOUR_RED:
       return "CREDIT_COLOUR_RED";
+    case CreditColour.CREDIT_COLOUR_BLACK:
+      return "CREDIT_COLOUR_BLACK";
     case CreditColour.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** Why a rating was published. */
+export enum RatingChangeKind {
+  RATING_CHANGE_KIND_UNSPECIFIED = 0,
+  /** RATING_CHANGE_KIND_DYNAMIC - New evidence, an objection or its resolution moved the current score or level. */
+  RATING_CHANGE_KIND_DYNAMIC = 1,
+  /** RATING_CHANGE_KIND_PERIOD_CLOSE - A period was closed: the rating is frozen for that period. */
+  RATING_CHANGE_KIND_PERIOD_CLOSE = 2,
+  /** RATING_CHANGE_KIND_RESTORATION - An approved restoration (信用修复) cancelled points. */
+  RATING_CHANGE_KIND_RESTORATION = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function ratingChangeKindFromJSON(object: any): RatingChangeKind {
+  switch (object) {
+    case 0:
+    case "RATING_CHANGE_KIND_UNSPECIFIED":
+      return RatingChangeKind.RATING_CHANGE_KIND_UNSPECIFIED;
+    case 1:
+    case "RATING_CHANGE_KIND_DYNAMIC":
+      return RatingChangeKind.RATING_CHANGE_KIND_DYNAMIC;
+    case 2:
+    case "RATING_CHANGE_KIND_PERIOD_CLOSE":
+      return RatingChangeKind.RATING_CHANGE_KIND_PERIOD_CLOSE;
+    case 3:
+    case "RATING_CHANGE_KIND_RESTORATION":
+      return RatingChangeKind.RATING_CHANGE_KIND_RESTORATION;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return RatingChangeKind.UNRECOGNIZED;
+  }
+}
+
+export function ratingChangeKindToJSON(object: RatingChangeKind): string {
+  switch (object) {
+    case RatingChangeKind.RATING_CHANGE_KIND_UNSPECIFIED:
+      return "RATING_CHANGE_KIND_UNSPECIFIED";
+    case RatingChangeKind.RATING_CHANGE_KIND_DYNAMIC:
+      return "RATING_CHANGE_KIND_DYNAMIC";
+    case RatingChangeKind.RATING_CHANGE_KIND_PERIOD_CLOSE:
+      return "RATING_CHANGE_KIND_PERIOD_CLOSE";
+    case RatingChangeKind.RATING_CHANGE_KIND_RESTORATION:
+      return "RATING_CHANGE_KIND_RESTORATION";
+    case RatingChangeKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -76,10 +134,47 @@ export interface CreditRatingChanged {
   /** True when a one-vote veto forced the colour to red. */
   vetoed: boolean;
   reason: string;
+  /** The ruleset's own level code: "green"… for the national profile, "A"…"D" for Shanxi's pilot. */
+  level: string;
+  rulesetId: string;
+  /** The evaluation period, e.g. "2026". */
+  period: string;
+  changeKind: RatingChangeKind;
+  previousColour: CreditColour;
+  /** Ledger records the rating counts (suspended and cancelled ones excluded). */
+  evidenceCount: number;
+  /** The ledger record whose arrival caused this rating. */
+  causedByRecordId: string;
+  /** Joint punishment (联合惩戒): set for the ruleset's punished levels (yellow/red, C/D), with the measures that apply. */
+  jointPunishment: boolean;
+  jointMeasures: string[];
+  /** The enterprise's name as the registry has it (public disclosure carries USCC, name and level only). */
+  enterpriseName: string;
+  /** The position in the enterprise's ledger this rating was computed at. */
+  ledgerSequence: number;
 }
 
 function createBaseCreditRatingChanged(): CreditRatingChanged {
-  return { enterpriseUscc: "", colour: 0, score: 0, rulesetVersion: "", ratedAt: undefined, vetoed: false, reason: "" };
+  return {
+    enterpriseUscc: "",
+    colour: 0,
+    score: 0,
+    rulesetVersion: "",
+    ratedAt: undefined,
+    vetoed: false,
+    reason: "",
+    level: "",
+    rulesetId: "",
+    period: "",
+    changeKind: 0,
+    previousColour: 0,
+    evidenceCount: 0,
+    causedByRecordId: "",
+    jointPunishment: false,
+    jointMeasures: [],
+    enterpriseName: "",
+    ledgerSequence: 0,
+  };
 }
 
 export const CreditRatingChanged: MessageFns<CreditRatingChanged> = {
@@ -104,6 +199,39 @@ export const CreditRatingChanged: MessageFns<CreditRatingChanged> = {
     }
     if (message.reason !== "") {
       writer.uint32(58).string(message.reason);
+    }
+    if (message.level !== "") {
+      writer.uint32(66).string(message.level);
+    }
+    if (message.rulesetId !== "") {
+      writer.uint32(74).string(message.rulesetId);
+    }
+    if (message.period !== "") {
+      writer.uint32(82).string(message.period);
+    }
+    if (message.changeKind !== 0) {
+      writer.uint32(88).int32(message.changeKind);
+    }
+    if (message.previousColour !== 0) {
+      writer.uint32(96).int32(message.previousColour);
+    }
+    if (message.evidenceCount !== 0) {
+      writer.uint32(104).int32(message.evidenceCount);
+    }
+    if (message.causedByRecordId !== "") {
+      writer.uint32(114).string(message.causedByRecordId);
+    }
+    if (message.jointPunishment !== false) {
+      writer.uint32(120).bool(message.jointPunishment);
+    }
+    for (const v of message.jointMeasures) {
+      writer.uint32(130).string(v!);
+    }
+    if (message.enterpriseName !== "") {
+      writer.uint32(138).string(message.enterpriseName);
+    }
+    if (message.ledgerSequence !== 0) {
+      writer.uint32(144).int64(message.ledgerSequence);
     }
     return writer;
   },
@@ -177,6 +305,94 @@ export const CreditRatingChanged: MessageFns<CreditRatingChanged> = {
             message.reason = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.level = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.rulesetId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.changeKind = reader.int32() as any;
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.previousColour = reader.int32() as any;
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.evidenceCount = reader.int32();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.causedByRecordId = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.jointPunishment = reader.bool();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.jointMeasures.push(reader.string());
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.enterpriseName = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.ledgerSequence = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -210,6 +426,53 @@ export const CreditRatingChanged: MessageFns<CreditRatingChanged> = {
         : undefined,
       vetoed: isSet(object.vetoed) ? globalThis.Boolean(object.vetoed) : false,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      level: isSet(object.level) ? globalThis.String(object.level) : "",
+      rulesetId: isSet(object.rulesetId)
+        ? globalThis.String(object.rulesetId)
+        : isSet(object.ruleset_id)
+        ? globalThis.String(object.ruleset_id)
+        : "",
+      period: isSet(object.period) ? globalThis.String(object.period) : "",
+      changeKind: isSet(object.changeKind)
+        ? ratingChangeKindFromJSON(object.changeKind)
+        : isSet(object.change_kind)
+        ? ratingChangeKindFromJSON(object.change_kind)
+        : 0,
+      previousColour: isSet(object.previousColour)
+        ? creditColourFromJSON(object.previousColour)
+        : isSet(object.previous_colour)
+        ? creditColourFromJSON(object.previous_colour)
+        : 0,
+      evidenceCount: isSet(object.evidenceCount)
+        ? globalThis.Number(object.evidenceCount)
+        : isSet(object.evidence_count)
+        ? globalThis.Number(object.evidence_count)
+        : 0,
+      causedByRecordId: isSet(object.causedByRecordId)
+        ? globalThis.String(object.causedByRecordId)
+        : isSet(object.caused_by_record_id)
+        ? globalThis.String(object.caused_by_record_id)
+        : "",
+      jointPunishment: isSet(object.jointPunishment)
+        ? globalThis.Boolean(object.jointPunishment)
+        : isSet(object.joint_punishment)
+        ? globalThis.Boolean(object.joint_punishment)
+        : false,
+      jointMeasures: globalThis.Array.isArray(object?.jointMeasures)
+        ? object.jointMeasures.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.joint_measures)
+        ? object.joint_measures.map((e: any) => globalThis.String(e))
+        : [],
+      enterpriseName: isSet(object.enterpriseName)
+        ? globalThis.String(object.enterpriseName)
+        : isSet(object.enterprise_name)
+        ? globalThis.String(object.enterprise_name)
+        : "",
+      ledgerSequence: isSet(object.ledgerSequence)
+        ? globalThis.Number(object.ledgerSequence)
+        : isSet(object.ledger_sequence)
+        ? globalThis.Number(object.ledger_sequence)
+        : 0,
     };
   },
 
@@ -236,6 +499,39 @@ export const CreditRatingChanged: MessageFns<CreditRatingChanged> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.level !== "") {
+      obj.level = message.level;
+    }
+    if (message.rulesetId !== "") {
+      obj.rulesetId = message.rulesetId;
+    }
+    if (message.period !== "") {
+      obj.period = message.period;
+    }
+    if (message.changeKind !== 0) {
+      obj.changeKind = ratingChangeKindToJSON(message.changeKind);
+    }
+    if (message.previousColour !== 0) {
+      obj.previousColour = creditColourToJSON(message.previousColour);
+    }
+    if (message.evidenceCount !== 0) {
+      obj.evidenceCount = Math.round(message.evidenceCount);
+    }
+    if (message.causedByRecordId !== "") {
+      obj.causedByRecordId = message.causedByRecordId;
+    }
+    if (message.jointPunishment !== false) {
+      obj.jointPunishment = message.jointPunishment;
+    }
+    if (message.jointMeasures?.length) {
+      obj.jointMeasures = message.jointMeasures;
+    }
+    if (message.enterpriseName !== "") {
+      obj.enterpriseName = message.enterpriseName;
+    }
+    if (message.ledgerSequence !== 0) {
+      obj.ledgerSequence = Math.round(message.ledgerSequence);
+    }
     return obj;
   },
 
@@ -251,6 +547,17 @@ export const CreditRatingChanged: MessageFns<CreditRatingChanged> = {
     message.ratedAt = object.ratedAt ?? undefined;
     message.vetoed = object.vetoed ?? false;
     message.reason = object.reason ?? "";
+    message.level = object.level ?? "";
+    message.rulesetId = object.rulesetId ?? "";
+    message.period = object.period ?? "";
+    message.changeKind = object.changeKind ?? 0;
+    message.previousColour = object.previousColour ?? 0;
+    message.evidenceCount = object.evidenceCount ?? 0;
+    message.causedByRecordId = object.causedByRecordId ?? "";
+    message.jointPunishment = object.jointPunishment ?? false;
+    message.jointMeasures = object.jointMeasures?.map((e) => e) || [];
+    message.enterpriseName = object.enterpriseName ?? "";
+    message.ledgerSequence = object.ledgerSequence ?? 0;
     return message;
   },
 };
@@ -292,6 +599,17 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
 }
 
 function isSet(value: any): boolean {
