@@ -5,6 +5,7 @@ import { recordTopics, testEnvironment, testKafka, uniqueTopicPrefix, waitFor } 
 import {
   createEventConsumer,
   createEventPublisher,
+  DependencyUnavailableError,
   ensureTopics,
   PoisonRecordError,
   RetriableError,
@@ -172,5 +173,45 @@ describe('publisher and consumer against the real broker', () => {
     await waitFor(() => seenAfterRestart.includes('next'), { description: 'the next record after a restart' });
     await again.stop();
     expect(seenAfterRestart).toEqual(['next']);
+  });
+
+  it('holds the partition while a dependency is unavailable, well past the retry budget, then handles every record once and dead-letters none', async () => {
+    const topic = `${uniqueTopicPrefix('hold')}things`;
+    await ensureTopics(kafka, { specs: specs(topic) });
+    const deadLetters = await recordTopics(kafka, [`${topic}.dlq`]);
+    let databaseUp = false;
+    let failures = 0;
+    const handled: string[] = [];
+    const holds: boolean[] = [];
+    const consumer = createEventConsumer({
+      kafka,
+      groupId: `g-${topic}`,
+      topics: [topic],
+      logger,
+      deadLetters: publisher,
+      fromBeginning: true,
+      // A budget of 2 attempts: a plain retriable error would be dead-lettered after the second.
+      retry: { attempts: 2, initialBackoffMs: 10, maxBackoffMs: 50 },
+      onHold: ({ held }) => holds.push(held),
+      handler: async (event) => {
+        if (!databaseUp) {
+          failures += 1;
+          throw new DependencyUnavailableError('postgres', 'the database is away');
+        }
+        handled.push(event.attributes.id);
+      },
+    });
+    await publisher.publishAll(Array.from({ length: 5 }, (_, index) => ({ topic, key: 'same-partition', value: Buffer.from(`v${index}`), type: 'test.v1.Thing', id: `e${index}` })));
+    await consumer.start();
+    await waitFor(() => failures >= 20, { description: 'twenty failed attempts on the held record' });
+    expect(handled).toEqual([]);
+    databaseUp = true;
+    await waitFor(() => handled.length === 5, { description: 'every record once the dependency is back' });
+    await consumer.stop();
+    await deadLetters.stop();
+    process.stdout.write(`held through ${failures} failed attempts (budget 2), then handled ${handled.length} records in order, ${deadLetters.messages.length} dead letters\n`);
+    expect(handled).toEqual(['e0', 'e1', 'e2', 'e3', 'e4']);
+    expect(deadLetters.messages).toHaveLength(0);
+    expect(holds).toEqual([true, false]);
   });
 });
