@@ -5,7 +5,8 @@ import { grpcObservationSender } from '../harness/grpc-client';
 import { openHj212Fleet, type Hj212Fleet } from '../harness/hj212-client';
 import { httpObservationSender } from '../harness/http-client';
 import { startIngestUnderLoad, type IngestUnderLoad } from '../harness/ingest-under-load';
-import { latencyHistogram, runOpenModel, type OpenModelResult } from '../harness/open-model';
+import { runOpenModel, type OpenModelResult } from '../harness/open-model';
+import { closedLoop, onFleet } from '../harness/closed-loop';
 import { cpuMeter, sharedServerPids } from '../harness/process-cpu';
 import { MACHINE_NOTE } from '../harness/scenarios';
 import { loadSlo } from '../harness/slo';
@@ -44,33 +45,6 @@ async function rawProducerThroughput(): Promise<{ rate: number; cpuMicrosPerMess
     await producer.disconnect();
     return { rate: sent / seconds, cpuMicrosPerMessage: (used.user + used.system) / sent };
   });
-}
-
-/** Closed loop: `window` requests outstanding per worker slot, the next sent when one is answered. */
-async function closedLoop(send: (index: number) => Promise<boolean>, slots: number, window: number, seconds: number) {
-  const histogram = latencyHistogram();
-  let ok = 0;
-  let failed = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const started = performance.now();
-  const worker = async (slot: number): Promise<void> => {
-    for (let round = 0; performance.now() < deadline; round++) {
-      const begin = performance.now();
-      if (await send(slot + slots * round)) ok += 1;
-      else failed += 1;
-      histogram.recordValue(Math.max(1, Math.round((performance.now() - begin) * 1000)));
-    }
-  };
-  // Worker w drives slot w % slots (for HJ 212: that device's connection), `window` workers per slot.
-  await Promise.all(Array.from({ length: slots * window }, (_, w) => worker(w % slots).catch(() => undefined)));
-  const elapsed = (performance.now() - started) / 1000;
-  return { rate: ok / elapsed, ok, failed, p50: histogram.getValueAtPercentile(50) / 1000, p99: histogram.getValueAtPercentile(99) / 1000 };
-}
-
-/** A closed-loop sender whose indices map onto fleet connections and fresh DataTimes. */
-function onFleet(fleet: Hj212Fleet, slots: number): (index: number) => Promise<boolean> {
-  // index = slot + slots × round → connection index % CONNECTIONS; the fleet advances each device's step itself.
-  return (index) => fleet.send(index % slots);
 }
 
 const ms = (us: number): number => Math.round(us) / 1000;

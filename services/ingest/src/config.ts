@@ -26,8 +26,8 @@ const schema = baseConfig({ service: 'ingest', adminAddress: '127.0.0.1:8093' })
   AUTH_FAILURES_PER_ADDRESS_MN: positiveInt(10),
   AUTH_FAILURES_PER_MN: positiveInt(100),
   AUTH_FAILURE_WINDOW_S: positiveInt(900),
-  /** How long a verified (MN, password) is trusted without scrypt while the device keeps using it. */
-  CREDENTIAL_CACHE_TTL_S: positiveInt(900),
+  /** How long a verified (MN, password) is trusted without scrypt while the device keeps using it (0: never; for measuring). */
+  CREDENTIAL_CACHE_TTL_S: z.coerce.number().int().min(0).default(900),
   /** Refusals a second one peer address may have published to the rejected topic (the rest are only counted); 0: no cap. */
   REJECTIONS_PER_PEER_PER_S: z.coerce.number().min(0).default(20),
   REJECTIONS_PER_PEER_BURST: positiveInt(200),
