@@ -97,4 +97,12 @@ describe('credit use cases over the in-memory store', () => {
     expect((await app.closePeriod({ period: '2025' }, A)).frozen).toBe(1);
     await expect(app.closePeriod({ period: '2025' }, A)).rejects.toMatchObject({ reason: 'period_closed' });
   });
+
+  it('the public list of the open period shows every known enterprise, evidence or not, with USCC, name and level only', async () => {
+    const { app } = world();
+    expect((await app.listPublicRatings({ period: '', pageSize: 10, pageToken: '' })).ratings).toEqual([{ uscc: USCC, name: '示范企业', level: 'green', colour: 'green' }]);
+    await app.recordPenalty({ uscc: USCC, decisionNumber: 'P1', decidedAt: new Date('2026-02-01T00:00:00Z'), amountYuan: 200_000, legalBasis: 'x', summary: '' }, A);
+    expect(await app.listPublicRatings({ period: '2026', pageSize: 10, pageToken: '' })).toEqual({ period: '2026', closed: false, ratings: [{ uscc: USCC, name: '示范企业', level: 'blue', colour: 'blue' }], nextPageToken: '' });
+    await expect(app.listPublicRatings({ period: '2024', pageSize: 10, pageToken: '' })).rejects.toMatchObject({ reason: 'period_not_available' });
+  });
 });
