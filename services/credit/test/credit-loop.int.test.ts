@@ -95,7 +95,7 @@ describe('credit loop', () => {
 
   it('ExplainRating names every indicator, the rule and the records behind its points', async () => {
     const answer = await call(client, 'explainRating', { enterpriseUscc: E }, { role: 'analyst' });
-    expect(answer.rating).toMatchObject({ score: 78, level: 'yellow' });
+    expect(answer.rating).toMatchObject({ score: 78, level: 'yellow', reason: '得分 78', reasonEn: 'Score 78' });
     const byId = new Map(answer.indicators.map((indicator) => [indicator.indicator, indicator]));
     expect(byId.size).toBe(20);
     expect(byId.get('emission_compliance')).toMatchObject({ points: 0, weight: 15, band: 3 });

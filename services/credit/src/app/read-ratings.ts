@@ -55,6 +55,8 @@ export interface PublicRating {
  * The disclosure list of a period: USCC, name and level, nothing else (no scores' reasons, no people). A closed
  * period lists its frozen ratings; the open one the current ratings.
  */
+const publicOf = (runtime: CreditRuntime, uscc: string, name: string, level: string, colour: Colour): PublicRating => ({ uscc, name: name || runtime.directory.nameOf(uscc) || '', level, colour });
+
 export function createListPublicRatings(runtime: CreditRuntime) {
   return async (input: { period: string; pageSize: number; pageToken: string }): Promise<{ period: string; closed: boolean; ratings: PublicRating[]; nextPageToken: string }> => {
     const period = input.period || periodOf(runtime.clock.now()).id;
@@ -66,12 +68,23 @@ export function createListPublicRatings(runtime: CreditRuntime) {
     const closed = await runtime.store.isClosed(period);
     const open = periodOf(runtime.clock.now()).id === period;
     if (!closed && !open) throw invalidArgument('period', `period ${period} is neither closed nor current`, 'period_not_available');
-    const page = closed ? await runtime.store.periodRatings(period, { pageSize: pageSize(input.pageSize), pageToken: input.pageToken }) : await runtime.store.listRatings({ pageSize: pageSize(input.pageSize), pageToken: input.pageToken });
-    return {
-      period,
-      closed,
-      ratings: page.ratings.filter((rating) => rating.period === period).map((rating) => ({ uscc: rating.uscc, name: rating.enterpriseName || runtime.directory.nameOf(rating.uscc) || '', level: rating.level, colour: rating.colour })),
-      nextPageToken: page.nextPageToken,
-    };
+    const size = pageSize(input.pageSize);
+    if (closed) {
+      const page = await runtime.store.periodRatings(period, { pageSize: size, pageToken: input.pageToken });
+      return { period, closed, ratings: page.ratings.map((rating) => publicOf(runtime, rating.uscc, rating.enterpriseName, rating.level, rating.colour)), nextPageToken: page.nextPageToken };
+    }
+    // The open period: stored ratings, and every enterprise the registry knows that no evidence of the period names
+    // (an enterprise without evidence this period is at the ruleset's best level), in USCC order.
+    const page = await runtime.store.listRatings({ pageSize: size, pageToken: input.pageToken });
+    const upper = page.nextPageToken ? page.ratings.at(-1)?.uscc : undefined;
+    const best = runtime.catalogue.inForce(runtime.jurisdiction, runtime.clock.now()).levels[0];
+    const stored = new Map(page.ratings.map((rating) => [rating.uscc, rating]));
+    const usccs = new Set([...stored.keys(), ...runtime.directory.enterprises().filter((uscc) => uscc > input.pageToken && (upper === undefined || uscc <= upper))]);
+    const ratings = [...usccs].sort().map((uscc) => {
+      const rating = stored.get(uscc);
+      if (rating && rating.period === period) return publicOf(runtime, uscc, rating.enterpriseName, rating.level, rating.colour);
+      return publicOf(runtime, uscc, rating?.enterpriseName ?? '', best?.code ?? '', best?.colour ?? 'green');
+    });
+    return { period, closed, ratings, nextPageToken: page.nextPageToken };
   };
 }

@@ -67,7 +67,7 @@ export function creditGrpcService(app: CreditApp, logger: Logger): GrpcServiceBi
       }),
       explainRating: unaryHandler<ExplainRatingRequest, ExplainRatingResponse>('ExplainRating', log, async (request) => {
         const { rating: stored, explanation } = await app.explainRating(request.enterpriseUscc);
-        const application = (item: { ruleId: string; ruleText: { zh: string }; points: number; recordIds: string[] }) => ({ ruleId: item.ruleId, ruleText: item.ruleText.zh, points: item.points, recordIds: item.recordIds });
+        const application = (item: { ruleId: string; ruleText: { zh: string; en: string }; points: number; recordIds: string[] }) => ({ ruleId: item.ruleId, ruleText: item.ruleText.zh, ruleTextEn: item.ruleText.en, points: item.points, recordIds: item.recordIds });
         return {
           rating: ratingMessage(stored),
           indicators: explanation.indicators.map((indicator) => ({
@@ -75,6 +75,7 @@ export function creditGrpcService(app: CreditApp, logger: Logger): GrpcServiceBi
             points: indicator.points,
             evidence: indicator.deductions.flatMap((deduction) => deduction.recordIds).join(','),
             name: indicator.name.zh,
+            nameEn: indicator.name.en,
             category: indicator.category,
             weight: indicator.weight,
             band: indicator.band,

@@ -40,6 +40,8 @@ export function ratingMessage(rating: StoredRating): CreditRatingChanged {
     jointMeasures: rating.jointMeasures.map((measure) => measure.zh),
     enterpriseName: rating.enterpriseName,
     ledgerSequence: rating.ledgerSequence,
+    reasonEn: rating.reason.en,
+    jointMeasuresEn: rating.jointMeasures.map((measure) => measure.en),
   });
 }
 

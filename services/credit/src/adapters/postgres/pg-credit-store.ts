@@ -146,9 +146,13 @@ export function createPgCreditStore(options: PgCreditStoreOptions): CreditStore 
     append: async (records) => {
       const last = records.at(-1);
       if (!last) return;
+      // One statement, one round trip: the rows and the chain's new head.
       await client.query(
-        `INSERT INTO ledger (${LEDGER_COLUMNS})
-         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::text[], $10::text[])`,
+        `WITH appended AS (
+           INSERT INTO ledger (${LEDGER_COLUMNS})
+           SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[], $8::jsonb[], $9::text[], $10::text[])
+           RETURNING 1)
+         UPDATE chain_heads SET sequence = $11, hash = $12 WHERE uscc = $13`,
         [
           records.map((record) => record.uscc),
           records.map((record) => record.sequence),
@@ -160,9 +164,11 @@ export function createPgCreditStore(options: PgCreditStoreOptions): CreditStore 
           records.map((record) => JSON.stringify(record.facts)),
           records.map((record) => record.previousHash),
           records.map((record) => record.hash),
+          last.sequence,
+          last.hash,
+          last.uscc,
         ],
       );
-      await client.query('UPDATE chain_heads SET sequence = $2, hash = $3 WHERE uscc = $1', [last.uscc, last.sequence, last.hash]);
     },
     records: async (uscc) => (await client.query<LedgerRow>(`SELECT ${LEDGER_READ} FROM ledger WHERE uscc = $1 ORDER BY sequence`, [uscc])).rows.map(toRecord),
     currentRating: async (uscc) => {

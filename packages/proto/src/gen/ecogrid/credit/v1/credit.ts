@@ -113,6 +113,8 @@ export interface IndicatorScore {
   /** Score band 1 (80–100), 2 (50–79) or 3 (0–49) of a weighted indicator; 0 for a points profile. */
   band: number;
   deductions: RuleApplication[];
+  /** `name` is zh-CN; this is the English name. */
+  nameEn: string;
 }
 
 /** A rule that gave (or took) points, and the records it read. */
@@ -121,6 +123,8 @@ export interface RuleApplication {
   ruleText: string;
   points: number;
   recordIds: string[];
+  /** `rule_text` is zh-CN; this is the English text. */
+  ruleTextEn: string;
 }
 
 export interface ExplainRatingResponse {
@@ -687,7 +691,17 @@ export const ExplainRatingRequest: MessageFns<ExplainRatingRequest> = {
 };
 
 function createBaseIndicatorScore(): IndicatorScore {
-  return { indicator: "", points: 0, evidence: "", name: "", category: "", weight: 0, band: 0, deductions: [] };
+  return {
+    indicator: "",
+    points: 0,
+    evidence: "",
+    name: "",
+    category: "",
+    weight: 0,
+    band: 0,
+    deductions: [],
+    nameEn: "",
+  };
 }
 
 export const IndicatorScore: MessageFns<IndicatorScore> = {
@@ -715,6 +729,9 @@ export const IndicatorScore: MessageFns<IndicatorScore> = {
     }
     for (const v of message.deductions) {
       RuleApplication.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.nameEn !== "") {
+      writer.uint32(74).string(message.nameEn);
     }
     return writer;
   },
@@ -796,6 +813,14 @@ export const IndicatorScore: MessageFns<IndicatorScore> = {
             message.deductions.push(RuleApplication.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.nameEn = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -820,6 +845,11 @@ export const IndicatorScore: MessageFns<IndicatorScore> = {
       deductions: globalThis.Array.isArray(object?.deductions)
         ? object.deductions.map((e: any) => RuleApplication.fromJSON(e))
         : [],
+      nameEn: isSet(object.nameEn)
+        ? globalThis.String(object.nameEn)
+        : isSet(object.name_en)
+        ? globalThis.String(object.name_en)
+        : "",
     };
   },
 
@@ -849,6 +879,9 @@ export const IndicatorScore: MessageFns<IndicatorScore> = {
     if (message.deductions?.length) {
       obj.deductions = message.deductions.map((e) => RuleApplication.toJSON(e));
     }
+    if (message.nameEn !== "") {
+      obj.nameEn = message.nameEn;
+    }
     return obj;
   },
 
@@ -865,12 +898,13 @@ export const IndicatorScore: MessageFns<IndicatorScore> = {
     message.weight = object.weight ?? 0;
     message.band = object.band ?? 0;
     message.deductions = object.deductions?.map((e) => RuleApplication.fromPartial(e)) || [];
+    message.nameEn = object.nameEn ?? "";
     return message;
   },
 };
 
 function createBaseRuleApplication(): RuleApplication {
-  return { ruleId: "", ruleText: "", points: 0, recordIds: [] };
+  return { ruleId: "", ruleText: "", points: 0, recordIds: [], ruleTextEn: "" };
 }
 
 export const RuleApplication: MessageFns<RuleApplication> = {
@@ -886,6 +920,9 @@ export const RuleApplication: MessageFns<RuleApplication> = {
     }
     for (const v of message.recordIds) {
       writer.uint32(34).string(v!);
+    }
+    if (message.ruleTextEn !== "") {
+      writer.uint32(42).string(message.ruleTextEn);
     }
     return writer;
   },
@@ -935,6 +972,14 @@ export const RuleApplication: MessageFns<RuleApplication> = {
             message.recordIds.push(reader.string());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.ruleTextEn = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -965,6 +1010,11 @@ export const RuleApplication: MessageFns<RuleApplication> = {
         : globalThis.Array.isArray(object?.record_ids)
         ? object.record_ids.map((e: any) => globalThis.String(e))
         : [],
+      ruleTextEn: isSet(object.ruleTextEn)
+        ? globalThis.String(object.ruleTextEn)
+        : isSet(object.rule_text_en)
+        ? globalThis.String(object.rule_text_en)
+        : "",
     };
   },
 
@@ -982,6 +1032,9 @@ export const RuleApplication: MessageFns<RuleApplication> = {
     if (message.recordIds?.length) {
       obj.recordIds = message.recordIds;
     }
+    if (message.ruleTextEn !== "") {
+      obj.ruleTextEn = message.ruleTextEn;
+    }
     return obj;
   },
 
@@ -994,6 +1047,7 @@ export const RuleApplication: MessageFns<RuleApplication> = {
     message.ruleText = object.ruleText ?? "";
     message.points = object.points ?? 0;
     message.recordIds = object.recordIds?.map((e) => e) || [];
+    message.ruleTextEn = object.ruleTextEn ?? "";
     return message;
   },
 };

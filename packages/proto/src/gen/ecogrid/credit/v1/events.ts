@@ -152,6 +152,9 @@ export interface CreditRatingChanged {
   enterpriseName: string;
   /** The position in the enterprise's ledger this rating was computed at. */
   ledgerSequence: number;
+  /** `reason` and `joint_measures` are zh-CN; these are the same in English. */
+  reasonEn: string;
+  jointMeasuresEn: string[];
 }
 
 function createBaseCreditRatingChanged(): CreditRatingChanged {
@@ -174,6 +177,8 @@ function createBaseCreditRatingChanged(): CreditRatingChanged {
     jointMeasures: [],
     enterpriseName: "",
     ledgerSequence: 0,
+    reasonEn: "",
+    jointMeasuresEn: [],
   };
 }
 
@@ -232,6 +237,12 @@ export const CreditRatingChanged: MessageFns<CreditRatingChanged> = {
     }
     if (message.ledgerSequence !== 0) {
       writer.uint32(144).int64(message.ledgerSequence);
+    }
+    if (message.reasonEn !== "") {
+      writer.uint32(154).string(message.reasonEn);
+    }
+    for (const v of message.jointMeasuresEn) {
+      writer.uint32(162).string(v!);
     }
     return writer;
   },
@@ -393,6 +404,22 @@ export const CreditRatingChanged: MessageFns<CreditRatingChanged> = {
             message.ledgerSequence = longToNumber(reader.int64());
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.reasonEn = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.jointMeasuresEn.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -473,6 +500,16 @@ export const CreditRatingChanged: MessageFns<CreditRatingChanged> = {
         : isSet(object.ledger_sequence)
         ? globalThis.Number(object.ledger_sequence)
         : 0,
+      reasonEn: isSet(object.reasonEn)
+        ? globalThis.String(object.reasonEn)
+        : isSet(object.reason_en)
+        ? globalThis.String(object.reason_en)
+        : "",
+      jointMeasuresEn: globalThis.Array.isArray(object?.jointMeasuresEn)
+        ? object.jointMeasuresEn.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.joint_measures_en)
+        ? object.joint_measures_en.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -532,6 +569,12 @@ export const CreditRatingChanged: MessageFns<CreditRatingChanged> = {
     if (message.ledgerSequence !== 0) {
       obj.ledgerSequence = Math.round(message.ledgerSequence);
     }
+    if (message.reasonEn !== "") {
+      obj.reasonEn = message.reasonEn;
+    }
+    if (message.jointMeasuresEn?.length) {
+      obj.jointMeasuresEn = message.jointMeasuresEn;
+    }
     return obj;
   },
 
@@ -558,6 +601,8 @@ export const CreditRatingChanged: MessageFns<CreditRatingChanged> = {
     message.jointMeasures = object.jointMeasures?.map((e) => e) || [];
     message.enterpriseName = object.enterpriseName ?? "";
     message.ledgerSequence = object.ledgerSequence ?? 0;
+    message.reasonEn = object.reasonEn ?? "";
+    message.jointMeasuresEn = object.jointMeasuresEn?.map((e) => e) || [];
     return message;
   },
 };
