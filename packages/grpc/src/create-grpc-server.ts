@@ -8,6 +8,7 @@ import {
 } from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Logger } from '@ecogrid/telemetry';
+import { refuseMalformedRequests } from './malformed-requests';
 
 export interface GrpcServiceBinding {
   /** The generated service definition, e.g. `IngestServiceService`. */
@@ -37,7 +38,9 @@ export function createGrpcServer(options: { services: GrpcServiceBinding[]; logg
   const names = ['', ...options.services.map((service) => service.name)];
   const health = new HealthImplementation(Object.fromEntries(names.map((name) => [name, 'NOT_SERVING' as ServingStatus])));
   health.addToServer(server);
-  for (const service of options.services) server.addService(service.definition, service.implementation);
+  // Every service's requests decode without throwing: undecodable bytes reach the handler as a marker that
+  // `unaryHandler` refuses with INVALID_ARGUMENT malformed_message, where grpc-js alone would answer INTERNAL.
+  for (const service of options.services) server.addService(refuseMalformedRequests(service.definition), service.implementation);
   const logger = options.logger.child({ module: 'grpc-server' });
 
   return {

@@ -35,3 +35,19 @@ export function isMalformedRequest(request: unknown): boolean {
 export function malformedRequestError(): DomainError {
   return new DomainError('INVALID_ARGUMENT', 'the request message could not be decoded', { reason: 'malformed_message' });
 }
+
+/**
+ * Whether any text in the decoded request holds a NUL (U+0000). Protobuf strings may carry one, but no field of
+ * ours accepts it and PostgreSQL's text cannot store it (an insert or a query with one fails as an internal error),
+ * so the shared handler refuses it up front, the same way for every service.
+ */
+export function hasNulCharacter(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(hasNulCharacter);
+  if (value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) return Object.values(value).some(hasNulCharacter);
+  return false;
+}
+
+export function nulCharacterError(): DomainError {
+  return new DomainError('INVALID_ARGUMENT', 'the request contains a NUL character (U+0000), which no field accepts', { reason: 'invalid_characters' });
+}

@@ -2,7 +2,7 @@ import { Metadata, type sendUnaryData, type ServerUnaryCall, type ServiceError }
 import { metrics } from '@opentelemetry/api';
 import { grpcStatusOf, isDomainError } from '@ecogrid/domain-errors';
 import { SECONDS_BUCKETS, type Logger } from '@ecogrid/telemetry';
-import { isMalformedRequest, malformedRequestError } from './malformed-requests';
+import { hasNulCharacter, isMalformedRequest, malformedRequestError, nulCharacterError } from './malformed-requests';
 
 const meter = metrics.getMeter('@ecogrid/grpc');
 // instrumentation-grpc emits spans but no RPC metrics, so the duration histogram is recorded here.
@@ -29,7 +29,10 @@ export function toServiceError(error: unknown, logger: Logger, method: string): 
   return { code, details: 'internal error', metadata };
 }
 
-/** Adapts an async use case to a grpc-js unary handler, with error mapping and the duration metric. */
+/**
+ * Adapts an async use case to a grpc-js unary handler, with error mapping and the duration metric. Requests
+ * that did not decode, or that carry a NUL character, are refused before the use case sees them.
+ */
 export function unaryHandler<Request, Response>(
   method: string,
   logger: Logger,
@@ -37,7 +40,11 @@ export function unaryHandler<Request, Response>(
 ): (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => void {
   return (call, callback) => {
     const started = performance.now();
-    const handled = isMalformedRequest(call.request) ? Promise.reject(malformedRequestError()) : handle(call.request, call);
+    const handled = isMalformedRequest(call.request)
+      ? Promise.reject(malformedRequestError())
+      : hasNulCharacter(call.request)
+        ? Promise.reject(nulCharacterError())
+        : handle(call.request, call);
     handled.then(
       (response) => {
         callDuration.record((performance.now() - started) / 1000, { 'rpc.method': method, 'rpc.response.status_code': 'OK' });
