@@ -170,7 +170,13 @@ export function createPgCreditStore(options: PgCreditStoreOptions): CreditStore 
         ],
       );
     },
-    records: async (uscc) => (await client.query<LedgerRow>(`SELECT ${LEDGER_READ} FROM ledger WHERE uscc = $1 ORDER BY sequence`, [uscc])).rows.map(toRecord),
+    records: async (uscc, recordOptions) =>
+      (
+        await client.query<LedgerRow>(
+          `SELECT ${LEDGER_READ} FROM ledger WHERE uscc = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2 OR kind IN ('objection_filed', 'objection_resolved', 'restoration_applied', 'restoration_reviewed')) ORDER BY sequence`,
+          [uscc, recordOptions?.since ?? null],
+        )
+      ).rows.map(toRecord),
     currentRating: async (uscc) => {
       const row = (await client.query<RatingRow>(`SELECT ${RATING_COLUMNS} FROM ratings WHERE uscc = $1`, [uscc])).rows[0];
       return row ? toRating(row) : undefined;
