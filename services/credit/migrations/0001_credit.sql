@@ -13,6 +13,8 @@ CREATE TABLE ledger (
   hash text NOT NULL,
   PRIMARY KEY (uscc, sequence)
 );
+-- Re-rating reads an enterprise's records of the current period, not its whole history.
+CREATE INDEX ledger_by_enterprise_time ON ledger (uscc, occurred_at);
 
 -- Append-only: the service never updates or deletes a record. Someone who disables this can still rewrite rows, which
 -- is what the hash chain is for.

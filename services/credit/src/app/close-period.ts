@@ -25,9 +25,10 @@ export function createClosePeriod(runtime: CreditRuntime) {
     return runtime.store.transaction(async (tx) => {
       if (!(await tx.closePeriod(period.id, actor.subject, at))) throw failedPrecondition(`period ${period.id} is closed already`, 'period_closed');
       for (const uscc of usccs) {
-        const records = await tx.records(uscc);
-        const rating = rateEnterprise(ruleset, uscc, records, period);
-        await tx.freezeRating(storedRatingOf(rating, { enterpriseName: runtime.directory.nameOf(uscc) ?? '', ratedAt: at, changeKind: 'period_close', causedByRecordId: records.at(-1)?.id ?? '' }));
+        const head = await tx.lockEnterprise(uscc);
+        const records = await tx.records(uscc, { since: period.start });
+        const rating = rateEnterprise(ruleset, uscc, records, period, head?.sequence ?? 0);
+        await tx.freezeRating(storedRatingOf(rating, { enterpriseName: runtime.directory.nameOf(uscc) ?? '', ratedAt: at, changeKind: 'period_close', causedByRecordId: head ? `${uscc}/${head.sequence}` : '' }));
       }
       return { frozen: usccs.length };
     });

@@ -105,4 +105,14 @@ describe('credit use cases over the in-memory store', () => {
     expect(await app.listPublicRatings({ period: '2026', pageSize: 10, pageToken: '' })).toEqual({ period: '2026', closed: false, ratings: [{ uscc: USCC, name: '示范企业', level: 'blue', colour: 'blue' }], nextPageToken: '' });
     await expect(app.listPublicRatings({ period: '2024', pageSize: 10, pageToken: '' })).rejects.toMatchObject({ reason: 'period_not_available' });
   });
+
+  it('late evidence of an earlier period is recorded, does not count, and the rating still names the chain end', async () => {
+    const { store, app } = world();
+    await app.handleAlertChanged(alert(1));
+    const late = { ...alert(2), openedAt: new Date('2025-11-01T00:00:00Z'), changedAt: new Date('2025-11-01T06:00:00Z') };
+    expect(await app.handleAlertChanged(late)).toBe('recorded');
+    const rating = await store.rating(USCC);
+    expect(rating).toMatchObject({ score: 94, ledgerSequence: 2, evidenceCount: 1 });
+    expect((await app.rebuildRatings()).mismatched).toEqual([]);
+  });
 });

@@ -34,7 +34,8 @@ export function createFileObjection(runtime: CreditRuntime) {
         throw failedPrecondition(`${input.recordId} already has a pending objection`, 'objection_pending');
       }
       const [sealed] = await appendInTransaction(tx, head, [{ uscc, kind: 'objection_filed', sourceEventId: `objection:${objectionId}`, occurredAt: at, actor: actor.subject, facts: facts.objectionFiled({ objectionId, targetRecordId: input.recordId, reason }) }], at);
-      return { objectionId, rating: await rerate(runtime, tx, uscc, 'dynamic', sealed?.id ?? input.recordId, at) };
+      if (!sealed) throw new Error(`objection ${objectionId} was not recorded`);
+      return { objectionId, rating: await rerate(runtime, tx, uscc, 'dynamic', sealed, at) };
     });
   };
 }
@@ -57,7 +58,8 @@ export function createResolveObjection(runtime: CreditRuntime) {
         [{ uscc: objection.uscc, kind: 'objection_resolved', sourceEventId: `objection-resolved:${objection.id}`, occurredAt: at, actor: actor.subject, facts: facts.objectionResolved({ objectionId: objection.id, targetRecordId: objection.recordId, upheld: input.upheld, note: input.note.trim().slice(0, 500) }) }],
         at,
       );
-      return rerate(runtime, tx, objection.uscc, 'dynamic', sealed?.id ?? objection.recordId, at);
+      if (!sealed) throw new Error(`the resolution of ${objection.id} was not recorded`);
+      return rerate(runtime, tx, objection.uscc, 'dynamic', sealed, at);
     });
   };
 }

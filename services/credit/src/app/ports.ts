@@ -91,7 +91,12 @@ export interface CreditTransaction {
   /** Whether a source event is already in the ledger (a redelivery). */
   hasSource(sourceEventId: string): Promise<boolean>;
   append(records: readonly LedgerRecord[]): Promise<void>;
-  records(uscc: string): Promise<LedgerRecord[]>;
+  /**
+   * The enterprise's chain in order; with `since`, without evidence recorded as occurring before it (which cannot
+   * count in a period starting then): a long-rated enterprise is re-rated from its period, not its whole history.
+   * Objections and restorations are always included.
+   */
+  records(uscc: string, options?: { since?: Date }): Promise<LedgerRecord[]>;
   currentRating(uscc: string): Promise<StoredRating | undefined>;
   /** Stores the current rating and, when `publish`, queues it on ecogrid.credit.v1 (through the outbox). */
   saveRating(rating: StoredRating, publish: boolean): Promise<void>;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, failedPrecondition, notFound } from '@ecogrid/domain-errors';
 import { facts } from '../domain/evidence';
+import { periodOf } from '../domain/period';
 import { assessRestoration, type RestorationCondition } from '../domain/restoration';
 import type { StoredRating } from './ports';
 import { appendInTransaction, rateNow, rerate, type CreditRuntime } from './runtime';
@@ -29,7 +30,7 @@ export function createApplyRestoration(runtime: CreditRuntime) {
     return runtime.store.transaction(async (tx) => {
       const head = await tx.lockEnterprise(uscc);
       const at = runtime.clock.now();
-      const rating = rateNow(runtime, uscc, await tx.records(uscc), at);
+      const rating = rateNow(runtime, uscc, await tx.records(uscc, { since: periodOf(at).start }), at);
       const assessment = assessRestoration(runtime.catalogue.inForce(runtime.jurisdiction, at), rating, caseId, at);
       if (!assessment.eligible || !assessment.rule) throw failedPrecondition(`restoration not possible now: ${unmet(assessment.conditions)}`, 'restoration_conditions_unmet');
       const applicationId = `RST-${randomUUID()}`;
@@ -63,7 +64,7 @@ export function createReviewRestoration(runtime: CreditRuntime) {
       const ruleset = runtime.catalogue.inForce(runtime.jurisdiction, at);
       const rule = ruleset.restoration.find((candidate) => candidate.id === application.ruleId);
       if (rule && !rule.approverRoles.includes(actor.role)) throw new DomainError('PERMISSION_DENIED', `${rule.id} is approved by ${rule.approverRoles.join(' or ')}`, { reason: 'approver_role' });
-      const assessment = assessRestoration(ruleset, rateNow(runtime, application.uscc, await tx.records(application.uscc), at), application.caseId, at);
+      const assessment = assessRestoration(ruleset, rateNow(runtime, application.uscc, await tx.records(application.uscc, { since: periodOf(at).start }), at), application.caseId, at);
       if (input.approve && !assessment.eligible) throw failedPrecondition(`restoration no longer possible: ${unmet(assessment.conditions)}`, 'restoration_conditions_unmet');
       await tx.reviewApplication(application.id, input.approve ? 'approved' : 'rejected', actor.subject, at);
       const [sealed] = await appendInTransaction(
@@ -81,7 +82,8 @@ export function createReviewRestoration(runtime: CreditRuntime) {
         ],
         at,
       );
-      const rating = await rerate(runtime, tx, application.uscc, 'restoration', sealed?.id ?? application.id, at);
+      if (!sealed) throw new Error(`the review of ${application.id} was not recorded`);
+      const rating = await rerate(runtime, tx, application.uscc, 'restoration', sealed, at);
       return { rating, conditions: assessment.conditions };
     });
   };

@@ -21,17 +21,19 @@ export interface AppendOutcome {
 }
 
 /** The current rating of an enterprise from its records, under the ruleset in force now. */
-export function rateNow(runtime: CreditRuntime, uscc: string, records: readonly LedgerRecord[], at: Date): Rating {
-  return rateEnterprise(runtime.catalogue.inForce(runtime.jurisdiction, at), uscc, records, periodOf(at));
+export function rateNow(runtime: CreditRuntime, uscc: string, records: readonly LedgerRecord[], at: Date, headSequence?: number): Rating {
+  return rateEnterprise(runtime.catalogue.inForce(runtime.jurisdiction, at), uscc, records, periodOf(at), headSequence);
 }
 
 /**
  * Re-rates an enterprise inside the caller's transaction and stores the result; it is published when the score,
  * level or veto changed (not for evidence that moves nothing).
  */
-export async function rerate(runtime: CreditRuntime, tx: CreditTransaction, uscc: string, changeKind: ChangeKind, causedByRecordId: string, at: Date): Promise<StoredRating> {
-  const records = await tx.records(uscc);
-  const rating = rateNow(runtime, uscc, records, at);
+export async function rerate(runtime: CreditRuntime, tx: CreditTransaction, uscc: string, changeKind: ChangeKind, cause: LedgerRecord, at: Date): Promise<StoredRating> {
+  const causedByRecordId = cause.id;
+  // The cause is the chain's newest record (just appended, under the lock).
+  const records = await tx.records(uscc, { since: periodOf(at).start });
+  const rating = rateNow(runtime, uscc, records, at, cause.sequence);
   const previous = await tx.currentRating(uscc);
   const changed = !previous || previous.score !== rating.score || previous.level !== rating.level || previous.vetoed !== rating.vetoed || previous.period !== rating.period || previous.rulesetVersion !== rating.rulesetVersion;
   const stored = storedRatingOf(rating, {
@@ -71,7 +73,7 @@ export async function appendAndRate(runtime: CreditRuntime, drafts: readonly Rec
     const at = runtime.clock.now();
     const sealed = await appendInTransaction(tx, head, drafts, at);
     if (sealed.length === 0) return { duplicate: true };
-    const rating = await rerate(runtime, tx, first.uscc, changeKind, (sealed.at(-1) as LedgerRecord).id, at);
+    const rating = await rerate(runtime, tx, first.uscc, changeKind, sealed.at(-1) as LedgerRecord, at);
     return { duplicate: false, record: sealed[0] as LedgerRecord, rating };
   });
 }

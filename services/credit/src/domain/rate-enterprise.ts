@@ -79,14 +79,16 @@ const excluded = (item: EvidenceItem, exclusions: Exclusions): boolean =>
 
 /**
  * Rates one enterprise for one period from its ledger records alone: the same records and ruleset always give the
- * same rating, which is what lets a rebuild from the ledger reproduce the stored ratings exactly.
+ * same rating, which is what lets a rebuild from the ledger reproduce the stored ratings exactly. `records` may leave
+ * out evidence recorded as occurring before the period (it cannot count in it); `headSequence` then names the chain's
+ * end.
  *
  * Each evidence item takes the first deduction rule it meets. Weighted profile: every indicator starts at 100,
  * loses its deductions (not below 0) and weighs in by its weight. Points profile: the total starts at
  * `initialScore` and loses every deduction (not below 0). Then a veto sends the rating to the last level, and a
  * downgrade rule moves it one level down.
  */
-export function rateEnterprise(ruleset: Ruleset, uscc: string, records: readonly LedgerRecord[], period: Period): Rating {
+export function rateEnterprise(ruleset: Ruleset, uscc: string, records: readonly LedgerRecord[], period: Period, headSequence?: number): Rating {
   const exclusions = exclusionsOf(records);
   const items = evidenceItems(records, period);
   const perIndicator = new Map<string, RuleApplication[]>();
@@ -161,7 +163,7 @@ export function rateEnterprise(ruleset: Ruleset, uscc: string, records: readonly
     vetoes,
     excludedRecordIds: [...excludedIds],
     evidenceCount,
-    ledgerSequence: records.at(-1)?.sequence ?? 0,
+    ledgerSequence: headSequence ?? records.at(-1)?.sequence ?? 0,
     reason,
     jointPunishment: level.jointMeasures.length > 0,
     jointMeasures: [...level.jointMeasures],

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { metrics } from '@opentelemetry/api';
 import { enqueue, type OutboxEvent } from '@ecogrid/outbox';
 import { inTransaction } from '@ecogrid/postgres';
 import type { JsonObject } from '@ecogrid/hash-chain';
@@ -40,6 +41,10 @@ interface RatingRow {
   joint_punishment: boolean;
   joint_measures: Text[];
 }
+
+const meter = metrics.getMeter('@ecogrid/credit');
+const ratingsQueued = meter.createCounter('credit_ratings_published_total', { description: 'Rating changes queued for ecogrid.credit.v1, by kind and colour' });
+const recordsAppended = meter.createCounter('credit_ledger_records_total', { description: 'Records appended to the evidence ledger, by kind' });
 
 const LEDGER_COLUMNS = 'uscc, sequence, kind, source_event_id, occurred_at, recorded_at, actor, facts, previous_hash, hash';
 const LEDGER_READ =
@@ -146,6 +151,7 @@ export function createPgCreditStore(options: PgCreditStoreOptions): CreditStore 
     append: async (records) => {
       const last = records.at(-1);
       if (!last) return;
+      for (const record of records) recordsAppended.add(1, { kind: record.kind });
       // One statement, one round trip: the rows and the chain's new head.
       await client.query(
         `WITH appended AS (
@@ -170,7 +176,13 @@ export function createPgCreditStore(options: PgCreditStoreOptions): CreditStore 
         ],
       );
     },
-    records: async (uscc) => (await client.query<LedgerRow>(`SELECT ${LEDGER_READ} FROM ledger WHERE uscc = $1 ORDER BY sequence`, [uscc])).rows.map(toRecord),
+    records: async (uscc, recordOptions) =>
+      (
+        await client.query<LedgerRow>(
+          `SELECT ${LEDGER_READ} FROM ledger WHERE uscc = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2 OR kind IN ('objection_filed', 'objection_resolved', 'restoration_applied', 'restoration_reviewed')) ORDER BY sequence`,
+          [uscc, recordOptions?.since ?? null],
+        )
+      ).rows.map(toRecord),
     currentRating: async (uscc) => {
       const row = (await client.query<RatingRow>(`SELECT ${RATING_COLUMNS} FROM ratings WHERE uscc = $1`, [uscc])).rows[0];
       return row ? toRating(row) : undefined;
@@ -180,6 +192,8 @@ export function createPgCreditStore(options: PgCreditStoreOptions): CreditStore 
       if (!publish) return;
       // Deterministic: the same ledger position and cause give the same event id, so a retried transaction cannot publish twice.
       queued.events += await enqueue(client, eventOf(rating, `${rating.uscc}:${rating.ledgerSequence}:${rating.changeKind}`), { notify: options.notifyRelays() });
+      // Counted when queued: a rolled-back transaction over-counts, which a rate of changes tolerates.
+      ratingsQueued.add(1, { change_kind: rating.changeKind, colour: rating.colour });
     },
     freezeRating: async (rating) => {
       await client.query(`INSERT INTO period_ratings (${RATING_COLUMNS}) VALUES (${RATING_PARAMS})`, ratingValues(rating));

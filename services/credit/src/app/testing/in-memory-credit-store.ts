@@ -1,6 +1,8 @@
 import type { LedgerRecord } from '../../domain/ledger';
 import type { CreditStore, CreditTransaction, Objection, RatingPage, RestorationApplication, StoredRating } from '../ports';
 
+const DECISIONS = new Set(['objection_filed', 'objection_resolved', 'restoration_applied', 'restoration_reviewed']);
+
 interface State {
   ledger: LedgerRecord[];
   heads: Map<string, { sequence: number; hash: string }>;
@@ -46,7 +48,7 @@ export function createInMemoryCreditStore(): CreditStore & { readonly published:
         state.heads.set(record.uscc, { sequence: record.sequence, hash: record.hash });
       }
     },
-    records: async (uscc) => chainOf(uscc),
+    records: async (uscc, options) => chainOf(uscc).filter((record) => !options?.since || record.occurredAt >= options.since || DECISIONS.has(record.kind)),
     currentRating: async (uscc) => state.ratings.get(uscc),
     saveRating: async (rating, publish) => {
       state.ratings.set(rating.uscc, rating);
