@@ -1,3 +1,5 @@
+import { DomainError } from '@ecogrid/domain-errors';
+
 /** A partner's allowance. */
 export interface QuotaPolicy {
   requestsPerSecond: number;
@@ -24,4 +26,14 @@ export function secondsUntilQuotaDayEnds(now: Date): number {
 /** The quota day a time belongs to (China Standard Time), `YYYY-MM-DD`: the key of its row counter. */
 export function quotaDay(now: Date): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** A partner over its allowance: answered 429 with `Retry-After`. */
+export class QuotaExceeded extends DomainError {
+  constructor(
+    readonly quota: 'requests_per_second' | 'rows_per_day',
+    readonly retryAfterSeconds: number,
+  ) {
+    super('RESOURCE_EXHAUSTED', quota === 'rows_per_day' ? 'the day’s row allowance is spent' : 'too many requests per second', { reason: `quota_${quota}` });
+  }
 }

@@ -1,0 +1,87 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { AccessRecord } from '../domain/access-audit';
+import { grantRefusal, inGrant, projectRecord } from '../domain/grant';
+import type { FieldValue } from '../domain/shared-record';
+import type { Partner } from './ports';
+import { servingGrant } from './pull-records';
+import type { SharingRuntime } from './runtime';
+
+/** A record as pushed: a CloudEvent (structured JSON), numbered by the record's sequence. */
+export interface PushedEvent {
+  seq: number;
+  cloudEvent: {
+    specversion: '1.0';
+    id: string;
+    source: string;
+    type: string;
+    subject: string;
+    time: string;
+    datacontenttype: 'application/json';
+    data: Record<string, FieldValue>;
+  };
+}
+
+export interface Subscription {
+  /** Events after the resume point, as they are stored, until the grant stops serving or `abort` fires. */
+  events(): AsyncGenerator<PushedEvent[]>;
+  /** Audits the end of the subscription: how many events left, and a digest of their ids. */
+  close(): Promise<void>;
+}
+
+const BATCH = 200;
+/** How long a subscription waits for a wake-up before looking again (a record stored by another instance). */
+const IDLE_POLL_MS = 1_000;
+
+/**
+ * A push subscription. It resumes strictly after `lastSeq` (SSE `Last-Event-ID`): records are numbered in commit
+ * order, so reading `seq > last` again after a disconnect yields exactly the events not yet seen — no gap, no
+ * duplicate. The opening and the end are audited (the end with the number of events sent and a digest of their ids);
+ * the grant is checked again before every batch, so revoking it ends the stream.
+ */
+export function createSubscribeRecords(runtime: SharingRuntime) {
+  const audit = (access: Omit<AccessRecord, 'accessId' | 'accessedAt'>) => runtime.audit.append({ ...access, accessId: randomUUID(), accessedAt: runtime.clock.now() });
+  return async (partner: Partner, datasetId: string, lastSeq: number, abort: AbortSignal): Promise<Subscription> => {
+    const query = { mode: 'subscribe', last_event_id: lastSeq };
+    const { dataset } = await servingGrant(runtime, audit, partner.id, datasetId, query);
+    await audit({ partnerId: partner.id, dataset: dataset.id, query, rows: 0, responseSha256: '', allowed: true, denialReason: 'subscription_opened' });
+    let sent = 0;
+    const digest = createHash('sha256');
+    let after = lastSeq;
+    return {
+      events: async function* () {
+        while (!abort.aborted) {
+          const grant = await runtime.grants.current(partner.id, dataset.id);
+          if (!grant || grantRefusal(grant, dataset, runtime.clock.now())) return;
+          const records = await runtime.records.page({ dataset: dataset.id, afterSeq: after, limit: BATCH, scope: grant.scope, ...(grant.window.from ? { from: grant.window.from } : {}), ...(grant.window.to ? { to: grant.window.to } : {}) });
+          const last = records.at(-1);
+          if (!last) {
+            await runtime.signal.next(IDLE_POLL_MS, abort);
+            continue;
+          }
+          after = last.seq;
+          const events = records
+            .filter((record) => inGrant(record, grant))
+            .map((record): PushedEvent => ({
+              seq: record.seq,
+              cloudEvent: {
+                specversion: '1.0',
+                id: `${dataset.id}:${record.seq}`,
+                source: '/ecogrid/sharing',
+                type: `cn.gov.yanhu.ecogrid.sharing.${dataset.id}`,
+                subject: record.key,
+                time: record.occurredAt.toISOString(),
+                datacontenttype: 'application/json',
+                data: projectRecord(record, grant, dataset),
+              },
+            }));
+          for (const event of events) digest.update(`${event.seq}\n`);
+          sent += events.length;
+          if (events.length > 0) yield events;
+        }
+      },
+      close: async () => {
+        await audit({ partnerId: partner.id, dataset: dataset.id, query: { ...query, last_sent: after }, rows: sent, responseSha256: digest.digest('hex'), allowed: true, denialReason: 'subscription_closed' });
+      },
+    };
+  };
+}
