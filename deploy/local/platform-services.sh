@@ -23,6 +23,8 @@ PLATFORM_STEPS=(
   "service|ingest|services/ingest/dist/main.js|http://127.0.0.1:8093/readyz|INGEST_GATEWAY_TOKENS=demo:$(printf '%s' demo-gateway-token | sha256sum | cut -d' ' -f1) $(kafka_user ingest)"
   "service|alerting|services/alerting/dist/main.js|http://127.0.0.1:8092/readyz|DATABASE_URL=$(service_database_url alerting) $(kafka_user alerting)"
   "service|dispatch|services/dispatch/dist/main.js|http://127.0.0.1:8094/readyz|DATABASE_URL=$(service_database_url dispatch) $(kafka_user dispatch)"
+  "service|sharing|services/sharing/dist/main.js|http://127.0.0.1:8096/readyz|DATABASE_URL=$(service_database_url sharing) $(kafka_user sharing)"
+  "task|Yanhu partner departments (sharing demo: keys and curl lines)|node services/sharing/dist/cli/seed-demo.js"
   "service|simulator|packages/simulator/dist/cli.js||SIMULATOR_RATE=1 SIMULATOR_REPORT_INTERVAL_MS=300000 LOG_LEVEL=warn $(kafka_user simulator)"
 )
 
@@ -32,7 +34,8 @@ PLATFORM_URLS=(
   "ingest HJ 212 TCP|127.0.0.1:9212"
   "ingest HTTP (POST /v1/observations)|http://127.0.0.1:8081  (demo gateway token: demo-gateway-token)"
   "ingest gRPC|127.0.0.1:50052"
-  "admin listeners (/healthz, /readyz, /metrics)|registry :8091, alerting :8092, ingest :8093, dispatch :8094"
+  "admin listeners (/healthz, /readyz, /metrics)|registry :8091, alerting :8092, ingest :8093, dispatch :8094, sharing :8096"
+  "sharing partner API (OpenAPI 3.1)|http://127.0.0.1:8085/openapi.json"
   "dispatch REST and Open311|http://127.0.0.1:8083/open311/v2/services.json"
   "dispatch gRPC|127.0.0.1:50053"
   "a dispatcher's bearer token|pnpm run token --role dispatcher   (pnpm's own 'pnpm token' is a built-in)"

@@ -15,6 +15,8 @@ export const SERVICE_KAFKA_ACCESS = {
   ingest: { writes: ['readings', 'readingsRejected'], reads: REGISTRY_TOPICS },
   alerting: { writes: ['alerts', 'aqiHourly'], reads: ['readings', ...REGISTRY_TOPICS] },
   dispatch: { writes: ['cases'], reads: ['alerts', ...REGISTRY_TOPICS] },
+  /** Every shareable topic in; its access audit out (through its outbox). */
+  sharing: { writes: ['sharingAccess'], reads: ['readings', 'alerts', 'aqiHourly', 'cases', 'credit'] },
   /** The demo's device simulator (`pnpm start`): it only learns the devices it plays. */
   simulator: { writes: [], reads: ['registryDevices'] },
 } as const satisfies Record<string, ServiceKafkaAccess>;

@@ -9,7 +9,7 @@ import { createTestSchema, freePort, startServiceProcess, testEnvironment, testK
 import { OPENAPI_DOCUMENT } from '../../src/adapters/http/openapi';
 import { YANHU_PARTNERS } from '../../src/demo/yanhu-partners';
 
-const STAFF_SECRET = 'integration-staff-token-secret-for-sharing-tests';
+export const STAFF_SECRET = 'integration-staff-token-secret-for-sharing-tests';
 const minter = createTokenMinter({ secret: STAFF_SECRET });
 
 export const staffToken = (role: StaffRole, subject = `${role}-1`): Promise<string> => minter.mint({ sub: subject, role });

@@ -5,6 +5,7 @@ import type { SharingApp } from '../../app';
 import type { Partner } from '../../app/ports';
 import { etagOf } from '../../app/pull-records';
 import type { AuditEntry } from '../../domain/access-audit';
+import type { Grant } from '../../domain/grant';
 import { callerOf } from './authenticate';
 import { parseQuery, pullQuerySchema } from './query-params';
 
@@ -112,7 +113,7 @@ function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
-export function grantJson(grant: import('../../domain/grant').Grant) {
+export function grantJson(grant: Grant) {
   return {
     id: grant.id,
     partner_id: grant.partnerId,
