@@ -23,6 +23,8 @@ export function createManageGrants(runtime: SharingRuntime) {
     },
     approve: async (actor: Actor, id: string): Promise<Grant> => {
       const steward = requireSteward(actor);
+      // Refused before the grant is even looked up: an administrator learns nothing from trying.
+      if (steward.role !== 'data_steward') throw new DomainError('PERMISSION_DENIED', 'only a data steward approves conditional grants', { reason: 'not_data_steward' });
       const approved = approveGrant(await load(id), steward);
       await runtime.grants.update(approved, runtime.clock.now());
       return approved;

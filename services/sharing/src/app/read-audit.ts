@@ -23,8 +23,9 @@ export function createReadAudit(runtime: SharingRuntime) {
     },
     /** The month's accesses per partner and dataset (月度共享报告). */
     monthlyReport: async (actor: Actor, month: string, partnerId?: string) => {
+      const partner = whose(actor, partnerId);
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw invalidArgument('month', 'month is YYYY-MM', 'bad_month');
-      return runtime.audit.monthlyReport(month, whose(actor, partnerId));
+      return runtime.audit.monthlyReport(month, partner);
     },
   };
 }

@@ -12,7 +12,8 @@ import { YANHU_PARTNERS } from '../../src/demo/yanhu-partners';
 export const STAFF_SECRET = 'integration-staff-token-secret-for-sharing-tests';
 const minter = createTokenMinter({ secret: STAFF_SECRET });
 
-export const staffToken = (role: StaffRole, subject = `${role}-1`): Promise<string> => minter.mint({ sub: subject, role });
+export const staffToken = (role: StaffRole, subject = `${role}-1`): Promise<string> =>
+  minter.mint({ sub: subject, role, ...(role === 'officer' || role === 'supervisor' ? { officerId: 'YH-OFF-001' } : {}), ...(role === 'supervisor' ? { townshipCode: '140802001' } : {}) });
 
 /** One test file's world: topics under its own prefix, a PostgreSQL schema, a Redis prefix, and the service. */
 export interface SharingWorld {

@@ -3,6 +3,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { invalidArgument } from '@ecogrid/domain-errors';
 import type { SharingApp } from '../../app';
+import { requireSteward } from '../../app/actors';
 import { callerOf } from './authenticate';
 import { grantJson } from './partner-routes';
 
@@ -40,6 +41,11 @@ const grantBody = z
 /** Stewards and administrators: partners, keys (rotation, revocation) and grants (approval of conditional ones). */
 export function adminRoutes(app: SharingApp): Router {
   const router = Router();
+  // Who may administer is decided before a body is read: a refused caller learns nothing of the validation.
+  router.use('/v1/admin', (request, _response, next) => {
+    requireSteward(callerOf(request).actor);
+    next();
+  });
 
   router.post('/v1/admin/partners', async (request, response) => {
     const input = body(request, partnerBody);

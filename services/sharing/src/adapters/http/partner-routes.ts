@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { DomainError, invalidArgument } from '@ecogrid/domain-errors';
 import type { SharingApp } from '../../app';
+import { requireSteward } from '../../app/actors';
 import type { Partner } from '../../app/ports';
 import { etagOf } from '../../app/pull-records';
 import type { AuditEntry } from '../../domain/access-audit';
@@ -84,6 +85,7 @@ export function partnerRoutes(app: SharingApp): Router {
 
   router.get('/v1/grants', async (request, response) => {
     const { actor } = callerOf(request);
+    if (actor.kind === 'staff') requireSteward(actor);
     const partnerId = actor.kind === 'partner' ? actor.partnerId : String(request.query.partner ?? '');
     if (!partnerId) throw invalidArgument('partner', 'name the partner whose grants to list');
     const grants = await app.grants.forPartner(actor, partnerId);
