@@ -69,3 +69,13 @@ CREATE TABLE access_audit (
   hash text NOT NULL
 );
 CREATE INDEX access_audit_partner ON access_audit (partner_id, sequence);
+
+-- The audit is append-only: updates, deletes and truncation are refused by the database itself (the chain still
+-- shows what someone able to switch this off would change).
+CREATE FUNCTION refuse_audit_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'access_audit is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER access_audit_append_only BEFORE UPDATE OR DELETE ON access_audit FOR EACH ROW EXECUTE FUNCTION refuse_audit_change();
+CREATE TRIGGER access_audit_no_truncate BEFORE TRUNCATE ON access_audit FOR EACH STATEMENT EXECUTE FUNCTION refuse_audit_change();
