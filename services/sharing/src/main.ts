@@ -20,6 +20,9 @@ import { createPartnerTokens } from './adapters/auth/partner-tokens';
 import { createFeedConsumer } from './adapters/kafka/feed-consumer';
 import type { FeedKind } from './adapters/kafka/feed-records';
 import { createHttpApp } from './adapters/http/http-app';
+import { createPgWebhookStore } from './adapters/postgres/pg-webhook-store';
+import { createHttpsWebhookSender } from './adapters/webhook/https-webhook-sender';
+import { startWebhookLoop } from './adapters/scheduling/webhook-loop';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -57,8 +60,13 @@ async function main(): Promise<void> {
     clock: systemClock,
     defaultQuota: { requestsPerSecond: config.DEFAULT_REQUESTS_PER_SECOND, rowsPerDay: config.DEFAULT_ROWS_PER_DAY, pageCap: config.DEFAULT_PAGE_CAP },
     partnerTokens: createPartnerTokens(config.PARTNER_TOKEN_SECRET, config.PARTNER_TOKEN_TTL_SECONDS),
+    webhooks: createPgWebhookStore(pool),
+    webhookSender: createHttpsWebhookSender({ timeoutMs: config.WEBHOOK_TIMEOUT_MS, allowPrivateHosts: config.WEBHOOK_ALLOW_PRIVATE_HOSTS }),
+    webhookPolicy: { attempts: config.WEBHOOK_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS },
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   });
   relay.start();
+  const webhookLoop = startWebhookLoop({ deliver: app.deliverWebhooks, signal, pollMs: config.WEBHOOK_POLL_MS, logger: logger.child({ module: 'webhooks' }) });
 
   // Every shareable topic; device status is declared in the catalogue and fed once its topic exists.
   const feeds = new Map<string, FeedKind>([
@@ -109,6 +117,7 @@ async function main(): Promise<void> {
           await closing;
         },
       },
+      { name: 'webhooks', run: () => webhookLoop.stop(), timeoutMs: 5_000 },
       { name: 'audit', run: () => audit.close() },
       { name: 'outbox relay', run: () => relay.stop() },
       { name: 'kafka publisher', run: () => publisher.disconnect() },

@@ -1,4 +1,6 @@
 import { createAuthenticatePartner } from './authenticate-partner';
+import { createDeliverWebhooks } from './deliver-webhooks';
+import { createManageWebhooks } from './manage-webhooks';
 import { createIngestRecords } from './ingest-records';
 import { createManageGrants } from './manage-grants';
 import { createManagePartners } from './manage-partners';
@@ -21,6 +23,8 @@ export function createSharingApp(runtime: SharingRuntime) {
     grants: createManageGrants(runtime),
     audit: createReadAudit(runtime),
     ingestRecords: createIngestRecords(runtime),
+    webhooks: createManageWebhooks(runtime),
+    deliverWebhooks: createDeliverWebhooks(runtime),
   };
 }
 

@@ -97,3 +97,30 @@ export interface Clock {
 }
 
 export type QueryJson = JsonObject;
+
+export interface WebhookSubscription {
+  id: string;
+  partnerId: string;
+  datasetId: string;
+  url: string;
+  secret: string;
+  lastSeq: number;
+}
+
+export interface WebhookStore {
+  create(subscription: WebhookSubscription, now: Date): Promise<void>;
+  forPartner(partnerId: string): Promise<WebhookSubscription[]>;
+  deactivate(id: string, partnerId: string): Promise<boolean>;
+  /** Active subscriptions this instance holds the lease of (taking free or expired leases), for `leaseMs`. */
+  claim(owner: string, leaseMs: number): Promise<WebhookSubscription[]>;
+  advance(id: string, lastSeq: number): Promise<void>;
+  deadLetter(entry: { subscriptionId: string; seq: number; event: unknown; attempts: number; lastError: string }, now: Date): Promise<void>;
+  deadLetters(subscriptionId: string): Promise<Array<{ seq: number; attempts: number; lastError: string }>>;
+}
+
+/** Sends one signed delivery; resolves with the HTTP status, rejects when nothing was answered or it was refused. */
+export interface WebhookSender {
+  /** Refuses (INVALID_ARGUMENT) a host that resolves to any loopback, private or reserved address. */
+  checkHost(host: string): Promise<void>;
+  send(url: string, body: string, headers: Record<string, string>): Promise<number>;
+}

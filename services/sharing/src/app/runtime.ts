@@ -1,5 +1,5 @@
 import type { QuotaPolicy } from '../domain/quota';
-import type { AuditLog, Clock, GrantStore, PartnerStore, Quotas, RecordSignal, RecordStore } from './ports';
+import type { AuditLog, Clock, GrantStore, PartnerStore, Quotas, RecordSignal, RecordStore, WebhookSender, WebhookStore } from './ports';
 
 /** Everything the use cases are built over. */
 export interface SharingRuntime {
@@ -13,6 +13,11 @@ export interface SharingRuntime {
   defaultQuota: QuotaPolicy;
   /** Signs and checks the client-credentials tokens partners may use instead of sending their key. */
   partnerTokens: PartnerTokens;
+  webhooks: WebhookStore;
+  webhookSender: WebhookSender;
+  /** Attempts per event (the first included) and the first backoff, doubled after each failure. */
+  webhookPolicy: { attempts: number; backoffMs: number };
+  sleep(ms: number): Promise<void>;
 }
 
 export interface PartnerTokens {

@@ -1,25 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AccessRecord } from '../domain/access-audit';
-import { grantRefusal, inGrant, projectRecord } from '../domain/grant';
-import type { FieldValue } from '../domain/shared-record';
+import { grantRefusal, inGrant } from '../domain/grant';
+import { pushedEvent, type PushedEvent } from './cloud-event';
 import type { Partner } from './ports';
 import { servingGrant } from './pull-records';
 import type { SharingRuntime } from './runtime';
 
-/** A record as pushed: a CloudEvent (structured JSON), numbered by the record's sequence. */
-export interface PushedEvent {
-  seq: number;
-  cloudEvent: {
-    specversion: '1.0';
-    id: string;
-    source: string;
-    type: string;
-    subject: string;
-    time: string;
-    datacontenttype: 'application/json';
-    data: Record<string, FieldValue>;
-  };
-}
+export type { PushedEvent };
 
 export interface Subscription {
   /** Events after the resume point, as they are stored, until the grant stops serving or `abort` fires. */
@@ -59,21 +46,7 @@ export function createSubscribeRecords(runtime: SharingRuntime) {
             continue;
           }
           after = last.seq;
-          const events = records
-            .filter((record) => inGrant(record, grant))
-            .map((record): PushedEvent => ({
-              seq: record.seq,
-              cloudEvent: {
-                specversion: '1.0',
-                id: `${dataset.id}:${record.seq}`,
-                source: '/ecogrid/sharing',
-                type: `cn.gov.yanhu.ecogrid.sharing.${dataset.id}`,
-                subject: record.key,
-                time: record.occurredAt.toISOString(),
-                datacontenttype: 'application/json',
-                data: projectRecord(record, grant, dataset),
-              },
-            }));
+          const events = records.filter((record) => inGrant(record, grant)).map((record) => pushedEvent(record, grant, dataset));
           for (const event of events) digest.update(`${event.seq}\n`);
           sent += events.length;
           if (events.length > 0) yield events;

@@ -9,6 +9,7 @@ import { authenticate } from './authenticate';
 import { answerErrors, noRoute } from './error-answers';
 import { OPENAPI_DOCUMENT } from './openapi';
 import { partnerRoutes } from './partner-routes';
+import { webhookRoutes } from './webhook-routes';
 
 export interface HttpAppDeps {
   app: SharingApp;
@@ -71,6 +72,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   http.use(authenticate(deps.app, deps.staffTokens));
   http.use(express.json({ limit: '64kb' }));
   http.use(partnerRoutes(deps.app));
+  http.use(webhookRoutes(deps.app));
   http.use(adminRoutes(deps.app));
   http.use(noRoute);
   http.use(answerErrors(logger));
