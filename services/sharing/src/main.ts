@@ -23,6 +23,7 @@ import { createHttpApp } from './adapters/http/http-app';
 import { createPgWebhookStore } from './adapters/postgres/pg-webhook-store';
 import { createHttpsWebhookSender } from './adapters/webhook/https-webhook-sender';
 import { startWebhookLoop } from './adapters/scheduling/webhook-loop';
+import { createKafkaReplay } from './adapters/kafka/kafka-replay';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
     webhookSender: createHttpsWebhookSender({ timeoutMs: config.WEBHOOK_TIMEOUT_MS, allowPrivateHosts: config.WEBHOOK_ALLOW_PRIVATE_HOSTS }),
     webhookPolicy: { attempts: config.WEBHOOK_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    replay: createKafkaReplay({ kafka, topicPrefix: config.TOPIC_PREFIX, groupPrefix: `${consumerGroupName(config.TOPIC_PREFIX, 'sharing', 'replay')}.`, logger }),
   });
   relay.start();
   const webhookLoop = startWebhookLoop({ deliver: app.deliverWebhooks, signal, pollMs: config.WEBHOOK_POLL_MS, logger: logger.child({ module: 'webhooks' }) });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@ecogrid/testkit';
 import { WATER_FACTORS } from '../src/demo/yanhu-partners';
 import { buildFeed } from './support/feed-fixture';
-import { openApiValidator, createWorld, registerDemo, type RegisteredPartner, type SharingWorld } from './support/sharing-harness';
+import { call, openApiValidator, createWorld, registerDemo, type RegisteredPartner, type SharingWorld } from './support/sharing-harness';
 import { openSse, type SseEvent } from './support/sse-client';
 
 describe('push over Server-Sent Events', () => {
@@ -38,6 +38,7 @@ describe('push over Server-Sent Events', () => {
     const lastSeen = before.at(-1) as SseEvent;
 
     // While the partner is away: a second round of alerts.
+    const between = new Date();
     const second = buildFeed(world.topics, 1);
     await world.publisher.publishAll(second.events.filter((event) => event.topic === world.topics.alerts));
     const total = firstAlerts + second.expected.filter((record) => record.dataset === 'alerts').length;
@@ -68,6 +69,20 @@ describe('push over Server-Sent Events', () => {
     const waterData = waterEvents.map((event) => JSON.parse(event.data) as { data: Record<string, unknown> });
     expect(waterData.every((event) => WATER_FACTORS.includes(String(event.data.factor_code)))).toBe(true);
     expect(waterData.every((event) => !('summary' in event.data) && !('device_mn' in event.data))).toBe(true);
+
+    // Replay from Kafka, from the moment between the rounds: every published version of the second round's alerts
+    // (raised and updated), none of the first, within the grant.
+    const replay = await call(world, `/v1/datasets/alerts/replay?from=${encodeURIComponent(between.toISOString())}`, { apiKey: eeb.apiKey });
+    expect(replay.status, replay.text).toBe(200);
+    const replayed = (replay.json as { items: Array<{ key: string; fields: Record<string, unknown> }> }).items;
+    const secondVersions = second.events.filter((event) => event.topic === world.topics.alerts).length;
+    console.log(`replay from ${between.toISOString()} (Kafka offsets by timestamp): ${replayed.length} alert versions, ${secondVersions} published after that moment`);
+    expect(replayed).toHaveLength(secondVersions);
+    expect(replayed.every((item) => item.key.startsWith('AL-1-'))).toBe(true);
+    const waterReplay = await call(world, `/v1/datasets/alerts/replay?from=${encodeURIComponent(between.toISOString())}`, { apiKey: water.apiKey });
+    const waterItems = (waterReplay.json as { items: Array<{ fields: Record<string, unknown> }> }).items;
+    expect(waterItems).toHaveLength(secondVersions / 2);
+    expect(waterItems.every((item) => WATER_FACTORS.includes(String(item.fields.factor_code)) && !('summary' in item.fields))).toBe(true);
 
     // Both ends of each subscription are audited.
     await waitFor(async () => Number((await world.db.query<{ count: string }>("SELECT count(*) FROM access_audit WHERE denial_reason = 'subscription_closed'")).rows[0]?.count) >= 3, {

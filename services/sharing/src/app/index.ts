@@ -6,6 +6,7 @@ import { createManageGrants } from './manage-grants';
 import { createManagePartners } from './manage-partners';
 import { createPullRecords } from './pull-records';
 import { createReadAudit } from './read-audit';
+import { createReplayRecords } from './replay-records';
 import { createReadCatalogue } from './read-catalogue';
 import type { SharingRuntime } from './runtime';
 import { createSubscribeRecords } from './subscribe-records';
@@ -18,6 +19,7 @@ export function createSharingApp(runtime: SharingRuntime) {
     takeRequest: createTakeRequest(runtime),
     readCatalogue: createReadCatalogue(runtime),
     pullRecords: createPullRecords(runtime),
+    replayRecords: createReplayRecords(runtime),
     subscribeRecords: createSubscribeRecords(runtime),
     partners: createManagePartners(runtime),
     grants: createManageGrants(runtime),

@@ -124,3 +124,8 @@ export interface WebhookSender {
   checkHost(host: string): Promise<void>;
   send(url: string, body: string, headers: Record<string, string>): Promise<number>;
 }
+
+/** Reads a topic again from a point in time (Kafka offsets by timestamp) up to where it ended when asked. */
+export interface ReplaySource {
+  read(topicKey: string, from: Date, max: number): Promise<Array<IncomingRecord & { position: string }>>;
+}

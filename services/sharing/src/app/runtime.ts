@@ -1,5 +1,5 @@
 import type { QuotaPolicy } from '../domain/quota';
-import type { AuditLog, Clock, GrantStore, PartnerStore, Quotas, RecordSignal, RecordStore, WebhookSender, WebhookStore } from './ports';
+import type { AuditLog, Clock, GrantStore, PartnerStore, Quotas, RecordSignal, RecordStore, ReplaySource, WebhookSender, WebhookStore } from './ports';
 
 /** Everything the use cases are built over. */
 export interface SharingRuntime {
@@ -18,6 +18,7 @@ export interface SharingRuntime {
   /** Attempts per event (the first included) and the first backoff, doubled after each failure. */
   webhookPolicy: { attempts: number; backoffMs: number };
   sleep(ms: number): Promise<void>;
+  replay: ReplaySource;
 }
 
 export interface PartnerTokens {

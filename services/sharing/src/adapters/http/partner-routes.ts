@@ -37,6 +37,7 @@ export function auditJson(entry: AuditEntry) {
 
 const auditQuery = z.object({ partner: z.string().max(64).optional(), after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().positive().max(1000).optional() }).strict();
 const reportQuery = z.object({ month: z.string(), partner: z.string().max(64).optional() }).strict();
+const replayQuery = z.object({ from: z.iso.datetime({ offset: true }).transform((text) => new Date(text)), limit: z.coerce.number().int().positive().max(10_000).optional() }).strict();
 const lastEventId = z.string().regex(/^\d{1,15}$/);
 
 /** What partners use (and stewards, for the audit): catalogue, pull, push, their grants and their audit. */
@@ -59,6 +60,13 @@ export function partnerRoutes(app: SharingApp): Router {
       return;
     }
     response.type('application/json').send(result.body);
+  });
+
+  router.get('/v1/datasets/:id/replay', async (request: Request<{ id: string }>, response) => {
+    const partner = partnerOf(request);
+    const query = parseQuery(request, replayQuery);
+    const body = await app.replayRecords(partner, request.params.id, { from: query.from, ...(query.limit ? { limit: query.limit } : {}) });
+    response.type('application/json').send(body);
   });
 
   router.get('/v1/datasets/:id/events', async (request: Request<{ id: string }>, response: Response) => {
