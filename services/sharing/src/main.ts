@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     notifyRelays: () => !relay.isLeader,
   });
   const signal = createInProcessSignal();
+  const clock = config.CLOCK_START ? startedClock(new Date(config.CLOCK_START)) : systemClock;
   const app = createSharingApp({
     partners: createPgPartnerStore(pool),
     grants: createPgGrantStore(pool),
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
     audit,
     quotas: createRedisQuotas(redis, config.REDIS_PREFIX),
     signal,
-    clock: systemClock,
+    clock,
     defaultQuota: { requestsPerSecond: config.DEFAULT_REQUESTS_PER_SECOND, rowsPerDay: config.DEFAULT_ROWS_PER_DAY, pageCap: config.DEFAULT_PAGE_CAP },
     partnerTokens: createPartnerTokens(config.PARTNER_TOKEN_SECRET, config.PARTNER_TOKEN_TTL_SECONDS),
     webhooks: createPgWebhookStore(pool),
@@ -130,6 +131,12 @@ async function main(): Promise<void> {
       { name: 'telemetry', run: () => telemetry.shutdown() },
     ],
   });
+}
+
+/** A clock that starts at `start` and runs at the real pace (CLOCK_START, tests only). */
+function startedClock(start: Date): { now(): Date } {
+  const offset = start.getTime() - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
 }
 
 main().catch(exitOnStartFailure('sharing'));

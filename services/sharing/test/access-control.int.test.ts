@@ -12,7 +12,8 @@ describe('credentials, quotas and the access audit', () => {
   let recordCount = 0;
 
   beforeAll(async () => {
-    world = await createWorld('sharing-access');
+    // Noon in China on a fixed day: the rows-per-day allowance and the monthly report never straddle a boundary.
+    world = await createWorld('sharing-access', { CLOCK_START: '2026-06-15T04:00:00Z' });
     accessEvents = await recordTopics(world.kafka, [world.topics.sharingAccess]);
     partners = await registerDemo(world, { quota: { requests_per_second: 3, rows_per_day: 40, page_cap: 4 } });
     const feed = buildFeed(world.topics);
@@ -107,8 +108,9 @@ describe('credentials, quotas and the access audit', () => {
     expect(refused?.status).toBe(429);
     expect((refused?.json as { error: { code: string } }).error.code).toBe('quota_rows_per_day');
     const retryAfter = Number(refused?.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(86_400);
+    // 12:00 China time plus the seconds the test has run: about twelve hours to the next quota day.
+    expect(retryAfter).toBeGreaterThan(11 * 3600);
+    expect(retryAfter).toBeLessThanOrEqual(12 * 3600);
     console.log(`quota: ${served} rows served against 40 a day (4 of them by the page-cap test) before 429 rows_per_day, Retry-After ${retryAfter} s (next midnight CST)`);
     expect(served).toBe(36);
     // The next day, as far as the counter knows.
@@ -140,9 +142,11 @@ describe('credentials, quotas and the access audit', () => {
     expect((await patient('/v1/audit?partner=hotline-12369')).status).toBe(403);
     expect((await patient('/v1/audit/verify')).status).toBe(403);
 
-    const month = new Date().toISOString().slice(0, 7);
-    const report = await call(world, `/v1/audit/report?month=${month}`, { token: steward });
+    const report = await call(world, '/v1/audit/report?month=2026-06', { token: steward });
     openApi.assert('AuditReport', report.json);
+    const reportRows = (report.json as { rows: Array<{ partner_id: string; accesses: number; rows: number }> }).rows;
+    expect(reportRows.filter((row) => row.partner_id === 'yc-eeb').reduce((sum, row) => sum + row.rows, 0)).toBeGreaterThanOrEqual(40);
+    expect(((await call(world, '/v1/audit/report?month=2026-07', { token: steward })).json as { rows: unknown[] }).rows).toEqual([]);
 
     const count = Number((await world.db.query<{ count: string }>('SELECT count(*) FROM access_audit')).rows[0]?.count);
     const published = await accessEvents.waitForCount(count, undefined, 30_000);

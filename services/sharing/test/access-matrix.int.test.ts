@@ -10,6 +10,7 @@ function requestOf(operation: string, ids: { grant: string; key: string }): { me
   const path = template
     .replace('{id}/records', 'aqi-hourly/records')
     .replace('{id}/events', 'aqi-hourly/events')
+    .replace('{id}/replay', 'aqi-hourly/replay?from=2026-06-01T00:00:00Z')
     .replace('/partners/{id}', '/partners/yc-eeb')
     .replace('{keyId}', ids.key)
     .replace('/grants/{id}', `/grants/${ids.grant}`)

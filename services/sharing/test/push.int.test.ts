@@ -74,6 +74,7 @@ describe('push over Server-Sent Events', () => {
     // (raised and updated), none of the first, within the grant.
     const replay = await call(world, `/v1/datasets/alerts/replay?from=${encodeURIComponent(between.toISOString())}`, { apiKey: eeb.apiKey });
     expect(replay.status, replay.text).toBe(200);
+    openApi.assert('Replay', replay.json);
     const replayed = (replay.json as { items: Array<{ key: string; fields: Record<string, unknown> }> }).items;
     const secondVersions = second.events.filter((event) => event.topic === world.topics.alerts).length;
     console.log(`replay from ${between.toISOString()} (Kafka offsets by timestamp): ${replayed.length} alert versions, ${secondVersions} published after that moment`);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@ecogrid/testkit';
 import { verifyDelivery } from '../src/domain/webhook-signature';
 import { buildFeed } from './support/feed-fixture';
-import { call, createWorld, staffToken, type SharingWorld } from './support/sharing-harness';
+import { call, createWorld, openApiValidator, staffToken, type SharingWorld } from './support/sharing-harness';
 
 interface Received {
   path: string;
@@ -41,6 +41,7 @@ describe('webhooks: signed CloudEvents, retries, dead letters, SSRF refused', ()
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const secrets = new Map<string, string>();
   let apiKey = '';
+  const openApi = openApiValidator();
 
   beforeAll(async () => {
     const certDir = mkdtempSync(join(tmpdir(), 'sharing-webhook-'));
@@ -92,6 +93,7 @@ describe('webhooks: signed CloudEvents, retries, dead letters, SSRF refused', ()
     for (const path of ['/good', '/fail', '/redirect']) {
       const answer = await call(world, '/v1/webhooks', { apiKey, method: 'POST', body: { dataset: 'alerts', url: `https://localhost:${receiver.port}${path}` } });
       expect(answer.status, answer.text).toBe(201);
+      openApi.assert('WebhookCreated', answer.json);
       hooks[path] = answer.json as { id: string; secret: string };
       secrets.set(path, (answer.json as { secret: string }).secret);
     }
@@ -109,6 +111,8 @@ describe('webhooks: signed CloudEvents, retries, dead letters, SSRF refused', ()
     const good = receiver.received.filter((entry) => entry.path === '/good');
     const failing = receiver.received.filter((entry) => entry.path === '/fail');
     const trapped = receiver.received.filter((entry) => entry.path === '/trap');
+    openApi.assert('WebhookList', (await call(world, '/v1/webhooks', { apiKey })).json);
+    openApi.assert('DeadLetters', (await call(world, `/v1/webhooks/${hooks['/fail']?.id}/dead-letters`, { apiKey })).json);
     const dead = (await call(world, `/v1/webhooks/${hooks['/fail']?.id}/dead-letters`, { apiKey })).json as { dead_letters: Array<{ attempts: number; last_error: string }> };
     console.log(
       `webhooks: ${expected} events in scope; /good received ${good.length} (${good.filter((entry) => entry.signed).length} signature-verified, ${good.length - new Set(good.map((entry) => entry.id)).size} duplicates); ` +

@@ -60,6 +60,23 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': { description: 'an event stream', content: { 'text/event-stream': { schema: ref('CloudEvent') } } }, ...errors },
       },
     },
+    '/v1/datasets/{id}/replay': {
+      get: {
+        summary: 'The grant’s data again from a point in time, read from Kafka at the offsets for that time',
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'from', in: 'query', required: true, schema: isoTime },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1 } },
+        ],
+        responses: { '200': json(ref('Replay'), 'every published version since the time'), ...errors },
+      },
+    },
+    '/v1/webhooks': {
+      post: { summary: 'Register a webhook (https, on a registered host) for a granted dataset; the secret is shown once', responses: { '201': json(ref('WebhookCreated'), 'the webhook'), ...errors } },
+      get: { summary: 'The partner’s webhooks', responses: { '200': json(ref('WebhookList'), 'webhooks'), ...errors } },
+    },
+    '/v1/webhooks/{id}': { delete: { summary: 'Stop a webhook', responses: { '204': { description: 'stopped' }, ...errors } } },
+    '/v1/webhooks/{id}/dead-letters': { get: { summary: 'Events not delivered after every retry', responses: { '200': json(ref('DeadLetters'), 'dead letters'), ...errors } } },
     '/v1/grants': { get: { summary: 'Grants of the partner (stewards: ?partner=)', responses: { '200': json(ref('GrantList'), 'grants'), ...errors } } },
     '/v1/audit': { get: { summary: 'The access audit (partners: their own)', responses: { '200': json(ref('AuditList'), 'entries'), ...errors } } },
     '/v1/audit/verify': { get: { summary: 'Verify the hash chain (stewards)', responses: { '200': json(ref('AuditVerdict'), 'verdict'), ...errors } } },
@@ -149,6 +166,37 @@ export const OPENAPI_DOCUMENT = {
             ],
           },
         },
+      },
+      Replay: {
+        type: 'object',
+        required: ['dataset', 'from', 'items'],
+        additionalProperties: false,
+        properties: {
+          dataset: { type: 'string' },
+          from: isoTime,
+          items: {
+            type: 'array',
+            items: { type: 'object', required: ['position', 'key', 'occurred_at', 'fields'], additionalProperties: false, properties: { position: { type: 'string' }, key: { type: 'string' }, occurred_at: isoTime, fields: { type: 'object', additionalProperties: ref('FieldValue') } } },
+          },
+        },
+      },
+      WebhookCreated: {
+        type: 'object',
+        required: ['id', 'dataset', 'url', 'secret', 'last_seq'],
+        additionalProperties: false,
+        properties: { id: { type: 'string' }, dataset: { type: 'string' }, url: { type: 'string' }, secret: { type: 'string' }, last_seq: { type: 'integer' } },
+      },
+      WebhookList: {
+        type: 'object',
+        required: ['webhooks'],
+        additionalProperties: false,
+        properties: { webhooks: { type: 'array', items: { type: 'object', required: ['id', 'dataset', 'url', 'last_seq'], additionalProperties: false, properties: { id: { type: 'string' }, dataset: { type: 'string' }, url: { type: 'string' }, last_seq: { type: 'integer' } } } } },
+      },
+      DeadLetters: {
+        type: 'object',
+        required: ['dead_letters'],
+        additionalProperties: false,
+        properties: { dead_letters: { type: 'array', items: { type: 'object', required: ['seq', 'attempts', 'last_error'], additionalProperties: false, properties: { seq: { type: 'integer' }, attempts: { type: 'integer' }, last_error: { type: 'string' } } } } },
       },
       Catalogue: { type: 'object', required: ['datasets'], additionalProperties: false, properties: { datasets: { type: 'array', items: ref('Dataset') } } },
       Grant: {
