@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { invalidArgument } from '@ecogrid/domain-errors';
 
 /**
@@ -19,6 +18,16 @@ export function checkWebhookUrl(raw: string, registeredHosts: readonly string[])
   if (!registeredHosts.map((registered) => registered.toLowerCase()).includes(host)) throw invalidArgument('url', `${host} is not a host registered for this partner`, 'webhook_host_not_registered');
   if (isIP(host) && forbiddenAddress(host)) throw invalidArgument('url', `${host} is a loopback, private or reserved address`, 'webhook_private_address');
   return url;
+}
+
+/**
+ * 4 or 6 for an IP literal, else 0. Pure (no node:net in the domain): a URL's host has been parsed already, so a
+ * host with a colon is an IPv6 literal.
+ */
+export function isIP(text: string): 0 | 4 | 6 {
+  const parts = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (parts) return parts.slice(1).every((part) => Number(part) <= 255) ? 4 : 0;
+  return /^[0-9a-f:.]+$/i.test(text) && text.includes(':') ? 6 : 0;
 }
 
 const v4 = (address: string): number[] => address.split('.').map(Number);
