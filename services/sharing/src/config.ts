@@ -31,6 +31,8 @@ const schema = baseConfig({ service: 'sharing', adminAddress: '127.0.0.1:8096' }
   DEFAULT_ROWS_PER_DAY: positiveInt(100_000),
   DEFAULT_PAGE_CAP: positiveInt(500),
   OUTBOX_POLL_MS: positiveInt(500),
+  /** `off` only for the benchmark comparing the pull with and without its audit; refused in production. */
+  ACCESS_AUDIT: z.enum(['on', 'off']).default('on'),
   /** Tests only: the service's clock starts at this time and runs on, so quota days and report months are pinned. */
   CLOCK_START: z.iso.datetime({ offset: true }).optional(),
   WEBHOOK_ATTEMPTS: positiveInt(5),
@@ -50,6 +52,7 @@ export type SharingConfig = z.infer<typeof schema>;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SharingConfig {
   const config = parseConfig(schema, env);
   if (config.NODE_ENV === 'production' && config.PARTNER_TOKEN_SECRET === DEV_PARTNER_TOKEN_SECRET) throw new Error('invalid configuration: set PARTNER_TOKEN_SECRET in production');
+  if (config.NODE_ENV === 'production' && config.ACCESS_AUDIT === 'off') throw new Error('invalid configuration: every access is audited in production');
   if (config.NODE_ENV === 'production' && config.CLOCK_START) throw new Error('invalid configuration: CLOCK_START is for tests only');
   if (config.NODE_ENV === 'production' && config.WEBHOOK_ALLOW_PRIVATE_HOSTS.length > 0) throw new Error('invalid configuration: WEBHOOK_ALLOW_PRIVATE_HOSTS is for tests and local demos only');
   return config;

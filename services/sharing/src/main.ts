@@ -14,6 +14,7 @@ import { createPgPartnerStore } from './adapters/postgres/pg-partner-store';
 import { createPgGrantStore } from './adapters/postgres/pg-grant-store';
 import { createPgRecordStore } from './adapters/postgres/pg-record-store';
 import { createPgAuditLog } from './adapters/postgres/pg-audit-log';
+import { createUnaudited } from './adapters/audit/unaudited';
 import { createRedisQuotas } from './adapters/redis/redis-quotas';
 import { createInProcessSignal } from './adapters/signal/in-process-signal';
 import { createPartnerTokens } from './adapters/auth/partner-tokens';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   await admin.connect();
 
   const relay = createOutboxRelay({ pool, schema: config.SHARING_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS, readBackGroup: consumerGroupName(config.TOPIC_PREFIX, 'sharing', 'outbox-reconcile') });
-  const audit = createPgAuditLog({
+  const audit = config.ACCESS_AUDIT === 'off' ? createUnaudited() : createPgAuditLog({
     pool,
     accessTopic: topics.sharingAccess,
     ...(config.AUDIT_CHAIN_KEY ? { chainKey: { id: config.AUDIT_CHAIN_KEY_ID, secret: config.AUDIT_CHAIN_KEY } } : {}),
