@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AccessRecord } from '../domain/access-audit';
-import { grantRefusal, inGrant } from '../domain/grant';
+import { grantRefusal, inGrant, type Grant } from '../domain/grant';
+import { createRecordTail } from './record-tail';
 import { pushedEvent, type PushedEvent } from './cloud-event';
 import type { Partner } from './ports';
 import { servingGrant } from './pull-records';
@@ -16,6 +17,7 @@ export interface Subscription {
 }
 
 const BATCH = 200;
+const GRANT_RECHECK_MS = 1_000;
 /** How long a subscription waits for a wake-up before looking again (a record stored by another instance). */
 const IDLE_POLL_MS = 1_000;
 
@@ -23,13 +25,18 @@ const IDLE_POLL_MS = 1_000;
  * A push subscription. It resumes strictly after `lastSeq` (SSE `Last-Event-ID`): records are numbered in commit
  * order, so reading `seq > last` again after a disconnect yields exactly the events not yet seen — no gap, no
  * duplicate. The opening and the end are audited (the end with the number of events sent and a digest of their ids);
- * the grant is checked again before every batch, so revoking it ends the stream.
+ * the grant is read again at most every second, so revoking it ends the stream within a second. New records come
+ * from a tail shared by every subscriber of the process (one query per stored batch, not one per subscriber).
  */
 export function createSubscribeRecords(runtime: SharingRuntime) {
+  const tail = createRecordTail(runtime.records);
   const audit = (access: Omit<AccessRecord, 'accessId' | 'accessedAt'>) => runtime.audit.append({ ...access, accessId: randomUUID(), accessedAt: runtime.clock.now() });
   return async (partner: Partner, datasetId: string, lastSeq: number, abort: AbortSignal): Promise<Subscription> => {
     const query = { mode: 'subscribe', last_event_id: lastSeq };
-    const { dataset } = await servingGrant(runtime, audit, partner.id, datasetId, query);
+    const served = await servingGrant(runtime, audit, partner.id, datasetId, query);
+    const { dataset } = served;
+    let grant: Grant | undefined = served.grant;
+    let grantCheckedAt = Date.now();
     await audit({ partnerId: partner.id, dataset: dataset.id, query, rows: 0, responseSha256: '', allowed: true, denialReason: 'subscription_opened' });
     let sent = 0;
     const digest = createHash('sha256');
@@ -37,16 +44,23 @@ export function createSubscribeRecords(runtime: SharingRuntime) {
     return {
       events: async function* () {
         while (!abort.aborted) {
-          const grant = await runtime.grants.current(partner.id, dataset.id);
-          if (!grant || grantRefusal(grant, dataset, runtime.clock.now())) return;
-          const records = await runtime.records.page({ dataset: dataset.id, afterSeq: after, limit: BATCH, scope: grant.scope, ...(grant.window.from ? { from: grant.window.from } : {}), ...(grant.window.to ? { to: grant.window.to } : {}) });
+          // The grant is looked at again at most every GRANT_RECHECK_MS: revoking it ends the stream within that.
+          if (grantCheckedAt + GRANT_RECHECK_MS <= Date.now()) {
+            grant = await runtime.grants.current(partner.id, dataset.id);
+            grantCheckedAt = Date.now();
+          }
+          const current = grant;
+          if (!current || grantRefusal(current, dataset, runtime.clock.now())) return;
+          const records =
+            (await tail.after(dataset.id, after, BATCH)) ??
+            (await runtime.records.page({ dataset: dataset.id, afterSeq: after, limit: BATCH, scope: current.scope, ...(current.window.from ? { from: current.window.from } : {}), ...(current.window.to ? { to: current.window.to } : {}) }));
           const last = records.at(-1);
           if (!last) {
             await runtime.signal.next(IDLE_POLL_MS, abort);
             continue;
           }
           after = last.seq;
-          const events = records.filter((record) => inGrant(record, grant)).map((record) => pushedEvent(record, grant, dataset));
+          const events = records.filter((record) => inGrant(record, current)).map((record) => pushedEvent(record, current, dataset));
           for (const event of events) digest.update(`${event.seq}\n`);
           sent += events.length;
           if (events.length > 0) yield events;
