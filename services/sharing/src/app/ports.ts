@@ -88,8 +88,10 @@ export interface Quotas {
 /** Wakes push subscribers when records were stored. */
 export interface RecordSignal {
   notify(): void;
-  /** Resolves at the next notification or after `timeoutMs`, whichever is first. */
-  next(timeoutMs: number, abort: AbortSignal): Promise<void>;
+  /** Counts notifications: taken before a look at the store, it lets `next` see one that came during the look. */
+  version(): number;
+  /** Resolves at once if there was a notification since `seen`, else at the next one or after `timeoutMs`. */
+  next(timeoutMs: number, abort: AbortSignal, seen?: number): Promise<void>;
 }
 
 export interface Clock {

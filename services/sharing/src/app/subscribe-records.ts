@@ -49,6 +49,7 @@ export function createSubscribeRecords(runtime: SharingRuntime) {
             grant = await runtime.grants.current(partner.id, dataset.id);
             grantCheckedAt = Date.now();
           }
+          const seen = runtime.signal.version();
           const current = grant;
           if (!current || grantRefusal(current, dataset, runtime.clock.now())) return;
           const records =
@@ -56,7 +57,7 @@ export function createSubscribeRecords(runtime: SharingRuntime) {
             (await runtime.records.page({ dataset: dataset.id, afterSeq: after, limit: BATCH, scope: current.scope, ...(current.window.from ? { from: current.window.from } : {}), ...(current.window.to ? { to: current.window.to } : {}) }));
           const last = records.at(-1);
           if (!last) {
-            await runtime.signal.next(IDLE_POLL_MS, abort);
+            await runtime.signal.next(IDLE_POLL_MS, abort, seen);
             continue;
           }
           after = last.seq;

@@ -11,12 +11,13 @@ export function startWebhookLoop(options: { deliver: (leaseMs: number) => Promis
   const running = (async () => {
     while (!abort.signal.aborted) {
       let handled = 0;
+      const seen = options.signal.version();
       try {
         handled = await options.deliver(leaseMs);
       } catch (error) {
         options.logger.warn({ err: error }, 'webhook round failed');
       }
-      if (handled === 0) await options.signal.next(options.pollMs, abort.signal);
+      if (handled === 0) await options.signal.next(options.pollMs, abort.signal, seen);
     }
   })();
   return {

@@ -6,15 +6,18 @@ import type { RecordSignal } from '../../app/ports';
  */
 export function createInProcessSignal(): RecordSignal {
   let waiters: Array<() => void> = [];
+  let version = 0;
   return {
+    version: () => version,
     notify: () => {
+      version += 1;
       const woken = waiters;
       waiters = [];
       for (const wake of woken) wake();
     },
-    next: (timeoutMs, abort) =>
+    next: (timeoutMs, abort, seen) =>
       new Promise<void>((resolve) => {
-        if (abort.aborted) return resolve();
+        if (abort.aborted || (seen !== undefined && seen !== version)) return resolve();
         const done = (): void => {
           clearTimeout(timer);
           abort.removeEventListener('abort', done);
