@@ -22,6 +22,13 @@ export interface FeedAccessed {
   records: number;
   allowed: boolean;
   denialReason: string;
+  /** The query as asked (filters, cursor, limit) in canonical JSON; never a credential. */
+  queryJson: string;
+  /** SHA-256 of the body sent, hex; empty when nothing was sent. */
+  responseSha256: string;
+  /** The access's link in the hash-chained audit: its sequence and hash. */
+  auditSequence: number;
+  auditHash: string;
 }
 
 function createBaseFeedAccessed(): FeedAccessed {
@@ -34,6 +41,10 @@ function createBaseFeedAccessed(): FeedAccessed {
     records: 0,
     allowed: false,
     denialReason: "",
+    queryJson: "",
+    responseSha256: "",
+    auditSequence: 0,
+    auditHash: "",
   };
 }
 
@@ -62,6 +73,18 @@ export const FeedAccessed: MessageFns<FeedAccessed> = {
     }
     if (message.denialReason !== "") {
       writer.uint32(66).string(message.denialReason);
+    }
+    if (message.queryJson !== "") {
+      writer.uint32(74).string(message.queryJson);
+    }
+    if (message.responseSha256 !== "") {
+      writer.uint32(82).string(message.responseSha256);
+    }
+    if (message.auditSequence !== 0) {
+      writer.uint32(88).int64(message.auditSequence);
+    }
+    if (message.auditHash !== "") {
+      writer.uint32(98).string(message.auditHash);
     }
     return writer;
   },
@@ -143,6 +166,38 @@ export const FeedAccessed: MessageFns<FeedAccessed> = {
             message.denialReason = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.queryJson = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.responseSha256 = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.auditSequence = longToNumber(reader.int64());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.auditHash = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -181,6 +236,26 @@ export const FeedAccessed: MessageFns<FeedAccessed> = {
         : isSet(object.denial_reason)
         ? globalThis.String(object.denial_reason)
         : "",
+      queryJson: isSet(object.queryJson)
+        ? globalThis.String(object.queryJson)
+        : isSet(object.query_json)
+        ? globalThis.String(object.query_json)
+        : "",
+      responseSha256: isSet(object.responseSha256)
+        ? globalThis.String(object.responseSha256)
+        : isSet(object.response_sha256)
+        ? globalThis.String(object.response_sha256)
+        : "",
+      auditSequence: isSet(object.auditSequence)
+        ? globalThis.Number(object.auditSequence)
+        : isSet(object.audit_sequence)
+        ? globalThis.Number(object.audit_sequence)
+        : 0,
+      auditHash: isSet(object.auditHash)
+        ? globalThis.String(object.auditHash)
+        : isSet(object.audit_hash)
+        ? globalThis.String(object.audit_hash)
+        : "",
     };
   },
 
@@ -210,6 +285,18 @@ export const FeedAccessed: MessageFns<FeedAccessed> = {
     if (message.denialReason !== "") {
       obj.denialReason = message.denialReason;
     }
+    if (message.queryJson !== "") {
+      obj.queryJson = message.queryJson;
+    }
+    if (message.responseSha256 !== "") {
+      obj.responseSha256 = message.responseSha256;
+    }
+    if (message.auditSequence !== 0) {
+      obj.auditSequence = Math.round(message.auditSequence);
+    }
+    if (message.auditHash !== "") {
+      obj.auditHash = message.auditHash;
+    }
     return obj;
   },
 
@@ -226,6 +313,10 @@ export const FeedAccessed: MessageFns<FeedAccessed> = {
     message.records = object.records ?? 0;
     message.allowed = object.allowed ?? false;
     message.denialReason = object.denialReason ?? "";
+    message.queryJson = object.queryJson ?? "";
+    message.responseSha256 = object.responseSha256 ?? "";
+    message.auditSequence = object.auditSequence ?? 0;
+    message.auditHash = object.auditHash ?? "";
     return message;
   },
 };

@@ -1,0 +1,186 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { AlertChanged, AlertState, Severity } from '@ecogrid/proto/alerting/v1/events';
+import { createEventPublisher, ensureTopics, topicNames, TOPICS } from '@ecogrid/kafka';
+import { createTestSchema } from '@ecogrid/testkit';
+import type { BenchMetrics, BenchModule } from './bench-types';
+import { benchKafka } from '../harness/bench-kafka';
+import { startChildServer, type ChildServer } from '../harness/child-server';
+
+const root = resolve(__dirname, '../..');
+const PULL_RATE = 1_000;
+const PULL_SECONDS = 8;
+const PULL_TURNS = 2;
+const SUBSCRIBERS = 100;
+const ALERT_RATE = 20;
+const ALERT_SECONDS = 10;
+
+function percentileOf(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number;
+}
+
+/** A partner with a key and active grants on AQI and alerts, written straight into a fresh schema. */
+async function seedPartner(databaseUrl: string, schema: string): Promise<string> {
+  const keyId = `k${randomBytes(6).toString('hex')}`;
+  const key = `esk_${keyId}_${randomBytes(32).toString('base64url')}`;
+  const db = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema},public` });
+  await db.connect();
+  try {
+    await db.query("INSERT INTO partners VALUES ('bench', '压测伙伴', 100000, 1000000000, 500, '{}', now())");
+    await db.query('INSERT INTO partner_keys (key_id, partner_id, sha256, created_at) VALUES ($1, $2, $3, now())', [keyId, 'bench', createHash('sha256').update(key).digest('hex')]);
+    for (const [dataset, fields] of [
+      ['aqi-hourly', ['station_mn', 'hour_start', 'aqi', 'category', 'primary_pollutants', 'township_code']],
+      ['alerts', ['alert_id', 'state', 'severity', 'factor_code', 'value', 'limit', 'changed_at']],
+    ] as const) {
+      await db.query("INSERT INTO grants VALUES ($1, 'bench', $2, '{}', $3, NULL, NULL, 'bench', '2099-01-01', 'active', 'bench', now(), now())", [`g-${dataset}`, dataset, fields]);
+    }
+    for (let hour = 0; hour < 50; hour += 1) {
+      const hourStart = new Date(Date.UTC(2026, 5, 1, hour)).toISOString();
+      await db.query("INSERT INTO shared_records VALUES ('aqi-hourly', $1, nextval('shared_record_seq'), 1, $2, '140802001', NULL, NULL, NULL, NULL, $3)", [
+        `AQ1:${hourStart}`,
+        hourStart,
+        JSON.stringify({ station_mn: 'AQ1', hour_start: hourStart, aqi: 50 + hour, category: '良', primary_pollutants: ['PM10'], township_code: '140802001' }),
+      ]);
+    }
+  } finally {
+    await db.end();
+  }
+  return key;
+}
+
+async function startSharing(name: string, env: Record<string, string>, ports: { http: number; admin: number }): Promise<ChildServer> {
+  return startChildServer(
+    ['node', resolve(root, 'services/sharing/dist/main.js')],
+    { ...env, SERVICE_NAME: name, HTTP_ADDRESS: `127.0.0.1:${ports.http}`, ADMIN_HTTP_ADDRESS: `127.0.0.1:${ports.admin}`, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    `http://127.0.0.1:${ports.admin}/readyz`,
+  );
+}
+
+/**
+ * Sharing: (1) pull p99 at 1,000 req/s (open model, autocannon `overallRate`) of one 10-row page of hourly AQI, with
+ * the access audit on (every request chained in PostgreSQL and queued for Kafka before it is answered) beside the
+ * same endpoint with ACCESS_AUDIT=off, alternating turns in the same run; (2) alert → SSE: AlertChanged published at
+ * a steady rate, timed from the intended send to its arrival at each of 100 subscribers.
+ */
+const bench: BenchModule = {
+  title: 'Sharing: pull with and without the audit, alert → SSE',
+  needs: ['kafka', 'postgres', 'redis'],
+  async run(): Promise<BenchMetrics> {
+    const databaseUrl = process.env.DATABASE_URL;
+    const redisUrl = process.env.REDIS_URL;
+    if (!databaseUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must be set: run through pnpm bench');
+    const kafka = benchKafka();
+    const prefix = `bench.sharing.${Date.now()}.`;
+    await ensureTopics(kafka, { prefix });
+    const topics = topicNames(prefix);
+    const audited = await createTestSchema(databaseUrl, 'bench_sharing_on');
+    const unaudited = await createTestSchema(databaseUrl, 'bench_sharing_off');
+    const common = { KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, TOPIC_PREFIX: prefix };
+    const on = await startSharing('sharing-bench-on', { ...common, SHARING_SCHEMA: audited.name, REDIS_PREFIX: `${prefix}on:` }, { http: 18185, admin: 18196 });
+    const off = await startSharing('sharing-bench-off', { ...common, SHARING_SCHEMA: unaudited.name, REDIS_PREFIX: `${prefix}off:`, ACCESS_AUDIT: 'off' }, { http: 18186, admin: 18197 });
+    const keyOn = await seedPartner(databaseUrl, audited.name);
+    const keyOff = await seedPartner(databaseUrl, unaudited.name);
+
+    const pull = async (port: number, key: string) => {
+      const result = await autocannon({
+        url: `http://127.0.0.1:${port}/v1/datasets/aqi-hourly/records?limit=10`,
+        headers: { 'x-api-key': key },
+        connections: 100,
+        overallRate: PULL_RATE,
+        duration: PULL_SECONDS,
+      });
+      return { p99: result.latency.p99, rps: result.requests.average, bad: result.non2xx + result.errors + result.timeouts };
+    };
+    await pull(18185, keyOn);
+    await pull(18186, keyOff);
+    const turns: Array<{ side: 'on' | 'off'; p99: number; rps: number; bad: number }> = [];
+    for (let turn = 0; turn < PULL_TURNS; turn += 1) {
+      turns.push({ side: 'on', ...(await pull(18185, keyOn)) });
+      turns.push({ side: 'off', ...(await pull(18186, keyOff)) });
+    }
+    const worst = (side: 'on' | 'off') => Math.max(...turns.filter((turn) => turn.side === side).map((turn) => turn.p99));
+    const rate = (side: 'on' | 'off') => turns.filter((turn) => turn.side === side).reduce((sum, turn) => sum + turn.rps, 0) / PULL_TURNS;
+    const bad = turns.reduce((sum, turn) => sum + turn.bad, 0);
+    await off.stop();
+
+    // Alert → SSE with 100 subscribers on the audited instance.
+    const intendedAt = new Map<string, number>();
+    const latencies: number[] = [];
+    const controllers: AbortController[] = [];
+    let connected = 0;
+    const subscribe = async (): Promise<void> => {
+      const abort = new AbortController();
+      controllers.push(abort);
+      const response = await fetch('http://127.0.0.1:18185/v1/datasets/alerts/events', { headers: { 'x-api-key': keyOn, accept: 'text/event-stream' }, signal: abort.signal });
+      connected += 1;
+      const decoder = new TextDecoder();
+      let buffer = '';
+      try {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          const arrived = performance.now();
+          buffer += decoder.decode(chunk, { stream: true });
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const data = block.split('\n').find((line) => line.startsWith('data: '));
+            if (!data) continue;
+            const alertId = String((JSON.parse(data.slice(6)) as { data: { alert_id?: string } }).data.alert_id);
+            const intended = intendedAt.get(alertId);
+            if (intended !== undefined) latencies.push(arrived - intended);
+          }
+        }
+      } catch {
+        // aborted at the end
+      }
+    };
+    const streams = Array.from({ length: SUBSCRIBERS }, () => subscribe());
+    while (connected < SUBSCRIBERS) await new Promise((done) => setTimeout(done, 20));
+    const publisher = createEventPublisher({ kafka, source: '/bench/alerting' });
+    await publisher.connect();
+    const total = ALERT_RATE * ALERT_SECONDS;
+    const t0 = performance.now();
+    const sends: Array<Promise<void>> = [];
+    for (let i = 0; i < total; i += 1) {
+      const intended = t0 + (i * 1000) / ALERT_RATE;
+      const wait = intended - performance.now();
+      if (wait > 0) await new Promise((done) => setTimeout(done, wait));
+      const alertId = `BENCH-${i}`;
+      intendedAt.set(alertId, intended);
+      const alert = AlertChanged.fromPartial({ alertId, state: AlertState.ALERT_STATE_RAISED, severity: Severity.SEVERITY_MAJOR, deviceMn: `BENCH-MN-${i}`, townshipCode: '140802001', factorCode: 'a21026', value: 400, limit: 100, changedAt: new Date(), sequence: 1 });
+      sends.push(publisher.publish({ topic: topics.alerts, key: alert.deviceMn, type: TOPICS.alerts.payload, value: Buffer.from(AlertChanged.encode(alert).finish()) }));
+    }
+    await Promise.all(sends);
+    const deadline = Date.now() + 30_000;
+    while (latencies.length < total * SUBSCRIBERS && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
+    const delivered = latencies.length;
+    for (const abort of controllers) abort.abort();
+    await Promise.all(streams);
+    await publisher.disconnect();
+    await on.stop();
+    await audited.drop();
+    await unaudited.drop();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)) }).catch(() => undefined);
+    await admin.disconnect();
+
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const pullNote = `${PULL_RATE} req/s offered (autocannon overallRate, 100 connections), ${PULL_TURNS} alternating turns of ${PULL_SECONDS} s per side, one 10-row page; worst turn's p99; ${bad} non-2xx/errors in all; generator and service share the 2 cores`;
+    return {
+      sharing_pull_audit_on_p99_ms: { value: worst('on'), unit: 'ms', baseline: 'sharing_pull_audit_off_p99_ms', target: '<= 20, ratio <= 1.5', note: `audit on (chained in PostgreSQL + outbox before the answer); achieved ${Math.round(rate('on'))} req/s; ${pullNote}` },
+      sharing_pull_audit_off_p99_ms: { value: worst('off'), unit: 'ms', note: `ACCESS_AUDIT=off; achieved ${Math.round(rate('off'))} req/s` },
+      sharing_alert_to_sse_p99_ms: {
+        value: Math.round(percentileOf(sorted, 0.99) * 10) / 10,
+        unit: 'ms',
+        target: '<= 100',
+        note: `${ALERT_RATE} alerts/s for ${ALERT_SECONDS} s to ${SUBSCRIBERS} SSE subscribers; intended send → event read by each subscriber (Kafka, feed consumer, PostgreSQL, signal, grant check); ${delivered} of ${total * SUBSCRIBERS} deliveries; p50 ${Math.round(percentileOf(sorted, 0.5) * 10) / 10} ms`,
+      },
+    };
+  },
+};
+
+export default bench;

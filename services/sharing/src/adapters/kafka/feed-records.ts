@@ -1,0 +1,155 @@
+import { PoisonRecordError } from '@ecogrid/kafka';
+import { AlertChanged, alertStateToJSON, severityToJSON, StationAqiComputed } from '@ecogrid/proto/alerting/v1/events';
+import { CreditColour, creditColourToJSON, CreditRatingChanged } from '@ecogrid/proto/credit/v1/events';
+import { CaseChanged, caseStatusToJSON } from '@ecogrid/proto/dispatch/v1/events';
+import { ObservationRecorded } from '@ecogrid/proto/ingest/v1/events';
+import type { IncomingRecord } from '../../app/ports';
+
+/** The lower-case tail of a ts-proto enum name: SEVERITY_MAJOR → major. */
+const enumWord = (name: string, prefix: string): string => name.slice(prefix.length).toLowerCase();
+const orNull = (value: string): string | null => (value === '' ? null : value);
+const time = (value: Date | undefined, what: string): Date => {
+  if (!value) throw new PoisonRecordError('missing_time', `${what} has no time`);
+  return value;
+};
+
+/** Which catalogue datasets a topic feeds, and how its payload becomes their records. */
+export type FeedKind = 'readings' | 'alerts' | 'aqiHourly' | 'cases' | 'credit';
+
+export function decodeFeed(kind: FeedKind, value: Buffer): IncomingRecord[] {
+  switch (kind) {
+    case 'readings':
+      return readingRecords(ObservationRecorded.decode(value));
+    case 'alerts':
+      return [alertRecord(AlertChanged.decode(value))];
+    case 'aqiHourly':
+      return [aqiRecord(StationAqiComputed.decode(value))];
+    case 'cases':
+      return [caseRecord(CaseChanged.decode(value))];
+    case 'credit':
+      return creditRecords(CreditRatingChanged.decode(value));
+  }
+}
+
+function readingRecords(observation: ObservationRecorded): IncomingRecord[] {
+  const dataTime = time(observation.dataTime, `observation ${observation.observationId}`);
+  return observation.measurements.flatMap((measurement): IncomingRecord[] => {
+    const base = {
+      occurredAt: dataTime,
+      township: orNull(observation.townshipCode),
+      enterprise: orNull(observation.enterpriseUscc),
+      factor: measurement.factorCode,
+      lon: null,
+      lat: null,
+      version: dataTime.getTime(),
+      fields: {
+        device_mn: observation.deviceMn,
+        factor_code: measurement.factorCode,
+        value: measurement.value,
+        unit: measurement.unit,
+        flag: measurement.flag,
+        data_time: dataTime.toISOString(),
+        enterprise_uscc: observation.enterpriseUscc,
+        township_code: observation.townshipCode,
+        cell_id: observation.cellId,
+      },
+    };
+    return [
+      { ...base, dataset: 'readings-latest', key: `${observation.deviceMn}:${measurement.factorCode}` },
+      { ...base, dataset: 'readings-history', key: `${observation.observationId}:${measurement.factorCode}:${measurement.kind}` },
+    ];
+  });
+}
+
+function alertRecord(alert: AlertChanged): IncomingRecord {
+  const changedAt = time(alert.changedAt, `alert ${alert.alertId}`);
+  return {
+    dataset: 'alerts',
+    key: alert.alertId,
+    occurredAt: changedAt,
+    township: orNull(alert.townshipCode),
+    enterprise: orNull(alert.enterpriseUscc),
+    factor: orNull(alert.factorCode),
+    lon: null,
+    lat: null,
+    version: alert.sequence,
+    fields: {
+      alert_id: alert.alertId,
+      state: enumWord(alertStateToJSON(alert.state), 'ALERT_STATE_'),
+      severity: enumWord(severityToJSON(alert.severity), 'SEVERITY_'),
+      device_mn: alert.deviceMn,
+      enterprise_uscc: alert.enterpriseUscc,
+      township_code: alert.townshipCode,
+      factor_code: alert.factorCode,
+      value: alert.value,
+      limit: alert.limit,
+      summary: alert.summary,
+      changed_at: changedAt.toISOString(),
+    },
+  };
+}
+
+function aqiRecord(aqi: StationAqiComputed): IncomingRecord {
+  const hour = time(aqi.hourStart, `AQI of ${aqi.stationMn}`);
+  return {
+    dataset: 'aqi-hourly',
+    key: `${aqi.stationMn}:${hour.toISOString()}`,
+    occurredAt: hour,
+    township: orNull(aqi.townshipCode),
+    enterprise: null,
+    factor: null,
+    lon: null,
+    lat: null,
+    version: aqi.revision,
+    fields: { station_mn: aqi.stationMn, hour_start: hour.toISOString(), aqi: aqi.aqi, category: aqi.category, primary_pollutants: aqi.primaryPollutants, township_code: aqi.townshipCode },
+  };
+}
+
+/**
+ * Only public fields are copied out of a case: the note, the actors, the evidence hash and anything personal never
+ * reach sharing's store at all, so no grant or bug can serve them.
+ */
+function caseRecord(change: CaseChanged): IncomingRecord {
+  const occurredAt = time(change.occurredAt, `case ${change.caseId}`);
+  const located = change.lon !== 0 || change.lat !== 0;
+  return {
+    dataset: 'cases-public',
+    key: change.caseId,
+    occurredAt,
+    township: orNull(change.townshipCode),
+    enterprise: orNull(change.enterpriseUscc),
+    factor: orNull(change.factorCode),
+    lon: located ? change.lon : null,
+    lat: located ? change.lat : null,
+    version: change.version,
+    fields: {
+      case_id: change.caseId,
+      status: caseStatusToJSON(change.status).replace(/^CASE_STATUS_/, '').toLowerCase(),
+      case_type: change.caseType,
+      title: change.title,
+      township_code: change.townshipCode,
+      enterprise_uscc: change.enterpriseUscc,
+      ...(located ? { lon: change.lon, lat: change.lat } : {}),
+      occurred_at: occurredAt.toISOString(),
+    },
+  };
+}
+
+/** A rating feeds the ratings dataset; a red or vetoed one also the joint-punishment feed (联合惩戒). */
+function creditRecords(rating: CreditRatingChanged): IncomingRecord[] {
+  const ratedAt = time(rating.ratedAt, `rating of ${rating.enterpriseUscc}`);
+  const colour = enumWord(creditColourToJSON(rating.colour), 'CREDIT_COLOUR_');
+  const base = { occurredAt: ratedAt, township: null, enterprise: rating.enterpriseUscc, factor: null, lon: null, lat: null, version: ratedAt.getTime() };
+  const records: IncomingRecord[] = [
+    { ...base, dataset: 'credit-ratings', key: rating.enterpriseUscc, fields: { enterprise_uscc: rating.enterpriseUscc, colour, ruleset_version: rating.rulesetVersion, rated_at: ratedAt.toISOString() } },
+  ];
+  if (rating.colour === CreditColour.CREDIT_COLOUR_RED || rating.vetoed) {
+    records.push({
+      ...base,
+      dataset: 'credit-joint-punishment',
+      key: `${rating.enterpriseUscc}:${ratedAt.toISOString()}`,
+      fields: { enterprise_uscc: rating.enterpriseUscc, colour, vetoed: rating.vetoed, reason: rating.reason, rated_at: ratedAt.toISOString() },
+    });
+  }
+  return records;
+}

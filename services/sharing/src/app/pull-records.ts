@@ -1,0 +1,128 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { DomainError, notFound } from '@ecogrid/domain-errors';
+import type { JsonObject } from '@ecogrid/hash-chain';
+import type { AccessRecord } from '../domain/access-audit';
+import { datasetById, type Dataset } from '../domain/catalogue';
+import { decodeCursor, encodeCursor } from '../domain/cursor';
+import { grantRefusal, inGrant, projectRecord, type Grant } from '../domain/grant';
+import { pageSize, QuotaExceeded, quotaDay, secondsUntilQuotaDayEnds } from '../domain/quota';
+import type { FieldValue } from '../domain/shared-record';
+import type { Partner } from './ports';
+import type { SharingRuntime } from './runtime';
+
+export interface PullQuery {
+  cursor?: string;
+  limit?: number;
+  township?: string;
+  enterprise?: string;
+  factor?: string;
+  since?: Date;
+  until?: Date;
+  /** The ETag the partner already holds: an unchanged page is answered 304 and audited as 0 rows sent. */
+  ifNoneMatch?: string;
+}
+
+export interface SharedItem {
+  seq: number;
+  key: string;
+  occurred_at: string;
+  fields: Record<string, FieldValue>;
+}
+
+export interface PullPage {
+  dataset: string;
+  items: SharedItem[];
+  next_cursor: string | null;
+}
+
+export interface PullResult {
+  page: PullPage;
+  /** The serialised page: what is sent, hashed into the audit and the ETag. */
+  body: string;
+  sha256: string;
+  notModified: boolean;
+}
+
+/** A strong ETag of a page body. */
+export const etagOf = (sha256: string): string => `"${sha256.slice(0, 32)}"`;
+
+function queryJson(query: PullQuery): JsonObject {
+  const json: JsonObject = {};
+  if (query.cursor !== undefined) json.cursor = query.cursor;
+  if (query.limit !== undefined) json.limit = query.limit;
+  if (query.township !== undefined) json.township = query.township;
+  if (query.enterprise !== undefined) json.enterprise = query.enterprise;
+  if (query.factor !== undefined) json.factor = query.factor;
+  if (query.since !== undefined) json.since = query.since.toISOString();
+  if (query.until !== undefined) json.until = query.until.toISOString();
+  return json;
+}
+
+const later = (a: Date | undefined, b: Date | undefined): Date | undefined => (a && b ? (a > b ? a : b) : (a ?? b));
+const earlier = (a: Date | undefined, b: Date | undefined): Date | undefined => (a && b ? (a < b ? a : b) : (a ?? b));
+
+/** The partner's grant on a dataset that serves now; audits and refuses otherwise. */
+export async function servingGrant(runtime: SharingRuntime, audit: (access: Omit<AccessRecord, 'accessId' | 'accessedAt'>) => Promise<unknown>, partnerId: string, datasetId: string, query: JsonObject): Promise<{ dataset: Dataset; grant: Grant }> {
+  const dataset = datasetById(datasetId);
+  const refuse = async (reason: string, error: DomainError): Promise<never> => {
+    await audit({ partnerId, dataset: datasetId, query, rows: 0, responseSha256: '', allowed: false, denialReason: reason });
+    throw error;
+  };
+  if (!dataset) return refuse('unknown_dataset', notFound('dataset', datasetId));
+  if (dataset.sharingClass === 'not_shareable') return refuse('not_shareable', new DomainError('PERMISSION_DENIED', `${dataset.id} is 不予共享 (not shareable)`, { reason: 'not_shareable' }));
+  const grant = await runtime.grants.current(partnerId, datasetId);
+  if (!grant) return refuse('no_grant', new DomainError('PERMISSION_DENIED', `no grant on ${dataset.id}`, { reason: 'no_grant' }));
+  const refusal = grantRefusal(grant, dataset, runtime.clock.now());
+  if (refusal) return refuse(refusal, new DomainError('PERMISSION_DENIED', `the grant on ${dataset.id} does not serve: ${refusal}`, { reason: refusal }));
+  return { dataset, grant };
+}
+
+/**
+ * One page of a dataset for a partner: only records inside its grant (scope and window, then its own filters), only
+ * the granted fields, within its page cap and its rows of the day. Every call is audited, refusals included, before
+ * the answer leaves: an access that cannot be audited is not served.
+ */
+export function createPullRecords(runtime: SharingRuntime) {
+  const audit = (access: Omit<AccessRecord, 'accessId' | 'accessedAt'>) => runtime.audit.append({ ...access, accessId: randomUUID(), accessedAt: runtime.clock.now() });
+  return async (partner: Partner, datasetId: string, query: PullQuery): Promise<PullResult> => {
+    const asked = queryJson(query);
+    const afterSeq = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
+    const { dataset, grant } = await servingGrant(runtime, audit, partner.id, datasetId, asked);
+    const now = runtime.clock.now();
+    const day = quotaDay(now);
+    const remaining = partner.quota.rowsPerDay - (await runtime.quotas.rowsUsed(partner.id, day));
+    if (remaining <= 0) {
+      await audit({ partnerId: partner.id, dataset: dataset.id, query: asked, rows: 0, responseSha256: '', allowed: false, denialReason: 'quota_rows_per_day' });
+      throw new QuotaExceeded('rows_per_day', secondsUntilQuotaDayEnds(now));
+    }
+    const limit = Math.min(pageSize(query.limit, partner.quota), remaining);
+    const from = later(grant.window.from, query.since);
+    const to = earlier(grant.window.to, query.until);
+    const fetched = await runtime.records.page({
+      dataset: dataset.id,
+      afterSeq,
+      limit: limit + 1,
+      scope: grant.scope,
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+      ...(query.township !== undefined ? { township: query.township } : {}),
+      ...(query.enterprise !== undefined ? { enterprise: query.enterprise } : {}),
+      ...(query.factor !== undefined ? { factor: query.factor } : {}),
+    });
+    const more = fetched.length > limit;
+    const records = fetched.slice(0, limit);
+    // The store narrows by scope in SQL; the grant is checked again here so that a store bug cannot leak a row.
+    const items = records
+      .filter((record) => inGrant(record, grant))
+      .map((record): SharedItem => ({ seq: record.seq, key: record.key, occurred_at: record.occurredAt.toISOString(), fields: projectRecord(record, grant, dataset) }));
+    const last = records.at(-1);
+    const page: PullPage = { dataset: dataset.id, items, next_cursor: more && last ? encodeCursor(last.seq) : null };
+    const body = JSON.stringify(page);
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    const notModified = query.ifNoneMatch !== undefined && query.ifNoneMatch.split(',').some((tag) => tag.trim() === etagOf(sha256));
+    const sent = notModified ? 0 : items.length;
+    await audit({ partnerId: partner.id, dataset: dataset.id, query: asked, rows: sent, responseSha256: notModified ? '' : sha256, allowed: true, denialReason: notModified ? 'not_modified' : '' });
+    if (sent > 0) await runtime.quotas.addRows(partner.id, day, sent);
+    return { page, body, sha256, notModified };
+  };
+}
