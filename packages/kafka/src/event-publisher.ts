@@ -50,6 +50,25 @@ export interface EventPublisherOptions {
   lingerMs?: number;
   /** Producer request timeout per attempt. */
   requestTimeoutMs?: number;
+  /**
+   * How long a batch whose send failed is sent again, unchanged and by the same producer, before its events are
+   * rejected (default 0: rejected at once). A batch the broker wrote without its answer arriving is then recognised
+   * by its producer id and sequence numbers and not written twice — where rejecting it makes the caller publish the
+   * events again, as new records. Meanwhile later events wait behind it, in order, and `pending` grows.
+   */
+  holdFailedBatchMs?: number;
+}
+
+/** Kafka errors that mean the producer's id or sequence numbers are no longer valid: only a new producer can go on. */
+const PRODUCER_STATE_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'INVALID_PRODUCER_ID_MAPPING']);
+
+function isProducerStateError(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth += 1) {
+    const { type, originalError, cause } = current as { type?: unknown; originalError?: unknown; cause?: unknown };
+    if (typeof type === 'string' && PRODUCER_STATE_ERRORS.has(type)) return true;
+    current = originalError ?? cause;
+  }
+  return false;
 }
 
 interface QueuedMessage {
@@ -90,6 +109,8 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
   const maxBatch = options.maxBatchMessages ?? 1000;
   const lingerMs = options.lingerMs ?? 0;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const holdFailedBatchMs = options.holdFailedBatchMs ?? 0;
+  let disconnecting = false;
   let queue: QueuedMessage[] = [];
   let inFlight = 0;
   let sending = false;
@@ -142,21 +163,33 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
           else byTopic.set(item.topic, [item.message]);
         }
         const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+        const firstAttempt = Date.now();
         try {
-          if (needsNewProducer) await replaceProducer();
-          await producer.sendBatch({ topicMessages, acks: -1, timeout: requestTimeoutMs });
-          for (const item of batch) {
-            item.span.end();
-            item.resolve();
-          }
-        } catch (error) {
-          needsNewProducer = true;
-          const failure = error instanceof Error ? error : new Error(String(error));
-          for (const item of batch) {
-            item.span.recordException(failure);
-            item.span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
-            item.span.end();
-            item.reject(failure);
+          for (let attempt = 0; ; attempt += 1) {
+            try {
+              if (needsNewProducer) await replaceProducer();
+              await producer.sendBatch({ topicMessages, acks: -1, timeout: requestTimeoutMs });
+              for (const item of batch) {
+                item.span.end();
+                item.resolve();
+              }
+              break;
+            } catch (error) {
+              // The same batch again, by the same producer: what the broker already has it recognises as a repeat.
+              if (holdFailedBatchMs > 0 && !disconnecting && !isProducerStateError(error) && Date.now() - firstAttempt < holdFailedBatchMs) {
+                await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 2_000)));
+                continue;
+              }
+              needsNewProducer = true;
+              const failure = error instanceof Error ? error : new Error(String(error));
+              for (const item of batch) {
+                item.span.recordException(failure);
+                item.span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+                item.span.end();
+                item.reject(failure);
+              }
+              break;
+            }
           }
         } finally {
           inFlight = 0;
@@ -195,6 +228,8 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
       pendingCount() < limit ? Promise.resolve() : new Promise<void>((resolve) => capacityWaiters.push({ limit, resolve })),
     connect: () => producer.connect(),
     disconnect: async () => {
+      // A batch held for a broker that is away is given up on: shutting down must not wait for the broker.
+      disconnecting = true;
       if (pendingCount() > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
       await producer.disconnect();
     },

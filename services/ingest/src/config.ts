@@ -33,6 +33,11 @@ const schema = baseConfig({ service: 'ingest', adminAddress: '127.0.0.1:8093' })
   REJECTIONS_PER_PEER_BURST: positiveInt(200),
   /** Events waiting for Kafka beyond which submissions are refused (HTTP 503 + Retry-After, gRPC RESOURCE_EXHAUSTED). */
   PUBLISH_QUEUE_LIMIT: positiveInt(20_000),
+  /**
+   * How long a batch Kafka did not acknowledge is sent again, unchanged, before its frames fail: a batch the broker
+   * wrote without its answer arriving is then not written twice (0: fail at once).
+   */
+  PUBLISH_HOLD_FAILED_MS: z.coerce.number().int().min(0).default(120_000),
   /** Frames in hand (waiting for Redis, Kafka or the CPU) above which device sockets pause, and below which they resume. */
   BACKLOG_HIGH_WATER: positiveInt(2_000),
   BACKLOG_LOW_WATER: positiveInt(1_000),

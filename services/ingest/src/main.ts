@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger, credentials: kafkaCredentialsFrom(config) });
-  const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}` });
+  const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}`, holdFailedBatchMs: config.PUBLISH_HOLD_FAILED_MS });
   // Fail fast on commands while Redis is away: dedupe is best effort and must never hold up a device.
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
   redis.on('error', (error) => logger.debug({ err: error }, 'redis error'));

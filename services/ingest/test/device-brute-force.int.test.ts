@@ -102,7 +102,7 @@ describe('ingest under brute force: guessing is throttled while the real device 
         `${published.length} refusals published for the guesser's address, ${unpublished} over its cap counted only`,
     );
     realMnFailures += failed;
-    // Attempts are counted before their check, atomically in Redis: exactly the limit ran, however concurrent.
+    // A pair's attempts are counted before their check, atomically in Redis: exactly its limit ran.
     expect(failed).toBe(LIMITS.perAddressAndMn);
     expect(throttled).toBe(1_000 - failed);
     // None of the guesses reached the readings topic, and none of the published refusals holds a guess.
@@ -122,7 +122,9 @@ describe('ingest under brute force: guessing is throttled while the real device 
       `[brute force, one address, 500 MNs] 1000 guesses over ${connections} connections: ${failed} ran scrypt and failed, ${throttled} throttled before scrypt; ` +
         `the real device got ${answered} 9014s meanwhile`,
     );
-    expect(failed).toBe(LIMITS.perAddress);
+    // An address's failures are counted after their checks, of which it may run 8 at once.
+    expect(failed).toBeGreaterThanOrEqual(LIMITS.perAddress);
+    expect(failed).toBeLessThanOrEqual(LIMITS.perAddress + 8);
     expect(throttled).toBe(1_000 - failed);
   });
 
@@ -182,9 +184,9 @@ describe('ingest under brute force: guessing is throttled while the real device 
     const { failed, throttled } = await judged(before, 1_000);
     console.log(`[brute force, HTTP] 1000 guesses, half for a registered MN: ${answers.size} distinct answer(s) ${JSON.stringify([...answers])}; ${failed} ran scrypt and failed, ${throttled} throttled`);
     expect([...answers]).toEqual([['401 {"error":{"code":"authentication_failed","message":"the device MN and password were not accepted","field":"deviceMn"}}', 1_000]]);
-    // 20 callers at once: still no more than the address's limit ran scrypt (attempts on the real MN, already over
-    // its own limit, were throttled at once and used up the address's count as well).
-    expect(failed).toBeLessThanOrEqual(LIMITS.perAddress);
+    // 20 callers at once: at most 8 checks run at a time for one address, so no more than its limit and those 8
+    // ran scrypt (attempts on the real MN, already over its own limit, were throttled at once).
+    expect(failed).toBeLessThanOrEqual(LIMITS.perAddress + 8);
     expect(throttled).toBe(1_000 - failed);
   });
 

@@ -1,4 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { IngestServiceClient, type SubmitObservationsRequest, type SubmitObservationsResponse } from '@ecogrid/proto/ingest/v1/ingest';
+import { ValueKind } from '@ecogrid/proto/ingest/v1/events';
+import { callUnary, createGrpcClient } from '@ecogrid/grpc';
 import { grpcHealth, startIngestProcess, type IngestProcess } from '@ecogrid/e2e';
 import { Device } from '@ecogrid/proto/registry/v1/entities';
 import { ensureTopics, topicNames } from '@ecogrid/kafka';
@@ -148,4 +152,47 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
     await fleet.stop();
     await compare('Redis down', fleet.acknowledgedIds);
   });
+
+  it('refuses at the door when the publisher queue is full: HTTP 503 with Retry-After, gRPC RESOURCE_EXHAUSTED; what it held is stored once the broker is back', { timeout: 240_000 }, async () => {
+    const token = 'fault-gateway-token-0123456789';
+    const small = await startIngestProcess({
+      kafkaBrokers: kafka.url,
+      redisUrl: redis.url,
+      topicPrefix: '',
+      redisPrefix: uniqueRedisPrefix('ingest-queue'),
+      gatewayTokens: { fault: token },
+      env: { PUBLISH_QUEUE_LIMIT: '3', ADDRESS_RATE_LIMIT_PER_S: '0', LOG_LEVEL: 'error' },
+    });
+    const client = createGrpcClient(IngestServiceClient, small.grpcAddress);
+    const observation = (second: number) => ({ deviceMn: DEVICES[0]?.mn ?? '', dataTime: new Date(Date.now() - 12 * 3_600_000 + second * 1_000).toISOString(), measurements: [{ factorCode: 'a21026', value: 1 }] });
+    const post = (body: unknown) =>
+      fetch(`${small.httpUrl}/v1/observations`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    try {
+      await kafka.stop();
+      await waitFor(async () => (await fetch(`${small.adminUrl}/readyz`)).status === 503, { timeoutMs: 30_000, description: 'not ready without Kafka' });
+      // Three observations wait for the broker (held, not failed), which fills a queue of three.
+      const held = [0, 1, 2].map((second) => post(observation(second)));
+      await waitFor(async () => (await small.metric('ingest_publish_pending')) >= 3, { timeoutMs: 30_000, description: 'three events waiting for Kafka' });
+      const refused = await post(observation(3));
+      const refusedBody = (await refused.json()) as { error: { code: string } };
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${token}`);
+      const grpcRefusal = (await callUnary<SubmitObservationsRequest, SubmitObservationsResponse>((request, options, callback) => client.submitObservations(request, metadata, options, callback), {
+        observations: [{ deviceMn: DEVICES[0]?.mn ?? '', commandCode: '2011', dataTime: new Date(Date.now() - 12 * 3_600_000 + 4_000), measurements: [{ factorCode: 'a21026', kind: ValueKind.VALUE_KIND_RTD, value: 1, flag: 'N' }] }],
+      }).catch((error: ServiceError) => error)) as ServiceError;
+      await kafka.start();
+      const answers = await Promise.all(held);
+      console.log(
+        `[fault: publisher queue full] limit 3, Kafka down: a 4th HTTP request got ${refused.status} ${refusedBody.error.code} (Retry-After ${refused.headers.get('retry-after')}), ` +
+          `gRPC ${status[grpcRefusal.code]} ${String(grpcRefusal.metadata?.get('ecogrid-reason')[0] ?? '')}; the 3 held got ${answers.map((answer) => answer.status).join(', ')} once the broker was back`,
+      );
+      expect([refused.status, refusedBody.error.code, refused.headers.get('retry-after')]).toEqual([503, 'overloaded', '1']);
+      expect([grpcRefusal.code, String(grpcRefusal.metadata?.get('ecogrid-reason')[0] ?? '')]).toEqual([status.RESOURCE_EXHAUSTED, 'overloaded']);
+      expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202]);
+    } finally {
+      client.close();
+      await small.service.stop();
+    }
+  });
 });
+

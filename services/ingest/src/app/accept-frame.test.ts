@@ -116,4 +116,15 @@ describe('acceptFrame', () => {
     expect((await accept(frame(), { remoteAddress: '10.0.0.1' })).kind).toBe('stored');
     expect(await accept(frame({ cp: 'DataTime=20261129155800;a21026-Rtd=1' }), { remoteAddress: '10.0.0.1' })).toMatchObject({ kind: 'rejected', reason: 'rate_limited', authFailure: false });
   });
+
+  it('lets many devices behind one address connect at once: successes never use up the address\'s count', async () => {
+    const sink = fakeSink();
+    const devices = fakeDevices(Array.from({ length: 50 }, (_, index) => deviceProfile({ mn: `GW${String(index).padStart(12, '0')}` })));
+    const throttle = fakeThrottle({ failuresPerAddress: 5, failuresPerAddressAndMn: 3, failuresPerMn: 4 });
+    const { authenticate } = fakeAuthentication(devices, throttle);
+    const accept = createAcceptFrame({ authenticate, throttle, store: createStoreObservations({ sink, memory: createInMemoryObservationMemory(), counters: countingCounters() }), rejections: fakeRejections(), clock: { now: () => now }, maxFutureSkewMs: 600_000 });
+    const outcomes = await Promise.all(Array.from({ length: 50 }, (_, index) => accept(frame({ mn: `GW${String(index).padStart(12, '0')}` }), { remoteAddress: '10.0.0.50' })));
+    expect(outcomes.filter((outcome) => outcome.kind === 'stored')).toHaveLength(50);
+  });
 });
+

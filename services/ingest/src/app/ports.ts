@@ -73,14 +73,16 @@ export interface DeviceThrottle {
   /** Before authentication: whether this address may send one more frame or request now. */
   admitAddress(address: string): Promise<boolean>;
   /**
-   * Counts an authentication attempt that is about to run the password check, and says whether it may: false
-   * once too many attempts were counted in the window from this address, from this address for this MN, or for
-   * this MN from anywhere — the last not for an address this MN recently authenticated from, so strangers
-   * guessing a device's password cannot lock the device out. Counting before the check (atomically, in Redis)
-   * keeps concurrent guesses from all passing one check before any failure is recorded.
+   * Whether an authentication attempt may run the password check: not once this address has had too many
+   * failures in the window, nor when this (address, MN) pair, or this MN from anywhere, has had too many attempts —
+   * the MN's count not for an address this MN recently authenticated from, so strangers guessing a device's
+   * password cannot lock the device out. The pair's and the MN's attempts are counted here, before the check
+   * (atomically, in Redis), so concurrent guesses cannot all pass one count before any failure is recorded.
    */
   admitAuthentication(attempt: AuthAttempt): Promise<boolean>;
-  /** The attempt was the device's: its count is given back, and its address is trusted for its MN. */
+  /** The check failed: counts against the address. */
+  authenticationFailed(attempt: AuthAttempt): Promise<void>;
+  /** The attempt was the device's: the MN's count is given back, the pair's cleared, the address trusted for the MN. */
   authenticationSucceeded(attempt: AuthAttempt): Promise<void>;
   /** After authentication: whether this device may send one more now. */
   admitDevice(mn: string): Promise<boolean>;

@@ -50,11 +50,11 @@ async function admits(limiter: RateLimiterAbstract | undefined, key: string): Pr
 }
 
 /**
- * Throttling for ingest's device surfaces with rate-limiter-flexible. Authentication attempts are counted in
- * Redis before their check (atomically, so concurrent guesses cannot all slip past one check) and a success
- * gives its count back, so what accumulates is failures, and throttled attempts on top. Every ingest instance
- * shares the counts; an in-memory insurance limiter takes over while Redis is away, so a Redis outage neither
- * opens the door to guessing nor stops devices. Frame rates are counted per instance.
+ * Throttling for ingest's device surfaces with rate-limiter-flexible. An address's failed checks are counted
+ * after them (devices behind one gateway address must not use up its count by connecting at once); a pair's and
+ * an MN's attempts before them, atomically, and given back on success. Every ingest instance shares the counts
+ * in Redis; an in-memory insurance limiter takes over while Redis is away, so a Redis outage neither opens the
+ * door to guessing nor stops devices. Frame rates are counted per instance.
  */
 export function createRateLimiterThrottle(options: { redis: Redis; prefix: string; limits?: Partial<ThrottleLimits> }): DeviceThrottle {
   const limits = { ...DEFAULT_THROTTLE_LIMITS, ...options.limits };
@@ -85,17 +85,20 @@ export function createRateLimiterThrottle(options: { redis: Redis; prefix: strin
     admitDevice: (mn) => admits(deviceRate, mn),
     admitAuthentication: async (attempt) => {
       const exempt = await isTrusted(attempt);
-      const [address, pair, mn] = await Promise.all([
-        admits(byAddress, attempt.address),
+      const [addressState, pair, mn] = await Promise.all([
+        byAddress.get(attempt.address),
         admits(byAddressAndMn, pairKey(attempt)),
         exempt ? Promise.resolve(true) : admits(byMn, attempt.mn),
       ]);
-      return address && pair && mn;
+      const addressBlocked = addressState !== null && addressState.consumedPoints >= byAddress.points;
+      return !addressBlocked && pair && mn;
+    },
+    authenticationFailed: async (attempt) => {
+      await byAddress.penalty(attempt.address);
     },
     authenticationSucceeded: async (attempt) => {
       const exempt = await isTrusted(attempt);
       await Promise.all([
-        byAddress.reward(attempt.address),
         exempt ? Promise.resolve() : byMn.reward(attempt.mn),
         byAddressAndMn.delete(pairKey(attempt)),
         trusted.set(pairKey(attempt), 1, limits.trustedAddressSeconds),

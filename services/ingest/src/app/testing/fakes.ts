@@ -42,17 +42,16 @@ export function fakeThrottle(limits: { failuresPerAddress?: number; failuresPerA
     },
     admitAuthentication: async ({ address, mn }: AuthAttempt) => {
       const isTrusted = trusted.has(`${address}|${mn}`);
-      bump(`a:${address}`);
       bump(`am:${address}|${mn}`);
       if (!isTrusted) bump(`m:${mn}`);
       return (
-        count(`a:${address}`) <= (limits.failuresPerAddress ?? 30) &&
+        count(`a:${address}`) < (limits.failuresPerAddress ?? 30) &&
         count(`am:${address}|${mn}`) <= (limits.failuresPerAddressAndMn ?? 10) &&
         (isTrusted || count(`m:${mn}`) <= (limits.failuresPerMn ?? 100))
       );
     },
+    authenticationFailed: async ({ address }) => bump(`a:${address}`),
     authenticationSucceeded: async ({ address, mn }) => {
-      failures.set(`a:${address}`, count(`a:${address}`) - 1);
       if (!trusted.has(`${address}|${mn}`)) failures.set(`m:${mn}`, count(`m:${mn}`) - 1);
       failures.delete(`am:${address}|${mn}`);
       trusted.add(`${address}|${mn}`);
