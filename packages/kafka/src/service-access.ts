@@ -17,8 +17,8 @@ export const SERVICE_KAFKA_ACCESS = {
   dispatch: { writes: ['cases'], reads: ['alerts', ...REGISTRY_TOPICS] },
   /** Evidence from alerts and cases, owners and names from the registry's devices and enterprises. */
   credit: { writes: ['credit'], reads: ['alerts', 'cases', 'registryDevices', 'registryEnterprises'] },
-  /** Every shareable topic in; its access audit out (through its outbox). */
-  sharing: { writes: ['sharingAccess'], reads: ['readings', 'alerts', 'aqiHourly', 'cases', 'credit'] },
+  /** Every shareable topic in (the registry's enterprises for their public subset); its access audit out (through its outbox). */
+  sharing: { writes: ['sharingAccess'], reads: ['readings', 'alerts', 'aqiHourly', 'cases', 'credit', 'registryEnterprises'] },
   /** The demo's device simulator (`pnpm start`): it only learns the devices it plays. */
   simulator: { writes: [], reads: ['registryDevices'] },
 } as const satisfies Record<string, ServiceKafkaAccess>;

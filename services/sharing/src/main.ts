@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     [topics.aqiHourly, 'aqiHourly'],
     [topics.cases, 'cases'],
     [topics.credit, 'credit'],
+    [topics.registryEnterprises, 'registryEnterprises'],
   ]);
   const feed = createFeedConsumer({ kafka, groupId: consumerGroupName(config.TOPIC_PREFIX, 'sharing', 'feeds'), topics: feeds, ingest: app.ingestRecords, deadLetters: publisher, logger });
   feed.start().then(

@@ -187,8 +187,8 @@ export const CATALOGUE: readonly Dataset[] = [
     sharingClass: 'unconditional',
     legalBasis: '《企业事业单位环境信息公开办法》第八条',
     owner: BUREAU,
-    source: undefined,
-    fed: false,
+    source: 'registryEnterprises',
+    fed: true,
     scopeDimensions: ['township', 'enterprise'],
     fields: [
       { name: 'enterprise_uscc', type: 'string', description: 'USCC' },

@@ -36,7 +36,7 @@ export function createFeedConsumer(options: FeedConsumerOptions): EventConsumer 
       for (const event of batch.events) {
         if (event.value === null) continue;
         try {
-          records.push(...decodeFeed(kind, event.value));
+          records.push(...decodeFeed(kind, event.value, new Date(event.timestamp)));
         } catch (error) {
           await batch.deadLetter(event, error instanceof PoisonRecordError ? error : new PoisonRecordError('undecodable', `undecodable ${kind} record`, { cause: error }));
         }

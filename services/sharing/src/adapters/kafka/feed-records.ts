@@ -3,6 +3,7 @@ import { AlertChanged, alertStateToJSON, severityToJSON, StationAqiComputed } fr
 import { CreditColour, creditColourToJSON, CreditRatingChanged } from '@ecogrid/proto/credit/v1/events';
 import { CaseChanged, caseStatusToJSON } from '@ecogrid/proto/dispatch/v1/events';
 import { ObservationRecorded } from '@ecogrid/proto/ingest/v1/events';
+import { EnterpriseChanged } from '@ecogrid/proto/registry/v1/events';
 import type { IncomingRecord } from '../../app/ports';
 
 /** The lower-case tail of a ts-proto enum name: SEVERITY_MAJOR → major. */
@@ -14,9 +15,10 @@ const time = (value: Date | undefined, what: string): Date => {
 };
 
 /** Which catalogue datasets a topic feeds, and how its payload becomes their records. */
-export type FeedKind = 'readings' | 'alerts' | 'aqiHourly' | 'cases' | 'credit';
+export type FeedKind = 'readings' | 'alerts' | 'aqiHourly' | 'cases' | 'credit' | 'registryEnterprises';
 
-export function decodeFeed(kind: FeedKind, value: Buffer): IncomingRecord[] {
+/** `recordTime` is the Kafka record's timestamp: the time and version of payloads that carry neither. */
+export function decodeFeed(kind: FeedKind, value: Buffer, recordTime: Date): IncomingRecord[] {
   switch (kind) {
     case 'readings':
       return readingRecords(ObservationRecorded.decode(value));
@@ -28,7 +30,33 @@ export function decodeFeed(kind: FeedKind, value: Buffer): IncomingRecord[] {
       return [caseRecord(CaseChanged.decode(value))];
     case 'credit':
       return creditRecords(CreditRatingChanged.decode(value));
+    case 'registryEnterprises':
+      return enterpriseRecords(EnterpriseChanged.decode(value), recordTime);
   }
+}
+
+/**
+ * The public subset of an enterprise of the registry (企业事业单位环境信息公开办法 §8: name, USCC, industry, where):
+ * the permit number, outlets, coordinates and anything about people stay behind. The registry's compacted topic
+ * carries no version, so the record time orders its changes.
+ */
+function enterpriseRecords(change: EnterpriseChanged, recordTime: Date): IncomingRecord[] {
+  const enterprise = change.enterprise;
+  if (!enterprise || enterprise.uscc === '') throw new PoisonRecordError('missing_field', 'an enterprise change without its enterprise or USCC');
+  return [
+    {
+      dataset: 'registry-enterprises-public',
+      key: enterprise.uscc,
+      occurredAt: recordTime,
+      township: orNull(enterprise.townshipCode),
+      enterprise: enterprise.uscc,
+      factor: null,
+      lon: null,
+      lat: null,
+      version: recordTime.getTime(),
+      fields: { enterprise_uscc: enterprise.uscc, name: enterprise.name, industry: enterprise.industry, township_code: enterprise.townshipCode },
+    },
+  ];
 }
 
 function readingRecords(observation: ObservationRecorded): IncomingRecord[] {

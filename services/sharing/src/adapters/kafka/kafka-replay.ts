@@ -5,7 +5,7 @@ import type { Logger } from '@ecogrid/telemetry';
 import type { IncomingRecord, ReplaySource } from '../../app/ports';
 import { decodeFeed, type FeedKind } from './feed-records';
 
-const FEEDS: Record<string, FeedKind> = { readings: 'readings', alerts: 'alerts', aqiHourly: 'aqiHourly', cases: 'cases', credit: 'credit' };
+const FEEDS: Record<string, FeedKind> = { readings: 'readings', alerts: 'alerts', aqiHourly: 'aqiHourly', cases: 'cases', credit: 'credit', registryEnterprises: 'registryEnterprises' };
 
 /**
  * Replays a topic from a time: the offsets at that time per partition (ListOffsets by timestamp), read up to the end
@@ -56,7 +56,7 @@ export function createKafkaReplay(options: { kafka: Kafka; topicPrefix: string; 
                   if (BigInt(message.offset) >= end) break;
                   if (message.value) {
                     try {
-                      for (const record of decodeFeed(kind, message.value)) out.push({ ...record, position: `${batch.partition}:${message.offset}`, timestamp: Number(message.timestamp) });
+                      for (const record of decodeFeed(kind, message.value, new Date(Number(message.timestamp)))) out.push({ ...record, position: `${batch.partition}:${message.offset}`, timestamp: Number(message.timestamp) });
                     } catch (error) {
                       options.logger.warn({ err: error, topic, partition: batch.partition, offset: message.offset }, 'replay skipped an undecodable record');
                     }
