@@ -66,6 +66,8 @@ const bench: BenchModule = {
         HTTP_ADDRESS: '127.0.0.1:18183',
         GRPC_ADDRESS: '127.0.0.1:15153',
         ADMIN_HTTP_ADDRESS: '127.0.0.1:18194',
+        // The published development secrets (token, Open311 key, history-chain key) are refused outside development and test.
+        NODE_ENV: 'test',
         LOG_LEVEL: 'warn',
       },
       'http://127.0.0.1:18194/readyz',

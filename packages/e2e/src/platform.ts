@@ -67,7 +67,9 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     ...(options.credit ? { credit: await createTestSchema(environment.databaseUrl, `${name}_credit`) } : {}),
   };
   const tracing: Record<string, string> = options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '100' } : {};
-  const common = { KAFKA_BROKERS: environment.kafkaBrokers, DATABASE_URL: environment.databaseUrl, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET, ...tracing };
+  // NODE_ENV=test admits the published development secrets (history-chain key, Open311 key) these services refuse
+  // otherwise; said here rather than inherited, since a bench that starts the platform runs outside vitest.
+  const common = { KAFKA_BROKERS: environment.kafkaBrokers, DATABASE_URL: environment.databaseUrl, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'test', STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET, ...tracing };
   const entry = (service: string): string => resolve(ROOT, 'services', service, 'dist/main.js');
   const profiled = (service: string): { nodeArgs?: string[] } =>
     options.profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(options.profileDir, service)}`] } : {};
