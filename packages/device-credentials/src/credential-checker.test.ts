@@ -20,6 +20,18 @@ describe('the credential checker', () => {
     expect(await checker.check('MN1', rotated, 'new')).toBe(true);
   });
 
+  it('keeps an entry when the same verifier arrives again as another object, as when the registry view re-reads its topic', async () => {
+    const checker = createCredentialChecker({ decoyParameters: FAST });
+    const verifier = await createPasswordVerifier('pw', FAST);
+    expect(await checker.check('MN1', verifier, 'pw')).toBe(true);
+    const delivered = { ...verifier, salt: Uint8Array.from(verifier.salt), hash: Uint8Array.from(verifier.hash) };
+    expect(checker.remembered('MN1', delivered, 'pw')).toBe(true);
+    expect(await checker.check('MN1', delivered, 'pw')).toBe(true);
+    expect(checker.stats).toMatchObject({ hits: 2, misses: 1 });
+    const tampered = { ...delivered, hash: Uint8Array.from(delivered.hash, (byte, index) => (index === 0 ? byte ^ 1 : byte)) };
+    expect(checker.remembered('MN1', tampered, 'pw')).toBe(false);
+  });
+
   it('forgets an entry unused for longer than its TTL, and keeps at most maxEntries', async () => {
     let now = 0;
     const checker = createCredentialChecker({ ttlMs: 1_000, maxEntries: 2, now: () => now, decoyParameters: FAST });

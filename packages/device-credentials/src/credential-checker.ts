@@ -11,7 +11,7 @@ export interface CredentialCheckerOptions {
 }
 
 export interface CredentialChecker {
-  /** True when this (MN, password) was verified against this very verifier within the TTL; extends it. No scrypt. */
+  /** True when this (MN, password) was verified against this verifier (or an equal copy) within the TTL; extends it. No scrypt. */
   remembered(mn: string, verifier: PasswordVerifier | undefined, password: string): boolean;
   /**
    * Whether `password` is the device's. `verifier` undefined (unknown MN, or a device without one) costs a full
@@ -29,9 +29,11 @@ interface Entry {
 
 /**
  * Checks device passwords against their verifiers, remembering successes per (MN, password): scrypt is meant to
- * be slow, and a device sending a frame a second must not pay it every frame. An entry is bound to the verifier
- * object it was checked against, so a rotated password (a new verifier from the registry) is checked afresh at
- * once. Failures are never cached: throttling, not the cache, is what keeps guessing cheap for us.
+ * be slow, and a device sending a frame a second must not pay it every frame. An entry is bound to the verifier it
+ * was checked against, so a rotated password (a new salt and hash from the registry) is checked afresh at once;
+ * the same verifier delivered again (the registry view reading its topic anew, a re-import) is the same verifier,
+ * by content, and keeps the entry: otherwise every connected device would pay scrypt at the same moment.
+ * Failures are never cached: throttling, not the cache, is what keeps guessing cheap for us.
  */
 export function createCredentialChecker(options: CredentialCheckerOptions = {}): CredentialChecker {
   const ttlMs = options.ttlMs ?? 15 * 60_000;
@@ -49,10 +51,11 @@ export function createCredentialChecker(options: CredentialCheckerOptions = {}):
     const entry = entries.get(key);
     if (!entry) return false;
     const at = now();
-    if (!verifier || entry.verifier !== verifier || entry.expiresAt <= at) {
+    if (!verifier || !sameVerifier(entry.verifier, verifier) || entry.expiresAt <= at) {
       entries.delete(key);
       return false;
     }
+    entry.verifier = verifier;
     stats.hits += 1;
     // Re-insert to keep the map in least-recently-used order.
     entries.delete(key);
@@ -87,4 +90,13 @@ export function createCredentialChecker(options: CredentialCheckerOptions = {}):
       return { ...stats, size: entries.size };
     },
   };
+}
+
+function sameVerifier(a: PasswordVerifier, b: PasswordVerifier): boolean {
+  if (a === b) return true;
+  return a.algorithm === b.algorithm && a.log2N === b.log2N && a.blockSize === b.blockSize && a.parallelism === b.parallelism && sameBytes(a.salt, b.salt) && sameBytes(a.hash, b.hash);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
