@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type DatabaseIntrospector, type Migration, type TableMetadata } from 'kysely';
 import type { Pool } from 'pg';
 import type { Logger } from '@ecogrid/telemetry';
 import { quoteIdent } from './sql-identifier';
@@ -44,7 +44,7 @@ export async function migrateSchema(options: MigrateSchemaOptions): Promise<stri
     names.add(migration.name);
   }
   // Kysely over the service's own pool; never destroyed here, since that would end the caller's pool.
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: options.pool }) });
+  const db = new Kysely<unknown>({ dialect: new OwnSchemaPostgresDialect(options.pool, options.schema) });
   const migrations: Record<string, Migration> = Object.fromEntries(
     options.migrations.map((migration) => [
       migration.name,
@@ -68,4 +68,35 @@ export async function migrateSchema(options: MigrateSchemaOptions): Promise<stri
   const applied = (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
   if (applied.length > 0) options.logger.info({ schema: options.schema, applied }, 'migrations applied');
   return applied;
+}
+
+/**
+ * PostgreSQL for the Migrator, which asks the introspector whether its bookkeeping tables exist. Kysely's own
+ * introspector reads every table of every schema (with each column's serial sequence), so a schema another
+ * service or test drops at that moment fails this service's start with "schema … does not exist". This one looks
+ * at the service's own schema only.
+ */
+class OwnSchemaPostgresDialect extends PostgresDialect {
+  readonly #schema: string;
+
+  constructor(pool: Pool, schema: string) {
+    super({ pool });
+    this.#schema = schema;
+  }
+
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    const schema = this.#schema;
+    const getTables = async (): Promise<TableMetadata[]> => {
+      const { rows } = await sql<{ name: string; kind: string }>`
+        SELECT c.relname AS name, c.relkind AS kind FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = ${schema} AND c.relkind IN ('r', 'p', 'v', 'm')`.execute(db);
+      return rows.map((row) => ({ name: row.name, schema, isView: row.kind === 'v' || row.kind === 'm', columns: [] }));
+    };
+    return {
+      getSchemas: async () => (await sql<{ name: string }>`SELECT nspname AS name FROM pg_catalog.pg_namespace WHERE nspname = ${schema}`.execute(db)).rows,
+      getTables,
+      getMetadata: async () => ({ tables: await getTables() }),
+    };
+  }
 }

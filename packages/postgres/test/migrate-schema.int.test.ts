@@ -60,6 +60,20 @@ describe('migrateSchema', () => {
     expect(await migrateSchema({ pool, schema, migrations, logger })).toEqual([]);
   });
 
+  it('migrates while other schemas are being dropped: it looks at its own schema only', async () => {
+    // Other services' and tests' schemas come and go on a shared server; introspecting every schema failed a start
+    // with "schema … does not exist" when one vanished mid-query.
+    const others = await Promise.all(Array.from({ length: 12 }, (_, index) => createTestSchema(databaseUrl, `migrate_other_${index}`)));
+    for (const other of others) await pools[0]?.query(`CREATE TABLE "${other.name}".t (id serial PRIMARY KEY, label text)`).catch(() => undefined);
+    const targets = await Promise.all(Array.from({ length: 6 }, (_, index) => fresh(`migrate_beside_${index}`)));
+    const migrations: SqlMigration[] = [{ name: '0001_items', sql: 'CREATE TABLE items (id serial PRIMARY KEY)' }];
+    const [results] = await Promise.all([
+      Promise.allSettled(targets.map(({ schema, pool }) => migrateSchema({ pool, schema, migrations, logger }))),
+      Promise.all(others.map((other) => other.drop())),
+    ]);
+    expect(results.map((result) => (result.status === 'fulfilled' ? result.value : String(result.reason)))).toEqual(targets.map(() => ['0001_items']));
+  });
+
   it('leaves the schema as it was when a migration fails, naming it', async () => {
     const { schema, pool } = await fresh('migrate_fail');
     await migrateSchema({ pool, schema, migrations: [{ name: '0001_base', sql: 'CREATE TABLE base (id int);' }], logger });
