@@ -1,3 +1,4 @@
+import type { PasswordVerifier } from '@ecogrid/device-credentials';
 /**
  * The registry's records as its rules see them. They are the registry's own: the gRPC API, the events and the
  * stored documents carry them in protobuf, and the adapters map between the two. Enumerations are the lower snake
@@ -123,15 +124,8 @@ export interface Device {
   passwordVerifier?: PasswordVerifier | undefined;
 }
 
-/** A salted one-way verifier of a device password (scrypt; its cost parameters travel with it). */
-export interface PasswordVerifier {
-  algorithm: 'scrypt';
-  log2N: number;
-  blockSize: number;
-  parallelism: number;
-  salt: Uint8Array;
-  hash: Uint8Array;
-}
+/** A salted one-way verifier of a device password (scrypt; its cost parameters travel with it): the one type of the pure `@ecogrid/device-credentials`. */
+export type { PasswordVerifier } from '@ecogrid/device-credentials';
 
 export const OUTLET_KINDS = ['flue_gas', 'wastewater'] as const;
 
