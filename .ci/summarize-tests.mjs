@@ -45,5 +45,7 @@ process.exit(failed > 0 ? 1 : 0);
 function firstLine(text) {
   // eslint-disable-next-line no-control-regex -- vitest's messages carry ANSI colour codes
   const plain = String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '');
-  return plain.split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? '(no message)';
+  const first = plain.split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? '(no message)';
+  // vitest reports a test or hook that ran out of time with the stack of an Error it named STACK_TRACE_ERROR.
+  return first === 'Error: STACK_TRACE_ERROR' ? 'timed out (the test or one of its hooks ran past its time limit)' : first;
 }

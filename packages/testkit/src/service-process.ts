@@ -5,8 +5,11 @@ export interface ServiceProcess {
   readonly pid: number;
   /** Everything the process wrote, for assertions and for failure messages. */
   output(): string;
-  /** SIGTERM and wait for exit (graceful shutdown). */
-  stop(): Promise<number | null>;
+  /**
+   * SIGTERM and wait for exit (graceful shutdown). A process still running after `timeoutMs` (30 s unless told) is
+   * killed and the call fails naming it, so a hung shutdown reads as that and not as a test that ran out of time.
+   */
+  stop(timeoutMs?: number): Promise<number | null>;
   /** SIGKILL: the crash that fault tests simulate. */
   kill9(): Promise<void>;
 }
@@ -43,9 +46,16 @@ export async function startServiceProcess(options: StartServiceOptions): Promise
   const handle: ServiceProcess = {
     pid: child.pid ?? -1,
     output: () => output,
-    stop: async () => {
+    stop: async (timeoutMs = 30_000) => {
       child.kill('SIGTERM');
-      return exited(child);
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      const outcome = await Promise.race([exited(child), gaveUp]);
+      clearTimeout(timer);
+      if (outcome !== 'timeout') return outcome;
+      child.kill('SIGKILL');
+      await exited(child);
+      throw new Error(`${options.entry} did not exit within ${timeoutMs} ms of SIGTERM and was killed\n--- service output ---\n${output.slice(-4_000)}`);
     },
     kill9: async () => {
       child.kill('SIGKILL');
