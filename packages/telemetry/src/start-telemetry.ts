@@ -1,15 +1,18 @@
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { envDetector, detectResources, resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
+import type * as OtlpHttpExporter from '@opentelemetry/exporter-trace-otlp-http';
+import type * as SdkTraceBase from '@opentelemetry/sdk-trace-base';
+import type * as HttpInstrumentationModule from '@opentelemetry/instrumentation-http';
+import type * as GrpcInstrumentationModule from '@opentelemetry/instrumentation-grpc';
+import type * as IORedisInstrumentationModule from '@opentelemetry/instrumentation-ioredis';
+import type * as PgInstrumentationModule from '@opentelemetry/instrumentation-pg';
+import { context, metrics, propagation, ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 export interface StartTelemetryOptions {
   serviceName: string;
@@ -42,45 +45,76 @@ export interface Telemetry {
  * by monkey-patching kafkajs.
  */
 export function startTelemetry(options: StartTelemetryOptions): Telemetry {
+  const resource = resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: options.serviceName,
+    [ATTR_SERVICE_VERSION]: options.serviceVersion ?? '0.1.0',
+  }).merge(detectResources({ detectors: [envDetector] }));
   const prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const meterProvider = new MeterProvider({ resource, readers: [prometheus] });
+  metrics.setGlobalMeterProvider(meterProvider);
+
   const spanProcessors: SpanProcessor[] = [];
   const endpoint = options.otlpEndpoint ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (endpoint) {
-    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })));
-  }
+  if (endpoint) spanProcessors.push(otlpSpanProcessor(`${endpoint.replace(/\/$/, '')}/v1/traces`));
   if (options.spanExporter) spanProcessors.push(new SimpleSpanProcessor(options.spanExporter));
   // With nowhere to send spans, the library patches and the async context tracking would only cost: CPU on
   // every gRPC call and a promise hook on every promise, for spans nobody records. Metrics (our own
   // instruments, read by Prometheus) do not depend on them.
   const tracing = spanProcessors.length > 0;
-
-  const sdk = new NodeSDK({
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: options.serviceName,
-      [ATTR_SERVICE_VERSION]: options.serviceVersion ?? '0.1.0',
-    }),
-    metricReader: prometheus,
-    spanProcessors,
-    ...(tracing ? {} : { contextManager: new UntrackedContext() }),
-    // Logs go to stdout through pino; without this the SDK would set up an OTLP log exporter by default.
-    logRecordProcessors: [],
-    instrumentations: !tracing
-      ? []
-      : [
-          new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isProbe(request.url) }),
-          new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch'] }),
-          ...(options.skip?.includes('ioredis') ? [] : [new IORedisInstrumentation()]),
-          // Queries are traced only inside a request or event span, never as orphan root spans (pool pings).
-          ...(options.skip?.includes('pg') ? [] : [new PgInstrumentation({ requireParentSpan: true })]),
-        ],
-  });
-  sdk.start();
+  const tracerProvider = tracing ? new NodeTracerProvider({ resource, spanProcessors }) : undefined;
+  if (tracerProvider) tracerProvider.register();
+  else {
+    // No tracer provider: every span is a non-recording one. The W3C propagator still carries a trace id that
+    // came in with an event on to the events this service publishes (@ecogrid/kafka injects and extracts it).
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    context.setGlobalContextManager(new UntrackedContext());
+  }
+  const instrumentations = tracing ? libraryInstrumentations(options.skip ?? []) : [];
 
   return {
     handleMetrics: (request, response) => prometheus.getMetricsRequestHandler(request, response),
-    shutdown: () => sdk.shutdown(),
+    shutdown: async () => {
+      for (const instrumentation of instrumentations) instrumentation.disable();
+      await Promise.all([tracerProvider?.shutdown(), meterProvider.shutdown()]);
+    },
   };
 }
+
+/** What shutdown needs of a library instrumentation. */
+interface Instrumentation {
+  disable(): void;
+}
+
+// The OTLP exporter and the library instrumentations are loaded only by a traced service: an untraced one
+// (the default) would carry their code in memory for nothing. The SDK's all-in-one NodeSDK is not used for the
+// same reason: it loads every exporter it knows of, whichever is configured.
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand, see above */
+function otlpSpanProcessor(url: string): SpanProcessor {
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttpExporter;
+  const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof SdkTraceBase;
+  return new BatchSpanProcessor(new OTLPTraceExporter({ url }));
+}
+
+/** Instrumentations enable themselves when constructed, through the global tracer provider registered above. */
+function libraryInstrumentations(skip: ReadonlyArray<'ioredis' | 'pg'>): Instrumentation[] {
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof HttpInstrumentationModule;
+  const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof GrpcInstrumentationModule;
+  const instrumentations: Instrumentation[] = [
+    new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isProbe(request.url) }),
+    new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch'] }),
+  ];
+  if (!skip.includes('ioredis')) {
+    const { IORedisInstrumentation } = require('@opentelemetry/instrumentation-ioredis') as typeof IORedisInstrumentationModule;
+    instrumentations.push(new IORedisInstrumentation());
+  }
+  // Queries are traced only inside a request or event span, never as orphan root spans (pool pings).
+  if (!skip.includes('pg')) {
+    const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof PgInstrumentationModule;
+    instrumentations.push(new PgInstrumentation({ requireParentSpan: true }));
+  }
+  return instrumentations;
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The context manager of an untraced service: there is never an active span to carry across async calls. */
 class UntrackedContext implements ContextManager {
