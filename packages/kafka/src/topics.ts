@@ -38,6 +38,14 @@ export const TOPICS = {
     retentionMs: 30 * DAY_MS,
     hasDeadLetter: false,
   },
+  devicesStatus: {
+    name: 'ecogrid.devices.status.v1',
+    key: '"<device MN>/<aspect>": the latest report of every aspect of every device survives compaction',
+    payload: 'ecogrid.ingest.v1.DeviceStatusReported',
+    partitions: 3,
+    cleanupPolicy: 'compact',
+    hasDeadLetter: true,
+  },
   registryCells: {
     name: 'ecogrid.registry.cells.v1',
     key: 'cell id',

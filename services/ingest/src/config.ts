@@ -49,6 +49,8 @@ const schema = baseConfig({ service: 'ingest', adminAddress: '127.0.0.1:8093' })
    */
   REMEMBER_FLUSH_MS: z.coerce.number().int().min(0).max(5_000).default(100),
   MAX_FUTURE_SKEW_MS: positiveInt(10 * 60_000),
+  /** A device's clock drift is published when first seen on a connection and again when it moves by this much. */
+  CLOCK_DRIFT_STEP_MS: positiveInt(60_000),
 });
 
 export type IngestConfig = z.infer<typeof schema>;

@@ -11,6 +11,9 @@ import { createAcceptFrame } from './app/accept-frame';
 import { createStoreObservations } from './app/store-observations';
 import { createSubmitObservations } from './app/submit-observations';
 import { createKafkaObservationSink, createKafkaRejectionSink } from './adapters/kafka/kafka-observation-sink';
+import { createKafkaStatusSink } from './adapters/kafka/kafka-status-sink';
+import { createTrackDeviceLinks } from './app/track-device-links';
+import { createClockDriftTracker } from './domain/device-status';
 import { createHttpApp } from './adapters/http/http-app';
 import { createRedisObservationMemory } from './adapters/redis/redis-observation-memory';
 import { createBatchedObservationMemory } from './adapters/redis/batched-observation-memory';
@@ -78,7 +81,10 @@ async function main(): Promise<void> {
   const clock = systemClock;
   const store = createStoreObservations({ sink, memory, counters });
   const submitObservations = createSubmitObservations({ devices, authenticate, throttle, store, rejections, clock });
-  const acceptFrame = createAcceptFrame({ authenticate, throttle, store, rejections, clock, maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS });
+  const status = createKafkaStatusSink(publisher, config.TOPIC_PREFIX, config.PUBLISH_QUEUE_LIMIT);
+  const clockDrift = createClockDriftTracker({ stepMs: config.CLOCK_DRIFT_STEP_MS });
+  const acceptFrame = createAcceptFrame({ authenticate, throttle, store, rejections, status, clockDrift, clock, maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS });
+  const links = createTrackDeviceLinks({ status, clock, clockDrift });
   const authenticator = createSubmitterAuthenticator(parseGatewayTokens(config.INGEST_GATEWAY_TOKENS));
 
   const hj212 = createHj212Listener({
@@ -91,6 +97,7 @@ async function main(): Promise<void> {
     maxAuthFailures: config.HJ212_MAX_AUTH_FAILURES,
     backlogHighWater: config.BACKLOG_HIGH_WATER,
     backlogLowWater: config.BACKLOG_LOW_WATER,
+    links,
   });
   const grpc = createGrpcServer({ services: [createIngestGrpcService({ submitObservations, authenticator, logger })], logger });
   const http = createServer(createHttpApp({ submitObservations, authenticator, logger }));

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeFlag, encodeFrameToString, parseFrame } from '@ecogrid/standards';
 import { createAcceptFrame } from './accept-frame';
 import { createStoreObservations } from './store-observations';
-import { countingCounters, createInMemoryObservationMemory, deviceProfile, fakeAuthentication, fakeDevices, fakeRejections, fakeSink, fakeThrottle } from './testing/fakes';
+import { countingCounters, createInMemoryObservationMemory, deviceProfile, fakeAuthentication, fakeDevices, fakeRejections, fakeSink, fakeStatus, fakeThrottle } from './testing/fakes';
+import { createClockDriftTracker } from '../domain/device-status';
 
 const MN = '88888880000001';
 const now = new Date('2026-11-29T08:00:00Z');
@@ -20,22 +21,25 @@ function frame(overrides: { pw?: string; cn?: string; cp?: string; needsAck?: bo
   return parseFrame(text, { mode: 'strict' });
 }
 
-function harness(options: { failStore?: boolean; deviceAdmits?: number } = {}) {
+function harness(options: { failStore?: boolean; failStatus?: boolean; deviceAdmits?: number } = {}) {
   const sink = fakeSink({ fail: options.failStore ?? false });
   const rejections = fakeRejections();
   const store = createStoreObservations({ sink, memory: createInMemoryObservationMemory(), counters: countingCounters() });
   const devices = fakeDevices([deviceProfile({ mn: MN }), deviceProfile({ mn: 'OFFLINE0000001', enabled: false })]);
   const throttle = fakeThrottle({ ...(options.deviceAdmits === undefined ? {} : { deviceAdmits: options.deviceAdmits }), failuresPerAddress: 5, failuresPerAddressAndMn: 3, failuresPerMn: 4 });
   const { authenticate, credentials } = fakeAuthentication(devices, throttle);
+  const status = fakeStatus({ fail: options.failStatus ?? false });
   const accept = createAcceptFrame({
     authenticate,
     throttle,
     store,
     rejections,
+    status,
+    clockDrift: createClockDriftTracker({ stepMs: 60_000 }),
     clock: { now: () => now },
     maxFutureSkewMs: 600_000,
   });
-  return { accept, sink, rejections, credentials };
+  return { accept, sink, rejections, credentials, status };
 }
 
 describe('acceptFrame', () => {
@@ -66,7 +70,8 @@ describe('acceptFrame', () => {
     [{ cp: 'DataTime=20261131155900;a21026-Rtd=1' }, 'bad_data_time', false],
     [{ cp: 'DataTime=20261130155900;a21026-Rtd=1' }, 'data_time_in_future', false],
     [{ cp: 'DataTime=20261129155900;a21026-Rtd=1,a21026-Flag=Q' }, 'bad_flag_value', false],
-    [{ cn: '2081' }, 'unsupported_command', false],
+    [{ cn: '2082' }, 'unsupported_command', false],
+    [{ cn: '2081', cp: 'DataTime=20261131155900;RestartTime=20261129150000' }, 'bad_data_time', false],
   ])('refuses %j as %s, publishing the frame bytes, with no reply', async (overrides, reason, authFailure) => {
     const { accept, rejections, sink } = harness();
     const input = frame(overrides);
@@ -75,6 +80,41 @@ describe('acceptFrame', () => {
     expect(sink.stored).toHaveLength(0);
     expect(rejections.rejected[0]).toMatchObject({ reasonCode: reason, source: 'hj212_tcp', deviceMn: input.mn, remoteAddress: '10.0.0.9' });
     expect(rejections.rejected[0]?.raw.toString()).toMatch(/^##\d{4}QN=20261129155900123;/);
+  });
+
+  it('publishes a status upload (2081 restart time) as the device\'s restart status and answers 9014 once it is out', async () => {
+    const { accept, status, sink } = harness();
+    const outcome = await accept(frame({ cn: '2081', cp: 'DataTime=20261129155900;RestartTime=20261129150102' }), { remoteAddress: '10.0.0.1' });
+    expect(outcome).toMatchObject({ kind: 'reported', aspect: 'restart', reply: { cn: '9014', qn: '20261129155900123' } });
+    expect(sink.stored).toHaveLength(0);
+    expect(status.reports).toEqual([
+      expect.objectContaining({ deviceMn: MN, aspect: 'restart', commandCode: '2081', dataTime: new Date('2026-11-29T07:59:00Z'), receivedTime: now, params: { RestartTime: '20261129150102' }, items: [] }),
+    ]);
+  });
+
+  it('keeps the coded items of a running-state upload (2021) as sent', async () => {
+    const { accept, status } = harness();
+    await accept(frame({ cn: '2021', cp: 'DataTime=20261129155900;SB1-RS=1;SB2-RS=0;a21026-RS=2' }), {});
+    expect(status.reports[0]).toMatchObject({ aspect: 'running_state', items: [{ code: 'SB1', fields: { RS: '1' } }, { code: 'SB2', fields: { RS: '0' } }, { code: 'a21026', fields: { RS: '2' } }] });
+  });
+
+  it('gives no reply to a status upload that could not be published', async () => {
+    const { accept } = harness();
+    const failing = harness({ failStatus: true }).accept;
+    await expect(failing(frame({ cn: '2041', cp: 'DataTime=20261129000000;SB1-RT=23.5' }), {})).rejects.toThrow('broker unavailable');
+    expect((await accept(frame({ cn: '2041', cp: 'DataTime=20261129000000;SB1-RT=23.5' }), {})).kind).toBe('reported');
+  });
+
+  it('reports a device\'s clock drift from its real-time data when first seen and when it moves by a step', async () => {
+    const { accept, status } = harness();
+    // Received at 16:00:00 Beijing time: stamped 40 s, then 30 s (within the step), then 120 s before.
+    await accept(frame({ cp: 'DataTime=20261129155920;a21026-Rtd=1' }), {});
+    await accept(frame({ cp: 'DataTime=20261129155930;a21026-Rtd=1' }), {});
+    await accept(frame({ cp: 'DataTime=20261129155800;a21026-Rtd=1' }), {});
+    expect(status.reports.map((report) => [report.aspect, report.clockDriftMs])).toEqual([
+      ['clock', -40_000],
+      ['clock', -120_000],
+    ]);
   });
 
   it('answers a re-sent frame as stored without storing it twice', async () => {
@@ -122,7 +162,7 @@ describe('acceptFrame', () => {
     const devices = fakeDevices(Array.from({ length: 50 }, (_, index) => deviceProfile({ mn: `GW${String(index).padStart(12, '0')}` })));
     const throttle = fakeThrottle({ failuresPerAddress: 5, failuresPerAddressAndMn: 3, failuresPerMn: 4 });
     const { authenticate } = fakeAuthentication(devices, throttle);
-    const accept = createAcceptFrame({ authenticate, throttle, store: createStoreObservations({ sink, memory: createInMemoryObservationMemory(), counters: countingCounters() }), rejections: fakeRejections(), clock: { now: () => now }, maxFutureSkewMs: 600_000 });
+    const accept = createAcceptFrame({ authenticate, throttle, store: createStoreObservations({ sink, memory: createInMemoryObservationMemory(), counters: countingCounters() }), rejections: fakeRejections(), status: fakeStatus(), clockDrift: createClockDriftTracker({ stepMs: 60_000 }), clock: { now: () => now }, maxFutureSkewMs: 600_000 });
     const outcomes = await Promise.all(Array.from({ length: 50 }, (_, index) => accept(frame({ mn: `GW${String(index).padStart(12, '0')}` }), { remoteAddress: '10.0.0.50' })));
     expect(outcomes.filter((outcome) => outcome.kind === 'stored')).toHaveLength(50);
   });

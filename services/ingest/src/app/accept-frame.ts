@@ -1,13 +1,15 @@
 import { encodeFrame, platformReplyFor, type Hj212Frame, type Hj212FrameInput } from '@ecogrid/standards';
 import { enrichObservation } from '../domain/enrich-observation';
 import { frameToObservation } from '../domain/frame-to-observation';
+import { frameToStatus, isStatusCommand, type ClockDriftTracker, type StatusAspect } from '../domain/device-status';
 import type { AuthenticateDevice } from './authenticate-device';
-import type { Clock, DeviceThrottle, RejectionSink } from './ports';
+import type { Clock, DeviceThrottle, RejectionSink, StatusSink } from './ports';
 import type { StoreObservations } from './store-observations';
 
 export type FrameOutcome =
   | { kind: 'stored'; observationId: string; duplicate: boolean; reply: Hj212FrameInput | null }
   | { kind: 'answered'; reply: Hj212FrameInput | null }
+  | { kind: 'reported'; aspect: StatusAspect; reply: Hj212FrameInput | null }
   | { kind: 'rejected'; reason: string; authFailure: boolean };
 
 export interface AcceptFrameDeps {
@@ -15,6 +17,9 @@ export interface AcceptFrameDeps {
   throttle: DeviceThrottle;
   store: StoreObservations;
   rejections: RejectionSink;
+  status: StatusSink;
+  /** Reports a device's clock drift from the DataTime of its real-time data, when it first shows or moves. */
+  clockDrift: ClockDriftTracker;
   clock: Clock;
   maxFutureSkewMs: number;
 }
@@ -32,7 +37,8 @@ const NOTIFICATIONS: ReadonlySet<string> = new Set(['1013']);
  * One well-formed HJ 212 frame from a device connection: a rate limit per peer address, authentication by MN and
  * PW, then the device's own rate limit — after authentication, so a stranger claiming an MN cannot spend that
  * device's budget. A data upload becomes an observation, is stored, and the reply the Flag asks for comes only
- * once the data is stored. A refused frame is published with its bytes (PW masked) and reason and gets no positive
+ * once the data is stored; a status upload (running state, running time, restart, device information…) becomes a
+ * status report, answered likewise once published. A refused frame is published with its bytes (PW masked) and reason and gets no positive
  * answer, so the device re-sends.
  */
 export function createAcceptFrame(deps: AcceptFrameDeps) {
@@ -61,12 +67,20 @@ export function createAcceptFrame(deps: AcceptFrameDeps) {
     if (!access.ok) return reject(frame, access.reason, `MN=${frame.mn}: ${access.reason.replace('_', ' ')}`, context, true);
     if (!(await deps.throttle.admitDevice(frame.mn))) return reject(frame, 'rate_limited', `MN=${frame.mn} exceeds its frame rate`, context, false);
     if (NOTIFICATIONS.has(frame.cn)) return { kind: 'answered', reply: platformReplyFor(frame) };
-    const conversion = frameToObservation(frame, deps.clock.now(), { maxFutureSkewMs: deps.maxFutureSkewMs });
+    const receivedTime = deps.clock.now();
+    if (isStatusCommand(frame.cn)) {
+      const status = frameToStatus(frame, receivedTime);
+      if (!status.ok) return reject(frame, status.problem.reason, `${status.problem.field}: ${status.problem.message}`, context, false);
+      await deps.status.report([status.report]);
+      return { kind: 'reported', aspect: status.report.aspect, reply: platformReplyFor(frame) };
+    }
+    const conversion = frameToObservation(frame, receivedTime, { maxFutureSkewMs: deps.maxFutureSkewMs });
     if (!conversion.ok) {
       return reject(frame, conversion.problem.reason, `${conversion.problem.field}: ${conversion.problem.message}`, context, false);
     }
     const observation = enrichObservation(conversion.observation, access.device);
-    const { duplicate } = await deps.store([observation]);
+    const drift = deps.clockDrift.observe(frame, observation.dataTime, receivedTime);
+    const [{ duplicate }] = await Promise.all([deps.store([observation]), drift ? deps.status.report([drift]) : undefined]);
     return { kind: 'stored', observationId: observation.id, duplicate: duplicate[0] ?? false, reply: platformReplyFor(frame) };
   };
 }

@@ -1,10 +1,16 @@
 import type { PasswordVerifier } from '@ecogrid/device-credentials';
 import type { DeviceProfile } from '../domain/device-access';
 import type { Observation, ObservationSource } from '../domain/observation';
+import type { DeviceStatusReport } from '../domain/device-status';
 
 /** Where accepted observations go. `record` resolves only once they are durably stored (Kafka acked). */
 export interface ObservationSink {
   record(observations: Observation[]): Promise<void>;
+}
+
+/** Where device status reports go (the compacted status topic). `report` resolves once Kafka has them. */
+export interface StatusSink {
+  report(reports: DeviceStatusReport[]): Promise<void>;
 }
 
 /** Something that was refused, with its raw bytes so nothing is lost. */

@@ -3,6 +3,7 @@ import { context, metrics, trace, SpanKind, SpanStatusCode } from '@opentelemetr
 import { encodeFrame, FrameDecoder, hj212Options, parseFrame, type Hj212Frame, type Hj212Options } from '@ecogrid/standards';
 import { ATTR, SECONDS_BUCKETS, type Logger } from '@ecogrid/telemetry';
 import type { AcceptFrame } from '../../app/accept-frame';
+import type { TrackDeviceLinks } from '../../app/track-device-links';
 import type { DeviceDirectory, RejectionSink } from '../../app/ports';
 import type { DeviceProfile } from '../../domain/device-access';
 import { peerAddress } from '../peer-address';
@@ -22,6 +23,8 @@ export interface Hj212ListenerOptions {
    */
   backlogHighWater: number;
   backlogLowWater: number;
+  /** Told when a device's first frame on a connection is accepted and when that connection closes. */
+  links?: Pick<TrackDeviceLinks, 'connected' | 'disconnected'>;
 }
 
 export interface Hj212Listener {
@@ -33,7 +36,7 @@ export interface Hj212Listener {
 
 const meter = metrics.getMeter('@ecogrid/ingest');
 const tracer = trace.getTracer('@ecogrid/ingest');
-const framesIn = meter.createCounter('ingest_frames_total', { description: 'HJ 212 frames by outcome (stored, duplicate, answered, rejected)' });
+const framesIn = meter.createCounter('ingest_frames_total', { description: 'HJ 212 frames by outcome (stored, duplicate, answered, reported, rejected, failed)' });
 const rejectedTotal = meter.createCounter('ingest_rejected_total', { description: 'Refused input by source and reason code' });
 const storeLatency = meter.createHistogram('ingest_frame_to_ack_seconds', {
   unit: 's',
@@ -125,6 +128,13 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
     let decoderMn: string | null = null;
     let authFailures = 0;
     let closed = false;
+    /** The devices whose frames this connection carried (a gateway's carries several). */
+    const devicesHere = new Set<string>();
+    const deviceSeen = (frame: Hj212Frame): void => {
+      if (!options.links || devicesHere.has(frame.mn) || closed) return;
+      devicesHere.add(frame.mn);
+      options.links.connected(frame.mn, frame.version).catch((error: unknown) => logger.warn({ err: error, mn: frame.mn }, 'device online state not published'));
+    };
     socket.setNoDelay(true);
     socket.setTimeout(options.idleTimeoutMs, () => {
       logger.debug({ remoteAddress }, 'closing idle device connection');
@@ -175,13 +185,21 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
             switch (outcome.kind) {
               case 'stored':
                 authFailures = 0;
+                deviceSeen(frame);
                 framesIn.add(1, { outcome: outcome.duplicate ? 'duplicate' : 'stored' });
                 writeReply(outcome.reply);
                 storeLatency.record((performance.now() - started) / 1000);
                 break;
               case 'answered':
                 authFailures = 0;
+                deviceSeen(frame);
                 framesIn.add(1, { outcome: 'answered' });
+                writeReply(outcome.reply);
+                break;
+              case 'reported':
+                authFailures = 0;
+                deviceSeen(frame);
+                framesIn.add(1, { outcome: 'reported' });
                 writeReply(outcome.reply);
                 break;
               case 'rejected':
@@ -240,6 +258,9 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
     socket.on('error', (error) => logger.debug({ err: error, remoteAddress }, 'device connection error'));
     socket.on('close', () => {
       closed = true;
+      for (const mn of devicesHere) {
+        options.links?.disconnected(mn).catch((error: unknown) => logger.warn({ err: error, mn }, 'device offline state not published'));
+      }
       sockets.delete(socket);
       paused.delete(socket);
       waitingBySocket.delete(socket);

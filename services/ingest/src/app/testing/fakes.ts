@@ -3,7 +3,8 @@ import type { Observation } from '../../domain/observation';
 import { createInMemoryObservationMemory } from './in-memory-observation-memory';
 import type { PasswordVerifier } from '@ecogrid/device-credentials';
 import { createAuthenticateDevice } from '../authenticate-device';
-import type { AuthAttempt, CredentialChecker, DeviceDirectory, DeviceThrottle, IngestCounters, ObservationSink, Rejection, RejectionSink } from '../ports';
+import type { AuthAttempt, CredentialChecker, DeviceDirectory, DeviceThrottle, IngestCounters, ObservationSink, Rejection, RejectionSink, StatusSink } from '../ports';
+import type { DeviceStatusReport } from '../../domain/device-status';
 
 /** A stand-in verifier for unit tests: the fake checker below compares its `hash` with the password's bytes. */
 export function plainVerifier(password: string): PasswordVerifier {
@@ -92,6 +93,17 @@ export function fakeSink(options: { fail?: boolean } = {}): ObservationSink & { 
     record: async (observations) => {
       if (options.fail) throw new Error('broker unavailable');
       stored.push(...observations);
+    },
+  };
+}
+
+export function fakeStatus(options: { fail?: boolean } = {}): StatusSink & { reports: DeviceStatusReport[] } {
+  const reports: DeviceStatusReport[] = [];
+  return {
+    reports,
+    report: async (items) => {
+      if (options.fail) throw new Error('broker unavailable');
+      reports.push(...items);
     },
   };
 }

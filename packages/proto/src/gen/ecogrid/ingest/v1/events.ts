@@ -140,6 +140,158 @@ export function valueKindToJSON(object: ValueKind): string {
   }
 }
 
+/** Which side of a device's state a status report is about. */
+export enum StatusAspect {
+  STATUS_ASPECT_UNSPECIFIED = 0,
+  /** STATUS_ASPECT_CONNECTION - The platform's own observation: the device's connection came up or went down. */
+  STATUS_ASPECT_CONNECTION = 1,
+  /** STATUS_ASPECT_CLOCK - The device clock against the platform's: from DataTime of real-time data (2011) or an uploaded SystemTime (1011). */
+  STATUS_ASPECT_CLOCK = 2,
+  /** STATUS_ASPECT_RUNNING_STATE - CN 2021: running state of the instruments and treatment facilities (xxx-RS). */
+  STATUS_ASPECT_RUNNING_STATE = 3,
+  /** STATUS_ASPECT_RUNNING_TIME - CN 2041: hours each treatment facility ran in the day (xxx-RT). */
+  STATUS_ASPECT_RUNNING_TIME = 4,
+  /** STATUS_ASPECT_RESTART - CN 2081: when the data acquisition unit last started (RestartTime). */
+  STATUS_ASPECT_RESTART = 5,
+  /** STATUS_ASPECT_INSTRUMENT_IDS - CN 3019: the instruments' unique ids (xxx-SN). */
+  STATUS_ASPECT_INSTRUMENT_IDS = 6,
+  /** STATUS_ASPECT_INFORMATION - CN 3020: field-machine information and parameters (xxx-Info, i1xxxx codes). */
+  STATUS_ASPECT_INFORMATION = 7,
+  /** STATUS_ASPECT_REALTIME_INTERVAL - CN 1061: the real-time data interval the device reports (RtdInterval). */
+  STATUS_ASPECT_REALTIME_INTERVAL = 8,
+  /** STATUS_ASPECT_MINUTE_INTERVAL - CN 1063: the minute data interval the device reports (MinInterval). */
+  STATUS_ASPECT_MINUTE_INTERVAL = 9,
+  /** STATUS_ASPECT_SAMPLING_PERIOD - CN 3017: the sampling period (CstartTime, CTime). */
+  STATUS_ASPECT_SAMPLING_PERIOD = 11,
+  /** STATUS_ASPECT_SAMPLE_OUTPUT_TIME - CN 3018: the sample output time (Stime). */
+  STATUS_ASPECT_SAMPLE_OUTPUT_TIME = 12,
+  /** STATUS_ASPECT_SAMPLE_RETENTION - CN 3015: over-limit sample retention. */
+  STATUS_ASPECT_SAMPLE_RETENTION = 10,
+  UNRECOGNIZED = -1,
+}
+
+export function statusAspectFromJSON(object: any): StatusAspect {
+  switch (object) {
+    case 0:
+    case "STATUS_ASPECT_UNSPECIFIED":
+      return StatusAspect.STATUS_ASPECT_UNSPECIFIED;
+    case 1:
+    case "STATUS_ASPECT_CONNECTION":
+      return StatusAspect.STATUS_ASPECT_CONNECTION;
+    case 2:
+    case "STATUS_ASPECT_CLOCK":
+      return StatusAspect.STATUS_ASPECT_CLOCK;
+    case 3:
+    case "STATUS_ASPECT_RUNNING_STATE":
+      return StatusAspect.STATUS_ASPECT_RUNNING_STATE;
+    case 4:
+    case "STATUS_ASPECT_RUNNING_TIME":
+      return StatusAspect.STATUS_ASPECT_RUNNING_TIME;
+    case 5:
+    case "STATUS_ASPECT_RESTART":
+      return StatusAspect.STATUS_ASPECT_RESTART;
+    case 6:
+    case "STATUS_ASPECT_INSTRUMENT_IDS":
+      return StatusAspect.STATUS_ASPECT_INSTRUMENT_IDS;
+    case 7:
+    case "STATUS_ASPECT_INFORMATION":
+      return StatusAspect.STATUS_ASPECT_INFORMATION;
+    case 8:
+    case "STATUS_ASPECT_REALTIME_INTERVAL":
+      return StatusAspect.STATUS_ASPECT_REALTIME_INTERVAL;
+    case 9:
+    case "STATUS_ASPECT_MINUTE_INTERVAL":
+      return StatusAspect.STATUS_ASPECT_MINUTE_INTERVAL;
+    case 11:
+    case "STATUS_ASPECT_SAMPLING_PERIOD":
+      return StatusAspect.STATUS_ASPECT_SAMPLING_PERIOD;
+    case 12:
+    case "STATUS_ASPECT_SAMPLE_OUTPUT_TIME":
+      return StatusAspect.STATUS_ASPECT_SAMPLE_OUTPUT_TIME;
+    case 10:
+    case "STATUS_ASPECT_SAMPLE_RETENTION":
+      return StatusAspect.STATUS_ASPECT_SAMPLE_RETENTION;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return StatusAspect.UNRECOGNIZED;
+  }
+}
+
+export function statusAspectToJSON(object: StatusAspect): string {
+  switch (object) {
+    case StatusAspect.STATUS_ASPECT_UNSPECIFIED:
+      return "STATUS_ASPECT_UNSPECIFIED";
+    case StatusAspect.STATUS_ASPECT_CONNECTION:
+      return "STATUS_ASPECT_CONNECTION";
+    case StatusAspect.STATUS_ASPECT_CLOCK:
+      return "STATUS_ASPECT_CLOCK";
+    case StatusAspect.STATUS_ASPECT_RUNNING_STATE:
+      return "STATUS_ASPECT_RUNNING_STATE";
+    case StatusAspect.STATUS_ASPECT_RUNNING_TIME:
+      return "STATUS_ASPECT_RUNNING_TIME";
+    case StatusAspect.STATUS_ASPECT_RESTART:
+      return "STATUS_ASPECT_RESTART";
+    case StatusAspect.STATUS_ASPECT_INSTRUMENT_IDS:
+      return "STATUS_ASPECT_INSTRUMENT_IDS";
+    case StatusAspect.STATUS_ASPECT_INFORMATION:
+      return "STATUS_ASPECT_INFORMATION";
+    case StatusAspect.STATUS_ASPECT_REALTIME_INTERVAL:
+      return "STATUS_ASPECT_REALTIME_INTERVAL";
+    case StatusAspect.STATUS_ASPECT_MINUTE_INTERVAL:
+      return "STATUS_ASPECT_MINUTE_INTERVAL";
+    case StatusAspect.STATUS_ASPECT_SAMPLING_PERIOD:
+      return "STATUS_ASPECT_SAMPLING_PERIOD";
+    case StatusAspect.STATUS_ASPECT_SAMPLE_OUTPUT_TIME:
+      return "STATUS_ASPECT_SAMPLE_OUTPUT_TIME";
+    case StatusAspect.STATUS_ASPECT_SAMPLE_RETENTION:
+      return "STATUS_ASPECT_SAMPLE_RETENTION";
+    case StatusAspect.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** How a device's link to the platform stands. */
+export enum ConnectionState {
+  CONNECTION_STATE_UNSPECIFIED = 0,
+  CONNECTION_STATE_ONLINE = 1,
+  CONNECTION_STATE_OFFLINE = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function connectionStateFromJSON(object: any): ConnectionState {
+  switch (object) {
+    case 0:
+    case "CONNECTION_STATE_UNSPECIFIED":
+      return ConnectionState.CONNECTION_STATE_UNSPECIFIED;
+    case 1:
+    case "CONNECTION_STATE_ONLINE":
+      return ConnectionState.CONNECTION_STATE_ONLINE;
+    case 2:
+    case "CONNECTION_STATE_OFFLINE":
+      return ConnectionState.CONNECTION_STATE_OFFLINE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ConnectionState.UNRECOGNIZED;
+  }
+}
+
+export function connectionStateToJSON(object: ConnectionState): string {
+  switch (object) {
+    case ConnectionState.CONNECTION_STATE_UNSPECIFIED:
+      return "CONNECTION_STATE_UNSPECIFIED";
+    case ConnectionState.CONNECTION_STATE_ONLINE:
+      return "CONNECTION_STATE_ONLINE";
+    case ConnectionState.CONNECTION_STATE_OFFLINE:
+      return "CONNECTION_STATE_OFFLINE";
+    case ConnectionState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** One value of one factor in an observation. */
 export interface Measurement {
   /** HJ 212-2017 factor code, e.g. "a21026" (SO2), "w01018" (COD). */
@@ -195,6 +347,48 @@ export interface ReadingRejected {
     | undefined;
   /** Remote address of the connection, for operators tracing a misbehaving gateway. */
   remoteAddress: string;
+}
+
+/** One coded item of a status upload, as sent: `SB1-RS=1` is code "SB1" with fields {RS: "1"}. */
+export interface StatusItem {
+  code: string;
+  fields: { [key: string]: string };
+}
+
+export interface StatusItem_FieldsEntry {
+  key: string;
+  value: string;
+}
+
+/**
+ * What a device reported about itself (status uploads of HJ 212-2017 table 9) or what the platform saw of its
+ * link and clock. Published to ecogrid.devices.status.v1, keyed "<MN>/<aspect>" on a compacted topic, so the
+ * latest report of every aspect of every device is kept.
+ */
+export interface DeviceStatusReported {
+  deviceMn: string;
+  aspect: StatusAspect;
+  /** HJ 212 command code of the upload; empty for what the platform observed itself (connection, clock). */
+  commandCode: string;
+  /** The device's DataTime; for platform observations, when it was observed. */
+  dataTime?: Date | undefined;
+  receivedTime?: Date | undefined;
+  protocolVersion: string;
+  /** The QN of the frame, empty for platform observations. */
+  requestNumber: string;
+  /** Coded items of the upload, in the order sent. */
+  items: StatusItem[];
+  /** Items without a code other than DataTime (RestartTime, RtdInterval, MinInterval, SystemTime, …), as sent. */
+  params: { [key: string]: string };
+  /** STATUS_ASPECT_CONNECTION only. */
+  connection: ConnectionState;
+  /** STATUS_ASPECT_CLOCK only: the device clock minus the platform clock, in milliseconds. */
+  clockDriftMs: number;
+}
+
+export interface DeviceStatusReported_ParamsEntry {
+  key: string;
+  value: string;
 }
 
 function createBaseMeasurement(): Measurement {
@@ -864,6 +1058,596 @@ export const ReadingRejected: MessageFns<ReadingRejected> = {
   },
 };
 
+function createBaseStatusItem(): StatusItem {
+  return { code: "", fields: {} };
+}
+
+export const StatusItem: MessageFns<StatusItem> = {
+  encode(message: StatusItem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== "") {
+      writer.uint32(10).string(message.code);
+    }
+    globalThis.Object.entries(message.fields).forEach(([key, value]: [string, string]) => {
+      StatusItem_FieldsEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StatusItem {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStatusItem();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = StatusItem_FieldsEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.fields[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StatusItem {
+    return {
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      fields: isObject(object.fields)
+        ? (globalThis.Object.entries(object.fields) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: StatusItem): unknown {
+    const obj: any = {};
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.fields) {
+      const entries = globalThis.Object.entries(message.fields) as [string, string][];
+      if (entries.length > 0) {
+        obj.fields = {};
+        entries.forEach(([k, v]) => {
+          obj.fields[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StatusItem>, I>>(base?: I): StatusItem {
+    return StatusItem.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StatusItem>, I>>(object: I): StatusItem {
+    const message = createBaseStatusItem();
+    message.code = object.code ?? "";
+    message.fields = (globalThis.Object.entries(object.fields ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseStatusItem_FieldsEntry(): StatusItem_FieldsEntry {
+  return { key: "", value: "" };
+}
+
+export const StatusItem_FieldsEntry: MessageFns<StatusItem_FieldsEntry> = {
+  encode(message: StatusItem_FieldsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StatusItem_FieldsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStatusItem_FieldsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StatusItem_FieldsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: StatusItem_FieldsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StatusItem_FieldsEntry>, I>>(base?: I): StatusItem_FieldsEntry {
+    return StatusItem_FieldsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StatusItem_FieldsEntry>, I>>(object: I): StatusItem_FieldsEntry {
+    const message = createBaseStatusItem_FieldsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseDeviceStatusReported(): DeviceStatusReported {
+  return {
+    deviceMn: "",
+    aspect: 0,
+    commandCode: "",
+    dataTime: undefined,
+    receivedTime: undefined,
+    protocolVersion: "",
+    requestNumber: "",
+    items: [],
+    params: {},
+    connection: 0,
+    clockDriftMs: 0,
+  };
+}
+
+export const DeviceStatusReported: MessageFns<DeviceStatusReported> = {
+  encode(message: DeviceStatusReported, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deviceMn !== "") {
+      writer.uint32(10).string(message.deviceMn);
+    }
+    if (message.aspect !== 0) {
+      writer.uint32(16).int32(message.aspect);
+    }
+    if (message.commandCode !== "") {
+      writer.uint32(26).string(message.commandCode);
+    }
+    if (message.dataTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.dataTime), writer.uint32(34).fork()).join();
+    }
+    if (message.receivedTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.receivedTime), writer.uint32(42).fork()).join();
+    }
+    if (message.protocolVersion !== "") {
+      writer.uint32(50).string(message.protocolVersion);
+    }
+    if (message.requestNumber !== "") {
+      writer.uint32(58).string(message.requestNumber);
+    }
+    for (const v of message.items) {
+      StatusItem.encode(v!, writer.uint32(66).fork()).join();
+    }
+    globalThis.Object.entries(message.params).forEach(([key, value]: [string, string]) => {
+      DeviceStatusReported_ParamsEntry.encode({ key: key as any, value }, writer.uint32(74).fork()).join();
+    });
+    if (message.connection !== 0) {
+      writer.uint32(80).int32(message.connection);
+    }
+    if (message.clockDriftMs !== 0) {
+      writer.uint32(88).int64(message.clockDriftMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeviceStatusReported {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeviceStatusReported();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deviceMn = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.aspect = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.commandCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.dataTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.receivedTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.protocolVersion = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.requestNumber = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.items.push(StatusItem.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            const entry9 = DeviceStatusReported_ParamsEntry.decode(reader, reader.uint32());
+            if (entry9.value !== undefined) {
+              message.params[entry9.key] = entry9.value;
+            }
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.connection = reader.int32() as any;
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.clockDriftMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeviceStatusReported {
+    return {
+      deviceMn: isSet(object.deviceMn)
+        ? globalThis.String(object.deviceMn)
+        : isSet(object.device_mn)
+        ? globalThis.String(object.device_mn)
+        : "",
+      aspect: isSet(object.aspect) ? statusAspectFromJSON(object.aspect) : 0,
+      commandCode: isSet(object.commandCode)
+        ? globalThis.String(object.commandCode)
+        : isSet(object.command_code)
+        ? globalThis.String(object.command_code)
+        : "",
+      dataTime: isSet(object.dataTime)
+        ? fromJsonTimestamp(object.dataTime)
+        : isSet(object.data_time)
+        ? fromJsonTimestamp(object.data_time)
+        : undefined,
+      receivedTime: isSet(object.receivedTime)
+        ? fromJsonTimestamp(object.receivedTime)
+        : isSet(object.received_time)
+        ? fromJsonTimestamp(object.received_time)
+        : undefined,
+      protocolVersion: isSet(object.protocolVersion)
+        ? globalThis.String(object.protocolVersion)
+        : isSet(object.protocol_version)
+        ? globalThis.String(object.protocol_version)
+        : "",
+      requestNumber: isSet(object.requestNumber)
+        ? globalThis.String(object.requestNumber)
+        : isSet(object.request_number)
+        ? globalThis.String(object.request_number)
+        : "",
+      items: globalThis.Array.isArray(object?.items)
+        ? object.items.map((e: any) => StatusItem.fromJSON(e))
+        : [],
+      params: isObject(object.params)
+        ? (globalThis.Object.entries(object.params) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      connection: isSet(object.connection) ? connectionStateFromJSON(object.connection) : 0,
+      clockDriftMs: isSet(object.clockDriftMs)
+        ? globalThis.Number(object.clockDriftMs)
+        : isSet(object.clock_drift_ms)
+        ? globalThis.Number(object.clock_drift_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: DeviceStatusReported): unknown {
+    const obj: any = {};
+    if (message.deviceMn !== "") {
+      obj.deviceMn = message.deviceMn;
+    }
+    if (message.aspect !== 0) {
+      obj.aspect = statusAspectToJSON(message.aspect);
+    }
+    if (message.commandCode !== "") {
+      obj.commandCode = message.commandCode;
+    }
+    if (message.dataTime !== undefined) {
+      obj.dataTime = message.dataTime.toISOString();
+    }
+    if (message.receivedTime !== undefined) {
+      obj.receivedTime = message.receivedTime.toISOString();
+    }
+    if (message.protocolVersion !== "") {
+      obj.protocolVersion = message.protocolVersion;
+    }
+    if (message.requestNumber !== "") {
+      obj.requestNumber = message.requestNumber;
+    }
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => StatusItem.toJSON(e));
+    }
+    if (message.params) {
+      const entries = globalThis.Object.entries(message.params) as [string, string][];
+      if (entries.length > 0) {
+        obj.params = {};
+        entries.forEach(([k, v]) => {
+          obj.params[k] = v;
+        });
+      }
+    }
+    if (message.connection !== 0) {
+      obj.connection = connectionStateToJSON(message.connection);
+    }
+    if (message.clockDriftMs !== 0) {
+      obj.clockDriftMs = Math.round(message.clockDriftMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeviceStatusReported>, I>>(base?: I): DeviceStatusReported {
+    return DeviceStatusReported.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeviceStatusReported>, I>>(object: I): DeviceStatusReported {
+    const message = createBaseDeviceStatusReported();
+    message.deviceMn = object.deviceMn ?? "";
+    message.aspect = object.aspect ?? 0;
+    message.commandCode = object.commandCode ?? "";
+    message.dataTime = object.dataTime ?? undefined;
+    message.receivedTime = object.receivedTime ?? undefined;
+    message.protocolVersion = object.protocolVersion ?? "";
+    message.requestNumber = object.requestNumber ?? "";
+    message.items = object.items?.map((e) => StatusItem.fromPartial(e)) || [];
+    message.params = (globalThis.Object.entries(object.params ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.connection = object.connection ?? 0;
+    message.clockDriftMs = object.clockDriftMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseDeviceStatusReported_ParamsEntry(): DeviceStatusReported_ParamsEntry {
+  return { key: "", value: "" };
+}
+
+export const DeviceStatusReported_ParamsEntry: MessageFns<DeviceStatusReported_ParamsEntry> = {
+  encode(message: DeviceStatusReported_ParamsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeviceStatusReported_ParamsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeviceStatusReported_ParamsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeviceStatusReported_ParamsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: DeviceStatusReported_ParamsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeviceStatusReported_ParamsEntry>, I>>(
+    base?: I,
+  ): DeviceStatusReported_ParamsEntry {
+    return DeviceStatusReported_ParamsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeviceStatusReported_ParamsEntry>, I>>(
+    object: I,
+  ): DeviceStatusReported_ParamsEntry {
+    const message = createBaseDeviceStatusReported_ParamsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
 function bytesFromBase64(b64: string): Uint8Array {
   return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
 }
@@ -909,6 +1693,21 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {
