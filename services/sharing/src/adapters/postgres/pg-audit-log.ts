@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { enqueue } from '@ecogrid/outbox';
-import { inTransaction } from '@ecogrid/postgres';
+import { outboxInsert, outboxInsertParameters, outboxNotify, type OutboxEvent } from '@ecogrid/outbox';
 import { canonicalJson, type ChainKey, type JsonObject } from '@ecogrid/hash-chain';
 import { FeedAccessed } from '@ecogrid/proto/sharing/v1/events';
 import { chainAccess, verifyAudit, type AccessRecord, type AuditEntry } from '../../domain/access-audit';
@@ -36,9 +35,28 @@ const entryOf = (row: AuditRow): AuditEntry => ({
   hash: row.hash,
 });
 
-const INSERT = `
-  INSERT INTO access_audit (sequence, access_id, partner_id, dataset, query, rows, response_sha256, accessed_at, allowed, denial_reason, previous_hash, hash)
-  SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::text[], $8::timestamptz[], $9::boolean[], $10::text[], $11::text[], $12::text[])`;
+/**
+ * One batch of the chain and its events in ONE statement (data-modifying CTEs run atomically): no transaction left
+ * open between round trips. The sequence is the primary key, so two writers that chained from the same tail cannot
+ * both land: the second fails on it and chains again from the tail it then reads.
+ */
+const APPEND = `
+  WITH audit AS (
+    INSERT INTO access_audit (sequence, access_id, partner_id, dataset, query, rows, response_sha256, accessed_at, allowed, denial_reason, previous_hash, hash)
+    SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::text[], $8::timestamptz[], $9::boolean[], $10::text[], $11::text[], $12::text[])
+  ),
+  outbox AS (
+    ${outboxInsert(13)}
+  ),
+  notify AS (
+    ${outboxNotify(21)}
+  )
+  SELECT (SELECT count(*) FROM notify)::int AS notified`;
+
+const TAIL = 'SELECT sequence, hash FROM access_audit ORDER BY sequence DESC LIMIT 1';
+
+/** Chaining again after losing the tail to another writer: more than this many times in a row is an error. */
+const MAX_ATTEMPTS = 20;
 
 export interface PgAuditLogOptions {
   pool: pg.Pool;
@@ -61,71 +79,87 @@ interface Pending {
 }
 
 /**
- * The access audit in PostgreSQL. Appends are group-committed: accesses arriving while a transaction is running wait
- * for the next one, which chains them all under one advisory lock (instances append to the same chain in turn) and
- * queues their FeedAccessed events in the outbox in the same transaction. An access resolves only once committed,
- * so the API answers only what is already audited.
+ * The access audit in PostgreSQL. Appends are group-committed: accesses arriving while a batch is being written wait
+ * for the next one, which chains them all and queues their FeedAccessed events in the outbox in one statement. The
+ * writer remembers the chain's tail from its own last write; instances appending to the same chain meet on the
+ * sequence key, and the one that lost reads the tail and chains its batch again. An access resolves only once
+ * committed, so the API answers only what is already audited.
  */
 export function createPgAuditLog(options: PgAuditLogOptions): AuditLog & { close(): Promise<void> } {
   const { pool } = options;
   const maxBatch = options.maxBatch ?? 500;
   let queue: Pending[] = [];
   let running: Promise<void> | undefined;
+  /** The last link this writer knows of: null for an empty chain, undefined when it must be read. */
+  let tail: { sequence: number; hash: string } | null | undefined;
 
-  const writeBatch = async (batch: Pending[]): Promise<AuditEntry[]> =>
-    inTransaction(pool, async (client) => {
-      await client.query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.access_audit'))");
-      const { rows } = await client.query<{ sequence: string; hash: string }>('SELECT sequence, hash FROM access_audit ORDER BY sequence DESC LIMIT 1');
-      let previous = rows[0] ? { sequence: Number(rows[0].sequence), hash: rows[0].hash } : undefined;
+  const eventOf = (entry: AuditEntry): OutboxEvent => ({
+    topic: options.accessTopic,
+    key: entry.partnerId,
+    type: 'ecogrid.sharing.v1.FeedAccessed',
+    id: entry.accessId,
+    time: entry.accessedAt,
+    payload: FeedAccessed.encode(
+      FeedAccessed.fromPartial({
+        accessId: entry.accessId,
+        partnerId: entry.partnerId,
+        feed: entry.dataset,
+        scope: '',
+        accessedAt: entry.accessedAt,
+        records: entry.rows,
+        allowed: entry.allowed,
+        denialReason: entry.denialReason,
+        queryJson: canonicalJson(entry.query),
+        responseSha256: entry.responseSha256,
+        auditSequence: entry.sequence,
+        auditHash: entry.hash,
+      }),
+    ).finish(),
+  });
+
+  const writeBatch = async (batch: Pending[]): Promise<AuditEntry[]> => {
+    for (let attempt = 1; ; attempt += 1) {
+      if (tail === undefined) {
+        const { rows } = await pool.query<{ sequence: string; hash: string }>({ name: 'sharing-audit-tail', text: TAIL });
+        tail = rows[0] ? { sequence: Number(rows[0].sequence), hash: rows[0].hash } : null;
+      }
+      let previous = tail ?? undefined;
       const entries = batch.map(({ access }) => {
         const entry = chainAccess(access, previous, options.chainKey);
         previous = entry;
         return entry;
       });
       const column = <T>(pick: (entry: AuditEntry) => T): T[] => entries.map(pick);
-      await client.query(INSERT, [
-        column((e) => e.sequence),
-        column((e) => e.accessId),
-        column((e) => e.partnerId),
-        column((e) => e.dataset),
-        column((e) => JSON.stringify(e.query)),
-        column((e) => e.rows),
-        column((e) => e.responseSha256),
-        column((e) => e.accessedAt),
-        column((e) => e.allowed),
-        column((e) => e.denialReason),
-        column((e) => e.previousHash),
-        column((e) => e.hash),
-      ]);
-      await enqueue(
-        client,
-        entries.map((entry) => ({
-          topic: options.accessTopic,
-          key: entry.partnerId,
-          type: 'ecogrid.sharing.v1.FeedAccessed',
-          id: entry.accessId,
-          time: entry.accessedAt,
-          payload: FeedAccessed.encode(
-            FeedAccessed.fromPartial({
-              accessId: entry.accessId,
-              partnerId: entry.partnerId,
-              feed: entry.dataset,
-              scope: '',
-              accessedAt: entry.accessedAt,
-              records: entry.rows,
-              allowed: entry.allowed,
-              denialReason: entry.denialReason,
-              queryJson: canonicalJson(entry.query),
-              responseSha256: entry.responseSha256,
-              auditSequence: entry.sequence,
-              auditHash: entry.hash,
-            }),
-          ).finish(),
-        })),
-        { notify: options.notifyRelays?.() ?? true },
-      );
-      return entries;
-    });
+      try {
+        await pool.query({
+          name: 'sharing-audit-append',
+          text: APPEND,
+          values: [
+            column((e) => e.sequence),
+            column((e) => e.accessId),
+            column((e) => e.partnerId),
+            column((e) => e.dataset),
+            column((e) => JSON.stringify(e.query)),
+            column((e) => e.rows),
+            column((e) => e.responseSha256),
+            column((e) => e.accessedAt),
+            column((e) => e.allowed),
+            column((e) => e.denialReason),
+            column((e) => e.previousHash),
+            column((e) => e.hash),
+            ...outboxInsertParameters(entries.map(eventOf)),
+            options.notifyRelays?.() ?? true,
+          ],
+        });
+        tail = previous ? { sequence: previous.sequence, hash: previous.hash } : tail;
+        return entries;
+      } catch (error) {
+        // Whatever failed (a commit whose answer was lost included), the tail is read again before the next write.
+        tail = undefined;
+        if ((error as { constraint?: string }).constraint !== 'access_audit_pkey' || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  };
 
   const drain = async (): Promise<void> => {
     while (queue.length > 0) {
