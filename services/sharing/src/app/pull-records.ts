@@ -178,8 +178,12 @@ export function createPullRecords(runtime: SharingRuntime) {
       const sha256 = createHash('sha256').update(body).digest('hex');
       const notModified = query.ifNoneMatch !== undefined && query.ifNoneMatch.split(',').some((tag) => tag.trim() === etagOf(sha256));
       const sent = notModified ? 0 : items.length;
-      await audit({ partnerId: partner.id, dataset: dataset.id, query: asked, rows: sent, responseSha256: notModified ? '' : sha256, allowed: true, denialReason: notModified ? 'not_modified' : '' });
-      if (sent > 0) await runtime.quotas.addRows(partner.id, day, sent);
+      // The rows are counted while the access is being audited: if the audit fails they were counted though not
+      // served, which errs towards refusing early, never towards serving past the allowance.
+      await Promise.all([
+        audit({ partnerId: partner.id, dataset: dataset.id, query: asked, rows: sent, responseSha256: notModified ? '' : sha256, allowed: true, denialReason: notModified ? 'not_modified' : '' }),
+        sent > 0 ? runtime.quotas.addRows(partner.id, day, sent) : undefined,
+      ]);
       return { page, body, sha256, notModified };
     }
   };
