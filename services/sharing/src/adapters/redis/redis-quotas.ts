@@ -15,18 +15,29 @@ if left < 0 then
 end
 return { used, left, tonumber(redis.call('GET', KEYS[2]) or '0') }`;
 
+/** Adds a pull's rows to the day's counter and keeps it two days: one command instead of MULTI, INCRBY, EXPIRE, EXEC. */
+const ADD_ROWS = `
+redis.call('INCRBY', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 0`;
+
 const WINDOW_MS = 1_000;
+const ROWS_KEPT_S = 2 * 86_400;
 
 type AdmitCommand = (windowKey: string, rowsKey: string, windowMs: number) => Promise<[number, number, number]>;
+type AddRowsCommand = (rowsKey: string, rows: number, keptSeconds: number) => Promise<number>;
 
 /**
  * Quotas in Redis, shared by every instance: requests per second as a counter per partner and second-long window,
- * rows per day as a counter per partner and day that expires two days later. The script is sent by its SHA
+ * rows per day as a counter per partner and day that expires two days later. Scripts are sent by their SHA
  * (ioredis' defineCommand, EVALSHA with a fallback to EVAL).
  */
 export function createRedisQuotas(redis: Redis, keyPrefix: string): Quotas {
   redis.defineCommand('sharingAdmit', { numberOfKeys: 2, lua: ADMIT });
-  const admit = (redis as Redis & { sharingAdmit: AdmitCommand }).sharingAdmit.bind(redis);
+  redis.defineCommand('sharingAddRows', { numberOfKeys: 1, lua: ADD_ROWS });
+  const scripts = redis as Redis & { sharingAdmit: AdmitCommand; sharingAddRows: AddRowsCommand };
+  const admit = scripts.sharingAdmit.bind(redis);
+  const addRows = scripts.sharingAddRows.bind(redis);
   const rowsKey = (partnerId: string, day: string): string => `${keyPrefix}rows:${partnerId}:${day}`;
   return {
     takeRequest: async (partnerId, policy, day) => {
@@ -36,7 +47,7 @@ export function createRedisQuotas(redis: Redis, keyPrefix: string): Quotas {
     },
     rowsUsed: async (partnerId, day) => Number((await redis.get(rowsKey(partnerId, day))) ?? 0),
     addRows: async (partnerId, day, rows) => {
-      await redis.multi().incrby(rowsKey(partnerId, day), rows).expire(rowsKey(partnerId, day), 2 * 86_400).exec();
+      await addRows(rowsKey(partnerId, day), rows, ROWS_KEPT_S);
     },
   };
 }
