@@ -18,9 +18,10 @@ export function createAuthenticatePartner(runtime: SharingRuntime) {
     if (!keyIdOf(key)) throw unauthenticated('unknown API key', 'invalid_api_key');
     if (fresh) await runtime.access.sync();
     const found = await runtime.access.keyByHash(keyDigest(key));
-    if (!found || found.revoked) {
+    // An unknown digest was just looked up in the store (the view never remembers one): no sync would change it.
+    if (!found) throw unauthenticated('unknown API key', 'invalid_api_key');
+    if (found.revoked) {
       if (!fresh) return byKey(key, true);
-      if (!found) throw unauthenticated('unknown API key', 'invalid_api_key');
       throw unauthenticated('this API key was revoked', 'revoked_api_key');
     }
     return { kind: 'partner', partnerId: found.partnerId, keyId: found.keyId };

@@ -53,6 +53,7 @@ export interface AccessView {
   version(): number;
   /** A version read elsewhere (with a page of records): a newer one empties the copy. */
   observe(version: number): void;
+  /** An unknown digest is always looked up in the store, never answered from memory (anyone can send one). */
   keyByHash(sha256: string): Promise<PartnerKey | undefined>;
   keyById(keyId: string): Promise<PartnerKey | undefined>;
   partner(id: string): Promise<Partner | undefined>;
