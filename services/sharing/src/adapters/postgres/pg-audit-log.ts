@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { outboxInsert, outboxInsertParameters, outboxNotify, type OutboxEvent } from '@ecogrid/outbox';
+import { inTransaction } from '@ecogrid/postgres';
 import { canonicalJson, type ChainKey, type JsonObject } from '@ecogrid/hash-chain';
 import { FeedAccessed } from '@ecogrid/proto/sharing/v1/events';
 import { chainAccess, verifyAudit, type AccessRecord, type AuditEntry } from '../../domain/access-audit';
@@ -35,15 +36,21 @@ const entryOf = (row: AuditRow): AuditEntry => ({
   hash: row.hash,
 });
 
+/** Every writer of the chain holds this while it inserts, until its commit. */
+const CHAIN_LOCK = "pg_advisory_xact_lock(hashtext(current_schema() || '.access_audit'))";
+
 /**
  * One batch of the chain and its events in ONE statement (data-modifying CTEs run atomically): no transaction left
- * open between round trips. The sequence is the primary key, so two writers that chained from the same tail cannot
- * both land: the second fails on it and chains again from the tail it then reads.
+ * open between round trips. It chains from the tail the writer remembers; the sequence is the primary key, so if
+ * another instance extended the chain meanwhile the statement fails on it, and the batch is written again by
+ * `writeLocked`. The chain lock is taken before the first row is inserted, so that path never loses.
  */
 const APPEND = `
   WITH audit AS (
     INSERT INTO access_audit (sequence, access_id, partner_id, dataset, query, rows, response_sha256, accessed_at, allowed, denial_reason, previous_hash, hash)
-    SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::text[], $8::timestamptz[], $9::boolean[], $10::text[], $11::text[], $12::text[])
+    SELECT u.* FROM (SELECT ${CHAIN_LOCK}) AS chain_lock,
+      unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::text[], $8::timestamptz[], $9::boolean[], $10::text[], $11::text[], $12::text[])
+        AS u(sequence, access_id, partner_id, dataset, query, rows, response_sha256, accessed_at, allowed, denial_reason, previous_hash, hash)
   ),
   outbox AS (
     ${outboxInsert(13)}
@@ -54,9 +61,6 @@ const APPEND = `
   SELECT (SELECT count(*) FROM notify)::int AS notified`;
 
 const TAIL = 'SELECT sequence, hash FROM access_audit ORDER BY sequence DESC LIMIT 1';
-
-/** Chaining again after losing the tail to another writer: more than this many times in a row is an error. */
-const MAX_ATTEMPTS = 20;
 
 export interface PgAuditLogOptions {
   pool: pg.Pool;
@@ -82,7 +86,8 @@ interface Pending {
  * The access audit in PostgreSQL. Appends are group-committed: accesses arriving while a batch is being written wait
  * for the next one, which chains them all and queues their FeedAccessed events in the outbox in one statement. The
  * writer remembers the chain's tail from its own last write; instances appending to the same chain meet on the
- * sequence key, and the one that lost reads the tail and chains its batch again. An access resolves only once
+ * sequence key, and the one that lost reads the tail again under the chain lock (which every writer holds while it
+ * inserts, so that second write cannot lose) and chains its batch from there. An access resolves only once
  * committed, so the API answers only what is already audited.
  */
 export function createPgAuditLog(options: PgAuditLogOptions): AuditLog & { close(): Promise<void> } {
@@ -117,48 +122,71 @@ export function createPgAuditLog(options: PgAuditLogOptions): AuditLog & { close
     ).finish(),
   });
 
+  const chain = (batch: Pending[], from: { sequence: number; hash: string } | null): AuditEntry[] => {
+    let previous = from ?? undefined;
+    return batch.map(({ access }) => {
+      const entry = chainAccess(access, previous, options.chainKey);
+      previous = entry;
+      return entry;
+    });
+  };
+
+  const append = async (db: Pick<pg.Pool, 'query'>, entries: AuditEntry[]): Promise<void> => {
+    const column = <T>(pick: (entry: AuditEntry) => T): T[] => entries.map(pick);
+    await db.query({
+      name: 'sharing-audit-append',
+      text: APPEND,
+      values: [
+        column((e) => e.sequence),
+        column((e) => e.accessId),
+        column((e) => e.partnerId),
+        column((e) => e.dataset),
+        column((e) => JSON.stringify(e.query)),
+        column((e) => e.rows),
+        column((e) => e.responseSha256),
+        column((e) => e.accessedAt),
+        column((e) => e.allowed),
+        column((e) => e.denialReason),
+        column((e) => e.previousHash),
+        column((e) => e.hash),
+        ...outboxInsertParameters(entries.map(eventOf)),
+        options.notifyRelays?.() ?? true,
+      ],
+    });
+  };
+
+  /** The tail read under the chain lock that every writer holds while it inserts: this write cannot lose. */
+  const writeLocked = (batch: Pending[]): Promise<AuditEntry[]> =>
+    inTransaction(pool, async (client) => {
+      await client.query(`SELECT ${CHAIN_LOCK}`);
+      const { rows } = await client.query<{ sequence: string; hash: string }>({ name: 'sharing-audit-tail', text: TAIL });
+      const entries = chain(batch, rows[0] ? { sequence: Number(rows[0].sequence), hash: rows[0].hash } : null);
+      await append(client, entries);
+      return entries;
+    });
+
   const writeBatch = async (batch: Pending[]): Promise<AuditEntry[]> => {
-    for (let attempt = 1; ; attempt += 1) {
-      if (tail === undefined) {
-        const { rows } = await pool.query<{ sequence: string; hash: string }>({ name: 'sharing-audit-tail', text: TAIL });
-        tail = rows[0] ? { sequence: Number(rows[0].sequence), hash: rows[0].hash } : null;
-      }
-      let previous = tail ?? undefined;
-      const entries = batch.map(({ access }) => {
-        const entry = chainAccess(access, previous, options.chainKey);
-        previous = entry;
-        return entry;
-      });
-      const column = <T>(pick: (entry: AuditEntry) => T): T[] => entries.map(pick);
+    let entries: AuditEntry[] | undefined;
+    if (tail !== undefined) {
+      const optimistic = chain(batch, tail);
       try {
-        await pool.query({
-          name: 'sharing-audit-append',
-          text: APPEND,
-          values: [
-            column((e) => e.sequence),
-            column((e) => e.accessId),
-            column((e) => e.partnerId),
-            column((e) => e.dataset),
-            column((e) => JSON.stringify(e.query)),
-            column((e) => e.rows),
-            column((e) => e.responseSha256),
-            column((e) => e.accessedAt),
-            column((e) => e.allowed),
-            column((e) => e.denialReason),
-            column((e) => e.previousHash),
-            column((e) => e.hash),
-            ...outboxInsertParameters(entries.map(eventOf)),
-            options.notifyRelays?.() ?? true,
-          ],
-        });
-        tail = previous ? { sequence: previous.sequence, hash: previous.hash } : tail;
-        return entries;
+        await append(pool, optimistic);
+        entries = optimistic;
       } catch (error) {
-        // Whatever failed (a commit whose answer was lost included), the tail is read again before the next write.
         tail = undefined;
-        if ((error as { constraint?: string }).constraint !== 'access_audit_pkey' || attempt >= MAX_ATTEMPTS) throw error;
+        if ((error as { constraint?: string }).constraint !== 'access_audit_pkey') throw error;
       }
     }
+    try {
+      entries ??= await writeLocked(batch);
+    } catch (error) {
+      // Whatever failed (a commit whose answer was lost included), the tail is read again before the next write.
+      tail = undefined;
+      throw error;
+    }
+    const last = entries.at(-1);
+    if (last) tail = { sequence: last.sequence, hash: last.hash };
+    return entries;
   };
 
   const drain = async (): Promise<void> => {
