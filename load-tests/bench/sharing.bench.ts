@@ -74,13 +74,18 @@ const bench: BenchModule = {
     if (!databaseUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must be set: run through pnpm bench');
     const kafka = benchKafka();
     const prefix = `bench.sharing.${Date.now()}.`;
+    // The unaudited instance gets topics of its own: sharing's feed group is named after the prefix, so on shared
+    // topics it would hold half the alert partitions, and alerts published after it stops would wait for the
+    // rebalance that hands them to the audited instance.
+    const offPrefix = `${prefix}off.`;
     await ensureTopics(kafka, { prefix });
+    await ensureTopics(kafka, { prefix: offPrefix });
     const topics = topicNames(prefix);
     const audited = await createTestSchema(databaseUrl, 'bench_sharing_on');
     const unaudited = await createTestSchema(databaseUrl, 'bench_sharing_off');
     const common = { KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, TOPIC_PREFIX: prefix };
     const on = await startSharing('sharing-bench-on', { ...common, SHARING_SCHEMA: audited.name, REDIS_PREFIX: `${prefix}on:` }, { http: 18185, admin: 18196 });
-    const off = await startSharing('sharing-bench-off', { ...common, SHARING_SCHEMA: unaudited.name, REDIS_PREFIX: `${prefix}off:`, ACCESS_AUDIT: 'off' }, { http: 18186, admin: 18197 });
+    const off = await startSharing('sharing-bench-off', { ...common, TOPIC_PREFIX: offPrefix, SHARING_SCHEMA: unaudited.name, REDIS_PREFIX: `${prefix}off:`, ACCESS_AUDIT: 'off' }, { http: 18186, admin: 18197 });
     const keyOn = await seedPartner(databaseUrl, audited.name);
     const keyOff = await seedPartner(databaseUrl, unaudited.name);
 

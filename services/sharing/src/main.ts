@@ -12,6 +12,7 @@ import { createSharingApp } from './app';
 import { migrateSharingSchema } from './adapters/postgres/sharing-schema';
 import { createPgPartnerStore } from './adapters/postgres/pg-partner-store';
 import { createPgGrantStore } from './adapters/postgres/pg-grant-store';
+import { createPgAccessView } from './adapters/postgres/pg-access-view';
 import { createPgRecordStore } from './adapters/postgres/pg-record-store';
 import { createPgAuditLog } from './adapters/postgres/pg-audit-log';
 import { createUnaudited } from './adapters/audit/unaudited';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
 
   const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema: config.SHARING_SCHEMA, applicationName: `ecogrid-${config.SERVICE_NAME}`, max: 20, logger });
   await migrateSharingSchema({ pool, schema: config.SHARING_SCHEMA, logger });
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, enableAutoPipelining: true });
   await redis.connect();
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger, credentials: kafkaCredentialsFrom(config) });
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   const app = createSharingApp({
     partners: createPgPartnerStore(pool),
     grants: createPgGrantStore(pool),
+    access: createPgAccessView(pool),
     records: createPgRecordStore(pool),
     audit,
     quotas: createRedisQuotas(redis, config.REDIS_PREFIX),

@@ -42,6 +42,24 @@ export interface GrantStore {
   forPartner(partnerId: string): Promise<Grant[]>;
 }
 
+/**
+ * Who may read what, as the request path asks it: keys, partners and current grants, answered from memory for the
+ * version of them it holds (`version()`). A request either calls `sync()` before it authenticates — after it, every
+ * change committed before the call is seen, a revocation included — or notes `version()` first and later compares
+ * it with the version read in the same snapshot as its data (`observe`), checking again if it moved.
+ */
+export interface AccessView {
+  sync(): Promise<void>;
+  version(): number;
+  /** A version read elsewhere (with a page of records): a newer one empties the copy. */
+  observe(version: number): void;
+  /** An unknown digest is always looked up in the store, never answered from memory (anyone can send one). */
+  keyByHash(sha256: string): Promise<PartnerKey | undefined>;
+  keyById(keyId: string): Promise<PartnerKey | undefined>;
+  partner(id: string): Promise<Partner | undefined>;
+  currentGrant(partnerId: string, datasetId: string): Promise<Grant | undefined>;
+}
+
 /** A record as the feeds deliver it, before sharing numbers it. `version` orders updates of one key. */
 export type IncomingRecord = Omit<SharedRecord, 'seq'> & { version: number };
 
@@ -63,6 +81,11 @@ export interface RecordStore {
   /** Stores new records and newer versions of known ones; each stored one gets the next sequence. Returns how many. */
   upsert(records: readonly IncomingRecord[]): Promise<number>;
   page(query: RecordQuery): Promise<SharedRecord[]>;
+  /**
+   * The same page for a pull, with the access version read in the same snapshot: the pull compares it with the
+   * version its key, partner and grant were answered at from memory, so checking them costs no round trip of its own.
+   */
+  pageForPull(query: RecordQuery): Promise<{ records: SharedRecord[]; accessVersion: number }>;
 }
 
 export interface AuditLog {
@@ -79,8 +102,8 @@ export interface QuotaDecision {
 }
 
 export interface Quotas {
-  /** Counts one request against the partner's per-second allowance. */
-  takeRequest(partnerId: string, policy: QuotaPolicy): Promise<QuotaDecision>;
+  /** Counts one request against the partner's per-second allowance; reads its rows of `day` in the same round trip. */
+  takeRequest(partnerId: string, policy: QuotaPolicy, day: string): Promise<QuotaDecision & { rowsUsed: number }>;
   rowsUsed(partnerId: string, day: string): Promise<number>;
   addRows(partnerId: string, day: string, rows: number): Promise<void>;
 }

@@ -1,10 +1,12 @@
 import type { QuotaPolicy } from '../domain/quota';
-import type { AuditLog, Clock, GrantStore, PartnerStore, Quotas, RecordSignal, RecordStore, ReplaySource, WebhookSender, WebhookStore } from './ports';
+import type { AccessView, AuditLog, Clock, GrantStore, PartnerStore, Quotas, RecordSignal, RecordStore, ReplaySource, WebhookSender, WebhookStore } from './ports';
 
 /** Everything the use cases are built over. */
 export interface SharingRuntime {
   partners: PartnerStore;
   grants: GrantStore;
+  /** Keys, partners and grants for the request path, kept in memory and synced per request. */
+  access: AccessView;
   records: RecordStore;
   audit: AuditLog;
   quotas: Quotas;

@@ -26,6 +26,8 @@ export interface SharingWorld {
   publisher: EventPublisher;
   baseUrl: string;
   service: ServiceProcess;
+  /** Another instance of the service over the same schema, topics and Redis prefix; stopped by `close`. */
+  startInstance(): Promise<{ baseUrl: string; stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -38,27 +40,32 @@ export async function createWorld(name: string, env: Record<string, string> = {}
   const redisPrefix = uniqueRedisPrefix(name);
   const publisher = createEventPublisher({ kafka, source: '/test/sharing' });
   await publisher.connect();
-  const [httpPort, adminPort] = [await freePort(), await freePort()];
-  const service = await startServiceProcess({
-    entry: resolve(__dirname, '../../dist/main.js'),
-    readyUrl: `http://127.0.0.1:${adminPort}/readyz`,
-    readyTimeoutMs: 90_000,
-    env: {
-      KAFKA_BROKERS: servers.kafkaBrokers,
-      DATABASE_URL: servers.databaseUrl,
-      REDIS_URL: servers.redisUrl,
-      REDIS_PREFIX: redisPrefix,
-      SHARING_SCHEMA: schema.name,
-      TOPIC_PREFIX: prefix,
-      HTTP_ADDRESS: `127.0.0.1:${httpPort}`,
-      ADMIN_HTTP_ADDRESS: `127.0.0.1:${adminPort}`,
-      STAFF_TOKEN_SECRET: STAFF_SECRET,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      OUTBOX_POLL_MS: '100',
-      ...env,
-    },
-  });
+  const serviceEnv = {
+    KAFKA_BROKERS: servers.kafkaBrokers,
+    DATABASE_URL: servers.databaseUrl,
+    REDIS_URL: servers.redisUrl,
+    REDIS_PREFIX: redisPrefix,
+    SHARING_SCHEMA: schema.name,
+    TOPIC_PREFIX: prefix,
+    STAFF_TOKEN_SECRET: STAFF_SECRET,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    OUTBOX_POLL_MS: '100',
+    ...env,
+  };
+  const start = async (): Promise<{ baseUrl: string; process: ServiceProcess }> => {
+    const [httpPort, adminPort] = [await freePort(), await freePort()];
+    const started = await startServiceProcess({
+      entry: resolve(__dirname, '../../dist/main.js'),
+      readyUrl: `http://127.0.0.1:${adminPort}/readyz`,
+      readyTimeoutMs: 90_000,
+      env: { ...serviceEnv, HTTP_ADDRESS: `127.0.0.1:${httpPort}`, ADMIN_HTTP_ADDRESS: `127.0.0.1:${adminPort}` },
+    });
+    return { baseUrl: `http://127.0.0.1:${httpPort}`, process: started };
+  };
+  const first = await start();
+  const service = first.process;
+  const others: ServiceProcess[] = [];
   const db = new pg.Pool({ connectionString: schema.url, max: 2 });
   const redis = new Redis(servers.redisUrl);
   return {
@@ -69,9 +76,20 @@ export async function createWorld(name: string, env: Record<string, string> = {}
     redis,
     redisPrefix,
     publisher,
-    baseUrl: `http://127.0.0.1:${httpPort}`,
+    baseUrl: first.baseUrl,
     service,
+    startInstance: async () => {
+      const other = await start();
+      others.push(other.process);
+      return {
+        baseUrl: other.baseUrl,
+        stop: async () => {
+          await other.process.stop();
+        },
+      };
+    },
     close: async () => {
+      for (const other of others) await other.stop();
       await service.stop();
       await publisher.disconnect();
       await db.end();
@@ -91,7 +109,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export async function call(world: SharingWorld, path: string, options: CallOptions = {}): Promise<{ status: number; headers: Headers; json: unknown; text: string }> {
+/** A request to one instance (the world's first, or any `{ baseUrl }`). */
+export async function call(world: Pick<SharingWorld, 'baseUrl'>, path: string, options: CallOptions = {}): Promise<{ status: number; headers: Headers; json: unknown; text: string }> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.apiKey) headers['x-api-key'] = options.apiKey;
   if (options.token) headers.authorization = `Bearer ${options.token}`;

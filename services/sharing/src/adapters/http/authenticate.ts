@@ -10,6 +10,10 @@ export interface Caller {
   actor: Actor;
   /** The partner as stored, once its request was admitted by its per-second quota. */
   partner?: Partner;
+  /** Its rows of the day, read when it was admitted. */
+  rowsUsed?: { day: string; rows: number };
+  /** The access version noted before the partner's credentials were looked up (see `confirmedLater`). */
+  accessVersion: number;
 }
 
 const CALLER = Symbol('caller');
@@ -31,28 +35,38 @@ function audienceOf(token: string): string[] {
   }
 }
 
+export interface AuthenticateOptions {
+  /**
+   * Requests whose use case confirms the access version itself (the pull, with its page): their credentials are
+   * answered from memory without a sync first. Every other request syncs the access view before it is looked at.
+   */
+  confirmedLater?: (request: Request) => boolean;
+}
+
 /**
  * Who is calling: a partner by `X-Api-Key` (or `Authorization: ApiKey …`) or by a client-credentials token, or staff
  * by a staff token. A partner's request is admitted against its per-second quota here, before any work is done.
  */
-export function authenticate(app: SharingApp, staff: TokenVerifier): RequestHandler {
+export function authenticate(app: SharingApp, staff: TokenVerifier, options: AuthenticateOptions = {}): RequestHandler {
   return async (request, _response, next) => {
+    const fresh = !(options.confirmedLater?.(request) ?? false);
+    const accessVersion = app.authenticate.accessVersion();
     const authorization = request.headers.authorization;
     const apiKey = request.header('x-api-key') ?? /^ApiKey\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     let actor: Actor;
     if (apiKey) {
-      actor = await app.authenticate.byKey(apiKey);
+      actor = await app.authenticate.byKey(apiKey, fresh);
     } else {
       const token = bearerToken(authorization);
       if (!token) throw unauthenticated('send X-Api-Key or Authorization: Bearer', 'no_credentials');
       if (audienceOf(token).includes(PARTNER_TOKEN_AUDIENCE)) {
-        actor = await app.authenticate.byToken(token);
+        actor = await app.authenticate.byToken(token, fresh);
       } else {
         const principal = await staff.verify(token);
         actor = { kind: 'staff', subject: principal.subject, role: principal.role };
       }
     }
-    const caller: Caller = actor.kind === 'partner' ? { actor, partner: await app.takeRequest(actor.partnerId) } : { actor };
+    const caller: Caller = actor.kind === 'partner' ? { actor, ...(await app.takeRequest(actor.partnerId)), accessVersion } : { actor, accessVersion };
     (request as WithCaller)[CALLER] = caller;
     next();
   };

@@ -8,7 +8,7 @@ import { adminRoutes } from './admin-routes';
 import { authenticate } from './authenticate';
 import { answerErrors, noRoute } from './error-answers';
 import { OPENAPI_DOCUMENT } from './openapi';
-import { partnerRoutes } from './partner-routes';
+import { isPullRequest, partnerRoutes } from './partner-routes';
 import { webhookRoutes } from './webhook-routes';
 
 export interface HttpAppDeps {
@@ -69,7 +69,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     }
   });
 
-  http.use(authenticate(deps.app, deps.staffTokens));
+  http.use(authenticate(deps.app, deps.staffTokens, { confirmedLater: isPullRequest }));
   http.use(express.json({ limit: '64kb' }));
   http.use(partnerRoutes(deps.app));
   http.use(webhookRoutes(deps.app));

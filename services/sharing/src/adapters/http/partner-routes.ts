@@ -40,6 +40,11 @@ const reportQuery = z.object({ month: z.string(), partner: z.string().max(64).op
 const replayQuery = z.object({ from: z.iso.datetime({ offset: true }).transform((text) => new Date(text)), limit: z.coerce.number().int().positive().max(10_000).optional() }).strict();
 const lastEventId = z.string().regex(/^\d{1,15}$/);
 
+const PULL_PATH = /^\/v1\/datasets\/[^/]+\/records$/;
+
+/** The pull: its use case confirms the partner's credentials with the version read beside its page. */
+export const isPullRequest = (request: Request): boolean => request.method === 'GET' && PULL_PATH.test(request.path);
+
 /** What partners use (and stewards, for the audit): catalogue, pull, push, their grants and their audit. */
 export function partnerRoutes(app: SharingApp): Router {
   const router = Router();
@@ -50,9 +55,11 @@ export function partnerRoutes(app: SharingApp): Router {
 
   router.get('/v1/datasets/:id/records', async (request: Request<{ id: string }>, response) => {
     const partner = partnerOf(request);
+    const { actor, accessVersion, rowsUsed } = callerOf(request);
+    if (actor.kind !== 'partner') throw new DomainError('PERMISSION_DENIED', 'this surface is for partner credentials', { reason: 'not_partner' });
     const query = parseQuery(request, pullQuerySchema);
     const ifNoneMatch = request.header('if-none-match');
-    const result = await app.pullRecords(partner, request.params.id, { ...stripUndefined(query), ...(ifNoneMatch ? { ifNoneMatch } : {}) });
+    const result = await app.pullRecords({ partner, keyId: actor.keyId, accessVersion, ...(rowsUsed ? { rowsUsed } : {}) }, request.params.id, { ...stripUndefined(query), ...(ifNoneMatch ? { ifNoneMatch } : {}) });
     response.setHeader('etag', etagOf(result.sha256));
     response.setHeader('cache-control', 'private, no-cache');
     if (result.notModified) {

@@ -3,7 +3,7 @@ import { DomainError } from '@ecogrid/domain-errors';
 import type { Grant, GrantScope, GrantStatus } from '../../domain/grant';
 import type { GrantStore } from '../../app/ports';
 
-interface GrantRow {
+export interface GrantRow {
   id: string;
   partner_id: string;
   dataset_id: string;
@@ -17,7 +17,7 @@ interface GrantRow {
   approved_by: string | null;
 }
 
-const grantOf = (row: GrantRow): Grant => ({
+export const grantOf = (row: GrantRow): Grant => ({
   id: row.id,
   partnerId: row.partner_id,
   datasetId: row.dataset_id,

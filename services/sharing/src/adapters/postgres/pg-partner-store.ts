@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Partner, PartnerKey, PartnerStore } from '../../app/ports';
 
-interface PartnerRow {
+export interface PartnerRow {
   id: string;
   name: string;
   requests_per_second: number;
@@ -10,14 +10,14 @@ interface PartnerRow {
   webhook_hosts: string[];
 }
 
-const partnerOf = (row: PartnerRow): Partner => ({
+export const partnerOf = (row: PartnerRow): Partner => ({
   id: row.id,
   name: row.name,
   quota: { requestsPerSecond: row.requests_per_second, rowsPerDay: row.rows_per_day, pageCap: row.page_cap },
   webhookHosts: row.webhook_hosts,
 });
 
-const keyOf = (row: { key_id: string; partner_id: string; revoked_at: Date | null }): PartnerKey => ({ keyId: row.key_id, partnerId: row.partner_id, revoked: row.revoked_at !== null });
+export const keyOf = (row: { key_id: string; partner_id: string; revoked_at: Date | null }): PartnerKey => ({ keyId: row.key_id, partnerId: row.partner_id, revoked: row.revoked_at !== null });
 
 export function createPgPartnerStore(pool: pg.Pool): PartnerStore {
   return {

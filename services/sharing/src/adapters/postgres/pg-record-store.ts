@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from '@ecogrid/postgres';
-import type { IncomingRecord, RecordStore } from '../../app/ports';
+import type { IncomingRecord, RecordQuery, RecordStore } from '../../app/ports';
 import type { FieldValue, SharedRecord } from '../../domain/shared-record';
 
 interface RecordRow {
@@ -42,6 +42,39 @@ const PAGE = `
   ORDER BY seq
   LIMIT $12`;
 
+/** A pull's page with the access version of the same snapshot (see `RecordStore.pageForPull`). */
+const PULL_PAGE = `
+  SELECT v.version AS access_version, r.* FROM access_version v LEFT JOIN LATERAL (${PAGE}) r ON true
+  ORDER BY r.seq`;
+
+const recordOf = (row: RecordRow): SharedRecord => ({
+  seq: Number(row.seq),
+  dataset: row.dataset,
+  key: row.key,
+  occurredAt: row.occurred_at,
+  township: row.township,
+  enterprise: row.enterprise,
+  factor: row.factor,
+  lon: row.lon,
+  lat: row.lat,
+  fields: row.fields,
+});
+
+const pageParameters = (query: RecordQuery): unknown[] => [
+  query.dataset,
+  query.afterSeq,
+  query.scope.townships ?? null,
+  query.scope.enterprises ?? null,
+  query.scope.factors ?? null,
+  query.scope.bbox ?? null,
+  query.from ?? null,
+  query.to ?? null,
+  query.township ?? null,
+  query.enterprise ?? null,
+  query.factor ?? null,
+  query.limit,
+];
+
 /**
  * The shared records. Writers take one transaction-scoped advisory lock, so sequences are committed in the order
  * they are drawn: a reader that saw sequence n can never later find a committed m < n it missed — which is what
@@ -77,34 +110,15 @@ export function createPgRecordStore(pool: pg.Pool): RecordStore {
       });
     },
     page: async (query) => {
-      const { rows } = await pool.query<RecordRow>(PAGE, [
-        query.dataset,
-        query.afterSeq,
-        query.scope.townships ?? null,
-        query.scope.enterprises ?? null,
-        query.scope.factors ?? null,
-        query.scope.bbox ?? null,
-        query.from ?? null,
-        query.to ?? null,
-        query.township ?? null,
-        query.enterprise ?? null,
-        query.factor ?? null,
-        query.limit,
-      ]);
-      return rows.map(
-        (row): SharedRecord => ({
-          seq: Number(row.seq),
-          dataset: row.dataset,
-          key: row.key,
-          occurredAt: row.occurred_at,
-          township: row.township,
-          enterprise: row.enterprise,
-          factor: row.factor,
-          lon: row.lon,
-          lat: row.lat,
-          fields: row.fields,
-        }),
-      );
+      const { rows } = await pool.query<RecordRow>({ name: 'sharing-records-page', text: PAGE, values: pageParameters(query) });
+      return rows.map(recordOf);
+    },
+    pageForPull: async (query) => {
+      const { rows } = await pool.query<RecordRow & { access_version: string }>({ name: 'sharing-records-pull-page', text: PULL_PAGE, values: pageParameters(query) });
+      const first = rows[0];
+      if (!first) throw new Error('access_version has no row: the sharing schema is not migrated');
+      // An empty page is one row of the version and NULLs.
+      return { records: first.seq === null ? [] : rows.map(recordOf), accessVersion: Number(first.access_version) };
     },
   };
 }
