@@ -67,5 +67,9 @@ export const COMMAND_CODES: Readonly<Record<string, CommandCode>> = {
  */
 export const DATA_UPLOAD_COMMANDS: ReadonlySet<string> = new Set(['2011', '2021', '2031', '2041', '2051', '2061', '2081', '3015', '3019', '3020']);
 
-/** Station notifications that the platform acknowledges with 9013 (HJ 212-2017 Appendix C: 1013). */
-export const STATION_NOTIFICATION_COMMANDS: ReadonlySet<string> = new Set(['1013']);
+/**
+ * Station frames that the platform acknowledges with 9013: the 1013 time-calibration request (HJ 212-2017
+ * Appendix C), and under HJ 212-2025 the 9015 heartbeat and the 1001 hardware-serial registration (third-party
+ * sources, STANDARDS.md §9.2).
+ */
+export const STATION_NOTIFICATION_COMMANDS: ReadonlySet<string> = new Set(['1013', '9015', '1001']);

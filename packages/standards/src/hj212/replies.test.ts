@@ -28,6 +28,10 @@ describe('platform replies (HJ 212-2017 §6.5, Appendix C)', () => {
     expect(platformReplyFor(frameEnding('0140'))).toBeNull();
   });
 
+  it.each(['9015', '1001'])('answers a HJ 212-2025 %s (heartbeat, hardware serial) with 9013', (cn) => {
+    expect(platformReplyFor({ ...frameEnding('F441'), cn })?.cn).toBe('9013');
+  });
+
   it('answers a 1013 time-calibration request with 9013', () => {
     const notification = { ...frameEnding('F441'), cn: '1013' };
     expect(platformReplyFor(notification)?.cn).toBe('9013');

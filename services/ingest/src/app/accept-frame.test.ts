@@ -92,6 +92,20 @@ describe('acceptFrame', () => {
     ]);
   });
 
+  it('answers a HJ 212-2025 heartbeat (9015) with 9013 and stores nothing', async () => {
+    const { accept, sink, status } = harness();
+    const outcome = await accept(frame({ cn: '9015', cp: '' }), { remoteAddress: '10.0.0.1' });
+    expect(outcome).toMatchObject({ kind: 'answered', reply: { cn: '9013', qn: '20261129155900123' } });
+    expect([sink.stored, status.reports]).toEqual([[], []]);
+  });
+
+  it('publishes a HJ 212-2025 hardware-serial registration (1001) as the device\'s hardware serial and answers 9013', async () => {
+    const { accept, status } = harness();
+    const outcome = await accept(frame({ cn: '1001', cp: 'i23005-Info=DAU-0001;i23006-Info=BFEBFBFF000906EA;i23007-Info=00-1A-2B-3C-4D-5E' }), {});
+    expect(outcome).toMatchObject({ kind: 'reported', aspect: 'hardware_serial', reply: { cn: '9013' } });
+    expect(status.reports[0]).toMatchObject({ aspect: 'hardware_serial', dataTime: now, items: [{ code: 'i23005', fields: { Info: 'DAU-0001' } }, { code: 'i23006', fields: { Info: 'BFEBFBFF000906EA' } }, { code: 'i23007', fields: { Info: '00-1A-2B-3C-4D-5E' } }] });
+  });
+
   it('keeps the coded items of a running-state upload (2021) as sent', async () => {
     const { accept, status } = harness();
     await accept(frame({ cn: '2021', cp: 'DataTime=20261129155900;SB1-RS=1;SB2-RS=0;a21026-RS=2' }), {});

@@ -30,8 +30,11 @@ export interface FrameContext {
   raw?: Uint8Array;
 }
 
-/** Commands a station sends that carry no data but are answered (1013 time-calibration request) or ignored. */
-const NOTIFICATIONS: ReadonlySet<string> = new Set(['1013']);
+/**
+ * Commands a station sends that carry no data but are answered: the 1013 time-calibration request, and the HJ 212-2025
+ * 9015 heartbeat, whose frames keep the device online (the listener marks it so with any accepted frame).
+ */
+const NOTIFICATIONS: ReadonlySet<string> = new Set(['1013', '9015']);
 
 /**
  * One well-formed HJ 212 frame from a device connection: a rate limit per peer address, authentication by MN and

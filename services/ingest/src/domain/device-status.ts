@@ -16,15 +16,17 @@ export const STATUS_ASPECTS = [
   'sampling_period',
   'sample_output_time',
   'sample_retention',
+  'hardware_serial',
 ] as const;
 export type StatusAspect = (typeof STATUS_ASPECTS)[number];
 
 /**
- * Station uploads that carry the device's own state rather than measurements (HJ 212-2017 table 9), and the aspect
- * each reports. 1011, 1061, 1063, 3017 and 3018 are the station's side of a platform request; the rest a station
+ * Station uploads that carry the device's own state rather than measurements (HJ 212-2017 table 9, and 1001 of
+ * HJ 212-2025), and the aspect each reports. 1011, 1061, 1063, 3017 and 3018 are the station's side of a platform request; the rest a station
  * sends on its own schedule.
  */
 const STATUS_COMMANDS: ReadonlyMap<string, StatusAspect> = new Map([
+  ['1001', 'hardware_serial'],
   ['1011', 'clock'],
   ['1061', 'realtime_interval'],
   ['1063', 'minute_interval'],

@@ -17,6 +17,7 @@ const ASPECT: Record<StatusAspect, ProtoAspect> = {
   sampling_period: ProtoAspect.STATUS_ASPECT_SAMPLING_PERIOD,
   sample_output_time: ProtoAspect.STATUS_ASPECT_SAMPLE_OUTPUT_TIME,
   sample_retention: ProtoAspect.STATUS_ASPECT_SAMPLE_RETENTION,
+  hardware_serial: ProtoAspect.STATUS_ASPECT_HARDWARE_SERIAL,
 };
 
 const CONNECTION = { online: ConnectionState.CONNECTION_STATE_ONLINE, offline: ConnectionState.CONNECTION_STATE_OFFLINE } as const;

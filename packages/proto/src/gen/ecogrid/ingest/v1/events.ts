@@ -167,6 +167,8 @@ export enum StatusAspect {
   STATUS_ASPECT_SAMPLE_OUTPUT_TIME = 12,
   /** STATUS_ASPECT_SAMPLE_RETENTION - CN 3015: over-limit sample retention. */
   STATUS_ASPECT_SAMPLE_RETENTION = 10,
+  /** STATUS_ASPECT_HARDWARE_SERIAL - CN 1001 (HJ 212-2025): the data acquisition unit's hardware serial, CPU id and MAC addresses (i23005–i23008). */
+  STATUS_ASPECT_HARDWARE_SERIAL = 13,
   UNRECOGNIZED = -1,
 }
 
@@ -211,6 +213,9 @@ export function statusAspectFromJSON(object: any): StatusAspect {
     case 10:
     case "STATUS_ASPECT_SAMPLE_RETENTION":
       return StatusAspect.STATUS_ASPECT_SAMPLE_RETENTION;
+    case 13:
+    case "STATUS_ASPECT_HARDWARE_SERIAL":
+      return StatusAspect.STATUS_ASPECT_HARDWARE_SERIAL;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -246,6 +251,8 @@ export function statusAspectToJSON(object: StatusAspect): string {
       return "STATUS_ASPECT_SAMPLE_OUTPUT_TIME";
     case StatusAspect.STATUS_ASPECT_SAMPLE_RETENTION:
       return "STATUS_ASPECT_SAMPLE_RETENTION";
+    case StatusAspect.STATUS_ASPECT_HARDWARE_SERIAL:
+      return "STATUS_ASPECT_HARDWARE_SERIAL";
     case StatusAspect.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
