@@ -82,3 +82,23 @@ export function buildUpload(device: SimulatedDevice, upload: UploadInput): Built
     resendBytes: () => (device.profile === '2025' ? encodeFrame(frameFor(withSpread, true), options) : bytes),
   };
 }
+
+/**
+ * A 2081 restart-time upload (HJ 212-2017 table 9): `RestartTime` is when the data acquisition unit last started,
+ * which a station reports after it comes up. Answered with 9014 like data, under the same Flag rules.
+ */
+export function buildRestartUpload(device: SimulatedDevice, upload: { qnMs: number; dataTimeMs: number; restartMs: number }): BuiltUpload {
+  const legacy = device.profile === '2005';
+  const qn = legacy ? null : chinaDigits(upload.qnMs, true);
+  const frame: Hj212FrameInput = {
+    ...(qn === null ? {} : { qn }),
+    st: device.systemCode,
+    cn: '2081',
+    pw: device.password,
+    mn: device.mn,
+    ...(legacy ? {} : { flag: encodeFlag({ version: device.profile, needsAck: true }) }),
+    cp: { dataTime: chinaDigits(upload.dataTimeMs), params: { RestartTime: chinaDigits(upload.restartMs) } },
+  };
+  const bytes = encodeFrame(frame, device.lowerCaseCrc ? { crcCase: 'lower' } : {});
+  return { qn, bytes, needsAck: !legacy, resendBytes: () => bytes };
+}

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { FrameDecoder } from '@ecogrid/standards';
 import { AckTracker } from './ack-tracker';
-import { buildUpload } from './build-upload';
+import { buildRestartUpload, buildUpload } from './build-upload';
 import type { SimulatedDevice } from './device';
 import { gaussian, seededRandom, type Random } from './random';
 import { generateReadings, type BehaviourOptions, type BehaviourState } from './readings';
@@ -58,12 +58,16 @@ export class DeviceSession {
   private outageUntilMs = 0;
   private lastQnMs = 0;
   private stopped = false;
+  /** When the device last came up (on its own clock), and whether it has told the platform since (2081). */
+  private poweredOnMs: number;
+  private restartReported = false;
 
   constructor(
     readonly device: SimulatedDevice,
     private readonly options: SessionOptions,
   ) {
     this.random = seededRandom(`${options.seed}:${device.mn}`);
+    this.poweredOnMs = options.now() + (device.clockSkewMs ?? 0);
     this.acks = new AckTracker({ timeoutMs: options.ackTimeoutMs, maxRetries: options.maxRetries });
     const now = this.deviceNow();
     // Devices were switched on at different moments: spread the first real-time upload over one interval.
@@ -94,6 +98,9 @@ export class DeviceSession {
       if (now < this.outageUntilMs) return;
       this.outageUntilMs = 0;
       this.options.emit({ type: 'outage_ended', mn: this.device.mn });
+      // An outage is the device switched off: it comes back up now and reports that restart once connected.
+      this.poweredOnMs = this.deviceNow();
+      this.restartReported = false;
       // Skip what fell due while the device was off: it was not measuring.
       const deviceNow = this.deviceNow();
       for (const state of this.streams) if (state.dueMs <= deviceNow) state.dueMs = nextDueAt(state.stream, deviceNow);
@@ -142,6 +149,18 @@ export class DeviceSession {
     });
   }
 
+  /** The station's 2081 after it came up, ahead of the data it kept while disconnected. */
+  private reportRestart(): void {
+    this.restartReported = true;
+    const deviceNow = this.deviceNow();
+    const qnMs = Math.max(deviceNow, this.lastQnMs + 1);
+    this.lastQnMs = qnMs;
+    const built = buildRestartUpload(this.device, { qnMs, dataTimeMs: Math.floor(deviceNow / 1000) * 1000, restartMs: this.poweredOnMs });
+    this.write(built.bytes);
+    if (built.needsAck && built.qn !== null) this.acks.sent(built.qn, built.resendBytes, this.options.now());
+    this.options.emit({ type: 'sent', mn: this.device.mn, cn: '2081', qn: built.qn, dataTime: deviceNow, flags: [], exceeding: null });
+  }
+
   private expireAcks(now: number): void {
     const { resend, giveUp } = this.acks.expire(now);
     for (const entry of resend) {
@@ -175,6 +194,7 @@ export class DeviceSession {
       this.connected = true;
       this.failures = 0;
       this.options.emit({ type: 'connected', mn: this.device.mn });
+      if (!this.restartReported) this.reportRestart();
       for (const bytes of this.outbox.splice(0)) socket.write(bytes);
     });
     socket.on('data', (chunk: Buffer) => {

@@ -63,7 +63,7 @@ describe('simulator against the real ingest (built service, real Kafka)', () => 
 
   beforeAll(async () => {
     ingest = await startIngest('simulator', [CEMS, AIR_2025, OLD_OUTLET, CAMERA]);
-    recorder = await recordTopics(ingest.kafka, [ingest.topics.readings, ingest.topics.readingsRejected]);
+    recorder = await recordTopics(ingest.kafka, [ingest.topics.readings, ingest.topics.readingsRejected, ingest.topics.devicesStatus]);
     // The topic carries verifiers only: the simulator is told its devices' passwords, as the CLI is by a file.
     const passwords = new Map([CEMS, AIR_2025, OLD_OUTLET, CAMERA].map((device) => [device.mn, device.password]));
     registry = await watchRegistryDevices({ kafka: ingest.kafka, topicPrefix: ingest.prefix, logger: createLogger({ service: 'simulator-test', level: 'warn' }), passwords });
@@ -116,16 +116,21 @@ describe('simulator against the real ingest (built service, real Kafka)', () => 
     // 2005 devices ask for no reply, so every acknowledgement is for a 2017/2025 upload, and none was lost.
     expect(simulator.counters).toMatchObject({ resent: 0, gaveUp: 0 });
     expect(recorder.messages.filter((message) => message.topic === ingest.topics.readingsRejected)).toEqual([]);
+    // Each device reported its start-up (2081) when it connected, kept as its restart status.
+    await waitFor(() => [CEMS, AIR_2025, OLD_OUTLET].every((device) => recorder.messages.some((message) => message.topic === ingest.topics.devicesStatus && message.key === `${device.mn}/restart`)), {
+      description: 'a restart status from each device',
+    });
   });
 
   it('re-sends a frame whose 9014 was lost, with RF=1 from a 2025 device, and ingest stores it once', async () => {
+    const events: SimulatorEvent[] = [];
     let dropOne = true;
+    // The first answer lost is a real-time upload's (the device's 2081 after connecting is answered first).
     const proxy: LossyProxy = await startLossyProxy(ingest.hj212Port, (reply) => {
-      if (!dropOne || reply.mn !== AIR_2025.mn) return false;
+      if (!dropOne || reply.mn !== AIR_2025.mn || !events.some((event) => event.type === 'sent' && event.cn === '2011' && event.qn === reply.qn)) return false;
       dropOne = false;
       return true;
     });
-    const events: SimulatorEvent[] = [];
     const device = registry.list().find((candidate) => candidate.mn === AIR_2025.mn);
     if (!device) throw new Error('2025 device not in the registry view');
     const simulator = createSimulator({
