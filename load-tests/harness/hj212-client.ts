@@ -4,10 +4,15 @@ import { loadFrame, type LoadDevice } from './load-devices';
 export interface Hj212Fleet {
   /** Sends upload `index` (on device index % devices) and resolves true on its 9014, false on timeout or a lost connection. */
   send(index: number): Promise<boolean>;
-  /** False while upload `index`'s connection has a full TCP window (the server stopped reading it). */
+  /**
+   * False while upload `index`'s device cannot send it now: `window` of its frames already await their 9014, or its
+   * TCP window is full (the server stopped reading it). Each refusal is counted in `heldBack`.
+   */
   canSend(index: number): boolean;
   /** Frames written but not yet answered. */
   readonly pending: number;
+  /** Arrivals `canSend` held back, by why: the device's window of unanswered frames, or TCP backpressure. */
+  readonly heldBack: { window: number; tcp: number };
   close(): Promise<void>;
 }
 
@@ -19,13 +24,27 @@ interface Connection {
   rest: string;
 }
 
+export interface Hj212FleetOptions {
+  /** How long a device waits for a 9014 before it counts the frame unanswered. */
+  replyTimeoutMs?: number;
+  /** Keeps DataTimes distinct across several runs against the same ingest. */
+  stepOffset?: number;
+  /**
+   * Frames a device keeps awaiting their 9014 at most (`canSend` says no beyond it). HJ 212-2017 §6: a station
+   * whose frame asks for an answer waits for it (up to its timeout, CN=1000's OverTime) before it goes on, so a
+   * real device holds one; a load connection, standing for a busy device, may hold a few. Unbounded by default.
+   */
+  window?: number;
+}
+
 /**
  * One TCP connection per load device, as devices have. Replies are matched by QN with a plain text scan
  * rather than a full decoder: the generator shares the two cores with the server and must stay cheap.
- * `stepOffset` keeps DataTimes distinct across several runs against the same ingest.
  */
-export async function openHj212Fleet(port: number, devices: readonly LoadDevice[], options: { replyTimeoutMs?: number; stepOffset?: number } = {}): Promise<Hj212Fleet> {
+export async function openHj212Fleet(port: number, devices: readonly LoadDevice[], options: Hj212FleetOptions = {}): Promise<Hj212Fleet> {
   const replyTimeoutMs = options.replyTimeoutMs ?? 10_000;
+  const window = options.window ?? Number.POSITIVE_INFINITY;
+  const heldBack = { window: 0, tcp: 0 };
   let pendingTotal = 0;
   const connections: Connection[] = await Promise.all(
     devices.map(
@@ -86,11 +105,21 @@ export async function openHj212Fleet(port: number, devices: readonly LoadDevice[
     },
     canSend: (index) => {
       const connection = connections[index % connections.length];
-      return connection !== undefined && !connection.socket.destroyed && !connection.socket.writableNeedDrain;
+      if (connection === undefined || connection.socket.destroyed) return false;
+      if (connection.pending.size >= window) {
+        heldBack.window += 1;
+        return false;
+      }
+      if (connection.socket.writableNeedDrain) {
+        heldBack.tcp += 1;
+        return false;
+      }
+      return true;
     },
     get pending() {
       return pendingTotal;
     },
+    heldBack,
     close: async () => {
       clearInterval(sweep);
       await Promise.all(

@@ -16,6 +16,8 @@ export interface IngestUnderLoad {
   grpcAddress: string;
   /** A counter from ingest's Prometheus `/metrics` (summed over labels). */
   metric(name: string): Promise<number>;
+  /** The same, summed over the series that carry `label` (`outcome="failed"`). */
+  metricWhere(name: string, label: string): Promise<number>;
   rssBytes(): Promise<number>;
   /** CPU time (user + system) the ingest process has used so far, in microseconds, from /proc/<pid>/stat. */
   cpuMicros(): Promise<number>;
@@ -83,6 +85,14 @@ export async function startIngestUnderLoad(options: IngestUnderLoadOptions): Pro
     httpUrl: ingest.httpUrl,
     grpcAddress: ingest.grpcAddress,
     metric: (name) => ingest.metric(name),
+    metricWhere: async (name, label) => {
+      const text = await (await fetch(`${ingest.adminUrl}/metrics`)).text();
+      let sum = 0;
+      for (const line of text.split('\n')) {
+        if (line.startsWith(`${name}{`) && line.slice(0, line.indexOf('}')).includes(label)) sum += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+      }
+      return sum;
+    },
     rssBytes: () => rssBytesOf(pid),
     cpuMicros: async () => {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8');

@@ -57,7 +57,7 @@ async function main(): Promise<number> {
     const file = resolve(__dirname, `../results/load-${name}.json`);
     writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
     console.log(
-      `  offered ${result.offered}, ok ${result.succeeded}, failed ${result.failed}, dropped ${result.dropped} (${result.blocked} held back by TCP backpressure); achieved ${Math.round(result.achievedRate)}/s; ` +
+      `  offered ${result.offered}, ok ${result.succeeded}, failed ${result.failed}, dropped ${result.dropped} (${result.blocked} held back: device window full or TCP backpressure); achieved ${Math.round(result.achievedRate)}/s; ` +
         `p50 ${result.latency.getValueAtPercentile(50) / 1000} ms, p99 ${result.latency.getValueAtPercentile(99) / 1000} ms; ingest RSS ${Math.round((await ingest.rssBytes()) / 2 ** 20)} MiB, CPU ${Math.round(cpuPerAnswer)} µs per answer`,
     );
     console.log(`  per second (ok/failed/max ms): ${result.timeline.map((entry) => `${entry.ok}/${entry.failed}/${entry.maxMs}`).join(' ')}`);

@@ -31,4 +31,22 @@ describe('runOpenModel (constant arrival rate)', () => {
     expect(result.durationMs).toBeGreaterThan(900);
     expect(result.durationMs).toBeLessThan(1_500);
   });
+
+  it('does not send an arrival the device holds back, counts it apart from the drops, and rates only answers that came while arrivals were due', async () => {
+    const result = await runOpenModel({
+      rate: 200,
+      durationS: 0.5,
+      maxInFlight: 1_000,
+      canSend: (index) => index % 4 !== 0,
+      // Answers take longer than the whole arrival window: none counts towards the rate, all count as answered.
+      send: () => new Promise((resolve) => setTimeout(() => resolve(true), 700)),
+    });
+    expect(result.offered).toBe(100);
+    expect(result.blocked).toBe(25);
+    expect(result.dropped).toBe(25);
+    expect(result.started).toBe(75);
+    expect(result.succeeded).toBe(75);
+    expect(result.answeredRate).toBe(0);
+    expect(result.achievedRate).toBeGreaterThan(0);
+  });
 });

@@ -11,9 +11,9 @@ export interface OpenModelOptions {
   /** Sends request `index`; resolves true when it succeeded. Never rejects for an ordinary failure. */
   send: (index: number) => Promise<boolean>;
   /**
-   * False when request `index` cannot be sent now without queueing in the generator (a device whose TCP window
-   * is full because the server paused its socket). Such an arrival is dropped and counted as `blocked`: the
-   * device was slowed by backpressure, as a real one would be.
+   * False when request `index` cannot be sent now without queueing in the generator (a device whose frames
+   * awaiting an answer fill its window, or whose TCP window is full because the server paused its socket). Such
+   * an arrival is not sent and counted as `blocked`: the device was slowed, as a real one would be.
    */
   canSend?: (index: number) => boolean;
   /** Give up waiting for stragglers this long after the last arrival (they count as failed). */
@@ -27,8 +27,10 @@ export interface OpenModelResult {
   failed: number;
   /** Arrivals dropped because too many were in flight, plus `blocked`. */
   dropped: number;
-  /** Arrivals dropped because the connection was held back by the server (TCP backpressure). */
+  /** Arrivals not sent because the device was held back (its window of unanswered requests, TCP backpressure). */
   blocked: number;
+  /** Answers that came while arrivals were still due, per second of that window: the throughput under that load. */
+  answeredRate: number;
   /** Arrival window, ms. */
   durationMs: number;
   /** Microseconds from the intended send time (not the actual one) to the answer: no coordinated omission. */
@@ -127,11 +129,12 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     pump();
   });
   const arrivalsEnd = performance.now();
+  const answeredDuringArrivals = succeeded;
   const drainDeadline = arrivalsEnd + (options.drainTimeoutMs ?? 10_000);
   while (inFlight > 0 && performance.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 5));
   failed += inFlight;
   const durationMs = arrivalsEnd - t0;
-  return { offered: total, started, succeeded, failed, dropped, blocked, durationMs, latency, fromSend, sendLateness, achievedRate: (succeeded / Math.max(durationMs, 1)) * 1000, timeline };
+  return { offered: total, started, succeeded, failed, dropped, blocked, durationMs, latency, fromSend, sendLateness, achievedRate: (succeeded / Math.max(durationMs, 1)) * 1000, answeredRate: (answeredDuringArrivals / Math.max(durationMs, 1)) * 1000, timeline };
 }
 
 /** The result as k6 would summarise the scenario: tagged sub-metrics (what thresholds judge) and totals. */

@@ -22,7 +22,7 @@ const k6Summary = (p99: number, failedRate: number, dropped?: number): K6Summary
 function harnessResult(latenciesMs: number[], failed: number, dropped: number): OpenModelResult {
   const latency = latencyHistogram();
   for (const value of latenciesMs) latency.recordValue(value * 1000);
-  return { offered: latenciesMs.length + dropped, started: latenciesMs.length, succeeded: latenciesMs.length - failed, failed, dropped, blocked: 0, durationMs: 10_000, latency, fromSend: latency, sendLateness: latencyHistogram(), achievedRate: 0, timeline: [] };
+  return { offered: latenciesMs.length + dropped, started: latenciesMs.length, succeeded: latenciesMs.length - failed, failed, dropped, blocked: 0, durationMs: 10_000, latency, fromSend: latency, sendLateness: latencyHistogram(), achievedRate: 0, answeredRate: 0, timeline: [] };
 }
 
 describe('one SLO file, one judge for k6 and the harness', () => {

@@ -41,6 +41,11 @@ const schema = baseConfig({ service: 'ingest', adminAddress: '127.0.0.1:8093' })
   /** Frames in hand (waiting for Redis, Kafka or the CPU) above which device sockets pause, and below which they resume. */
   BACKLOG_HIGH_WATER: positiveInt(2_000),
   BACKLOG_LOW_WATER: positiveInt(1_000),
+  /**
+   * Frames one HJ 212 connection may have read and not yet answered before its socket pauses (resumes at half):
+   * devices wait for each reply, so this only holds back a client that pipelines.
+   */
+  HJ212_FRAMES_PER_CONNECTION: positiveInt(32),
   /** How long a stored observation is remembered for dedupe: longer than any device re-sends. */
   DEDUPE_TTL_SECONDS: positiveInt(48 * 3600),
   /**

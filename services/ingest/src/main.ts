@@ -97,6 +97,7 @@ async function main(): Promise<void> {
     maxAuthFailures: config.HJ212_MAX_AUTH_FAILURES,
     backlogHighWater: config.BACKLOG_HIGH_WATER,
     backlogLowWater: config.BACKLOG_LOW_WATER,
+    framesPerConnection: config.HJ212_FRAMES_PER_CONNECTION,
     links,
   });
   const grpc = createGrpcServer({ services: [createIngestGrpcService({ submitObservations, authenticator, logger })], logger });

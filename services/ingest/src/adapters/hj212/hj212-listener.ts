@@ -18,11 +18,17 @@ export interface Hj212ListenerOptions {
   /** Consecutive authentication failures after which the connection is closed. */
   maxAuthFailures: number;
   /**
-   * Sockets pause when this many frames are being handled (waiting for Redis or Kafka, or for the CPU),
-   * and resume below the low mark: load beyond what ingest can take stays in the devices' TCP buffers.
+   * Sockets pause when this many frames are in hand in total (waiting for Redis or Kafka, or for the CPU),
+   * and resume below the low mark: load beyond what ingest can take stays with the devices, slowed by TCP.
    */
   backlogHighWater: number;
   backlogLowWater: number;
+  /**
+   * Frames one connection may have in hand (read and not yet answered); at this many its socket pauses until half
+   * are answered. A device waits for each 9014, so only a pipelining client reaches it, and it cannot take the
+   * whole backlog from the others.
+   */
+  framesPerConnection: number;
   /** Told when a device's first frame on a connection is accepted and when that connection closes. */
   links?: Pick<TrackDeviceLinks, 'connected' | 'disconnected'>;
 }
@@ -32,6 +38,8 @@ export interface Hj212Listener {
   /** Stops accepting, lets connections finish what they sent, closes them. */
   close(): Promise<void>;
   readonly connections: number;
+  /** Frames read and not yet answered: being stored, and decoded from a paused socket's last read, waiting for room. */
+  backlog(): { storing: number; waiting: number };
 }
 
 const meter = metrics.getMeter('@ecogrid/ingest');
@@ -43,7 +51,24 @@ const storeLatency = meter.createHistogram('ingest_frame_to_ack_seconds', {
   description: 'From a decoded frame to its reply being written (Kafka acknowledged)',
   advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
 });
-const pausedSockets = meter.createCounter('ingest_backpressure_pauses_total', { description: 'Times a device socket was paused because ingest had too many frames in hand' });
+const pausedSockets = meter.createCounter('ingest_backpressure_pauses_total', {
+  description: 'Times a device socket stopped being read because ingest (reason=total) or that connection (reason=connection) had too many frames in hand',
+});
+
+type PauseReason = 'total' | 'connection';
+
+/** What the listener keeps for one connection between reads. */
+interface ConnectionState {
+  socket: Socket;
+  /** Frames of this connection started (storing) and not yet finished. */
+  inHand: number;
+  /** Frames decoded from a chunk after the bound was reached: started when there is room, never dropped. */
+  waiting: Array<{ frame: Hj212Frame; raw: Uint8Array }>;
+  /** Why its socket is paused, or null while it is read. */
+  pausedFor: PauseReason | null;
+  closed: boolean;
+  start(frame: Hj212Frame, raw: Uint8Array): void;
+}
 
 const DEFAULT_DECODING = hj212Options({ mode: 'tolerant' });
 const MN_IN_TEXT = /MN=([^;&]{1,64})/;
@@ -73,31 +98,63 @@ function claimedMn(raw: Uint8Array): string | undefined {
  * packed several to a chunk are handled alike, garbage and broken frames are published as rejections with
  * their bytes. A frame is decoded leniently until its MN is known, then judged by that device's profile
  * (2005/2017/2025, strict or tolerant). Replies (9014/9013) are written only after the data is stored.
- * When ingest falls behind, sockets are paused — TCP then slows the devices — instead of queueing in memory;
- * frames already read from a paused socket wait, decoded but not started, until there is room.
+ * A frame read from a socket is answered once stored, so what is read is bounded, per connection
+ * (`framesPerConnection`) and in total (`backlogHighWater`): at either bound the socket is paused — the door — and
+ * TCP slows the device instead of frames queueing in memory until the device's reply timer runs out. Frames a
+ * paused socket had already delivered in its last read wait, decoded but not started, and start first when there
+ * is room; nothing read is dropped.
  */
 export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listener {
   const logger = options.logger.child({ module: 'hj212-listener' });
   const sockets = new Set<Socket>();
-  /** Paused sockets, each with the frames it had already delivered and that wait for room. */
-  const paused = new Map<Socket, () => boolean>();
-  /** Per connection, how many decoded frames wait for room (for the in-flight gauge). */
-  const waitingBySocket = new Map<Socket, () => number>();
+  const connections = new Set<ConnectionState>();
+  /** Connections whose socket is paused; insertion order makes resuming fair. */
+  const paused = new Set<ConnectionState>();
+  const connectionLowWater = Math.floor(options.framesPerConnection / 2);
   let inFlight = 0;
 
-  const frameStarted = (): void => {
-    inFlight += 1;
+  const hasRoom = (connection: ConnectionState): boolean => connection.inHand < options.framesPerConnection && inFlight < options.backlogHighWater;
+
+  /** Starts the connection's waiting frames while there is room; true when none is left waiting. */
+  const drainWaiting = (connection: ConnectionState): boolean => {
+    while (connection.waiting.length > 0 && hasRoom(connection)) {
+      const next = connection.waiting.shift();
+      if (next && !connection.closed) connection.start(next.frame, next.raw);
+    }
+    return connection.waiting.length === 0;
   };
-  const frameFinished = (): void => {
+
+  const pause = (connection: ConnectionState): void => {
+    if (connection.pausedFor !== null) return;
+    const reason: PauseReason = inFlight >= options.backlogHighWater ? 'total' : 'connection';
+    connection.socket.pause();
+    connection.pausedFor = reason;
+    paused.add(connection);
+    pausedSockets.add(1, { reason });
+  };
+
+  /** Reads a paused socket again once its own frames and the total are back under their low marks. */
+  const resumeIfRoom = (connection: ConnectionState): void => {
+    if (connection.pausedFor === null || !drainWaiting(connection)) return;
+    const totalLow = connection.pausedFor === 'total' ? options.backlogLowWater : options.backlogHighWater - 1;
+    if (connection.inHand > connectionLowWater || inFlight > totalLow) return;
+    paused.delete(connection);
+    connection.pausedFor = null;
+    if (!connection.socket.destroyed) connection.socket.resume();
+  };
+
+  const frameStarted = (connection: ConnectionState): void => {
+    inFlight += 1;
+    connection.inHand += 1;
+  };
+  const frameFinished = (connection: ConnectionState): void => {
     inFlight -= 1;
+    connection.inHand -= 1;
+    resumeIfRoom(connection);
     if (paused.size > 0 && inFlight <= options.backlogLowWater) {
-      for (const [socket, drainWaiting] of paused) {
+      for (const other of paused) {
         if (inFlight >= options.backlogHighWater) break;
-        // A socket resumes only once the frames it delivered before pausing are all started.
-        if (drainWaiting()) {
-          paused.delete(socket);
-          if (!socket.destroyed) socket.resume();
-        }
+        resumeIfRoom(other);
       }
     }
   };
@@ -125,13 +182,14 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
     sockets.add(socket);
     const remoteAddress = peerAddress(socket.remoteAddress);
     const decoder = new FrameDecoder({ hj212: DEFAULT_DECODING, keepRaw: true });
+    const connection: ConnectionState = { socket, inHand: 0, waiting: [], pausedFor: null, closed: false, start: (frame, raw) => handleFrame(frame, raw) };
+    connections.add(connection);
     let decoderMn: string | null = null;
     let authFailures = 0;
-    let closed = false;
     /** The devices whose frames this connection carried (a gateway's carries several). */
     const devicesHere = new Set<string>();
     const deviceSeen = (frame: Hj212Frame): void => {
-      if (!options.links || devicesHere.has(frame.mn) || closed) return;
+      if (!options.links || devicesHere.has(frame.mn) || connection.closed) return;
       devicesHere.add(frame.mn);
       options.links.connected(frame.mn, frame.version).catch((error: unknown) => logger.warn({ err: error, mn: frame.mn }, 'device online state not published'));
     };
@@ -146,11 +204,11 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
     const flushReplies = (): void => {
       const batch = replies;
       replies = [];
-      if (closed || socket.destroyed || batch.length === 0) return;
+      if (connection.closed || socket.destroyed || batch.length === 0) return;
       socket.write(batch.length === 1 ? (batch[0] as Uint8Array) : Buffer.concat(batch));
     };
     const writeReply = (reply: Parameters<typeof encodeFrame>[0] | null): void => {
-      if (!reply || closed || socket.destroyed) return;
+      if (!reply || connection.closed || socket.destroyed) return;
       if (replies.length === 0) setImmediate(flushReplies);
       replies.push(encodeFrame(reply));
     };
@@ -175,7 +233,7 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
       const frame = judgeByDevice(decoded, raw);
       if (!frame) return;
       const started = performance.now();
-      frameStarted();
+      frameStarted(connection);
       // The frame's span is the root of its trace: the readings it publishes, the alerts and the case they cause.
       const span = tracer.startSpan(`HJ212 ${frame.cn}`, { kind: SpanKind.SERVER, attributes: { [ATTR.deviceMn]: frame.mn, [ATTR.hj212Command]: frame.cn } });
       const accepted = context.with(trace.setSpan(context.active(), span), () => options.acceptFrame(frame, remoteAddress === undefined ? { raw } : { remoteAddress, raw }));
@@ -222,32 +280,18 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
         )
         .finally(() => {
           span.end();
-          frameFinished();
+          frameFinished(connection);
         });
     };
 
-    // Frames decoded while ingest has no room: a chunk can carry a hundred frames, and starting them all on
-    // every connection at once is what let memory grow past the limit under overload.
-    const waiting: Array<{ frame: Hj212Frame; raw: Uint8Array }> = [];
-    waitingBySocket.set(socket, () => waiting.length);
-    const drainWaiting = (): boolean => {
-      while (waiting.length > 0 && inFlight < options.backlogHighWater) {
-        const next = waiting.shift();
-        if (next && !closed) handleFrame(next.frame, next.raw);
-      }
-      return waiting.length === 0;
-    };
     socket.on('data', (chunk: Buffer) => {
       for (const result of decoder.push(chunk)) {
         if (!result.ok) rejectBytes(result.raw, result.error.code, result.error.message, remoteAddress);
-        else if (waiting.length > 0 || inFlight >= options.backlogHighWater) waiting.push({ frame: result.frame, raw: result.raw ?? new Uint8Array() });
+        else if (connection.waiting.length > 0 || !hasRoom(connection)) connection.waiting.push({ frame: result.frame, raw: result.raw ?? new Uint8Array() });
         else handleFrame(result.frame, result.raw ?? new Uint8Array());
       }
-      if ((waiting.length > 0 || inFlight >= options.backlogHighWater) && !paused.has(socket)) {
-        socket.pause();
-        paused.set(socket, drainWaiting);
-        pausedSockets.add(1);
-      }
+      // Pausing as soon as the bound is reached, not once a frame had to wait: the next read would be one.
+      if (connection.waiting.length > 0 || !hasRoom(connection)) pause(connection);
     });
     socket.on('end', () => {
       for (const result of decoder.end()) {
@@ -257,14 +301,20 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
     });
     socket.on('error', (error) => logger.debug({ err: error, remoteAddress }, 'device connection error'));
     socket.on('close', () => {
-      closed = true;
+      connection.closed = true;
       for (const mn of devicesHere) {
         options.links?.disconnected(mn).catch((error: unknown) => logger.warn({ err: error, mn }, 'device offline state not published'));
       }
       sockets.delete(socket);
-      paused.delete(socket);
-      waitingBySocket.delete(socket);
+      connections.delete(connection);
+      paused.delete(connection);
     });
+  };
+
+  const backlog = (): { storing: number; waiting: number } => {
+    let waiting = 0;
+    for (const connection of connections) waiting += connection.waiting.length;
+    return { storing: inFlight, waiting };
   };
 
   const server: Server = createServer(handleConnection);
@@ -277,9 +327,8 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
   meter
     .createObservableGauge('ingest_frames_in_flight', { description: 'HJ 212 frames being stored (Redis, Kafka) and not yet answered, and frames decoded from paused sockets waiting for room' })
     .addCallback((result) => {
-      let waiting = 0;
-      for (const countWaiting of waitingBySocket.values()) waiting += countWaiting();
-      result.observe(inFlight, { state: 'storing' });
+      const { storing, waiting } = backlog();
+      result.observe(storing, { state: 'storing' });
       result.observe(waiting, { state: 'waiting' });
     });
 
@@ -303,5 +352,6 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
     get connections() {
       return sockets.size;
     },
+    backlog,
   };
 }
