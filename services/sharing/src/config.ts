@@ -33,6 +33,8 @@ const schema = baseConfig({ service: 'sharing', adminAddress: '127.0.0.1:8096' }
   OUTBOX_POLL_MS: positiveInt(500),
   /** `off` only for the benchmark comparing the pull with and without its audit; refused in production. */
   ACCESS_AUDIT: z.enum(['on', 'off']).default('on'),
+  /** How long audited accesses gather before the outbox relay sends their events to ecogrid.sharing.access.v1. */
+  AUDIT_EVENTS_LINGER_MS: z.coerce.number().int().min(0).max(5_000).default(100),
   /** Tests only: the service's clock starts at this time and runs on, so quota days and report months are pinned. */
   CLOCK_START: z.iso.datetime({ offset: true }).optional(),
   WEBHOOK_ATTEMPTS: positiveInt(5),

@@ -45,11 +45,22 @@ async function main(): Promise<void> {
   await admin.connect();
 
   const relay = createOutboxRelay({ pool, schema: config.SHARING_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS, readBackGroup: consumerGroupName(config.TOPIC_PREFIX, 'sharing', 'outbox-reconcile') });
+  // Access events feed reports, not alarms: one relay pass per AUDIT_EVENTS_LINGER_MS gathers every access audited
+  // meanwhile, where a pass per audited batch put the relay's PostgreSQL and Kafka round trips beside every answer.
+  let relayNudged = false;
+  const nudgeRelaySoon = (): void => {
+    if (relayNudged) return;
+    relayNudged = true;
+    setTimeout(() => {
+      relayNudged = false;
+      relay.nudge();
+    }, config.AUDIT_EVENTS_LINGER_MS).unref();
+  };
   const audit = config.ACCESS_AUDIT === 'off' ? createUnaudited() : createPgAuditLog({
     pool,
     accessTopic: topics.sharingAccess,
     ...(config.AUDIT_CHAIN_KEY ? { chainKey: { id: config.AUDIT_CHAIN_KEY_ID, secret: config.AUDIT_CHAIN_KEY } } : {}),
-    onEventsCommitted: () => relay.nudge(),
+    onEventsCommitted: nudgeRelaySoon,
     notifyRelays: () => !relay.isLeader,
   });
   const signal = createInProcessSignal();
