@@ -1,25 +1,15 @@
-/**
- * `pnpm migrate` (or `node dist/cli/migrate.js`): brings DISPATCH_SCHEMA in DATABASE_URL to the latest version, as
- * the service also does at start-up. Prints what it applied; applying nothing is success.
- */
-import { createServicePool } from '@ecogrid/postgres';
+/** `pnpm migrate` (or `node dist/cli/migrate.js`): brings DISPATCH_SCHEMA in DATABASE_URL to its latest version, as the service also does at start-up. */
+import { runMigrationCli } from '@ecogrid/postgres';
 import { createLogger } from '@ecogrid/telemetry';
 import { loadMigrationConfig } from '../config';
 import { migrateDispatchSchema } from '../adapters/postgres/dispatch-schema';
 
-async function main(): Promise<void> {
+void runMigrationCli('dispatch', () => {
   const config = loadMigrationConfig();
-  const logger = createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL });
-  const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema: config.DISPATCH_SCHEMA, applicationName: 'ecogrid-dispatch-migrate', max: 1, logger });
-  try {
-    const applied = await migrateDispatchSchema({ pool, schema: config.DISPATCH_SCHEMA, logger });
-    process.stdout.write(applied.length > 0 ? `dispatch schema ${config.DISPATCH_SCHEMA}: applied ${applied.join(', ')}\n` : `dispatch schema ${config.DISPATCH_SCHEMA} is up to date\n`);
-  } finally {
-    await pool.end();
-  }
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`dispatch migration failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
+  return {
+    databaseUrl: config.DATABASE_URL,
+    schema: config.DISPATCH_SCHEMA,
+    logger: createLogger({ service: config.SERVICE_NAME, level: config.LOG_LEVEL }),
+    migrate: (pool, schema, logger) => migrateDispatchSchema({ pool, schema, logger }),
+  };
 });
