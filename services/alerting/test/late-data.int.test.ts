@@ -4,7 +4,9 @@ import { Client } from 'pg';
 import { createEventPublisher, ensureTopics, topicNames, type EventPublisher } from '@ecogrid/kafka';
 import { createTestSchema, recordTopics, testEnvironment, testKafka, uniqueTopicPrefix, waitFor, type TestSchema, type TopicRecorder } from '@ecogrid/testkit';
 import { alertIdOf } from '../src/domain/episode';
-import { alertsOf, cemsDevice, publishRegistry, readingsPublisher, startAlerting, STATE, type AlertingProcess, type Reading } from './fixtures';
+import { Device, DeviceKind } from '@ecogrid/proto/registry/v1/entities';
+import { AqiSource } from '@ecogrid/proto/alerting/v1/events';
+import { alertsOf, aqiOf, cemsDevice, publishRegistry, readingsPublisher, startAlerting, STATE, type AlertingProcess, type Reading } from './fixtures';
 
 const DEVICES = 4;
 const BASE = Date.parse('2026-11-29T00:00:00Z');
@@ -53,6 +55,7 @@ describe('alerting: late and back-filled data', () => {
     return Number(new RegExp(`^alerting_readings_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
   };
   const outboxRows = async (): Promise<number> => (await db.query(`SELECT count(*)::int AS n FROM "${schema.name}".outbox`)).rows[0].n as number;
+  let sent = 0;
   const checkpointed = async (): Promise<number> =>
     (await db.query(`SELECT coalesce(sum(next_offset), 0)::int AS n FROM "${schema.name}".consumer_offsets WHERE topic = $1`, [topics.readings])).rows[0].n as number;
 
@@ -63,8 +66,18 @@ describe('alerting: late and back-filled data', () => {
     schema = await createTestSchema(env.databaseUrl, 'alerting_late');
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
-    await publishRegistry(kafka, prefix, mns.map((mn) => cemsDevice(mn)));
-    recorder = await recordTopics(kafka, [topics.alerts]);
+    await publishRegistry(kafka, prefix, [
+      ...mns.map((mn) => cemsDevice(mn)),
+      Device.create({
+        mn: 'AIR-LATE',
+        kind: DeviceKind.DEVICE_KIND_NATIONAL_AIR_STATION,
+        enabled: true,
+        cellId: 'cell-air',
+        townshipCode: '140802001',
+        factors: ['a21026', 'a21004', 'a34002', 'a34004', 'a05024'].map((factorCode) => ({ factorCode, unit: 'µg/m³', limitOnConverted: false })).concat([{ factorCode: 'a21005', unit: 'mg/m³', limitOnConverted: false }]),
+      }),
+    ]);
+    recorder = await recordTopics(kafka, [topics.alerts, topics.aqiHourly]);
     publisher = createEventPublisher({ kafka, source: '/ecogrid/ingest' });
     await publisher.connect();
   });
@@ -103,6 +116,7 @@ describe('alerting: late and back-filled data', () => {
     await send(backfilled);
     const successor = await start();
     const total = liveReadings.length + 2 * backfilled.length;
+    sent = total;
     await waitFor(async () => (await checkpointed()) === total && (await outboxRows()) === 0, { timeoutMs: 60_000, description: 'every reading checkpointed and the outbox drained' });
 
     // The premise: the first back-fill was evaluated again by the successor, not read from a checkpoint.
@@ -123,4 +137,28 @@ describe('alerting: late and back-filled data', () => {
     expect(raised.map((alert) => alert.evidence[0]?.value).sort()).toEqual([...Array<number>(DEVICES).fill(40), ...Array<number>(DEVICES).fill(80)]);
     expect(alerts.filter((alert) => alert.state === STATE.ALERT_STATE_CLEARED)).toHaveLength(raised.length);
   }, 240_000);
+
+  it('an hour an outage left short of minutes is published once back-filled minutes complete it, once though sent twice', async () => {
+    const send = readingsPublisher(publisher, prefix);
+    const hour = Date.parse('2026-11-29T02:00:00Z');
+    const six = (kind: string) => Object.entries({ a21026: 10, a21004: 40, a34002: 80, a34004: 50, a21005: 0.8, a05024: 120 }).map(([factor, value]) => ({ factor, kind, value }));
+    const minute = (offset: number, command: string): Reading => ({ mn: 'AIR-LATE', command, at: new Date(hour + offset * 60_000), values: six(command === '2011' ? 'Rtd' : 'Avg') });
+    // Live real-time data for half the hour, then the outage; after it, the next hour's first real-time and minute data.
+    const live = [...Array.from({ length: 30 }, (_, index) => minute(index, '2011')), minute(60, '2011'), minute(60, '2051')];
+    const backfilled = Array.from({ length: 30 }, (_, index) => minute(30 + index, '2051'));
+    const running = alerting as AlertingProcess;
+    const duplicatesBefore = await metric(running, 'duplicate');
+    await send(live);
+    await send(backfilled);
+    await send(backfilled);
+    sent += live.length + 2 * backfilled.length;
+    await recorder.waitForCount(1, (message) => message.topic === topics.aqiHourly && message.key === 'AIR-LATE');
+    await waitFor(async () => (await checkpointed()) === sent && (await outboxRows()) === 0, { timeoutMs: 60_000, description: 'every reading checkpointed and the outbox drained' });
+    const hours = aqiOf(
+      recorder.messages.filter((message) => message.key === 'AIR-LATE'),
+      topics.aqiHourly,
+    );
+    expect(hours.map((item) => [item.hourStart?.toISOString(), item.revision, item.source, item.complete])).toEqual([['2026-11-29T02:00:00.000Z', 1, AqiSource.AQI_SOURCE_AGGREGATED_REALTIME, true]]);
+    await waitFor(async () => (await metric(running, 'duplicate')) === duplicatesBefore + backfilled.length, { description: 'the second back-fill counted as duplicates' });
+  }, 120_000);
 });
