@@ -118,3 +118,30 @@ describe('readings processor: a failed write loses nothing', () => {
     }
   });
 });
+
+describe('readings processor: late data', () => {
+  it('counts readings by outcome, and a back-filled exceedance sent twice is one late alert', async () => {
+    const store = createInMemoryCheckpointStore();
+    const processor = createReadingsProcessor({ rules: compileRuleset(parseRuleset(DEFAULT_RULESET)), directory, store, outbox: { committed: () => undefined }, clock: { now: () => new Date(BASE) } });
+    processor.assigned([0]);
+    const minuteData = (minute: number, value: number): Observation => ({
+      id: `CEMS-0:2051:${minute}`,
+      deviceMn: 'CEMS-0',
+      command: '2051',
+      dataTime: BASE + minute * 60_000,
+      receivedTime: BASE,
+      measurements: [{ factorCode: 'a21026', kind: 'ZsAvg', value, flag: 'N', unit: 'mg/m³' }],
+      enterpriseUscc: '',
+      cellId: '',
+      townshipCode: '',
+    });
+    const observations = [minuteData(0, 20), minuteData(10, 20), minuteData(5, 80), minuteData(5, 80), minuteData(-3000, 80)];
+    const records = observations.map((observation, offset): ReadingRecord => ({ offset: String(offset), observation }));
+    const result = await processor.handleBatch(0, records, { first: '0', last: String(records.length - 1) });
+    expect(result).toMatchObject({ evaluated: 2, lateEvaluated: 1, duplicate: 1, tooLate: 1, skipped: 0, alerts: 2 });
+    expect(store.events.map((event) => ('alertId' in event ? [event.state, event.late] : []))).toEqual([
+      ['raised', true],
+      ['cleared', true],
+    ]);
+  });
+});

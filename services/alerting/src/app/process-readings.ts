@@ -21,8 +21,15 @@ export interface BatchRange {
 }
 
 export interface BatchResult {
+  /** Readings in order for their device and command: every rule ran. */
   evaluated: number;
-  /** Re-delivered records below the checkpoint, and duplicate or late observations. */
+  /** Readings behind newer ones and not seen before (back-fill), judged on their own. */
+  lateEvaluated: number;
+  /** Readings already evaluated (a device re-sent them). */
+  duplicate: number;
+  /** Readings behind newer ones and older than their command's lateness window: skipped. */
+  tooLate: number;
+  /** Re-delivered records below the checkpoint. */
   skipped: number;
   alerts: number;
   aqi: number;
@@ -171,7 +178,7 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
     handleBatch: (partition, records, range) =>
       withLock(partition, async () => {
         const state = await loaded(partition);
-        const result: BatchResult = { evaluated: 0, skipped: 0, alerts: 0, aqi: 0 };
+        const result: BatchResult = { evaluated: 0, lateEvaluated: 0, duplicate: 0, tooLate: 0, skipped: 0, alerts: 0, aqi: 0 };
         // Against what was evaluated, committed or not: a deferred checkpoint is not a gap in the stream.
         const stored = state.evaluatedOffset === null ? null : BigInt(state.evaluatedOffset);
         if (stored !== null && BigInt(range.first) > stored) {
@@ -201,7 +208,11 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
           if (outcome === 'evaluated') {
             result.evaluated += 1;
             state.dirty.set(device.mn, device);
-          } else result.skipped += 1;
+          } else if (outcome === 'late_evaluated') {
+            result.lateEvaluated += 1;
+            state.dirty.set(device.mn, device);
+          } else if (outcome === 'duplicate') result.duplicate += 1;
+          else result.tooLate += 1;
           // What this reading emitted is what was appended since the last one.
           while (causes.alerts.length < out.alerts.length) causes.alerts.push(record.trace);
           while (causes.aqi.length < out.aqi.length) causes.aqi.push(record.trace);

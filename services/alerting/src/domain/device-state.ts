@@ -1,4 +1,5 @@
 import type { EpisodeState } from './episode';
+import type { SlotRing } from './evaluated-slots';
 import type { SeverityName } from './rules/ruleset';
 
 /** Real-time values of one pollutant in an hour not yet closed; minutes covered as a 60-bit mask in two words. */
@@ -16,6 +17,11 @@ export interface StationState {
   hourly: Record<string, Record<string, number>>;
   /** Hour start → how its AQI was published; the last 48 hours. */
   published: Record<string, { source: 'hourly_data' | 'aggregated_realtime'; revision: number }>;
+  /**
+   * Hour start → accumulators of a closed hour in which a pollutant had values but too few covered minutes, the
+   * last 48 hours: minutes that arrive late (back-fill) may still complete it. Absent in older checkpoints.
+   */
+  incomplete?: Record<string, Record<string, PollutantAccumulator>>;
 }
 
 export interface OpenOffline {
@@ -33,8 +39,13 @@ export interface OpenOffline {
  */
 export interface DeviceState {
   mn: string;
-  /** Newest data time evaluated per command: a reading at or before it is a duplicate or late, and skipped. */
+  /** Newest data time evaluated per command: a reading after it is in order and runs every rule. */
   lastDataTime: Record<string, number>;
+  /**
+   * Command → the data times evaluated within its lateness window (commands with one: see evaluated-slots.ts), to
+   * tell a duplicate from a late reading behind `lastDataTime`. Absent in older checkpoints.
+   */
+  evaluated?: Record<string, SlotRing>;
   /** Newest data time of any command, and wall-clock receive time of the newest observation. */
   lastSeenData: number;
   lastReceived: number;
@@ -53,5 +64,5 @@ export interface DeviceState {
 }
 
 export function newDeviceState(mn: string): DeviceState {
-  return { mn, lastDataTime: {}, lastSeenData: 0, lastReceived: 0, lastObservationId: '', enterpriseUscc: '', cellId: '', townshipCode: '', episodes: {}, previous: {}, offline: {} };
+  return { mn, lastDataTime: {}, evaluated: {}, lastSeenData: 0, lastReceived: 0, lastObservationId: '', enterpriseUscc: '', cellId: '', townshipCode: '', episodes: {}, previous: {}, offline: {} };
 }

@@ -142,14 +142,14 @@ describe('emission limit (permit limits from the registry)', () => {
     expect(run(newDeviceState('CEMS0001'), ctx, obs('CEMS0001', 0, [so2(60, 'T')])).alerts.map((a) => a.kind)).toEqual(['emission_limit']);
   });
 
-  it('skips a re-delivered duplicate and a late reading without counting them twice', () => {
+  it('skips a re-sent real-time reading and one behind the newest (real-time data has no lateness window)', () => {
     const state = newDeviceState('CEMS0001');
     const ctx = context(cems);
     const first = obs('CEMS0001', 0, [so2(50)]);
     const out: Emitted = { alerts: [], aqi: [] };
     expect(evaluateObservation(state, first, ctx, out)).toBe('evaluated');
-    expect(evaluateObservation(state, { ...first }, ctx, out)).toBe('duplicate_or_late');
-    expect(evaluateObservation(state, obs('CEMS0001', -1, [so2(50)]), ctx, out)).toBe('duplicate_or_late');
+    expect(evaluateObservation(state, { ...first }, ctx, out)).toBe('duplicate');
+    expect(evaluateObservation(state, obs('CEMS0001', -1, [so2(50)]), ctx, out)).toBe('too_late');
     expect(out.alerts).toHaveLength(1);
     expect(Object.values(state.episodes)[0]?.count).toBe(1);
   });
@@ -174,6 +174,116 @@ describe('emission limit (permit limits from the registry)', () => {
 
   it('needs the registry: an unknown device gets no limit alerts', () => {
     expect(run(newDeviceState('CEMS0001'), context(undefined), obs('CEMS0001', 0, [so2(400)])).alerts).toEqual([]);
+  });
+});
+
+describe('late and back-filled data', () => {
+  // Minute data (2051) compares the minute mean: ZsAvg where the permit limit is on the converted value.
+  const so2Avg = (value: number, flag = 'N') => ({ factorCode: 'a21026', kind: 'ZsAvg' as const, value, flag });
+  const minuteData = (minute: number, value: number) => obs('CEMS0001', minute, [so2Avg(value)], '2051');
+
+  it('tells a duplicate from a late reading and from one older than the 48-hour window', () => {
+    const state = newDeviceState('CEMS0001');
+    const ctx = context(cems);
+    const out: Emitted = { alerts: [], aqi: [] };
+    for (const minute of [0, 1, 2, 10, 11]) expect(evaluateObservation(state, minuteData(minute, 20), ctx, out)).toBe('evaluated');
+    expect(evaluateObservation(state, minuteData(11, 20), ctx, out)).toBe('duplicate');
+    expect(evaluateObservation(state, minuteData(1, 20), ctx, out)).toBe('duplicate');
+    expect(evaluateObservation(state, minuteData(5, 20), ctx, out)).toBe('late_evaluated');
+    expect(evaluateObservation(state, minuteData(5, 20), ctx, out)).toBe('duplicate');
+    // Before the device's first reading, within the window: never evaluated, so late.
+    expect(evaluateObservation(state, minuteData(-600, 20), ctx, out)).toBe('late_evaluated');
+    expect(evaluateObservation(state, minuteData(11 - 48 * 60, 20), ctx, out)).toBe('too_late');
+    expect(evaluateObservation(state, minuteData(12 - 48 * 60, 20), ctx, out)).toBe('late_evaluated');
+    expect(out.alerts).toEqual([]);
+    // The ring moves with the newest minute: a day later, minute 5 is still known, and two days later it is gone.
+    expect(evaluateObservation(state, minuteData(24 * 60, 20), ctx, out)).toBe('evaluated');
+    expect(evaluateObservation(state, minuteData(5, 20), ctx, out)).toBe('duplicate');
+    expect(evaluateObservation(state, minuteData(6, 20), ctx, out)).toBe('late_evaluated');
+    expect(evaluateObservation(state, minuteData(48 * 60 + 5, 20), ctx, out)).toBe('evaluated');
+    expect(evaluateObservation(state, minuteData(5, 20), ctx, out)).toBe('too_late');
+    expect(evaluateObservation(state, minuteData(24 * 60 + 1, 20), ctx, out)).toBe('late_evaluated');
+    expect(evaluateObservation(state, minuteData(24 * 60, 20), ctx, out)).toBe('duplicate');
+    // Hourly data keeps 48 hours too, and survives a checkpoint as JSON.
+    const reloaded = JSON.parse(JSON.stringify(state)) as DeviceState;
+    const hourly = (hour: number) => obs('CEMS0001', hour * 60, [so2Avg(20)], '2061');
+    expect(evaluateObservation(reloaded, hourly(10), ctx, out)).toBe('evaluated');
+    expect(evaluateObservation(reloaded, hourly(12), ctx, out)).toBe('evaluated');
+    expect(evaluateObservation(reloaded, hourly(11), ctx, out)).toBe('late_evaluated');
+    expect(evaluateObservation(JSON.parse(JSON.stringify(reloaded)) as DeviceState, hourly(11), ctx, out)).toBe('duplicate');
+    expect(evaluateObservation(reloaded, hourly(12 - 48), ctx, out)).toBe('too_late');
+  });
+
+  it('treats everything before the newest data time of a state checkpointed without rings as evaluated', () => {
+    const ctx = context(cems);
+    const state = newDeviceState('CEMS0001');
+    run(state, ctx, minuteData(0, 20), minuteData(10, 20));
+    delete state.evaluated;
+    const out: Emitted = { alerts: [], aqi: [] };
+    expect(evaluateObservation(state, minuteData(5, 80), ctx, out)).toBe('duplicate');
+    expect(evaluateObservation(state, minuteData(11, 20), ctx, out)).toBe('evaluated');
+    expect(out.alerts).toEqual([]);
+  });
+
+  it('raises one alert marked late for an exceedance in back-filled minutes, cleared at once, without touching the live episode', () => {
+    const state = newDeviceState('CEMS0001');
+    const ctx = context(cems);
+    // Live: real-time data in an episode above the limit, and minute data up to minute 40 after a gap.
+    const live = run(state, ctx, obs('CEMS0001', 0, [so2(50)]), minuteData(0, 20), minuteData(40, 20));
+    expect(live.alerts.map((a) => a.state)).toEqual(['raised']);
+    const episodes = JSON.stringify(state.episodes);
+    // Back-fill of the gap: minute 15 above the limit at more than twice it.
+    const backfill = [10, 11, 12, 13, 14, 15, 16].map((minute) => minuteData(minute, minute === 15 ? 80 : 30));
+    const out = run(state, ctx, ...backfill);
+    const dataTime = T0 + 15 * MIN;
+    const id = alertIdOf('emission-limit-realtime', 'CEMS0001', 'a21026|2051|late', dataTime);
+    expect(out.alerts).toHaveLength(2);
+    const [raised, cleared] = out.alerts;
+    expect(raised).toMatchObject({
+      alertId: id,
+      sequence: 1,
+      state: 'raised',
+      late: true,
+      kind: 'emission_limit',
+      ruleId: 'emission-limit-realtime',
+      factorCode: 'a21026',
+      value: 80,
+      peakValue: 80,
+      limit: 35,
+      valueKind: 'ZsAvg',
+      limitSource: 'permit',
+      exceedanceMultiple: 1.29,
+      severity: 'critical',
+      baseSeverity: 'minor',
+      openedAt: dataTime,
+      changedAt: dataTime,
+      enterpriseUscc: '914403001922038216',
+      summary: '补传/迟到数据超标：二氧化硫折算浓度超过排污许可限值（数据时间 2026-11-29 10:15）',
+    });
+    expect(raised?.evidence).toEqual([{ observationId: `CEMS0001:2051:${new Date(dataTime).toISOString()}`, dataTime, value: 80, flag: 'N', valueKind: 'ZsAvg', command: '2051', matched: true }]);
+    expect(cleared).toMatchObject({ alertId: id, sequence: 2, state: 'cleared', late: true, openedAt: dataTime, changedAt: dataTime });
+    expect(JSON.stringify(state.episodes)).toBe(episodes);
+    expect(state.lastDataTime['2051']).toBe(T0 + 40 * MIN);
+    // Re-sent: nothing. Evaluated again from the same state (a crash before the checkpoint): the same events.
+    expect(run(state, ctx, ...backfill).alerts).toEqual([]);
+    const before = newDeviceState('CEMS0001');
+    run(before, ctx, obs('CEMS0001', 0, [so2(50)]), minuteData(0, 20), minuteData(40, 20));
+    expect(run(before, ctx, ...backfill).alerts).toEqual(out.alerts);
+  });
+
+  it('judges late hourly data against the hourly rule, and suppressed flags raise nothing', () => {
+    const state = newDeviceState('CEMS0001');
+    const ctx = context(cems);
+    run(state, ctx, obs('CEMS0001', 0, [so2Avg(20)], '2061'), obs('CEMS0001', 120, [so2Avg(20)], '2061'));
+    const out = run(state, ctx, obs('CEMS0001', 60, [so2Avg(40)], '2061'));
+    expect(out.alerts.map((a) => [a.ruleId, a.state, a.late, a.severity])).toEqual([
+      ['emission-limit-hourly', 'raised', true, 'major'],
+      ['emission-limit-hourly', 'cleared', true, 'major'],
+    ]);
+    run(state, ctx, obs('CEMS0001', 240, [so2Avg(20)], '2061'));
+    const maintenance: Emitted = { alerts: [], aqi: [] };
+    expect(evaluateObservation(state, obs('CEMS0001', 180, [so2Avg(90, 'M')], '2061'), ctx, maintenance)).toBe('late_evaluated');
+    expect(maintenance.alerts).toEqual([]);
   });
 });
 

@@ -1,11 +1,17 @@
 import { DATA_FLAGS_2017 } from '@ecogrid/standards';
 import type { DeviceState } from './device-state';
-import type { AlertSubject } from './episode';
+import { alertIdOf, episodeSeverity, type AlertSubject } from './episode';
+import { LATENESS_WINDOWS, markBehind, markInOrder, newSlotRing, type LatenessWindow, type SlotRing } from './evaluated-slots';
 import type { AlertEvent, Evidence, Measurement, Observation } from './model';
-import { episodeMayStep, factorName, hasEpisodes, runEpisode, type Emitted, type EvaluationContext } from './rule-runner';
-import { evaluateStationObservation } from './station-hours';
+import { episodeMayStep, factorName, hasEpisodes, nearTargets, runEpisode, type Emitted, type EvaluationContext } from './rule-runner';
+import { evaluateLateStationObservation, evaluateStationObservation } from './station-hours';
 
-export type EvaluationOutcome = 'evaluated' | 'duplicate_or_late';
+/**
+ * `evaluated`: in order, every rule ran. `late_evaluated`: behind newer readings of its command and not seen before
+ * (back-fill), judged on its own. `duplicate`: seen before. `too_late`: behind, and older than its command's
+ * lateness window (or of a command without one), skipped.
+ */
+export type EvaluationOutcome = 'evaluated' | 'late_evaluated' | 'duplicate' | 'too_late';
 
 const MINUTE = 60_000;
 
@@ -30,13 +36,17 @@ const roundMultiple = (value: number): number => Math.round(value * 100) / 100;
 
 /**
  * Applies every rule of the ruleset to one observation of a device, updating the device's state and appending
- * the alert and AQI events it causes. Readings of a (device, command) are evaluated in data-time order: one at or
- * before the newest already evaluated is a re-delivered duplicate or a late reading, and changes nothing.
+ * the alert and AQI events it causes. Readings of a (device, command) run the rules in data-time order; one at or
+ * before the newest already evaluated is a duplicate, or a late reading judged once on its own (see
+ * `evaluateLate`), or too late.
  */
 export function evaluateObservation(state: DeviceState, observation: Observation, context: EvaluationContext, out: Emitted): EvaluationOutcome {
-  const last = state.lastDataTime[observation.command];
-  if (last !== undefined && observation.dataTime <= last) return 'duplicate_or_late';
-  state.lastDataTime[observation.command] = observation.dataTime;
+  const command = observation.command;
+  const last = state.lastDataTime[command];
+  if (last !== undefined && observation.dataTime <= last) return evaluateBehind(state, observation, last, context, out);
+  state.lastDataTime[command] = observation.dataTime;
+  const window = LATENESS_WINDOWS[command];
+  if (window !== undefined) markInOrder(ringOf(state, command, window, last ?? observation.dataTime, last !== undefined), window, observation.dataTime);
   if (observation.dataTime >= state.lastSeenData) {
     state.lastSeenData = observation.dataTime;
     state.lastObservationId = observation.id;
@@ -53,6 +63,94 @@ export function evaluateObservation(state: DeviceState, observation: Observation
   evaluateJumps(state, observation, context, out);
   if (device && context.rules.stationKinds.has(device.kind)) evaluateStationObservation(state, observation, context, out);
   return 'evaluated';
+}
+
+/** The command's ring, made on first use (all evaluated when the state already knew a newest data time). */
+function ringOf(state: DeviceState, command: string, window: LatenessWindow, newest: number, known: boolean): SlotRing {
+  const rings = (state.evaluated ??= {});
+  return (rings[command] ??= newSlotRing(window, newest, known));
+}
+
+function evaluateBehind(state: DeviceState, observation: Observation, last: number, context: EvaluationContext, out: Emitted): EvaluationOutcome {
+  const window = LATENESS_WINDOWS[observation.command];
+  // Real-time data has no window: the newest data time again is the device re-sending it; older is not back-fill.
+  if (window === undefined) return observation.dataTime === last ? 'duplicate' : 'too_late';
+  const outcome = markBehind(ringOf(state, observation.command, window, last, true), window, observation.dataTime);
+  if (outcome !== 'late') return outcome;
+  evaluateLate(state, observation, context, out);
+  return 'late_evaluated';
+}
+
+/**
+ * A late reading (back-filled after an outage, or delayed): the live episodes run in data-time order and are left
+ * alone. Its values are judged against the emission limits one by one, an exceedance raising an alert marked late
+ * and clearing it at once, since the episode it belonged to is over; a station's late values complete or revise
+ * the AQI of their hour. The device is talking, so its last receive time moves; nothing else does.
+ */
+function evaluateLate(state: DeviceState, observation: Observation, context: EvaluationContext, out: Emitted): void {
+  state.lastReceived = Math.max(state.lastReceived, observation.receivedTime);
+  evaluateLateEmissionLimits(state, observation, context, out);
+  const device = context.device;
+  if (device && context.rules.stationKinds.has(device.kind)) evaluateLateStationObservation(state, observation, context, out);
+}
+
+const CHINA_OFFSET = 8 * 3_600_000;
+
+/** "2026-11-29 10:15" in China time, for summaries. */
+function chinaTime(time: number): string {
+  return new Date(time + CHINA_OFFSET).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function evaluateLateEmissionLimits(state: DeviceState, observation: Observation, context: EvaluationContext, out: Emitted): void {
+  const device = context.device;
+  if (!device) return;
+  const { suppressFlags, limitFlags } = context.rules;
+  const escalateBy = context.rules.source.sensitiveTargets.escalateBy;
+  for (const rule of context.rules.emission) {
+    if (!rule.kinds.has(device.kind) || !(rule.lateCommands ?? rule.commands).includes(observation.command as never)) continue;
+    const realtime = observation.command === '2011';
+    for (const factor of device.factors) {
+      const limit = factor.limit;
+      if (limit === undefined || limit === null) continue;
+      const kind = factor.limitOnConverted ? (realtime ? 'ZsRtd' : 'ZsAvg') : realtime ? 'Rtd' : 'Avg';
+      const measurement = findMeasurement(observation, factor.factorCode, kind);
+      if (!measurement || suppressFlags.has(measurement.flag) || !limitFlags.has(measurement.flag) || !(measurement.value > limit)) continue;
+      const time = observation.dataTime;
+      const multiple = roundMultiple((measurement.value - limit) / limit);
+      const near = rule.escalateNearTargets ? nearTargets(context) : { ids: [], reasons: [] };
+      const severity = episodeSeverity(rule.severity, rule.escalations, { count: 1, firstAt: time, peakMultiple: multiple }, time, { levels: near.ids.length > 0 ? escalateBy : 0, reasons: near.reasons });
+      const raised: AlertEvent = {
+        ...baseSubject(state),
+        // One alert per rule, factor, command and data time: a re-send or a re-evaluation after a crash finds the same id.
+        alertId: alertIdOf(rule.id, state.mn, `${factor.factorCode}|${observation.command}|late`, time),
+        sequence: 1,
+        state: 'raised',
+        kind: 'emission_limit',
+        ruleId: rule.id,
+        ruleVersion: rule.version,
+        severity: severity.severity,
+        baseSeverity: rule.severity,
+        escalationReasons: severity.reasons,
+        factorCode: factor.factorCode,
+        value: measurement.value,
+        peakValue: measurement.value,
+        limit,
+        unit: factor.unit,
+        valueKind: kind,
+        averagingPeriod: '',
+        dataFlag: '',
+        limitSource: 'permit',
+        exceedanceMultiple: multiple,
+        openedAt: time,
+        changedAt: time,
+        evidence: [evidenceOf(observation, measurement, true)],
+        summary: `补传/迟到数据超标：${factorName(factor.factorCode)}${factor.limitOnConverted ? '折算' : ''}浓度超过排污许可限值（数据时间 ${chinaTime(time)}）`,
+        nearbyTargetIds: near.ids,
+        late: true,
+      };
+      out.alerts.push(raised, { ...raised, sequence: 2, state: 'cleared', evidence: [evidenceOf(observation, measurement, true)] });
+    }
+  }
 }
 
 function baseSubject(state: DeviceState): Pick<AlertSubject, 'deviceMn' | 'enterpriseUscc' | 'cellId' | 'townshipCode'> {

@@ -82,6 +82,11 @@ export interface AlertEvent {
   evidence: Evidence[];
   summary: string;
   nearbyTargetIds: string[];
+  /**
+   * Raised by a reading that arrived behind newer ones (back-filled or late): judged on its own, outside the live
+   * episodes, and cleared in the same breath (its data time is `openedAt`).
+   */
+  late?: true;
 }
 
 export interface PollutantIndexResult {

@@ -36,7 +36,7 @@ export function factorName(code: string): string {
 }
 
 /** Sensitive targets within their kind's radius of the device, as ids and escalation reasons. */
-function nearTargets(context: EvaluationContext): { ids: string[]; reasons: string[] } {
+export function nearTargets(context: EvaluationContext): { ids: string[]; reasons: string[] } {
   const location = context.device?.location;
   const { rules } = context;
   if (!location || rules.maxTargetRadius <= 0) return { ids: [], reasons: [] };

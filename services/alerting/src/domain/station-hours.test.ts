@@ -129,6 +129,59 @@ describe('hourly AQI per station', () => {
   });
 });
 
+describe('hourly AQI from late data', () => {
+  const hour = Date.parse('2026-11-29T02:00:00Z');
+  const PM: Values = { a34002: 80, a34004: 50 };
+  const minutes = (from: number, to: number, command: string, values: Values): Observation[] =>
+    Array.from({ length: to - from }, (_, index) => observation(hour + (from + index) * MIN, command, values));
+
+  it('an hour published short of pollutants is republished as the next revision when back-filled minutes complete it', () => {
+    const state = newDeviceState('AIR0001');
+    // Live: every pollutant for half an hour, then only PM (the gas analysers' link was down).
+    feed(state, ...minutes(0, 30, '2011', SIX), ...minutes(30, 60, '2011', PM));
+    const closed = feed(state, observation(hour + HOUR, '2011', SIX), observation(hour + HOUR, '2051', SIX));
+    expect(closed.aqi).toMatchObject([{ hourStart: hour, revision: 1, source: 'aggregated_realtime', complete: false }]);
+    expect(closed.aqi[0]?.indexes.map((index) => index.pollutant)).toEqual(['PM10', 'PM2.5']);
+    // Back-fill of the stored minute data: the gases reach 45 covered minutes at the 15th late minute.
+    const backfill = minutes(30, 60, '2051', SIX);
+    const out: Emitted = { alerts: [], aqi: [] };
+    const outcomes = backfill.map((item) => evaluateObservation(state, item, ctx, out));
+    expect(new Set(outcomes)).toEqual(new Set(['late_evaluated']));
+    expect(out.aqi).toHaveLength(1);
+    expect(out.aqi[0]).toMatchObject({ hourStart: hour, revision: 2, source: 'aggregated_realtime', complete: true });
+    expect(out.aqi[0]?.indexes.find((index) => index.pollutant === 'SO2')?.concentration).toBe(10);
+    expect(out.alerts).toEqual([]);
+    // Sent again: duplicates, nothing republished.
+    expect(feed(state, ...backfill).aqi).toEqual([]);
+    // The station's own hourly data for the hour is the next revision.
+    const own = feed(state, observation(hour, '2061', SIX));
+    expect(own.aqi).toMatchObject([{ hourStart: hour, revision: 3, source: 'hourly_data' }]);
+    expect(feed(state, observation(hour, '2061', SIX)).aqi).toEqual([]);
+  });
+
+  it('an hour closed with too few minutes is published once back-filled minutes complete it, and a re-evaluation gives the same', () => {
+    const live = (state: DeviceState): Emitted => feed(state, ...minutes(0, 20, '2011', SIX), ...minutes(0, 20, '2051', SIX), observation(hour + HOUR, '2011', SIX), observation(hour + HOUR, '2051', SIX));
+    const state = newDeviceState('AIR0001');
+    expect(live(state).aqi).toEqual([]);
+    const backfill = minutes(20, 60, '2051', SIX);
+    const out = feed(state, ...backfill);
+    expect(out.aqi).toMatchObject([{ hourStart: hour, revision: 1, source: 'aggregated_realtime', complete: true }]);
+    expect(state.station?.incomplete?.[String(hour)]).toBeUndefined();
+    const again = newDeviceState('AIR0001');
+    live(again);
+    expect(feed(again, ...backfill).aqi).toEqual(out.aqi);
+  });
+
+  it('late hourly data publishes its hour without judging the ambient episodes, which run in hour order', () => {
+    const state = newDeviceState('AIR0001');
+    feed(state, observation(hour, '2061', SIX), observation(hour + 2 * HOUR, '2061', SIX));
+    const out = feed(state, observation(hour + HOUR, '2061', { ...SIX, a21026: 600 }));
+    expect(out.aqi).toMatchObject([{ hourStart: hour + HOUR, revision: 1, source: 'hourly_data' }]);
+    expect(out.alerts).toEqual([]);
+    expect(state.episodes).toEqual({});
+  });
+});
+
 describe('ambient limits (GB 3095 by averaging period)', () => {
   it('raises on an hourly SO2 mean above the grade II 1-hour limit and clears on the next compliant hour', () => {
     const hour = Date.parse('2026-11-29T02:00:00Z');

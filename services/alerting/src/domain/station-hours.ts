@@ -70,9 +70,15 @@ export function evaluateStationObservation(state: DeviceState, observation: Obse
     case '2011':
     case '2051': {
       closeHoursBefore(state, hourStart, context, out);
+      const key = String(hourStart);
+      // A reading in order for its command may still fall in an hour closed short of minutes (the other command moved on).
+      if (station.incomplete?.[key]) {
+        acceptLateMinutes(state, observation, hourStart, context, out);
+        return;
+      }
       const values = pollutantValues(observation, observation.command === '2011' ? 'Rtd' : 'Avg', context);
       if (values.size === 0) return;
-      const hour = (station.open[String(hourStart)] ??= {});
+      const hour = (station.open[key] ??= {});
       const minute = Math.floor((observation.dataTime - hourStart) / 60_000);
       for (const [pollutant, { value }] of values) {
         const accumulator = (hour[pollutant] ??= { sum: 0, n: 0, lo: 0, hi: 0 });
@@ -93,6 +99,92 @@ export function evaluateStationObservation(state: DeviceState, observation: Obse
   }
 }
 
+/**
+ * A late station observation (see evaluateObservation): hourly data completes or revises its hour's AQI; minute
+ * and real-time values are added to their hour if it is still open, or to the hour kept because it closed short of
+ * minutes, which is published again once a pollutant reaches the coverage. Ambient limits are not judged: their
+ * episodes run in hour order, and the hour is long past. Daily data changes nothing late.
+ */
+export function evaluateLateStationObservation(state: DeviceState, observation: Observation, context: EvaluationContext, out: Emitted): void {
+  const hourStart = hourStartOf(observation.dataTime);
+  if (hourStart <= hourStartOf(state.lastSeenData) - 2 * DAY) return;
+  switch (observation.command) {
+    case '2061': {
+      const values = pollutantValues(observation, 'Avg', context);
+      if (values.size > 0) acceptHour(state, hourStart, values, 'hourly_data', context, out, true);
+      return;
+    }
+    case '2011':
+    case '2051':
+      acceptLateMinutes(state, observation, hourStart, context, out);
+      return;
+    default:
+      return;
+  }
+}
+
+const hasMinute = (accumulator: PollutantAccumulator, minute: number): boolean => (minute < 30 ? (accumulator.lo & (1 << minute)) !== 0 : (accumulator.hi & (1 << (minute - 30))) !== 0);
+const coveredMinutes = (accumulator: PollutantAccumulator): number => bitCount(accumulator.lo) + bitCount(accumulator.hi);
+
+function acceptLateMinutes(state: DeviceState, observation: Observation, hourStart: number, context: EvaluationContext, out: Emitted): void {
+  const station = stationOf(state);
+  const key = String(hourStart);
+  const values = pollutantValues(observation, observation.command === '2011' ? 'Rtd' : 'Avg', context);
+  if (values.size === 0) return;
+  const minute = Math.floor((observation.dataTime - hourStart) / 60_000);
+  const open = station.open[key];
+  if (open) {
+    // Not closed yet: the hour closes with it in the usual way.
+    for (const [pollutant, { value }] of values) {
+      const accumulator = (open[pollutant] ??= { sum: 0, n: 0, lo: 0, hi: 0 });
+      if (hasMinute(accumulator, minute)) continue;
+      accumulator.sum += value;
+      accumulator.n += 1;
+      minuteBit(accumulator, minute);
+    }
+    return;
+  }
+  const published = station.published[key];
+  // The station's own hourly data stands; an hour published with every pollutant covered is complete.
+  if (published?.source === 'hourly_data') return;
+  let hour = station.incomplete?.[key];
+  if (!hour) {
+    if (published) return;
+    // An hour the device missed entirely: the back-filled minutes are all it will have.
+    hour = (station.incomplete ??= {})[key] = {};
+  }
+  const minimum = context.rules.source.aqi.minCoveredMinutes;
+  let completed = false;
+  for (const [pollutant, { value }] of values) {
+    const accumulator = (hour[pollutant] ??= { sum: 0, n: 0, lo: 0, hi: 0 });
+    // A minute already counted (the other command, or a re-send) changes nothing.
+    if (hasMinute(accumulator, minute)) continue;
+    const before = coveredMinutes(accumulator);
+    accumulator.sum += value;
+    accumulator.n += 1;
+    minuteBit(accumulator, minute);
+    if (before < minimum && coveredMinutes(accumulator) >= minimum) completed = true;
+  }
+  if (!completed) return;
+  const means = hourMeans(state.mn, hourStart, hour, minimum);
+  if (Object.values(hour).every((accumulator) => coveredMinutes(accumulator) >= minimum)) delete station.incomplete?.[key];
+  acceptHour(state, hourStart, means, 'aggregated_realtime', context, out, true);
+}
+
+/** Means of the pollutants of an hour with at least `minimum` covered minutes. */
+function hourMeans(mn: string, start: number, hour: Record<string, PollutantAccumulator>, minimum: number): Map<string, { value: number; evidence: Evidence }> {
+  const values = new Map<string, { value: number; evidence: Evidence }>();
+  for (const [pollutant, accumulator] of Object.entries(hour)) {
+    if (coveredMinutes(accumulator) < minimum) continue;
+    const mean = accumulator.sum / accumulator.n;
+    values.set(pollutant, {
+      value: mean,
+      evidence: { observationId: `${mn}:hour:${new Date(start).toISOString()}`, dataTime: start, value: mean, flag: 'N', valueKind: 'hour_avg', command: '2011', matched: false },
+    });
+  }
+  return values;
+}
+
 /** Closes every open hour that started before `hourStart`. */
 export function closeHoursBefore(state: DeviceState, hourStart: number, context: EvaluationContext, out: Emitted): void {
   const station = state.station;
@@ -102,31 +194,27 @@ export function closeHoursBefore(state: DeviceState, hourStart: number, context:
     if (start >= hourStart) continue;
     const hour = station.open[key] ?? {};
     delete station.open[key];
-    const values = new Map<string, { value: number; evidence: Evidence }>();
-    for (const [pollutant, accumulator] of Object.entries(hour)) {
-      if (bitCount(accumulator.lo) + bitCount(accumulator.hi) < context.rules.source.aqi.minCoveredMinutes) continue;
-      const mean = accumulator.sum / accumulator.n;
-      values.set(pollutant, {
-        value: mean,
-        evidence: { observationId: `${state.mn}:hour:${new Date(start).toISOString()}`, dataTime: start, value: mean, flag: 'N', valueKind: 'hour_avg', command: '2011', matched: false },
-      });
-    }
+    const minimum = context.rules.source.aqi.minCoveredMinutes;
+    const values = hourMeans(state.mn, start, hour, minimum);
+    // Short of minutes (an outage inside the hour): kept, so back-filled minutes can still complete it.
+    if (values.size < Object.keys(hour).length) (station.incomplete ??= {})[key] = hour;
     if (values.size > 0) acceptHour(state, start, values, 'aggregated_realtime', context, out);
   }
 }
 
 /**
- * One station-hour of means. The first source judges the ambient rules and publishes AQI revision 1; the
- * station's own hourly data arriving after an aggregate replaces it as revision 2. Anything else for a
- * published hour is a repeat and changes nothing.
+ * One station-hour of means. The first source judges the ambient rules (live only) and publishes AQI revision 1;
+ * the station's own hourly data arriving after an aggregate replaces it as the next revision, and so does an
+ * aggregate that late minutes completed further. Anything else for a published hour is a repeat and changes nothing.
  */
-function acceptHour(state: DeviceState, hourStart: number, values: Map<string, { value: number; evidence: Evidence }>, source: HourSource, context: EvaluationContext, out: Emitted): void {
+function acceptHour(state: DeviceState, hourStart: number, values: Map<string, { value: number; evidence: Evidence }>, source: HourSource, context: EvaluationContext, out: Emitted, late = false): void {
   const station = stationOf(state);
   const key = String(hourStart);
   const previous = station.published[key];
-  if (previous && !(source === 'hourly_data' && previous.source === 'aggregated_realtime')) return;
+  if (previous && !(previous.source === 'aggregated_realtime' && (source === 'hourly_data' || late))) return;
+  if (source === 'hourly_data' && station.incomplete) delete station.incomplete[key];
   for (const [pollutant, { value }] of values) (station.hourly[pollutant] ??= {})[key] = value;
-  if (!previous) {
+  if (!previous && !late) {
     for (const [pollutant, { value, evidence }] of values) {
       judgeAmbient(state, pollutant, '1h', value, hourStart, [evidence], 'hour_avg', context, out);
       if (pollutant === 'O3') {
@@ -149,6 +237,7 @@ function prune(station: StationState, newest: number): void {
     for (const key of Object.keys(series)) if (Number(key) <= newest - DAY) delete series[key];
   }
   for (const key of Object.keys(station.published)) if (Number(key) <= newest - 2 * DAY) delete station.published[key];
+  if (station.incomplete) for (const key of Object.keys(station.incomplete)) if (Number(key) <= newest - 2 * DAY) delete station.incomplete[key];
 }
 
 /** Mean of the hourly values of the `hours` hours ending with `hourStart`, when at least `minimum` exist. */

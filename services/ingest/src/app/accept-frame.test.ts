@@ -8,14 +8,15 @@ import { createClockDriftTracker } from '../domain/device-status';
 const MN = '88888880000001';
 const now = new Date('2026-11-29T08:00:00Z');
 
-function frame(overrides: { pw?: string; cn?: string; cp?: string; needsAck?: boolean; mn?: string } = {}) {
+function frame(overrides: { pw?: string; cn?: string; cp?: string; needsAck?: boolean; mn?: string; resend?: boolean } = {}) {
   const text = encodeFrameToString({
     qn: '20261129155900123',
     st: '31',
     cn: overrides.cn ?? '2011',
     pw: overrides.pw ?? 'secret',
     mn: overrides.mn ?? MN,
-    flag: encodeFlag({ version: '2017', needsAck: overrides.needsAck ?? true }),
+    flag: encodeFlag({ version: overrides.resend ? '2025' : '2017', needsAck: overrides.needsAck ?? true }),
+    ...(overrides.resend ? { resend: true } : {}),
     cp: { text: overrides.cp ?? 'DataTime=20261129155900;a21026-Rtd=41.2,a21026-ZsRtd=52.3,a21026-Flag=N;a01012-Rtd=65.0,a01012-Flag=M' },
   });
   return parseFrame(text, { mode: 'strict' });
@@ -54,6 +55,14 @@ describe('acceptFrame', () => {
       { factorCode: 'a01012', kind: 'Rtd', value: 65, flag: 'M' },
     ]);
     expect(sink.stored[0]).toMatchObject({ source: 'hj212_tcp', protocolVersion: '2017', systemCode: '31', requestNumber: '20261129155900123' });
+  });
+
+  it('keeps the HJ 212-2025 re-send mark (RF=1) of back-filled minute data on the observation', async () => {
+    const { accept, sink } = harness();
+    await accept(frame({ cn: '2051', resend: true, cp: 'DataTime=20261129150000;a21026-Avg=41.2,a21026-Flag=N' }), {});
+    expect(sink.stored[0]).toMatchObject({ command: '2051', resend: true });
+    await accept(frame({ cn: '2051', cp: 'DataTime=20261129150100;a21026-Avg=41.2,a21026-Flag=N' }), {});
+    expect(sink.stored[1]?.resend).toBeUndefined();
   });
 
   it('does not answer when the Flag asks for no answer', async () => {

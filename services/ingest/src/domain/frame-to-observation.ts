@@ -61,5 +61,6 @@ export function frameToObservation(frame: Hj212Frame, receivedTime: Date, limits
     systemCode: frame.st,
   };
   if (frame.qn !== null) observation.requestNumber = frame.qn;
+  if (frame.resend) observation.resend = true;
   return { ok: true, observation };
 }

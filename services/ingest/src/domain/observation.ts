@@ -34,6 +34,8 @@ export interface Observation {
   protocolVersion?: string;
   systemCode?: string;
   requestNumber?: string;
+  /** HJ 212-2025 RF=1: sent again or back-filled (补传), as the device marked it. */
+  resend?: boolean;
   /** Where the device stands and whom it belongs to, from the registry at ingest time. */
   enterpriseUscc?: string;
   cellId?: string;

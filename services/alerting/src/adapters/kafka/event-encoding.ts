@@ -75,6 +75,7 @@ export function toAlertChanged(event: AlertEvent): AlertChanged {
     dataFlag: event.dataFlag,
     limitSource: event.limitSource,
     exceedanceMultiple: event.exceedanceMultiple,
+    late: event.late === true,
   });
 }
 

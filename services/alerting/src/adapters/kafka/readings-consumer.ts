@@ -6,7 +6,7 @@ import type { ReadingRecord, ReadingsProcessor } from '../../app/process-reading
 import { decodeObservation } from './event-encoding';
 
 const meter = metrics.getMeter('@ecogrid/alerting');
-const readingsCounter = meter.createCounter('alerting_readings_total', { description: 'Readings consumed, by outcome (evaluated, skipped, dead_lettered)' });
+const readingsCounter = meter.createCounter('alerting_readings_total', { description: 'Readings consumed, by outcome (evaluated, late_evaluated, duplicate, too_late, skipped below the checkpoint, dead_lettered)' });
 const eventsCounter = meter.createCounter('alerting_events_total', { description: 'Events committed to the outbox, by topic' });
 const batchDuration = meter.createHistogram('alerting_batch_duration_seconds', {
   unit: 's',
@@ -71,6 +71,9 @@ export function createReadingsConsumer(options: ReadingsConsumerOptions): EventC
       const result = await options.processor.handleBatch(batch.partition, records, { first: batch.firstOffset, last: batch.lastOffset });
       if (result.seekTo !== undefined) return { seekTo: result.seekTo };
       readingsCounter.add(result.evaluated, { outcome: 'evaluated' });
+      readingsCounter.add(result.lateEvaluated, { outcome: 'late_evaluated' });
+      readingsCounter.add(result.duplicate, { outcome: 'duplicate' });
+      readingsCounter.add(result.tooLate, { outcome: 'too_late' });
       readingsCounter.add(result.skipped, { outcome: 'skipped' });
       if (deadLetteredNow > 0) readingsCounter.add(deadLetteredNow, { outcome: 'dead_lettered' });
       eventsCounter.add(result.alerts, { topic: 'alerts' });

@@ -11,7 +11,7 @@ const EMISSION_POINTS: DeviceKindName[] = ['FLUE_GAS_CEMS', 'WASTEWATER_OUTLET']
  */
 export const DEFAULT_RULESET: RulesetInput = {
   id: 'yanhu-default',
-  version: '2026.11.1',
+  version: '2026.12.1',
   description: 'Yanhu District default alerting rules',
   suppressFlags: ['M', 'C'],
   limitFlags: ['N', 'T'],
@@ -30,6 +30,8 @@ export const DEFAULT_RULESET: RulesetInput = {
       description: '实时数据超过排污许可限值 (converted Zs value where the permit limit is on converted concentration)',
       deviceKinds: EMISSION_POINTS,
       commands: ['2011'],
+      // Back-filled minute means after an outage are judged against the same permit limit, reading by reading.
+      lateCommands: ['2051'],
       severity: 'minor',
       raiseAfter: { readings: 1 },
       clearAfterReadings: 3,

@@ -56,6 +56,11 @@ const emissionLimitRule = z
     deviceKinds: z.array(deviceKind).min(1),
     /** One cadence per rule: readings of these commands share the episode. */
     commands: z.array(command).min(1),
+    /**
+     * Commands whose late readings (back-fill, behind newer ones) this rule judges one by one, outside the
+     * episode; default `commands`. Only commands with a lateness window are ever late (2051, 2061, 2031).
+     */
+    lateCommands: z.array(command).optional(),
   })
   .strict();
 

@@ -37,6 +37,7 @@ export function toObservationRecorded(observation: Observation): ObservationReco
     protocolVersion: observation.protocolVersion ?? '',
     systemCode: observation.systemCode ?? '',
     requestNumber: observation.requestNumber ?? '',
+    resend: observation.resend === true,
     enterpriseUscc: observation.enterpriseUscc ?? '',
     cellId: observation.cellId ?? '',
     townshipCode: observation.townshipCode ?? '',

@@ -272,6 +272,12 @@ export interface AlertChanged {
     | undefined;
   /** The worst value of the episode so far (highest; for jumps the largest change). */
   peakValue: number;
+  /**
+   * Raised by a reading that arrived behind newer ones of its device and command: back-filled after an outage
+   * (HJ 212 2051/2061 re-sent on request) or delayed. It is judged on its own, outside the live episode, so it is
+   * RAISED and then CLEARED with opened_at = changed_at = its data time; the evidence names the observation.
+   */
+  late: boolean;
 }
 
 /** One pollutant's sub-index in an hourly AQI. */
@@ -526,6 +532,7 @@ function createBaseAlertChanged(): AlertChanged {
     escalationReasons: [],
     lastSeen: undefined,
     peakValue: 0,
+    late: false,
   };
 }
 
@@ -617,6 +624,9 @@ export const AlertChanged: MessageFns<AlertChanged> = {
     }
     if (message.peakValue !== 0) {
       writer.uint32(233).double(message.peakValue);
+    }
+    if (message.late !== false) {
+      writer.uint32(240).bool(message.late);
     }
     return writer;
   },
@@ -866,6 +876,14 @@ export const AlertChanged: MessageFns<AlertChanged> = {
             message.peakValue = reader.double();
             continue;
           }
+          case 30: {
+            if (tag !== 240) {
+              break;
+            }
+
+            message.late = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -991,6 +1009,7 @@ export const AlertChanged: MessageFns<AlertChanged> = {
         : isSet(object.peak_value)
         ? globalThis.Number(object.peak_value)
         : 0,
+      late: isSet(object.late) ? globalThis.Boolean(object.late) : false,
     };
   },
 
@@ -1083,6 +1102,9 @@ export const AlertChanged: MessageFns<AlertChanged> = {
     if (message.peakValue !== 0) {
       obj.peakValue = floatToJson(message.peakValue);
     }
+    if (message.late !== false) {
+      obj.late = message.late;
+    }
     return obj;
   },
 
@@ -1120,6 +1142,7 @@ export const AlertChanged: MessageFns<AlertChanged> = {
     message.escalationReasons = object.escalationReasons?.map((e) => e) || [];
     message.lastSeen = object.lastSeen ?? undefined;
     message.peakValue = object.peakValue ?? 0;
+    message.late = object.late ?? false;
     return message;
   },
 };

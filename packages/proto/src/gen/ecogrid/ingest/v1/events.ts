@@ -337,6 +337,11 @@ export interface ObservationRecorded {
   systemCode: string;
   /** The HJ 212 QN of the frame, empty for HTTP/gRPC. */
   requestNumber: string;
+  /**
+   * HJ 212-2025 RF=1: the device marked the frame as re-sent or back-filled (补传). False for HTTP/gRPC and older
+   * protocol versions. Consumers tell duplicates from late data by data time; this says what the device meant.
+   */
+  resend: boolean;
 }
 
 /**
@@ -570,6 +575,7 @@ function createBaseObservationRecorded(): ObservationRecorded {
     townshipCode: "",
     systemCode: "",
     requestNumber: "",
+    resend: false,
   };
 }
 
@@ -613,6 +619,9 @@ export const ObservationRecorded: MessageFns<ObservationRecorded> = {
     }
     if (message.requestNumber !== "") {
       writer.uint32(106).string(message.requestNumber);
+    }
+    if (message.resend !== false) {
+      writer.uint32(112).bool(message.resend);
     }
     return writer;
   },
@@ -734,6 +743,14 @@ export const ObservationRecorded: MessageFns<ObservationRecorded> = {
             message.requestNumber = reader.string();
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.resend = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -807,6 +824,7 @@ export const ObservationRecorded: MessageFns<ObservationRecorded> = {
         : isSet(object.request_number)
         ? globalThis.String(object.request_number)
         : "",
+      resend: isSet(object.resend) ? globalThis.Boolean(object.resend) : false,
     };
   },
 
@@ -851,6 +869,9 @@ export const ObservationRecorded: MessageFns<ObservationRecorded> = {
     if (message.requestNumber !== "") {
       obj.requestNumber = message.requestNumber;
     }
+    if (message.resend !== false) {
+      obj.resend = message.resend;
+    }
     return obj;
   },
 
@@ -872,6 +893,7 @@ export const ObservationRecorded: MessageFns<ObservationRecorded> = {
     message.townshipCode = object.townshipCode ?? "";
     message.systemCode = object.systemCode ?? "";
     message.requestNumber = object.requestNumber ?? "";
+    message.resend = object.resend ?? false;
     return message;
   },
 };
