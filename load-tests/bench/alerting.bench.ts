@@ -18,7 +18,7 @@ const RATE = 1_000;
 const LATENCY_SECONDS = 10;
 /** Readings sent at the same rate before the measured ones: a running service is warm (JIT, prepared statements, pools). */
 const WARMUP_SECONDS = 3;
-const BACKLOG = 60_000;
+const BACKLOG = 240_000;
 const TICK_MS = 10;
 const BASE = Date.parse('2026-11-29T00:00:00Z');
 
