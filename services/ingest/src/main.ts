@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       minIntervalMs: config.CLOCK_CORRECTION_INTERVAL_MS,
       onError: (error, mn) => controlLogger.warn({ err: error, mn }, 'clock correction not queued'),
     });
-    const sweep = createSweepDeviceCommands({ store: commandStore, clock, graceMs: config.COMMAND_ABANDONED_GRACE_MS, batch: 200 });
+    const sweep = createSweepDeviceCommands({ store: commandStore, clock, graceMs: config.COMMAND_ABANDONED_GRACE_MS, batch: 200, runner });
     // Its own group per instance: every instance must see every request, to act on those of the devices it holds.
     const consumer = createCommandRequestConsumer({
       kafka,

@@ -7,7 +7,7 @@ import { encodeFlag, encodeFrameToString } from '@ecogrid/standards';
 import { CommandState, DeviceCommandChanged, ObservationRecorded, type DeviceCommand } from '@ecogrid/proto/ingest/v1/events';
 import { DeviceControlServiceClient, DeviceControlServiceService } from '@ecogrid/proto/ingest/v1/device_control';
 import { Device, DeviceKind, ProtocolVersion } from '@ecogrid/proto/registry/v1/entities';
-import { isDenied, probeUnary, readAccessMatrix, ROOT, staffMetadata, SUBJECTS, TEST_STAFF_TOKEN_SECRET, testStaffToken, type Subject } from '@ecogrid/e2e';
+import { isDenied, probeUnary, readAccessMatrix, ROOT, startIngestProcess, staffMetadata, SUBJECTS, TEST_STAFF_TOKEN_SECRET, testStaffToken, type Subject } from '@ecogrid/e2e';
 import { createSimulator, type SimulatedDevice, type Simulator } from '@ecogrid/simulator';
 import { createTestSchema, recordTopics, testEnvironment, waitFor, type TestSchema, type TopicRecorder } from '@ecogrid/testkit';
 import { ROLES_NEEDING_OFFICER, ROLES_NEEDING_TOWNSHIP } from '@ecogrid/staff-auth';
@@ -35,6 +35,7 @@ const SIMULATED = station('140802CC0000000000000001', 'PWA001');
 const LATE = station('140802CC0000000000000002', 'PWB002');
 const SILENT = station('140802CC0000000000000003', 'PWC003');
 const ASKS_TIME = station('140802CC0000000000000004', 'PWD004');
+const ELSEWHERE = station('140802CC0000000000000005', 'PWE005');
 
 const simulated = (device: Device): SimulatedDevice => ({
   mn: device.mn,
@@ -62,12 +63,13 @@ describe('ingest: device control (反控) over real TCP, Kafka and PostgreSQL', 
   let schema: TestSchema;
   let recorder: TopicRecorder;
   let client: InstanceType<typeof DeviceControlServiceClient>;
+  let controlEnv: Record<string, string>;
   const simulators: Simulator[] = [];
 
   beforeAll(async () => {
     const environment = await testEnvironment();
     schema = await createTestSchema(environment.databaseUrl, 'ingest_control');
-    ingest = await startIngest('ingest-control', [SIMULATED, LATE, SILENT, ASKS_TIME], {
+    controlEnv = {
       DATABASE_URL: environment.databaseUrl,
       INGEST_SCHEMA: schema.name,
       STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET,
@@ -77,7 +79,8 @@ describe('ingest: device control (反控) over real TCP, Kafka and PostgreSQL', 
       // The raw stations below send fixed DataTimes: automatic clock correction would queue a 1012 ahead of the
       // commands under test (it has unit tests of its own; the 1013 path is tried here).
       CLOCK_CORRECTION_THRESHOLD_MS: '0',
-    });
+    };
+    ingest = await startIngest('ingest-control', [SIMULATED, LATE, SILENT, ASKS_TIME, ELSEWHERE], controlEnv);
     recorder = await recordTopics(ingest.kafka, [ingest.topics.devicesCommands, ingest.topics.readings]);
     const token = await testStaffToken({ role: 'operator', sub: 'operator-zhang' });
     client = createGrpcClient(DeviceControlServiceClient, ingest.grpcAddress, { bearerToken: () => token, deadlineMs: 10_000 });
@@ -214,6 +217,29 @@ describe('ingest: device control (反控) over real TCP, Kafka and PostgreSQL', 
     const list = await callUnary(client.listCommands.bind(client), { deviceMn: ASKS_TIME.mn, pageSize: 10, pageToken: '' });
     expect(list.commands[0]).toMatchObject({ commandCode: '1012', origin: 2, requestedBy: 'ingest', state: CommandState.COMMAND_STATE_SENT });
     await device.close();
+  });
+
+  it('with two instances, the one holding the station\'s connection sends a command asked of the other (woken by the topic, or at worst by its sweep)', async () => {
+    const second = await startIngestProcess({ topicPrefix: ingest.prefix, redisPrefix: ingest.redisPrefix, env: controlEnv });
+    try {
+      const device = await connectDevice(second.hj212Port);
+      const frameOf = (cn: string, qn: string, params: Record<string, string>, st = '91') =>
+        encodeFrameToString({ qn, st, cn, pw: ELSEWHERE.password, mn: ELSEWHERE.mn, flag: cn === '2011' ? 5 : 4, cp: { params } });
+      device.send(frameOf('2011', '20261206160000005', { DataTime: '20261206160000', 'a21026-Rtd': '3.2' }, '31'));
+      await device.waitForReplies(1);
+      const { command } = await send(ELSEWHERE.mn, '1061', {});
+      const [, request] = await device.waitForReplies(2);
+      expect(request).toMatchObject({ cn: '1061', mn: ELSEWHERE.mn, pw: ELSEWHERE.password, st: '31', flag: { value: 5 } });
+      const qn = request?.qn ?? '';
+      device.send(frameOf('9011', qn, { QnRtn: '1' }));
+      device.send(frameOf('1061', qn, { RtdInterval: '45' }, '31'));
+      device.send(frameOf('9012', qn, { ExeRtn: '1' }));
+      const done = await until(command?.id ?? '', CommandState.COMMAND_STATE_SUCCEEDED);
+      expect(done.data.map((item) => item.params)).toEqual([{ RtdInterval: '45' }]);
+      await device.close();
+    } finally {
+      await second.service.stop();
+    }
   });
 
   it('refuses a command the platform may not send, with the field at fault', async () => {

@@ -114,4 +114,6 @@ export interface CommandStore {
   list(deviceMn: string, limit: number, after?: { createdTime: Date; id: string }): Promise<DeviceCommand[]>;
   /** Ids of queued commands past their queueing time and in-flight ones past their deadline by more than `graceMs`. */
   overdue(at: Date, graceMs: number, limit: number): Promise<string[]>;
+  /** Devices with commands waiting to be sent. */
+  queuedDevices(limit: number): Promise<string[]>;
 }

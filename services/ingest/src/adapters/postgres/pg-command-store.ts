@@ -206,5 +206,9 @@ export function createPgCommandStore(options: PgCommandStoreOptions): CommandSto
       );
       return rows.map((row) => row.id);
     },
+    queuedDevices: async (limit) => {
+      const { rows } = await options.pool.query<{ device_mn: string }>("SELECT DISTINCT device_mn FROM device_commands WHERE state = 'queued' LIMIT $1", [limit]);
+      return rows.map((row) => row.device_mn);
+    },
   };
 }

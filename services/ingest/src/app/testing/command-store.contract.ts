@@ -81,6 +81,7 @@ export function commandStoreContract(name: string, create: () => Promise<Command
       const overdue = await store.overdue(at(60_010), 30_000, 100);
       expect(commands.every((c) => overdue.includes(c.id))).toBe(true);
       expect((await store.overdue(at(59_000), 30_000, 100)).filter((id) => commands.some((c) => c.id === id))).toEqual([]);
+      expect(await store.queuedDevices(1_000)).toContain(mn);
     });
   });
 }

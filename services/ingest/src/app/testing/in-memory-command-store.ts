@@ -42,5 +42,6 @@ export function createInMemoryCommandStore(): CommandStore & { changes: DeviceCo
       [...commands.values()]
         .filter((c) => (c.state === 'queued' && c.queuedUntil.getTime() <= at.getTime()) || ((c.state === 'sent' || c.state === 'accepted') && c.deadline !== null && c.deadline.getTime() <= at.getTime() - graceMs))
         .map((c) => c.id),
+    queuedDevices: async (limit) => [...new Set([...commands.values()].filter((c) => c.state === 'queued').map((c) => c.deviceMn))].slice(0, limit),
   };
 }
