@@ -12,13 +12,19 @@ const STATE: Record<State, CommandState> = {
   expired: CommandState.COMMAND_STATE_EXPIRED,
 };
 
+/**
+ * Parameters as they leave ingest: a new device password (1072 `NewPW`) is masked — the topic is read by other
+ * services and the answers by any operator; only the stored command keeps it, to send it.
+ */
+const shownParams = (params: Record<string, string>): Record<string, string> => (params.NewPW === undefined ? params : { ...params, NewPW: '***' });
+
 /** The command as the topic and DeviceControlService carry it. */
 export function toProtoCommand(command: DeviceCommand): ProtoCommand {
   return ProtoCommand.create({
     id: command.id,
     deviceMn: command.deviceMn,
     commandCode: command.commandCode,
-    params: command.params,
+    params: shownParams(command.params),
     origin: command.origin === 'clock' ? CommandOrigin.COMMAND_ORIGIN_CLOCK : CommandOrigin.COMMAND_ORIGIN_OPERATOR,
     requestedBy: command.requestedBy,
     state: STATE[command.state],
