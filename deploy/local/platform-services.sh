@@ -20,7 +20,7 @@ kafka_user() {
 PLATFORM_STEPS=(
   "service|registry|services/registry/dist/main.js|http://127.0.0.1:8091/readyz|DATABASE_URL=$(service_database_url registry) $(kafka_user registry)"
   "task|Yanhu demo data (registry seed)|env DATABASE_URL=$(service_database_url registry) $(kafka_user registry) node services/registry/dist/cli/seed.js yanhu"
-  "service|ingest|services/ingest/dist/main.js|http://127.0.0.1:8093/readyz|INGEST_GATEWAY_TOKENS=demo:$(printf '%s' demo-gateway-token | sha256sum | cut -d' ' -f1) $(kafka_user ingest)"
+  "service|ingest|services/ingest/dist/main.js|http://127.0.0.1:8093/readyz|DATABASE_URL=$(service_database_url ingest) INGEST_GATEWAY_TOKENS=demo:$(printf '%s' demo-gateway-token | sha256sum | cut -d' ' -f1) $(kafka_user ingest)"
   "service|alerting|services/alerting/dist/main.js|http://127.0.0.1:8092/readyz|DATABASE_URL=$(service_database_url alerting) $(kafka_user alerting)"
   "service|dispatch|services/dispatch/dist/main.js|http://127.0.0.1:8094/readyz|DATABASE_URL=$(service_database_url dispatch) $(kafka_user dispatch)"
   "service|credit|services/credit/dist/main.js|http://127.0.0.1:8095/readyz|DATABASE_URL=$(service_database_url credit) $(kafka_user credit)"

@@ -8,7 +8,7 @@ DECLARE
   owner_role text;
   object record;
 BEGIN
-  FOREACH service IN ARRAY ARRAY['registry', 'alerting', 'dispatch', 'credit', 'sharing', 'console', 'emergency'] LOOP
+  FOREACH service IN ARRAY ARRAY['registry', 'ingest', 'alerting', 'dispatch', 'credit', 'sharing', 'console', 'emergency'] LOOP
     owner_role := 'ecogrid_' || service;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = owner_role) THEN
       EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE', owner_role);

@@ -53,6 +53,8 @@ export async function startIngestProcess(options: IngestProcessOptions): Promise
     ADMIN_HTTP_ADDRESS: `127.0.0.1:${adminPort}`,
     ...(tokens.length > 0 ? { INGEST_GATEWAY_TOKENS: tokens.join(',') } : {}),
     LOG_LEVEL: 'warn',
+    // Device control (PostgreSQL) only where a test asks for it: not inherited from the environment's DATABASE_URL.
+    DATABASE_URL: '',
     ...options.env,
   };
   const adminUrl = `http://127.0.0.1:${adminPort}`;

@@ -46,6 +46,15 @@ export const TOPICS = {
     cleanupPolicy: 'compact',
     hasDeadLetter: true,
   },
+  devicesCommands: {
+    name: 'ecogrid.devices.commands.v1',
+    key: 'device MN: one device\'s commands and their changes stay in order',
+    payload: 'ecogrid.ingest.v1.DeviceCommandChanged',
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 7 * DAY_MS,
+    hasDeadLetter: true,
+  },
   registryCells: {
     name: 'ecogrid.registry.cells.v1',
     key: 'cell id',

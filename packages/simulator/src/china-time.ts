@@ -16,3 +16,10 @@ export function alignDown(epochMs: number, intervalMs: number): number {
   const local = epochMs + CHINA_OFFSET_MS;
   return local - (((local % intervalMs) + intervalMs) % intervalMs) - CHINA_OFFSET_MS;
 }
+
+/** `YYYYMMDDhhmmss` in Beijing time (a 1012 SystemTime) as epoch milliseconds, or null when it is not a time. */
+export function parseChinaDigits(text: string): number | null {
+  if (!/^\d{14}$/.test(text)) return null;
+  const millis = Date.UTC(Number(text.slice(0, 4)), Number(text.slice(4, 6)) - 1, Number(text.slice(6, 8)), Number(text.slice(8, 10)), Number(text.slice(10, 12)), Number(text.slice(12, 14)));
+  return Number.isNaN(millis) ? null : millis - CHINA_OFFSET_MS;
+}

@@ -55,6 +55,8 @@ export interface SimulatorCounters {
   abnormalFlagUploads: number;
   /** Sum of 9014 latencies, for a mean. */
   ackLatencyTotalMs: number;
+  /** Platform requests and notifications answered (reverse control). */
+  commandsAnswered: number;
 }
 
 export interface Simulator {
@@ -79,6 +81,7 @@ const emptyCounters = (): SimulatorCounters => ({
   exceedingUploads: 0,
   abnormalFlagUploads: 0,
   ackLatencyTotalMs: 0,
+  commandsAnswered: 0,
 });
 
 /**
@@ -128,6 +131,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
         break;
       case 'outage_ended':
         break;
+      case 'command':
+        counters.commandsAnswered += 1;
+        break;
     }
     options.onEvent?.(event);
   };
@@ -162,6 +168,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       now,
       emit,
       maxOutbox: 100,
+      rate,
     });
   };
 

@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { FrameDecoder } from '@ecogrid/standards';
+import { encodeFrame, FrameDecoder } from '@ecogrid/standards';
+import { answerRequest, type DeviceControls } from './answer-request';
 import { AckTracker } from './ack-tracker';
 import { buildRestartUpload, buildUpload } from './build-upload';
 import type { SimulatedDevice } from './device';
@@ -17,7 +18,9 @@ export type SimulatorEvent =
   | { type: 'connected'; mn: string }
   | { type: 'disconnected'; mn: string }
   | { type: 'outage_started'; mn: string; untilMs: number }
-  | { type: 'outage_ended'; mn: string };
+  | { type: 'outage_ended'; mn: string }
+  /** A platform request (or notification) answered: QnRtn/ExeRtn as sent, null when the answer has none. */
+  | { type: 'command'; mn: string; cn: string; qn: string; qnRtn: number | null; exeRtn: number | null };
 
 export interface SessionOptions extends BehaviourOptions {
   target: { host: string; port: number };
@@ -31,6 +34,8 @@ export interface SessionOptions extends BehaviourOptions {
   emit: (event: SimulatorEvent) => void;
   /** Uploads kept while disconnected, oldest dropped first. */
   maxOutbox: number;
+  /** Divides the intervals a platform sets (1062 RtdInterval, 1064 MinInterval), as it divides the configured ones. */
+  rate: number;
 }
 
 interface StreamState {
@@ -61,13 +66,55 @@ export class DeviceSession {
   /** When the device last came up (on its own clock), and whether it has told the platform since (2081). */
   private poweredOnMs: number;
   private restartReported = false;
+  /** The device clock minus the wall clock: its configured skew until the platform sets its time (1012). */
+  private clockOffsetMs: number;
+  /** Real-time uploads run until the platform stops them (2012) and start again on a 2011 request. */
+  private realTimeOn = true;
+  private realTimeIntervalS: number;
+  private minuteIntervalMin: number;
+  private readonly controls: DeviceControls;
 
   constructor(
     readonly device: SimulatedDevice,
     private readonly options: SessionOptions,
   ) {
     this.random = seededRandom(`${options.seed}:${device.mn}`);
-    this.poweredOnMs = options.now() + (device.clockSkewMs ?? 0);
+    this.clockOffsetMs = device.clockSkewMs ?? 0;
+    this.poweredOnMs = options.now() + this.clockOffsetMs;
+    const rate = options.rate > 0 ? options.rate : 1;
+    this.realTimeIntervalS = Math.round(((options.streams.find((stream) => stream.cn === '2011')?.intervalMs ?? 30_000) * rate) / 1000);
+    this.minuteIntervalMin = Math.round(((options.streams.find((stream) => stream.cn === '2051')?.intervalMs ?? 600_000) * rate) / 60_000);
+    const retime = (cn: string, intervalMs: number): void => {
+      const now = this.deviceNow();
+      for (const state of this.streams) {
+        if (state.stream.cn !== cn) continue;
+        state.stream = { ...state.stream, intervalMs };
+        state.dueMs = state.stream.aligned ? nextDueAt(state.stream, now) : now + intervalMs;
+      }
+    };
+    this.controls = {
+      deviceNow: () => this.deviceNow(),
+      setClock: (epochMs) => {
+        const offset = epochMs - this.options.now();
+        // The timetable runs on the device clock: it moves with it, so a clock set back does not stop the uploads.
+        for (const state of this.streams) state.dueMs += offset - this.clockOffsetMs;
+        this.clockOffsetMs = offset;
+      },
+      realTimeIntervalS: () => this.realTimeIntervalS,
+      setRealTimeInterval: (seconds) => {
+        this.realTimeIntervalS = seconds;
+        // Scaled as the configured intervals are (uploadStreams), with the same floor.
+        retime('2011', Math.max(Math.round((seconds * 1000) / rate), 1_000));
+      },
+      minuteIntervalMin: () => this.minuteIntervalMin,
+      setMinuteInterval: (minutes) => {
+        this.minuteIntervalMin = minutes;
+        retime('2051', Math.max(Math.round((minutes * 60_000) / rate), 1_000));
+      },
+      setRealTimeUploads: (on) => {
+        this.realTimeOn = on;
+      },
+    };
     this.acks = new AckTracker({ timeoutMs: options.ackTimeoutMs, maxRetries: options.maxRetries });
     const now = this.deviceNow();
     // Devices were switched on at different moments: spread the first real-time upload over one interval.
@@ -88,7 +135,7 @@ export class DeviceSession {
   }
 
   private deviceNow(): number {
-    return this.options.now() + (this.device.clockSkewMs ?? 0);
+    return this.options.now() + this.clockOffsetMs;
   }
 
   tick(): void {
@@ -115,6 +162,7 @@ export class DeviceSession {
         this.startOutage(now);
         return;
       }
+      if (state.stream.cn === '2011' && !this.realTimeOn) continue;
       this.upload(state.stream, due);
     }
     if (this.connected) this.expireAcks(now);
@@ -199,7 +247,12 @@ export class DeviceSession {
     });
     socket.on('data', (chunk: Buffer) => {
       for (const result of decoder.push(chunk)) {
-        if (!result.ok || result.frame.cn !== '9014' || result.frame.qn === null) continue;
+        if (!result.ok) continue;
+        if (result.frame.cn !== '9014') {
+          this.answer(result.frame);
+          continue;
+        }
+        if (result.frame.qn === null) continue;
         const entry = this.acks.acknowledge(result.frame.qn);
         if (entry) {
           this.options.emit({ type: 'acknowledged', mn: this.device.mn, qn: entry.qn, latencyMs: this.options.now() - entry.lastSentMs, attempts: entry.attempts });
@@ -219,6 +272,14 @@ export class DeviceSession {
       // Jitter, so devices dropped together do not reconnect together.
       this.reconnectAtMs = this.options.now() + backoff * (1 + 0.2 * Math.abs(gaussian(this.random)));
     });
+  }
+
+  /** A platform request: answered as a station does, on the connection it came on. */
+  private answer(frame: Parameters<typeof answerRequest>[1]): void {
+    const outcome = answerRequest(this.device, frame, this.controls);
+    if (!outcome) return;
+    for (const reply of outcome.frames) this.write(encodeFrame(reply));
+    this.options.emit({ type: 'command', mn: this.device.mn, cn: outcome.cn, qn: outcome.qn, qnRtn: outcome.qnRtn, exeRtn: outcome.exeRtn });
   }
 
   async stop(): Promise<void> {

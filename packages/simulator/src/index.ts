@@ -6,7 +6,8 @@ export { generateReadings, conversionFactor, type BehaviourOptions, type Behavio
 export { FACTOR_CURVES, curveFor, curveValue, sampleValue, formatValue, type FactorCurve } from './factor-curves';
 export { AckTracker, type AckTrackerOptions, type PendingAck } from './ack-tracker';
 export { uploadStreams, nextDueAt, dataTimeFor, type UploadStream } from './schedule';
-export { chinaDigits } from './china-time';
+export { chinaDigits, parseChinaDigits } from './china-time';
+export { answerRequest, type DeviceControls, type RequestOutcome } from './answer-request';
 export { fromRegistryDevice, watchRegistryDevices, type RegistryDevices } from './registry-devices';
 export { readDevicePasswords } from './device-passwords';
 export { seededRandom, type Random } from './random';

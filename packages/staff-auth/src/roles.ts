@@ -1,8 +1,8 @@
 /**
- * The staff roles of the platform. A token carries exactly one; what each may do per RPC and route is in
+ * The staff roles of the platform (`operator`: sends commands to field devices, 反控). A token carries exactly one; what each may do per RPC and route is in
  * docs/security.md.
  */
-export const STAFF_ROLES = ['admin', 'command_center', 'dispatcher', 'supervisor', 'officer', 'analyst', 'credit_officer', 'data_steward'] as const;
+export const STAFF_ROLES = ['admin', 'command_center', 'dispatcher', 'supervisor', 'officer', 'analyst', 'credit_officer', 'data_steward', 'operator'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export function isStaffRole(value: unknown): value is StaffRole {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { baseConfig, hostPort, parseConfig } from '@ecogrid/service-kit';
+import { baseConfig, hostPort, parseConfig, schemaName } from '@ecogrid/service-kit';
+import { staffAuthSettings } from '@ecogrid/staff-auth';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -56,6 +57,29 @@ const schema = baseConfig({ service: 'ingest', adminAddress: '127.0.0.1:8093' })
   MAX_FUTURE_SKEW_MS: positiveInt(10 * 60_000),
   /** A device's clock drift is published when first seen on a connection and again when it moves by this much. */
   CLOCK_DRIFT_STEP_MS: positiveInt(60_000),
+  /**
+   * PostgreSQL for device control (commands and their outbox). Without it ingest takes data only and does not serve
+   * DeviceControlService.
+   */
+  DATABASE_URL: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1).optional()),
+  INGEST_SCHEMA: schemaName.default('ingest'),
+  ...staffAuthSettings,
+  /** HJ 212 OverTime (s) and ReCount of a command that names none (HJ 212-2017 table 1: 10 s and 3 over mobile links). */
+  COMMAND_OVER_TIME_S: z.coerce.number().int().min(1).max(99).default(10),
+  COMMAND_RE_COUNT: z.coerce.number().int().min(0).max(99).default(3),
+  /** Commands one device may have waiting (for its connection, or for the command before it). */
+  COMMAND_QUEUE_PER_DEVICE: positiveInt(16),
+  /** How long a command waits for its device to connect before it expires unsent. */
+  COMMAND_QUEUE_MAX_AGE_S: positiveInt(3_600),
+  /** How often waiting commands past their time, and commands no instance follows any more, are ended. */
+  COMMAND_SWEEP_MS: positiveInt(5_000),
+  /** How far past its deadline a command in flight must be before another instance's sweep ends it. */
+  COMMAND_ABANDONED_GRACE_MS: positiveInt(30_000),
+  /** Drift (either way) beyond which ingest sets a device's clock with 1012; 0 turns automatic correction off. */
+  CLOCK_CORRECTION_THRESHOLD_MS: z.coerce.number().int().min(0).default(60_000),
+  /** At most one automatic clock correction per device connection within this long. */
+  CLOCK_CORRECTION_INTERVAL_MS: positiveInt(3_600_000),
+  OUTBOX_POLL_MS: positiveInt(1_000),
 });
 
 export type IngestConfig = z.infer<typeof schema>;

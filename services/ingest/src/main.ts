@@ -2,7 +2,6 @@ import { telemetry } from './telemetry';
 import { createServer } from 'node:http';
 import { Redis } from 'ioredis';
 import { createEventPublisher, createKafka, kafkaCredentialsFrom, TOPICS } from '@ecogrid/kafka';
-import { createGrpcServer } from '@ecogrid/grpc';
 import { createRegistryView } from '@ecogrid/registry-view';
 import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { closeHttp, conditionCheck, consumerGroupName, createAdminHttp, createDependencyHealth, followHealth, listenHttp, splitHostPort, systemClock } from '@ecogrid/service-kit';
@@ -26,6 +25,24 @@ import { createCappedRejectionSink } from './adapters/kafka/capped-rejection-sin
 import { createRateLimiterThrottle } from './adapters/throttle/rate-limiter-throttle';
 import { createAuthenticateDevice } from './app/authenticate-device';
 import { createCredentialChecker } from '@ecogrid/device-credentials';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createAuthInterceptor, createGrpcServer, type GrpcServiceBinding } from '@ecogrid/grpc';
+import { createOutboxRelay } from '@ecogrid/outbox';
+import { createServicePool } from '@ecogrid/postgres';
+import { verifierFromSettings } from '@ecogrid/staff-auth';
+import { createRunDeviceCommands, type DeviceLink } from './app/run-device-commands';
+import { createSendCommand } from './app/send-command';
+import { createGetCommand } from './app/get-command';
+import { createListCommands } from './app/list-commands';
+import { createSweepDeviceCommands } from './app/sweep-device-commands';
+import { createCorrectDeviceClocks } from './app/correct-device-clocks';
+import { migrateIngestSchema } from './adapters/postgres/ingest-schema';
+import { createPgCommandStore } from './adapters/postgres/pg-command-store';
+import { encodeCommandChanged } from './adapters/kafka/command-encoding';
+import { createCommandRequestConsumer } from './adapters/kafka/command-request-consumer';
+import { deviceControlBinding } from './adapters/grpc/device-control-service';
+import { INGEST_ACCESS } from './adapters/grpc/device-control-access';
+import { createDeviceControlCounters } from './adapters/metrics/device-control-counters';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -42,6 +59,8 @@ async function main(): Promise<void> {
   await view.start();
   logger.info({ counts: view.counts() }, 'registry view caught up');
 
+  /** Device control's pool, once it is up (health reads it). */
+  let controlPool: { query(text: string): Promise<unknown> } | undefined;
   const admin = kafka.admin();
   await admin.connect();
   const readingsTopic = `${config.TOPIC_PREFIX}${TOPICS.readings.name}`;
@@ -50,6 +69,7 @@ async function main(): Promise<void> {
       { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [readingsTopic] })) },
       { name: 'redis', check: async () => void (await redis.ping()) },
       conditionCheck('registry', 'not_caught_up', () => view.ready, 'registry view not caught up'),
+      ...(config.DATABASE_URL ? [{ name: 'postgres', check: async () => void (await controlPool?.query('SELECT 1')) }] : []),
     ],
     { logger },
   );
@@ -83,9 +103,105 @@ async function main(): Promise<void> {
   const submitObservations = createSubmitObservations({ devices, authenticate, throttle, store, rejections, clock });
   const status = createKafkaStatusSink(publisher, config.TOPIC_PREFIX, config.PUBLISH_QUEUE_LIMIT);
   const clockDrift = createClockDriftTracker({ stepMs: config.CLOCK_DRIFT_STEP_MS });
-  const acceptFrame = createAcceptFrame({ authenticate, throttle, store, rejections, status, clockDrift, clock, maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS });
   const links = createTrackDeviceLinks({ status, clock, clockDrift });
   const authenticator = createSubmitterAuthenticator(parseGatewayTokens(config.INGEST_GATEWAY_TOKENS));
+
+  // Device control (反控) needs PostgreSQL: commands are stored, and published through the outbox, with every change.
+  const control = await (async () => {
+    const databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) return undefined;
+    const verifier = verifierFromSettings(config);
+    const pool = createServicePool({ databaseUrl, schema: config.INGEST_SCHEMA, applicationName: `ecogrid-${config.SERVICE_NAME}`, logger });
+    controlPool = pool;
+    await migrateIngestSchema({ pool, schema: config.INGEST_SCHEMA, logger });
+    const relay = createOutboxRelay({ pool, schema: config.INGEST_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS, readBackGroup: consumerGroupName(config.TOPIC_PREFIX, 'ingest', 'outbox-reconcile') });
+    const commandStore = createPgCommandStore({
+      pool,
+      topic: `${config.TOPIC_PREFIX}${TOPICS.devicesCommands.name}`,
+      eventType: TOPICS.devicesCommands.payload,
+      encodeChange: encodeCommandChanged,
+      onEventsCommitted: () => relay.nudge(),
+      notifyRelays: () => !relay.isLeader,
+    });
+    const controlLogger = logger.child({ module: 'device-control' });
+    const controlCounters = createDeviceControlCounters();
+    const runner = createRunDeviceCommands({
+      store: commandStore,
+      clock,
+      onError: (error, where) => controlLogger.warn({ err: error, ...where }, 'device command step failed; left to the sweep'),
+      onSent: (command, resend) => controlCounters.sent(command.commandCode, resend),
+    });
+    const sendCommand = createSendCommand({
+      store: commandStore,
+      devices,
+      clock,
+      newId: randomUUID,
+      runner,
+      defaults: {
+        overTimeSeconds: config.COMMAND_OVER_TIME_S,
+        reCount: config.COMMAND_RE_COUNT,
+        maxQueued: config.COMMAND_QUEUE_PER_DEVICE,
+        maxQueueMs: config.COMMAND_QUEUE_MAX_AGE_S * 1000,
+      },
+    });
+    const clocks = createCorrectDeviceClocks({
+      sendCommand,
+      clock,
+      thresholdMs: config.CLOCK_CORRECTION_THRESHOLD_MS,
+      minIntervalMs: config.CLOCK_CORRECTION_INTERVAL_MS,
+      onError: (error, mn) => controlLogger.warn({ err: error, mn }, 'clock correction not queued'),
+    });
+    const sweep = createSweepDeviceCommands({ store: commandStore, clock, graceMs: config.COMMAND_ABANDONED_GRACE_MS, batch: 200, runner });
+    // Its own group per instance: every instance must see every request, to act on those of the devices it holds.
+    const consumer = createCommandRequestConsumer({
+      kafka,
+      groupId: consumerGroupName(config.TOPIC_PREFIX, 'ingest', `device-commands-${randomBytes(6).toString('hex')}`),
+      topic: `${config.TOPIC_PREFIX}${TOPICS.devicesCommands.name}`,
+      deadLetters: publisher,
+      logger,
+      queued: (mn) => runner.queued(mn),
+    });
+    relay.start();
+    await consumer.start();
+    const sweeper = setInterval(() => {
+      sweep().then(
+        (ended) => {
+          for (const command of ended) controlCounters.ended(command.state);
+        },
+        (error: unknown) => controlLogger.warn({ err: error }, 'device command sweep failed'),
+      );
+    }, config.COMMAND_SWEEP_MS);
+    sweeper.unref();
+    return {
+      pool,
+      relay,
+      consumer,
+      runner,
+      clocks,
+      sweeper,
+      binding: deviceControlBinding({ sendCommand, getCommand: createGetCommand({ store: commandStore }), listCommands: createListCommands({ store: commandStore }), logger }),
+      interceptor: createAuthInterceptor({ verifier, policy: INGEST_ACCESS, logger }),
+      listener: {
+        connected: (link: DeviceLink) => runner.connected(link),
+        disconnected: (link: DeviceLink) => {
+          runner.disconnected(link);
+          clocks.forget(link.mn);
+        },
+      },
+    };
+  })();
+
+  const acceptFrame = createAcceptFrame({
+    authenticate,
+    throttle,
+    store,
+    rejections,
+    status,
+    clockDrift,
+    clock,
+    maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS,
+    ...(control ? { commands: control.runner, clockCorrection: control.clocks } : {}),
+  });
 
   const hj212 = createHj212Listener({
     acceptFrame,
@@ -99,8 +215,11 @@ async function main(): Promise<void> {
     backlogLowWater: config.BACKLOG_LOW_WATER,
     framesPerConnection: config.HJ212_FRAMES_PER_CONNECTION,
     links,
+    ...(control ? { control: control.listener } : {}),
   });
-  const grpc = createGrpcServer({ services: [createIngestGrpcService({ submitObservations, authenticator, logger })], logger });
+  const grpcServices: GrpcServiceBinding[] = [createIngestGrpcService({ submitObservations, authenticator, logger })];
+  if (control) grpcServices.push(control.binding);
+  const grpc = createGrpcServer({ services: grpcServices, logger, ...(control ? { interceptors: [control.interceptor] } : {}) });
   const http = createServer(createHttpApp({ submitObservations, authenticator, logger }));
   http.keepAliveTimeout = 65_000;
 
@@ -122,6 +241,18 @@ async function main(): Promise<void> {
       {
         name: 'listeners',
         run: () => Promise.all([hj212.close(), grpc.shutdown(config.SHUTDOWN_GRACE_MS), closeHttp(http)]),
+      },
+      {
+        name: 'device control',
+        run: async () => {
+          if (!control) return;
+          clearInterval(control.sweeper);
+          await control.consumer.stop();
+          control.runner.stop();
+          await control.runner.idle();
+          await control.relay.stop();
+          await control.pool.end();
+        },
       },
       { name: 'kafka publisher', run: () => publisher.disconnect() },
       { name: 'device directory', run: () => devices.close() },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFlag, encodeFrameToString, parseFrame } from '@ecogrid/standards';
+import { encodeFlag, encodeFrameToString, parseFrame, type Hj212Frame } from '@ecogrid/standards';
 import { createAcceptFrame } from './accept-frame';
 import { createStoreObservations } from './store-observations';
 import { countingCounters, createInMemoryObservationMemory, deviceProfile, fakeAuthentication, fakeDevices, fakeRejections, fakeSink, fakeStatus, fakeThrottle } from './testing/fakes';
@@ -22,7 +22,7 @@ function frame(overrides: { pw?: string; cn?: string; cp?: string; needsAck?: bo
   return parseFrame(text, { mode: 'strict' });
 }
 
-function harness(options: { failStore?: boolean; failStatus?: boolean; deviceAdmits?: number } = {}) {
+function harness(options: { failStore?: boolean; failStatus?: boolean; deviceAdmits?: number; control?: boolean } = {}) {
   const sink = fakeSink({ fail: options.failStore ?? false });
   const rejections = fakeRejections();
   const store = createStoreObservations({ sink, memory: createInMemoryObservationMemory(), counters: countingCounters() });
@@ -30,6 +30,7 @@ function harness(options: { failStore?: boolean; failStatus?: boolean; deviceAdm
   const throttle = fakeThrottle({ ...(options.deviceAdmits === undefined ? {} : { deviceAdmits: options.deviceAdmits }), failuresPerAddress: 5, failuresPerAddressAndMn: 3, failuresPerMn: 4 });
   const { authenticate, credentials } = fakeAuthentication(devices, throttle);
   const status = fakeStatus({ fail: options.failStatus ?? false });
+  const control = { replies: [] as string[], data: [] as string[], calibrations: [] as string[], drifts: [] as number[] };
   const accept = createAcceptFrame({
     authenticate,
     throttle,
@@ -39,8 +40,14 @@ function harness(options: { failStore?: boolean; failStatus?: boolean; deviceAdm
     clockDrift: createClockDriftTracker({ stepMs: 60_000 }),
     clock: { now: () => now },
     maxFutureSkewMs: 600_000,
+    ...(options.control
+      ? {
+          commands: { reply: (f: Hj212Frame) => void control.replies.push(f.cn), data: (f: Hj212Frame) => void control.data.push(f.cn) },
+          clockCorrection: { calibrationRequested: (f: Hj212Frame) => void control.calibrations.push(f.mn), driftMeasured: (mn: string, drift: number) => void control.drifts.push(drift) },
+        }
+      : {}),
   });
-  return { accept, sink, rejections, credentials, status };
+  return { accept, sink, rejections, credentials, status, control };
 }
 
 describe('acceptFrame', () => {
@@ -189,5 +196,21 @@ describe('acceptFrame', () => {
     const outcomes = await Promise.all(Array.from({ length: 50 }, (_, index) => accept(frame({ mn: `GW${String(index).padStart(12, '0')}` }), { remoteAddress: '10.0.0.50' })));
     expect(outcomes.filter((outcome) => outcome.kind === 'stored')).toHaveLength(50);
   });
-});
 
+  it('with device control, takes a device\'s 9011/9012 as answers to a command (never answered) and tells it of data and a 1013', async () => {
+    const { accept, control, rejections } = harness({ control: true });
+    expect(await accept(frame({ cn: '9011', cp: 'QnRtn=1', needsAck: false }), { remoteAddress: '127.0.0.1' })).toEqual({ kind: 'answered', reply: null });
+    expect(await accept(frame({ cn: '9012', cp: 'ExeRtn=1', needsAck: false }), { remoteAddress: '127.0.0.1' })).toEqual({ kind: 'answered', reply: null });
+    await accept(frame(), { remoteAddress: '127.0.0.1' });
+    const calibration = await accept(frame({ cn: '1013', cp: 'PolId=a21026' }), { remoteAddress: '127.0.0.1' });
+    expect(calibration.kind === 'answered' && calibration.reply).toMatchObject({ cn: '9013' });
+    expect(control).toMatchObject({ replies: ['9011', '9012'], data: ['2011'], calibrations: [MN] });
+    expect(control.drifts).toHaveLength(1);
+    expect(rejections.rejected).toHaveLength(0);
+  });
+
+  it('without device control, refuses a 9011 as before', async () => {
+    const { accept } = harness();
+    expect(await accept(frame({ cn: '9011', cp: 'QnRtn=1', needsAck: false }), { remoteAddress: '127.0.0.1' })).toMatchObject({ kind: 'rejected', reason: 'unsupported_command' });
+  });
+});

@@ -2,6 +2,7 @@ import { encodeFrame, platformReplyFor, type Hj212Frame, type Hj212FrameInput } 
 import { enrichObservation } from '../domain/enrich-observation';
 import { frameToObservation } from '../domain/frame-to-observation';
 import { frameToStatus, isStatusCommand, type ClockDriftTracker, type StatusAspect } from '../domain/device-status';
+import { COMMAND_REPLIES } from '../domain/command-frame';
 import type { AuthenticateDevice } from './authenticate-device';
 import type { Clock, DeviceThrottle, RejectionSink, StatusSink } from './ports';
 import type { StoreObservations } from './store-observations';
@@ -22,6 +23,10 @@ export interface AcceptFrameDeps {
   clockDrift: ClockDriftTracker;
   clock: Clock;
   maxFutureSkewMs: number;
+  /** Device control, when on: devices' answers to platform commands (9011/9012/9013) and data that may belong to one. */
+  commands?: { reply(frame: Hj212Frame): void; data(frame: Hj212Frame): void };
+  /** Device control, when on: a 1013 calibration request, and drift measured on the device's connection. */
+  clockCorrection?: { calibrationRequested(frame: Hj212Frame): void; driftMeasured(mn: string, driftMs: number): void };
 }
 
 export interface FrameContext {
@@ -69,12 +74,25 @@ export function createAcceptFrame(deps: AcceptFrameDeps) {
     // Every refused authentication (a disabled device included) counts towards closing the connection.
     if (!access.ok) return reject(frame, access.reason, `MN=${frame.mn}: ${access.reason.replace('_', ' ')}`, context, true);
     if (!(await deps.throttle.admitDevice(frame.mn))) return reject(frame, 'rate_limited', `MN=${frame.mn} exceeds its frame rate`, context, false);
-    if (NOTIFICATIONS.has(frame.cn)) return { kind: 'answered', reply: platformReplyFor(frame) };
+    // Answers to the platform's own requests are never answered (HJ 212-2017 §9.1.4): they move the command on.
+    if (deps.commands && COMMAND_REPLIES.has(frame.cn)) {
+      deps.commands.reply(frame);
+      return { kind: 'answered', reply: null };
+    }
+    if (NOTIFICATIONS.has(frame.cn)) {
+      // The 1012 it asks for goes out after this 9013: it is stored first, and written on the same connection after it.
+      if (frame.cn === '1013') deps.clockCorrection?.calibrationRequested(frame);
+      return { kind: 'answered', reply: platformReplyFor(frame) };
+    }
     const receivedTime = deps.clock.now();
     if (isStatusCommand(frame.cn)) {
       const status = frameToStatus(frame, receivedTime);
       if (!status.ok) return reject(frame, status.problem.reason, `${status.problem.field}: ${status.problem.message}`, context, false);
+      // Before the report is awaited: the device sends its 9012 right behind this frame, and the data belongs to the
+      // command before that 9012 ends it.
+      deps.commands?.data(frame);
       await deps.status.report([status.report]);
+      if (status.report.clockDriftMs !== undefined) deps.clockCorrection?.driftMeasured(frame.mn, status.report.clockDriftMs);
       return { kind: 'reported', aspect: status.report.aspect, reply: platformReplyFor(frame) };
     }
     const conversion = frameToObservation(frame, receivedTime, { maxFutureSkewMs: deps.maxFutureSkewMs });
@@ -83,7 +101,9 @@ export function createAcceptFrame(deps: AcceptFrameDeps) {
     }
     const observation = enrichObservation(conversion.observation, access.device);
     const drift = deps.clockDrift.observe(frame, observation.dataTime, receivedTime);
+    deps.commands?.data(frame);
     const [{ duplicate }] = await Promise.all([deps.store([observation]), drift ? deps.status.report([drift]) : undefined]);
+    if (drift?.clockDriftMs !== undefined) deps.clockCorrection?.driftMeasured(frame.mn, drift.clockDriftMs);
     return { kind: 'stored', observationId: observation.id, duplicate: duplicate[0] ?? false, reply: platformReplyFor(frame) };
   };
 }

@@ -2,6 +2,7 @@ import type { PasswordVerifier } from '@ecogrid/device-credentials';
 import type { DeviceProfile } from '../domain/device-access';
 import type { Observation, ObservationSource } from '../domain/observation';
 import type { DeviceStatusReport } from '../domain/device-status';
+import type { DeviceCommand } from '../domain/device-command';
 
 /** Where accepted observations go. `record` resolves only once they are durably stored (Kafka acked). */
 export interface ObservationSink {
@@ -92,4 +93,27 @@ export interface DeviceThrottle {
   authenticationSucceeded(attempt: AuthAttempt): Promise<void>;
   /** After authentication: whether this device may send one more now. */
   admitDevice(mn: string): Promise<boolean>;
+}
+
+/** A change to a stored command: the command as it should be stored next, or null to leave it as it is. */
+export type CommandChange = (command: DeviceCommand) => DeviceCommand | null;
+
+/**
+ * Device commands as stored (PostgreSQL), every change published with it (the outbox to ecogrid.devices.commands.v1).
+ * Changes run on the stored row under its lock, so instances and the sweep cannot overwrite each other.
+ */
+export interface CommandStore {
+  /** Stores a new queued command unless its device already has `maxQueued` waiting; false when full. */
+  add(command: DeviceCommand, maxQueued: number): Promise<boolean>;
+  /** The device's oldest queued command still within its queueing time, changed (to sent) in the same transaction. */
+  claimNext(deviceMn: string, at: Date, change: CommandChange): Promise<DeviceCommand | undefined>;
+  /** Applies `change` to the stored command; the stored result, or undefined when it did not change (or is unknown). */
+  update(id: string, change: CommandChange): Promise<DeviceCommand | undefined>;
+  get(id: string): Promise<DeviceCommand | undefined>;
+  /** A device's commands, newest first, after the given one. */
+  list(deviceMn: string, limit: number, after?: { createdTime: Date; id: string }): Promise<DeviceCommand[]>;
+  /** Ids of queued commands past their queueing time and in-flight ones past their deadline by more than `graceMs`. */
+  overdue(at: Date, graceMs: number, limit: number): Promise<string[]>;
+  /** Devices with commands waiting to be sent. */
+  queuedDevices(limit: number): Promise<string[]>;
 }

@@ -4,6 +4,7 @@ import { encodeFrame, FrameDecoder, hj212Options, parseFrame, type Hj212Frame, t
 import { ATTR, SECONDS_BUCKETS, type Logger } from '@ecogrid/telemetry';
 import type { AcceptFrame } from '../../app/accept-frame';
 import type { TrackDeviceLinks } from '../../app/track-device-links';
+import type { DeviceLink } from '../../app/run-device-commands';
 import type { DeviceDirectory, RejectionSink } from '../../app/ports';
 import type { DeviceProfile } from '../../domain/device-access';
 import { peerAddress } from '../peer-address';
@@ -31,6 +32,8 @@ export interface Hj212ListenerOptions {
   framesPerConnection: number;
   /** Told when a device's first frame on a connection is accepted and when that connection closes. */
   links?: Pick<TrackDeviceLinks, 'connected' | 'disconnected'>;
+  /** Device control: offered each device's connection for sending commands, and told when it closes. */
+  control?: { connected(link: DeviceLink): void; disconnected(link: DeviceLink): void };
 }
 
 export interface Hj212Listener {
@@ -193,6 +196,20 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
       devicesHere.add(frame.mn);
       options.links.connected(frame.mn, frame.version).catch((error: unknown) => logger.warn({ err: error, mn: frame.mn }, 'device online state not published'));
     };
+    /** Each device's side of this connection for commands, with the password it last authenticated with. */
+    const commandLinks = new Map<string, DeviceLink>();
+    const offerLink = (frame: Hj212Frame): void => {
+      if (!options.control || connection.closed) return;
+      const existing = commandLinks.get(frame.mn);
+      if (existing) {
+        existing.password = frame.pw;
+        if (existing.systemCode === '91' && frame.st !== '91') existing.systemCode = frame.st;
+        return;
+      }
+      const link: DeviceLink = { mn: frame.mn, version: frame.version, systemCode: frame.st, password: frame.pw, send: (request: Parameters<typeof encodeFrame>[0]) => writeReply(request) };
+      commandLinks.set(frame.mn, link);
+      options.control.connected(link);
+    };
     socket.setNoDelay(true);
     socket.setTimeout(options.idleTimeoutMs, () => {
       logger.debug({ remoteAddress }, 'closing idle device connection');
@@ -244,6 +261,7 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
               case 'stored':
                 authFailures = 0;
                 deviceSeen(frame);
+                offerLink(frame);
                 framesIn.add(1, { outcome: outcome.duplicate ? 'duplicate' : 'stored' });
                 writeReply(outcome.reply);
                 storeLatency.record((performance.now() - started) / 1000);
@@ -251,12 +269,14 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
               case 'answered':
                 authFailures = 0;
                 deviceSeen(frame);
+                offerLink(frame);
                 framesIn.add(1, { outcome: 'answered' });
                 writeReply(outcome.reply);
                 break;
               case 'reported':
                 authFailures = 0;
                 deviceSeen(frame);
+                offerLink(frame);
                 framesIn.add(1, { outcome: 'reported' });
                 writeReply(outcome.reply);
                 break;
@@ -302,6 +322,7 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
     socket.on('error', (error) => logger.debug({ err: error, remoteAddress }, 'device connection error'));
     socket.on('close', () => {
       connection.closed = true;
+      for (const link of commandLinks.values()) options.control?.disconnected(link);
       for (const mn of devicesHere) {
         options.links?.disconnected(mn).catch((error: unknown) => logger.warn({ err: error, mn }, 'device offline state not published'));
       }

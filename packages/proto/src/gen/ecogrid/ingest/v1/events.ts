@@ -299,6 +299,132 @@ export function connectionStateToJSON(object: ConnectionState): string {
   }
 }
 
+/** Where a device command stands (HJ 212-2017 §6.1–6.2: request, 9011 QnRtn, data, 9012 ExeRtn, timeouts). */
+export enum CommandState {
+  COMMAND_STATE_UNSPECIFIED = 0,
+  /** COMMAND_STATE_QUEUED - Stored, waiting for the device's connection (and for the command before it to finish). */
+  COMMAND_STATE_QUEUED = 1,
+  /** COMMAND_STATE_SENT - Written to the device; waiting for its 9011 (or 9013 for a notification). */
+  COMMAND_STATE_SENT = 2,
+  /** COMMAND_STATE_ACCEPTED - 9011 QnRtn=1: the device executes; data frames and the 9012 follow. */
+  COMMAND_STATE_ACCEPTED = 3,
+  /** COMMAND_STATE_REFUSED - 9011 with QnRtn other than 1: finished without execution. */
+  COMMAND_STATE_REFUSED = 4,
+  /** COMMAND_STATE_SUCCEEDED - 9012 ExeRtn=1 (or the 9013 of a notification). */
+  COMMAND_STATE_SUCCEEDED = 5,
+  /** COMMAND_STATE_FAILED - 9012 with ExeRtn other than 1. */
+  COMMAND_STATE_FAILED = 6,
+  /** COMMAND_STATE_TIMED_OUT - No answer after OverTime × (ReCount + 1), or no 9012 within OverTime of the last answer. */
+  COMMAND_STATE_TIMED_OUT = 7,
+  /** COMMAND_STATE_EXPIRED - Waited longer than allowed for the device to connect; never sent. */
+  COMMAND_STATE_EXPIRED = 8,
+  UNRECOGNIZED = -1,
+}
+
+export function commandStateFromJSON(object: any): CommandState {
+  switch (object) {
+    case 0:
+    case "COMMAND_STATE_UNSPECIFIED":
+      return CommandState.COMMAND_STATE_UNSPECIFIED;
+    case 1:
+    case "COMMAND_STATE_QUEUED":
+      return CommandState.COMMAND_STATE_QUEUED;
+    case 2:
+    case "COMMAND_STATE_SENT":
+      return CommandState.COMMAND_STATE_SENT;
+    case 3:
+    case "COMMAND_STATE_ACCEPTED":
+      return CommandState.COMMAND_STATE_ACCEPTED;
+    case 4:
+    case "COMMAND_STATE_REFUSED":
+      return CommandState.COMMAND_STATE_REFUSED;
+    case 5:
+    case "COMMAND_STATE_SUCCEEDED":
+      return CommandState.COMMAND_STATE_SUCCEEDED;
+    case 6:
+    case "COMMAND_STATE_FAILED":
+      return CommandState.COMMAND_STATE_FAILED;
+    case 7:
+    case "COMMAND_STATE_TIMED_OUT":
+      return CommandState.COMMAND_STATE_TIMED_OUT;
+    case 8:
+    case "COMMAND_STATE_EXPIRED":
+      return CommandState.COMMAND_STATE_EXPIRED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return CommandState.UNRECOGNIZED;
+  }
+}
+
+export function commandStateToJSON(object: CommandState): string {
+  switch (object) {
+    case CommandState.COMMAND_STATE_UNSPECIFIED:
+      return "COMMAND_STATE_UNSPECIFIED";
+    case CommandState.COMMAND_STATE_QUEUED:
+      return "COMMAND_STATE_QUEUED";
+    case CommandState.COMMAND_STATE_SENT:
+      return "COMMAND_STATE_SENT";
+    case CommandState.COMMAND_STATE_ACCEPTED:
+      return "COMMAND_STATE_ACCEPTED";
+    case CommandState.COMMAND_STATE_REFUSED:
+      return "COMMAND_STATE_REFUSED";
+    case CommandState.COMMAND_STATE_SUCCEEDED:
+      return "COMMAND_STATE_SUCCEEDED";
+    case CommandState.COMMAND_STATE_FAILED:
+      return "COMMAND_STATE_FAILED";
+    case CommandState.COMMAND_STATE_TIMED_OUT:
+      return "COMMAND_STATE_TIMED_OUT";
+    case CommandState.COMMAND_STATE_EXPIRED:
+      return "COMMAND_STATE_EXPIRED";
+    case CommandState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** Who asked for a command. */
+export enum CommandOrigin {
+  COMMAND_ORIGIN_UNSPECIFIED = 0,
+  /** COMMAND_ORIGIN_OPERATOR - A staff member through DeviceControlService. */
+  COMMAND_ORIGIN_OPERATOR = 1,
+  /** COMMAND_ORIGIN_CLOCK - Ingest itself, setting a device's clock (a 1013 calibration request, or drift beyond the threshold). */
+  COMMAND_ORIGIN_CLOCK = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function commandOriginFromJSON(object: any): CommandOrigin {
+  switch (object) {
+    case 0:
+    case "COMMAND_ORIGIN_UNSPECIFIED":
+      return CommandOrigin.COMMAND_ORIGIN_UNSPECIFIED;
+    case 1:
+    case "COMMAND_ORIGIN_OPERATOR":
+      return CommandOrigin.COMMAND_ORIGIN_OPERATOR;
+    case 2:
+    case "COMMAND_ORIGIN_CLOCK":
+      return CommandOrigin.COMMAND_ORIGIN_CLOCK;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return CommandOrigin.UNRECOGNIZED;
+  }
+}
+
+export function commandOriginToJSON(object: CommandOrigin): string {
+  switch (object) {
+    case CommandOrigin.COMMAND_ORIGIN_UNSPECIFIED:
+      return "COMMAND_ORIGIN_UNSPECIFIED";
+    case CommandOrigin.COMMAND_ORIGIN_OPERATOR:
+      return "COMMAND_ORIGIN_OPERATOR";
+    case CommandOrigin.COMMAND_ORIGIN_CLOCK:
+      return "COMMAND_ORIGIN_CLOCK";
+    case CommandOrigin.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** One value of one factor in an observation. */
 export interface Measurement {
   /** HJ 212-2017 factor code, e.g. "a21026" (SO2), "w01018" (COD). */
@@ -401,6 +527,71 @@ export interface DeviceStatusReported {
 export interface DeviceStatusReported_ParamsEntry {
   key: string;
   value: string;
+}
+
+/** Data a device sent for a command before its 9012 (1011 SystemTime, 1061 RtdInterval, …), matched by QN. */
+export interface CommandData {
+  commandCode: string;
+  receivedTime?: Date | undefined;
+  params: { [key: string]: string };
+}
+
+export interface CommandData_ParamsEntry {
+  key: string;
+  value: string;
+}
+
+/** A command to a device and everything that happened to it so far. */
+export interface DeviceCommand {
+  id: string;
+  deviceMn: string;
+  /** HJ 212 CN of the request, e.g. "1062". */
+  commandCode: string;
+  /** CP parameters of the request, e.g. {RtdInterval: "60"}. */
+  params: { [key: string]: string };
+  origin: CommandOrigin;
+  /** The staff subject who asked, or "ingest" for the platform's own commands. */
+  requestedBy: string;
+  state: CommandState;
+  /** The QN the request went out with; empty while queued. */
+  requestNumber: string;
+  /** Seconds to wait for each answer, and re-sends before giving up (HJ 212-2017 table 1, CN 1000). */
+  overTimeSeconds: number;
+  reCount: number;
+  /** Times the request was written to the device (1 + re-sends). */
+  attempts: number;
+  /** 9011 QnRtn and 9012 ExeRtn as received, 0 before. */
+  qnRtn: number;
+  exeRtn: number;
+  /** Why it ended other than in success: a stable code (refused_3, failed_2, no_answer, no_result, not_connected). */
+  reason: string;
+  /** What the reason means, zh-CN. */
+  reasonText: string;
+  data: CommandData[];
+  /** Why the platform sent it (clock commands: the drift measured). */
+  note: string;
+  createdTime?: Date | undefined;
+  updatedTime?: Date | undefined;
+  sentTime?: Date | undefined;
+  finishedTime?:
+    | Date
+    | undefined;
+  /** Queued commands not sent by then expire. */
+  queuedUntil?: Date | undefined;
+}
+
+export interface DeviceCommand_ParamsEntry {
+  key: string;
+  value: string;
+}
+
+/**
+ * A command was requested or moved on. Published to ecogrid.devices.commands.v1 keyed by the device MN, so every
+ * change of one device's commands is in order; a change to QUEUED is the request the instance holding the device's
+ * connection acts on.
+ */
+export interface DeviceCommandChanged {
+  command?: DeviceCommand | undefined;
 }
 
 function createBaseMeasurement(): Measurement {
@@ -1673,6 +1864,900 @@ export const DeviceStatusReported_ParamsEntry: MessageFns<DeviceStatusReported_P
     const message = createBaseDeviceStatusReported_ParamsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseCommandData(): CommandData {
+  return { commandCode: "", receivedTime: undefined, params: {} };
+}
+
+export const CommandData: MessageFns<CommandData> = {
+  encode(message: CommandData, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.commandCode !== "") {
+      writer.uint32(10).string(message.commandCode);
+    }
+    if (message.receivedTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.receivedTime), writer.uint32(18).fork()).join();
+    }
+    globalThis.Object.entries(message.params).forEach(([key, value]: [string, string]) => {
+      CommandData_ParamsEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommandData {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommandData();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.commandCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.receivedTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = CommandData_ParamsEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.params[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CommandData {
+    return {
+      commandCode: isSet(object.commandCode)
+        ? globalThis.String(object.commandCode)
+        : isSet(object.command_code)
+        ? globalThis.String(object.command_code)
+        : "",
+      receivedTime: isSet(object.receivedTime)
+        ? fromJsonTimestamp(object.receivedTime)
+        : isSet(object.received_time)
+        ? fromJsonTimestamp(object.received_time)
+        : undefined,
+      params: isObject(object.params)
+        ? (globalThis.Object.entries(object.params) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: CommandData): unknown {
+    const obj: any = {};
+    if (message.commandCode !== "") {
+      obj.commandCode = message.commandCode;
+    }
+    if (message.receivedTime !== undefined) {
+      obj.receivedTime = message.receivedTime.toISOString();
+    }
+    if (message.params) {
+      const entries = globalThis.Object.entries(message.params) as [string, string][];
+      if (entries.length > 0) {
+        obj.params = {};
+        entries.forEach(([k, v]) => {
+          obj.params[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CommandData>, I>>(base?: I): CommandData {
+    return CommandData.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CommandData>, I>>(object: I): CommandData {
+    const message = createBaseCommandData();
+    message.commandCode = object.commandCode ?? "";
+    message.receivedTime = object.receivedTime ?? undefined;
+    message.params = (globalThis.Object.entries(object.params ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseCommandData_ParamsEntry(): CommandData_ParamsEntry {
+  return { key: "", value: "" };
+}
+
+export const CommandData_ParamsEntry: MessageFns<CommandData_ParamsEntry> = {
+  encode(message: CommandData_ParamsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommandData_ParamsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommandData_ParamsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CommandData_ParamsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: CommandData_ParamsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CommandData_ParamsEntry>, I>>(base?: I): CommandData_ParamsEntry {
+    return CommandData_ParamsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CommandData_ParamsEntry>, I>>(object: I): CommandData_ParamsEntry {
+    const message = createBaseCommandData_ParamsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseDeviceCommand(): DeviceCommand {
+  return {
+    id: "",
+    deviceMn: "",
+    commandCode: "",
+    params: {},
+    origin: 0,
+    requestedBy: "",
+    state: 0,
+    requestNumber: "",
+    overTimeSeconds: 0,
+    reCount: 0,
+    attempts: 0,
+    qnRtn: 0,
+    exeRtn: 0,
+    reason: "",
+    reasonText: "",
+    data: [],
+    note: "",
+    createdTime: undefined,
+    updatedTime: undefined,
+    sentTime: undefined,
+    finishedTime: undefined,
+    queuedUntil: undefined,
+  };
+}
+
+export const DeviceCommand: MessageFns<DeviceCommand> = {
+  encode(message: DeviceCommand, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.deviceMn !== "") {
+      writer.uint32(18).string(message.deviceMn);
+    }
+    if (message.commandCode !== "") {
+      writer.uint32(26).string(message.commandCode);
+    }
+    globalThis.Object.entries(message.params).forEach(([key, value]: [string, string]) => {
+      DeviceCommand_ParamsEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
+    });
+    if (message.origin !== 0) {
+      writer.uint32(40).int32(message.origin);
+    }
+    if (message.requestedBy !== "") {
+      writer.uint32(50).string(message.requestedBy);
+    }
+    if (message.state !== 0) {
+      writer.uint32(56).int32(message.state);
+    }
+    if (message.requestNumber !== "") {
+      writer.uint32(66).string(message.requestNumber);
+    }
+    if (message.overTimeSeconds !== 0) {
+      writer.uint32(72).int32(message.overTimeSeconds);
+    }
+    if (message.reCount !== 0) {
+      writer.uint32(80).int32(message.reCount);
+    }
+    if (message.attempts !== 0) {
+      writer.uint32(88).int32(message.attempts);
+    }
+    if (message.qnRtn !== 0) {
+      writer.uint32(96).int32(message.qnRtn);
+    }
+    if (message.exeRtn !== 0) {
+      writer.uint32(104).int32(message.exeRtn);
+    }
+    if (message.reason !== "") {
+      writer.uint32(114).string(message.reason);
+    }
+    if (message.reasonText !== "") {
+      writer.uint32(122).string(message.reasonText);
+    }
+    for (const v of message.data) {
+      CommandData.encode(v!, writer.uint32(130).fork()).join();
+    }
+    if (message.note !== "") {
+      writer.uint32(138).string(message.note);
+    }
+    if (message.createdTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdTime), writer.uint32(146).fork()).join();
+    }
+    if (message.updatedTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedTime), writer.uint32(154).fork()).join();
+    }
+    if (message.sentTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.sentTime), writer.uint32(162).fork()).join();
+    }
+    if (message.finishedTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.finishedTime), writer.uint32(170).fork()).join();
+    }
+    if (message.queuedUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.queuedUntil), writer.uint32(178).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeviceCommand {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeviceCommand();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.deviceMn = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.commandCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = DeviceCommand_ParamsEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.params[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.origin = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.requestedBy = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.requestNumber = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.overTimeSeconds = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.reCount = reader.int32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.attempts = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.qnRtn = reader.int32();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.exeRtn = reader.int32();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.reasonText = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.data.push(CommandData.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.createdTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.updatedTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.sentTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.finishedTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.queuedUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeviceCommand {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      deviceMn: isSet(object.deviceMn)
+        ? globalThis.String(object.deviceMn)
+        : isSet(object.device_mn)
+        ? globalThis.String(object.device_mn)
+        : "",
+      commandCode: isSet(object.commandCode)
+        ? globalThis.String(object.commandCode)
+        : isSet(object.command_code)
+        ? globalThis.String(object.command_code)
+        : "",
+      params: isObject(object.params)
+        ? (globalThis.Object.entries(object.params) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      origin: isSet(object.origin) ? commandOriginFromJSON(object.origin) : 0,
+      requestedBy: isSet(object.requestedBy)
+        ? globalThis.String(object.requestedBy)
+        : isSet(object.requested_by)
+        ? globalThis.String(object.requested_by)
+        : "",
+      state: isSet(object.state) ? commandStateFromJSON(object.state) : 0,
+      requestNumber: isSet(object.requestNumber)
+        ? globalThis.String(object.requestNumber)
+        : isSet(object.request_number)
+        ? globalThis.String(object.request_number)
+        : "",
+      overTimeSeconds: isSet(object.overTimeSeconds)
+        ? globalThis.Number(object.overTimeSeconds)
+        : isSet(object.over_time_seconds)
+        ? globalThis.Number(object.over_time_seconds)
+        : 0,
+      reCount: isSet(object.reCount)
+        ? globalThis.Number(object.reCount)
+        : isSet(object.re_count)
+        ? globalThis.Number(object.re_count)
+        : 0,
+      attempts: isSet(object.attempts) ? globalThis.Number(object.attempts) : 0,
+      qnRtn: isSet(object.qnRtn)
+        ? globalThis.Number(object.qnRtn)
+        : isSet(object.qn_rtn)
+        ? globalThis.Number(object.qn_rtn)
+        : 0,
+      exeRtn: isSet(object.exeRtn)
+        ? globalThis.Number(object.exeRtn)
+        : isSet(object.exe_rtn)
+        ? globalThis.Number(object.exe_rtn)
+        : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      reasonText: isSet(object.reasonText)
+        ? globalThis.String(object.reasonText)
+        : isSet(object.reason_text)
+        ? globalThis.String(object.reason_text)
+        : "",
+      data: globalThis.Array.isArray(object?.data)
+        ? object.data.map((e: any) => CommandData.fromJSON(e))
+        : [],
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+      createdTime: isSet(object.createdTime)
+        ? fromJsonTimestamp(object.createdTime)
+        : isSet(object.created_time)
+        ? fromJsonTimestamp(object.created_time)
+        : undefined,
+      updatedTime: isSet(object.updatedTime)
+        ? fromJsonTimestamp(object.updatedTime)
+        : isSet(object.updated_time)
+        ? fromJsonTimestamp(object.updated_time)
+        : undefined,
+      sentTime: isSet(object.sentTime)
+        ? fromJsonTimestamp(object.sentTime)
+        : isSet(object.sent_time)
+        ? fromJsonTimestamp(object.sent_time)
+        : undefined,
+      finishedTime: isSet(object.finishedTime)
+        ? fromJsonTimestamp(object.finishedTime)
+        : isSet(object.finished_time)
+        ? fromJsonTimestamp(object.finished_time)
+        : undefined,
+      queuedUntil: isSet(object.queuedUntil)
+        ? fromJsonTimestamp(object.queuedUntil)
+        : isSet(object.queued_until)
+        ? fromJsonTimestamp(object.queued_until)
+        : undefined,
+    };
+  },
+
+  toJSON(message: DeviceCommand): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.deviceMn !== "") {
+      obj.deviceMn = message.deviceMn;
+    }
+    if (message.commandCode !== "") {
+      obj.commandCode = message.commandCode;
+    }
+    if (message.params) {
+      const entries = globalThis.Object.entries(message.params) as [string, string][];
+      if (entries.length > 0) {
+        obj.params = {};
+        entries.forEach(([k, v]) => {
+          obj.params[k] = v;
+        });
+      }
+    }
+    if (message.origin !== 0) {
+      obj.origin = commandOriginToJSON(message.origin);
+    }
+    if (message.requestedBy !== "") {
+      obj.requestedBy = message.requestedBy;
+    }
+    if (message.state !== 0) {
+      obj.state = commandStateToJSON(message.state);
+    }
+    if (message.requestNumber !== "") {
+      obj.requestNumber = message.requestNumber;
+    }
+    if (message.overTimeSeconds !== 0) {
+      obj.overTimeSeconds = Math.round(message.overTimeSeconds);
+    }
+    if (message.reCount !== 0) {
+      obj.reCount = Math.round(message.reCount);
+    }
+    if (message.attempts !== 0) {
+      obj.attempts = Math.round(message.attempts);
+    }
+    if (message.qnRtn !== 0) {
+      obj.qnRtn = Math.round(message.qnRtn);
+    }
+    if (message.exeRtn !== 0) {
+      obj.exeRtn = Math.round(message.exeRtn);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.reasonText !== "") {
+      obj.reasonText = message.reasonText;
+    }
+    if (message.data?.length) {
+      obj.data = message.data.map((e) => CommandData.toJSON(e));
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    if (message.createdTime !== undefined) {
+      obj.createdTime = message.createdTime.toISOString();
+    }
+    if (message.updatedTime !== undefined) {
+      obj.updatedTime = message.updatedTime.toISOString();
+    }
+    if (message.sentTime !== undefined) {
+      obj.sentTime = message.sentTime.toISOString();
+    }
+    if (message.finishedTime !== undefined) {
+      obj.finishedTime = message.finishedTime.toISOString();
+    }
+    if (message.queuedUntil !== undefined) {
+      obj.queuedUntil = message.queuedUntil.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeviceCommand>, I>>(base?: I): DeviceCommand {
+    return DeviceCommand.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeviceCommand>, I>>(object: I): DeviceCommand {
+    const message = createBaseDeviceCommand();
+    message.id = object.id ?? "";
+    message.deviceMn = object.deviceMn ?? "";
+    message.commandCode = object.commandCode ?? "";
+    message.params = (globalThis.Object.entries(object.params ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.origin = object.origin ?? 0;
+    message.requestedBy = object.requestedBy ?? "";
+    message.state = object.state ?? 0;
+    message.requestNumber = object.requestNumber ?? "";
+    message.overTimeSeconds = object.overTimeSeconds ?? 0;
+    message.reCount = object.reCount ?? 0;
+    message.attempts = object.attempts ?? 0;
+    message.qnRtn = object.qnRtn ?? 0;
+    message.exeRtn = object.exeRtn ?? 0;
+    message.reason = object.reason ?? "";
+    message.reasonText = object.reasonText ?? "";
+    message.data = object.data?.map((e) => CommandData.fromPartial(e)) || [];
+    message.note = object.note ?? "";
+    message.createdTime = object.createdTime ?? undefined;
+    message.updatedTime = object.updatedTime ?? undefined;
+    message.sentTime = object.sentTime ?? undefined;
+    message.finishedTime = object.finishedTime ?? undefined;
+    message.queuedUntil = object.queuedUntil ?? undefined;
+    return message;
+  },
+};
+
+function createBaseDeviceCommand_ParamsEntry(): DeviceCommand_ParamsEntry {
+  return { key: "", value: "" };
+}
+
+export const DeviceCommand_ParamsEntry: MessageFns<DeviceCommand_ParamsEntry> = {
+  encode(message: DeviceCommand_ParamsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeviceCommand_ParamsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeviceCommand_ParamsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeviceCommand_ParamsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: DeviceCommand_ParamsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeviceCommand_ParamsEntry>, I>>(base?: I): DeviceCommand_ParamsEntry {
+    return DeviceCommand_ParamsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeviceCommand_ParamsEntry>, I>>(object: I): DeviceCommand_ParamsEntry {
+    const message = createBaseDeviceCommand_ParamsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseDeviceCommandChanged(): DeviceCommandChanged {
+  return { command: undefined };
+}
+
+export const DeviceCommandChanged: MessageFns<DeviceCommandChanged> = {
+  encode(message: DeviceCommandChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.command !== undefined) {
+      DeviceCommand.encode(message.command, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeviceCommandChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeviceCommandChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.command = DeviceCommand.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeviceCommandChanged {
+    return { command: isSet(object.command) ? DeviceCommand.fromJSON(object.command) : undefined };
+  },
+
+  toJSON(message: DeviceCommandChanged): unknown {
+    const obj: any = {};
+    if (message.command !== undefined) {
+      obj.command = DeviceCommand.toJSON(message.command);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeviceCommandChanged>, I>>(base?: I): DeviceCommandChanged {
+    return DeviceCommandChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeviceCommandChanged>, I>>(object: I): DeviceCommandChanged {
+    const message = createBaseDeviceCommandChanged();
+    message.command = (object.command !== undefined && object.command !== null)
+      ? DeviceCommand.fromPartial(object.command)
+      : undefined;
     return message;
   },
 };

@@ -1,0 +1,98 @@
+import { encodeFlag, executionResponse, notificationResponse, requestResponse, type ExeRtn, type Hj212Frame, type Hj212FrameInput, type QnRtn } from '@ecogrid/standards';
+import { chinaDigits, parseChinaDigits } from './china-time';
+import type { SimulatedDevice } from './device';
+
+/** What a device can be asked to change about itself, and what it reads back. */
+export interface DeviceControls {
+  /** The device's clock now (epoch ms). */
+  deviceNow(): number;
+  setClock(epochMs: number): void;
+  realTimeIntervalS(): number;
+  setRealTimeInterval(seconds: number): void;
+  minuteIntervalMin(): number;
+  setMinuteInterval(minutes: number): void;
+  setRealTimeUploads(on: boolean): void;
+}
+
+/** What the device did with a platform frame, for events and tests. */
+export interface RequestOutcome {
+  cn: string;
+  qn: string;
+  qnRtn: QnRtn | null;
+  exeRtn: ExeRtn | null;
+  /** The frames to write, in order. */
+  frames: Hj212FrameInput[];
+}
+
+const MINUTE_INTERVALS = new Set([1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30]);
+
+/**
+ * A station's side of a platform request (HJ 212-2017 §6.1, Annex C): 9011 QnRtn, then the data the request asks
+ * for with the request's QN and `Flag` of version bits only (C.2), then 9012 ExeRtn; a notification (2012, 2022) is
+ * answered with 9013. Handled: time (1011/1012), real-time and minute intervals (1061–1064), real-time data on/off
+ * (2011/2012), running state (2021/2022). A frame for another MN or with another password is refused (QnRtn 4 or 3),
+ * a command the device does not know with QnRtn 8 (CN error), a parameter out of range with ExeRtn 3.
+ */
+export function answerRequest(device: SimulatedDevice, frame: Hj212Frame, controls: DeviceControls): RequestOutcome | null {
+  if (frame.qn === null || frame.cn === '9013' || frame.cn === '9014') return null;
+  const qn = frame.qn;
+  const refused = (qnRtn: QnRtn): RequestOutcome => ({ cn: frame.cn, qn, qnRtn, exeRtn: null, frames: [requestResponse(frame, qnRtn)] });
+  if (frame.mn !== device.mn) return refused(4);
+  if (frame.pw !== device.password) return refused(3);
+  const data = (params: Record<string, string | number>, factors?: Record<string, Record<string, string>>): Hj212FrameInput => ({
+    qn,
+    st: device.systemCode,
+    cn: frame.cn,
+    pw: device.password,
+    mn: device.mn,
+    flag: device.profile === '2005' ? null : encodeFlag({ version: device.profile }),
+    cp: { params, ...(factors ? { factors } : {}) },
+  });
+  const executed = (exeRtn: ExeRtn, ...between: Hj212FrameInput[]): RequestOutcome => ({
+    cn: frame.cn,
+    qn,
+    qnRtn: 1,
+    exeRtn,
+    frames: [requestResponse(frame, 1), ...between, executionResponse(frame, exeRtn)],
+  });
+  const notified = (): RequestOutcome => ({ cn: frame.cn, qn, qnRtn: null, exeRtn: null, frames: [notificationResponse(frame)] });
+  const params = frame.cp.params;
+  switch (frame.cn) {
+    case '1011':
+      return executed(1, data({ ...(params.PolId ? { PolId: params.PolId } : {}), SystemTime: chinaDigits(controls.deviceNow()) }));
+    case '1012': {
+      const time = parseChinaDigits(params.SystemTime ?? '');
+      if (time === null) return executed(3);
+      controls.setClock(time);
+      return executed(1);
+    }
+    case '1061':
+      return executed(1, data({ RtdInterval: controls.realTimeIntervalS() }));
+    case '1062': {
+      const seconds = Number(params.RtdInterval);
+      if (!Number.isInteger(seconds) || seconds < 30 || seconds > 3600) return executed(3);
+      controls.setRealTimeInterval(seconds);
+      return executed(1);
+    }
+    case '1063':
+      return executed(1, data({ MinInterval: controls.minuteIntervalMin() }));
+    case '1064': {
+      const minutes = Number(params.MinInterval);
+      if (!MINUTE_INTERVALS.has(minutes)) return executed(3);
+      controls.setMinuteInterval(minutes);
+      return executed(1);
+    }
+    case '2011':
+      controls.setRealTimeUploads(true);
+      return executed(1);
+    case '2012':
+      controls.setRealTimeUploads(false);
+      return notified();
+    case '2021':
+      return executed(1, data({ DataTime: chinaDigits(controls.deviceNow()) }, { SB1: { RS: '1' } }));
+    case '2022':
+      return notified();
+    default:
+      return refused(8);
+  }
+}

@@ -1,0 +1,78 @@
+import { DomainError, invalidArgument, notFound } from '@ecogrid/domain-errors';
+import { checkCommand } from '../domain/command-catalogue';
+import { newCommand, type CommandOrigin, type DeviceCommand } from '../domain/device-command';
+import type { Clock, CommandStore, DeviceDirectory } from './ports';
+
+export interface SendCommandInput {
+  deviceMn: string;
+  commandCode: string;
+  params: Record<string, string>;
+  /** 1–99 s; the default when absent or 0. */
+  overTimeSeconds?: number;
+  /** 0–99 re-sends; the default when absent. */
+  reCount?: number;
+  origin: CommandOrigin;
+  requestedBy: string;
+  note?: string;
+}
+
+export interface CommandDefaults {
+  overTimeSeconds: number;
+  reCount: number;
+  /** Queued commands one device may have; more are refused (RESOURCE_EXHAUSTED). */
+  maxQueued: number;
+  /** How long a command waits for its device to connect before it expires. */
+  maxQueueMs: number;
+}
+
+export interface SendCommandDeps {
+  store: CommandStore;
+  devices: DeviceDirectory;
+  clock: Clock;
+  newId(): string;
+  /** The command runner of this instance: it sends at once when the device is connected here. */
+  runner: { queued(mn: string): void };
+  defaults: CommandDefaults;
+}
+
+/**
+ * Checks a command against what the platform may send (HJ 212-2017 table 9) and stores it queued; the store
+ * publishes it, so whichever instance holds the device's connection sends it. A device may have only so many
+ * commands waiting, and each waits only so long: one that stays offline does not gather an unbounded queue.
+ */
+export function createSendCommand(deps: SendCommandDeps) {
+  return async function sendCommand(input: SendCommandInput): Promise<DeviceCommand> {
+    const mn = input.deviceMn.trim();
+    if (!mn) throw invalidArgument('device_mn', 'device_mn is required', 'missing_field');
+    if (!deps.devices.profile(mn)) throw notFound('device', mn);
+    const checked = checkCommand(input.commandCode.trim(), input.params);
+    if (!checked.ok) throw invalidArgument(checked.problem.field, checked.problem.message, checked.problem.reason);
+    const overTimeSeconds = input.overTimeSeconds || deps.defaults.overTimeSeconds;
+    if (!Number.isInteger(overTimeSeconds) || overTimeSeconds < 1 || overTimeSeconds > 99) throw invalidArgument('over_time_seconds', 'over_time_seconds must be between 1 and 99 (HJ 212-2017 table 4, OverTime)');
+    const reCount = input.reCount ?? deps.defaults.reCount;
+    if (!Number.isInteger(reCount) || reCount < 0 || reCount > 99) throw invalidArgument('re_count', 're_count must be between 0 and 99 (HJ 212-2017 table 4, ReCount)');
+    const command = newCommand(
+      {
+        id: deps.newId(),
+        deviceMn: mn,
+        commandCode: input.commandCode.trim(),
+        kind: checked.kind,
+        params: checked.params,
+        origin: input.origin,
+        requestedBy: input.requestedBy,
+        overTimeSeconds,
+        reCount,
+        maxQueueMs: deps.defaults.maxQueueMs,
+        ...(input.note ? { note: input.note } : {}),
+      },
+      deps.clock.now(),
+    );
+    if (!(await deps.store.add(command, deps.defaults.maxQueued))) {
+      throw new DomainError('RESOURCE_EXHAUSTED', `设备 ${mn} 已有 ${deps.defaults.maxQueued} 条命令等待发送`, { reason: 'command_queue_full' });
+    }
+    deps.runner.queued(mn);
+    return command;
+  };
+}
+
+export type SendCommand = ReturnType<typeof createSendCommand>;
