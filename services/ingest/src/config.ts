@@ -90,3 +90,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
   if (config.BACKLOG_LOW_WATER >= config.BACKLOG_HIGH_WATER) throw new Error('invalid configuration: BACKLOG_LOW_WATER must be below BACKLOG_HIGH_WATER');
   return config;
 }
+
+const migrationSchema = z.object({
+  DATABASE_URL: z.string().min(1),
+  INGEST_SCHEMA: schemaName.default('ingest'),
+});
+
+/** What `pnpm migrate` needs: the database and the schema, nothing of Kafka or Redis. */
+export function loadMigrationConfig(env: NodeJS.ProcessEnv = process.env): z.infer<typeof migrationSchema> {
+  return parseConfig(migrationSchema, env);
+}
