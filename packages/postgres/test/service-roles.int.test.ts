@@ -67,7 +67,7 @@ describe('a PostgreSQL role per service', () => {
     const { rows } = await admin.query<{ rolname: string; rolsuper: boolean; rolcreaterole: boolean; rolcreatedb: boolean }>(
       "SELECT rolname, rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname LIKE 'ecogrid\\_%' ORDER BY rolname",
     );
-    expect(rows.map((row) => row.rolname)).toEqual(['ecogrid_alerting', 'ecogrid_console', 'ecogrid_credit', 'ecogrid_dispatch', 'ecogrid_emergency', 'ecogrid_registry', 'ecogrid_sharing']);
+    expect(rows.map((row) => row.rolname)).toEqual(['ecogrid_alerting', 'ecogrid_console', 'ecogrid_credit', 'ecogrid_dispatch', 'ecogrid_emergency', 'ecogrid_ingest', 'ecogrid_registry', 'ecogrid_sharing']);
     expect(rows.filter((row) => row.rolsuper || row.rolcreaterole || row.rolcreatedb)).toEqual([]);
   });
 });
