@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { waitFor } from './wait-for';
 
 export interface ServiceProcess {
@@ -62,15 +64,25 @@ export async function startServiceProcess(options: StartServiceOptions): Promise
       await exited(child);
     },
   };
+  // A process that exits before it is ready (a port taken, a bad setting) fails the start at once, not at the timeout.
+  let ready = false;
+  const exitedBeforeReady = exited(child).then((code) => {
+    if (!ready) throw new Error(`${options.entry} exited with ${code} before it was ready at ${options.readyUrl}`);
+  });
+  exitedBeforeReady.catch(() => undefined);
   try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
-        const response = await fetch(options.readyUrl);
-        return response.status === 200;
-      },
-      { timeoutMs: options.readyTimeoutMs ?? 30_000, intervalMs: 100, description: `${options.entry} to be ready at ${options.readyUrl}` },
-    );
+    await Promise.race([
+      waitFor(
+        async () => {
+          if (child.exitCode !== null) return undefined;
+          const response = await fetch(options.readyUrl);
+          return response.status === 200;
+        },
+        { timeoutMs: options.readyTimeoutMs ?? 30_000, intervalMs: 100, description: `${options.entry} to be ready at ${options.readyUrl}` },
+      ),
+      exitedBeforeReady,
+    ]);
+    ready = true;
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n--- service output ---\n${output.slice(-4_000)}`);
@@ -78,16 +90,39 @@ export async function startServiceProcess(options: StartServiceOptions): Promise
   return handle;
 }
 
-/** A free TCP port on 127.0.0.1, for services started by a test. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
+/**
+ * The ports the kernel hands out to outgoing connections: a port taken from this range for a service can be taken
+ * by any client socket (another suite's Kafka or PostgreSQL connection) between the test choosing it and the service
+ * binding it, which failed starts with EADDRINUSE in CI.
+ */
+function ephemeralRange(): { low: number; high: number } {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low && high) return { low, high };
+  } catch {
+    // Not Linux: the IANA dynamic range.
+  }
+  return { low: 49152, high: 65535 };
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free TCP port on 127.0.0.1 for a service a test starts, chosen at random below the kernel's ephemeral range (so
+ * no outgoing connection can take it before the service binds it) and checked by binding it.
+ */
+export async function freePort(): Promise<number> {
+  const { low } = ephemeralRange();
+  const floor = Math.max(10_000, low - 20_000);
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = floor + Math.floor(Math.random() * (low - floor));
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port found between ${floor} and ${low - 1}`);
 }
