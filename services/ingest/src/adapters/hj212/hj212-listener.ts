@@ -267,17 +267,11 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
                 storeLatency.record((performance.now() - started) / 1000);
                 break;
               case 'answered':
-                authFailures = 0;
-                deviceSeen(frame);
-                offerLink(frame);
-                framesIn.add(1, { outcome: 'answered' });
-                writeReply(outcome.reply);
-                break;
               case 'reported':
                 authFailures = 0;
                 deviceSeen(frame);
                 offerLink(frame);
-                framesIn.add(1, { outcome: 'reported' });
+                framesIn.add(1, { outcome: outcome.kind });
                 writeReply(outcome.reply);
                 break;
               case 'rejected':
