@@ -78,16 +78,8 @@ const finished = (command: DeviceCommand, at: Date, state: CommandState, changes
   moved(command, at, { ...changes, state, finishedTime: at, deadline: null });
 const refuse = (why: string): Transition => ({ ok: false, why });
 
-export interface NewCommand {
-  id: string;
-  deviceMn: string;
-  commandCode: string;
-  kind: CommandKind;
-  params: Record<string, string>;
-  origin: CommandOrigin;
-  requestedBy: string;
-  overTimeSeconds: number;
-  reCount: number;
+/** What a request names of its command; the rest of a DeviceCommand is its lifecycle. */
+export interface NewCommand extends Pick<DeviceCommand, 'id' | 'deviceMn' | 'commandCode' | 'kind' | 'params' | 'origin' | 'requestedBy' | 'overTimeSeconds' | 'reCount'> {
   note?: string;
   /** How long it may wait for the device to connect. */
   maxQueueMs: number;
