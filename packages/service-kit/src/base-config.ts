@@ -29,6 +29,8 @@ export function baseConfig(defaults: { service: string; adminAddress: string }) 
     KAFKA_SASL_MECHANISM: z.enum(['scram-sha-256', 'scram-sha-512']).optional(),
     KAFKA_SASL_USERNAME: z.string().min(1).optional(),
     KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    /** Copies of each partition of the topics a service creates; unset: the broker's default.replication.factor. */
+    KAFKA_TOPIC_REPLICATION_FACTOR: z.coerce.number().int().min(1).optional(),
     /** Prefix of every topic and consumer group: empty in production, unique per test run. */
     TOPIC_PREFIX: z.string().default(''),
     /** Probes (`/healthz`, `/readyz`) and `/metrics`, apart from the public API ports. */
