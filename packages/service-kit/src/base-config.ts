@@ -35,6 +35,11 @@ export function baseConfig(defaults: { service: string; adminAddress: string }) 
     TOPIC_PREFIX: z.string().default(''),
     /** Probes (`/healthz`, `/readyz`) and `/metrics`, apart from the public API ports. */
     ADMIN_HTTP_ADDRESS: hostPort.default(defaults.adminAddress),
+    /**
+     * How long a consumer group waits for a member that stopped heartbeating (a crashed instance) before giving its
+     * partitions to the others: with several instances, the longest a dead one's share of the work waits.
+     */
+    CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   });
