@@ -3,6 +3,7 @@ import type { Span } from '@opentelemetry/api';
 import type { Logger } from '@ecogrid/telemetry';
 import { createMembership, runningConsumer } from './consumer-membership';
 import { endConsumerSpan, startConsumerSpan } from './consumer-span';
+import { observeRecordAge } from './consumer-metrics';
 import { createDeadLetter, type DeadLetter } from './dead-letter';
 import { errorCode, isRetriable, PoisonRecordError } from './errors';
 import { backoffMs, DEFAULT_RETRY, sleep, type EventConsumer, type RetryPolicy } from './event-consumer';
@@ -105,7 +106,9 @@ export function createBatchConsumer(options: BatchConsumerOptions): EventConsume
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const events: ReceivedEvent[] = [];
     const messages = new Map<ReceivedEvent, KafkaMessage>();
+    const now = Date.now();
     for (const message of batch.messages) {
+      observeRecordAge(batch.topic, message, now);
       try {
         const event = receivedEvent(batch.topic, batch.partition, message);
         events.push(event);
