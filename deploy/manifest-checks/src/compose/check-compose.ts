@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { repoPath } from '../repo-paths';
+import { strimziKafkaVersions } from '../kubernetes/check-platform-objects';
 import { adminPortOf, configurationProblem, SERVICES, standInFor, type ServiceName } from '../service-settings';
 import { isManifest, type Manifest } from '../yaml-documents';
 
@@ -36,6 +37,10 @@ export function platformProblems(compose: Manifest): string[] {
     if (!isManifest(migration)) problems.push(`${name}-migrate: not in the compose file`);
     else if (JSON.stringify(migration.command) !== JSON.stringify(['node', 'dist/cli/migrate.js'])) problems.push(`${name}-migrate: does not run dist/cli/migrate.js`);
   }
+  // The same Kafka as on Kubernetes, where Strimzi decides which versions run.
+  const kafka = isManifest(services.kafka) ? String(services.kafka.image) : 'none';
+  const version = /^apache\/kafka:(.+)$/.exec(kafka)?.[1];
+  if (!version || !strimziKafkaVersions().includes(version)) problems.push(`kafka: image ${kafka} is not apache/kafka at a version Strimzi 1.2 runs (${strimziKafkaVersions().join(', ')})`);
   return problems;
 }
 

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { allTopicSpecs, aclEntriesFor, SERVICE_KAFKA_ACCESS, type KafkaService } from '@ecogrid/kafka';
 import { AclOperationTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
+import { repoPath } from '../repo-paths';
 import { adminPortOf, configurationProblem, SERVICES, standInFor, type ServiceName } from '../service-settings';
 import { isManifest, type Manifest } from '../yaml-documents';
 
@@ -32,6 +35,7 @@ export function platformObjectProblems(objects: readonly Manifest[]): string[] {
   const autoscaler = ofKind(objects, 'HorizontalPodAutoscaler').find((candidate) => asObject(asObject(candidate.spec).scaleTargetRef).name === 'ingest');
   if (!autoscaler) problems.push('ingest: no HorizontalPodAutoscaler');
   problems.push(...networkPolicyProblems(ofKind(objects, 'NetworkPolicy')));
+  problems.push(...kafkaVersionProblems(ofKind(objects, 'Kafka')));
   problems.push(...topicProblems(ofKind(objects, 'KafkaTopic')));
   problems.push(...userProblems(ofKind(objects, 'KafkaUser')));
   return problems;
@@ -100,6 +104,20 @@ function networkPolicyProblems(policies: readonly Manifest[]): string[] {
     }
   }
   return problems;
+}
+
+/** The Kafka versions the vendored Strimzi release runs (schemas/strimzi/kafka-versions.yaml). */
+export function strimziKafkaVersions(): string[] {
+  const versions: unknown = parse(readFileSync(repoPath('deploy', 'manifest-checks', 'schemas', 'strimzi', 'kafka-versions.yaml'), 'utf8'));
+  return asList(versions).filter((entry) => entry.supported === true).map((entry) => String(entry.version));
+}
+
+function kafkaVersionProblems(clusters: readonly Manifest[]): string[] {
+  const supported = strimziKafkaVersions();
+  return clusters.flatMap((cluster) => {
+    const version = String(asObject(asObject(cluster.spec).kafka).version);
+    return supported.includes(version) ? [] : [`Kafka ${nameOf(cluster)}: version ${version} is not one Strimzi 1.2 runs (${supported.join(', ')})`];
+  });
 }
 
 function topicProblems(topics: readonly Manifest[]): string[] {

@@ -71,6 +71,12 @@ describe('fails on a deliberate typo', () => {
     expect(platformObjectProblems(objects)).toContain('credit: readinessProbe is /readyz on port 50054, not /readyz on the admin port 8095');
   });
 
+  it('a Kafka version the operator does not run', () => {
+    const objects = overlay('prod');
+    ((find(objects, 'Kafka', 'ecogrid').spec as { kafka: { version: string } }).kafka).version = '4.1.0';
+    expect(platformObjectProblems(objects)).toContainEqual(expect.stringMatching(/^Kafka ecogrid: version 4\.1\.0 is not one Strimzi 1\.2 runs \(4\.2\.0, /));
+  });
+
   it('a kind nobody can check', () => {
     expect(validateKubernetesObject({ apiVersion: 'apps/v1', kind: 'Deplyment', metadata: { name: 'x' } })).toEqual(['Deplyment/x: no schema for apps/v1 Deplyment']);
   });

@@ -62,7 +62,7 @@ function customResourceValidators(): Map<string, ValidateFunction> {
   const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
   validators = new Map();
   const directory = repoPath('deploy', 'manifest-checks', 'schemas', 'strimzi');
-  for (const file of readdirSync(directory).filter((name) => name.endsWith('.yaml'))) {
+  for (const file of readdirSync(directory).filter((name) => /-Crd-.*\.yaml$/.test(name))) {
     for (const crd of readYamlDocuments(join(directory, file))) {
       const spec = crd.spec as { group: string; names: { kind: string }; versions: Array<{ name: string; served: boolean; schema: { openAPIV3Schema: unknown } }> };
       for (const version of spec.versions.filter((candidate) => candidate.served)) {
