@@ -40,6 +40,8 @@ describe('the overlays differ where they should', () => {
     expect(find(prod, 'KafkaTopic', 'ecogrid.readings.v1').spec).toMatchObject({ replicas: 3, config: { 'min.insync.replicas': 2 } });
     expect(mainContainer(find(prod, 'Deployment', 'ingest')).image).toBe('ecogrid/ingest:0.1.0');
     expect(mainContainer(find(dev, 'Deployment', 'ingest')).image).toBe('ecogrid/ingest:dev');
+    expect(find(prod, 'Service', 'ingest').spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
+    expect((find(dev, 'Service', 'ingest').spec as { type?: string }).type).toBeUndefined();
   });
 });
 
