@@ -49,8 +49,11 @@ start() {
     log "zipkin: running (pid $(cat "$RUN_DIR/zipkin.pid"))"
   else
     # In-memory storage: traces of the last while, lost on restart; enough to follow a frame through the services.
-    QUERY_PORT="$ZIPKIN_PORT" STORAGE_TYPE=mem MEM_MAX_SPANS="${ZIPKIN_MAX_SPANS:-200000}" \
-      setsid nohup java -Xms128m -Xmx512m -jar "$ZIPKIN_JAR" >"$RUN_DIR/zipkin.log" 2>&1 </dev/null &
+    # On loopback only, like everything `pnpm start` runs (Zipkin listens on every address by default).
+    STORAGE_TYPE=mem MEM_MAX_SPANS="${ZIPKIN_MAX_SPANS:-200000}" \
+      setsid nohup java -Xms128m -Xmx512m -jar "$ZIPKIN_JAR" \
+      "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=$ZIPKIN_PORT" "--armeria.ports[0].protocols=http" \
+      >"$RUN_DIR/zipkin.log" 2>&1 </dev/null &
     echo $! >"$RUN_DIR/zipkin.pid"
     wait_for 120 curl -fsS "http://127.0.0.1:$ZIPKIN_PORT/health" \
       || { tail -20 "$RUN_DIR/zipkin.log" >&2; die "zipkin did not become ready"; }
@@ -71,8 +74,8 @@ stop() {
 
 status() {
   local rc=0
-  curl -fsS -o /dev/null "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" && log "prometheus: ready" || { log "prometheus: down"; rc=1; }
-  curl -fsS -o /dev/null "http://127.0.0.1:$ZIPKIN_PORT/health" && log "zipkin: ready" || { log "zipkin: down"; rc=1; }
+  curl -fs -o /dev/null "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" && log "prometheus: ready" || { log "prometheus: down"; rc=1; }
+  curl -fs -o /dev/null "http://127.0.0.1:$ZIPKIN_PORT/health" && log "zipkin: ready" || { log "zipkin: down"; rc=1; }
   return $rc
 }
 
