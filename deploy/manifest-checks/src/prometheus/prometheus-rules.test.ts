@@ -55,4 +55,13 @@ describe('deploy/prometheus', () => {
     // rulesOf hands out the file's own rule objects, so the change is in `broken`.
     expect(promtoolCheck(broken).status).not.toBe(0);
   });
+
+  it.runIf(promtool)('promtool test rules: each alert fires on the series that should raise it, and not before its time', () => {
+    const run = spawnSync('promtool', ['test', 'rules', repoPath('deploy', 'prometheus', 'tests', 'ecogrid.test.yml')], { encoding: 'utf8' });
+    const output = `${run.stdout}${run.stderr}`;
+    const cases = readYamlDocuments(repoPath('deploy', 'prometheus', 'tests', 'ecogrid.test.yml'))[0]!.tests as Array<{ alert_rule_test: unknown[] }>;
+    console.log(`promtool test rules: ${cases.reduce((sum, entry) => sum + entry.alert_rule_test.length, 0)} alert checks in ${cases.length} scenarios, ${run.status === 0 ? 'SUCCESS' : 'FAILED'}`);
+    expect(output).toContain('SUCCESS');
+    expect(run.status).toBe(0);
+  });
 });
