@@ -3,6 +3,7 @@ import { buildKustomization } from '../kustomize/build-kustomization';
 import { repoPath } from '../repo-paths';
 import { isManifest, type Manifest } from '../yaml-documents';
 import { platformObjectProblems } from './check-platform-objects';
+import { unknownFieldProblems } from './unknown-fields';
 import { validateKubernetesObject } from './validate-kubernetes-object';
 
 const overlay = (name: string): Manifest[] => buildKustomization(repoPath('deploy', 'k8s', 'overlays', name));
@@ -18,8 +19,8 @@ describe.each(['dev', 'prod'])('deploy/k8s/overlays/%s', (name) => {
     const objects = overlay(name);
     const kinds = new Map<string, number>();
     for (const object of objects) kinds.set(String(object.kind), (kinds.get(String(object.kind)) ?? 0) + 1);
-    const problems = objects.flatMap(validateKubernetesObject);
-    console.log(`k8s ${name}: ${objects.length} objects validated (${[...kinds].map(([kind, count]) => `${count} ${kind}`).join(', ')}), ${problems.length} problems`);
+    const problems = [...objects.flatMap(validateKubernetesObject), ...unknownFieldProblems(objects)];
+    console.log(`k8s ${name}: ${objects.length} objects validated (${[...kinds].map(([kind, count]) => `${count} ${kind}`).join(', ')}), unknown fields looked for in the built-in ones, ${problems.length} problems`);
     expect(problems).toEqual([]);
     expect(objects.every((object) => isManifest(object.metadata) && object.metadata.namespace === (name === 'prod' ? 'ecogrid' : 'ecogrid-dev'))).toBe(true);
   });
@@ -56,6 +57,19 @@ describe('fails on a deliberate typo', () => {
     const deployment = structuredClone(find(overlay('prod'), 'Deployment', 'ingest'));
     (mainContainer(deployment).ports as Array<Record<string, unknown>>)[0]!.containerPort = 'x';
     expect(validateKubernetesObject(deployment)).toEqual(['Deployment/ingest: data/spec/template/spec/containers/0/ports/0/containerPort must be integer']);
+  });
+
+  it('a misspelled field of a built-in kind, at any depth', () => {
+    const objects = overlay('prod');
+    const deployment = find(objects, 'Deployment', 'dispatch');
+    const container = mainContainer(deployment);
+    container.imagePullPolcy = 'Always';
+    (find(objects, 'PodDisruptionBudget', 'ingest').spec as Record<string, unknown>).minAvaliable = 1;
+    expect(validateKubernetesObject(deployment)).toEqual([]);
+    expect(unknownFieldProblems(objects)).toEqual([
+      `Deployment/dispatch: Object literal may only specify known properties, and '"imagePullPolcy"' does not exist in type 'IContainer'.`,
+      `PodDisruptionBudget/ingest: Object literal may only specify known properties, and '"minAvaliable"' does not exist in type 'IPodDisruptionBudgetSpec'.`,
+    ]);
   });
 
   it('a misspelled field of a Strimzi resource', () => {

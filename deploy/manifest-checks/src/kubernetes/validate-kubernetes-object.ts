@@ -12,8 +12,7 @@ import { isManifest, readYamlDocuments, type Manifest } from '../yaml-documents'
 /**
  * Validates one built Kubernetes object. Built-in kinds go through kubernetes-models (the Kubernetes 1.27 OpenAPI
  * schemas compiled to validators): a wrong type or a missing required field fails; a misspelled field does not,
- * since Kubernetes' own OpenAPI schemas allow unknown fields (the API server rejects them only with strict field
- * validation). Strimzi's custom resources go through the CRD schemas of Strimzi 1.2 (vendored in schemas/strimzi/),
+ * since Kubernetes' own OpenAPI schemas allow unknown fields (unknownFieldProblems finds those). Strimzi's custom resources go through the CRD schemas of Strimzi 1.2 (vendored in schemas/strimzi/),
  * made strict the way the API server's strict field validation is: an unknown field fails there too.
  * A kind missing from both fails, so a new kind cannot slip through unchecked.
  * Returns the problems, empty when the object is valid.
