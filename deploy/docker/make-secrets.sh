@@ -4,7 +4,7 @@
 # Gateways: deploy/docker/secrets/ingest-gateway-tokens holds `name:<sha256 of the token>` entries; the token of
 # the one made here is printed once.
 set -euo pipefail
-DIR="$(cd "$(dirname "$0")" && pwd)/secrets"
+DIR="${SECRETS_OUT:-$(cd "$(dirname "$0")" && pwd)/secrets}"
 mkdir -p "$DIR"
 chmod 700 "$DIR"
 umask 077

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoPath } from '../repo-paths';
 import { SERVICES } from '../service-settings';
@@ -23,6 +27,25 @@ describe('deploy/docker/compose.yaml', () => {
     const problems = platformProblems(readCompose());
     console.log(`compose: ${SERVICES.length} services checked against their config.ts, ${problems.length} problems`);
     expect(problems).toEqual([]);
+  });
+
+  it('make-secrets.sh makes every secret the file declares, readable by its owner only, and keeps them on a second run', () => {
+    const secrets = (readCompose().secrets ?? {}) as Record<string, { file: string }>;
+    const out = mkdtempSync(join(tmpdir(), 'ecogrid-compose-secrets-'));
+    try {
+      const script = repoPath('deploy', 'docker', 'make-secrets.sh');
+      const first = spawnSync('bash', [script], { env: { PATH: process.env.PATH ?? '', SECRETS_OUT: out }, encoding: 'utf8' });
+      expect(first.status).toBe(0);
+      const made = Object.values(secrets).map((secret) => join(out, secret.file.replace(/^\.\/secrets\//, '')));
+      expect(made.filter((file) => !existsSync(file))).toEqual([]);
+      expect(made.every((file) => (statSync(file).mode & 0o077) === 0)).toBe(true);
+      const before = made.map((file) => readFileSync(file, 'utf8'));
+      spawnSync('bash', [script], { env: { PATH: process.env.PATH ?? '', SECRETS_OUT: out } });
+      expect(made.map((file) => readFileSync(file, 'utf8'))).toEqual(before);
+      expect(readFileSync(join(out, 'dispatch-database-url'), 'utf8')).toMatch(/^postgres:\/\/ecogrid_dispatch:[A-Za-z0-9]{20,}@postgres:5432\/ecogrid$/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   describe('fails on a deliberate typo', () => {
