@@ -2,7 +2,7 @@
 # `pnpm start`: sets up and runs the whole platform on a fresh machine of this kind, then keeps running.
 # Installs what is missing, starts (or reuses) Kafka, Redis and PostgreSQL, builds, creates the topics,
 # migrates every service's schema, starts every built service, waits until each is ready and prints the URLs. Ctrl-C stops the services,
-# and Kafka too when this run started it.
+# and Kafka too when this run started it. ECOGRID_OBSERVABILITY=1 also runs Prometheus and Zipkin (observability.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DIR="$ROOT/deploy/local"
@@ -34,6 +34,15 @@ source "$DIR/env.sh"
 export NODE_ENV=development
 echo "    NODE_ENV=development: development secrets and tokens are accepted; set your own secrets elsewhere"
 
+observability=false
+if [ "${ECOGRID_OBSERVABILITY:-0}" = 1 ]; then
+  say "observability (ECOGRID_OBSERVABILITY=1: Prometheus scraping every service, traces to Zipkin)"
+  bash "$DIR/observability.sh" start
+  observability=true
+  # The services send their spans to Zipkin (Zipkin v2 JSON; @ecogrid/telemetry loads the exporter only then).
+  export OTEL_EXPORTER_ZIPKIN_ENDPOINT="http://127.0.0.1:${ZIPKIN_PORT:-9411}/api/v2/spans"
+fi
+
 say "build"
 pnpm exec turbo run build --output-logs=errors-only
 
@@ -57,6 +66,7 @@ stop_all() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ "$kafka_was_running" = false ]; then bash "${KAFKA_CTL[@]}" stop || true; fi
+  if [ "$observability" = true ]; then bash "$DIR/observability.sh" stop || true; fi
   say "stopped"
 }
 # On Ctrl-C or TERM: stop and end here (the watch loop below must not report the stopped services as crashed).
@@ -125,6 +135,9 @@ for entry in "${PLATFORM_URLS[@]}"; do
   printf '    %-40s %s\n' "$label" "$url"
 done
 printf '    %-40s %s\n' "Kafka" "$KAFKA_BROKERS" "Redis" "$REDIS_URL" "PostgreSQL" "$DATABASE_URL"
+if [ "$observability" = true ]; then
+  printf '    %-40s %s\n' "Prometheus (alerts, rules)" "http://127.0.0.1:${PROMETHEUS_PORT:-9090}/alerts" "Zipkin (traces)" "http://127.0.0.1:${ZIPKIN_PORT:-9411}/zipkin/"
+fi
 echo "Press Ctrl-C to stop."
 
 # Stay up while the services do; if one dies, say which and stop the rest.
