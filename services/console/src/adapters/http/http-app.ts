@@ -1,0 +1,34 @@
+import { resolve } from 'node:path';
+import express, { type Express } from 'express';
+import type { Logger } from '@ecogrid/telemetry';
+import type { ConsoleApp } from '../../app';
+import { createApiRoutes } from './api-routes';
+import { errorAnswers } from './error-answers';
+import { securityHeaders } from './security-headers';
+
+export interface HttpAppOptions {
+  app: ConsoleApp;
+  logger: Logger;
+  webRoot: string;
+  secureCookies: boolean;
+  sessionTtlSeconds: number;
+  heartbeatMs: number;
+}
+
+/** The console's HTTP surface: the JSON API under /api and the built web app for every other GET. Built, not bound. */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const http = express();
+  http.disable('x-powered-by');
+  http.set('trust proxy', false);
+  http.use(securityHeaders);
+  http.use('/api', createApiRoutes(options.app, options));
+  // Hashed asset names never change content, so they may be cached for long; index.html never.
+  http.use('/assets', express.static(resolve(options.webRoot, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+  http.use(express.static(options.webRoot, { index: false, maxAge: 0 }));
+  http.get('/{*path}', (_request, response) => {
+    response.set('cache-control', 'no-store');
+    response.sendFile(resolve(options.webRoot, 'index.html'));
+  });
+  http.use(errorAnswers(options.logger));
+  return http;
+}

@@ -1,0 +1,34 @@
+import type { AlertService, CaseService, LiveEventSource, PasswordHasher, SessionStore, UserDirectory } from './ports';
+import { createLogIn } from './log-in';
+import { createFollowLiveEvents } from './live-events';
+import { createReadCase } from './read-case';
+
+export { LoginRefused } from './log-in';
+export type * from './ports';
+export type { CasePage } from './read-case';
+
+/** The console's use cases: log in and out, cases and alerts through the services, live events. */
+export function createConsoleApp(deps: {
+  users: UserDirectory;
+  passwords: PasswordHasher;
+  sessions: SessionStore;
+  decoyHash: string;
+  cases: CaseService;
+  alerts: AlertService;
+  live: LiveEventSource;
+}) {
+  return {
+    logIn: createLogIn(deps),
+    logOut: (sessionId: string) => deps.sessions.end(sessionId),
+    sessionOf: (sessionId: string) => deps.sessions.get(sessionId),
+    listCases: deps.cases.list,
+    readCase: createReadCase(deps.cases),
+    actOnCase: deps.cases.act,
+    attachEvidence: deps.cases.attachEvidence,
+    evidenceFile: deps.cases.evidenceFile,
+    listAlerts: deps.alerts.list,
+    followLiveEvents: createFollowLiveEvents(deps.live),
+  };
+}
+
+export type ConsoleApp = ReturnType<typeof createConsoleApp>;

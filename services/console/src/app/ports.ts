@@ -1,0 +1,79 @@
+import type { StaffUser } from '../domain/staff-user';
+import type { CaseDetail, CaseStatusName, CaseSummary, HistoryCheck } from '../domain/case-view';
+import type { LiveEvent } from '../domain/live-event';
+
+/** A staff account as the users file keeps it. */
+export interface StoredUser extends StaffUser {
+  passwordHash: string;
+}
+
+export interface UserDirectory {
+  find(username: string): StoredUser | undefined;
+}
+
+export interface PasswordHasher {
+  verify(password: string, hash: string): Promise<boolean>;
+}
+
+export interface Session {
+  id: string;
+  user: StaffUser;
+  /** The synchronizer token every state-changing request must echo in `x-csrf-token`. */
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export interface SessionStore {
+  create(user: StaffUser): Session;
+  get(id: string): Session | undefined;
+  end(id: string): void;
+}
+
+export interface CaseFilter {
+  statuses?: CaseStatusName[];
+  townshipCode?: string;
+  cellId?: string;
+  officerId?: string;
+}
+
+export interface ActRequest {
+  caseId: string;
+  action: string;
+  expectedVersion: number;
+  note?: string;
+  targetOfficerId?: string;
+}
+
+export interface EvidenceUpload {
+  caseId: string;
+  fileName: string;
+  mediaType: string;
+  content: Buffer;
+  lon?: number;
+  lat?: number;
+  takenTime?: Date;
+}
+
+/** Dispatch, called on the user's behalf: its own role and scope checks apply to every call. */
+export interface CaseService {
+  list(user: StaffUser, filter: CaseFilter): Promise<CaseSummary[]>;
+  get(user: StaffUser, caseId: string): Promise<CaseDetail>;
+  act(user: StaffUser, request: ActRequest): Promise<CaseSummary>;
+  attachEvidence(user: StaffUser, upload: EvidenceUpload): Promise<{ evidenceId: string; sha256: string; sizeBytes: number }>;
+  verifyHistory(user: StaffUser, caseId: string): Promise<HistoryCheck>;
+  evidenceFile(user: StaffUser, caseId: string, evidenceId: string): Promise<{ mediaType: string; content: Buffer }>;
+}
+
+export interface AlertFilter {
+  townshipCode?: string;
+  openOnly?: boolean;
+}
+
+export interface AlertService {
+  list(user: StaffUser, filter: AlertFilter): Promise<Array<Record<string, unknown>>>;
+}
+
+/** Where live events arrive from (Kafka); the console fans them out to the browsers allowed to see them. */
+export interface LiveEventSource {
+  onEvent(listener: (event: LiveEvent) => void): () => void;
+}

@@ -1,0 +1,64 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, type CaseSummary } from './api';
+import { formatTime, t } from './i18n';
+import { onLive } from './live';
+
+const COLUMNS = ['registered', 'dispatched', 'accepted', 'on_site', 'handled', 'verified', 'closed', 'returned', 'suspended'];
+
+export function CaseCard(props: { item: CaseSummary; distanceKm?: number | undefined }) {
+  const { item } = props;
+  return (
+    <li class={`case-card${item.overdue ? ' overdue' : ''}`} data-case-id={item.id}>
+      <a href={`#/cases/${encodeURIComponent(item.id)}`}>
+        <strong class="case-title">{item.title || item.id}</strong>
+      </a>
+      {item.overdue && <span class="badge overdue-badge">⚠ {t('overdue')}</span>}
+      <div class="meta">
+        {t('status')}: {t(`status.${item.status}`)} · {t('cell')} {item.cellId || '—'} · {t('assignee')} {item.assigneeOfficerId || '—'}
+      </div>
+      <div class="meta">
+        {t('deadline')}: {formatTime(item.deadline)}
+        {props.distanceKm !== undefined && ` · ${t('distance')} ${props.distanceKm.toFixed(1)} km`}
+      </div>
+    </li>
+  );
+}
+
+/** Cases in columns by status; a live case event reloads the board. */
+export function CaseBoard() {
+  const [cases, setCases] = useState<CaseSummary[]>([]);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const load = () =>
+      api.cases().then(
+        (answer) => setCases(answer.cases),
+        (failure: Error) => setError(failure.message),
+      );
+    void load();
+    const stop = onLive('case', () => {
+      clearTimeout(pending);
+      pending = setTimeout(load, 150);
+    });
+    return () => {
+      stop();
+      clearTimeout(pending);
+    };
+  }, []);
+  return (
+    <section class="board" aria-label={t('board')}>
+      {error && <p role="alert" class="error">{error}</p>}
+      {COLUMNS.map((status) => {
+        const column = cases.filter((item) => item.status === status);
+        return (
+          <div class="column" data-status={status} key={status}>
+            <h2>
+              {t(`status.${status}`)} <span class="count">{column.length}</span>
+            </h2>
+            <ul>{column.map((item) => <CaseCard item={item} key={item.id} />)}</ul>
+          </div>
+        );
+      })}
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, rememberCsrfToken, type User } from './api';
+import { currentLanguage, setLanguage, t } from './i18n';
+import { connectLive, disconnectLive } from './live';
+import { LoginPage } from './login-page';
+import { CaseBoard } from './case-board';
+import { CaseView } from './case-page';
+import { AlertsPage } from './alerts-page';
+import { MyCases } from './my-cases';
+
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const changed = () => setHash(location.hash);
+    addEventListener('hashchange', changed);
+    return () => removeEventListener('hashchange', changed);
+  }, []);
+  return hash;
+}
+
+function Page(props: { hash: string; user: User }) {
+  const caseMatch = /^#\/cases\/(.+)$/.exec(props.hash);
+  if (caseMatch?.[1]) return <CaseView caseId={decodeURIComponent(caseMatch[1])} key={caseMatch[1]} />;
+  if (props.hash === '#/alerts') return <AlertsPage />;
+  if (props.hash === '#/mine' || props.user.role === 'officer') return <MyCases />;
+  return <CaseBoard />;
+}
+
+function App() {
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [, setLanguageShown] = useState(currentLanguage());
+  const hash = useHash();
+  useEffect(() => {
+    api.session().then(
+      (answer) => {
+        rememberCsrfToken(answer.csrfToken);
+        setUser(answer.user);
+      },
+      () => setUser(null),
+    );
+  }, []);
+  useEffect(() => {
+    if (user) connectLive();
+    else disconnectLive();
+  }, [user]);
+  const switchLanguage = () => {
+    const next = currentLanguage() === 'zh-CN' ? 'en' : 'zh-CN';
+    setLanguage(next);
+    setLanguageShown(next);
+  };
+  if (user === undefined) return null;
+  if (user === null) return <LoginPage onLoggedIn={setUser} />;
+  const logOut = async () => {
+    await api.logout().catch(() => undefined);
+    setUser(null);
+  };
+  return (
+    <div class="shell">
+      <header>
+        <strong class="brand">{t('appTitle')}</strong>
+        <nav>
+          {user.role === 'officer' ? <a href="#/mine">{t('myCases')}</a> : <a href="#/">{t('board')}</a>}
+          {user.role !== 'officer' && <a href="#/alerts">{t('alerts')}</a>}
+        </nav>
+        <span class="who" data-testid="who">{user.displayName}</span>
+        <button type="button" onClick={switchLanguage}>{t('language')}</button>
+        <button type="button" onClick={() => void logOut()}>{t('logout')}</button>
+      </header>
+      <main>
+        <Page hash={hash} user={user} />
+      </main>
+    </div>
+  );
+}
+
+const root = document.getElementById('app');
+if (root) render(<App />, root);
