@@ -7,6 +7,8 @@ import { onLive } from './live';
 export function AlertsPage() {
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [cases, setCases] = useState<CaseSummary[]>([]);
+  // Alert id → case id from the live case events, which name the alert that opened a case before any list shows it.
+  const [caseOfAlert, setCaseOfAlert] = useState<Record<string, string>>({});
   const [township, setTownship] = useState('');
   const [severity, setSeverity] = useState('');
   const [factor, setFactor] = useState('');
@@ -18,13 +20,18 @@ export function AlertsPage() {
       const alert = data as unknown as Alert;
       setAlerts((current) => [alert, ...current.filter((item) => item.alertId !== alert.alertId)]);
     });
-    const stopCases = onLive('case', loadCases);
+    const stopCases = onLive('case', (data) => {
+      const alertId = typeof data.alertId === 'string' ? data.alertId : '';
+      const caseId = typeof data.caseId === 'string' ? data.caseId : '';
+      if (alertId && caseId) setCaseOfAlert((current) => ({ ...current, [alertId]: caseId }));
+      loadCases();
+    });
     return () => {
       stopAlerts();
       stopCases();
     };
   }, []);
-  const caseOf = (alert: Alert) => cases.find((item) => item.alertIds.includes(alert.alertId));
+  const caseOf = (alert: Alert): string | undefined => caseOfAlert[alert.alertId] ?? cases.find((item) => item.alertIds.includes(alert.alertId))?.id;
   const options = (values: string[]) => [...new Set(values.filter(Boolean))].sort();
   const shown = alerts.filter((alert) => (!township || alert.townshipCode === township) && (!severity || alert.severity === severity) && (!factor || alert.factorCode === factor));
   return (
@@ -78,7 +85,7 @@ export function AlertsPage() {
                 <td>
                   {alert.value} / {alert.limit} {alert.unit}
                 </td>
-                <td>{found ? <a href={`#/cases/${encodeURIComponent(found.id)}`}>{found.id}</a> : '—'}</td>
+                <td>{found ? <a href={`#/cases/${encodeURIComponent(found)}`}>{found}</a> : '—'}</td>
               </tr>
             );
           })}

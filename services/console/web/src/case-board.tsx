@@ -8,7 +8,7 @@ const COLUMNS = ['registered', 'dispatched', 'accepted', 'on_site', 'handled', '
 export function CaseCard(props: { item: CaseSummary; distanceKm?: number | undefined }) {
   const { item } = props;
   return (
-    <li class={`case-card${item.overdue ? ' overdue' : ''}`} data-case-id={item.id}>
+    <li class={`case-card${item.overdue ? ' overdue' : ''}`} data-case-id={item.id} data-device={item.deviceMn}>
       <a href={`#/cases/${encodeURIComponent(item.id)}`}>
         <strong class="case-title">{item.title || item.id}</strong>
       </a>

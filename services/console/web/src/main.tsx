@@ -32,6 +32,8 @@ function App() {
   const [, setLanguageShown] = useState(currentLanguage());
   const hash = useHash();
   useEffect(() => {
+    // The server says in the page whether the cookie holds a session; without one there is nothing to ask.
+    if (document.querySelector('meta[name="ecogrid-session"]')?.getAttribute('content') !== 'active') return void setUser(null);
     api.session().then(
       (answer) => {
         rememberCsrfToken(answer.csrfToken);

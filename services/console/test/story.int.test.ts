@@ -1,0 +1,280 @@
+import { connect } from 'node:net';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Metadata } from '@grpc/grpc-js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { encodeFlag, encodeFrameToString, FrameDecoder, type Hj212Frame } from '@ecogrid/standards';
+import { RegistryServiceClient, type LocateCellRequest, type LocateCellResponse } from '@ecogrid/proto/registry/v1/registry';
+import { callUnary, createGrpcClient } from '@ecogrid/grpc';
+import { waitFor } from '@ecogrid/testkit';
+import { startPlatform, testStaffToken, type Platform } from '@ecogrid/e2e';
+import { launchChromium, watchPage } from './support/browser';
+import { startConsole, type ConsoleProcess, type ConsoleUser } from './support/console-process';
+import { solidPng } from './support/png';
+
+/** A demo CEMS of the Yanhu dataset: 运城关铝热电 unit 1 stack, SO2 limit 35 mg/m3 on the converted value. */
+const CEMS = { mn: '91140802001DA0011249E9CB', password: 'D71807', lon: 111.137905, lat: 34.998518 };
+const PHOTO = solidPng(64, 48, [40, 120, 60]);
+const MARKUP = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> 夜间偷排，气味刺鼻';
+
+function chinaDigits(instant: Date): string {
+  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/** Sends one frame over real TCP and resolves when ingest answers it (9014: Kafka has the reading). */
+async function sendFrame(port: number, frame: string): Promise<Hj212Frame> {
+  const socket = connect(port, '127.0.0.1');
+  const decoder = new FrameDecoder({ hj212: { mode: 'tolerant' } });
+  const replies: Hj212Frame[] = [];
+  socket.on('data', (chunk: Buffer) => {
+    for (const result of decoder.push(chunk)) if (result.ok) replies.push(result.frame);
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  socket.write(frame);
+  const [reply] = await waitFor(() => (replies.length > 0 ? replies : undefined), { description: 'the 9014 reply' });
+  socket.end();
+  if (!reply) throw new Error('no reply');
+  return reply;
+}
+
+describe('console story: an exceedance on the wall, dispatched, handled on a phone, verified and closed', () => {
+  let platform: Platform;
+  let console: ConsoleProcess;
+  let browser: Browser;
+  let located: LocateCellResponse;
+  let dispatcherContext: BrowserContext;
+  let board: Page;
+  let alertsPage: Page;
+  let caseId = '';
+  const users: Record<'dispatcher' | 'officer' | 'routed', ConsoleUser> = {
+    dispatcher: { username: 'dispatcher', password: 'dispatcher-test-pass', displayName: '调度员 张伟', role: 'dispatcher' },
+    officer: { username: 'officer', password: 'officer-test-pass', displayName: '网格员甲', role: 'officer' },
+    routed: { username: 'routed', password: 'routed-test-pass', displayName: '网格员乙', role: 'officer' },
+  };
+
+  const logIn = async (page: Page, user: ConsoleUser): Promise<void> => {
+    await page.goto(`${console.baseUrl}/`);
+    await page.fill('input[name=username]', user.username);
+    await page.fill('input[name=password]', user.password);
+    await page.click('button[type=submit]');
+    await page.locator('[data-testid=who]').waitFor();
+  };
+
+  beforeAll(async () => {
+    platform = await startPlatform('console_story');
+    const registry = createGrpcClient(RegistryServiceClient, platform.registry.grpcAddress, { bearerToken: () => testStaffToken({ role: 'dispatcher' }) });
+    located = await callUnary<LocateCellRequest, LocateCellResponse>((request, options, callback) => registry.locateCell(request, new Metadata(), options, callback), {
+      point: { lon: CEMS.lon, lat: CEMS.lat },
+    });
+    registry.close();
+    const routedId = located.onDutyOfficer?.id ?? '';
+    if (!routedId) throw new Error('the CEMS cell has no officer on duty');
+    // The dispatcher sends the case to a neighbouring cell's officer; the one routing chose then no longer sees it.
+    users.routed.officerId = routedId;
+    users.officer.officerId = routedId === 'GO-YH0001' ? 'GO-YH0002' : 'GO-YH0001';
+    console = await startConsole(platform, Object.values(users));
+    browser = await launchChromium();
+  }, 420_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await console?.process.stop();
+    await platform?.stop();
+  });
+
+  it('answers 401 to every API route and shows the login form to a visitor without a session', async () => {
+    const routes: Array<[string, string]> = [
+      ['GET', '/api/session'],
+      ['GET', '/api/cases'],
+      ['GET', '/api/cases/C-1'],
+      ['GET', '/api/cases/C-1/evidence/E-1'],
+      ['GET', '/api/alerts'],
+      ['GET', '/api/events'],
+      ['GET', '/api/no-such-route'],
+      ['POST', '/api/logout'],
+      ['POST', '/api/cases/C-1/actions'],
+      ['POST', '/api/cases/C-1/evidence'],
+    ];
+    for (const [method, path] of routes) {
+      const response = await fetch(`${console.baseUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+      expect(`${method} ${path} ${response.status}`).toBe(`${method} ${path} 401`);
+    }
+    const wrong = await fetch(`${console.baseUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: 'guess' }) });
+    expect(wrong.status).toBe(401);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const watch = await watchPage(page);
+    const answer = await page.goto(`${console.baseUrl}/`);
+    expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.locator('input[name=password]').waitFor();
+    expect(await page.locator('[data-testid=who]').count()).toBe(0);
+    expect(watch).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], cspViolations: [] });
+    await context.close();
+  });
+
+  it('refuses a change without the session CSRF token, and sets the session cookie HttpOnly and SameSite=Strict', async () => {
+    const login = await fetch(`${console.baseUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: users.dispatcher.password }) });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    const session = cookie.split(';')[0] ?? '';
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const forged = await fetch(`${console.baseUrl}/api/logout`, { method: 'POST', headers: { cookie: session } });
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('csrf_token_invalid');
+    const genuine = await fetch(`${console.baseUrl}/api/logout`, { method: 'POST', headers: { cookie: session, 'x-csrf-token': csrfToken } });
+    expect(genuine.status).toBe(204);
+    expect((await fetch(`${console.baseUrl}/api/cases`, { headers: { cookie: session } })).status).toBe(401);
+  });
+
+  it('shows an exceeding HJ 212 frame sent over TCP as an alert and a case within 2 s', async () => {
+    dispatcherContext = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    board = await dispatcherContext.newPage();
+    await logIn(board, users.dispatcher);
+    alertsPage = await dispatcherContext.newPage();
+    const streaming = alertsPage.waitForResponse((response) => response.url().endsWith('/api/events'));
+    await alertsPage.goto(`${console.baseUrl}/#/alerts`);
+    await streaming;
+    await board.locator('.column[data-status=dispatched]').waitFor();
+
+    const dataTime = chinaDigits(new Date(Date.now() - 60_000));
+    const frame = encodeFrameToString({
+      qn: `${dataTime}001`,
+      st: '31',
+      cn: '2011',
+      pw: CEMS.password,
+      mn: CEMS.mn,
+      flag: encodeFlag({ version: '2017', needsAck: true }),
+      cp: { text: `DataTime=${dataTime};a21026-Rtd=96.4,a21026-ZsRtd=118.2,a21026-Flag=N;a19001-Rtd=8.9,a19001-Flag=N` },
+    });
+    const sentAt = Date.now();
+    expect((await sendFrame(platform.ingest.hj212Port, frame)).cn).toBe('9014');
+    const alertRow = alertsPage.locator(`tr[data-device="${CEMS.mn}"]`).first();
+    const caseCard = board.locator(`.case-card[data-device="${CEMS.mn}"]`).first();
+    await Promise.all([alertRow.waitFor({ timeout: 2_000 - (Date.now() - sentAt) }), caseCard.waitFor({ timeout: 2_000 - (Date.now() - sentAt) })]);
+    const shownAfterMs = Date.now() - sentAt;
+    console_log(`frame → alert row and case card on screen in ${shownAfterMs} ms`);
+    expect(shownAfterMs).toBeLessThanOrEqual(2_000);
+    caseId = (await caseCard.getAttribute('data-case-id')) ?? '';
+    expect(caseId).not.toBe('');
+    await alertRow.locator('a', { hasText: caseId }).waitFor();
+  });
+
+  it('lets the dispatcher dispatch the case to an officer of their choice', async () => {
+    await board.goto(`${console.baseUrl}/#/cases/${caseId}`);
+    await board.locator('button[data-action=reassign]').waitFor();
+    await board.fill('input[name=target]', users.officer.officerId ?? '');
+    await board.fill('textarea[name=note]', '请就近处置');
+    await board.click('button[data-action=reassign]');
+    await board.locator('.timeline li', { hasText: 'reassigned' }).waitFor();
+    expect(await board.locator('[data-testid=case-status]').textContent()).toContain('已派遣');
+    // Only what the dispatcher's role allows: no field steps.
+    expect(await board.locator('button[data-action=accept]').count()).toBe(0);
+  });
+
+  it('does not show the case to the officer routing first chose, neither in the API nor on the page', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await logIn(page, users.routed);
+    const fromApi = await page.evaluate(async (id) => (await fetch(`/api/cases/${id}`)).status, caseId);
+    expect([403, 404]).toContain(fromApi);
+    const listed = await page.evaluate(async () => ((await (await fetch('/api/cases')).json()) as { cases: Array<{ id: string }> }).cases.map((item) => item.id));
+    expect(listed).not.toContain(caseId);
+    await page.goto(`${console.baseUrl}/#/cases/${caseId}`);
+    await page.locator('.case-page [role=alert]').waitFor();
+    expect(await page.locator('.case-page .case-title').count()).toBe(0);
+    await context.close();
+  });
+
+  it('lets the officer accept, arrive and resolve with a photo on a phone, evidence hashed and placed', async () => {
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      geolocation: { longitude: CEMS.lon, latitude: CEMS.lat },
+      permissions: ['geolocation'],
+    });
+    const page = await phone.newPage();
+    const watch = await watchPage(page);
+    await logIn(page, users.officer);
+    const card = page.locator(`.my-cases .case-card[data-case-id="${caseId}"]`);
+    await card.waitFor();
+    await card.locator('a').click();
+    for (const [action, status] of [['accept', '已签收'], ['arrive', '已到场']] as const) {
+      await page.click(`button[data-action=${action}]`);
+      await page.locator('[data-testid=case-status]', { hasText: status }).waitFor();
+    }
+    expect(await page.locator('.timeline li', { hasText: 'arrived' }).textContent()).toContain(CEMS.lon.toFixed(6));
+    await page.setInputFiles('input[name=photo]', { name: 'stack.png', mimeType: 'image/png', buffer: PHOTO });
+    const sha256 = createHash('sha256').update(PHOTO).digest('hex');
+    await page.locator('.upload-status', { hasText: sha256 }).waitFor();
+    const evidence = page.locator('.evidence li', { hasText: sha256 });
+    await evidence.waitFor();
+    expect(await evidence.textContent()).toContain(CEMS.lon.toFixed(5));
+    await waitFor(() => evidence.locator('img').evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth === 64), { description: 'the thumbnail decoded' });
+    await page.fill('textarea[name=note]', '已责令调整脱硫系统，二氧化硫恢复达标');
+    await page.click('button[data-action=resolve]');
+    await page.locator('[data-testid=case-status]', { hasText: '已处置' }).waitFor();
+    // Handled work is the command center's to verify: the officer may only add notes now.
+    expect(await page.locator('.actions button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-action')))).toEqual(['note']);
+    expect(watch).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], cspViolations: [] });
+    await phone.close();
+  });
+
+  it('lets the dispatcher verify and close, and shows the history chain intact', async () => {
+    await board.goto(`${console.baseUrl}/#/cases/${caseId}`);
+    await board.locator('button[data-action=verify]').waitFor();
+    await board.click('button[data-action=verify]');
+    await board.locator('[data-testid=case-status]', { hasText: '已核查' }).waitFor();
+    await board.click('button[data-action=close]');
+    await board.locator('[data-testid=case-status]', { hasText: '已结案' }).waitFor();
+    const check = await board.locator('[data-testid=history-check]').textContent();
+    expect(check).toContain('历史链校验完整');
+    expect(await board.locator('.timeline li').count()).toBeGreaterThanOrEqual(7);
+  });
+
+  it('explains a stale version in plain words', async () => {
+    const second = await dispatcherContext.newPage();
+    // This page hears no live events, so it keeps the version it loaded while someone else acts.
+    await second.route('**/api/events', (route) => route.abort());
+    await second.goto(`${console.baseUrl}/#/cases/${caseId}`);
+    await second.locator('button[data-action=note]').waitFor();
+    await board.fill('textarea[name=note]', '先到一步');
+    await board.click('button[data-action=note]');
+    await board.locator('.timeline li', { hasText: '先到一步' }).waitFor();
+    await second.fill('textarea[name=note]', '晚了一步');
+    await second.click('button[data-action=note]');
+    await second.locator('.case-page [role=alert]', { hasText: '已有其他人处理过它' }).waitFor();
+    await second.locator('.timeline li', { hasText: '先到一步' }).waitFor();
+    expect(await second.locator('.timeline li', { hasText: '晚了一步' }).count()).toBe(0);
+    await second.close();
+  });
+
+  it('shows an Open311 complaint with markup in it as plain text and runs none of it', async () => {
+    const form = new URLSearchParams({ api_key: 'dev-open311-key-not-for-production', service_code: 'odour', description: MARKUP, lat: String(CEMS.lat), long: String(CEMS.lon) });
+    const posted = await fetch(`${platform.dispatch.baseUrl}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    expect(posted.status).toBe(201);
+    const complaintId = ((await posted.json()) as Array<{ service_request_id: string }>)[0]?.service_request_id ?? '';
+    const page = await dispatcherContext.newPage();
+    const watch = await watchPage(page);
+    await page.goto(`${console.baseUrl}/#/cases/${complaintId}`);
+    const description = page.locator('.case-description');
+    await description.waitFor();
+    expect(await description.textContent()).toBe(MARKUP);
+    expect(await page.locator('.case-page img[src="x"]').count()).toBe(0);
+    expect(await page.locator('.case-page script').count()).toBe(0);
+    await page.goto(`${console.baseUrl}/#/`);
+    await page.locator(`.case-card[data-case-id="${complaintId}"]`).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(watch).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], cspViolations: [] });
+    await page.close();
+  });
+});
+
+function console_log(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
