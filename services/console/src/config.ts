@@ -16,6 +16,9 @@ const schema = baseConfig({ service: 'console', adminAddress: '127.0.0.1:8097' }
   /** Dispatch's REST API: only for evidence files, which its gRPC API does not serve. */
   DISPATCH_HTTP_URL: z.string().url().default('http://127.0.0.1:8083'),
   ALERTING_GRPC_ADDRESS: hostPort.default('127.0.0.1:50055'),
+  REGISTRY_GRPC_ADDRESS: hostPort.default('127.0.0.1:50051'),
+  /** How long one copy of the map's layers (cells, townships, devices, targets) is served before the registry is read again. */
+  MAP_CACHE_SECONDS: positiveInt(300),
   /** Staff who may log in (JSON, scrypt password hashes); the development seed only in development and test. */
   CONSOLE_USERS_FILE: z.string().min(1).optional(),
   SESSION_TTL_SECONDS: positiveInt(8 * 3600),

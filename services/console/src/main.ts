@@ -10,6 +10,7 @@ import { createConsoleApp } from './app';
 import { createUserTokens } from './adapters/auth/user-tokens';
 import { createDispatchCases } from './adapters/grpc/dispatch-cases';
 import { createAlertingAlerts } from './adapters/grpc/alerting-alerts';
+import { createRegistryGrid } from './adapters/grpc/registry-grid';
 import { createLiveFeed } from './adapters/kafka/live-feed';
 import { createMemorySessionStore } from './adapters/sessions/memory-session-store';
 import { hashPassword, scryptPasswords } from './adapters/users/scrypt-passwords';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const tokens = createUserTokens({ secret: config.tokenSecret, issuer: config.STAFF_TOKEN_ISSUER, audience: config.STAFF_TOKEN_AUDIENCE });
   const cases = createDispatchCases({ grpcAddress: config.DISPATCH_GRPC_ADDRESS, httpUrl: config.DISPATCH_HTTP_URL, tokens });
   const alerts = createAlertingAlerts({ grpcAddress: config.ALERTING_GRPC_ADDRESS, tokens });
+  const registry = createRegistryGrid({ grpcAddress: config.REGISTRY_GRPC_ADDRESS, tokens });
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger, credentials: kafkaCredentialsFrom(config) });
   const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}` });
@@ -55,6 +57,8 @@ async function main(): Promise<void> {
     cases,
     alerts,
     live,
+    registry,
+    mapTtlMs: config.MAP_CACHE_SECONDS * 1000,
   });
 
   const health = createDependencyHealth(
@@ -89,7 +93,7 @@ async function main(): Promise<void> {
           await closing;
         },
       },
-      { name: 'grpc clients', run: () => (cases.close(), alerts.close()) },
+      { name: 'grpc clients', run: () => (cases.close(), alerts.close(), registry.close()) },
       { name: 'kafka publisher', run: () => publisher.disconnect() },
       { name: 'kafka admin', run: () => admin.disconnect() },
       { name: 'admin http', run: () => closeHttp(adminHttp) },

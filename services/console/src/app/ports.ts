@@ -1,6 +1,7 @@
 import type { StaffUser } from '../domain/staff-user';
 import type { CaseDetail, CaseStatusName, CaseSummary, HistoryCheck } from '../domain/case-view';
 import type { LiveEvent } from '../domain/live-event';
+import type { CellShape, DeviceMarker, TargetShape } from '../domain/grid-map';
 
 /** A staff account as the users file keeps it. */
 export interface StoredUser extends StaffUser {
@@ -76,4 +77,23 @@ export interface AlertService {
 /** Where live events arrive from (Kafka); the console fans them out to the browsers allowed to see them. */
 export interface LiveEventSource {
   onEvent(listener: (event: LiveEvent) => void): () => void;
+}
+
+/** Who answers for a place: the registry's cell, its unit, the officer on duty now and the unit's supervisor. */
+export interface CellDuty {
+  cellId: string;
+  cellName: string;
+  townshipCode: string;
+  townshipName: string;
+  onDutyOfficer: { id: string; name: string } | null;
+  supervisor: { id: string; name: string } | null;
+}
+
+/** The registry's grid, called with the user's own token (every staff role may read it). */
+export interface GridRegistry {
+  cells(user: StaffUser): Promise<CellShape[]>;
+  townshipNames(user: StaffUser): Promise<Map<string, string>>;
+  devices(user: StaffUser): Promise<DeviceMarker[]>;
+  targets(user: StaffUser): Promise<TargetShape[]>;
+  locate(user: StaffUser, lon: number, lat: number): Promise<CellDuty>;
 }

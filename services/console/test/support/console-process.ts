@@ -40,6 +40,7 @@ export async function startConsole(platform: Platform, users: ConsoleUser[]): Pr
       DISPATCH_GRPC_ADDRESS: platform.dispatch.grpcAddress,
       DISPATCH_HTTP_URL: platform.dispatch.baseUrl,
       ALERTING_GRPC_ADDRESS: platform.alerting.grpcAddress,
+      REGISTRY_GRPC_ADDRESS: platform.registry.grpcAddress,
       HTTP_ADDRESS: `127.0.0.1:${http}`,
       ADMIN_HTTP_ADDRESS: `127.0.0.1:${admin}`,
       CONSOLE_USERS_FILE: usersFile,

@@ -100,5 +100,6 @@ export const api = {
     request<{ case: CaseSummary }>('POST', `/cases/${encodeURIComponent(id)}/actions`, { json: body }),
   uploadEvidence: (id: string, photo: Blob, query: Record<string, string>) =>
     request<{ evidence: { evidenceId: string; sha256: string } }>('POST', `/cases/${encodeURIComponent(id)}/evidence?${new URLSearchParams(query).toString()}`, { bytes: photo, type: photo.type }),
-  alerts: () => request<{ alerts: Alert[] }>('GET', '/alerts'),
+  alerts: (openOnly = false) => request<{ alerts: Alert[] }>('GET', openOnly ? '/alerts?open=true' : '/alerts'),
+  get: <T>(path: string) => request<T>('GET', path),
 };

@@ -8,6 +8,7 @@ import { CaseBoard } from './case-board';
 import { CaseView } from './case-page';
 import { AlertsPage } from './alerts-page';
 import { MyCases } from './my-cases';
+import { MapPage } from './map-page';
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
@@ -23,6 +24,7 @@ function Page(props: { hash: string; user: User }) {
   const caseMatch = /^#\/cases\/(.+)$/.exec(props.hash);
   if (caseMatch?.[1]) return <CaseView caseId={decodeURIComponent(caseMatch[1])} key={caseMatch[1]} />;
   if (props.hash === '#/alerts') return <AlertsPage />;
+  if (props.hash === '#/map') return <MapPage />;
   if (props.hash === '#/mine' || props.user.role === 'officer') return <MyCases />;
   return <CaseBoard />;
 }
@@ -64,6 +66,7 @@ function App() {
         <nav>
           {user.role === 'officer' ? <a href="#/mine">{t('myCases')}</a> : <a href="#/">{t('board')}</a>}
           {user.role !== 'officer' && <a href="#/alerts">{t('alerts')}</a>}
+          <a href="#/map">{t('map')}</a>
         </nav>
         <span class="who" data-testid="who">{user.displayName}</span>
         <button type="button" onClick={switchLanguage}>{t('language')}</button>

@@ -152,6 +152,17 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
     response.send(file.content);
   });
 
+  router.get('/map/layers', async (request, response) => {
+    response.set('cache-control', 'private, max-age=60');
+    response.json(await app.readMapLayers(sessionOf(request).user));
+  });
+
+  router.get('/cells/:cellId', async (request, response) => {
+    const panel = await app.readCell(sessionOf(request).user, parse(caseId, request.params.cellId, 'cell_id'));
+    if (!panel) throw new BadRequest('not_found', `cell ${request.params.cellId} was not found`, 404);
+    response.json(panel);
+  });
+
   router.get('/alerts', async (request, response) => {
     const township = text(request.query.township);
     const alerts = await app.listAlerts(sessionOf(request).user, { openOnly: request.query.open === 'true', ...(township ? { townshipCode: township } : {}) });
