@@ -27,6 +27,23 @@ const schema = baseConfig({ service: 'console', adminAddress: '127.0.0.1:8097' }
   /** The static web app (Vite's output). */
   WEB_ROOT: z.string().min(1).default(resolve(__dirname, 'web')),
   SSE_HEARTBEAT_MS: positiveInt(15_000),
+  /** The admin listeners the operator view reads, `name=url` separated by commas (pnpm start's ports by default). */
+  OPERATOR_TARGETS: z
+    .string()
+    .default(
+      'registry=http://127.0.0.1:8091,alerting=http://127.0.0.1:8092,ingest=http://127.0.0.1:8093,dispatch=http://127.0.0.1:8094,credit=http://127.0.0.1:8095,sharing=http://127.0.0.1:8096,console=http://127.0.0.1:8097',
+    )
+    .transform((text, context) =>
+      text
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter(Boolean)
+        .map((pair) => {
+          const [service = '', url = ''] = pair.split('=');
+          if (!/^[a-z][a-z0-9-]*$/.test(service) || !/^https?:\/\/[^\s]+$/.test(url)) context.addIssue({ code: 'custom', message: `expected name=http(s)://host:port, got ${JSON.stringify(pair)}` });
+          return { service, url: url.replace(/\/$/, '') };
+        }),
+    ),
 });
 
 export type ConsoleConfig = z.infer<typeof schema> & {

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { createEventPublisher, createKafka, kafkaCredentialsFrom, topicNames } from '@ecogrid/kafka';
-import { closeHttp, conditionCheck, consumerGroupName, createAdminHttp, createDependencyHealth, listenHttp } from '@ecogrid/service-kit';
+import { closeHttp, conditionCheck, consumerGroupName, createAdminHttp, createDependencyHealth, listenHttp, systemClock } from '@ecogrid/service-kit';
 import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { loadConfig } from './config';
 import { createConsoleApp } from './app';
@@ -16,6 +16,7 @@ import { createMemorySessionStore } from './adapters/sessions/memory-session-sto
 import { hashPassword, scryptPasswords } from './adapters/users/scrypt-passwords';
 import { loadUsersFile } from './adapters/users/users-file';
 import { createHttpApp } from './adapters/http/http-app';
+import { createAdminProbes } from './adapters/probes/admin-probes';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -59,6 +60,10 @@ async function main(): Promise<void> {
     live,
     registry,
     mapTtlMs: config.MAP_CACHE_SECONDS * 1000,
+    airQuality: alerts,
+    kpis: cases,
+    probes: createAdminProbes({ targets: config.OPERATOR_TARGETS }),
+    clock: systemClock,
   });
 
   const health = createDependencyHealth(

@@ -49,7 +49,8 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
   let board: Page;
   let alertsPage: Page;
   let caseId = '';
-  const users: Record<'dispatcher' | 'officer' | 'routed', ConsoleUser> = {
+  const users: Record<'dispatcher' | 'officer' | 'routed' | 'operator', ConsoleUser> = {
+    operator: { username: 'operator', password: 'operator-test-pass', displayName: '运维', role: 'operator' },
     dispatcher: { username: 'dispatcher', password: 'dispatcher-test-pass', displayName: '调度员 张伟', role: 'dispatcher' },
     officer: { username: 'officer', password: 'officer-test-pass', displayName: '网格员甲', role: 'officer' },
     routed: { username: 'routed', password: 'routed-test-pass', displayName: '网格员乙', role: 'officer' },
@@ -279,6 +280,29 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     const check = await board.locator('[data-testid=history-check]').textContent();
     expect(check).toContain('历史链校验完整');
     expect(await board.locator('.timeline li').count()).toBeGreaterThanOrEqual(7);
+  });
+
+  it('shows the KPIs of the closed case, the national stations on the AQI page, and every service to the operator', async () => {
+    const page = await dispatcherContext.newPage();
+    const watch = await watchPage(page);
+    await page.goto(`${console.baseUrl}/#/kpis`);
+    await page.locator('[data-testid=on-time-rate]').waitFor();
+    expect(await page.locator('.kpi-summary dd').nth(1).textContent()).toBe('1');
+    await page.goto(`${console.baseUrl}/#/aqi`);
+    await page.locator('[data-testid=district-aqi]').waitFor();
+    expect(await page.locator('.station').count()).toBe(4);
+    expect(await page.locator('.aqi-legend .aqi-badge').allTextContents()).toEqual(['优', '良', '轻度污染', '中度污染', '重度污染', '严重污染']);
+    expect(watch).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], cspViolations: [] });
+    // The operator view is for operators: a dispatcher's request is refused.
+    expect(await page.evaluate(async () => (await fetch('/api/operations')).status)).toBe(403);
+    await page.close();
+
+    const operatorContext = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const ops = await operatorContext.newPage();
+    await logIn(ops, users.operator);
+    for (const service of ['ingest', 'alerting', 'dispatch', 'console']) await ops.locator(`.service.ready[data-service=${service}]`).waitFor();
+    expect(await ops.locator('.service[data-service=ingest] th', { hasText: 'ingest_frames_total' }).count()).toBeGreaterThan(0);
+    await operatorContext.close();
   });
 
   it('explains a stale version in plain words', async () => {

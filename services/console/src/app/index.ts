@@ -1,15 +1,20 @@
-import type { AlertService, CaseService, GridRegistry, LiveEventSource, PasswordHasher, SessionStore, UserDirectory } from './ports';
+import type { AirQuality, AlertService, CaseKpis, CaseService, Clock, GridRegistry, LiveEventSource, PasswordHasher, ServiceProbes, SessionStore, UserDirectory } from './ports';
+import { createReadAirQuality } from './read-air-quality';
+import { createReadOperations } from './read-operations';
 import { createReadCell, createReadMapLayers } from './read-map';
 import { createLogIn } from './log-in';
 import { createFollowLiveEvents } from './live-events';
 import { createReadCase } from './read-case';
+import type { StaffUser } from '../domain/staff-user';
 
 export { LoginRefused } from './log-in';
+export { NotForThisRole } from './read-operations';
+export type { AirQualityPage } from './read-air-quality';
 export type * from './ports';
 export type { CasePage } from './read-case';
 export type { CellPanel } from './read-map';
 
-/** The console's use cases: log in and out, cases and alerts through the services, live events. */
+/** The console's use cases: log in and out, cases, alerts, the map, air quality, KPIs and operations through the services, live events. */
 export function createConsoleApp(deps: {
   users: UserDirectory;
   passwords: PasswordHasher;
@@ -21,11 +26,21 @@ export function createConsoleApp(deps: {
   registry: GridRegistry;
   /** How long one copy of the map's layers serves every user. */
   mapTtlMs: number;
+  airQuality: AirQuality;
+  kpis: CaseKpis;
+  probes: ServiceProbes;
+  clock: Clock;
 }) {
   const readMapLayers = createReadMapLayers({ registry: deps.registry, ttlMs: deps.mapTtlMs });
   return {
     readMapLayers,
     readCell: createReadCell({ readMapLayers, registry: deps.registry, cases: deps.cases }),
+    readAirQuality: createReadAirQuality({ readMapLayers, airQuality: deps.airQuality, clock: deps.clock }),
+    readKpis: (user: StaffUser, days: number) => {
+      const to = deps.clock.now();
+      return deps.kpis.kpis(user, new Date(to.getTime() - days * 86_400_000), to);
+    },
+    readOperations: createReadOperations(deps.probes),
     logIn: createLogIn(deps),
     logOut: (sessionId: string) => deps.sessions.end(sessionId),
     sessionOf: (sessionId: string) => deps.sessions.get(sessionId),

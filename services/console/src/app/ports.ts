@@ -2,6 +2,7 @@ import type { StaffUser } from '../domain/staff-user';
 import type { CaseDetail, CaseStatusName, CaseSummary, HistoryCheck } from '../domain/case-view';
 import type { LiveEvent } from '../domain/live-event';
 import type { CellShape, DeviceMarker, TargetShape } from '../domain/grid-map';
+import type { MetricSample } from '../domain/prometheus-text';
 
 /** A staff account as the users file keeps it. */
 export interface StoredUser extends StaffUser {
@@ -96,4 +97,55 @@ export interface GridRegistry {
   devices(user: StaffUser): Promise<DeviceMarker[]>;
   targets(user: StaffUser): Promise<TargetShape[]>;
   locate(user: StaffUser, lon: number, lat: number): Promise<CellDuty>;
+}
+
+export interface StationAqiHour {
+  hourStart: string | null;
+  aqi: number;
+  category: string;
+  categoryLevel: number;
+  primaryPollutants: string[];
+  publishable: boolean;
+}
+
+/** Alerting's hourly AQI of a station. */
+export interface AirQuality {
+  stationHours(user: StaffUser, stationMn: string, from: Date, to: Date): Promise<StationAqiHour[]>;
+}
+
+export interface KpiFigures {
+  onTimeRate: number;
+  closed: number;
+  closedOnTime: number;
+  backlog: number;
+  overdue: number;
+  medianHandlingSeconds: number;
+  p90HandlingSeconds: number;
+  townships: Array<{ key: string; closed: number; closedOnTime: number; onTimeRate: number; backlog: number }>;
+  officers: Array<{ key: string; closed: number; closedOnTime: number; onTimeRate: number; backlog: number }>;
+  steps: Array<{ step: string; completed: number; completedLate: number; medianSeconds: number; p90Seconds: number }>;
+}
+
+/** Dispatch's KPIs over a period (its own scope rules: a supervisor gets their unit). */
+export interface CaseKpis {
+  kpis(user: StaffUser, from: Date, to: Date): Promise<KpiFigures>;
+}
+
+export interface ServiceStatus {
+  service: string;
+  ready: boolean;
+  /** The readiness report's checks that are not ready, with their reason codes. */
+  problems: Array<{ name: string; reason: string }>;
+  samples: MetricSample[];
+  /** Set when the admin listener did not answer at all. */
+  unreachable?: boolean;
+}
+
+/** The services' admin listeners (/readyz, /metrics). */
+export interface ServiceProbes {
+  statuses(): Promise<ServiceStatus[]>;
+}
+
+export interface Clock {
+  now(): Date;
 }

@@ -17,3 +17,8 @@ const DISTRICT_ROLES: ReadonlySet<StaffRole> = new Set(['admin', 'command_center
 export function seesWholeDistrict(user: StaffUser): boolean {
   return DISTRICT_ROLES.has(user.role);
 }
+
+/** The operator view (readiness and metrics of every service) is for those who run the platform. */
+export function watchesOperations(user: StaffUser): boolean {
+  return user.role === 'operator' || user.role === 'admin';
+}

@@ -44,6 +44,7 @@ export async function startConsole(platform: Platform, users: ConsoleUser[]): Pr
       HTTP_ADDRESS: `127.0.0.1:${http}`,
       ADMIN_HTTP_ADDRESS: `127.0.0.1:${admin}`,
       CONSOLE_USERS_FILE: usersFile,
+      OPERATOR_TARGETS: [`ingest=${platform.ingest.adminUrl}`, `alerting=${platform.alerting.adminUrl}`, `dispatch=${platform.dispatch.adminUrl}`, `console=http://127.0.0.1:${admin}`].join(','),
     },
     readyUrl: `http://127.0.0.1:${admin}/readyz`,
     readyTimeoutMs: 60_000,

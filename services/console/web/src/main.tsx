@@ -9,6 +9,9 @@ import { CaseView } from './case-page';
 import { AlertsPage } from './alerts-page';
 import { MyCases } from './my-cases';
 import { MapPage } from './map-page';
+import { AqiPage } from './aqi-page';
+import { KpiPage } from './kpi-page';
+import { OperationsPage } from './operations-page';
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
@@ -25,6 +28,9 @@ function Page(props: { hash: string; user: User }) {
   if (caseMatch?.[1]) return <CaseView caseId={decodeURIComponent(caseMatch[1])} key={caseMatch[1]} />;
   if (props.hash === '#/alerts') return <AlertsPage />;
   if (props.hash === '#/map') return <MapPage />;
+  if (props.hash === '#/aqi') return <AqiPage />;
+  if (props.hash === '#/kpis') return <KpiPage />;
+  if (props.hash === '#/operations' || props.user.role === 'operator') return <OperationsPage />;
   if (props.hash === '#/mine' || props.user.role === 'officer') return <MyCases />;
   return <CaseBoard />;
 }
@@ -67,6 +73,9 @@ function App() {
           {user.role === 'officer' ? <a href="#/mine">{t('myCases')}</a> : <a href="#/">{t('board')}</a>}
           {user.role !== 'officer' && <a href="#/alerts">{t('alerts')}</a>}
           <a href="#/map">{t('map')}</a>
+          <a href="#/aqi">{t('aqi')}</a>
+          {['dispatcher', 'command_center', 'supervisor', 'analyst'].includes(user.role) && <a href="#/kpis">{t('kpi')}</a>}
+          {['operator', 'admin'].includes(user.role) && <a href="#/operations">{t('ops')}</a>}
         </nav>
         <span class="who" data-testid="who">{user.displayName}</span>
         <button type="button" onClick={switchLanguage}>{t('language')}</button>

@@ -5,6 +5,8 @@ import {
   AttachEvidenceRequest,
   DispatchServiceClient,
   GetCaseRequest,
+  GetKpisRequest,
+  type GetKpisResponse,
   ListCasesRequest,
   VerifyHistoryRequest,
   type ActOnCaseResponse,
@@ -13,7 +15,8 @@ import {
   type ListCasesResponse,
   type VerifyHistoryResponse,
 } from '@ecogrid/proto/dispatch/v1/dispatch';
-import type { CaseService } from '../../app/ports';
+import type { CaseKpis, CaseService } from '../../app/ports';
+import { caseStepToJSON } from '@ecogrid/proto/dispatch/v1/events';
 import type { StaffUser } from '../../domain/staff-user';
 import type { UserTokens } from '../auth/user-tokens';
 import { caseSummaryOf, evidenceOf, historyEntryOf, statusOfName } from '../wire/case-wire';
@@ -22,7 +25,7 @@ import { UpstreamError, upstreamError } from './upstream-error';
 type Callback<Response> = (error: ServiceError | null, response: Response) => void;
 
 /** Dispatch's gRPC API called with the user's own staff token; its refusals reach the browser as they are. */
-export function createDispatchCases(options: { grpcAddress: string; httpUrl: string; tokens: UserTokens; deadlineMs?: number }): CaseService & { close(): void } {
+export function createDispatchCases(options: { grpcAddress: string; httpUrl: string; tokens: UserTokens; deadlineMs?: number }): CaseService & CaseKpis & { close(): void } {
   const client = createGrpcClient(DispatchServiceClient, options.grpcAddress, { deadlineMs: options.deadlineMs ?? 5_000 });
   const call = async <Response>(user: StaffUser, invoke: (metadata: Metadata, callback: Callback<Response>) => unknown): Promise<Response> => {
     const metadata = await options.tokens.metadataFor(user);
@@ -84,6 +87,28 @@ export function createDispatchCases(options: { grpcAddress: string; httpUrl: str
       if (response.status === 404 || response.status === 403) throw new UpstreamError(404, 'not_found', `evidence ${evidenceId} was not found`);
       if (!response.ok) throw new UpstreamError(502, 'upstream_failed', 'dispatch did not serve the evidence file');
       return { mediaType: response.headers.get('content-type') ?? 'application/octet-stream', content: Buffer.from(await response.arrayBuffer()) };
+    },
+    kpis: async (user, from, to) => {
+      const answer = await call<GetKpisResponse>(user, (metadata, callback) => client.getKpis(GetKpisRequest.fromPartial({ from, to }), metadata, callback));
+      const group = (kpi: GetKpisResponse['townships'][number]) => ({ key: kpi.key, closed: kpi.closed, closedOnTime: kpi.closedOnTime, onTimeRate: kpi.onTimeRate, backlog: kpi.backlog });
+      return {
+        onTimeRate: answer.onTimeRate,
+        closed: answer.closed,
+        closedOnTime: answer.closedOnTime,
+        backlog: answer.backlog,
+        overdue: answer.overdue,
+        medianHandlingSeconds: answer.medianHandlingSeconds,
+        p90HandlingSeconds: answer.p90HandlingSeconds,
+        townships: answer.townships.map(group),
+        officers: answer.officers.map(group),
+        steps: answer.steps.map((step) => ({
+          step: caseStepToJSON(step.step).replace(/^CASE_STEP_/, '').toLowerCase(),
+          completed: step.completed,
+          completedLate: step.completedLate,
+          medianSeconds: step.medianSeconds,
+          p90Seconds: step.p90Seconds,
+        })),
+      };
     },
     close: () => client.close(),
   };

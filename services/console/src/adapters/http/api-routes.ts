@@ -163,6 +163,21 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
     response.json(panel);
   });
 
+  router.get('/air-quality', async (request, response) => {
+    response.json(await app.readAirQuality(sessionOf(request).user));
+  });
+
+  router.get('/kpis', async (request, response) => {
+    const days = optionalNumber(request.query.days, 'days') ?? 30;
+    if (!Number.isInteger(days) || days < 1 || days > 366) throw new BadRequest('invalid_query', 'days is a whole number from 1 to 366');
+    response.json(await app.readKpis(sessionOf(request).user, days));
+  });
+
+  router.get('/operations', async (request, response) => {
+    response.set('cache-control', 'no-store');
+    response.json({ services: await app.readOperations(sessionOf(request).user) });
+  });
+
   router.get('/alerts', async (request, response) => {
     const township = text(request.query.township);
     const alerts = await app.listAlerts(sessionOf(request).user, { openOnly: request.query.open === 'true', ...(township ? { townshipCode: township } : {}) });

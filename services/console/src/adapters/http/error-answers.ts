@@ -1,11 +1,11 @@
 import type { ErrorRequestHandler } from 'express';
 import { metrics } from '@opentelemetry/api';
 import type { Logger } from '@ecogrid/telemetry';
-import { LoginRefused } from '../../app';
+import { LoginRefused, NotForThisRole } from '../../app';
 import { UpstreamError } from '../grpc/upstream-error';
 
 const meter = metrics.getMeter('@ecogrid/console');
-const refusals = meter.createCounter('console.http.refusals', { unit: '{request}', description: 'API requests answered with an error, by code' });
+const refusals = meter.createCounter('console_http_refusals_total', { description: 'API requests answered with an error, by code' });
 
 /** A bad request to the console itself, with a stable code. */
 export class BadRequest extends Error {
@@ -27,6 +27,10 @@ export function errorAnswers(logger: Logger): ErrorRequestHandler {
     let message = 'internal error';
     if (error instanceof UpstreamError || error instanceof BadRequest) {
       status = error instanceof UpstreamError ? error.httpStatus : error.status;
+      code = error.code;
+      message = error.message;
+    } else if (error instanceof NotForThisRole) {
+      status = 403;
       code = error.code;
       message = error.message;
     } else if (error instanceof LoginRefused) {

@@ -3,8 +3,8 @@ import { metrics } from '@opentelemetry/api';
 import type { ConsoleApp, Session } from '../../app';
 
 const meter = metrics.getMeter('@ecogrid/console');
-const openStreams = meter.createUpDownCounter('console.sse.streams', { unit: '{stream}', description: 'Open Server-Sent Event streams' });
-const delivered = meter.createCounter('console.sse.delivered', { unit: '{event}', description: 'Live events written to browsers, by kind' });
+const openStreams = meter.createUpDownCounter('console_sse_streams', { description: 'Open Server-Sent Event streams' });
+const delivered = meter.createCounter('console_sse_delivered_total', { description: 'Live events written to browsers, by kind' });
 
 /**
  * `GET /api/events`: the live events this session's user may see, as Server-Sent Events (`event: <kind>`, `data:`

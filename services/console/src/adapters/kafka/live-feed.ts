@@ -11,8 +11,8 @@ import { alertView, aqiView, deviceStatusView } from '../wire/alert-view';
 import { caseEventView } from '../wire/case-wire';
 
 const meter = metrics.getMeter('@ecogrid/console');
-const received = meter.createCounter('console.live.events', { unit: '{event}', description: 'Kafka events turned into live events, by kind' });
-const unreadable = meter.createCounter('console.live.unreadable', { unit: '{event}', description: 'Kafka records the console could not decode, by topic' });
+const received = meter.createCounter('console_live_events_total', { description: 'Kafka events turned into live events, by kind' });
+const unreadable = meter.createCounter('console_live_unreadable_total', { description: 'Kafka records the console could not decode, by topic' });
 
 export interface LiveFeedTopics {
   alerts: string;
