@@ -171,7 +171,7 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     await board.fill('input[name=target]', users.officer.officerId ?? '');
     await board.fill('textarea[name=note]', '请就近处置');
     await board.click('button[data-action=reassign]');
-    await board.locator('.timeline li', { hasText: 'reassigned' }).waitFor();
+    await board.locator('.timeline li strong[data-action=reassigned]', { hasText: '改派' }).waitFor();
     expect(await board.locator('[data-testid=case-status]').textContent()).toContain('已派遣');
     // Only what the dispatcher's role allows: no field steps.
     expect(await board.locator('button[data-action=accept]').count()).toBe(0);
@@ -230,7 +230,7 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
       await page.click(`button[data-action=${action}]`);
       await page.locator('[data-testid=case-status]', { hasText: status }).waitFor();
     }
-    expect(await page.locator('.timeline li', { hasText: 'arrived' }).textContent()).toContain(CEMS.lon.toFixed(6));
+    expect(await page.locator('.timeline li', { has: page.locator('strong[data-action=arrived]') }).textContent()).toContain(CEMS.lon.toFixed(6));
     // A weak link: the first upload reaches dispatch but its answer is lost, the second never leaves the phone.
     let attempts = 0;
     await page.route('**/api/cases/*/evidence?**', async (route) => {

@@ -7,8 +7,6 @@ import { createFollowLiveEvents } from './live-events';
 import { createReadCase } from './read-case';
 import type { StaffUser } from '../domain/staff-user';
 
-export { LoginRefused } from './log-in';
-export { NotForThisRole } from './read-operations';
 export type { AirQualityPage } from './read-air-quality';
 export type * from './ports';
 export type { CasePage } from './read-case';

@@ -1,11 +1,9 @@
+import { DomainError } from '@ecogrid/domain-errors';
 import type { PasswordHasher, Session, SessionStore, UserDirectory } from './ports';
 
-export class LoginRefused extends Error {
-  readonly code = 'login_refused';
-  constructor() {
-    super('用户名或密码不正确');
-    this.name = 'LoginRefused';
-  }
+/** One answer for an unknown user and a wrong password alike. */
+export function loginRefused(): DomainError {
+  return new DomainError('UNAUTHENTICATED', '用户名或密码不正确', { reason: 'login_refused' });
 }
 
 /**
@@ -16,7 +14,7 @@ export function createLogIn(deps: { users: UserDirectory; passwords: PasswordHas
   return async function logIn(username: string, password: string): Promise<Session> {
     const user = deps.users.find(username);
     const matches = await deps.passwords.verify(password, user?.passwordHash ?? deps.decoyHash);
-    if (!user || !matches) throw new LoginRefused();
+    if (!user || !matches) throw loginRefused();
     const { passwordHash: _hash, ...staff } = user;
     return deps.sessions.create(staff);
   };

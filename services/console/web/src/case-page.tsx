@@ -155,7 +155,7 @@ export function CaseView(props: { caseId: string }) {
       <ol class="timeline">
         {page.history.map((entry) => (
           <li key={entry.sequence}>
-            <span class="when">{formatTime(entry.occurredAt)}</span> <strong>{entry.action}</strong> {entry.toStatus ? `→ ${t(`status.${entry.toStatus}`)}` : ''} · {entry.actor}
+            <span class="when">{formatTime(entry.occurredAt)}</span> <strong data-action={entry.action}>{t(`history.${entry.action}`)}</strong> {entry.toStatus ? `→ ${t(`status.${entry.toStatus}`)}` : ''} · {entry.actor}
             {entry.note && <div class="note">{entry.note}</div>}
             <div class="hash">#{entry.hash.slice(0, 16)}</div>
           </li>
@@ -172,9 +172,12 @@ export function CaseView(props: { caseId: string }) {
               {t('takenAt')}: {formatTime(item.addedAt)}
               {item.lon !== null && item.lat !== null && ` · ${t('position')} ${item.lon.toFixed(5)}, ${item.lat.toFixed(5)}`}
             </div>
-            <div class="sha">
-              {t('sha256')}: <code>{item.sha256}</code>
-            </div>
+            {item.sha256 && (
+              <div class="sha">
+                {t('sha256')}: <code>{item.sha256}</code>
+              </div>
+            )}
+            {item.kind !== 'attachment' && item.referenceId && <div>{item.referenceId}</div>}
           </li>
         ))}
       </ul>

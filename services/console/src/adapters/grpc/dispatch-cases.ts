@@ -20,7 +20,8 @@ import { caseStepToJSON } from '@ecogrid/proto/dispatch/v1/events';
 import type { StaffUser } from '../../domain/staff-user';
 import type { UserTokens } from '../auth/user-tokens';
 import { caseSummaryOf, evidenceOf, historyEntryOf, statusOfName } from '../wire/case-wire';
-import { UpstreamError, upstreamError } from './upstream-error';
+import { DomainError, notFound } from '@ecogrid/domain-errors';
+import { upstreamError } from './upstream-error';
 
 type Callback<Response> = (error: ServiceError | null, response: Response) => void;
 
@@ -47,7 +48,7 @@ export function createDispatchCases(options: { grpcAddress: string; httpUrl: str
     },
     get: async (user, caseId) => {
       const answer = await call<GetCaseResponse>(user, (metadata, callback) => client.getCase(GetCaseRequest.fromPartial({ caseId }), metadata, callback));
-      if (!answer.case) throw new UpstreamError(404, 'not_found', `case ${caseId} was not found`);
+      if (!answer.case) throw notFound('case', caseId);
       return { case: caseSummaryOf(answer.case), history: answer.history.map(historyEntryOf), evidence: answer.evidence.map(evidenceOf) };
     },
     act: async (user, act) => {
@@ -59,7 +60,7 @@ export function createDispatchCases(options: { grpcAddress: string; httpUrl: str
         targetOfficerId: act.targetOfficerId ?? '',
       });
       const answer = await call<ActOnCaseResponse>(user, (metadata, callback) => client.actOnCase(request, metadata, callback));
-      if (!answer.case) throw new UpstreamError(502, 'upstream_failed', 'dispatch answered without the case');
+      if (!answer.case) throw new DomainError('INTERNAL', 'dispatch answered without the case');
       return caseSummaryOf(answer.case);
     },
     attachEvidence: async (user, upload) => {
@@ -84,8 +85,8 @@ export function createDispatchCases(options: { grpcAddress: string; httpUrl: str
         headers: { authorization: `Bearer ${await options.tokens.tokenFor(user)}` },
         signal: AbortSignal.timeout(10_000),
       });
-      if (response.status === 404 || response.status === 403) throw new UpstreamError(404, 'not_found', `evidence ${evidenceId} was not found`);
-      if (!response.ok) throw new UpstreamError(502, 'upstream_failed', 'dispatch did not serve the evidence file');
+      if (response.status === 404 || response.status === 403) throw notFound('evidence', evidenceId);
+      if (!response.ok) throw new DomainError('INTERNAL', `dispatch answered ${response.status} for an evidence file`);
       return { mediaType: response.headers.get('content-type') ?? 'application/octet-stream', content: Buffer.from(await response.arrayBuffer()) };
     },
     kpis: async (user, from, to) => {

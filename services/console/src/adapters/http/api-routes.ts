@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ConsoleApp, Session } from '../../app';
 import { isOfferedAction } from '../../domain/case-actions';
 import { CASE_STATUSES } from '../../domain/case-view';
-import { BadRequest } from './error-answers';
+import { RequestError } from '@ecogrid/domain-errors';
 import { streamLiveEvents } from './live-events-stream';
 import { clearSessionCookie, sessionIdOf, setSessionCookie } from './session-cookie';
 
@@ -22,7 +22,7 @@ const caseId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new BadRequest(`invalid_${what}`, parsed.error.issues.map((issue) => `${issue.path.join('.') || what}: ${issue.message}`).join('; '));
+  if (!parsed.success) throw new RequestError(400, `invalid_${what}`, parsed.error.issues.map((issue) => `${issue.path.join('.') || what}: ${issue.message}`).join('; '));
   return parsed.data;
 }
 
@@ -34,7 +34,7 @@ function optionalNumber(value: unknown, name: string): number | undefined {
   const raw = text(value);
   if (raw === undefined) return undefined;
   const number = Number(raw);
-  if (!Number.isFinite(number)) throw new BadRequest('invalid_query', `${name} is not a number`);
+  if (!Number.isFinite(number)) throw new RequestError(400, 'invalid_query', `${name} is not a number`);
   return number;
 }
 
@@ -42,7 +42,7 @@ function optionalNumber(value: unknown, name: string): number | undefined {
 const sessions = new WeakMap<Request, Session>();
 function sessionOf(request: Request): Session {
   const session = sessions.get(request);
-  if (!session) throw new BadRequest('not_logged_in', '请先登录', 401);
+  if (!session) throw new RequestError(401, 'not_logged_in', '请先登录');
   return session;
 }
 
@@ -56,7 +56,7 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
   const json = express.json({ limit: '64kb' });
 
   router.post('/login', json, async (request, response) => {
-    if (!request.is('application/json')) throw new BadRequest('unsupported_media_type', 'send JSON', 415);
+    if (!request.is('application/json')) throw new RequestError(415, 'unsupported_media_type', 'send JSON');
     const { username, password } = parse(loginBody, request.body, 'login');
     const previous = sessionIdOf(request);
     if (previous) app.logOut(previous);
@@ -100,7 +100,7 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
   router.get('/cases', async (request, response) => {
     const statuses = text(request.query.status)?.split(',') ?? [];
     const unknown = statuses.find((status) => !(CASE_STATUSES as readonly string[]).includes(status));
-    if (unknown) throw new BadRequest('invalid_query', `unknown status ${JSON.stringify(unknown)}`);
+    if (unknown) throw new RequestError(400, 'invalid_query', `unknown status ${JSON.stringify(unknown)}`);
     const township = text(request.query.township);
     const cases = await app.listCases(sessionOf(request).user, {
       statuses: statuses.filter((status): status is (typeof CASE_STATUSES)[number] => (CASE_STATUSES as readonly string[]).includes(status)),
@@ -114,7 +114,7 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
   });
 
   router.post('/cases/:caseId/actions', json, async (request, response) => {
-    if (!request.is('application/json')) throw new BadRequest('unsupported_media_type', 'send JSON', 415);
+    if (!request.is('application/json')) throw new RequestError(415, 'unsupported_media_type', 'send JSON');
     const body = parse(actBody, request.body, 'action');
     const summary = await app.actOnCase(sessionOf(request).user, {
       caseId: parse(caseId, request.params.caseId, 'case_id'),
@@ -128,11 +128,11 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
 
   router.post('/cases/:caseId/evidence', express.raw({ type: [...EVIDENCE_TYPES], limit: EVIDENCE_MAX_BYTES }), async (request, response) => {
     const mediaType = (request.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
-    if (!EVIDENCE_TYPES.has(mediaType) || !Buffer.isBuffer(request.body) || request.body.length === 0) throw new BadRequest('unsupported_media_type', 'a JPEG or PNG photo is expected', 415);
+    if (!EVIDENCE_TYPES.has(mediaType) || !Buffer.isBuffer(request.body) || request.body.length === 0) throw new RequestError(415, 'unsupported_media_type', 'a JPEG or PNG photo is expected');
     const lon = optionalNumber(request.query.lon, 'lon');
     const lat = optionalNumber(request.query.lat, 'lat');
     const takenTime = text(request.query.taken_time);
-    if (takenTime !== undefined && Number.isNaN(Date.parse(takenTime))) throw new BadRequest('invalid_query', 'taken_time is not a date');
+    if (takenTime !== undefined && Number.isNaN(Date.parse(takenTime))) throw new RequestError(400, 'invalid_query', 'taken_time is not a date');
     const answer = await app.attachEvidence(sessionOf(request).user, {
       caseId: parse(caseId, request.params.caseId, 'case_id'),
       fileName: (text(request.query.file_name) ?? 'photo').slice(0, 200),
@@ -159,7 +159,7 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
 
   router.get('/cells/:cellId', async (request, response) => {
     const panel = await app.readCell(sessionOf(request).user, parse(caseId, request.params.cellId, 'cell_id'));
-    if (!panel) throw new BadRequest('not_found', `cell ${request.params.cellId} was not found`, 404);
+    if (!panel) throw new RequestError(404, 'not_found', `cell ${request.params.cellId} was not found`);
     response.json(panel);
   });
 
@@ -169,7 +169,7 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
 
   router.get('/kpis', async (request, response) => {
     const days = optionalNumber(request.query.days, 'days') ?? 30;
-    if (!Number.isInteger(days) || days < 1 || days > 366) throw new BadRequest('invalid_query', 'days is a whole number from 1 to 366');
+    if (!Number.isInteger(days) || days < 1 || days > 366) throw new RequestError(400, 'invalid_query', 'days is a whole number from 1 to 366');
     response.json(await app.readKpis(sessionOf(request).user, days));
   });
 
