@@ -33,7 +33,7 @@ PROBE="${KAFKA_PROBE:-auto}"    # auto (kcat when installed, else KafkaAdmin.jav
 SECURITY="${KAFKA_SECURITY:-plaintext}"   # plaintext | scram
 CREDENTIALS="$KAFKA_DATA/scram-credentials"
 # One SCRAM user per service (and the demo's simulator); their ACLs: SERVICE_KAFKA_ACCESS in packages/kafka.
-read -r -a SCRAM_USERS <<<"${KAFKA_SCRAM_USERS:-registry ingest alerting dispatch credit sharing simulator}"
+read -r -a SCRAM_USERS <<<"${KAFKA_SCRAM_USERS:-registry ingest alerting dispatch credit sharing console simulator}"
 case "$SECURITY" in plaintext | scram) ;; *) die "KAFKA_SECURITY must be plaintext or scram, not '$SECURITY'" ;; esac
 JAVA="${KAFKA_JAVA:-java}"
 read -r -a HEAP_OPTS <<<"${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"
