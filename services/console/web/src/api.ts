@@ -33,7 +33,7 @@ export interface CaseSummary {
 export interface CasePage {
   case: CaseSummary;
   history: Array<{ sequence: number; action: string; actor: string; occurredAt: string | null; note: string; toStatus: string | null; hash: string }>;
-  evidence: Array<{ id: string; kind: string; fileName: string; mediaType: string; sha256: string; addedAt: string | null; lon: number | null; lat: number | null; addedBy: string }>;
+  evidence: Array<{ id: string; kind: string; fileName: string; mediaType: string; sha256: string; addedAt: string | null; lon: number | null; lat: number | null; addedBy: string; referenceId: string }>;
   historyCheck: { intact: boolean; entries: number; firstBrokenSequence: number | null; firstBrokenReason: string };
   allowedActions: string[];
 }
