@@ -263,6 +263,9 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     await page.locator('[data-testid=case-status]', { hasText: '已处置' }).waitFor();
     // Handled work is the command center's to verify: the officer may only add notes now.
     expect(await page.locator('.actions button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-action')))).toEqual(['note']);
+    // The phone opens the map at the case's cell, with who is on duty there.
+    await page.click('[data-testid=open-map]');
+    await page.locator('[data-testid=cell-panel] h2', { hasText: located.cell?.id ?? 'none' }).waitFor({ timeout: 30_000 });
     // The only errors are the two network failures the test itself caused.
     expect(watch.consoleErrors.filter((text) => !/ERR_CONNECTION_RESET|ERR_INTERNET_DISCONNECTED/.test(text))).toEqual([]);
     expect(watch.consoleErrors).toHaveLength(2);

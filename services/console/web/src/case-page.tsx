@@ -105,7 +105,9 @@ export function CaseView(props: { caseId: string }) {
         <dt>{t('description')}</dt>
         <dd class="case-description">{item.description}</dd>
         <dt>{t('cell')}</dt>
-        <dd>{item.cellId || '—'}</dd>
+        <dd>
+          {item.cellId || '—'} {item.cellId && <a href={`#/map/${encodeURIComponent(item.cellId)}`} data-testid="open-map">{t('map.openAtCase')}</a>}
+        </dd>
         <dt>{t('assignee')}</dt>
         <dd>{item.assigneeOfficerId || '—'}</dd>
         <dt>{t('device')}</dt>

@@ -31,7 +31,7 @@ const ALERT_STYLE: L.PathOptions = { color: '#a4161a', weight: 1.5, fillColor: '
  * as vector layers on a canvas; cells with an open alert are filled red and dashed (colour is not the only sign),
  * and listed. A cell is chosen by clicking it or by typing its id.
  */
-export function MapPage() {
+export function MapPage(props: { focusCellId?: string | undefined }) {
   const container = useRef<HTMLDivElement>(null);
   const [panel, setPanel] = useState<CellPanel | undefined>();
   const [cellQuery, setCellQuery] = useState('');
@@ -39,6 +39,7 @@ export function MapPage() {
   const [message, setMessage] = useState('');
   const cellLayers = useRef(new Map<string, L.Polygon>());
   const alertingCells = useRef(new Set<string>());
+  const deviceMarkers = useRef(new Map<string, { marker: L.CircleMarker; name: string }>());
 
   const showCell = async (cellId: string) => {
     setMessage('');
@@ -83,9 +84,11 @@ export function MapPage() {
         ),
       );
       const devices = L.featureGroup(
-        layers.devices.map((device) =>
-          L.circleMarker([device.lat, device.lon], { radius: 4, color: '#0b5cad', weight: 1, fillOpacity: 0.8, renderer }).bindTooltip(`${device.name} · ${device.mn}`),
-        ),
+        layers.devices.map((device) => {
+          const marker = L.circleMarker([device.lat, device.lon], { radius: 4, color: '#0b5cad', weight: 1, fillOpacity: 0.8, renderer }).bindTooltip(`${device.name} · ${device.mn}`);
+          deviceMarkers.current.set(device.mn, { marker, name: device.name });
+          return marker;
+        }),
       );
       const byCategory = (category: string, color: string) =>
         L.geoJSON(
@@ -104,7 +107,14 @@ export function MapPage() {
       L.control
         .layers(undefined, { [t('map.cells')]: cellGroup, [t('map.townships')]: townships, [t('map.devices')]: devices, [t('map.sensitive')]: sensitive, [t('map.risks')]: risks }, { collapsed: false })
         .addTo(map);
-      map.fitBounds(cellGroup.getBounds());
+      const focus = props.focusCellId ? cellLayers.current.get(props.focusCellId) : undefined;
+      if (focus) {
+        map.fitBounds(focus.getBounds(), { maxZoom: 14 });
+        focus.setStyle({ weight: 3, color: '#f0a500' });
+        void showCell(props.focusCellId ?? '');
+      } else {
+        map.fitBounds(cellGroup.getBounds());
+      }
       setAlerting([...alertingCells.current].sort());
       // Drawn when the browser has painted the canvas once after the layers were added.
       requestAnimationFrame(() => {
@@ -115,12 +125,22 @@ export function MapPage() {
     };
     load().catch(() => setMessage(t('failed')));
     const stopLive = onLive('alert', (data) => markAlert(String(data.cellId ?? ''), data.state !== 'cleared'));
+    // Connection changes reported since the page opened: offline devices are drawn hollow and grey, and say so.
+    const stopDevices = onLive('device', (data) => {
+      if (data.aspect !== 'connection') return;
+      const device = deviceMarkers.current.get(String(data.deviceMn ?? ''));
+      if (!device) return;
+      const online = data.connection === 'online';
+      device.marker.setStyle(online ? { color: '#1b6e2d', fillColor: '#1b6e2d', fillOpacity: 0.9 } : { color: '#6c757d', fillColor: '#ffffff', fillOpacity: 1 });
+      device.marker.setTooltipContent(`${device.name} · ${String(data.deviceMn)} · ${t(online ? 'map.online' : 'map.offline')}`);
+    });
     return () => {
       stopped = true;
       stopLive();
+      stopDevices();
       map.remove();
     };
-  }, []);
+  }, [props.focusCellId]);
 
   return (
     <section class="map-page" aria-label={t('map')}>
