@@ -47,7 +47,7 @@ async function logIn(page: Page, baseUrl: string, user: ConsoleUser): Promise<vo
 
 async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
-  const platform = await startPlatform('console_shots');
+  const platform = await startPlatform('console_shots', { credit: true });
   const registry = createGrpcClient(RegistryServiceClient, platform.registry.grpcAddress, { bearerToken: () => testStaffToken({ role: 'dispatcher' }) });
   const located = await callUnary<LocateCellRequest, LocateCellResponse>((request, options, callback) => registry.locateCell(request, new Metadata(), options, callback), { point: { lon: CEMS.lon, lat: CEMS.lat } });
   registry.close();
@@ -102,6 +102,11 @@ async function main(): Promise<void> {
     await page.locator('[data-testid=district-aqi]').waitFor();
     await page.waitForTimeout(500);
     await page.screenshot({ path: resolve(OUT, 'aqi.png'), fullPage: true });
+
+    await page.goto(`${consoleProcess.baseUrl}/#/credit`);
+    await page.locator('tr[data-uscc] button').first().click();
+    await page.locator('[data-testid=credit-explanation]').waitFor();
+    await page.screenshot({ path: resolve(OUT, 'credit.png'), fullPage: true });
 
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, geolocation: { longitude: CEMS.lon, latitude: CEMS.lat }, permissions: ['geolocation'], locale: 'zh-CN' });
     const mobile = await phone.newPage();

@@ -17,6 +17,7 @@ const schema = baseConfig({ service: 'console', adminAddress: '127.0.0.1:8097' }
   DISPATCH_HTTP_URL: z.string().url().default('http://127.0.0.1:8083'),
   ALERTING_GRPC_ADDRESS: hostPort.default('127.0.0.1:50055'),
   REGISTRY_GRPC_ADDRESS: hostPort.default('127.0.0.1:50051'),
+  CREDIT_GRPC_ADDRESS: hostPort.default('127.0.0.1:50054'),
   /** How long one copy of the map's layers (cells, townships, devices, targets) is served before the registry is read again. */
   MAP_CACHE_SECONDS: positiveInt(300),
   /** Staff who may log in (JSON, scrypt password hashes); the development seed only in development and test. */

@@ -11,6 +11,7 @@ import { createUserTokens } from './adapters/auth/user-tokens';
 import { createDispatchCases } from './adapters/grpc/dispatch-cases';
 import { createAlertingAlerts } from './adapters/grpc/alerting-alerts';
 import { createRegistryGrid } from './adapters/grpc/registry-grid';
+import { createCreditRatings } from './adapters/grpc/credit-ratings';
 import { createLiveFeed } from './adapters/kafka/live-feed';
 import { createMemorySessionStore } from './adapters/sessions/memory-session-store';
 import { hashPassword, scryptPasswords } from './adapters/users/scrypt-passwords';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   const cases = createDispatchCases({ grpcAddress: config.DISPATCH_GRPC_ADDRESS, httpUrl: config.DISPATCH_HTTP_URL, tokens });
   const alerts = createAlertingAlerts({ grpcAddress: config.ALERTING_GRPC_ADDRESS, tokens });
   const registry = createRegistryGrid({ grpcAddress: config.REGISTRY_GRPC_ADDRESS, tokens });
+  const credit = createCreditRatings({ grpcAddress: config.CREDIT_GRPC_ADDRESS, tokens });
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger, credentials: kafkaCredentialsFrom(config) });
   const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}` });
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
     kpis: cases,
     probes: createAdminProbes({ targets: config.OPERATOR_TARGETS }),
     clock: systemClock,
+    credit,
   });
 
   const health = createDependencyHealth(
@@ -98,7 +101,7 @@ async function main(): Promise<void> {
           await closing;
         },
       },
-      { name: 'grpc clients', run: () => (cases.close(), alerts.close(), registry.close()) },
+      { name: 'grpc clients', run: () => (cases.close(), alerts.close(), registry.close(), credit.close()) },
       { name: 'kafka publisher', run: () => publisher.disconnect() },
       { name: 'kafka admin', run: () => admin.disconnect() },
       { name: 'admin http', run: () => closeHttp(adminHttp) },

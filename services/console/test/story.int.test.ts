@@ -13,7 +13,7 @@ import { startConsole, type ConsoleProcess, type ConsoleUser } from './support/c
 import { solidPng } from './support/png';
 
 /** A demo CEMS of the Yanhu dataset: 运城关铝热电 unit 1 stack, SO2 limit 35 mg/m3 on the converted value. */
-const CEMS = { mn: '91140802001DA0011249E9CB', password: 'D71807', lon: 111.137905, lat: 34.998518 };
+const CEMS = { mn: '91140802001DA0011249E9CB', password: 'D71807', uscc: '911408027100020781', lon: 111.137905, lat: 34.998518 };
 const PHOTO = solidPng(64, 48, [40, 120, 60]);
 const MARKUP = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> 夜间偷排，气味刺鼻';
 
@@ -65,7 +65,7 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
   };
 
   beforeAll(async () => {
-    platform = await startPlatform('console_story');
+    platform = await startPlatform('console_story', { credit: true });
     const registry = createGrpcClient(RegistryServiceClient, platform.registry.grpcAddress, { bearerToken: () => testStaffToken({ role: 'dispatcher' }) });
     located = await callUnary<LocateCellRequest, LocateCellResponse>((request, options, callback) => registry.locateCell(request, new Metadata(), options, callback), {
       point: { lon: CEMS.lon, lat: CEMS.lat },
@@ -306,6 +306,27 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     for (const service of ['ingest', 'alerting', 'dispatch', 'console']) await ops.locator(`.service.ready[data-service=${service}]`).waitFor();
     expect(await ops.locator('.service[data-service=ingest] th', { hasText: 'ingest_frames_total' }).count()).toBeGreaterThan(0);
     await operatorContext.close();
+  });
+
+  it('shows the enterprise behind the alert with its credit colour and the rule that cost it points', async () => {
+    const page = await dispatcherContext.newPage();
+    const watch = await watchPage(page);
+    const row = page.locator(`tr[data-uscc="${CEMS.uscc}"]`);
+    await waitFor(
+      async () => {
+        await page.goto(`${console.baseUrl}/#/credit`);
+        await page.reload();
+        return (await row.count()) > 0 || undefined;
+      },
+      { timeoutMs: 30_000, description: `a credit rating for ${CEMS.uscc}` },
+    );
+    expect(await row.locator('.aqi-badge').getAttribute('data-colour')).toMatch(/^(green|blue|yellow|red|black)$/);
+    await row.locator('button').click();
+    const explanation = page.locator('[data-testid=credit-explanation]');
+    await explanation.locator('[data-indicator=emission_compliance]').waitFor();
+    expect(await explanation.locator('[data-indicator=emission_compliance] li').count()).toBeGreaterThan(0);
+    expect(watch).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], cspViolations: [] });
+    await page.close();
   });
 
   it('explains a stale version in plain words', async () => {

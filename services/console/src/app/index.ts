@@ -1,4 +1,4 @@
-import type { AirQuality, AlertService, CaseKpis, CaseService, Clock, GridRegistry, LiveEventSource, PasswordHasher, ServiceProbes, SessionStore, UserDirectory } from './ports';
+import type { AirQuality, AlertService, CaseKpis, CaseService, Clock, EnterpriseCredit, GridRegistry, LiveEventSource, PasswordHasher, ServiceProbes, SessionStore, UserDirectory } from './ports';
 import { createReadAirQuality } from './read-air-quality';
 import { createReadOperations } from './read-operations';
 import { createReadCell, createReadMapLayers } from './read-map';
@@ -28,6 +28,7 @@ export function createConsoleApp(deps: {
   kpis: CaseKpis;
   probes: ServiceProbes;
   clock: Clock;
+  credit: EnterpriseCredit;
 }) {
   const readMapLayers = createReadMapLayers({ registry: deps.registry, ttlMs: deps.mapTtlMs });
   return {
@@ -39,6 +40,8 @@ export function createConsoleApp(deps: {
       return deps.kpis.kpis(user, new Date(to.getTime() - days * 86_400_000), to);
     },
     readOperations: createReadOperations(deps.probes),
+    listCreditRatings: deps.credit.list,
+    explainCreditRating: deps.credit.explain,
     logIn: createLogIn(deps),
     logOut: (sessionId: string) => deps.sessions.end(sessionId),
     sessionOf: (sessionId: string) => deps.sessions.get(sessionId),

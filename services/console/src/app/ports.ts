@@ -149,3 +149,30 @@ export interface ServiceProbes {
 export interface Clock {
   now(): Date;
 }
+
+export interface CreditRating {
+  enterpriseUscc: string;
+  enterpriseName: string;
+  /** green, blue, yellow, red or black (the national colours). */
+  colour: string;
+  level: string;
+  score: number;
+  vetoed: boolean;
+  reason: string;
+  reasonEn: string;
+  period: string;
+  ratedAt: string | null;
+  jointPunishment: boolean;
+}
+
+export interface CreditExplanation {
+  rating: CreditRating | null;
+  indicators: Array<{ indicator: string; name: string; nameEn: string; points: number; weight: number; deductions: Array<{ ruleId: string; ruleText: string; ruleTextEn: string; points: number }> }>;
+  vetoes: Array<{ ruleId: string; ruleText: string; ruleTextEn: string }>;
+}
+
+/** Credit's ratings and their explanation (every staff role may read them). */
+export interface EnterpriseCredit {
+  list(user: StaffUser): Promise<CreditRating[]>;
+  explain(user: StaffUser, enterpriseUscc: string): Promise<CreditExplanation>;
+}

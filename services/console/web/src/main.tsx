@@ -12,6 +12,7 @@ import { MapPage } from './map-page';
 import { AqiPage } from './aqi-page';
 import { KpiPage } from './kpi-page';
 import { OperationsPage } from './operations-page';
+import { CreditPage } from './credit-page';
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
@@ -31,6 +32,7 @@ function Page(props: { hash: string; user: User }) {
   if (mapMatch) return <MapPage focusCellId={mapMatch[1] ? decodeURIComponent(mapMatch[1]) : undefined} key={props.hash} />;
   if (props.hash === '#/aqi') return <AqiPage />;
   if (props.hash === '#/kpis') return <KpiPage />;
+  if (props.hash === '#/credit') return <CreditPage />;
   if (props.hash === '#/operations' || props.user.role === 'operator') return <OperationsPage />;
   if (props.hash === '#/mine' || props.user.role === 'officer') return <MyCases />;
   return <CaseBoard />;
@@ -76,6 +78,7 @@ function App() {
           <a href="#/map">{t('map')}</a>
           <a href="#/aqi">{t('aqi')}</a>
           {['dispatcher', 'command_center', 'supervisor', 'analyst'].includes(user.role) && <a href="#/kpis">{t('kpi')}</a>}
+          {user.role !== 'officer' && <a href="#/credit">{t('credit')}</a>}
           {['operator', 'admin'].includes(user.role) && <a href="#/operations">{t('ops')}</a>}
         </nav>
         <span class="who" data-testid="who">{user.displayName}</span>

@@ -178,6 +178,15 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
     response.json({ services: await app.readOperations(sessionOf(request).user) });
   });
 
+  router.get('/credit', async (request, response) => {
+    response.json({ ratings: await app.listCreditRatings(sessionOf(request).user) });
+  });
+
+  router.get('/credit/:uscc', async (request, response) => {
+    const uscc = parse(z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'an 18-character USCC'), request.params.uscc, 'uscc');
+    response.json(await app.explainCreditRating(sessionOf(request).user, uscc));
+  });
+
   router.get('/alerts', async (request, response) => {
     const township = text(request.query.township);
     const alerts = await app.listAlerts(sessionOf(request).user, { openOnly: request.query.open === 'true', ...(township ? { townshipCode: township } : {}) });
