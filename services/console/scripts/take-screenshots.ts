@@ -6,9 +6,8 @@ import type { Page } from 'playwright-core';
 import { encodeFlag, encodeFrameToString } from '@ecogrid/standards';
 import { RegistryServiceClient, type LocateCellRequest, type LocateCellResponse } from '@ecogrid/proto/registry/v1/registry';
 import { callUnary, createGrpcClient } from '@ecogrid/grpc';
-import { startPlatform, testStaffToken, ROOT } from '@ecogrid/e2e';
+import { ROOT, startConsoleProcess, startPlatform, testStaffToken, type ConsoleUser } from '@ecogrid/e2e';
 import { launchChromium } from '../test/support/browser';
-import { startConsole, type ConsoleUser } from '../test/support/console-process';
 import { solidPng } from '../test/support/png';
 
 /**
@@ -56,7 +55,7 @@ async function main(): Promise<void> {
     officer: { username: 'officer1', password: 'officer1-dev', displayName: '网格员', role: 'officer', officerId: located.onDutyOfficer?.id ?? 'GO-YH0001' },
     operator: { username: 'operator', password: 'operator-dev', displayName: '运维 赵磊', role: 'operator' },
   } satisfies Record<string, ConsoleUser>;
-  const consoleProcess = await startConsole(platform, Object.values(users));
+  const consoleProcess = await startConsoleProcess(platform, Object.values(users));
   const browser = await launchChromium();
   try {
     // A day of hourly means from the four national stations (2061), the last hour a little worse.

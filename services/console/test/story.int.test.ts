@@ -7,9 +7,8 @@ import { encodeFlag, encodeFrameToString, FrameDecoder, type Hj212Frame } from '
 import { RegistryServiceClient, type LocateCellRequest, type LocateCellResponse } from '@ecogrid/proto/registry/v1/registry';
 import { callUnary, createGrpcClient } from '@ecogrid/grpc';
 import { waitFor } from '@ecogrid/testkit';
-import { startPlatform, testStaffToken, type Platform } from '@ecogrid/e2e';
+import { startConsoleProcess, startPlatform, testStaffToken, type ConsoleProcess, type ConsoleUser, type Platform } from '@ecogrid/e2e';
 import { launchChromium, watchPage } from './support/browser';
-import { startConsole, type ConsoleProcess, type ConsoleUser } from './support/console-process';
 import { solidPng } from './support/png';
 
 /** A demo CEMS of the Yanhu dataset: 运城关铝热电 unit 1 stack, SO2 limit 35 mg/m3 on the converted value. */
@@ -76,7 +75,7 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     // The dispatcher sends the case to a neighbouring cell's officer; the one routing chose then no longer sees it.
     users.routed.officerId = routedId;
     users.officer.officerId = routedId === 'GO-YH0001' ? 'GO-YH0002' : 'GO-YH0001';
-    console = await startConsole(platform, Object.values(users));
+    console = await startConsoleProcess(platform, Object.values(users));
     browser = await launchChromium();
   }, 420_000);
 

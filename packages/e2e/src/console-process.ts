@@ -1,9 +1,14 @@
+import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { freePort, startServiceProcess, testEnvironment, uniqueToken, type ServiceProcess } from '@ecogrid/testkit';
-import { TEST_STAFF_TOKEN_SECRET, type Platform } from '@ecogrid/e2e';
-import { hashPassword } from '../../src/adapters/users/scrypt-passwords';
+import type { Platform } from './platform';
+import { ROOT } from './repository-root';
+import { TEST_STAFF_TOKEN_SECRET } from './staff-tokens';
+
+const run = promisify(execFile);
 
 export interface ConsoleUser {
   username: string;
@@ -20,17 +25,23 @@ export interface ConsoleProcess {
   adminUrl: string;
 }
 
-/** The built console as its own process, in front of a started platform, with a users file of the test's own. */
-export async function startConsole(platform: Platform, users: ConsoleUser[]): Promise<ConsoleProcess> {
+/** A password hashed by the console's own command (`dist/cli/hash-password.js`), as an operator would. */
+async function hashPassword(password: string): Promise<string> {
+  const child = run(process.execPath, [resolve(ROOT, 'services/console/dist/cli/hash-password.js')]);
+  child.child.stdin?.end(password);
+  return (await child).stdout.trim();
+}
+
+/** The built console as its own process in front of a started platform, with a users file of the caller's own. */
+export async function startConsoleProcess(platform: Platform, users: ConsoleUser[], env: Record<string, string> = {}): Promise<ConsoleProcess> {
   const environment = await testEnvironment();
   const usersFile = join(tmpdir(), `ecogrid-console-users-${uniqueToken()}.json`);
-  const entries = await Promise.all(
-    users.map(async ({ password, ...user }) => ({ ...user, passwordHash: await hashPassword(password) })),
-  );
+  const entries = await Promise.all(users.map(async ({ password, ...user }) => ({ ...user, passwordHash: await hashPassword(password) })));
   await writeFile(usersFile, JSON.stringify({ users: entries }));
   const [http, admin] = [await freePort(), await freePort()];
+  const operatorTargets = [`ingest=${platform.ingest.adminUrl}`, `alerting=${platform.alerting.adminUrl}`, `dispatch=${platform.dispatch.adminUrl}`, `console=http://127.0.0.1:${admin}`, ...(platform.credit ? [`credit=${platform.credit.adminUrl}`] : [])];
   const process = await startServiceProcess({
-    entry: resolve(__dirname, '../../dist/main.js'),
+    entry: resolve(ROOT, 'services/console/dist/main.js'),
     env: {
       KAFKA_BROKERS: environment.kafkaBrokers,
       TOPIC_PREFIX: platform.prefix,
@@ -45,7 +56,8 @@ export async function startConsole(platform: Platform, users: ConsoleUser[]): Pr
       HTTP_ADDRESS: `127.0.0.1:${http}`,
       ADMIN_HTTP_ADDRESS: `127.0.0.1:${admin}`,
       CONSOLE_USERS_FILE: usersFile,
-      OPERATOR_TARGETS: [`ingest=${platform.ingest.adminUrl}`, `alerting=${platform.alerting.adminUrl}`, `dispatch=${platform.dispatch.adminUrl}`, `console=http://127.0.0.1:${admin}`, ...(platform.credit ? [`credit=${platform.credit.adminUrl}`] : [])].join(','),
+      OPERATOR_TARGETS: operatorTargets.join(','),
+      ...env,
     },
     readyUrl: `http://127.0.0.1:${admin}/readyz`,
     readyTimeoutMs: 60_000,
