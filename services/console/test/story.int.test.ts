@@ -41,7 +41,7 @@ async function sendFrame(port: number, frame: string): Promise<Hj212Frame> {
 
 describe('console story: an exceedance on the wall, dispatched, handled on a phone, verified and closed', () => {
   let platform: Platform;
-  let console: ConsoleProcess;
+  let web: ConsoleProcess;
   let browser: Browser;
   let located: LocateCellResponse;
   let dispatcherContext: BrowserContext;
@@ -56,7 +56,7 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
   };
 
   const logIn = async (page: Page, user: ConsoleUser): Promise<void> => {
-    await page.goto(`${console.baseUrl}/`);
+    await page.goto(`${web.baseUrl}/`);
     await page.fill('input[name=username]', user.username);
     await page.fill('input[name=password]', user.password);
     await page.click('button[type=submit]');
@@ -75,13 +75,13 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     // The dispatcher sends the case to a neighbouring cell's officer; the one routing chose then no longer sees it.
     users.routed.officerId = routedId;
     users.officer.officerId = routedId === 'GO-YH0001' ? 'GO-YH0002' : 'GO-YH0001';
-    console = await startConsoleProcess(platform, Object.values(users));
+    web = await startConsoleProcess(platform, Object.values(users));
     browser = await launchChromium();
   }, 420_000);
 
   afterAll(async () => {
     await browser?.close();
-    await console?.process.stop();
+    await web?.process.stop();
     await platform?.stop();
   });
 
@@ -99,15 +99,15 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
       ['POST', '/api/cases/C-1/evidence'],
     ];
     for (const [method, path] of routes) {
-      const response = await fetch(`${console.baseUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+      const response = await fetch(`${web.baseUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
       expect(`${method} ${path} ${response.status}`).toBe(`${method} ${path} 401`);
     }
-    const wrong = await fetch(`${console.baseUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: 'guess' }) });
+    const wrong = await fetch(`${web.baseUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: 'guess' }) });
     expect(wrong.status).toBe(401);
     const context = await browser.newContext();
     const page = await context.newPage();
     const watch = await watchPage(page);
-    const answer = await page.goto(`${console.baseUrl}/`);
+    const answer = await page.goto(`${web.baseUrl}/`);
     expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.locator('input[name=password]').waitFor();
     expect(await page.locator('[data-testid=who]').count()).toBe(0);
@@ -116,19 +116,19 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
   });
 
   it('refuses a change without the session CSRF token, and sets the session cookie HttpOnly and SameSite=Strict', async () => {
-    const login = await fetch(`${console.baseUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: users.dispatcher.password }) });
+    const login = await fetch(`${web.baseUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: users.dispatcher.password }) });
     expect(login.status).toBe(200);
     const cookie = login.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
     const session = cookie.split(';')[0] ?? '';
     const { csrfToken } = (await login.json()) as { csrfToken: string };
-    const forged = await fetch(`${console.baseUrl}/api/logout`, { method: 'POST', headers: { cookie: session } });
+    const forged = await fetch(`${web.baseUrl}/api/logout`, { method: 'POST', headers: { cookie: session } });
     expect(forged.status).toBe(403);
     expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('csrf_token_invalid');
-    const genuine = await fetch(`${console.baseUrl}/api/logout`, { method: 'POST', headers: { cookie: session, 'x-csrf-token': csrfToken } });
+    const genuine = await fetch(`${web.baseUrl}/api/logout`, { method: 'POST', headers: { cookie: session, 'x-csrf-token': csrfToken } });
     expect(genuine.status).toBe(204);
-    expect((await fetch(`${console.baseUrl}/api/cases`, { headers: { cookie: session } })).status).toBe(401);
+    expect((await fetch(`${web.baseUrl}/api/cases`, { headers: { cookie: session } })).status).toBe(401);
   });
 
   it('shows an exceeding HJ 212 frame sent over TCP as an alert and a case within 2 s', async () => {
@@ -137,7 +137,7 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     await logIn(board, users.dispatcher);
     alertsPage = await dispatcherContext.newPage();
     const streaming = alertsPage.waitForResponse((response) => response.url().endsWith('/api/events'));
-    await alertsPage.goto(`${console.baseUrl}/#/alerts`);
+    await alertsPage.goto(`${web.baseUrl}/#/alerts`);
     await streaming;
     await board.locator('.column[data-status=dispatched]').waitFor();
 
@@ -157,7 +157,7 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     const caseCard = board.locator(`.case-card[data-device="${CEMS.mn}"]`).first();
     await Promise.all([alertRow.waitFor({ timeout: 2_000 - (Date.now() - sentAt) }), caseCard.waitFor({ timeout: 2_000 - (Date.now() - sentAt) })]);
     const shownAfterMs = Date.now() - sentAt;
-    console_log(`frame → alert row and case card on screen in ${shownAfterMs} ms`);
+    report(`frame → alert row and case card on screen in ${shownAfterMs} ms`);
     expect(shownAfterMs).toBeLessThanOrEqual(2_000);
     caseId = (await caseCard.getAttribute('data-case-id')) ?? '';
     expect(caseId).not.toBe('');
@@ -165,7 +165,7 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
   });
 
   it('lets the dispatcher dispatch the case to an officer of their choice', async () => {
-    await board.goto(`${console.baseUrl}/#/cases/${caseId}`);
+    await board.goto(`${web.baseUrl}/#/cases/${caseId}`);
     await board.locator('button[data-action=reassign]').waitFor();
     await board.fill('input[name=target]', users.officer.officerId ?? '');
     await board.fill('textarea[name=note]', '请就近处置');
@@ -179,12 +179,12 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
   it('draws all 1,237 cells and 21 township outlines without tiles, marks the alerting cell and names its officer on duty', async () => {
     const page = await dispatcherContext.newPage();
     const watch = await watchPage(page);
-    await page.goto(`${console.baseUrl}/#/map`);
+    await page.goto(`${web.baseUrl}/#/map`);
     const map = page.locator('[data-testid=map][data-cells-drawn]');
     await map.waitFor({ timeout: 30_000 });
     expect(await map.getAttribute('data-cells-drawn')).toBe('1237');
     expect(await map.getAttribute('data-townships')).toBe('21');
-    console_log(`map: cells and townships drawn ${await map.getAttribute('data-draw-ms')} ms after the page asked for them`);
+    report(`map: cells and townships drawn ${await map.getAttribute('data-draw-ms')} ms after the page asked for them`);
     const cellId = located.cell?.id ?? '';
     await page.locator('[data-testid=alerting-cells] button', { hasText: cellId }).click();
     const panel = page.locator('[data-testid=cell-panel]');
@@ -205,7 +205,7 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     expect([403, 404]).toContain(fromApi);
     const listed = await page.evaluate(async () => ((await (await fetch('/api/cases')).json()) as { cases: Array<{ id: string }> }).cases.map((item) => item.id));
     expect(listed).not.toContain(caseId);
-    await page.goto(`${console.baseUrl}/#/cases/${caseId}`);
+    await page.goto(`${web.baseUrl}/#/cases/${caseId}`);
     await page.locator('.case-page [role=alert]').waitFor();
     expect(await page.locator('.case-page .case-title').count()).toBe(0);
     await context.close();
@@ -273,7 +273,7 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
   });
 
   it('lets the dispatcher verify and close, and shows the history chain intact', async () => {
-    await board.goto(`${console.baseUrl}/#/cases/${caseId}`);
+    await board.goto(`${web.baseUrl}/#/cases/${caseId}`);
     await board.locator('button[data-action=verify]').waitFor();
     await board.click('button[data-action=verify]');
     await board.locator('[data-testid=case-status]', { hasText: '已核查' }).waitFor();
@@ -287,10 +287,10 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
   it('shows the KPIs of the closed case, the national stations on the AQI page, and every service to the operator', async () => {
     const page = await dispatcherContext.newPage();
     const watch = await watchPage(page);
-    await page.goto(`${console.baseUrl}/#/kpis`);
+    await page.goto(`${web.baseUrl}/#/kpis`);
     await page.locator('[data-testid=on-time-rate]').waitFor();
     expect(await page.locator('.kpi-summary dd').nth(1).textContent()).toBe('1');
-    await page.goto(`${console.baseUrl}/#/aqi`);
+    await page.goto(`${web.baseUrl}/#/aqi`);
     await page.locator('[data-testid=district-aqi]').waitFor();
     expect(await page.locator('.station').count()).toBe(4);
     expect(await page.locator('.aqi-legend .aqi-badge').allTextContents()).toEqual(['优', '良', '轻度污染', '中度污染', '重度污染', '严重污染']);
@@ -313,7 +313,7 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     const row = page.locator(`tr[data-uscc="${CEMS.uscc}"]`);
     await waitFor(
       async () => {
-        await page.goto(`${console.baseUrl}/#/credit`);
+        await page.goto(`${web.baseUrl}/#/credit`);
         await page.reload();
         return (await row.count()) > 0 || undefined;
       },
@@ -332,7 +332,7 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     const second = await dispatcherContext.newPage();
     // This page hears no live events, so it keeps the version it loaded while someone else acts.
     await second.route('**/api/events', (route) => route.abort());
-    await second.goto(`${console.baseUrl}/#/cases/${caseId}`);
+    await second.goto(`${web.baseUrl}/#/cases/${caseId}`);
     await second.locator('button[data-action=note]').waitFor();
     await board.fill('textarea[name=note]', '先到一步');
     await board.click('button[data-action=note]');
@@ -352,13 +352,13 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     const complaintId = ((await posted.json()) as Array<{ service_request_id: string }>)[0]?.service_request_id ?? '';
     const page = await dispatcherContext.newPage();
     const watch = await watchPage(page);
-    await page.goto(`${console.baseUrl}/#/cases/${complaintId}`);
+    await page.goto(`${web.baseUrl}/#/cases/${complaintId}`);
     const description = page.locator('.case-description');
     await description.waitFor();
     expect(await description.textContent()).toBe(MARKUP);
     expect(await page.locator('.case-page img[src="x"]').count()).toBe(0);
     expect(await page.locator('.case-page script').count()).toBe(0);
-    await page.goto(`${console.baseUrl}/#/`);
+    await page.goto(`${web.baseUrl}/#/`);
     await page.locator(`.case-card[data-case-id="${complaintId}"]`).waitFor();
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(watch).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], cspViolations: [] });
@@ -366,6 +366,6 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
   });
 });
 
-function console_log(text: string): void {
+function report(text: string): void {
   process.stdout.write(`${text}\n`);
 }
