@@ -13,6 +13,7 @@ import { createAlertingAlerts } from './adapters/grpc/alerting-alerts';
 import { createRegistryGrid } from './adapters/grpc/registry-grid';
 import { createCreditRatings } from './adapters/grpc/credit-ratings';
 import { createLiveFeed } from './adapters/kafka/live-feed';
+import { createKafkaOperations } from './adapters/kafka/kafka-operations';
 import { createMemorySessionStore } from './adapters/sessions/memory-session-store';
 import { hashPassword, scryptPasswords } from './adapters/users/scrypt-passwords';
 import { loadUsersFile } from './adapters/users/users-file';
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
     airQuality: alerts,
     kpis: cases,
     probes: createAdminProbes({ targets: config.OPERATOR_TARGETS }),
+    kafkaOperations: createKafkaOperations({ admin, topicPrefix: config.TOPIC_PREFIX }),
     clock: systemClock,
     credit,
   });

@@ -304,6 +304,9 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     await logIn(ops, users.operator);
     for (const service of ['ingest', 'alerting', 'dispatch', 'console']) await ops.locator(`.service.ready[data-service=${service}]`).waitFor();
     expect(await ops.locator('.service[data-service=ingest] th', { hasText: 'ingest_frames_total' }).count()).toBeGreaterThan(0);
+    // Kafka's own view: dispatch's alert consumer has a committed position, and no record was dead-lettered.
+    await ops.locator('[data-testid=consumer-lag] tr[data-group="dispatch.alerts"]').waitFor();
+    expect(await ops.locator('[data-testid=dead-letters] tr[data-topic="ecogrid.alerts.v1.dlq"] td').textContent()).toBe('0');
     await operatorContext.close();
   });
 

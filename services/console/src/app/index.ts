@@ -1,4 +1,4 @@
-import type { AirQuality, AlertService, CaseKpis, CaseService, Clock, EnterpriseCredit, GridRegistry, LiveEventSource, PasswordHasher, ServiceProbes, SessionStore, UserDirectory } from './ports';
+import type { AirQuality, AlertService, CaseKpis, CaseService, Clock, EnterpriseCredit, GridRegistry, KafkaOperations, LiveEventSource, PasswordHasher, ServiceProbes, SessionStore, UserDirectory } from './ports';
 import { createReadAirQuality } from './read-air-quality';
 import { createReadOperations } from './read-operations';
 import { createReadCell, createReadMapLayers } from './read-map';
@@ -8,6 +8,7 @@ import { createReadCase } from './read-case';
 import type { StaffUser } from '../domain/staff-user';
 
 export type { AirQualityPage } from './read-air-quality';
+export type { OperationsView } from './read-operations';
 export type * from './ports';
 export type { CasePage } from './read-case';
 export type { CellPanel } from './read-map';
@@ -27,6 +28,7 @@ export function createConsoleApp(deps: {
   airQuality: AirQuality;
   kpis: CaseKpis;
   probes: ServiceProbes;
+  kafkaOperations: KafkaOperations;
   clock: Clock;
   credit: EnterpriseCredit;
 }) {
@@ -39,7 +41,7 @@ export function createConsoleApp(deps: {
       const to = deps.clock.now();
       return deps.kpis.kpis(user, new Date(to.getTime() - days * 86_400_000), to);
     },
-    readOperations: createReadOperations(deps.probes),
+    readOperations: createReadOperations({ probes: deps.probes, kafka: deps.kafkaOperations }),
     listCreditRatings: deps.credit.list,
     explainCreditRating: deps.credit.explain,
     logIn: createLogIn(deps),

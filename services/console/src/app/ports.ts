@@ -176,3 +176,11 @@ export interface EnterpriseCredit {
   list(user: StaffUser): Promise<CreditRating[]>;
   explain(user: StaffUser, enterpriseUscc: string): Promise<CreditExplanation>;
 }
+
+/** What Kafka itself says about the flow: how far each consumer group is behind, and what waits in dead-letter topics. */
+export interface KafkaOperations {
+  /** Records not yet consumed per group of this deployment (its topic prefix); groups without committed offsets are left out. */
+  consumerLag(): Promise<Array<{ group: string; lag: number }>>;
+  /** Records held in each dead-letter topic of the catalogue. */
+  deadLetters(): Promise<Array<{ topic: string; records: number }>>;
+}

@@ -1,12 +1,20 @@
 import { DomainError } from '@ecogrid/domain-errors';
 import { watchesOperations, type StaffUser } from '../domain/staff-user';
-import type { ServiceProbes, ServiceStatus } from './ports';
+import type { KafkaOperations, ServiceProbes, ServiceStatus } from './ports';
 
 
-/** Every service's readiness and watched metrics, for operators and administrators only. */
-export function createReadOperations(probes: ServiceProbes) {
-  return async function readOperations(user: StaffUser): Promise<ServiceStatus[]> {
+export interface OperationsView {
+  services: ServiceStatus[];
+  /** Null when Kafka would not say (e.g. a secured cluster that gives the console no right to describe other groups). */
+  consumerLag: Array<{ group: string; lag: number }> | null;
+  deadLetters: Array<{ topic: string; records: number }> | null;
+}
+
+/** Every service's readiness and watched metrics, consumer lag and dead letters, for operators and administrators only. */
+export function createReadOperations(deps: { probes: ServiceProbes; kafka: KafkaOperations }) {
+  return async function readOperations(user: StaffUser): Promise<OperationsView> {
     if (!watchesOperations(user)) throw new DomainError('PERMISSION_DENIED', '运维监控仅限运维人员和管理员查看', { reason: 'role_not_allowed' });
-    return probes.statuses();
+    const [services, consumerLag, deadLetters] = await Promise.all([deps.probes.statuses(), deps.kafka.consumerLag().catch(() => null), deps.kafka.deadLetters().catch(() => null)]);
+    return { services, consumerLag, deadLetters };
   };
 }

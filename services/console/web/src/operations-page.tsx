@@ -27,13 +27,17 @@ const keyOf = (service: string, sample: Sample): string => `${service}|${sample.
 /** Each service's readiness and the metrics that say whether data flows; counters also as a rate since the last refresh. */
 export function OperationsPage() {
   const [services, setServices] = useState<ServiceStatus[]>([]);
+  const [lag, setLag] = useState<Array<{ group: string; lag: number }> | null>([]);
+  const [deadLetters, setDeadLetters] = useState<Array<{ topic: string; records: number }> | null>([]);
   const [error, setError] = useState('');
   const previous = useRef<{ at: number; values: Map<string, number> } | undefined>(undefined);
   const [rates, setRates] = useState<Map<string, number>>(new Map());
   useEffect(() => {
     const load = async () => {
       try {
-        const answer = await api.get<{ services: ServiceStatus[] }>('/operations');
+        const answer = await api.get<{ services: ServiceStatus[]; consumerLag: Array<{ group: string; lag: number }> | null; deadLetters: Array<{ topic: string; records: number }> | null }>('/operations');
+        setLag(answer.consumerLag);
+        setDeadLetters(answer.deadLetters);
         const now = Date.now();
         const values = new Map(answer.services.flatMap((service) => service.samples.map((sample) => [keyOf(service.service, sample), sample.value] as const)));
         const before = previous.current;
@@ -91,6 +95,42 @@ export function OperationsPage() {
             </table>
           </article>
         ))}
+      </div>
+      <div class="service-grid">
+        <article class="service kafka-lag" data-testid="consumer-lag">
+          <h2>{t('ops.lag')}</h2>
+          {lag === null ? (
+            <p>{t('ops.unavailable')}</p>
+          ) : (
+            <table>
+              <tbody>
+                {lag.map((entry) => (
+                  <tr key={entry.group} data-group={entry.group} class={entry.lag > 0 ? 'behind' : ''}>
+                    <th scope="row">{entry.group}</th>
+                    <td>{entry.lag}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </article>
+        <article class="service dead-letters" data-testid="dead-letters">
+          <h2>{t('ops.deadLetters')}</h2>
+          {deadLetters === null ? (
+            <p>{t('ops.unavailable')}</p>
+          ) : (
+            <table>
+              <tbody>
+                {deadLetters.map((entry) => (
+                  <tr key={entry.topic} data-topic={entry.topic} class={entry.records > 0 ? 'behind' : ''}>
+                    <th scope="row">{entry.topic}</th>
+                    <td>{entry.records > 0 ? `⚠ ${entry.records}` : entry.records}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </article>
       </div>
     </section>
   );

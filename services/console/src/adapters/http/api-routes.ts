@@ -175,7 +175,7 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
 
   router.get('/operations', async (request, response) => {
     response.set('cache-control', 'no-store');
-    response.json({ services: await app.readOperations(sessionOf(request).user) });
+    response.json(await app.readOperations(sessionOf(request).user));
   });
 
   router.get('/credit', async (request, response) => {
