@@ -3,6 +3,7 @@ import { createReadAirQuality } from './read-air-quality';
 import { createReadOperations } from './read-operations';
 import { createReadCell, createReadMapLayers } from './read-map';
 import { createLogIn } from './log-in';
+import { createLoginThrottle } from './login-throttle';
 import { createFollowLiveEvents } from './live-events';
 import { createReadCase } from './read-case';
 import type { StaffUser } from '../domain/staff-user';
@@ -44,7 +45,7 @@ export function createConsoleApp(deps: {
     readOperations: createReadOperations({ probes: deps.probes, kafka: deps.kafkaOperations }),
     listCreditRatings: deps.credit.list,
     explainCreditRating: deps.credit.explain,
-    logIn: createLogIn(deps),
+    logIn: createLogIn({ ...deps, throttle: createLoginThrottle({ maxFailures: 5, windowMs: 15 * 60_000, now: () => deps.clock.now().getTime() }) }),
     logOut: (sessionId: string) => deps.sessions.end(sessionId),
     sessionOf: (sessionId: string) => deps.sessions.get(sessionId),
     listCases: deps.cases.list,

@@ -60,7 +60,7 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
     const { username, password } = parse(loginBody, request.body, 'login');
     const previous = sessionIdOf(request);
     if (previous) app.logOut(previous);
-    const session = await app.logIn(username, password);
+    const session = await app.logIn(username, password, request.socket.remoteAddress ?? 'unknown');
     setSessionCookie(response, session.id, { secure: options.secureCookies, maxAgeSeconds: options.sessionTtlSeconds });
     response.json({ user: session.user, csrfToken: session.csrfToken });
   });
