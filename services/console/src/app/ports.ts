@@ -181,6 +181,6 @@ export interface EnterpriseCredit {
 export interface KafkaOperations {
   /** Records not yet consumed per group of this deployment (its topic prefix); groups without committed offsets are left out. */
   consumerLag(): Promise<Array<{ group: string; lag: number }>>;
-  /** Records held in each dead-letter topic of the catalogue. */
-  deadLetters(): Promise<Array<{ topic: string; records: number }>>;
+  /** Records held in each dead-letter topic of the catalogue; null for a topic Kafka would not describe. */
+  deadLetters(): Promise<Array<{ topic: string; records: number | null }>>;
 }

@@ -7,7 +7,7 @@ export interface OperationsView {
   services: ServiceStatus[];
   /** Null when Kafka would not say (e.g. a secured cluster that gives the console no right to describe other groups). */
   consumerLag: Array<{ group: string; lag: number }> | null;
-  deadLetters: Array<{ topic: string; records: number }> | null;
+  deadLetters: Array<{ topic: string; records: number | null }> | null;
 }
 
 /** Every service's readiness and watched metrics, consumer lag and dead letters, for operators and administrators only. */

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { api } from './api';
-import { formatTime, t } from './i18n';
+import { currentLanguage, formatTime, t } from './i18n';
 import { onLive } from './live';
 
 interface AqiHour {
@@ -42,6 +42,7 @@ function Category(props: { level: number | null }) {
 
 function DayChart(props: { hours: AqiHour[] }) {
   const element = useRef<HTMLDivElement>(null);
+  const hourLabel = new Intl.DateTimeFormat(currentLanguage(), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Asia/Shanghai' });
   useEffect(() => {
     if (!element.current) return;
     const published = props.hours.filter((hour) => hour.hourStart !== null && hour.publishable);
@@ -52,7 +53,8 @@ function DayChart(props: { hours: AqiHour[] }) {
         height: 160,
         tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Asia/Shanghai'),
         series: [{}, { label: 'AQI', stroke: '#0b5cad', width: 2, points: { show: true } }],
-        axes: [{}, { label: 'AQI' }],
+        // Hours in China time, in the user's language (uPlot's own labels are English: "6am").
+        axes: [{ values: (_chart, ticks) => ticks.map((seconds) => hourLabel.format(new Date(seconds * 1000))) }, { label: 'AQI' }],
         legend: { show: false },
       },
       data,

@@ -28,14 +28,14 @@ const keyOf = (service: string, sample: Sample): string => `${service}|${sample.
 export function OperationsPage() {
   const [services, setServices] = useState<ServiceStatus[]>([]);
   const [lag, setLag] = useState<Array<{ group: string; lag: number }> | null>([]);
-  const [deadLetters, setDeadLetters] = useState<Array<{ topic: string; records: number }> | null>([]);
+  const [deadLetters, setDeadLetters] = useState<Array<{ topic: string; records: number | null }> | null>([]);
   const [error, setError] = useState('');
   const previous = useRef<{ at: number; values: Map<string, number> } | undefined>(undefined);
   const [rates, setRates] = useState<Map<string, number>>(new Map());
   useEffect(() => {
     const load = async () => {
       try {
-        const answer = await api.get<{ services: ServiceStatus[]; consumerLag: Array<{ group: string; lag: number }> | null; deadLetters: Array<{ topic: string; records: number }> | null }>('/operations');
+        const answer = await api.get<{ services: ServiceStatus[]; consumerLag: Array<{ group: string; lag: number }> | null; deadLetters: Array<{ topic: string; records: number | null }> | null }>('/operations');
         setLag(answer.consumerLag);
         setDeadLetters(answer.deadLetters);
         const now = Date.now();
@@ -122,9 +122,9 @@ export function OperationsPage() {
             <table>
               <tbody>
                 {deadLetters.map((entry) => (
-                  <tr key={entry.topic} data-topic={entry.topic} class={entry.records > 0 ? 'behind' : ''}>
+                  <tr key={entry.topic} data-topic={entry.topic} class={(entry.records ?? 0) > 0 ? 'behind' : ''}>
                     <th scope="row">{entry.topic}</th>
-                    <td>{entry.records > 0 ? `⚠ ${entry.records}` : entry.records}</td>
+                    <td>{entry.records === null ? t('ops.unavailable') : entry.records > 0 ? `⚠ ${entry.records}` : entry.records}</td>
                   </tr>
                 ))}
               </tbody>

@@ -40,16 +40,21 @@ export function createKafkaOperations(options: { admin: Admin; topicPrefix: stri
       );
       return lags.filter((entry): entry is { group: string; lag: number } => entry !== undefined);
     },
+    // One topic after another: a dozen metadata look-ups at once made the admin client fail some of them.
     deadLetters: async () => {
       const topics = Object.values(TOPICS)
         .filter((spec) => spec.hasDeadLetter)
         .map((spec) => deadLetterTopicName(spec.name));
-      return Promise.all(
-        topics.map(async (topic) => {
-          const offsets = await admin.fetchTopicOffsets(`${topicPrefix}${topic}`);
-          return { topic, records: Number(offsets.reduce((sum, entry) => sum + (BigInt(entry.high) - BigInt(entry.low)), 0n)) };
-        }),
-      );
+      const counts: Array<{ topic: string; records: number | null }> = [];
+      for (const topic of topics) {
+        // Once more on failure: the admin client's first look at a topic it has no metadata for can fail while it refreshes.
+        const read = () => admin.fetchTopicOffsets(`${topicPrefix}${topic}`);
+        const offsets = await read()
+          .catch(read)
+          .catch(() => undefined);
+        counts.push({ topic, records: offsets ? Number(offsets.reduce((sum, entry) => sum + (BigInt(entry.high) - BigInt(entry.low)), 0n)) : null });
+      }
+      return counts;
     },
   };
 }
