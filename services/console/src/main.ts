@@ -37,9 +37,10 @@ async function main(): Promise<void> {
   await admin.connect();
   // Every instance serves its own browsers, so each needs every event: a group of its own, not one shared group.
   const instance = `${hostname().toLowerCase().replace(/[^a-z0-9-]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const liveGroup = `${consumerGroupName(config.TOPIC_PREFIX, 'console', 'live')}.${instance}`;
   const live = createLiveFeed({
     kafka,
-    groupId: `${consumerGroupName(config.TOPIC_PREFIX, 'console', 'live')}.${instance}`,
+    groupId: liveGroup,
     topics: { alerts: topics.alerts, cases: topics.cases, aqiHourly: topics.aqiHourly, devicesStatus: topics.devicesStatus },
     deadLetters: publisher,
     logger,
@@ -93,6 +94,9 @@ async function main(): Promise<void> {
     graceMs: config.SHUTDOWN_GRACE_MS,
     steps: [
       { name: 'live feed', run: () => live.consumer.stop(), timeoutMs: 3_000 },
+      // The group was this instance's alone and no one resumes it; where the cluster does not let the console delete
+      // it, Kafka expires its offsets after offsets.retention.minutes.
+      { name: 'live feed group', run: () => admin.deleteGroups([liveGroup]).catch((error: unknown) => logger.warn({ err: error, group: liveGroup }, 'live feed group left for Kafka to expire')), timeoutMs: 3_000 },
       // Event streams never end on their own: after a moment for requests in flight, their connections are cut
       // (browsers reconnect, to another instance if there is one).
       {

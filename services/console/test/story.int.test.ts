@@ -367,6 +367,19 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     expect(watch).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], cspViolations: [] });
     await page.close();
   });
+
+  it('stops on SIGTERM and takes its own live consumer group with it', async () => {
+    const admin = platform.kafka.admin();
+    await admin.connect();
+    try {
+      const liveGroups = async () => (await admin.listGroups()).groups.map((group) => group.groupId).filter((id) => id.startsWith(`${platform.prefix}console.live.`));
+      expect(await liveGroups()).toHaveLength(1);
+      expect(await web.process.stop()).toBe(0);
+      expect(await liveGroups()).toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });
 
 function report(text: string): void {

@@ -24,7 +24,37 @@ export function CaseCard(props: { item: CaseSummary; distanceKm?: number | undef
   );
 }
 
-/** Cases in columns by status; a live case event reloads the board. */
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** A card's worth of a live case event (dispatch's CaseChanged as the console passes it on). */
+function caseFromEvent(data: Record<string, unknown>): CaseSummary | undefined {
+  const id = text(data.caseId);
+  const status = text(data.status);
+  if (!id || !status) return undefined;
+  return {
+    id,
+    status,
+    source: '',
+    priority: '',
+    caseType: '',
+    title: text(data.title),
+    description: '',
+    cellId: text(data.cellId),
+    townshipCode: text(data.townshipCode),
+    assigneeOfficerId: text(data.assigneeOfficerId),
+    deviceMn: text(data.deviceMn),
+    factorCode: text(data.factorCode),
+    alertIds: text(data.alertId) ? [text(data.alertId)] : [],
+    lon: null,
+    lat: null,
+    createdAt: null,
+    deadline: text(data.deadline) || null,
+    overdue: false,
+    version: typeof data.version === 'number' ? data.version : 0,
+  };
+}
+
+/** Cases in columns by status; a live case event moves its card at once, then the board reloads. */
 export function CaseBoard() {
   const [cases, setCases] = useState<CaseSummary[]>([]);
   const [error, setError] = useState('');
@@ -36,7 +66,16 @@ export function CaseBoard() {
         (failure: Error) => setError(failure.message),
       );
     void load();
-    const stop = onLive('case', () => {
+    const stop = onLive('case', (data) => {
+      // The event moves or adds the card at once; the reload that follows brings the fields events do not carry.
+      const changed = caseFromEvent(data);
+      if (changed)
+        setCases((current) => {
+          const known = current.find((item) => item.id === changed.id);
+          if (!known) return [changed, ...current];
+          const moved = { ...known, status: changed.status, assigneeOfficerId: changed.assigneeOfficerId, version: changed.version, deadline: changed.deadline ?? known.deadline };
+          return current.map((item) => (item.id === changed.id ? moved : item));
+        });
       clearTimeout(pending);
       pending = setTimeout(load, 150);
     });
