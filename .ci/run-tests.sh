@@ -5,7 +5,7 @@
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-find packages services load-tests -path '*/node_modules' -prune -o -type d -name .test-results -print0 2>/dev/null | xargs -0 rm -rf
+find packages services load-tests deploy -path '*/node_modules' -prune -o -type d -name .test-results -print0 2>/dev/null | xargs -0 rm -rf
 node .ci/drop-test-leftovers.mjs || echo "could not delete leftovers of earlier test runs; carrying on"
 pnpm exec turbo run build lint typecheck test test:integration //#lint:architecture --concurrency=2 --continue
 turbo_rc=$?

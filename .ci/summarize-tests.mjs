@@ -10,7 +10,7 @@ let failed = 0;
 let skipped = 0;
 const perPackage = [];
 const failures = [];
-for (const group of ['packages', 'services', 'load-tests']) {
+for (const group of ['packages', 'services', 'load-tests', 'deploy']) {
   const groupDir = join(root, group);
   if (!existsSync(groupDir)) continue;
   const dirs = group === 'load-tests' ? [groupDir] : readdirSync(groupDir).map((name) => join(groupDir, name));

@@ -8,6 +8,8 @@ DIR="$(cd "$(dirname "$0")" && pwd)"
 source "$DIR/lib/common.sh"
 
 bash "$DIR/kafka/kafka.sh" stop
+# The three-node cluster, when KAFKA_NODES=3 started it (a no-op for nodes that do not run).
+[ -d "$DATA_DIR/kafka-cluster" ] && bash "$DIR/kafka/cluster.sh" stop
 
 if [ -f "$RUN_DIR/redis.started-by-us" ]; then
   if [ "$(timeout 5 redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ]; then

@@ -31,6 +31,29 @@ PLATFORM_STEPS=(
   "service|simulator|packages/simulator/dist/cli.js||SIMULATOR_RATE=1 SIMULATOR_PASSWORDS_FILE=services/registry/data/yanhu/devices.csv SIMULATOR_REPORT_INTERVAL_MS=300000 LOG_LEVEL=warn $(kafka_user simulator)"
 )
 
+# ECOGRID_INSTANCES=2 (or more): these services run that many instances. Alerting, dispatch and credit share their
+# partitions through their consumer groups; ingest instances each take devices (put a TCP balancer in front of the
+# HJ 212 ports, or give data loggers both addresses) and each sees every device command, sending those of the devices
+# it holds. Instance k listens on every port of the first + 100 × (k − 1). Registry and sharing stay single here.
+#   name|the first instance's listening addresses
+SCALABLE_SERVICES=(
+  "ingest|HTTP_ADDRESS=127.0.0.1:8081 HJ212_ADDRESS=127.0.0.1:9212 GRPC_ADDRESS=127.0.0.1:50052 ADMIN_HTTP_ADDRESS=127.0.0.1:8093"
+  "alerting|GRPC_ADDRESS=127.0.0.1:50055 ADMIN_HTTP_ADDRESS=127.0.0.1:8092"
+  "dispatch|HTTP_ADDRESS=127.0.0.1:8083 GRPC_ADDRESS=127.0.0.1:50053 ADMIN_HTTP_ADDRESS=127.0.0.1:8094"
+  "credit|GRPC_ADDRESS=127.0.0.1:50054 ADMIN_HTTP_ADDRESS=127.0.0.1:8095"
+)
+
+# The addresses of instance $2 (2, 3, …) of service $1, as NAME=host:port pairs; nothing when it does not scale.
+instance_addresses() {
+  local entry name addresses pair out=""
+  for entry in "${SCALABLE_SERVICES[@]}"; do
+    IFS='|' read -r name addresses <<<"$entry"
+    [ "$name" = "$1" ] || continue
+    for pair in $addresses; do out+="${out:+ }${pair%:*}:$(( ${pair##*:} + 100 * ($2 - 1) ))"; done
+  done
+  printf '%s' "$out"
+}
+
 # What the operator is told once everything is up: label|URL.
 PLATFORM_URLS=(
   "registry gRPC (LocateCell, Import, …)|127.0.0.1:50051"

@@ -2,7 +2,7 @@
 # `pnpm start`: sets up and runs the whole platform on a fresh machine of this kind, then keeps running.
 # Installs what is missing, starts (or reuses) Kafka, Redis and PostgreSQL, builds, creates the topics,
 # migrates every service's schema, starts every built service, waits until each is ready and prints the URLs. Ctrl-C stops the services,
-# and Kafka too when this run started it.
+# and Kafka too when this run started it. ECOGRID_OBSERVABILITY=1 also runs Prometheus and Zipkin (observability.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DIR="$ROOT/deploy/local"
@@ -17,8 +17,13 @@ if ! command -v pnpm >/dev/null; then
 fi
 pnpm install --frozen-lockfile --reporter=silent
 
+# KAFKA_NODES=3: the three-node replicated cluster instead of the demo broker (deploy/local/README.md).
+KAFKA_CTL=("$DIR/kafka/kafka.sh")
+[ "${KAFKA_NODES:-1}" = 3 ] && KAFKA_CTL=("$DIR/kafka/cluster.sh")
+INSTANCES="${ECOGRID_INSTANCES:-1}"
+[[ "$INSTANCES" =~ ^[1-4]$ ]] || { echo "ECOGRID_INSTANCES must be 1 to 4, not '$INSTANCES'" >&2; exit 2; }
 kafka_was_running=false
-if bash "$DIR/kafka/kafka.sh" status >/dev/null 2>&1; then kafka_was_running=true; fi
+if bash "${KAFKA_CTL[@]}" status >/dev/null 2>&1; then kafka_was_running=true; fi
 say "infrastructure"
 bash "$DIR/up.sh"
 # shellcheck source=env.sh
@@ -28,6 +33,15 @@ source "$DIR/env.sh"
 # without NODE_ENV=development or test refuses them).
 export NODE_ENV=development
 echo "    NODE_ENV=development: development secrets and tokens are accepted; set your own secrets elsewhere"
+
+observability=false
+if [ "${ECOGRID_OBSERVABILITY:-0}" = 1 ]; then
+  say "observability (ECOGRID_OBSERVABILITY=1: Prometheus scraping every service, traces to Zipkin)"
+  bash "$DIR/observability.sh" start
+  observability=true
+  # The services send their spans to Zipkin (Zipkin v2 JSON; @ecogrid/telemetry loads the exporter only then).
+  export OTEL_EXPORTER_ZIPKIN_ENDPOINT="http://127.0.0.1:${ZIPKIN_PORT:-9411}/api/v2/spans"
+fi
 
 say "build"
 pnpm exec turbo run build --output-logs=errors-only
@@ -51,10 +65,13 @@ stop_all() {
   say "stopping"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "$kafka_was_running" = false ]; then bash "$DIR/kafka/kafka.sh" stop || true; fi
+  if [ "$kafka_was_running" = false ]; then bash "${KAFKA_CTL[@]}" stop || true; fi
+  if [ "$observability" = true ]; then bash "$DIR/observability.sh" stop || true; fi
   say "stopped"
 }
-trap stop_all INT TERM EXIT
+# On Ctrl-C or TERM: stop and end here (the watch loop below must not report the stopped services as crashed).
+trap 'stop_all; exit 130' INT TERM
+trap stop_all EXIT
 
 wait_ready() {
   local name=$1 ready=$2 deadline=$((SECONDS + 120))
@@ -96,6 +113,20 @@ for step in "${PLATFORM_STEPS[@]}"; do
   else
     printf '    %-10s started (pid %s, log %s)\n' "$name" "$!" "${log#"$ROOT"/}"
   fi
+  # ECOGRID_INSTANCES: the further instances of a service that scales, each on its own ports (platform-services.sh).
+  for ((instance = 2; instance <= INSTANCES; instance++)); do
+    addresses="$(instance_addresses "$name" "$instance")"
+    [ -n "$addresses" ] || break
+    admin="${addresses##*ADMIN_HTTP_ADDRESS=}"
+    admin="${admin%% *}"
+    log="$RUN_DIR/$name-$instance.log"
+    # shellcheck disable=SC2086
+    env $extra $addresses node "$ROOT/$entry" >>"$log" 2>&1 &
+    pids+=("$!")
+    names+=("$name-$instance")
+    wait_ready "$name-$instance" "http://$admin/readyz"
+    printf '    %-10s ready (pid %s, log %s, %s)\n' "$name-$instance" "$!" "${log#"$ROOT"/}" "$addresses"
+  done
 done
 
 say "EcoGrid is running"
@@ -104,6 +135,9 @@ for entry in "${PLATFORM_URLS[@]}"; do
   printf '    %-40s %s\n' "$label" "$url"
 done
 printf '    %-40s %s\n' "Kafka" "$KAFKA_BROKERS" "Redis" "$REDIS_URL" "PostgreSQL" "$DATABASE_URL"
+if [ "$observability" = true ]; then
+  printf '    %-40s %s\n' "Prometheus (alerts, rules)" "http://127.0.0.1:${PROMETHEUS_PORT:-9090}/alerts" "Zipkin (traces)" "http://127.0.0.1:${ZIPKIN_PORT:-9411}/zipkin/"
+fi
 echo "Press Ctrl-C to stop."
 
 # Stay up while the services do; if one dies, say which and stop the rest.

@@ -231,6 +231,34 @@ const bench: BenchModule = {
     const alertsOnTopic = await onTopic();
     await topicAdmin.disconnect();
     await alerting.stop();
+
+    // Scale-out: a second backlog of the same size and shape (later minutes), consumed from a cold start by two
+    // instances in one consumer group; they resume from the first backlog's checkpoints.
+    const secondOffset = offset + BACKLOG / DEVICES;
+    const secondBacklog: Array<Promise<void>> = [];
+    for (let index = 0; index < BACKLOG; index += 1) {
+      const device = index % DEVICES;
+      const step = secondOffset + Math.floor(index / DEVICES);
+      const record = reading(device, step, step % 10 === 0);
+      secondBacklog.push(publisher.publish({ topic: topics.readings, key: record.key, value: record.value, type: TOPICS.readings.payload, id: record.id }));
+      if (secondBacklog.length % 5_000 === 0) await publisher.whenPendingBelow(5_000);
+    }
+    await Promise.all(secondBacklog);
+    const pairEnv = [env, { ...env, ADMIN_HTTP_ADDRESS: '127.0.0.1:18193', GRPC_ADDRESS: '127.0.0.1:18156' }];
+    const pair = await Promise.all(pairEnv.map((settings) => startAlerting(settings)));
+    const pairStarted = performance.now();
+    const pairCpuAtReady = pair.map((instance) => cpuSeconds(instance.child.pid ?? 0));
+    const pairDeadline = Date.now() + 120_000;
+    let pairEvaluated = 0;
+    let pairShares: number[] = [];
+    while (pairEvaluated < BACKLOG && Date.now() < pairDeadline) {
+      await sleep(20);
+      pairShares = await Promise.all(pairEnv.map((settings) => evaluatedSoFar(settings.ADMIN_HTTP_ADDRESS)));
+      pairEvaluated = pairShares.reduce((sum, share) => sum + share, 0);
+    }
+    const pairSeconds = (performance.now() - pairStarted) / 1000;
+    const pairCpuSeconds = pair.reduce((sum, instance, index) => sum + cpuSeconds(instance.child.pid ?? 0) - (pairCpuAtReady[index] ?? 0), 0);
+    await Promise.all(pair.map((instance) => instance.stop()));
     await publisher.disconnect();
     await schema.drop();
     const admin = kafka.admin();
@@ -277,6 +305,18 @@ const bench: BenchModule = {
         note: `the same backlog until every reading is evaluated and every alert event it raised or cleared is on the topic (${alertsOnTopic} of ${expectedOnTopic} records): the relay's share of the work counted`,
       },
       alerting_rss_mb: { value: Math.round(latencyRss / 2 ** 20), unit: 'MiB', note: 'alerting resident memory after the latency run' },
+      alerting_two_instances_readings_per_s: {
+        value: Math.round(pairEvaluated / pairSeconds),
+        unit: 'readings/s',
+        baseline: 'alerting_readings_per_s',
+        note: `a second ${BACKLOG.toLocaleString('en-US')}-reading backlog consumed by two instances in one group from a cold start (both ready → all evaluated; shares ${pairShares.join(' / ')}), same run. Two cores carry both instances, Kafka, PostgreSQL and this bench: a second instance adds hands, not cores — here it can only show that the work splits and what the split costs`,
+      },
+      alerting_two_instances_cpu_us_per_reading: {
+        value: Math.round((pairCpuSeconds * 1e6) / Math.max(1, pairEvaluated)),
+        unit: 'µs CPU/reading',
+        baseline: 'alerting_backlog_cpu_us_per_reading',
+        note: 'both instances\' CPU (user + system, /proc) from ready until the second backlog was evaluated, per reading: the cost of splitting the work (two consumers, two checkpoint streams, a rebalance at start)',
+      },
     };
   },
 };

@@ -9,6 +9,8 @@ import { loadDevices, publishLoadDevices, type LoadDevice } from './load-devices
 export interface IngestUnderLoad {
   ingest: IngestProcess;
   pid: number;
+  /** Every instance's HJ 212 port (`instances` of the options; the first is `hj212Port`). */
+  hj212Ports: number[];
   devices: LoadDevice[];
   gatewayToken: string;
   hj212Port: number;
@@ -33,6 +35,8 @@ export interface IngestUnderLoadOptions {
   env?: Record<string, string>;
   /** Directory for a V8 CPU profile of the ingest process (`node --cpu-prof`). */
   cpuProfileDir?: string;
+  /** Ingest processes sharing the topics and the Redis memory, each on its own ports (1 by default). */
+  instances?: number;
 }
 
 /** Resident set size of a process in bytes, from /proc. */
@@ -58,7 +62,7 @@ export async function startIngestUnderLoad(options: IngestUnderLoadOptions): Pro
     mkdirSync(options.cpuProfileDir, { recursive: true });
     nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);
   }
-  const ingest = await startIngestProcess({
+  const startOne = (): Promise<IngestProcess> => startIngestProcess({
     ...(process.env.KAFKA_BROKERS ? { kafkaBrokers: process.env.KAFKA_BROKERS } : {}),
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     topicPrefix: prefix,
@@ -75,6 +79,9 @@ export async function startIngestUnderLoad(options: IngestUnderLoadOptions): Pro
       ...Object.fromEntries((process.env.BENCH_INGEST_ENV ?? '').split(' ').filter((pair) => pair.includes('=')).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
     },
   });
+  const [ingest, ...others] = await Promise.all(Array.from({ length: Math.max(1, options.instances ?? 1) }, () => startOne()));
+  if (!ingest) throw new Error('no ingest instance started');
+  const all = [ingest, ...others];
   const pid = ingest.service.pid;
   return {
     ingest,
@@ -82,6 +89,7 @@ export async function startIngestUnderLoad(options: IngestUnderLoadOptions): Pro
     devices,
     gatewayToken,
     hj212Port: ingest.hj212Port,
+    hj212Ports: all.map((instance) => instance.hj212Port),
     httpUrl: ingest.httpUrl,
     grpcAddress: ingest.grpcAddress,
     metric: (name) => ingest.metric(name),
@@ -94,14 +102,19 @@ export async function startIngestUnderLoad(options: IngestUnderLoadOptions): Pro
       return sum;
     },
     rssBytes: () => rssBytesOf(pid),
+    // Every instance's together.
     cpuMicros: async () => {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) / USER_HZ) * 1e6;
+      let micros = 0;
+      for (const instance of all) {
+        const stat = await readFile(`/proc/${instance.service.pid}/stat`, 'utf8');
+        // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        micros += ((Number(fields[11]) + Number(fields[12])) / USER_HZ) * 1e6;
+      }
+      return micros;
     },
     stop: async () => {
-      await ingest.service.stop();
+      await Promise.all(all.map((instance) => instance.service.stop()));
       const admin = kafka.admin();
       await admin.connect();
       const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));

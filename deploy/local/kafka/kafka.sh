@@ -12,7 +12,8 @@
 # .data/kafka/scram-credentials (mode 600); `pnpm kafka-acls grant` then grants each service its ACLs. A storage
 # formatted in one mode is refused in the other (reset: down.sh && rm -rf deploy/local/.data/kafka).
 # KAFKA_PORT, KAFKA_CONTROLLER_PORT and KAFKA_STATE_DIR (data, pid and logs in one folder) run a second broker
-# beside the usual one, as the deploy test does.
+# beside the usual one, as the deploy test does. KAFKA_NODE_ID with KAFKA_QUORUM_VOTERS (id@host:port,...) make it
+# one node of a multi-node cluster (cluster.properties); cluster.sh runs three that way.
 set -euo pipefail
 KAFKA_DIR="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib/common.sh
@@ -31,6 +32,8 @@ OUT_FILE="$KAFKA_RUN/kafka.out"   # JVM stdout/stderr (crashes, early errors)
 READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-90}"
 PROBE="${KAFKA_PROBE:-auto}"    # auto (kcat when installed, else KafkaAdmin.java) | kcat | java
 SECURITY="${KAFKA_SECURITY:-plaintext}"   # plaintext | scram
+NODE_ID="${KAFKA_NODE_ID:-1}"
+VOTERS="${KAFKA_QUORUM_VOTERS:-}"         # empty: a single node, its own one-voter quorum
 CREDENTIALS="$KAFKA_DATA/scram-credentials"
 # One SCRAM user per service (and the demo's simulator); their ACLs: SERVICE_KAFKA_ACCESS in packages/kafka.
 read -r -a SCRAM_USERS <<<"${KAFKA_SCRAM_USERS:-registry ingest alerting dispatch credit sharing console simulator}"
@@ -132,6 +135,10 @@ lock() { exec 9>"$KAFKA_RUN/kafka.lock"; flock -w 300 9 || die "kafka: another k
 write_config() {
   sed -e "s|@LOG_DIRS@|$KAFKA_DATA/logs|" -e "s|127.0.0.1:9092|$BOOTSTRAP|g" -e "s|127.0.0.1:9093|127.0.0.1:$CONTROLLER_PORT|g" \
     "$KAFKA_DIR/server.properties" >"$CONFIG"
+  if [ -n "$VOTERS" ]; then
+    sed -i '/^controller.quorum.bootstrap.servers=/d' "$CONFIG"
+    sed -e "s|@NODE_ID@|$NODE_ID|" -e "s|@VOTERS@|$VOTERS|" "$KAFKA_DIR/cluster.properties" >>"$CONFIG"
+  fi
   if [ "$SECURITY" = scram ]; then
     sed -e "s|@PORT@|${BOOTSTRAP##*:}|g" -e "s|@CONTROLLER_PORT@|$CONTROLLER_PORT|g" -e "s|@ADMIN_PASSWORD@|$(scram_password admin)|g" \
       "$KAFKA_DIR/scram.properties" >>"$CONFIG"
@@ -178,9 +185,13 @@ cmd_start() {
     if [ "$SECURITY" = scram ]; then
       for user in admin "${SCRAM_USERS[@]}"; do scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(scram_password "$user")]"); done
     fi
-    cluster_id="$("$JAVA" -cp "$LIB_DIR/*" kafka.tools.StorageTool random-uuid 2>/dev/null)"
+    # The nodes of a cluster share one id (KAFKA_CLUSTER_ID, from cluster.sh); a static quorum is formatted without
+    # --standalone.
+    local -a quorum=(--standalone)
+    [ -n "$VOTERS" ] && quorum=()
+    cluster_id="${KAFKA_CLUSTER_ID:-$("$JAVA" -cp "$LIB_DIR/*" kafka.tools.StorageTool random-uuid 2>/dev/null)}"
     "$JAVA" "${JVM_OPTS[@]}" -cp "$LIB_DIR/*" kafka.tools.StorageTool format \
-        --config "$CONFIG" --cluster-id "$cluster_id" --standalone "${scram[@]}" >"$KAFKA_RUN/kafka-format.log" 2>&1 \
+        --config "$CONFIG" --cluster-id "$cluster_id" "${quorum[@]}" "${scram[@]}" >"$KAFKA_RUN/kafka-format.log" 2>&1 \
       || { cat "$KAFKA_RUN/kafka-format.log" >&2; die "kafka: formatting storage in $KAFKA_DATA failed"; }
     printf '%s\n' "$SECURITY" >"$KAFKA_DATA/security"
   fi

@@ -1,5 +1,6 @@
 import type { Consumer, ConsumerRunConfig, Kafka } from 'kafkajs';
 import type { Logger } from '@ecogrid/telemetry';
+import { observeConsumerLag } from './consumer-metrics';
 
 export interface MembershipOptions {
   kafka: Kafka;
@@ -55,6 +56,7 @@ export function createMembership(options: MembershipOptions): Membership {
     maxWaitTimeInMs: options.maxWaitTimeInMs ?? 100,
     allowAutoTopicCreation: false,
   });
+  observeConsumerLag(consumer);
   let joined = false;
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     joined = true;

@@ -1,6 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { Logger } from '@ecogrid/telemetry';
 import { headerText } from './envelope';
+import { countDeadLetter } from './consumer-metrics';
 import { errorCode } from './errors';
 import type { EventPublisher } from './event-publisher';
 import { deadLetterTopicName } from './topics';
@@ -42,6 +43,7 @@ export function createDeadLetter(deadLetters: EventPublisher, groupId: string, l
         'x-failed-at': new Date().toISOString(),
       },
     });
+    countDeadLetter(topic, errorCode(error));
     logger.warn({ topic, partition, offset: message.offset, code: errorCode(error), attempts }, 'record dead-lettered');
   };
 }

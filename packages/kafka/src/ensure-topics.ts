@@ -4,13 +4,19 @@ import { allTopicSpecs, type TopicSpec } from './topics';
 /** How long a new topic may take to show a leader for every partition before creation counts as failed. */
 const LEADER_WAIT_MS = 30_000;
 const LEADER_POLL_MS = 100;
+/** CreateTopics' "use the broker's default.replication.factor". */
+const BROKER_DEFAULT = -1;
 
 /**
  * Creates every catalogued topic (and its dead-letter topic) that does not exist yet, with the declared
  * partitions and cleanup policy, and waits for leaders: with auto-creation off, nothing else creates them.
  * Returns the names it created.
+ *
+ * The number of copies of each partition is `replicationFactor` when given (KAFKA_TOPIC_REPLICATION_FACTOR in the
+ * callers' configuration), else the broker's `default.replication.factor` (-1 in CreateTopics, KIP-464): 1 on the
+ * single demo broker, 3 on the three-node cluster — so the same code is right on both without a setting.
  */
-export async function ensureTopics(kafka: Kafka, options: { prefix?: string; specs?: TopicSpec[] } = {}): Promise<string[]> {
+export async function ensureTopics(kafka: Kafka, options: { prefix?: string; specs?: TopicSpec[]; replicationFactor?: number } = {}): Promise<string[]> {
   const prefix = options.prefix ?? '';
   const specs = options.specs ?? allTopicSpecs();
   const admin = kafka.admin();
@@ -25,7 +31,7 @@ export async function ensureTopics(kafka: Kafka, options: { prefix?: string; spe
       topics: missing.map((spec) => ({
         topic: `${prefix}${spec.name}`,
         numPartitions: spec.partitions,
-        replicationFactor: 1,
+        replicationFactor: options.replicationFactor ?? BROKER_DEFAULT,
         configEntries: [
           { name: 'cleanup.policy', value: spec.cleanupPolicy },
           ...(spec.retentionMs === undefined ? [] : [{ name: 'retention.ms', value: String(spec.retentionMs) }]),

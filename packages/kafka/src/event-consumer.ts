@@ -2,6 +2,7 @@ import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '@ecogrid/telemetry';
 import { createMembership, runningConsumer, type RunningConsumer } from './consumer-membership';
 import { endConsumerSpan, otelContext, startConsumerSpan } from './consumer-span';
+import { observeRecordAge } from './consumer-metrics';
 import { createDeadLetter } from './dead-letter';
 import { errorCode, holdsPartition, isRetriable, PoisonRecordError } from './errors';
 import type { EventPublisher } from './event-publisher';
@@ -71,6 +72,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   /** Handles one record; false when it was left unhandled (a hold ended by a rebalance or a stop). */
   const handleOne = async (topic: string, partition: number, message: KafkaMessage, control: BatchControl): Promise<boolean> => {
     let event: ReceivedEvent;
+    observeRecordAge(topic, message);
     try {
       event = receivedEvent(topic, partition, message);
     } catch (error) {

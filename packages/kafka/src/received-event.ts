@@ -22,6 +22,8 @@ export interface ReceivedEvent {
 }
 
 const REQUIRED = ['ce_id', 'ce_type', 'ce_source', 'ce_time', 'ce_specversion'] as const;
+/** The spec version as kafkajs hands headers over (Buffers): compared without making a string per record. */
+const SPEC_VERSION_BYTES = Buffer.from(SPEC_VERSION);
 
 /**
  * A record checked for a valid envelope when it arrives, its attributes and key read only when asked for: a consumer
@@ -43,14 +45,21 @@ class KafkaReceivedEvent implements ReceivedEvent {
   ) {
     const headers = message.headers ?? {};
     for (const name of REQUIRED) if (headers[name] === undefined || headers[name] === null) throw new EnvelopeError(`missing header ${name}`);
-    const specVersion = headerText(headers, 'ce_specversion');
-    if (specVersion !== SPEC_VERSION) throw new EnvelopeError(`unsupported ce_specversion ${specVersion}`);
+    const specVersionHeader = headers.ce_specversion;
+    if (!(Buffer.isBuffer(specVersionHeader) ? specVersionHeader.equals(SPEC_VERSION_BYTES) : headerText(headers, 'ce_specversion') === SPEC_VERSION)) {
+      throw new EnvelopeError(`unsupported ce_specversion ${headerText(headers, 'ce_specversion')}`);
+    }
     if (Number.isNaN(Date.parse(headerText(headers, 'ce_time') ?? ''))) throw new EnvelopeError('ce_time is not a timestamp');
     this.#message = message;
     this.offset = message.offset;
     this.value = message.value;
     this.headers = headers;
     this.timestamp = Number(message.timestamp);
+  }
+
+  /** The Kafka record this event was read from (dead letters carry it as it came). */
+  static messageOf(event: ReceivedEvent): KafkaMessage | undefined {
+    return #message in event ? event.#message : undefined;
   }
 
   get key(): string | null {
@@ -74,6 +83,11 @@ class KafkaReceivedEvent implements ReceivedEvent {
   set trace(carrier: TraceCarrier) {
     this.#trace = carrier;
   }
+}
+
+/** The Kafka record a received event was read from; undefined for an event made another way (tests). */
+export function kafkaMessageOf(event: ReceivedEvent): KafkaMessage | undefined {
+  return KafkaReceivedEvent.messageOf(event);
 }
 
 /** A received record; throws EnvelopeError for a record without a valid envelope. */

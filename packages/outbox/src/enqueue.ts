@@ -44,13 +44,27 @@ export function outboxInsert(first: number, condition?: string): string {
 /** The eight arrays `outboxInsert` reads, in its order. */
 export function outboxInsertParameters(events: readonly OutboxEvent[]): unknown[][] {
   const active = events.some((event) => event.causedBy === undefined) ? currentTraceCarrier() : {};
-  const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+  const topics: string[] = [];
+  const keys: Array<string | null> = [];
+  const ids: string[] = [];
+  const types: string[] = [];
+  const payloads: Array<Buffer | null> = [];
+  const times: Date[] = [];
+  const traceparents: Array<string | null> = [];
+  const tracestates: Array<string | null> = [];
   for (const event of events) {
     const trace = event.causedBy ?? active;
-    const row = [event.topic, event.key, event.id, event.type, event.payload === null ? null : Buffer.from(event.payload), event.time, trace.traceparent ?? null, trace.tracestate ?? null];
-    row.forEach((value, index) => columns[index]?.push(value));
+    topics.push(event.topic);
+    keys.push(event.key);
+    ids.push(event.id);
+    types.push(event.type);
+    // pg sends a Buffer as bytea; a payload that is one already is not copied.
+    payloads.push(event.payload === null ? null : Buffer.isBuffer(event.payload) ? event.payload : Buffer.from(event.payload.buffer, event.payload.byteOffset, event.payload.byteLength));
+    times.push(event.time);
+    traceparents.push(trace.traceparent ?? null);
+    tracestates.push(trace.tracestate ?? null);
   }
-  return columns;
+  return [topics, keys, ids, types, payloads, times, traceparents, tracestates];
 }
 
 /**

@@ -13,6 +13,7 @@ describe('base configuration', () => {
       KAFKA_BROKERS: '127.0.0.1:9092',
       TOPIC_PREFIX: '',
       ADMIN_HTTP_ADDRESS: '127.0.0.1:8092',
+      CONSUMER_SESSION_TIMEOUT_MS: 30_000,
       SHUTDOWN_GRACE_MS: 10_000,
       DATABASE_URL: 'postgres://x',
     });

@@ -29,10 +29,17 @@ export function baseConfig(defaults: { service: string; adminAddress: string }) 
     KAFKA_SASL_MECHANISM: z.enum(['scram-sha-256', 'scram-sha-512']).optional(),
     KAFKA_SASL_USERNAME: z.string().min(1).optional(),
     KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    /** Copies of each partition of the topics a service creates; unset: the broker's default.replication.factor. */
+    KAFKA_TOPIC_REPLICATION_FACTOR: z.coerce.number().int().min(1).optional(),
     /** Prefix of every topic and consumer group: empty in production, unique per test run. */
     TOPIC_PREFIX: z.string().default(''),
     /** Probes (`/healthz`, `/readyz`) and `/metrics`, apart from the public API ports. */
     ADMIN_HTTP_ADDRESS: hostPort.default(defaults.adminAddress),
+    /**
+     * How long a consumer group waits for a member that stopped heartbeating (a crashed instance) before giving its
+     * partitions to the others: with several instances, the longest a dead one's share of the work waits.
+     */
+    CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10_000),
   });

@@ -33,7 +33,9 @@ describe('startTelemetry', () => {
 
   it('runs untraced, recording nothing, when there is no endpoint and no exporter', () => {
     const saved = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    const savedZipkin = process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT;
     delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    delete process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT;
     try {
       telemetry = startTelemetry({ serviceName: 'untraced' });
       const span = trace.getTracer('test').startSpan('nothing');
@@ -41,6 +43,7 @@ describe('startTelemetry', () => {
       expect(context.with(trace.setSpan(context.active(), span), () => trace.getActiveSpan())).toBeUndefined();
     } finally {
       if (saved !== undefined) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = saved;
+      if (savedZipkin !== undefined) process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT = savedZipkin;
     }
   });
 });

@@ -6,6 +6,7 @@ import { envDetector, detectResources, resourceFromAttributes } from '@opentelem
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as OtlpHttpExporter from '@opentelemetry/exporter-trace-otlp-http';
+import type * as ZipkinExporterModule from '@opentelemetry/exporter-zipkin';
 import type * as SdkTraceBase from '@opentelemetry/sdk-trace-base';
 import type * as HttpInstrumentationModule from '@opentelemetry/instrumentation-http';
 import type * as GrpcInstrumentationModule from '@opentelemetry/instrumentation-grpc';
@@ -22,6 +23,11 @@ export interface StartTelemetryOptions {
    * service runs untraced: no library is instrumented and no context is tracked; metrics are unaffected.
    */
   otlpEndpoint?: string;
+  /**
+   * Zipkin v2 spans endpoint (e.g. http://127.0.0.1:9411/api/v2/spans), for a Zipkin server without an OTLP/HTTP
+   * collector; defaults to OTEL_EXPORTER_ZIPKIN_ENDPOINT. Either or both of this and `otlpEndpoint` may be set.
+   */
+  zipkinEndpoint?: string;
   /** Extra span exporter, e.g. an in-memory one in tests; spans are exported synchronously to it. */
   spanExporter?: SpanExporter;
   /**
@@ -56,6 +62,8 @@ export function startTelemetry(options: StartTelemetryOptions): Telemetry {
   const spanProcessors: SpanProcessor[] = [];
   const endpoint = options.otlpEndpoint ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (endpoint) spanProcessors.push(otlpSpanProcessor(`${endpoint.replace(/\/$/, '')}/v1/traces`));
+  const zipkinEndpoint = options.zipkinEndpoint ?? process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT;
+  if (zipkinEndpoint) spanProcessors.push(zipkinSpanProcessor(zipkinEndpoint, options.serviceName));
   if (options.spanExporter) spanProcessors.push(new SimpleSpanProcessor(options.spanExporter));
   // With nowhere to send spans, the library patches and the async context tracking would only cost: CPU on
   // every gRPC call and a promise hook on every promise, for spans nobody records. Metrics (our own
@@ -93,6 +101,12 @@ function otlpSpanProcessor(url: string): SpanProcessor {
   const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttpExporter;
   const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof SdkTraceBase;
   return new BatchSpanProcessor(new OTLPTraceExporter({ url }));
+}
+
+function zipkinSpanProcessor(url: string, serviceName: string): SpanProcessor {
+  const { ZipkinExporter } = require('@opentelemetry/exporter-zipkin') as typeof ZipkinExporterModule;
+  const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof SdkTraceBase;
+  return new BatchSpanProcessor(new ZipkinExporter({ url, serviceName }));
 }
 
 /** Instrumentations enable themselves when constructed, through the global tracer provider registered above. */

@@ -179,3 +179,102 @@ export async function startPrivateRedis(): Promise<PrivateServer> {
     destroy: stop,
   };
 }
+
+/** A private Kafka cluster: all its brokers' addresses, and each node to stop or kill on its own. */
+export interface PrivateKafkaCluster {
+  /** `host:port,host:port,…` of every node, for clients (KAFKA_BROKERS). */
+  readonly url: string;
+  readonly nodes: readonly PrivateServer[];
+  destroy(): Promise<void>;
+}
+
+/**
+ * A three-node Apache Kafka (KRaft, each node broker and controller, a static quorum) of the test's own, with the
+ * settings of deploy/local/kafka/cluster.properties — replication factor 3, min.insync.replicas 2 — so a fault test
+ * can kill one node under load exactly as it would happen to the bureau's cluster.
+ */
+export async function startPrivateKafkaCluster(options: { nodes?: number } = {}): Promise<PrivateKafkaCluster> {
+  const root = repositoryRoot();
+  const lib = resolve(root, 'deploy/local/kafka/lib');
+  if (!existsSync(lib)) throw new Error(`${lib} is missing: run deploy/local/up.sh, which resolves the Kafka jars`);
+  const count = options.nodes ?? 3;
+  const ids = Array.from({ length: count }, (_, index) => index + 1);
+  const ports = await Promise.all(ids.map(async () => ({ client: await freePort(), controller: await freePort() })));
+  const voters = ids.map((id, index) => `${id}@127.0.0.1:${ports[index]?.controller}`).join(',');
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
+  const template = readFileSync(resolve(root, 'deploy/local/kafka/server.properties'), 'utf8').replace(/^controller\.quorum\.bootstrap\.servers=.*$/m, '');
+  const clusterSettings = readFileSync(resolve(root, 'deploy/local/kafka/cluster.properties'), 'utf8');
+  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin/java') : 'java';
+  const classpath = `${lib}/*`;
+
+  const nodes = await Promise.all(
+    ids.map(async (id, index) => {
+      const { client, controller } = ports[index] ?? { client: 0, controller: 0 };
+      const dir = mkdtempSync(join(tmpdir(), `ecogrid-kafka-node${id}-`));
+      const config = join(dir, 'server.properties');
+      writeFileSync(
+        config,
+        template.replaceAll('127.0.0.1:9092', `127.0.0.1:${client}`).replaceAll('127.0.0.1:9093', `127.0.0.1:${controller}`).replaceAll('@LOG_DIRS@', join(dir, 'logs')) +
+          '\n' +
+          clusterSettings.replaceAll('@NODE_ID@', String(id)).replaceAll('@VOTERS@', voters),
+      );
+      await runToCompletion(java, ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '--config', config, '--cluster-id', clusterId], `kafka storage format (node ${id})`);
+      return { id, client, dir, config };
+    }),
+  );
+
+  const servers = nodes.map(({ id, client, dir, config }) => {
+    let child: ChildProcess | undefined;
+    let output = '';
+    const launch = (): ChildProcess => {
+      child = spawn(java, ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${resolve(root, 'deploy/local/kafka/log4j2.yaml')}`, `-Dkafka.logs.dir=${dir}`, '-cp', classpath, 'kafka.Kafka', config], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: dir,
+      });
+      child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));
+      child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));
+      return child;
+    };
+    const ready = (started: ChildProcess): Promise<void> => readyOrExited(started, () => brokerAnswers(client), 120_000, `private Kafka node ${id} on 127.0.0.1:${client}`, () => output);
+    const stop = async (): Promise<void> => {
+      child?.kill('SIGTERM');
+      await exited(child);
+    };
+    const server: PrivateServer & { launch(): ChildProcess; ready(started: ChildProcess): Promise<void> } = {
+      url: `127.0.0.1:${client}`,
+      launch,
+      ready,
+      start: () => ready(launch()),
+      stop,
+      kill9: async () => {
+        child?.kill('SIGKILL');
+        await exited(child);
+      },
+      destroy: async () => {
+        await stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    return server;
+  });
+  // All at once: a node of the quorum answers only when a majority of voters runs.
+  await Promise.all(servers.map((server) => server.ready(server.launch())));
+  return {
+    url: servers.map((server) => server.url).join(','),
+    nodes: servers,
+    destroy: async () => {
+      await Promise.all(servers.map((server) => server.destroy()));
+    },
+  };
+}
+
+function runToCompletion(command: string, args: string[], description: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${description} exited ${code}: ${output.slice(-2_000)}`))));
+  });
+}

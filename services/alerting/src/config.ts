@@ -13,8 +13,6 @@ const schema = baseConfig({ service: 'alerting', adminAddress: '127.0.0.1:8092' 
   CONSUMER_GROUP: z.string().optional(),
   /** Where a new group starts: false (latest) in production, where history would replay old alerts. */
   READINGS_FROM_BEGINNING: booleanFlag.default(false),
-  /** How long the group waits for a member that stopped heartbeating (a crashed instance) before moving its partitions. */
-  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
   PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(3),
   GRPC_ADDRESS: hostPort.default('127.0.0.1:50055'),
   /** JSON file with a ruleset to use instead of the built-in default (src/domain/rules/default-ruleset.ts). */

@@ -22,13 +22,13 @@ const MINUTES = 40;
 const BASE = Date.parse('2026-11-29T00:00:00Z');
 
 /** Bursts of four minutes above the limit (the second at more than double it) in every ten, shifted per device. */
-function scenario(): Reading[] {
+function scenario(mnPrefix = 'KILL'): Reading[] {
   const readings: Reading[] = [];
   for (let minute = 0; minute < MINUTES; minute += 1) {
     for (let device = 0; device < DEVICES; device += 1) {
       const phase = (minute + device) % 10;
       const value = phase < 4 ? (phase === 1 ? 80 : 40) : 20;
-      readings.push({ mn: `KILL-${device}`, at: new Date(BASE + minute * 60_000), values: [{ factor: 'a21026', kind: 'ZsRtd', value }] });
+      readings.push({ mn: `${mnPrefix}-${device}`, at: new Date(BASE + minute * 60_000), values: [{ factor: 'a21026', kind: 'ZsRtd', value }] });
     }
   }
   return readings;
@@ -189,5 +189,112 @@ describe('alerting: restart safety', () => {
       expect(Number(sequence)).toBe((sequences.get(alertId) ?? 0) + 1);
       sequences.set(alertId, Number(sequence));
     }
+  });
+});
+
+describe('alerting scaled out: two instances, one killed with SIGKILL mid-stream', () => {
+  let kafka: Kafka;
+  let schema: TestSchema;
+  let recorder: TopicRecorder;
+  let publisher: EventPublisher;
+  let db: Client;
+  let instances: AlertingProcess[] = [];
+  const prefix = uniqueTopicPrefix('alerting-scale');
+  const topics = topicNames(prefix);
+  const onTopic = (id: string): number => recorder.messages.filter((message) => message.topic === topics.alerts && message.headers.ce_id === id).length;
+
+  beforeAll(async () => {
+    const env = await testEnvironment();
+    kafka = testKafka(env.kafkaBrokers);
+    await ensureTopics(kafka, { prefix });
+    schema = await createTestSchema(env.databaseUrl, 'alerting_scale');
+    db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    await publishRegistry(
+      kafka,
+      prefix,
+      Array.from({ length: DEVICES }, (_, index) => cemsDevice(`PAIR-${index}`)),
+    );
+    recorder = await recordTopics(kafka, [topics.alerts]);
+    publisher = createEventPublisher({ kafka, source: '/ecogrid/ingest' });
+    await publisher.connect();
+    const settings = { KAFKA_BROKERS: env.kafkaBrokers, DATABASE_URL: env.databaseUrl, ALERTING_SCHEMA: schema.name, TOPIC_PREFIX: prefix };
+    instances = await Promise.all([startAlerting(settings), startAlerting(settings)]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all(instances.map((instance) => instance.service.stop()));
+    await publisher?.disconnect();
+    await recorder?.stop();
+    await db?.end();
+    await schema?.drop();
+  });
+
+  it('the survivor takes over the dead instance\'s partitions from their checkpoints: every expected alert event exactly once, in order', { timeout: 240_000 }, async () => {
+    const [victim, survivor] = instances;
+    if (!victim || !survivor) throw new Error('two instances expected');
+    const readings = scenario('PAIR');
+    const expected = expectedEventIds(readings);
+    const half = readings.length / 2;
+    const send = readingsPublisher(publisher, prefix);
+    const ours = (id: string | undefined): boolean => id !== undefined && id.startsWith('al_');
+    const evaluatedBy = async (instance: AlertingProcess): Promise<number> => {
+      const text = await (await fetch(`${instance.adminUrl}/metrics`)).text();
+      return Number(/^alerting_readings_total\{outcome="evaluated"\} (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    for (let start = 0; start < half; start += DEVICES) await send(readings.slice(start, start + DEVICES));
+    const firstHalf = expectedEventIds(readings.slice(0, half));
+    await waitFor(() => firstHalf.every((id) => onTopic(id) > 0), { timeoutMs: 60_000, description: `the ${firstHalf.length} events of the first half` });
+    const [byVictim, bySurvivor] = [await evaluatedBy(victim), await evaluatedBy(survivor)];
+    // Both shared the work, or the kill proves nothing.
+    expect(Math.min(byVictim, bySurvivor)).toBeGreaterThan(0);
+    await victim.service.kill9();
+    const killedAt = Date.now();
+    await send(readings.slice(half));
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await waitFor(
+        async () => {
+          const { groups } = await admin.describeGroups([`${prefix}alerting.readings`]);
+          const group = groups[0];
+          return group?.state === 'Stable' && group.members.length === 1 ? true : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 100, description: 'the consumer group to rebalance onto the survivor' },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+    const rebalanceMs = Date.now() - killedAt;
+    await waitFor(() => expected.every((id) => onTopic(id) > 0), { timeoutMs: 90_000, description: `all ${expected.length} expected alert events` });
+    const allEvaluatedMs = Date.now() - killedAt;
+    await waitFor(
+      async () => {
+        const offsets = await db.query(`SELECT coalesce(sum(next_offset), 0)::int AS n FROM "${schema.name}".consumer_offsets WHERE topic = $1`, [topics.readings]);
+        const pending = await db.query(`SELECT count(*)::int AS n FROM "${schema.name}".outbox`);
+        return offsets.rows[0].n === readings.length && pending.rows[0].n === 0;
+      },
+      { timeoutMs: 30_000, description: 'every reading checkpointed and the outbox drained' },
+    );
+    const received = recorder.messages.filter((message) => message.topic === topics.alerts && ours(message.headers.ce_id)).map((message) => message.headers.ce_id as string);
+    const distinct = new Set(received);
+    const expectedSet = new Set(expected);
+    const missing = expected.filter((id) => !distinct.has(id));
+    const unexpected = [...distinct].filter((id) => !expectedSet.has(id));
+    process.stdout.write(
+      `two alerting instances, one killed: before the kill the victim had evaluated ${byVictim} readings and the survivor ${bySurvivor}; ` +
+        `the group rebalanced onto the survivor ${rebalanceMs} ms after the kill, every expected event out ${allEvaluatedMs} ms after it; ` +
+        `expected ${expected.length} events, received ${received.length} records, ${distinct.size} distinct, ${received.length - distinct.size} duplicates, ${missing.length} missing, ${unexpected.length} unexpected\n`,
+    );
+    expect(missing).toEqual([]);
+    expect(unexpected).toEqual([]);
+    expect(received.length).toBe(distinct.size);
+    const sequences = new Map<string, number>();
+    for (const id of received) {
+      const [alertId, sequence] = id.split(':') as [string, string];
+      expect(Number(sequence)).toBe((sequences.get(alertId) ?? 0) + 1);
+      sequences.set(alertId, Number(sequence));
+    }
+    instances = [survivor];
   });
 });

@@ -20,7 +20,6 @@ const schema = baseConfig({ service: 'credit', adminAddress: '127.0.0.1:8095' })
   CREDIT_RULESET_FILES: z.string().optional(),
   /** Where a new consumer group starts on alerts and cases: true, since every past exceedance is evidence. */
   EVIDENCE_FROM_BEGINNING: booleanFlag.default(true),
-  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(500),
   PG_POOL_SIZE: z.coerce.number().int().min(2).max(64).default(8),
   /**

@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     kafka,
     topic: topics.alerts,
     groupId: consumerGroupName(config.TOPIC_PREFIX, 'dispatch', 'alerts'),
+    sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
     handle: app.handleAlertChanged,
     deadLetters: publisher,
     logger,

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   await migrateSchema({ pool, schema: config.REGISTRY_SCHEMA, migrations: registryMigrations(), logger });
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger, credentials: kafkaCredentialsFrom(config) });
-  await ensureTopics(kafka, { prefix: config.TOPIC_PREFIX, specs: allTopicSpecs().filter((spec) => spec.name.startsWith('ecogrid.registry.')) });
+  await ensureTopics(kafka, { prefix: config.TOPIC_PREFIX, replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR, specs: allTopicSpecs().filter((spec) => spec.name.startsWith('ecogrid.registry.')) });
   const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}` });
   await publisher.connect();
   const relay = createOutboxRelay({ pool, schema: config.REGISTRY_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS, readBackGroup: consumerGroupName(config.TOPIC_PREFIX, 'registry', 'outbox-reconcile') });

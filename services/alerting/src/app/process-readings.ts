@@ -1,6 +1,6 @@
 import { newDeviceState, type DeviceState } from '../domain/device-state';
 import { evaluateObservation } from '../domain/evaluate-observation';
-import type { Observation } from '../domain/model';
+import type { DeviceProfile, Observation } from '../domain/model';
 import type { Emitted, EvaluationContext } from '../domain/rule-runner';
 import type { CompiledRuleset } from '../domain/rules/compiled-ruleset';
 import { sweepDevice } from '../domain/sweep-device';
@@ -122,7 +122,20 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
     return state;
   };
 
-  const contextFor = (mn: string): EvaluationContext => ({ rules: deps.rules, device: deps.directory.device(mn), targetsNear: deps.directory.targetsNear });
+  // One context per version of a device's profile (the directory hands out the same object until the device
+  // changes), not a new object for every reading.
+  const contexts = new WeakMap<DeviceProfile, EvaluationContext>();
+  const withoutDevice: EvaluationContext = { rules: deps.rules, device: undefined, targetsNear: deps.directory.targetsNear };
+  const contextFor = (mn: string): EvaluationContext => {
+    const device = deps.directory.device(mn);
+    if (!device) return withoutDevice;
+    let context = contexts.get(device);
+    if (!context) {
+      context = { rules: deps.rules, device, targetsNear: deps.directory.targetsNear };
+      contexts.set(device, context);
+    }
+    return context;
+  };
 
   /**
    * A write that failed for any reason (PostgreSQL away, a statement timeout) leaves the partition's memory ahead of
@@ -193,8 +206,10 @@ export function createReadingsProcessor(deps: ReadingsProcessorDeps): ReadingsPr
         }
         const out: Emitted = { alerts: [], aqi: [] };
         const causes = { alerts: [] as Array<TraceContext | undefined>, aqi: [] as Array<TraceContext | undefined> };
+        // Records come in offset order: only a batch that starts below the stored offset has any to skip.
+        const someBelow = stored !== null && BigInt(range.first) < stored;
         for (const record of records) {
-          if (stored !== null && BigInt(record.offset) < stored) {
+          if (someBelow && stored !== null && BigInt(record.offset) < stored) {
             result.skipped += 1;
             continue;
           }

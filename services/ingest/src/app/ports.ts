@@ -100,12 +100,13 @@ export type CommandChange = (command: DeviceCommand) => DeviceCommand | null;
 
 /**
  * Device commands as stored (PostgreSQL), every change published with it (the outbox to ecogrid.devices.commands.v1).
- * Changes run on the stored row under its lock, so instances and the sweep cannot overwrite each other.
+ * A change applies only to the row as it was read (another change first: it is worked out again on a fresh read), so
+ * instances and the sweep cannot overwrite each other.
  */
 export interface CommandStore {
   /** Stores a new queued command unless its device already has `maxQueued` waiting; false when full. */
   add(command: DeviceCommand, maxQueued: number): Promise<boolean>;
-  /** The device's oldest queued command still within its queueing time, changed (to sent) in the same transaction. */
+  /** The device's oldest queued command still within its queueing time, changed (to sent) with it. */
   claimNext(deviceMn: string, at: Date, change: CommandChange): Promise<DeviceCommand | undefined>;
   /** Applies `change` to the stored command; the stored result, or undefined when it did not change (or is unknown). */
   update(id: string, change: CommandChange): Promise<DeviceCommand | undefined>;

@@ -28,7 +28,10 @@ export interface DeviceFleet {
  * and the unanswered frame re-sent. Data times step by one second per frame, so every observation is
  * distinct and countable.
  */
-export function startDeviceFleet(options: { port: number; devices: Device[]; replyTimeoutMs?: number; start?: Date; pauseMs?: number }): DeviceFleet {
+export function startDeviceFleet(options: { port: number | readonly number[]; devices: Device[]; replyTimeoutMs?: number; start?: Date; pauseMs?: number }): DeviceFleet {
+  // Several ports: the addresses of several ingest instances, as a data logger with a main and a standby platform
+  // address (or a TCP balancer) sees them. Devices are spread over them and move to the next when one refuses.
+  const ports = typeof options.port === 'number' ? [options.port] : options.port;
   const replyTimeoutMs = options.replyTimeoutMs ?? 1_500;
   const startMillis = (options.start ?? new Date(Date.now() - 6 * 3_600_000)).getTime();
   const counts: FleetCounts = { sent: 0, transmissions: 0, acknowledged: 0, reconnects: 0 };
@@ -40,10 +43,11 @@ export function startDeviceFleet(options: { port: number; devices: Device[]; rep
     let socket: Socket | undefined;
     let waiting: ((qn: string | null) => void) | undefined;
     const decoder = new FrameDecoder({ hj212: { mode: 'tolerant' } });
+    let portIndex = index % ports.length;
     const open = (): Promise<void> =>
       new Promise((resolve) => {
         const attempt = (): void => {
-          const candidate = connect(options.port, '127.0.0.1');
+          const candidate = connect(ports[portIndex] ?? 0, '127.0.0.1');
           candidate.once('connect', () => {
             socket = candidate;
             candidate.on('data', (chunk: Buffer) => {
@@ -57,6 +61,7 @@ export function startDeviceFleet(options: { port: number; devices: Device[]; rep
           });
           candidate.once('error', () => {
             candidate.destroy();
+            portIndex = (portIndex + 1) % ports.length;
             setTimeout(attempt, 100);
           });
         };

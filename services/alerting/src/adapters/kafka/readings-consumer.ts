@@ -60,7 +60,9 @@ export function createReadingsConsumer(options: ReadingsConsumerOptions): EventC
       for (const event of batch.events) {
         try {
           if (!event.value) throw new PoisonRecordError('bad_payload', 'reading without a value');
-          records.push({ offset: event.offset, observation: decodeObservation(event.value), ...(event.trace.traceparent ? { trace: event.trace } : {}) });
+          const observation = decodeObservation(event.value);
+          // Only a record that carries a trace context hands one on (reading the header makes strings).
+          records.push(event.headers.traceparent === undefined ? { offset: event.offset, observation } : { offset: event.offset, observation, trace: event.trace });
         } catch (error) {
           if (deadLettered.has(event)) continue;
           deadLettered.add(event);

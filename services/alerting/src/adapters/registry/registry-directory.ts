@@ -23,6 +23,17 @@ export function targetKindName(kind: number): TargetKindName | undefined {
  */
 export function createRegistryDirectory(view: RegistryView): DeviceDirectory {
   const profiles = new WeakMap<Device, DeviceProfile>();
+  // The kinds lists come from the compiled ruleset and live as long as it: each is mapped to wire numbers once, not
+  // on every episode step that looks for targets.
+  const wireKinds = new WeakMap<readonly TargetKindName[], TargetKind[]>();
+  const wireKindsOf = (kinds: readonly TargetKindName[]): TargetKind[] => {
+    let numbers = wireKinds.get(kinds);
+    if (!numbers) {
+      numbers = kinds.map((kind) => targetKindNumber.get(kind) ?? TargetKind.TARGET_KIND_UNSPECIFIED);
+      wireKinds.set(kinds, numbers);
+    }
+    return numbers;
+  };
   const profileOf = (device: Device): DeviceProfile => {
     let profile = profiles.get(device);
     if (!profile) {
@@ -46,11 +57,7 @@ export function createRegistryDirectory(view: RegistryView): DeviceDirectory {
       return device ? profileOf(device) : undefined;
     },
     targetsNear: (location, radiusM, kinds) => {
-      const near = view.targetsNear(
-        location,
-        radiusM,
-        kinds.map((kind) => targetKindNumber.get(kind) ?? TargetKind.TARGET_KIND_UNSPECIFIED),
-      );
+      const near = view.targetsNear(location, radiusM, wireKindsOf(kinds));
       const found: Array<{ id: string; kind: TargetKindName; distanceM: number }> = [];
       for (const entry of near) {
         const kind = targetKindName(entry.target.kind);

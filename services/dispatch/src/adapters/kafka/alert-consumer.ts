@@ -84,6 +84,8 @@ export function createAlertConsumer(options: {
   databaseReachable: () => Promise<boolean>;
   /** Told when alert partitions start or stop being held (readiness follows it). */
   onHold?: (held: boolean) => void;
+  /** How long the group waits for a crashed instance before its partitions move to the others. */
+  sessionTimeoutMs?: number;
 }): EventConsumer {
   let held = 0;
   return createEventConsumer({
@@ -94,6 +96,7 @@ export function createAlertConsumer(options: {
     deadLetters: options.deadLetters,
     logger: options.logger,
     partitionsConsumedConcurrently: 3,
+    ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
     retry: { attempts: 8, initialBackoffMs: 100, maxBackoffMs: 5_000 },
     handler: async (event) => {
       const input = toAlertInput(event);

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { enqueue, type OutboxEvent } from '@ecogrid/outbox';
+import { enqueue, outboxInsert, outboxInsertParameters, outboxNotify, type OutboxEvent } from '@ecogrid/outbox';
 import { inTransaction } from '@ecogrid/postgres';
 import type { CommandChange, CommandStore } from '../../app/ports';
 import type { CommandData, CommandKind, CommandOrigin, CommandState, DeviceCommand } from '../../domain/device-command';
@@ -66,6 +66,28 @@ const UPDATE = `UPDATE device_commands SET state = $2, request_number = $3, atte
     data = $9, updated_time = $10, sent_time = $11, finished_time = $12, deadline = $13
   WHERE id = $1`;
 
+/**
+ * A change of a command as one statement, no transaction around it: the row is updated only if it is still as it was
+ * read (state, attempts, data received and time of the last change), and its change event is queued in the outbox in
+ * the same statement, or neither. Five round trips under `FOR UPDATE` (BEGIN, read, update, enqueue, COMMIT) on every
+ * step of every command were most of a command's time from SendCommand to its result.
+ */
+const CHANGE = `WITH changed AS (
+    ${UPDATE} AND state = $14 AND attempts = $15 AND jsonb_array_length(data) = $16
+      AND date_trunc('milliseconds', updated_time) = date_trunc('milliseconds', $17::timestamptz)
+    RETURNING 1
+  ),
+  queued AS (
+    ${outboxInsert(18, 'EXISTS (SELECT 1 FROM changed)')}
+  ),
+  notify AS (
+    ${outboxNotify(26)} AND EXISTS (SELECT 1 FROM changed)
+  )
+  SELECT (SELECT count(*) FROM changed)::int AS changed, (SELECT count(*) FROM notify)::int AS notified`;
+
+/** Queued commands a claim tries, oldest first, before it takes the device's queue under lock. */
+const CLAIM_CANDIDATES = 5;
+
 const insertValues = (c: DeviceCommand): unknown[] => [
   c.id,
   c.deviceMn,
@@ -123,10 +145,11 @@ export interface PgCommandStoreOptions {
 }
 
 /**
- * Device commands in PostgreSQL, each change published through the outbox in the same transaction (stored and
- * published, or neither). Changes are made on the row under `FOR UPDATE`, the claim of a queued command with
- * `SKIP LOCKED`, and a device's queue is counted under an advisory lock on its MN, so the bound holds with several
- * instances taking commands at once.
+ * Device commands in PostgreSQL, each change published through the outbox in the same statement (stored and
+ * published, or neither). A change applies to the row only as it was read (optimistically: a change that lost to
+ * another, e.g. the sweep timing the command out, is worked out again on a fresh read), so two instances claiming the
+ * same queued command cannot both win; a device's queue is counted under an advisory lock on its MN, so the bound
+ * holds with several instances taking commands at once.
  */
 export function createPgCommandStore(options: PgCommandStoreOptions): CommandStore {
   const event = (command: DeviceCommand): OutboxEvent => ({
@@ -141,6 +164,7 @@ export function createPgCommandStore(options: PgCommandStoreOptions): CommandSto
   const publish = async (client: pg.PoolClient, command: DeviceCommand): Promise<void> => {
     await enqueue(client, event(command), { notify: options.notifyRelays() });
   };
+  /** The change under the row's lock (`FOR UPDATE`): always goes through; for a change that lost a race. */
   const changeLocked = async (client: pg.PoolClient, row: CommandRow | undefined, change: CommandChange): Promise<DeviceCommand | undefined> => {
     if (!row) return undefined;
     const changed = change(fromRow(row));
@@ -148,6 +172,23 @@ export function createPgCommandStore(options: PgCommandStoreOptions): CommandSto
     await client.query(UPDATE, updateValues(changed));
     await publish(client, changed);
     return changed;
+  };
+
+  /** Applies `change` to the row as read; 'conflict' when the row changed since (it is then read again). */
+  const changeAsRead = async (row: CommandRow, change: CommandChange): Promise<DeviceCommand | undefined | 'conflict'> => {
+    const current = fromRow(row);
+    const changed = change(current);
+    if (!changed) return undefined;
+    const { rows } = await options.pool.query<{ changed: number }>(CHANGE, [
+      ...updateValues(changed),
+      current.state,
+      current.attempts,
+      current.data.length,
+      row.updated_time,
+      ...outboxInsertParameters([event(changed)]),
+      options.notifyRelays(),
+    ]);
+    return (rows[0]?.changed ?? 0) > 0 ? changed : 'conflict';
   };
   const committed = <T>(result: T): T => {
     if (result) options.onEventsCommitted();
@@ -166,24 +207,44 @@ export function createPgCommandStore(options: PgCommandStoreOptions): CommandSto
           return true;
         }),
       ),
-    claimNext: async (deviceMn, at, change) =>
-      committed(
+    // The oldest queued command that another instance does not claim first (its change then conflicts); when every
+    // candidate was taken meanwhile, the queue is claimed from under lock, skipping what others hold.
+    claimNext: async (deviceMn, at, change) => {
+      const { rows } = await options.pool.query<CommandRow>(
+        `SELECT * FROM device_commands WHERE device_mn = $1 AND state = 'queued' AND queued_until > $2
+          ORDER BY created_time, id LIMIT ${CLAIM_CANDIDATES}`,
+        [deviceMn, at],
+      );
+      if (rows.length === 0) return undefined;
+      for (const row of rows) {
+        const outcome = await changeAsRead(row, change);
+        if (outcome !== 'conflict') return committed(outcome);
+      }
+      return committed(
         await inTransaction(options.pool, async (client) => {
-          const { rows } = await client.query<CommandRow>(
+          const locked = await client.query<CommandRow>(
             `SELECT * FROM device_commands WHERE device_mn = $1 AND state = 'queued' AND queued_until > $2
               ORDER BY created_time, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
             [deviceMn, at],
           );
-          return changeLocked(client, rows[0], change);
+          return changeLocked(client, locked.rows[0], change);
         }),
-      ),
-    update: async (id, change) =>
-      committed(
+      );
+    },
+    // Optimistic first (two round trips, no transaction); a change that lost a race goes again under the row's lock.
+    update: async (id, change) => {
+      const { rows } = await options.pool.query<CommandRow>('SELECT * FROM device_commands WHERE id = $1', [id]);
+      const row = rows[0];
+      if (!row) return undefined;
+      const outcome = await changeAsRead(row, change);
+      if (outcome !== 'conflict') return committed(outcome);
+      return committed(
         await inTransaction(options.pool, async (client) => {
-          const { rows } = await client.query<CommandRow>('SELECT * FROM device_commands WHERE id = $1 FOR UPDATE', [id]);
-          return changeLocked(client, rows[0], change);
+          const locked = await client.query<CommandRow>('SELECT * FROM device_commands WHERE id = $1 FOR UPDATE', [id]);
+          return changeLocked(client, locked.rows[0], change);
         }),
-      ),
+      );
+    },
     get: async (id) => {
       const { rows } = await options.pool.query<CommandRow>('SELECT * FROM device_commands WHERE id = $1', [id]);
       return rows[0] ? fromRow(rows[0]) : undefined;

@@ -69,6 +69,28 @@ export function commandStoreContract(name: string, create: () => Promise<Command
       expect(await store.get(sent.command.id)).toEqual(accepted);
     });
 
+    it('gives a queued command to one of many claims made at once, and applies concurrent changes one after the other', async () => {
+      const store = await create();
+      const mn = `MN-${randomUUID().slice(0, 8)}`;
+      const only = command(mn, 0);
+      await store.add(only, 10);
+      const send = (c: DeviceCommand): DeviceCommand | null => {
+        const transition = markSent(c, '20261206160000100', at(20));
+        return transition.ok ? transition.command : null;
+      };
+      // Eight instances claim at once: exactly one wins, the rest find nothing left.
+      const claims = await Promise.all(Array.from({ length: 8 }, () => store.claimNext(mn, at(20), send)));
+      expect(claims.filter((claimed) => claimed !== undefined).map((claimed) => claimed?.id)).toEqual([only.id]);
+      // Eight changes at once, each adding one data record: none overwrites another.
+      const changes = await Promise.all(
+        Array.from({ length: 8 }, (_, index) =>
+          store.update(only.id, (c) => ({ ...c, data: [...c.data, { commandCode: '2011', receivedTime: at(30 + index), params: { index: String(index) } }], updatedTime: at(30 + c.data.length) })),
+        ),
+      );
+      expect(changes.every((changed) => changed !== undefined)).toBe(true);
+      expect((await store.get(only.id))?.data.map((item) => item.params.index).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+    });
+
     it('lists a device\'s commands newest first, a page after another, and finds what is overdue', async () => {
       const store = await create();
       const mn = `MN-${randomUUID().slice(0, 8)}`;
