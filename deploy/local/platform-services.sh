@@ -27,6 +27,7 @@ PLATFORM_STEPS=(
   "task|Yanhu demo credit records (penalties, inspections, a veto)|env $(kafka_user credit) node services/credit/dist/cli/seed-demo.js"
   "service|sharing|services/sharing/dist/main.js|http://127.0.0.1:8096/readyz|DATABASE_URL=$(service_database_url sharing) $(kafka_user sharing)"
   "task|Yanhu partner departments (sharing demo: keys and curl lines)|node services/sharing/dist/cli/seed-demo.js"
+  "service|console|services/console/dist/main.js|http://127.0.0.1:8097/readyz|$(kafka_user console)"
   "service|simulator|packages/simulator/dist/cli.js||SIMULATOR_RATE=1 SIMULATOR_PASSWORDS_FILE=services/registry/data/yanhu/devices.csv SIMULATOR_REPORT_INTERVAL_MS=300000 LOG_LEVEL=warn $(kafka_user simulator)"
 )
 
@@ -59,7 +60,9 @@ PLATFORM_URLS=(
   "ingest HJ 212 TCP|127.0.0.1:9212"
   "ingest HTTP (POST /v1/observations)|http://127.0.0.1:8081  (demo gateway token: demo-gateway-token)"
   "ingest gRPC|127.0.0.1:50052"
-  "admin listeners (/healthz, /readyz, /metrics)|registry :8091, alerting :8092, ingest :8093, dispatch :8094, credit :8095, sharing :8096"
+  "console: the command center's web app|http://127.0.0.1:8080"
+  "console development logins (user / password)|dispatcher / dispatcher-dev, commander / commander-dev, supervisor / supervisor-dev, officer1 / officer1-dev, officer2 / officer2-dev, analyst / analyst-dev, operator / operator-dev"
+  "admin listeners (/healthz, /readyz, /metrics)|registry :8091, alerting :8092, ingest :8093, dispatch :8094, credit :8095, sharing :8096, console :8097"
   "sharing partner API (OpenAPI 3.1)|http://127.0.0.1:8085/openapi.json"
   "dispatch REST and Open311|http://127.0.0.1:8083/open311/v2/services.json"
   "dispatch gRPC|127.0.0.1:50053"
