@@ -80,6 +80,24 @@ const schema = baseConfig({ service: 'ingest', adminAddress: '127.0.0.1:8093' })
   /** At most one automatic clock correction per device connection within this long. */
   CLOCK_CORRECTION_INTERVAL_MS: positiveInt(3_600_000),
   OUTBOX_POLL_MS: positiveInt(1_000),
+  /**
+   * Automatic back-fill (needs DATABASE_URL): requests per missed range before it is given up; 0 turns it off. The
+   * registry keeps no record intervals per device, so the minute and hour intervals are the platform's.
+   */
+  BACKFILL_MAX_ATTEMPTS: z.coerce.number().int().min(0).max(20).default(3),
+  BACKFILL_MINUTE_INTERVAL_MS: positiveInt(10 * 60_000),
+  BACKFILL_HOUR_INTERVAL_MS: positiveInt(3_600_000),
+  /** A silence shorter than this is not back-filled (the device's own re-sends cover it). */
+  BACKFILL_MIN_GAP_MS: positiveInt(5 * 60_000),
+  /** Nothing older than this before the reconnect is asked for. */
+  BACKFILL_MAX_LOOKBACK_MS: positiveInt(24 * 3_600_000),
+  /** The longest span one 2051 request covers, and one 2061 request (STANDARDS.md §9.4.3). */
+  BACKFILL_MINUTE_CHUNK_MS: positiveInt(2 * 3_600_000),
+  BACKFILL_HOUR_CHUNK_MS: positiveInt(24 * 3_600_000),
+  /** How long after the reconnect the first request waits, so the device first sends what it kept itself. */
+  BACKFILL_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How long after a failed request the range is asked for again. */
+  BACKFILL_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
 });
 
 export type IngestConfig = z.infer<typeof schema>;

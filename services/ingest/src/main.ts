@@ -43,6 +43,10 @@ import { createCommandRequestConsumer } from './adapters/kafka/command-request-c
 import { deviceControlBinding } from './adapters/grpc/device-control-service';
 import { INGEST_ACCESS } from './adapters/grpc/device-control-access';
 import { createDeviceControlCounters } from './adapters/metrics/device-control-counters';
+import { createBackfillGaps } from './app/backfill-gaps';
+import { createPgBackfillStore } from './adapters/postgres/pg-backfill-store';
+import { createRedisLastDataTimes } from './adapters/redis/redis-last-data-times';
+import { createBackfillCounters } from './adapters/metrics/backfill-counters';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -152,6 +156,32 @@ async function main(): Promise<void> {
       onError: (error, mn) => controlLogger.warn({ err: error, mn }, 'clock correction not queued'),
     });
     const sweep = createSweepDeviceCommands({ store: commandStore, clock, graceMs: config.COMMAND_ABANDONED_GRACE_MS, batch: 200, runner });
+    const backfill =
+      config.BACKFILL_MAX_ATTEMPTS > 0
+        ? createBackfillGaps({
+            store: createPgBackfillStore(pool),
+            commands: commandStore,
+            sendCommand,
+            clock,
+            newId: randomUUID,
+            intervals: { minuteMs: config.BACKFILL_MINUTE_INTERVAL_MS, hourMs: config.BACKFILL_HOUR_INTERVAL_MS },
+            limits: {
+              minGapMs: config.BACKFILL_MIN_GAP_MS,
+              maxLookbackMs: config.BACKFILL_MAX_LOOKBACK_MS,
+              minuteChunkMs: config.BACKFILL_MINUTE_CHUNK_MS,
+              hourChunkMs: config.BACKFILL_HOUR_CHUNK_MS,
+            },
+            policy: {
+              maxAttempts: config.BACKFILL_MAX_ATTEMPTS,
+              retryDelayMs: config.BACKFILL_RETRY_DELAY_MS,
+              delayMs: config.BACKFILL_DELAY_MS,
+              missingCommandGraceMs: config.COMMAND_ABANDONED_GRACE_MS,
+            },
+            counters: createBackfillCounters(),
+            onError: (error, where) => controlLogger.warn({ err: error, ...where }, 'back-fill step failed; left to the sweep'),
+          })
+        : undefined;
+    const lastDataTimes = createRedisLastDataTimes({ redis, prefix: config.REDIS_PREFIX });
     // Its own group per instance: every instance must see every request, to act on those of the devices it holds.
     const consumer = createCommandRequestConsumer({
       kafka,
@@ -170,6 +200,7 @@ async function main(): Promise<void> {
         },
         (error: unknown) => controlLogger.warn({ err: error }, 'device command sweep failed'),
       );
+      backfill?.sweep(200).catch((error: unknown) => controlLogger.warn({ err: error }, 'back-fill sweep failed'));
     }, config.COMMAND_SWEEP_MS);
     sweeper.unref();
     return {
@@ -179,6 +210,16 @@ async function main(): Promise<void> {
       runner,
       clocks,
       sweeper,
+      backfill,
+      backfillHooks: backfill && {
+        // Never rejects: a first frame that is refused leaves its reading unread.
+        probe: (mn: string) => lastDataTimes.newest(mn).catch(() => undefined),
+        back: (mn: string, lastDataTime: Promise<Date | undefined>) => {
+          lastDataTime
+            .then((last) => backfill.deviceBack(mn, last))
+            .catch((error: unknown) => controlLogger.warn({ err: error, mn }, 'back-fill not planned'));
+        },
+      },
       binding: deviceControlBinding({ sendCommand, getCommand: createGetCommand({ store: commandStore }), listCommands: createListCommands({ store: commandStore }), logger }),
       interceptor: createAuthInterceptor({ verifier, policy: INGEST_ACCESS, logger }),
       listener: {
@@ -216,6 +257,7 @@ async function main(): Promise<void> {
     framesPerConnection: config.HJ212_FRAMES_PER_CONNECTION,
     links,
     ...(control ? { control: control.listener } : {}),
+    ...(control?.backfillHooks ? { backfill: control.backfillHooks } : {}),
   });
   const grpcServices: GrpcServiceBinding[] = [createIngestGrpcService({ submitObservations, authenticator, logger })];
   if (control) grpcServices.push(control.binding);
@@ -247,6 +289,7 @@ async function main(): Promise<void> {
         run: async () => {
           if (!control) return;
           clearInterval(control.sweeper);
+          control.backfill?.stop();
           await control.consumer.stop();
           control.runner.stop();
           await control.runner.idle();

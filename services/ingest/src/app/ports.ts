@@ -3,6 +3,7 @@ import type { DeviceProfile } from '../domain/device-access';
 import type { Observation, ObservationSource } from '../domain/observation';
 import type { DeviceStatusReport } from '../domain/device-status';
 import type { DeviceCommand } from '../domain/device-command';
+import type { Backfill } from '../domain/backfill';
 
 /** Where accepted observations go. `record` resolves only once they are durably stored (Kafka acked). */
 export interface ObservationSink {
@@ -116,4 +117,31 @@ export interface CommandStore {
   overdue(at: Date, graceMs: number, limit: number): Promise<string[]>;
   /** Devices with commands waiting to be sent. */
   queuedDevices(limit: number): Promise<string[]>;
+}
+
+/**
+ * Back-fills as stored (PostgreSQL). A device has at most one requested at a time: its history requests are device
+ * commands, which run one per device anyway, and a queue of them would only crowd out the operators' commands.
+ */
+export interface BackfillStore {
+  /** Stores new pending back-fills. */
+  open(backfills: readonly Backfill[]): Promise<void>;
+  /**
+   * The device's newest pending back-fill due by `at`, marked requested (one attempt more, with this command id) —
+   * unless one of the device's back-fills is already requested. Atomic across instances.
+   */
+  claimNext(deviceMn: string, at: Date, commandId: string): Promise<Backfill | undefined>;
+  /** Requested back-fills, least recently changed first. */
+  requested(limit: number): Promise<Backfill[]>;
+  /** Devices with a pending back-fill due by `at` and none requested. */
+  dueDevices(at: Date, limit: number): Promise<string[]>;
+  /** Stores the settled back-fill if it is still requested under the same command; false when someone else settled it. */
+  settle(backfill: Backfill, commandId: string): Promise<boolean>;
+  /** A device's back-fills, newest first. */
+  list(deviceMn: string, limit: number): Promise<Backfill[]>;
+}
+
+/** The newest DataTime ingest has stored for a device, across its data uploads; undefined when it knows none. */
+export interface LastDataTimes {
+  newest(deviceMn: string): Promise<Date | undefined>;
 }

@@ -390,6 +390,8 @@ export enum CommandOrigin {
   COMMAND_ORIGIN_OPERATOR = 1,
   /** COMMAND_ORIGIN_CLOCK - Ingest itself, setting a device's clock (a 1013 calibration request, or drift beyond the threshold). */
   COMMAND_ORIGIN_CLOCK = 2,
+  /** COMMAND_ORIGIN_BACKFILL - Ingest itself, asking a device that came back after a gap for the minute and hour records it missed (2051/2061). */
+  COMMAND_ORIGIN_BACKFILL = 3,
   UNRECOGNIZED = -1,
 }
 
@@ -404,6 +406,9 @@ export function commandOriginFromJSON(object: any): CommandOrigin {
     case 2:
     case "COMMAND_ORIGIN_CLOCK":
       return CommandOrigin.COMMAND_ORIGIN_CLOCK;
+    case 3:
+    case "COMMAND_ORIGIN_BACKFILL":
+      return CommandOrigin.COMMAND_ORIGIN_BACKFILL;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -419,6 +424,8 @@ export function commandOriginToJSON(object: CommandOrigin): string {
       return "COMMAND_ORIGIN_OPERATOR";
     case CommandOrigin.COMMAND_ORIGIN_CLOCK:
       return "COMMAND_ORIGIN_CLOCK";
+    case CommandOrigin.COMMAND_ORIGIN_BACKFILL:
+      return "COMMAND_ORIGIN_BACKFILL";
     case CommandOrigin.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
