@@ -1,5 +1,5 @@
 import type { SimulatedDevice } from './device';
-import { DeviceSession, type SimulatorEvent } from './device-session';
+import { DeviceSession, type ScheduledOutage, type SimulatorEvent } from './device-session';
 import { REAL_INTERVALS, uploadStreams } from './schedule';
 
 export interface SimulatorOptions {
@@ -24,6 +24,15 @@ export interface SimulatorOptions {
   outageProbability?: number;
   /** Outage length range, before `rate` (default 2–20 min). */
   outageDurationMs?: readonly [number, number];
+  /**
+   * Outages at set moments of the simulator's clock (`now`), not scaled by `rate`: `link` (the device keeps measuring
+   * and answers history requests for it afterwards) or `power` (it measures nothing meanwhile).
+   */
+  outages?: readonly ScheduledOutage[];
+  /** How often each device uploads its running state (2021) unasked, before `rate`; 0 (the default): never. */
+  statusIntervalMs?: number;
+  /** Minute and hour records each device keeps for history requests (default 2,000 of each). */
+  historySize?: number;
   /** Wait for a 9014 before re-sending (default 10 s, HJ 212-2017 table 1). */
   ackTimeoutMs?: number;
   /** Re-sends before giving up (default 3). */
@@ -169,6 +178,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       emit,
       maxOutbox: 100,
       rate,
+      outages: (options.outages ?? []).filter((outage) => outage.mn === device.mn),
+      ...(options.statusIntervalMs ? { statusIntervalMs: options.statusIntervalMs / rate } : {}),
+      ...(options.historySize ? { historySize: options.historySize } : {}),
     });
   };
 
