@@ -81,12 +81,13 @@ const schema = baseConfig({ service: 'ingest', adminAddress: '127.0.0.1:8093' })
   CLOCK_CORRECTION_INTERVAL_MS: positiveInt(3_600_000),
   OUTBOX_POLL_MS: positiveInt(1_000),
   /**
-   * Automatic back-fill (needs DATABASE_URL): requests per missed range before it is given up; 0 turns it off. The
-   * registry keeps no record intervals per device, so the minute and hour intervals are the platform's.
+   * How often devices write minute (2051) and hour (2061) records: back-fill plans and transmission rates count
+   * periods of these. The registry keeps no record intervals per device, so they are the platform's.
    */
+  MINUTE_RECORD_INTERVAL_MS: positiveInt(10 * 60_000),
+  HOUR_RECORD_INTERVAL_MS: positiveInt(3_600_000),
+  /** Automatic back-fill (needs DATABASE_URL): requests per missed range before it is given up; 0 turns it off. */
   BACKFILL_MAX_ATTEMPTS: z.coerce.number().int().min(0).max(20).default(3),
-  BACKFILL_MINUTE_INTERVAL_MS: positiveInt(10 * 60_000),
-  BACKFILL_HOUR_INTERVAL_MS: positiveInt(3_600_000),
   /** A silence shorter than this is not back-filled (the device's own re-sends cover it). */
   BACKFILL_MIN_GAP_MS: positiveInt(5 * 60_000),
   /** Nothing older than this before the reconnect is asked for. */
@@ -98,6 +99,10 @@ const schema = baseConfig({ service: 'ingest', adminAddress: '127.0.0.1:8093' })
   BACKFILL_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
   /** How long after a failed request the range is asked for again. */
   BACKFILL_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How long after a Beijing day ends its transmission rates are published (its last hour records come in first). */
+  TRANSMISSION_PUBLISH_DELAY_MS: z.coerce.number().int().min(0).default(2 * 3_600_000),
+  /** How often an instance looks whether a day is due for publication. */
+  TRANSMISSION_PUBLISH_CHECK_MS: positiveInt(60_000),
 });
 
 export type IngestConfig = z.infer<typeof schema>;

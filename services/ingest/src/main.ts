@@ -47,6 +47,13 @@ import { createBackfillGaps } from './app/backfill-gaps';
 import { createPgBackfillStore } from './adapters/postgres/pg-backfill-store';
 import { createRedisLastDataTimes } from './adapters/redis/redis-last-data-times';
 import { createBackfillCounters } from './adapters/metrics/backfill-counters';
+import { createPgTransmissionLedger } from './adapters/postgres/pg-transmission-ledger';
+import { createRecordTransmissions } from './app/record-transmissions';
+import { createReadingsTransmissionConsumer } from './adapters/kafka/readings-transmission-consumer';
+import { createGetTransmissionRates } from './app/get-transmission-rates';
+import { createPublishDailyTransmissionRates } from './app/publish-daily-transmission-rates';
+import { transmissionEncoder } from './adapters/kafka/transmission-encoding';
+import { transmissionRateBinding } from './adapters/grpc/transmission-rate-service';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -155,6 +162,7 @@ async function main(): Promise<void> {
       minIntervalMs: config.CLOCK_CORRECTION_INTERVAL_MS,
       onError: (error, mn) => controlLogger.warn({ err: error, mn }, 'clock correction not queued'),
     });
+    const intervals = { minuteMs: config.MINUTE_RECORD_INTERVAL_MS, hourMs: config.HOUR_RECORD_INTERVAL_MS };
     const sweep = createSweepDeviceCommands({ store: commandStore, clock, graceMs: config.COMMAND_ABANDONED_GRACE_MS, batch: 200, runner });
     const backfill =
       config.BACKFILL_MAX_ATTEMPTS > 0
@@ -164,7 +172,7 @@ async function main(): Promise<void> {
             sendCommand,
             clock,
             newId: randomUUID,
-            intervals: { minuteMs: config.BACKFILL_MINUTE_INTERVAL_MS, hourMs: config.BACKFILL_HOUR_INTERVAL_MS },
+            intervals,
             limits: {
               minGapMs: config.BACKFILL_MIN_GAP_MS,
               maxLookbackMs: config.BACKFILL_MAX_LOOKBACK_MS,
@@ -182,6 +190,23 @@ async function main(): Promise<void> {
           })
         : undefined;
     const lastDataTimes = createRedisLastDataTimes({ redis, prefix: config.REDIS_PREFIX });
+    // Transmission rates: a compact row per stored minute/hour record, read back from the readings topic.
+    const ledger = createPgTransmissionLedger({
+      pool,
+      topic: `${config.TOPIC_PREFIX}${TOPICS.devicesTransmission.name}`,
+      eventType: TOPICS.devicesTransmission.payload,
+      onEventsCommitted: () => relay.nudge(),
+      notifyRelays: () => !relay.isLeader,
+    });
+    const transmissionConsumer = createReadingsTransmissionConsumer({
+      kafka,
+      groupId: consumerGroupName(config.TOPIC_PREFIX, 'ingest', 'transmission-records'),
+      topic: readingsTopic,
+      record: createRecordTransmissions({ ledger, intervals, graceMs: { minute: 2 * intervals.minuteMs, hour: intervals.hourMs } }),
+      deadLetters: publisher,
+      logger,
+    });
+    const publishDaily = createPublishDailyTransmissionRates({ ledger, clock, hourMs: intervals.hourMs, encode: transmissionEncoder, settleMs: config.TRANSMISSION_PUBLISH_DELAY_MS });
     // Its own group per instance: every instance must see every request, to act on those of the devices it holds.
     const consumer = createCommandRequestConsumer({
       kafka,
@@ -193,6 +218,14 @@ async function main(): Promise<void> {
     });
     relay.start();
     await consumer.start();
+    await transmissionConsumer.start();
+    const publisherTimer = setInterval(() => {
+      publishDaily().then(
+        (published) => published && controlLogger.info(published, 'transmission rates of the day published'),
+        (error: unknown) => controlLogger.warn({ err: error }, 'publishing the day\'s transmission rates failed'),
+      );
+    }, config.TRANSMISSION_PUBLISH_CHECK_MS);
+    publisherTimer.unref();
     const sweeper = setInterval(() => {
       sweep().then(
         (ended) => {
@@ -210,6 +243,9 @@ async function main(): Promise<void> {
       runner,
       clocks,
       sweeper,
+      publisherTimer,
+      transmissionConsumer,
+      rates: transmissionRateBinding({ rates: createGetTransmissionRates({ ledger, devices, clock, intervals }), logger }),
       backfill,
       backfillHooks: backfill && {
         // Never rejects: a first frame that is refused leaves its reading unread.
@@ -260,7 +296,7 @@ async function main(): Promise<void> {
     ...(control?.backfillHooks ? { backfill: control.backfillHooks } : {}),
   });
   const grpcServices: GrpcServiceBinding[] = [createIngestGrpcService({ submitObservations, authenticator, logger })];
-  if (control) grpcServices.push(control.binding);
+  if (control) grpcServices.push(control.binding, control.rates);
   const grpc = createGrpcServer({ services: grpcServices, logger, ...(control ? { interceptors: [control.interceptor] } : {}) });
   const http = createServer(createHttpApp({ submitObservations, authenticator, logger }));
   http.keepAliveTimeout = 65_000;
@@ -289,6 +325,8 @@ async function main(): Promise<void> {
         run: async () => {
           if (!control) return;
           clearInterval(control.sweeper);
+          clearInterval(control.publisherTimer);
+          await control.transmissionConsumer.stop();
           control.backfill?.stop();
           await control.consumer.stop();
           control.runner.stop();

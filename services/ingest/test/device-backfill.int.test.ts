@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { CommandOrigin, CommandState, DeviceCommandChanged, ObservationRecorded } from '@ecogrid/proto/ingest/v1/events';
+import { Metadata, type ServiceError } from '@grpc/grpc-js';
+import { createGrpcClient } from '@ecogrid/grpc';
+import { CommandOrigin, CommandState, DeviceCommandChanged, ObservationRecorded, RateBasis, RatePeriodKind, TransmissionRateReported } from '@ecogrid/proto/ingest/v1/events';
+import { TransmissionRateServiceClient, type GetDeviceTransmissionRateRequest, type GetDeviceTransmissionRateResponse } from '@ecogrid/proto/ingest/v1/transmission_rate';
 import { Device, DeviceKind, ProtocolVersion } from '@ecogrid/proto/registry/v1/entities';
-import { TEST_STAFF_TOKEN_SECRET } from '@ecogrid/e2e';
+import { TEST_STAFF_TOKEN_SECRET, testStaffToken } from '@ecogrid/e2e';
 import { createSimulator, type SimulatorEvent, type Simulator } from '@ecogrid/simulator';
 import { createTestSchema, recordTopics, testEnvironment, waitFor, type TestSchema, type TopicRecorder } from '@ecogrid/testkit';
 import { startIngest, type RunningIngest } from './support/start-ingest';
@@ -32,6 +35,13 @@ const RATE = 60;
 const MINUTE_RECORD_MS = 600_000 / RATE;
 const OUTAGE_MS = 600_000 / RATE;
 
+const chinaDayOf = (ms: number): string => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+
+const callRate = (client: InstanceType<typeof TransmissionRateServiceClient>, request: GetDeviceTransmissionRateRequest): Promise<GetDeviceTransmissionRateResponse> =>
+  new Promise((resolve, reject) => {
+    client.getDeviceTransmissionRate(request, new Metadata(), { deadline: Date.now() + 10_000 }, (error: ServiceError | null, response: GetDeviceTransmissionRateResponse) => (error ? reject(error) : resolve(response)));
+  });
+
 describe('ingest: automatic back-fill of a simulated station\'s outage over real TCP, Kafka, Redis and PostgreSQL', () => {
   let ingest: RunningIngest;
   let schema: TestSchema;
@@ -52,13 +62,16 @@ describe('ingest: automatic back-fill of a simulated station\'s outage over real
       OUTBOX_POLL_MS: '200',
       COMMAND_SWEEP_MS: '500',
       CLOCK_CORRECTION_THRESHOLD_MS: '0',
-      BACKFILL_MINUTE_INTERVAL_MS: String(MINUTE_RECORD_MS),
-      BACKFILL_HOUR_INTERVAL_MS: String(3_600_000 / RATE),
+      MINUTE_RECORD_INTERVAL_MS: String(MINUTE_RECORD_MS),
+      HOUR_RECORD_INTERVAL_MS: String(3_600_000 / RATE),
       BACKFILL_MIN_GAP_MS: String(OUTAGE_MS / 2),
       BACKFILL_DELAY_MS: '300',
       BACKFILL_RETRY_DELAY_MS: '1000',
+      // The day before today is published as soon as there are records to publish it from.
+      TRANSMISSION_PUBLISH_DELAY_MS: '0',
+      TRANSMISSION_PUBLISH_CHECK_MS: '1000',
     });
-    recorder = await recordTopics(ingest.kafka, [ingest.topics.devicesCommands, ingest.topics.readings]);
+    recorder = await recordTopics(ingest.kafka, [ingest.topics.devicesCommands, ingest.topics.readings, ingest.topics.devicesTransmission]);
   });
 
   afterAll(async () => {
@@ -146,5 +159,44 @@ describe('ingest: automatic back-fill of a simulated station\'s outage over real
     const metrics = await (await fetch(`${ingest.adminUrl}/metrics`)).text();
     expect(metrics).toMatch(/ingest_backfill_requests_total\{[^}]*outcome="filled"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/ingest_backfill_records_total(\{[^}]*\})? [1-9]/);
+
+    // The day's minute-basis rate counts every stored minute record of that day, the back-filled ones included.
+    const day = chinaDayOf(filledLate[0]!.dataTime);
+    const ofDay = new Set(records.filter((record) => chinaDayOf(record.dataTime) === day).map((record) => record.id)).size;
+    const token = await testStaffToken({ role: 'analyst', sub: 'analyst-li' });
+    const client = createGrpcClient(TransmissionRateServiceClient, ingest.grpcAddress, { bearerToken: () => token, deadlineMs: 10_000 });
+    try {
+      const request: GetDeviceTransmissionRateRequest = { deviceMn: STATION.mn, periodKind: RatePeriodKind.RATE_PERIOD_KIND_DAY, period: day, basis: RateBasis.RATE_BASIS_MINUTE };
+      const answer = await waitFor(
+        async () => {
+          const response = await callRate(client, request);
+          return (response.rate?.rate?.received ?? 0) >= ofDay ? response : undefined;
+        },
+        { description: `the ${day} minute rate to count ${ofDay} records`, timeoutMs: 10_000 },
+      );
+      const rate = answer.rate?.rate;
+      expect(rate?.received).toBe(ofDay);
+      expect(rate?.valid).toBe(ofDay);
+      expect(rate?.validityRate).toBe(1);
+      expect(rate?.expected).toBeGreaterThanOrEqual(ofDay);
+      expect(rate?.transmissionRate).toBeCloseTo(ofDay / (rate?.expected ?? 1), 10);
+      console.log(`transmission rate ${day} (minute basis): ${JSON.stringify(rate)}`);
+      await expect(callRate(client, { ...request, period: '2026-02-30' })).rejects.toMatchObject({ code: 3 });
+    } finally {
+      client.close();
+    }
+    const dispatcher = createGrpcClient(TransmissionRateServiceClient, ingest.grpcAddress, { bearerToken: async () => testStaffToken({ role: 'dispatcher', sub: 'dispatcher-wang' }), deadlineMs: 10_000 });
+    try {
+      await expect(callRate(dispatcher, { deviceMn: STATION.mn, periodKind: RatePeriodKind.RATE_PERIOD_KIND_DAY, period: day, basis: RateBasis.RATE_BASIS_HOUR })).rejects.toMatchObject({ code: 7 });
+    } finally {
+      dispatcher.close();
+    }
+
+    // Yesterday's rates, published through the outbox: the station sent nothing then.
+    const published = await recorder.waitForCount(2, (message) => message.topic === ingest.topics.devicesTransmission, 15_000);
+    const reports = published.map((message) => TransmissionRateReported.decode(message.value ?? Buffer.alloc(0)).subject);
+    const device = reports.find((subject) => subject?.$case === 'device');
+    expect(device?.$case === 'device' && device.value).toMatchObject({ deviceMn: STATION.mn, period: chinaDayOf(Date.now() - 86_400_000), rate: { received: 0, expected: 1440, transmissionRate: 0 } });
+    expect(reports.some((subject) => subject?.$case === 'enterprise' && subject.value.enterpriseUscc === STATION.enterpriseUscc)).toBe(true);
   }, 120_000);
 });

@@ -4,6 +4,7 @@ import type { Observation, ObservationSource } from '../domain/observation';
 import type { DeviceStatusReport } from '../domain/device-status';
 import type { DeviceCommand } from '../domain/device-command';
 import type { Backfill } from '../domain/backfill';
+import type { RecordTally } from '../domain/transmission-rate';
 
 /** Where accepted observations go. `record` resolves only once they are durably stored (Kafka acked). */
 export interface ObservationSink {
@@ -144,4 +145,43 @@ export interface BackfillStore {
 /** The newest DataTime ingest has stored for a device, across its data uploads; undefined when it knows none. */
 export interface LastDataTimes {
   newest(deviceMn: string): Promise<Date | undefined>;
+}
+
+/** One stored minute or hour record as transmission rates count it. */
+export interface TransmissionRecord {
+  observationId: string;
+  deviceMn: string;
+  enterpriseUscc: string;
+  commandCode: '2051' | '2061';
+  dataTime: Date;
+  flagClass: 'valid' | 'invalid';
+  onTime: boolean;
+  resend: boolean;
+  receivedTime: Date;
+}
+
+/** What a published day carries, ready for the outbox. */
+export interface TransmissionEvent {
+  key: string;
+  payload: Uint8Array;
+  id: string;
+  time: Date;
+}
+
+/** The records transmission rates are computed from (PostgreSQL), and the days already published. */
+export interface TransmissionLedger {
+  /** Stores the records; one already stored (same observation id) is left as it is. */
+  record(records: readonly TransmissionRecord[]): Promise<void>;
+  /** Received, on time and valid records of a device and command with DataTime in [start, end). */
+  tally(deviceMn: string, commandCode: '2051' | '2061', start: Date, end: Date): Promise<Omit<RecordTally, 'expected'>>;
+  /** The same for every device with records in [start, end), by MN. */
+  tallies(commandCode: '2051' | '2061', start: Date, end: Date): Promise<Map<string, Omit<RecordTally, 'expected'>>>;
+  /** Devices whose records were stored under this enterprise. */
+  devicesOf(enterpriseUscc: string): Promise<string[]>;
+  /** Every device with records, and its enterprise. */
+  allDevices(): Promise<Array<{ deviceMn: string; enterpriseUscc: string }>>;
+  /** Whether this Beijing day was published. */
+  published(day: string): Promise<boolean>;
+  /** Marks the day published and queues its events in one transaction; false (nothing queued) when another instance did. */
+  publishDay(day: string, events: readonly TransmissionEvent[], counts: { devices: number; enterprises: number }, at: Date): Promise<boolean>;
 }
