@@ -1,5 +1,5 @@
 import type { SimulatedDevice } from './device';
-import { DeviceSession, type ScheduledOutage, type SimulatorEvent } from './device-session';
+import { DeviceSession, type ScheduledEpisode, type ScheduledOutage, type SimulatorEvent } from './device-session';
 import { REAL_INTERVALS, uploadStreams } from './schedule';
 
 export interface SimulatorOptions {
@@ -29,6 +29,8 @@ export interface SimulatorOptions {
    * and answers history requests for it afterwards) or `power` (it measures nothing meanwhile).
    */
   outages?: readonly ScheduledOutage[];
+  /** Exceedance episodes at set moments of the simulator's clock, not scaled by `rate` (besides the random ones). */
+  episodes?: readonly ScheduledEpisode[];
   /** How often each device uploads its running state (2021) unasked, before `rate`; 0 (the default): never. */
   statusIntervalMs?: number;
   /** Minute and hour records each device keeps for history requests (default 2,000 of each). */
@@ -179,6 +181,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       maxOutbox: 100,
       rate,
       outages: (options.outages ?? []).filter((outage) => outage.mn === device.mn),
+      episodes: (options.episodes ?? []).filter((episode) => episode.mn === device.mn),
       ...(options.statusIntervalMs ? { statusIntervalMs: options.statusIntervalMs / rate } : {}),
       ...(options.historySize ? { historySize: options.historySize } : {}),
     });

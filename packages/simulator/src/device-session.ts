@@ -38,6 +38,15 @@ export interface ScheduledOutage {
   kind: OutageKind;
 }
 
+/** An exceedance episode at a set moment (the simulator's clock): `code` at `multiple` × its limit for `durationMs`. */
+export interface ScheduledEpisode {
+  mn: string;
+  code: string;
+  startMs: number;
+  durationMs: number;
+  multiple: number;
+}
+
 export interface SessionOptions extends BehaviourOptions {
   target: { host: string; port: number };
   streams: UploadStream[];
@@ -54,6 +63,8 @@ export interface SessionOptions extends BehaviourOptions {
   rate: number;
   /** This device's outages at set moments. */
   outages?: readonly ScheduledOutage[];
+  /** This device's exceedance episodes at set moments. */
+  episodes?: readonly ScheduledEpisode[];
   /** How often the device uploads its running state (2021), device clock; 0 or absent: never unasked. */
   statusIntervalMs?: number;
   /** Minute and hour records it keeps for history requests. */
@@ -86,6 +97,7 @@ export class DeviceSession {
   /** While the link is down the device keeps measuring; nothing reaches the platform. */
   private linkDownUntilMs = 0;
   private readonly scheduled: ScheduledOutage[];
+  private readonly episodes: ScheduledEpisode[];
   private readonly history: HistoryStore;
   private statusDueMs = Number.POSITIVE_INFINITY;
   private lastFlags: readonly string[] = [];
@@ -112,6 +124,7 @@ export class DeviceSession {
     this.clockOffsetMs = device.clockSkewMs ?? 0;
     this.driftSinceMs = options.now();
     this.scheduled = (options.outages ?? []).filter((outage) => outage.mn === device.mn).sort((a, b) => a.startMs - b.startMs);
+    this.episodes = (options.episodes ?? []).filter((episode) => episode.mn === device.mn).sort((a, b) => a.startMs - b.startMs);
     this.history = new HistoryStore(options.historySize);
     this.poweredOnMs = options.now() + this.clockOffsetMs;
     const rate = options.rate > 0 ? options.rate : 1;
@@ -209,6 +222,12 @@ export class DeviceSession {
       // Skip what fell due while the device was off: it was not measuring.
       const deviceNow = this.deviceNow();
       for (const state of this.streams) if (state.dueMs <= deviceNow) state.dueMs = nextDueAt(state.stream, deviceNow);
+    }
+    const episode = this.episodes[0];
+    if (episode && now >= episode.startMs) {
+      this.episodes.shift();
+      // On the device's clock, as the values' data times are: every period that starts within it exceeds.
+      this.behaviour.exceedance = { code: episode.code, untilMs: this.deviceNow() + episode.durationMs, multiple: episode.multiple };
     }
     const next = this.scheduled[0];
     if (next && now >= next.startMs) {

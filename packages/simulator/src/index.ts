@@ -1,5 +1,5 @@
 export { createSimulator, type Simulator, type SimulatorCounters, type SimulatorOptions } from './create-simulator';
-export type { OutageKind, ScheduledOutage, SimulatorEvent } from './device-session';
+export type { OutageKind, ScheduledEpisode, ScheduledOutage, SimulatorEvent } from './device-session';
 export { HistoryStore, type HistoryCommand, type HistoryRecord } from './history-store';
 export type { DeviceCategory, ProtocolProfile, SimulatedDevice, SimulatedFactor } from './device';
 export { buildUpload, buildStatusUpload, uploadFrame, type BuiltUpload, type UploadCommand, type UploadInput } from './build-upload';

@@ -75,7 +75,9 @@ describe('automatic back-fill', () => {
     expect(commands.all()[0]).toMatchObject({ origin: 'backfill', requestedBy: BACKFILL_REQUESTER });
     // C.48: 9011, a history record with a QN of its own, 9012.
     runner.reply(fromDevice({ cn: '9011', qn: request.qn ?? '', st: '91' }, { QnRtn: '1' }));
-    runner.data(fromDevice({ cn: '2051', qn: '20261206101420001' }, { DataTime: '20261206100000' }, { a34004: { Avg: '35.0', Flag: 'N' } }));
+    // A record of the history request in flight is told apart as pulled (the 9011 comes under the request's own QN).
+    expect(runner.data(fromDevice({ cn: '2051', qn: '20261206101420001' }, { DataTime: '20261206100000' }, { a34004: { Avg: '35.0', Flag: 'N' } }))).toBe(true);
+    expect(runner.data(fromDevice({ cn: '2011', qn: '20261206101420002' }, { DataTime: '20261206101420' }, { a34004: { Rtd: '35.0', Flag: 'N' } }))).toBe(false);
     runner.reply(fromDevice({ cn: '9012', qn: request.qn ?? '', st: '91' }, { ExeRtn: '1' }));
     await settle(runner);
     await gaps.sweep(10);

@@ -551,8 +551,9 @@ export interface ObservationRecorded {
   /** The HJ 212 QN of the frame, empty for HTTP/gRPC. */
   requestNumber: string;
   /**
-   * HJ 212-2025 RF=1: the device marked the frame as re-sent or back-filled (补传). False for HTTP/gRPC and older
-   * protocol versions. Consumers tell duplicates from late data by data time; this says what the device meant.
+   * HJ 212-2025 RF=1: the device marked the frame as re-sent or back-filled (补传); also set, whatever the protocol
+   * version, on a record that came in answer to a history request of the platform (2031/2041/2051/2061 in flight:
+   * a back-fill). False for HTTP/gRPC. Consumers tell duplicates from late data by data time; this says how it came.
    */
   resend: boolean;
 }
