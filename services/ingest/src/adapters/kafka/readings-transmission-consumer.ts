@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { createBatchConsumer, PoisonRecordError, type EventConsumer, type EventPublisher } from '@ecogrid/kafka';
 import { ObservationRecorded } from '@ecogrid/proto/ingest/v1/events';
 import type { Logger } from '@ecogrid/telemetry';
@@ -9,10 +10,24 @@ const FLAGS: ReadonlySet<string> = new Set(DATA_FLAGS);
 /** The commands whose records transmission rates count; anything else is skipped before it is decoded further. */
 const COUNTED = new Set(['2051', '2061']);
 
+/** ObservationRecorded.command_code: the readings are mostly real-time data, which are skipped without decoding them. */
+const COMMAND_CODE_FIELD = 3;
+
+/** The command code of an encoded ObservationRecorded, read without decoding the rest of it. */
+export function commandCodeOf(value: Uint8Array): string {
+  const reader = new BinaryReader(value);
+  while (reader.pos < reader.len) {
+    const [fieldNo, wireType] = reader.tag();
+    if (fieldNo === COMMAND_CODE_FIELD) return reader.string();
+    reader.skip(wireType, fieldNo);
+  }
+  return '';
+}
+
 /** The observation as the transmission records need it; a flag that is no HJ 212 flag counts as not valid (B). */
 export function storedObservationOf(value: Uint8Array): StoredObservation | null {
+  if (!COUNTED.has(commandCodeOf(value))) return null;
   const event = ObservationRecorded.decode(value);
-  if (!COUNTED.has(event.commandCode)) return null;
   if (!event.dataTime || !event.receivedTime || !event.deviceMn) throw new PoisonRecordError('incomplete_observation', 'an observation without device or times');
   return {
     observationId: event.observationId,
