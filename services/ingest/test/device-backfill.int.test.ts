@@ -1,11 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, type ServiceDefinition, type ServiceError } from '@grpc/grpc-js';
 import { createGrpcClient } from '@ecogrid/grpc';
 import { CommandOrigin, CommandState, DeviceCommandChanged, ObservationRecorded, RateBasis, RatePeriodKind, TransmissionRateReported } from '@ecogrid/proto/ingest/v1/events';
-import { TransmissionRateServiceClient, type GetDeviceTransmissionRateRequest, type GetDeviceTransmissionRateResponse } from '@ecogrid/proto/ingest/v1/transmission_rate';
+import { TransmissionRateServiceClient, TransmissionRateServiceService, type GetDeviceTransmissionRateRequest, type GetDeviceTransmissionRateResponse } from '@ecogrid/proto/ingest/v1/transmission_rate';
 import { Device, DeviceKind, ProtocolVersion } from '@ecogrid/proto/registry/v1/entities';
-import { TEST_STAFF_TOKEN_SECRET, testStaffToken } from '@ecogrid/e2e';
+import { isDenied, probeUnary, readAccessMatrix, ROOT, staffMetadata, SUBJECTS, TEST_STAFF_TOKEN_SECRET, testStaffToken, type Subject } from '@ecogrid/e2e';
+import { ROLES_NEEDING_OFFICER, ROLES_NEEDING_TOWNSHIP } from '@ecogrid/staff-auth';
 import { createSimulator, type SimulatorEvent, type Simulator } from '@ecogrid/simulator';
 import { createTestSchema, recordTopics, testEnvironment, waitFor, type TestSchema, type TopicRecorder } from '@ecogrid/testkit';
 import { startIngest, type RunningIngest } from './support/start-ingest';
@@ -199,4 +202,27 @@ describe('ingest: automatic back-fill of a simulated station\'s outage over real
     expect(device?.$case === 'device' && device.value).toMatchObject({ deviceMn: STATION.mn, period: chinaDayOf(Date.now() - 86_400_000), rate: { received: 0, expected: 1440, transmissionRate: 0 } });
     expect(reports.some((subject) => subject?.$case === 'enterprise' && subject.value.enterpriseUscc === STATION.enterpriseUscc)).toBe(true);
   }, 120_000);
+
+  it('serves transmission rates to the roles docs/security.md names, cell by cell', async () => {
+    const definition = TransmissionRateServiceService as unknown as ServiceDefinition;
+    const rows = readAccessMatrix(readFileSync(resolve(ROOT, 'docs/security.md'), 'utf8'), 'ingest transmission grpc');
+    expect(rows.map((row) => row.operation).sort()).toEqual(['GetDeviceTransmissionRate', 'GetEnterpriseTransmissionRate']);
+    const metadataOf = async (subject: Subject): Promise<Metadata> =>
+      subject === 'anonymous'
+        ? new Metadata()
+        : staffMetadata({ role: subject, ...(ROLES_NEEDING_TOWNSHIP.has(subject) ? { townshipCode: '140802001' } : {}), ...(ROLES_NEEDING_OFFICER.has(subject) ? { officerId: 'GO-YH0001' } : {}) });
+    const unexpected: string[] = [];
+    let cells = 0;
+    for (const row of rows) {
+      for (const subject of SUBJECTS) {
+        const outcome = await probeUnary(ingest.grpcAddress, definition, row.operation, await metadataOf(subject));
+        cells += 1;
+        const actual = isDenied(outcome) ? 'deny' : 'allow';
+        if (actual !== row.cells[subject]) unexpected.push(`${row.operation} as ${subject}: documented ${row.cells[subject]}, got ${actual} (${outcome.code} ${outcome.reason ?? ''})`);
+        if (subject === 'anonymous') expect(outcome).toMatchObject({ code: 16 });
+      }
+    }
+    console.log(`access matrix ingest transmission grpc: ${cells} cells, ${unexpected.length} unexpected`);
+    expect(unexpected).toEqual([]);
+  });
 });
