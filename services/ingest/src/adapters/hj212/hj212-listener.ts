@@ -261,9 +261,11 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
     const handleFrame = (decoded: Hj212Frame, raw: Uint8Array): void => {
       const frame = judgeByDevice(decoded, raw);
       if (!frame) return;
-      // Once per device and connection (two lookups per frame, nothing awaited): the back-fill check's reading is
-      // asked for now, ahead of anything this frame writes.
-      if (options.backfill && !devicesHere.has(frame.mn) && !lastDataTimes.has(frame.mn)) lastDataTimes.set(frame.mn, options.backfill.probe(frame.mn));
+      // Once per registered device and connection (two lookups per frame, nothing awaited): the back-fill check's
+      // reading is asked for now, ahead of anything this frame writes. A frame claiming an unknown MN costs no read.
+      if (options.backfill && !devicesHere.has(frame.mn) && !lastDataTimes.has(frame.mn) && options.devices.profile(frame.mn)) {
+        lastDataTimes.set(frame.mn, options.backfill.probe(frame.mn));
+      }
       const started = performance.now();
       frameStarted(connection);
       // The frame's span is the root of its trace: the readings it publishes, the alerts and the case they cause.
