@@ -22,6 +22,8 @@ export interface SimulatorOptions {
   abnormalFlagProbability?: number;
   /** Chance per real-time upload that the device goes silent (default 0.0005). */
   outageProbability?: number;
+  /** Of the random outages, the share that are a dropped link rather than power off (default 0: all power off). */
+  linkOutageShare?: number;
   /** Outage length range, before `rate` (default 2–20 min). */
   outageDurationMs?: readonly [number, number];
   /**
@@ -174,6 +176,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       exceedanceDurationMs: (options.exceedanceDurationMs ?? 15 * 60_000) / rate,
       abnormalFlagProbability: options.abnormalFlagProbability ?? 0.02,
       outageProbability: options.outageProbability ?? 0.0005,
+      linkOutageShare: options.linkOutageShare ?? 0,
       outageDurationMs: [outageMin / rate, outageMax / rate],
       seed: options.seed ?? 'ecogrid',
       now,

@@ -53,6 +53,8 @@ export interface SessionOptions extends BehaviourOptions {
   ackTimeoutMs: number;
   maxRetries: number;
   outageProbability: number;
+  /** Of the random outages, the share that are a dropped link rather than power off. */
+  linkOutageShare?: number;
   outageDurationMs: readonly [number, number];
   seed: string;
   now: () => number;
@@ -246,9 +248,10 @@ export class DeviceSession {
       if (state.dueMs > deviceNow) continue;
       const due = state.dueMs;
       state.dueMs = nextDueAt(state.stream, deviceNow, due);
-      if (state.stream.cn === '2011' && this.random() < this.options.outageProbability) {
+      if (state.stream.cn === '2011' && !this.linkDown && this.random() < this.options.outageProbability) {
         const [min, max] = this.options.outageDurationMs;
-        this.startOutage(now, min + Math.floor(this.random() * (max - min)), 'power');
+        const kind: OutageKind = this.random() < (this.options.linkOutageShare ?? 0) ? 'link' : 'power';
+        this.startOutage(now, min + Math.floor(this.random() * (max - min)), kind);
         return;
       }
       if (state.stream.cn === '2011' && !this.realTimeOn) continue;
