@@ -103,6 +103,8 @@ const schema = baseConfig({ service: 'ingest', adminAddress: '127.0.0.1:8093' })
   TRANSMISSION_PUBLISH_DELAY_MS: z.coerce.number().int().min(0).default(2 * 3_600_000),
   /** How often an instance looks whether a day is due for publication. */
   TRANSMISSION_PUBLISH_CHECK_MS: positiveInt(60_000),
+  /** Transmission records are kept this many days (whole months of them are assessed, and corrected, within a year). */
+  TRANSMISSION_RECORDS_KEEP_DAYS: positiveInt(400),
 });
 
 export type IngestConfig = z.infer<typeof schema>;

@@ -206,7 +206,7 @@ async function main(): Promise<void> {
       deadLetters: publisher,
       logger,
     });
-    const publishDaily = createPublishDailyTransmissionRates({ ledger, clock, hourMs: intervals.hourMs, encode: transmissionEncoder, settleMs: config.TRANSMISSION_PUBLISH_DELAY_MS });
+    const publishDaily = createPublishDailyTransmissionRates({ ledger, clock, hourMs: intervals.hourMs, encode: transmissionEncoder, settleMs: config.TRANSMISSION_PUBLISH_DELAY_MS, keepDays: config.TRANSMISSION_RECORDS_KEEP_DAYS });
     // Its own group per instance: every instance must see every request, to act on those of the devices it holds.
     const consumer = createCommandRequestConsumer({
       kafka,

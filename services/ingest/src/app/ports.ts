@@ -180,6 +180,8 @@ export interface TransmissionLedger {
   devicesOf(enterpriseUscc: string): Promise<string[]>;
   /** Every device with records, and its enterprise. */
   allDevices(): Promise<Array<{ deviceMn: string; enterpriseUscc: string }>>;
+  /** Forgets records with a data time before `before`; how many. */
+  prune(before: Date): Promise<number>;
   /** Whether this Beijing day was published. */
   published(day: string): Promise<boolean>;
   /** Marks the day published and queues its events in one transaction; false (nothing queued) when another instance did. */

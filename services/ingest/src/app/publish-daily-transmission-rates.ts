@@ -9,6 +9,8 @@ export interface PublishDailyTransmissionRatesDeps {
   encode: { device(rate: DeviceRate): TransmissionEvent; enterprise(rate: EnterpriseRate): TransmissionEvent };
   /** How long after midnight (Beijing) the day is published, so its last hour records have come in. */
   settleMs: number;
+  /** Records older than this many days are forgotten once the day is published (a year of monthly assessments and their corrections). */
+  keepDays: number;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface PublishDailyTransmissionRatesDeps {
  * first, once: the day is marked in the same transaction as its events are queued.
  */
 export function createPublishDailyTransmissionRates(deps: PublishDailyTransmissionRatesDeps) {
-  return async function publishDue(): Promise<{ day: string; devices: number; enterprises: number } | undefined> {
+  return async function publishDue(): Promise<{ day: string; devices: number; enterprises: number; pruned: number } | undefined> {
     const at = deps.clock.now();
     const day = chinaDay(new Date(at.getTime() - deps.settleMs - 86_400_000));
     if (await deps.ledger.published(day)) return undefined;
@@ -52,7 +54,8 @@ export function createPublishDailyTransmissionRates(deps: PublishDailyTransmissi
     const events = [...deviceRates.map(deps.encode.device), ...enterpriseRates.map(deps.encode.enterprise)];
     const counts = { devices: deviceRates.length, enterprises: enterpriseRates.length };
     if (!(await deps.ledger.publishDay(day, events, counts, at))) return undefined;
-    return { day, ...counts };
+    const pruned = await deps.ledger.prune(new Date(period.start.getTime() - deps.keepDays * 86_400_000));
+    return { day, ...counts, pruned };
   };
 }
 

@@ -66,10 +66,11 @@ describe('transmission rates from stored records', () => {
   it('publishes a day once it is over, once, with every device and enterprise; not before anything was recorded', async () => {
     const { ledger, record, clock } = setup(new Date(DAY_START + 27 * HOUR));
     const encode = { device: (rate: { deviceMn: string; rates: { received: number } }) => ({ key: `device/${rate.deviceMn}`, payload: new Uint8Array([rate.rates.received]), id: `d/${rate.deviceMn}`, time: clock.now() }), enterprise: (rate: { enterpriseUscc: string }) => ({ key: `enterprise/${rate.enterpriseUscc}`, payload: new Uint8Array(), id: `e/${rate.enterpriseUscc}`, time: clock.now() }) };
-    const publish = createPublishDailyTransmissionRates({ ledger, clock, hourMs: HOUR, encode, settleMs: 2 * HOUR });
+    const publish = createPublishDailyTransmissionRates({ ledger, clock, hourMs: HOUR, encode, settleMs: 2 * HOUR, keepDays: 400 });
     expect(await publish()).toBeUndefined();
-    await record([hourRecord('MN1', 0), hourRecord('MN2', 1)]);
-    expect(await publish()).toEqual({ day: '2026-12-06', devices: 2, enterprises: 1 });
+    const ancient = { ...hourRecord('MN1', 0), observationId: 'MN1:2061:old', dataTime: new Date(DAY_START - 401 * 86_400_000) };
+    await record([hourRecord('MN1', 0), hourRecord('MN2', 1), ancient]);
+    expect(await publish()).toEqual({ day: '2026-12-06', devices: 2, enterprises: 1, pruned: 1 });
     expect(await publish()).toBeUndefined();
     expect(ledger.events.map((event) => event.key).sort()).toEqual(['device/MN1', 'device/MN2', `enterprise/${USCC}`]);
   });

@@ -65,6 +65,7 @@ export function createPgTransmissionLedger(options: {
       );
       return rows.map((row) => ({ deviceMn: row.device_mn, enterpriseUscc: row.enterprise_uscc }));
     },
+    prune: async (before) => (await pool.query('DELETE FROM transmission_records WHERE data_time < $1', [before])).rowCount ?? 0,
     published: async (day) => {
       const { rowCount } = await pool.query('SELECT 1 FROM transmission_publications WHERE day = $1', [day]);
       return (rowCount ?? 0) > 0;

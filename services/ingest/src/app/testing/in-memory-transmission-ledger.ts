@@ -26,6 +26,11 @@ export function createInMemoryTransmissionLedger(): TransmissionLedger & { event
       for (const r of records.values()) if ((latest.get(r.deviceMn)?.receivedTime.getTime() ?? -1) < r.receivedTime.getTime()) latest.set(r.deviceMn, r);
       return [...latest.values()].map((r) => ({ deviceMn: r.deviceMn, enterpriseUscc: r.enterpriseUscc }));
     },
+    prune: async (before) => {
+      let pruned = 0;
+      for (const [id, r] of records) if (r.dataTime.getTime() < before.getTime() && records.delete(id)) pruned += 1;
+      return pruned;
+    },
     published: async (day) => days.has(day),
     publishDay: async (day, queued, counts) => {
       if (days.has(day)) return false;
