@@ -95,8 +95,11 @@ const schema = baseConfig({ service: 'ingest', adminAddress: '127.0.0.1:8093' })
   /** The longest span one 2051 request covers, and one 2061 request (STANDARDS.md §9.4.3). */
   BACKFILL_MINUTE_CHUNK_MS: positiveInt(2 * 3_600_000),
   BACKFILL_HOUR_CHUNK_MS: positiveInt(24 * 3_600_000),
-  /** How long after the reconnect the first request waits, so the device first sends what it kept itself. */
-  BACKFILL_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * How long after the reconnect the first request waits, so the device first sends what it kept itself; unset: one
+   * minute interval and 60 s, past the device's next live minute record (main.ts says why).
+   */
+  BACKFILL_DELAY_MS: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(0).optional()),
   /** How long after a failed request the range is asked for again. */
   BACKFILL_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
   /** How long after a Beijing day ends its transmission rates are published (its last hour records come in first). */

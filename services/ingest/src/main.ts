@@ -182,7 +182,9 @@ async function main(): Promise<void> {
             policy: {
               maxAttempts: config.BACKFILL_MAX_ATTEMPTS,
               retryDelayMs: config.BACKFILL_RETRY_DELAY_MS,
-              delayMs: config.BACKFILL_DELAY_MS,
+              // By default past the device's next live minute record: alerting judges minute data that arrives behind a
+              // newer one as late and evaluates it; minute data arriving in order is left to the real-time rules.
+              delayMs: config.BACKFILL_DELAY_MS ?? config.MINUTE_RECORD_INTERVAL_MS + 60_000,
               missingCommandGraceMs: config.COMMAND_ABANDONED_GRACE_MS,
             },
             counters: createBackfillCounters(),
