@@ -13,7 +13,7 @@ const REGISTRY_TOPICS: readonly TopicKey[] = ['registryCells', 'registryDevices'
 export const SERVICE_KAFKA_ACCESS = {
   registry: { writes: REGISTRY_TOPICS, reads: REGISTRY_TOPICS },
   /** Device commands: written through its outbox, read back by every instance (the one holding the device's connection sends). */
-  ingest: { writes: ['readings', 'readingsRejected', 'devicesStatus', 'devicesCommands'], reads: [...REGISTRY_TOPICS, 'devicesCommands'] },
+  ingest: { writes: ['readings', 'readingsRejected', 'devicesStatus', 'devicesCommands', 'devicesTransmission'], reads: [...REGISTRY_TOPICS, 'devicesCommands', 'readings'] },
   alerting: { writes: ['alerts', 'aqiHourly'], reads: ['readings', ...REGISTRY_TOPICS] },
   dispatch: { writes: ['cases'], reads: ['alerts', ...REGISTRY_TOPICS] },
   /** Evidence from alerts and cases, owners and names from the registry's devices and enterprises. */

@@ -55,6 +55,15 @@ export const TOPICS = {
     retentionMs: 7 * DAY_MS,
     hasDeadLetter: true,
   },
+  devicesTransmission: {
+    name: 'ecogrid.devices.transmission.v1',
+    key: '"device/<MN>" or "enterprise/<USCC>": a day\'s data-transmission rates of one device or one enterprise',
+    payload: 'ecogrid.ingest.v1.TransmissionRateReported',
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 400 * DAY_MS,
+    hasDeadLetter: true,
+  },
   registryCells: {
     name: 'ecogrid.registry.cells.v1',
     key: 'cell id',

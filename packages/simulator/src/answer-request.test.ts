@@ -2,14 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { encodeFrame, hj212Options, parseFrame, type Hj212Frame, type Hj212FrameInput } from '@ecogrid/standards';
 import { answerRequest, type DeviceControls } from './answer-request';
 import type { SimulatedDevice } from './device';
+import { HistoryStore } from './history-store';
 
 const DEVICE: SimulatedDevice = { mn: '140802AQ01EE8D16FEFF37F5', password: 'F7D8C7', systemCode: '22', category: 'ambient_air', profile: '2017', factors: [{ code: 'a34004' }] };
 // 2026-11-29 15:59:30 Beijing time
 const NOW = Date.UTC(2026, 10, 29, 7, 59, 30);
 
-function controls(): DeviceControls & { state: { clock: number; rtd: number; min: number; realTime: boolean } } {
+function controls(history = new HistoryStore()): DeviceControls & { state: { clock: number; rtd: number; min: number; realTime: boolean } } {
   const state = { clock: NOW, rtd: 30, min: 10, realTime: true };
+  let qn = NOW;
   return {
+    history: (cn, begin, end) => history.range(cn, begin, end),
+    nextQnMs: () => (qn += 1),
     state,
     deviceNow: () => state.clock,
     setClock: (ms) => void (state.clock = ms),
@@ -66,5 +70,34 @@ describe('answerRequest', () => {
 
   it('ignores the platform replies 9013 and 9014', () => {
     expect(answerRequest(DEVICE, request('9014'), controls())).toBeNull();
+  });
+
+  it('answers 2051 from the records it kept: 9011, each record in the range with a new QN and Flag=4, then 9012 (C.48)', () => {
+    const history = new HistoryStore();
+    const at = (hhmm: string): number => Date.UTC(2026, 10, 29, Number(hhmm.slice(0, 2)) - 8, Number(hhmm.slice(2)));
+    for (const time of ['1530', '1540', '1550']) history.record('2051', { dataTimeMs: at(time), readings: [{ code: 'a34004', decimals: 1, flag: 'N', value: 35, min: 30, max: 40 }] });
+    const outcome = answerRequest(DEVICE, request('2051', { BeginTime: '20261129154000', EndTime: '20261129155000' }), controls(history));
+    const frames = wire(outcome?.frames ?? []);
+    expect(frames.map((frame) => [frame.cn, frame.flag?.value, frame.cp.dataTime])).toEqual([
+      ['9011', 4, null],
+      ['2051', 4, '20261129154000'],
+      ['2051', 4, '20261129155000'],
+      ['9012', 4, null],
+    ]);
+    expect(new Set(frames.map((frame) => frame.qn)).size).toBe(3);
+    expect(frames[1]?.cp.factors.a34004).toMatchObject({ Avg: '35.0', Min: '30.0', Max: '40.0', Flag: 'N' });
+    expect(frames[3]?.cp.params).toEqual({ ExeRtn: '1' });
+  });
+
+  it('answers a history request for a range it kept nothing of with ExeRtn=100, and marks 2025 history records RF=1', () => {
+    expect(wire(answerRequest(DEVICE, request('2061', { BeginTime: '20261129140000', EndTime: '20261129150000' }), controls())?.frames ?? []).map((frame) => [frame.cn, frame.cp.params])).toEqual([
+      ['9011', { QnRtn: '1' }],
+      ['9012', { ExeRtn: '100' }],
+    ]);
+    const history = new HistoryStore();
+    history.record('2061', { dataTimeMs: Date.UTC(2026, 10, 29, 6), readings: [{ code: 'a34004', decimals: 1, flag: 'N', value: 35 }] });
+    const device2025: SimulatedDevice = { ...DEVICE, profile: '2025' };
+    const frames = wire(answerRequest(device2025, request('2061', { BeginTime: '20261129140000', EndTime: '20261129140000' }, { flag: 9 }), controls(history))?.frames ?? []);
+    expect(frames[1]).toMatchObject({ cn: '2061', resend: true, flag: { value: 8 } });
   });
 });

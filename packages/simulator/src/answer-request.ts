@@ -1,6 +1,8 @@
 import { encodeFlag, executionResponse, notificationResponse, requestResponse, type ExeRtn, type Hj212Frame, type Hj212FrameInput, type QnRtn } from '@ecogrid/standards';
 import { chinaDigits, parseChinaDigits } from './china-time';
 import type { SimulatedDevice } from './device';
+import { uploadFrame } from './build-upload';
+import type { HistoryCommand, HistoryRecord } from './history-store';
 
 /** What a device can be asked to change about itself, and what it reads back. */
 export interface DeviceControls {
@@ -12,6 +14,10 @@ export interface DeviceControls {
   minuteIntervalMin(): number;
   setMinuteInterval(minutes: number): void;
   setRealTimeUploads(on: boolean): void;
+  /** The minute or hour records the device kept with DataTime in [beginMs, endMs] (device clock), oldest first. */
+  history(cn: HistoryCommand, beginMs: number, endMs: number): readonly HistoryRecord[];
+  /** A new QN instant for a record it sends (history records carry QNs of their own, C.48). */
+  nextQnMs(): number;
 }
 
 /** What the device did with a platform frame, for events and tests. */
@@ -30,7 +36,7 @@ const MINUTE_INTERVALS = new Set([1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30]);
  * A station's side of a platform request (HJ 212-2017 §6.1, Annex C): 9011 QnRtn, then the data the request asks
  * for with the request's QN and `Flag` of version bits only (C.2), then 9012 ExeRtn; a notification (2012, 2022) is
  * answered with 9013. Handled: time (1011/1012), real-time and minute intervals (1061–1064), real-time data on/off
- * (2011/2012), running state (2021/2022). A frame for another MN or with another password is refused (QnRtn 4 or 3),
+ * (2011/2012), running state (2021/2022), minute and hour history (2051/2061) from what the device kept. A frame for another MN or with another password is refused (QnRtn 4 or 3),
  * a command the device does not know with QnRtn 8 (CN error), a parameter out of range with ExeRtn 3.
  */
 export function answerRequest(device: SimulatedDevice, frame: Hj212Frame, controls: DeviceControls): RequestOutcome | null {
@@ -92,6 +98,18 @@ export function answerRequest(device: SimulatedDevice, frame: Hj212Frame, contro
       return executed(1, data({ DataTime: chinaDigits(controls.deviceNow()) }, { SB1: { RS: '1' } }));
     case '2022':
       return notified();
+    case '2051':
+    case '2061': {
+      // C.48: 9011, one record per stored period with a new QN and no ack asked (Flag=4; 2025: RF=1), then 9012 —
+      // ExeRtn=100 (没有数据) when it kept nothing for the range.
+      const begin = parseChinaDigits(params.BeginTime ?? '');
+      const end = parseChinaDigits(params.EndTime ?? '');
+      if (begin === null || end === null || end < begin) return executed(3);
+      const records = controls.history(frame.cn, begin, end);
+      if (records.length === 0) return executed(100);
+      const cn = frame.cn;
+      return executed(1, ...records.map((record) => uploadFrame(device, { cn, qnMs: controls.nextQnMs(), dataTimeMs: record.dataTimeMs, readings: record.readings, history: true }, { withSpread: true, resend: false })));
+    }
     default:
       return refused(8);
   }

@@ -14,6 +14,11 @@ export interface UploadInput {
   /** DataTime on the device's clock: the sampling moment for 2011, the interval's start for 2051/2061. */
   dataTimeMs: number;
   readings: readonly FactorReading[];
+  /**
+   * A record sent in answer to a 2051/2061 history request (HJ 212-2017 C.48): a QN of its own and a Flag of version
+   * bits only (no 9014 asked for), and under HJ 212-2025 `RF=1`, the mark of back-filled data.
+   */
+  history?: boolean;
 }
 
 /** An encoded upload, ready to write, with what the device needs to match the platform's reply. */
@@ -41,6 +46,23 @@ function factorFields(reading: FactorReading, cn: UploadCommand, withSpread: boo
   };
 }
 
+/** The upload as a frame: `withSpread` adds the interval's Min/Max, `resend` marks a 2025 re-send `RF=1`. */
+export function uploadFrame(device: SimulatedDevice, upload: UploadInput, options: { withSpread: boolean; resend: boolean }): Hj212FrameInput {
+  const legacy = device.profile === '2005';
+  const factors: Record<string, Fields> = {};
+  for (const reading of upload.readings) factors[reading.code] = factorFields(reading, upload.cn, options.withSpread);
+  return {
+    ...(legacy ? {} : { qn: chinaDigits(upload.qnMs, true) }),
+    st: device.systemCode,
+    cn: upload.cn,
+    pw: device.password,
+    mn: device.mn,
+    ...(legacy ? {} : { flag: encodeFlag({ version: device.profile, needsAck: !upload.history }) }),
+    ...((options.resend || upload.history) && device.profile === '2025' ? { resend: true } : {}),
+    cp: { dataTime: chinaDigits(upload.dataTimeMs), factors },
+  };
+}
+
 /**
  * Encodes an upload the way the device's protocol profile does: HJ/T 212-2005 without QN or Flag (and so
  * without a reply), HJ 212-2017 with `Flag=5` (version 1, ack wanted), HJ 212-2025 with `Flag=9` and `RF=1` on
@@ -51,20 +73,7 @@ function factorFields(reading: FactorReading, cn: UploadCommand, withSpread: boo
 export function buildUpload(device: SimulatedDevice, upload: UploadInput): BuiltUpload {
   const legacy = device.profile === '2005';
   const qn = legacy ? null : chinaDigits(upload.qnMs, true);
-  const frameFor = (withSpread: boolean, resend: boolean): Hj212FrameInput => {
-    const factors: Record<string, Fields> = {};
-    for (const reading of upload.readings) factors[reading.code] = factorFields(reading, upload.cn, withSpread);
-    return {
-      ...(qn === null ? {} : { qn }),
-      st: device.systemCode,
-      cn: upload.cn,
-      pw: device.password,
-      mn: device.mn,
-      ...(legacy ? {} : { flag: encodeFlag({ version: device.profile, needsAck: true }) }),
-      ...(resend && device.profile === '2025' ? { resend: true } : {}),
-      cp: { dataTime: chinaDigits(upload.dataTimeMs), factors },
-    };
-  };
+  const frameFor = (withSpread: boolean, resend: boolean): Hj212FrameInput => uploadFrame(device, upload, { withSpread, resend });
   const options = device.lowerCaseCrc ? { crcCase: 'lower' as const } : {};
   let withSpread = upload.cn !== '2011';
   let bytes: Uint8Array;
@@ -78,7 +87,7 @@ export function buildUpload(device: SimulatedDevice, upload: UploadInput): Built
   return {
     qn,
     bytes,
-    needsAck: !legacy,
+    needsAck: !legacy && !upload.history,
     resendBytes: () => (device.profile === '2025' ? encodeFrame(frameFor(withSpread, true), options) : bytes),
   };
 }
@@ -98,6 +107,26 @@ export function buildRestartUpload(device: SimulatedDevice, upload: { qnMs: numb
     mn: device.mn,
     ...(legacy ? {} : { flag: encodeFlag({ version: device.profile, needsAck: true }) }),
     cp: { dataTime: chinaDigits(upload.dataTimeMs), params: { RestartTime: chinaDigits(upload.restartMs) } },
+  };
+  const bytes = encodeFrame(frame, device.lowerCaseCrc ? { crcCase: 'lower' } : {});
+  return { qn, bytes, needsAck: !legacy, resendBytes: () => bytes };
+}
+
+/**
+ * A 2021 running-state upload (HJ 212-2017 table 9, §9.1.2): `SB1-RS` is the state of the device's instrument —
+ * 1 running, 3 maintenance (when a value of this period is flagged M), 2 calibration (C), 4 alarm (D fault).
+ */
+export function buildStatusUpload(device: SimulatedDevice, upload: { qnMs: number; dataTimeMs: number; runningState: number }): BuiltUpload {
+  const legacy = device.profile === '2005';
+  const qn = legacy ? null : chinaDigits(upload.qnMs, true);
+  const frame: Hj212FrameInput = {
+    ...(qn === null ? {} : { qn }),
+    st: device.systemCode,
+    cn: '2021',
+    pw: device.password,
+    mn: device.mn,
+    ...(legacy ? {} : { flag: encodeFlag({ version: device.profile, needsAck: true }) }),
+    cp: { dataTime: chinaDigits(upload.dataTimeMs), factors: { SB1: { RS: String(upload.runningState) } } },
   };
   const bytes = encodeFrame(frame, device.lowerCaseCrc ? { crcCase: 'lower' } : {});
   return { qn, bytes, needsAck: !legacy, resendBytes: () => bytes };

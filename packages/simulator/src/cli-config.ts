@@ -12,6 +12,8 @@ const schema = z.object({
   SIMULATOR_EXCEEDANCE_PROBABILITY: probability(0.002),
   SIMULATOR_ABNORMAL_FLAG_PROBABILITY: probability(0.02),
   SIMULATOR_OUTAGE_PROBABILITY: probability(0.0005),
+  /** Of those outages, the share that are a dropped link (the device measures on and answers history requests) rather than power off. */
+  SIMULATOR_LINK_OUTAGE_SHARE: probability(0.5),
   SIMULATOR_ACK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   SIMULATOR_MAX_RETRIES: z.coerce.number().int().min(0).max(99).default(3),
   /** Simulate at most this many registry devices (0: all). */

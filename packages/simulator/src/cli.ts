@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     exceedanceProbability: config.SIMULATOR_EXCEEDANCE_PROBABILITY,
     abnormalFlagProbability: config.SIMULATOR_ABNORMAL_FLAG_PROBABILITY,
     outageProbability: config.SIMULATOR_OUTAGE_PROBABILITY,
+    linkOutageShare: config.SIMULATOR_LINK_OUTAGE_SHARE,
     ackTimeoutMs: config.SIMULATOR_ACK_TIMEOUT_MS,
     maxRetries: config.SIMULATOR_MAX_RETRIES,
     onEvent: (event) => {

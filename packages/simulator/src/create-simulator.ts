@@ -1,5 +1,5 @@
 import type { SimulatedDevice } from './device';
-import { DeviceSession, type SimulatorEvent } from './device-session';
+import { DeviceSession, type ScheduledEpisode, type ScheduledOutage, type SimulatorEvent } from './device-session';
 import { REAL_INTERVALS, uploadStreams } from './schedule';
 
 export interface SimulatorOptions {
@@ -22,8 +22,21 @@ export interface SimulatorOptions {
   abnormalFlagProbability?: number;
   /** Chance per real-time upload that the device goes silent (default 0.0005). */
   outageProbability?: number;
+  /** Of the random outages, the share that are a dropped link rather than power off (default 0: all power off). */
+  linkOutageShare?: number;
   /** Outage length range, before `rate` (default 2–20 min). */
   outageDurationMs?: readonly [number, number];
+  /**
+   * Outages at set moments of the simulator's clock (`now`), not scaled by `rate`: `link` (the device keeps measuring
+   * and answers history requests for it afterwards) or `power` (it measures nothing meanwhile).
+   */
+  outages?: readonly ScheduledOutage[];
+  /** Exceedance episodes at set moments of the simulator's clock, not scaled by `rate` (besides the random ones). */
+  episodes?: readonly ScheduledEpisode[];
+  /** How often each device uploads its running state (2021) unasked, before `rate`; 0 (the default): never. */
+  statusIntervalMs?: number;
+  /** Minute and hour records each device keeps for history requests (default 2,000 of each). */
+  historySize?: number;
   /** Wait for a 9014 before re-sending (default 10 s, HJ 212-2017 table 1). */
   ackTimeoutMs?: number;
   /** Re-sends before giving up (default 3). */
@@ -163,12 +176,17 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       exceedanceDurationMs: (options.exceedanceDurationMs ?? 15 * 60_000) / rate,
       abnormalFlagProbability: options.abnormalFlagProbability ?? 0.02,
       outageProbability: options.outageProbability ?? 0.0005,
+      linkOutageShare: options.linkOutageShare ?? 0,
       outageDurationMs: [outageMin / rate, outageMax / rate],
       seed: options.seed ?? 'ecogrid',
       now,
       emit,
       maxOutbox: 100,
       rate,
+      outages: (options.outages ?? []).filter((outage) => outage.mn === device.mn),
+      episodes: (options.episodes ?? []).filter((episode) => episode.mn === device.mn),
+      ...(options.statusIntervalMs ? { statusIntervalMs: options.statusIntervalMs / rate } : {}),
+      ...(options.historySize ? { historySize: options.historySize } : {}),
     });
   };
 

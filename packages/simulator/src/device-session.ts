@@ -2,7 +2,8 @@ import { connect, type Socket } from 'node:net';
 import { encodeFrame, FrameDecoder } from '@ecogrid/standards';
 import { answerRequest, type DeviceControls } from './answer-request';
 import { AckTracker } from './ack-tracker';
-import { buildRestartUpload, buildUpload } from './build-upload';
+import { buildRestartUpload, buildStatusUpload, buildUpload } from './build-upload';
+import { HistoryStore } from './history-store';
 import type { SimulatedDevice } from './device';
 import { gaussian, seededRandom, type Random } from './random';
 import { generateReadings, type BehaviourOptions, type BehaviourState } from './readings';
@@ -17,10 +18,34 @@ export type SimulatorEvent =
   | { type: 'gave_up'; mn: string; qn: string }
   | { type: 'connected'; mn: string }
   | { type: 'disconnected'; mn: string }
-  | { type: 'outage_started'; mn: string; untilMs: number }
+  | { type: 'outage_started'; mn: string; untilMs: number; kind: OutageKind }
   | { type: 'outage_ended'; mn: string }
   /** A platform request (or notification) answered: QnRtn/ExeRtn as sent, null when the answer has none. */
   | { type: 'command'; mn: string; cn: string; qn: string; qnRtn: number | null; exeRtn: number | null };
+
+/**
+ * `power`: the device is switched off — it measures nothing and keeps nothing. `link`: its connection is down — it
+ * keeps measuring and storing its minute and hour records (what a 2051/2061 history request can fetch afterwards),
+ * but what it would have uploaded meanwhile is not sent.
+ */
+export type OutageKind = 'power' | 'link';
+
+/** An outage at a set moment (the simulator's clock), for tests and demos that need one when they need it. */
+export interface ScheduledOutage {
+  mn: string;
+  startMs: number;
+  durationMs: number;
+  kind: OutageKind;
+}
+
+/** An exceedance episode at a set moment (the simulator's clock): `code` at `multiple` × its limit for `durationMs`. */
+export interface ScheduledEpisode {
+  mn: string;
+  code: string;
+  startMs: number;
+  durationMs: number;
+  multiple: number;
+}
 
 export interface SessionOptions extends BehaviourOptions {
   target: { host: string; port: number };
@@ -28,6 +53,8 @@ export interface SessionOptions extends BehaviourOptions {
   ackTimeoutMs: number;
   maxRetries: number;
   outageProbability: number;
+  /** Of the random outages, the share that are a dropped link rather than power off. */
+  linkOutageShare?: number;
   outageDurationMs: readonly [number, number];
   seed: string;
   now: () => number;
@@ -36,6 +63,14 @@ export interface SessionOptions extends BehaviourOptions {
   maxOutbox: number;
   /** Divides the intervals a platform sets (1062 RtdInterval, 1064 MinInterval), as it divides the configured ones. */
   rate: number;
+  /** This device's outages at set moments. */
+  outages?: readonly ScheduledOutage[];
+  /** This device's exceedance episodes at set moments. */
+  episodes?: readonly ScheduledEpisode[];
+  /** How often the device uploads its running state (2021), device clock; 0 or absent: never unasked. */
+  statusIntervalMs?: number;
+  /** Minute and hour records it keeps for history requests. */
+  historySize?: number;
 }
 
 interface StreamState {
@@ -61,13 +96,22 @@ export class DeviceSession {
   private reconnectAtMs = 0;
   private failures = 0;
   private outageUntilMs = 0;
+  /** While the link is down the device keeps measuring; nothing reaches the platform. */
+  private linkDownUntilMs = 0;
+  private readonly scheduled: ScheduledOutage[];
+  private readonly episodes: ScheduledEpisode[];
+  private readonly history: HistoryStore;
+  private statusDueMs = Number.POSITIVE_INFINITY;
+  private lastFlags: readonly string[] = [];
   private lastQnMs = 0;
   private stopped = false;
   /** When the device last came up (on its own clock), and whether it has told the platform since (2081). */
   private poweredOnMs: number;
   private restartReported = false;
-  /** The device clock minus the wall clock: its configured skew until the platform sets its time (1012). */
+  /** The device clock minus the wall clock at `driftSinceMs`: its configured skew until the platform sets its time (1012). */
   private clockOffsetMs: number;
+  /** From here the clock drifts by `clockDriftMsPerHour` (a crystal running fast or slow). */
+  private driftSinceMs: number;
   /** Real-time uploads run until the platform stops them (2012) and start again on a 2011 request. */
   private realTimeOn = true;
   private realTimeIntervalS: number;
@@ -80,6 +124,10 @@ export class DeviceSession {
   ) {
     this.random = seededRandom(`${options.seed}:${device.mn}`);
     this.clockOffsetMs = device.clockSkewMs ?? 0;
+    this.driftSinceMs = options.now();
+    this.scheduled = (options.outages ?? []).filter((outage) => outage.mn === device.mn).sort((a, b) => a.startMs - b.startMs);
+    this.episodes = (options.episodes ?? []).filter((episode) => episode.mn === device.mn).sort((a, b) => a.startMs - b.startMs);
+    this.history = new HistoryStore(options.historySize);
     this.poweredOnMs = options.now() + this.clockOffsetMs;
     const rate = options.rate > 0 ? options.rate : 1;
     this.realTimeIntervalS = Math.round(((options.streams.find((stream) => stream.cn === '2011')?.intervalMs ?? 30_000) * rate) / 1000);
@@ -95,10 +143,14 @@ export class DeviceSession {
     this.controls = {
       deviceNow: () => this.deviceNow(),
       setClock: (epochMs) => {
-        const offset = epochMs - this.options.now();
+        const now = this.options.now();
+        const offset = epochMs - now;
+        const before = this.deviceNow() - now;
         // The timetable runs on the device clock: it moves with it, so a clock set back does not stop the uploads.
-        for (const state of this.streams) state.dueMs += offset - this.clockOffsetMs;
+        for (const state of this.streams) state.dueMs += offset - before;
+        if (Number.isFinite(this.statusDueMs)) this.statusDueMs += offset - before;
         this.clockOffsetMs = offset;
+        this.driftSinceMs = now;
       },
       realTimeIntervalS: () => this.realTimeIntervalS,
       setRealTimeInterval: (seconds) => {
@@ -114,6 +166,8 @@ export class DeviceSession {
       setRealTimeUploads: (on) => {
         this.realTimeOn = on;
       },
+      history: (cn, beginMs, endMs) => this.history.range(cn, beginMs, endMs),
+      nextQnMs: () => this.nextQnMs(),
     };
     this.acks = new AckTracker({ timeoutMs: options.ackTimeoutMs, maxRetries: options.maxRetries });
     const now = this.deviceNow();
@@ -122,6 +176,7 @@ export class DeviceSession {
       stream,
       dueMs: stream.aligned ? nextDueAt(stream, now) : now + Math.floor(this.random() * stream.intervalMs),
     }));
+    if (options.statusIntervalMs && options.statusIntervalMs > 0) this.statusDueMs = now + Math.floor(this.random() * options.statusIntervalMs);
     // Stagger the first connections too, so a thousand devices do not connect in the same millisecond.
     this.reconnectAtMs = options.now() + Math.floor(this.random() * Math.min(2_000, options.streams[0]?.intervalMs ?? 2_000));
   }
@@ -134,8 +189,26 @@ export class DeviceSession {
     return this.outageUntilMs > this.options.now();
   }
 
+  get linkDown(): boolean {
+    return this.linkDownUntilMs > this.options.now();
+  }
+
+  /** Minute or hour records the device keeps (tests). */
+  historySize(cn: '2051' | '2061'): number {
+    return this.history.size(cn);
+  }
+
   private deviceNow(): number {
-    return this.options.now() + this.clockOffsetMs;
+    const now = this.options.now();
+    const drift = this.device.clockDriftMsPerHour ? ((now - this.driftSinceMs) * this.device.clockDriftMsPerHour) / 3_600_000 : 0;
+    return now + this.clockOffsetMs + Math.round(drift);
+  }
+
+  /** QNs are unique per device: two frames in the same millisecond get consecutive ones. */
+  private nextQnMs(): number {
+    const qnMs = Math.max(this.deviceNow(), this.lastQnMs + 1);
+    this.lastQnMs = qnMs;
+    return qnMs;
   }
 
   tick(): void {
@@ -152,37 +225,61 @@ export class DeviceSession {
       const deviceNow = this.deviceNow();
       for (const state of this.streams) if (state.dueMs <= deviceNow) state.dueMs = nextDueAt(state.stream, deviceNow);
     }
-    if (!this.connected && !this.connecting && now >= this.reconnectAtMs) this.connect();
+    const episode = this.episodes[0];
+    if (episode && now >= episode.startMs) {
+      this.episodes.shift();
+      // On the device's clock, as the values' data times are: every period that starts within it exceeds.
+      this.behaviour.exceedance = { code: episode.code, untilMs: this.deviceNow() + episode.durationMs, multiple: episode.multiple };
+    }
+    const next = this.scheduled[0];
+    if (next && now >= next.startMs) {
+      this.scheduled.shift();
+      this.startOutage(now, next.durationMs, next.kind);
+      if (next.kind === 'power') return;
+    }
+    if (this.linkDownUntilMs > 0 && now >= this.linkDownUntilMs) {
+      this.linkDownUntilMs = 0;
+      this.reconnectAtMs = now;
+      this.options.emit({ type: 'outage_ended', mn: this.device.mn });
+    }
+    if (!this.connected && !this.connecting && now >= this.reconnectAtMs && !this.linkDown) this.connect();
     const deviceNow = this.deviceNow();
     for (const state of this.streams) {
       if (state.dueMs > deviceNow) continue;
       const due = state.dueMs;
       state.dueMs = nextDueAt(state.stream, deviceNow, due);
-      if (state.stream.cn === '2011' && this.random() < this.options.outageProbability) {
-        this.startOutage(now);
+      if (state.stream.cn === '2011' && !this.linkDown && this.random() < this.options.outageProbability) {
+        const [min, max] = this.options.outageDurationMs;
+        const kind: OutageKind = this.random() < (this.options.linkOutageShare ?? 0) ? 'link' : 'power';
+        this.startOutage(now, min + Math.floor(this.random() * (max - min)), kind);
         return;
       }
       if (state.stream.cn === '2011' && !this.realTimeOn) continue;
       this.upload(state.stream, due);
     }
+    if (this.statusDueMs <= deviceNow) {
+      this.statusDueMs = Math.max(this.statusDueMs + (this.options.statusIntervalMs ?? 0), deviceNow);
+      this.reportStatus();
+    }
     if (this.connected) this.expireAcks(now);
   }
 
-  private startOutage(now: number): void {
-    const [min, max] = this.options.outageDurationMs;
-    const duration = min + Math.floor(this.random() * (max - min));
-    this.outageUntilMs = now + duration;
+  private startOutage(now: number, duration: number, kind: OutageKind): void {
+    if (kind === 'power') this.outageUntilMs = now + duration;
+    else this.linkDownUntilMs = now + duration;
     this.acks.postpone(duration);
-    this.options.emit({ type: 'outage_started', mn: this.device.mn, untilMs: this.outageUntilMs });
+    this.options.emit({ type: 'outage_started', mn: this.device.mn, untilMs: now + duration, kind });
     this.socket?.destroy();
   }
 
   private upload(stream: UploadStream, dueMs: number): void {
     const dataTimeMs = dataTimeFor(stream, dueMs);
     const readings = generateReadings(this.device, dataTimeMs, stream.aligned ? stream.intervalMs : 0, this.behaviour, this.random, this.options);
-    // QNs are unique per device: two uploads in the same millisecond get consecutive ones.
-    const qnMs = Math.max(this.deviceNow(), this.lastQnMs + 1);
-    this.lastQnMs = qnMs;
+    if (stream.cn !== '2011') this.history.record(stream.cn, { dataTimeMs, readings });
+    this.lastFlags = readings.map((reading) => reading.flag);
+    // The link is down: measured and kept, not sent (a history request fetches it afterwards).
+    if (this.linkDown) return;
+    const qnMs = this.nextQnMs();
     const built = buildUpload(this.device, { cn: stream.cn, qnMs, dataTimeMs, readings });
     this.write(built.bytes);
     if (built.needsAck && built.qn !== null) this.acks.sent(built.qn, built.resendBytes, this.options.now());
@@ -197,12 +294,23 @@ export class DeviceSession {
     });
   }
 
+  /** Its running state (2021) on its own timetable: 1 running, 3 maintenance, 2 calibration, 4 alarm, from its latest values' flags. */
+  private reportStatus(): void {
+    if (this.linkDown) return;
+    const flags = this.lastFlags;
+    const runningState = flags.includes('D') ? 4 : flags.includes('M') ? 3 : flags.includes('C') ? 2 : 1;
+    const deviceNow = this.deviceNow();
+    const built = buildStatusUpload(this.device, { qnMs: this.nextQnMs(), dataTimeMs: Math.floor(deviceNow / 1000) * 1000, runningState });
+    this.write(built.bytes);
+    if (built.needsAck && built.qn !== null) this.acks.sent(built.qn, built.resendBytes, this.options.now());
+    this.options.emit({ type: 'sent', mn: this.device.mn, cn: '2021', qn: built.qn, dataTime: deviceNow, flags: [], exceeding: null });
+  }
+
   /** The station's 2081 after it came up, ahead of the data it kept while disconnected. */
   private reportRestart(): void {
     this.restartReported = true;
     const deviceNow = this.deviceNow();
-    const qnMs = Math.max(deviceNow, this.lastQnMs + 1);
-    this.lastQnMs = qnMs;
+    const qnMs = this.nextQnMs();
     const built = buildRestartUpload(this.device, { qnMs, dataTimeMs: Math.floor(deviceNow / 1000) * 1000, restartMs: this.poweredOnMs });
     this.write(built.bytes);
     if (built.needsAck && built.qn !== null) this.acks.sent(built.qn, built.resendBytes, this.options.now());
@@ -223,6 +331,7 @@ export class DeviceSession {
   }
 
   private write(bytes: Uint8Array): void {
+    if (this.linkDown) return;
     if (this.connected && this.socket) {
       this.socket.write(bytes);
       return;

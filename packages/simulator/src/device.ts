@@ -27,4 +27,6 @@ export interface SimulatedDevice {
   lowerCaseCrc?: boolean;
   /** The device clock runs ahead (positive) or behind (negative) by this much. */
   clockSkewMs?: number;
+  /** The device clock gains (positive) or loses (negative) this much per hour, until the platform sets it (1012). */
+  clockDriftMsPerHour?: number;
 }

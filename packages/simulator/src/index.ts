@@ -1,7 +1,8 @@
 export { createSimulator, type Simulator, type SimulatorCounters, type SimulatorOptions } from './create-simulator';
-export type { SimulatorEvent } from './device-session';
+export type { OutageKind, ScheduledEpisode, ScheduledOutage, SimulatorEvent } from './device-session';
+export { HistoryStore, type HistoryCommand, type HistoryRecord } from './history-store';
 export type { DeviceCategory, ProtocolProfile, SimulatedDevice, SimulatedFactor } from './device';
-export { buildUpload, type BuiltUpload, type UploadCommand, type UploadInput } from './build-upload';
+export { buildUpload, buildStatusUpload, uploadFrame, type BuiltUpload, type UploadCommand, type UploadInput } from './build-upload';
 export { generateReadings, conversionFactor, type BehaviourOptions, type BehaviourState, type DataFlag, type FactorReading } from './readings';
 export { FACTOR_CURVES, curveFor, curveValue, sampleValue, formatValue, type FactorCurve } from './factor-curves';
 export { AckTracker, type AckTrackerOptions, type PendingAck } from './ack-tracker';

@@ -80,6 +80,34 @@ const schema = baseConfig({ service: 'ingest', adminAddress: '127.0.0.1:8093' })
   /** At most one automatic clock correction per device connection within this long. */
   CLOCK_CORRECTION_INTERVAL_MS: positiveInt(3_600_000),
   OUTBOX_POLL_MS: positiveInt(1_000),
+  /**
+   * How often devices write minute (2051) and hour (2061) records: back-fill plans and transmission rates count
+   * periods of these. The registry keeps no record intervals per device, so they are the platform's.
+   */
+  MINUTE_RECORD_INTERVAL_MS: positiveInt(10 * 60_000),
+  HOUR_RECORD_INTERVAL_MS: positiveInt(3_600_000),
+  /** Automatic back-fill (needs DATABASE_URL): requests per missed range before it is given up; 0 turns it off. */
+  BACKFILL_MAX_ATTEMPTS: z.coerce.number().int().min(0).max(20).default(3),
+  /** A silence shorter than this is not back-filled (the device's own re-sends cover it). */
+  BACKFILL_MIN_GAP_MS: positiveInt(5 * 60_000),
+  /** Nothing older than this before the reconnect is asked for. */
+  BACKFILL_MAX_LOOKBACK_MS: positiveInt(24 * 3_600_000),
+  /** The longest span one 2051 request covers, and one 2061 request (STANDARDS.md §9.4.3). */
+  BACKFILL_MINUTE_CHUNK_MS: positiveInt(2 * 3_600_000),
+  BACKFILL_HOUR_CHUNK_MS: positiveInt(24 * 3_600_000),
+  /**
+   * How long after the reconnect the first request waits, so the device first sends what it kept itself; unset: one
+   * minute interval and 60 s, past the device's next live minute record (main.ts says why).
+   */
+  BACKFILL_DELAY_MS: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(0).optional()),
+  /** How long after a failed request the range is asked for again. */
+  BACKFILL_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How long after a Beijing day ends its transmission rates are published (its last hour records come in first). */
+  TRANSMISSION_PUBLISH_DELAY_MS: z.coerce.number().int().min(0).default(2 * 3_600_000),
+  /** How often an instance looks whether a day is due for publication. */
+  TRANSMISSION_PUBLISH_CHECK_MS: positiveInt(60_000),
+  /** Transmission records are kept this many days (whole months of them are assessed, and corrected, within a year). */
+  TRANSMISSION_RECORDS_KEEP_DAYS: positiveInt(400),
 });
 
 export type IngestConfig = z.infer<typeof schema>;

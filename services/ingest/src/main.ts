@@ -43,6 +43,17 @@ import { createCommandRequestConsumer } from './adapters/kafka/command-request-c
 import { deviceControlBinding } from './adapters/grpc/device-control-service';
 import { INGEST_ACCESS } from './adapters/grpc/device-control-access';
 import { createDeviceControlCounters } from './adapters/metrics/device-control-counters';
+import { createBackfillGaps } from './app/backfill-gaps';
+import { createPgBackfillStore } from './adapters/postgres/pg-backfill-store';
+import { createRedisLastDataTimes } from './adapters/redis/redis-last-data-times';
+import { createBackfillCounters } from './adapters/metrics/backfill-counters';
+import { createPgTransmissionLedger } from './adapters/postgres/pg-transmission-ledger';
+import { createRecordTransmissions } from './app/record-transmissions';
+import { createReadingsTransmissionConsumer } from './adapters/kafka/readings-transmission-consumer';
+import { createGetTransmissionRates } from './app/get-transmission-rates';
+import { createPublishDailyTransmissionRates } from './app/publish-daily-transmission-rates';
+import { transmissionEncoder } from './adapters/kafka/transmission-encoding';
+import { transmissionRateBinding } from './adapters/grpc/transmission-rate-service';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -151,7 +162,53 @@ async function main(): Promise<void> {
       minIntervalMs: config.CLOCK_CORRECTION_INTERVAL_MS,
       onError: (error, mn) => controlLogger.warn({ err: error, mn }, 'clock correction not queued'),
     });
+    const intervals = { minuteMs: config.MINUTE_RECORD_INTERVAL_MS, hourMs: config.HOUR_RECORD_INTERVAL_MS };
     const sweep = createSweepDeviceCommands({ store: commandStore, clock, graceMs: config.COMMAND_ABANDONED_GRACE_MS, batch: 200, runner });
+    const backfill =
+      config.BACKFILL_MAX_ATTEMPTS > 0
+        ? createBackfillGaps({
+            store: createPgBackfillStore(pool),
+            commands: commandStore,
+            sendCommand,
+            clock,
+            newId: randomUUID,
+            intervals,
+            limits: {
+              minGapMs: config.BACKFILL_MIN_GAP_MS,
+              maxLookbackMs: config.BACKFILL_MAX_LOOKBACK_MS,
+              minuteChunkMs: config.BACKFILL_MINUTE_CHUNK_MS,
+              hourChunkMs: config.BACKFILL_HOUR_CHUNK_MS,
+            },
+            policy: {
+              maxAttempts: config.BACKFILL_MAX_ATTEMPTS,
+              retryDelayMs: config.BACKFILL_RETRY_DELAY_MS,
+              // By default past the device's next live minute record: alerting judges minute data that arrives behind a
+              // newer one as late and evaluates it; minute data arriving in order is left to the real-time rules.
+              delayMs: config.BACKFILL_DELAY_MS ?? config.MINUTE_RECORD_INTERVAL_MS + 60_000,
+              missingCommandGraceMs: config.COMMAND_ABANDONED_GRACE_MS,
+            },
+            counters: createBackfillCounters(),
+            onError: (error, where) => controlLogger.warn({ err: error, ...where }, 'back-fill step failed; left to the sweep'),
+          })
+        : undefined;
+    const lastDataTimes = createRedisLastDataTimes({ redis, prefix: config.REDIS_PREFIX });
+    // Transmission rates: a compact row per stored minute/hour record, read back from the readings topic.
+    const ledger = createPgTransmissionLedger({
+      pool,
+      topic: `${config.TOPIC_PREFIX}${TOPICS.devicesTransmission.name}`,
+      eventType: TOPICS.devicesTransmission.payload,
+      onEventsCommitted: () => relay.nudge(),
+      notifyRelays: () => !relay.isLeader,
+    });
+    const transmissionConsumer = createReadingsTransmissionConsumer({
+      kafka,
+      groupId: consumerGroupName(config.TOPIC_PREFIX, 'ingest', 'transmission-records'),
+      topic: readingsTopic,
+      record: createRecordTransmissions({ ledger, intervals, graceMs: { minute: 2 * intervals.minuteMs, hour: intervals.hourMs } }),
+      deadLetters: publisher,
+      logger,
+    });
+    const publishDaily = createPublishDailyTransmissionRates({ ledger, clock, hourMs: intervals.hourMs, encode: transmissionEncoder, settleMs: config.TRANSMISSION_PUBLISH_DELAY_MS, keepDays: config.TRANSMISSION_RECORDS_KEEP_DAYS });
     // Its own group per instance: every instance must see every request, to act on those of the devices it holds.
     const consumer = createCommandRequestConsumer({
       kafka,
@@ -163,6 +220,14 @@ async function main(): Promise<void> {
     });
     relay.start();
     await consumer.start();
+    await transmissionConsumer.start();
+    const publisherTimer = setInterval(() => {
+      publishDaily().then(
+        (published) => published && controlLogger.info(published, 'transmission rates of the day published'),
+        (error: unknown) => controlLogger.warn({ err: error }, 'publishing the day\'s transmission rates failed'),
+      );
+    }, config.TRANSMISSION_PUBLISH_CHECK_MS);
+    publisherTimer.unref();
     const sweeper = setInterval(() => {
       sweep().then(
         (ended) => {
@@ -170,6 +235,7 @@ async function main(): Promise<void> {
         },
         (error: unknown) => controlLogger.warn({ err: error }, 'device command sweep failed'),
       );
+      backfill?.sweep(200).catch((error: unknown) => controlLogger.warn({ err: error }, 'back-fill sweep failed'));
     }, config.COMMAND_SWEEP_MS);
     sweeper.unref();
     return {
@@ -179,6 +245,19 @@ async function main(): Promise<void> {
       runner,
       clocks,
       sweeper,
+      publisherTimer,
+      transmissionConsumer,
+      rates: transmissionRateBinding({ rates: createGetTransmissionRates({ ledger, devices, clock, intervals }), logger }),
+      backfill,
+      backfillHooks: backfill && {
+        // Never rejects: a first frame that is refused leaves its reading unread.
+        probe: (mn: string) => lastDataTimes.newest(mn).catch(() => undefined),
+        back: (mn: string, lastDataTime: Promise<Date | undefined>) => {
+          lastDataTime
+            .then((last) => backfill.deviceBack(mn, last))
+            .catch((error: unknown) => controlLogger.warn({ err: error, mn }, 'back-fill not planned'));
+        },
+      },
       binding: deviceControlBinding({ sendCommand, getCommand: createGetCommand({ store: commandStore }), listCommands: createListCommands({ store: commandStore }), logger }),
       interceptor: createAuthInterceptor({ verifier, policy: INGEST_ACCESS, logger }),
       listener: {
@@ -216,9 +295,10 @@ async function main(): Promise<void> {
     framesPerConnection: config.HJ212_FRAMES_PER_CONNECTION,
     links,
     ...(control ? { control: control.listener } : {}),
+    ...(control?.backfillHooks ? { backfill: control.backfillHooks } : {}),
   });
   const grpcServices: GrpcServiceBinding[] = [createIngestGrpcService({ submitObservations, authenticator, logger })];
-  if (control) grpcServices.push(control.binding);
+  if (control) grpcServices.push(control.binding, control.rates);
   const grpc = createGrpcServer({ services: grpcServices, logger, ...(control ? { interceptors: [control.interceptor] } : {}) });
   const http = createServer(createHttpApp({ submitObservations, authenticator, logger }));
   http.keepAliveTimeout = 65_000;
@@ -247,6 +327,9 @@ async function main(): Promise<void> {
         run: async () => {
           if (!control) return;
           clearInterval(control.sweeper);
+          clearInterval(control.publisherTimer);
+          await control.transmissionConsumer.stop();
+          control.backfill?.stop();
           await control.consumer.stop();
           control.runner.stop();
           await control.runner.idle();

@@ -42,7 +42,14 @@ function harness(options: { failStore?: boolean; failStatus?: boolean; deviceAdm
     maxFutureSkewMs: 600_000,
     ...(options.control
       ? {
-          commands: { reply: (f: Hj212Frame) => void control.replies.push(f.cn), data: (f: Hj212Frame) => void control.data.push(f.cn) },
+          commands: {
+            reply: (f: Hj212Frame) => void control.replies.push(f.cn),
+            // Recorded; none of these frames is a history record.
+            data: (f: Hj212Frame) => {
+              control.data.push(f.cn);
+              return false;
+            },
+          },
           clockCorrection: { calibrationRequested: (f: Hj212Frame) => void control.calibrations.push(f.mn), driftMeasured: (mn: string, drift: number) => void control.drifts.push(drift) },
         }
       : {}),

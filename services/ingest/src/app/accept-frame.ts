@@ -24,7 +24,7 @@ export interface AcceptFrameDeps {
   clock: Clock;
   maxFutureSkewMs: number;
   /** Device control, when on: devices' answers to platform commands (9011/9012/9013) and data that may belong to one. */
-  commands?: { reply(frame: Hj212Frame): void; data(frame: Hj212Frame): void };
+  commands?: { reply(frame: Hj212Frame): void; data(frame: Hj212Frame): boolean };
   /** Device control, when on: a 1013 calibration request, and drift measured on the device's connection. */
   clockCorrection?: { calibrationRequested(frame: Hj212Frame): void; driftMeasured(mn: string, driftMs: number): void };
 }
@@ -101,7 +101,8 @@ export function createAcceptFrame(deps: AcceptFrameDeps) {
     }
     const observation = enrichObservation(conversion.observation, access.device);
     const drift = deps.clockDrift.observe(frame, observation.dataTime, receivedTime);
-    deps.commands?.data(frame);
+    // A record answering a history request (a back-fill) is marked as an HJ 212-2025 device marks it with RF=1.
+    if (deps.commands?.data(frame) === true) observation.resend = true;
     const [{ duplicate }] = await Promise.all([deps.store([observation]), drift ? deps.status.report([drift]) : undefined]);
     if (drift?.clockDriftMs !== undefined) deps.clockCorrection?.driftMeasured(frame.mn, drift.clockDriftMs);
     return { kind: 'stored', observationId: observation.id, duplicate: duplicate[0] ?? false, reply: platformReplyFor(frame) };

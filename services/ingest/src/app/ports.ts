@@ -3,6 +3,8 @@ import type { DeviceProfile } from '../domain/device-access';
 import type { Observation, ObservationSource } from '../domain/observation';
 import type { DeviceStatusReport } from '../domain/device-status';
 import type { DeviceCommand } from '../domain/device-command';
+import type { Backfill } from '../domain/backfill';
+import type { RecordTally } from '../domain/transmission-rate';
 
 /** Where accepted observations go. `record` resolves only once they are durably stored (Kafka acked). */
 export interface ObservationSink {
@@ -117,4 +119,72 @@ export interface CommandStore {
   overdue(at: Date, graceMs: number, limit: number): Promise<string[]>;
   /** Devices with commands waiting to be sent. */
   queuedDevices(limit: number): Promise<string[]>;
+}
+
+/**
+ * Back-fills as stored (PostgreSQL). A device has at most one requested at a time: its history requests are device
+ * commands, which run one per device anyway, and a queue of them would only crowd out the operators' commands.
+ */
+export interface BackfillStore {
+  /** Stores new pending back-fills. */
+  open(backfills: readonly Backfill[]): Promise<void>;
+  /**
+   * The device's newest pending back-fill due by `at`, marked requested (one attempt more, with this command id) —
+   * unless one of the device's back-fills is already requested. Atomic across instances.
+   */
+  claimNext(deviceMn: string, at: Date, commandId: string): Promise<Backfill | undefined>;
+  /** Requested back-fills, least recently changed first. */
+  requested(limit: number): Promise<Backfill[]>;
+  /** Devices with a pending back-fill due by `at` and none requested. */
+  dueDevices(at: Date, limit: number): Promise<string[]>;
+  /** Stores the settled back-fill if it is still requested under the same command; false when someone else settled it. */
+  settle(backfill: Backfill, commandId: string): Promise<boolean>;
+  /** A device's back-fills, newest first. */
+  list(deviceMn: string, limit: number): Promise<Backfill[]>;
+}
+
+/** The newest DataTime ingest has stored for a device, across its data uploads; undefined when it knows none. */
+export interface LastDataTimes {
+  newest(deviceMn: string): Promise<Date | undefined>;
+}
+
+/** One stored minute or hour record as transmission rates count it. */
+export interface TransmissionRecord {
+  observationId: string;
+  deviceMn: string;
+  enterpriseUscc: string;
+  commandCode: '2051' | '2061';
+  dataTime: Date;
+  flagClass: 'valid' | 'invalid';
+  onTime: boolean;
+  resend: boolean;
+  receivedTime: Date;
+}
+
+/** What a published day carries, ready for the outbox. */
+export interface TransmissionEvent {
+  key: string;
+  payload: Uint8Array;
+  id: string;
+  time: Date;
+}
+
+/** The records transmission rates are computed from (PostgreSQL), and the days already published. */
+export interface TransmissionLedger {
+  /** Stores the records; one already stored (same observation id) is left as it is. */
+  record(records: readonly TransmissionRecord[]): Promise<void>;
+  /** Received, on time and valid records of a device and command with DataTime in [start, end). */
+  tally(deviceMn: string, commandCode: '2051' | '2061', start: Date, end: Date): Promise<Omit<RecordTally, 'expected'>>;
+  /** The same for every device with records in [start, end), by MN. */
+  tallies(commandCode: '2051' | '2061', start: Date, end: Date): Promise<Map<string, Omit<RecordTally, 'expected'>>>;
+  /** Devices whose records were stored under this enterprise. */
+  devicesOf(enterpriseUscc: string): Promise<string[]>;
+  /** Every device with records, and its enterprise. */
+  allDevices(): Promise<Array<{ deviceMn: string; enterpriseUscc: string }>>;
+  /** Forgets records with a data time before `before`; how many. */
+  prune(before: Date): Promise<number>;
+  /** Whether this Beijing day was published. */
+  published(day: string): Promise<boolean>;
+  /** Marks the day published and queues its events in one transaction; false (nothing queued) when another instance did. */
+  publishDay(day: string, events: readonly TransmissionEvent[], counts: { devices: number; enterprises: number }, at: Date): Promise<boolean>;
 }

@@ -165,11 +165,16 @@ export function createRunDeviceCommands(deps: RunDeviceCommandsDeps) {
       else if (frame.cn === '9012') answer(frame, (command, at) => executionAnswered(command, Number(frame.cp.params.ExeRtn ?? 2), at), 'exertn');
       else if (frame.cn === '9013') answer(frame, (command, at) => notificationAnswered(command, at), 'notification');
     },
-    /** Any other accepted frame: kept with the command in flight when it is that command's data. */
-    data(frame: Hj212Frame): void {
-      if (!inFlight.has(frame.mn)) return;
+    /**
+     * Any other accepted frame: kept with the command in flight when it is that command's data. True when it is a
+     * record answering a history request in flight (same CN, a QN of its own): pulled, not live (STANDARDS.md §9.4.4).
+     */
+    data(frame: Hj212Frame): boolean {
+      const entry = inFlight.get(frame.mn);
+      if (!entry) return false;
       const received = deps.clock.now();
       answer(frame, (command, at) => dataReceived(command, commandDataOf(frame, received), at), 'data');
+      return HISTORY_REQUESTS.has(frame.cn) && frame.cn === entry.commandCode && frame.qn !== entry.requestNumber;
     },
     /** Devices connected here. */
     has(mn: string): boolean {
@@ -187,6 +192,9 @@ export function createRunDeviceCommands(deps: RunDeviceCommandsDeps) {
     },
   };
 }
+
+/** Requests answered with records of the past, each with a QN of its own (HJ 212-2017 C.48). */
+const HISTORY_REQUESTS: ReadonlySet<string> = new Set(['2031', '2041', '2051', '2061']);
 
 const accepted = (transition: Transition): DeviceCommand | null => (transition.ok ? transition.command : null);
 

@@ -4,6 +4,8 @@ import { newCommand, type CommandOrigin, type DeviceCommand } from '../domain/de
 import type { Clock, CommandStore, DeviceDirectory } from './ports';
 
 export interface SendCommandInput {
+  /** The command's id when the caller must know it before the command is stored (a back-fill records it first). */
+  id?: string;
   deviceMn: string;
   commandCode: string;
   params: Record<string, string>;
@@ -53,7 +55,7 @@ export function createSendCommand(deps: SendCommandDeps) {
     if (!Number.isInteger(reCount) || reCount < 0 || reCount > 99) throw invalidArgument('re_count', 're_count must be between 0 and 99 (HJ 212-2017 table 4, ReCount)');
     const command = newCommand(
       {
-        id: deps.newId(),
+        id: input.id ?? deps.newId(),
         deviceMn: mn,
         commandCode: input.commandCode.trim(),
         kind: checked.kind,

@@ -2,7 +2,8 @@ import { formatChinaDigits } from './china-time';
 
 /** Where a command stands; the finished ones never change again. */
 export type CommandState = 'queued' | 'sent' | 'accepted' | 'refused' | 'succeeded' | 'failed' | 'timed_out' | 'expired';
-export type CommandOrigin = 'operator' | 'clock';
+/** Who asked: a staff member, ingest setting a clock, or ingest back-filling what a device's silence cost. */
+export type CommandOrigin = 'operator' | 'clock' | 'backfill';
 
 export const FINISHED_STATES: ReadonlySet<CommandState> = new Set(['refused', 'succeeded', 'failed', 'timed_out', 'expired']);
 

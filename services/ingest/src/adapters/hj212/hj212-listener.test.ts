@@ -161,3 +161,48 @@ describe('HJ 212 listener: the door', () => {
     expect(store.acknowledged.size).toBe(devices.length * perDevice);
   });
 });
+
+describe('HJ 212 listener: the back-fill check', () => {
+  it('reads a registered device\'s last data time before its first frame on a connection is handled, hands it over once accepted, and reads nothing for later frames or unknown MNs', async () => {
+    const steps: string[] = [];
+    const known = { mn: MN, passwordVerifier: undefined, enabled: true, protocolVersion: '2017' as const, tolerant: false, enterpriseUscc: '', cellId: '', townshipCode: '', units: new Map<string, string>() };
+    const listener = createHj212Listener({
+      acceptFrame: async (frame) => {
+        steps.push(`accept ${frame.mn}`);
+        return frame.mn === MN ? { kind: 'stored', observationId: `${frame.mn}:${frame.qn}`, duplicate: false, reply: null } : { kind: 'rejected', reason: 'unknown_device', authFailure: true };
+      },
+      rejections: { reject: () => Promise.resolve() },
+      devices: { profile: (mn) => (mn === MN ? known : undefined) },
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      maxConnections: 10,
+      idleTimeoutMs: 60_000,
+      maxAuthFailures: 3,
+      backlogHighWater: 100,
+      backlogLowWater: 50,
+      framesPerConnection: 8,
+      backfill: {
+        probe: (mn) => {
+          steps.push(`probe ${mn}`);
+          return Promise.resolve(new Date('2026-11-29T00:00:00Z'));
+        },
+        back: (mn, lastDataTime) => {
+          void lastDataTime.then((time) => steps.push(`back ${mn} ${time?.toISOString() ?? ''}`));
+        },
+      },
+    });
+    const port = await listener.listen(0, '127.0.0.1');
+    const socket = connect(port, '127.0.0.1');
+    try {
+      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      socket.write(upload(MN, 1).bytes);
+      await waitFor(() => steps.includes(`back ${MN} 2026-11-29T00:00:00.000Z`), { timeoutMs: 5_000, description: 'the back-fill check' });
+      socket.write(upload(MN, 2).bytes);
+      socket.write(upload('88888880000002', 3).bytes);
+      await waitFor(() => steps.filter((step) => step.startsWith('accept')).length === 3, { timeoutMs: 5_000, description: 'three frames accepted or refused' });
+      expect(steps).toEqual([`probe ${MN}`, `accept ${MN}`, `back ${MN} 2026-11-29T00:00:00.000Z`, `accept ${MN}`, 'accept 88888880000002']);
+    } finally {
+      socket.destroy();
+      await listener.close();
+    }
+  });
+});

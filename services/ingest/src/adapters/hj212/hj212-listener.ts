@@ -34,6 +34,11 @@ export interface Hj212ListenerOptions {
   links?: Pick<TrackDeviceLinks, 'connected' | 'disconnected'>;
   /** Device control: offered each device's connection for sending commands, and told when it closes. */
   control?: { connected(link: DeviceLink): void; disconnected(link: DeviceLink): void };
+  /**
+   * Automatic back-fill: `probe` is asked, before a device's first frame on a connection is handled, for the newest
+   * data time stored for it (the frame must not be counted in it); `back` gets that answer once the frame was accepted.
+   */
+  backfill?: { probe(mn: string): Promise<Date | undefined>; back(mn: string, lastDataTime: Promise<Date | undefined>): void };
 }
 
 export interface Hj212Listener {
@@ -191,10 +196,17 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
     let authFailures = 0;
     /** The devices whose frames this connection carried (a gateway's carries several). */
     const devicesHere = new Set<string>();
+    /** Per device not yet accepted on this connection: what it had sent before, asked before its first frame is handled. */
+    const lastDataTimes = new Map<string, Promise<Date | undefined>>();
     const deviceSeen = (frame: Hj212Frame): void => {
-      if (!options.links || devicesHere.has(frame.mn) || connection.closed) return;
+      if (devicesHere.has(frame.mn) || connection.closed) return;
       devicesHere.add(frame.mn);
-      options.links.connected(frame.mn, frame.version).catch((error: unknown) => logger.warn({ err: error, mn: frame.mn }, 'device online state not published'));
+      options.links?.connected(frame.mn, frame.version).catch((error: unknown) => logger.warn({ err: error, mn: frame.mn }, 'device online state not published'));
+      const lastDataTime = lastDataTimes.get(frame.mn);
+      if (lastDataTime && options.backfill) {
+        lastDataTimes.delete(frame.mn);
+        options.backfill.back(frame.mn, lastDataTime);
+      }
     };
     /** Each device's side of this connection for commands, with the password it last authenticated with. */
     const commandLinks = new Map<string, DeviceLink>();
@@ -249,6 +261,11 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
     const handleFrame = (decoded: Hj212Frame, raw: Uint8Array): void => {
       const frame = judgeByDevice(decoded, raw);
       if (!frame) return;
+      // Once per registered device and connection (two lookups per frame, nothing awaited): the back-fill check's
+      // reading is asked for now, ahead of anything this frame writes. A frame claiming an unknown MN costs no read.
+      if (options.backfill && !devicesHere.has(frame.mn) && !lastDataTimes.has(frame.mn) && options.devices.profile(frame.mn)) {
+        lastDataTimes.set(frame.mn, options.backfill.probe(frame.mn));
+      }
       const started = performance.now();
       frameStarted(connection);
       // The frame's span is the root of its trace: the readings it publishes, the alerts and the case they cause.

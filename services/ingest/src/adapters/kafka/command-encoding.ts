@@ -12,6 +12,12 @@ const STATE: Record<State, CommandState> = {
   expired: CommandState.COMMAND_STATE_EXPIRED,
 };
 
+const ORIGINS: Record<DeviceCommand['origin'], CommandOrigin> = {
+  operator: CommandOrigin.COMMAND_ORIGIN_OPERATOR,
+  clock: CommandOrigin.COMMAND_ORIGIN_CLOCK,
+  backfill: CommandOrigin.COMMAND_ORIGIN_BACKFILL,
+};
+
 /**
  * Parameters as they leave ingest: a new device password (1072 `NewPW`) is masked — the topic is read by other
  * services and the answers by any operator; only the stored command keeps it, to send it.
@@ -25,7 +31,7 @@ export function toProtoCommand(command: DeviceCommand): ProtoCommand {
     deviceMn: command.deviceMn,
     commandCode: command.commandCode,
     params: shownParams(command.params),
-    origin: command.origin === 'clock' ? CommandOrigin.COMMAND_ORIGIN_CLOCK : CommandOrigin.COMMAND_ORIGIN_OPERATOR,
+    origin: ORIGINS[command.origin],
     requestedBy: command.requestedBy,
     state: STATE[command.state],
     requestNumber: command.requestNumber,

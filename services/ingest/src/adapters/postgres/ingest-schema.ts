@@ -7,7 +7,7 @@ import type { Logger } from '@ecogrid/telemetry';
 /** `services/ingest/migrations`, the same three levels up from `src/adapters/postgres` and `dist/adapters/postgres`. */
 export const MIGRATIONS_DIRECTORY = resolve(__dirname, '../../../migrations');
 
-/** Ingest's migrations: the device commands, then the shared outbox their changes go through. */
+/** Ingest's migrations: the device commands, the shared outbox their changes go through, then the back-fills. */
 export function ingestMigrations(): SqlMigration[] {
   return [...sqlMigrationsIn(MIGRATIONS_DIRECTORY), outboxMigration('0002_outbox')];
 }

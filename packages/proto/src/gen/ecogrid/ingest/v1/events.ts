@@ -390,6 +390,8 @@ export enum CommandOrigin {
   COMMAND_ORIGIN_OPERATOR = 1,
   /** COMMAND_ORIGIN_CLOCK - Ingest itself, setting a device's clock (a 1013 calibration request, or drift beyond the threshold). */
   COMMAND_ORIGIN_CLOCK = 2,
+  /** COMMAND_ORIGIN_BACKFILL - Ingest itself, asking a device that came back after a gap for the minute and hour records it missed (2051/2061). */
+  COMMAND_ORIGIN_BACKFILL = 3,
   UNRECOGNIZED = -1,
 }
 
@@ -404,6 +406,9 @@ export function commandOriginFromJSON(object: any): CommandOrigin {
     case 2:
     case "COMMAND_ORIGIN_CLOCK":
       return CommandOrigin.COMMAND_ORIGIN_CLOCK;
+    case 3:
+    case "COMMAND_ORIGIN_BACKFILL":
+      return CommandOrigin.COMMAND_ORIGIN_BACKFILL;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -419,7 +424,89 @@ export function commandOriginToJSON(object: CommandOrigin): string {
       return "COMMAND_ORIGIN_OPERATOR";
     case CommandOrigin.COMMAND_ORIGIN_CLOCK:
       return "COMMAND_ORIGIN_CLOCK";
+    case CommandOrigin.COMMAND_ORIGIN_BACKFILL:
+      return "COMMAND_ORIGIN_BACKFILL";
     case CommandOrigin.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** The period a transmission rate covers, in Beijing time. */
+export enum RatePeriodKind {
+  RATE_PERIOD_KIND_UNSPECIFIED = 0,
+  RATE_PERIOD_KIND_DAY = 1,
+  RATE_PERIOD_KIND_MONTH = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function ratePeriodKindFromJSON(object: any): RatePeriodKind {
+  switch (object) {
+    case 0:
+    case "RATE_PERIOD_KIND_UNSPECIFIED":
+      return RatePeriodKind.RATE_PERIOD_KIND_UNSPECIFIED;
+    case 1:
+    case "RATE_PERIOD_KIND_DAY":
+      return RatePeriodKind.RATE_PERIOD_KIND_DAY;
+    case 2:
+    case "RATE_PERIOD_KIND_MONTH":
+      return RatePeriodKind.RATE_PERIOD_KIND_MONTH;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return RatePeriodKind.UNRECOGNIZED;
+  }
+}
+
+export function ratePeriodKindToJSON(object: RatePeriodKind): string {
+  switch (object) {
+    case RatePeriodKind.RATE_PERIOD_KIND_UNSPECIFIED:
+      return "RATE_PERIOD_KIND_UNSPECIFIED";
+    case RatePeriodKind.RATE_PERIOD_KIND_DAY:
+      return "RATE_PERIOD_KIND_DAY";
+    case RatePeriodKind.RATE_PERIOD_KIND_MONTH:
+      return "RATE_PERIOD_KIND_MONTH";
+    case RatePeriodKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** Which records a rate counts: hour records (2061), as the national assessment does, or minute records (2051). */
+export enum RateBasis {
+  RATE_BASIS_UNSPECIFIED = 0,
+  RATE_BASIS_HOUR = 1,
+  RATE_BASIS_MINUTE = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function rateBasisFromJSON(object: any): RateBasis {
+  switch (object) {
+    case 0:
+    case "RATE_BASIS_UNSPECIFIED":
+      return RateBasis.RATE_BASIS_UNSPECIFIED;
+    case 1:
+    case "RATE_BASIS_HOUR":
+      return RateBasis.RATE_BASIS_HOUR;
+    case 2:
+    case "RATE_BASIS_MINUTE":
+      return RateBasis.RATE_BASIS_MINUTE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return RateBasis.UNRECOGNIZED;
+  }
+}
+
+export function rateBasisToJSON(object: RateBasis): string {
+  switch (object) {
+    case RateBasis.RATE_BASIS_UNSPECIFIED:
+      return "RATE_BASIS_UNSPECIFIED";
+    case RateBasis.RATE_BASIS_HOUR:
+      return "RATE_BASIS_HOUR";
+    case RateBasis.RATE_BASIS_MINUTE:
+      return "RATE_BASIS_MINUTE";
+    case RateBasis.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -464,8 +551,9 @@ export interface ObservationRecorded {
   /** The HJ 212 QN of the frame, empty for HTTP/gRPC. */
   requestNumber: string;
   /**
-   * HJ 212-2025 RF=1: the device marked the frame as re-sent or back-filled (补传). False for HTTP/gRPC and older
-   * protocol versions. Consumers tell duplicates from late data by data time; this says what the device meant.
+   * HJ 212-2025 RF=1: the device marked the frame as re-sent or back-filled (补传); also set, whatever the protocol
+   * version, on a record that came in answer to a history request of the platform (2031/2041/2051/2061 in flight:
+   * a back-fill). False for HTTP/gRPC. Consumers tell duplicates from late data by data time; this says how it came.
    */
   resend: boolean;
 }
@@ -592,6 +680,66 @@ export interface DeviceCommand_ParamsEntry {
  */
 export interface DeviceCommandChanged {
   command?: DeviceCommand | undefined;
+}
+
+/** Counts and rates of a period (STANDARDS.md §9.3.1), from the stored records and their data flags. */
+export interface TransmissionRate {
+  /** 应收: periods of the basis that ended within the period (up to the moment computed for the current one). */
+  expected: number;
+  /** 实收: distinct records received for them, back-filled ones included. */
+  received: number;
+  /** Received in time, neither back-filled nor re-sent. */
+  receivedOnTime: number;
+  /** Received with every value flagged N. */
+  valid: number;
+  /** 数据传输率 = received ÷ expected; unset when nothing was expected. */
+  transmissionRate?:
+    | number
+    | undefined;
+  /** received_on_time ÷ expected: what an assessment at generation time would have seen. */
+  onTimeTransmissionRate?:
+    | number
+    | undefined;
+  /** 数据有效率 = valid ÷ received; unset when nothing was received. */
+  validityRate?:
+    | number
+    | undefined;
+  /** 数据传输有效率 = transmission_rate × validity_rate. */
+  effectiveTransmissionRate?: number | undefined;
+}
+
+/** One device's rates for a period. */
+export interface DeviceTransmissionRate {
+  deviceMn: string;
+  enterpriseUscc: string;
+  periodKind: RatePeriodKind;
+  /** "2026-12-06" for a day, "2026-12" for a month (Beijing time). */
+  period: string;
+  basis: RateBasis;
+  rate?: TransmissionRate | undefined;
+  computedTime?: Date | undefined;
+}
+
+/** An enterprise's rates for a period: the sum over its devices, and each device's. */
+export interface EnterpriseTransmissionRate {
+  enterpriseUscc: string;
+  periodKind: RatePeriodKind;
+  period: string;
+  basis: RateBasis;
+  rate?: TransmissionRate | undefined;
+  devices: DeviceTransmissionRate[];
+  computedTime?: Date | undefined;
+}
+
+/**
+ * A day's rates, published once the day has ended to ecogrid.devices.transmission.v1, keyed "device/<MN>" or
+ * "enterprise/<USCC>" (for credit, sharing and the console).
+ */
+export interface TransmissionRateReported {
+  subject?: { $case: "device"; value: DeviceTransmissionRate } | {
+    $case: "enterprise";
+    value: EnterpriseTransmissionRate;
+  } | undefined;
 }
 
 function createBaseMeasurement(): Measurement {
@@ -2758,6 +2906,703 @@ export const DeviceCommandChanged: MessageFns<DeviceCommandChanged> = {
     message.command = (object.command !== undefined && object.command !== null)
       ? DeviceCommand.fromPartial(object.command)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseTransmissionRate(): TransmissionRate {
+  return {
+    expected: 0,
+    received: 0,
+    receivedOnTime: 0,
+    valid: 0,
+    transmissionRate: undefined,
+    onTimeTransmissionRate: undefined,
+    validityRate: undefined,
+    effectiveTransmissionRate: undefined,
+  };
+}
+
+export const TransmissionRate: MessageFns<TransmissionRate> = {
+  encode(message: TransmissionRate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.expected !== 0) {
+      writer.uint32(8).uint32(message.expected);
+    }
+    if (message.received !== 0) {
+      writer.uint32(16).uint32(message.received);
+    }
+    if (message.receivedOnTime !== 0) {
+      writer.uint32(24).uint32(message.receivedOnTime);
+    }
+    if (message.valid !== 0) {
+      writer.uint32(32).uint32(message.valid);
+    }
+    if (message.transmissionRate !== undefined) {
+      writer.uint32(41).double(message.transmissionRate);
+    }
+    if (message.onTimeTransmissionRate !== undefined) {
+      writer.uint32(49).double(message.onTimeTransmissionRate);
+    }
+    if (message.validityRate !== undefined) {
+      writer.uint32(57).double(message.validityRate);
+    }
+    if (message.effectiveTransmissionRate !== undefined) {
+      writer.uint32(65).double(message.effectiveTransmissionRate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransmissionRate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransmissionRate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.expected = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.received = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.receivedOnTime = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.valid = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.transmissionRate = reader.double();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.onTimeTransmissionRate = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.validityRate = reader.double();
+            continue;
+          }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.effectiveTransmissionRate = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TransmissionRate {
+    return {
+      expected: isSet(object.expected) ? globalThis.Number(object.expected) : 0,
+      received: isSet(object.received) ? globalThis.Number(object.received) : 0,
+      receivedOnTime: isSet(object.receivedOnTime)
+        ? globalThis.Number(object.receivedOnTime)
+        : isSet(object.received_on_time)
+        ? globalThis.Number(object.received_on_time)
+        : 0,
+      valid: isSet(object.valid) ? globalThis.Number(object.valid) : 0,
+      transmissionRate: isSet(object.transmissionRate)
+        ? globalThis.Number(object.transmissionRate)
+        : isSet(object.transmission_rate)
+        ? globalThis.Number(object.transmission_rate)
+        : undefined,
+      onTimeTransmissionRate: isSet(object.onTimeTransmissionRate)
+        ? globalThis.Number(object.onTimeTransmissionRate)
+        : isSet(object.on_time_transmission_rate)
+        ? globalThis.Number(object.on_time_transmission_rate)
+        : undefined,
+      validityRate: isSet(object.validityRate)
+        ? globalThis.Number(object.validityRate)
+        : isSet(object.validity_rate)
+        ? globalThis.Number(object.validity_rate)
+        : undefined,
+      effectiveTransmissionRate: isSet(object.effectiveTransmissionRate)
+        ? globalThis.Number(object.effectiveTransmissionRate)
+        : isSet(object.effective_transmission_rate)
+        ? globalThis.Number(object.effective_transmission_rate)
+        : undefined,
+    };
+  },
+
+  toJSON(message: TransmissionRate): unknown {
+    const obj: any = {};
+    if (message.expected !== 0) {
+      obj.expected = Math.round(message.expected);
+    }
+    if (message.received !== 0) {
+      obj.received = Math.round(message.received);
+    }
+    if (message.receivedOnTime !== 0) {
+      obj.receivedOnTime = Math.round(message.receivedOnTime);
+    }
+    if (message.valid !== 0) {
+      obj.valid = Math.round(message.valid);
+    }
+    if (message.transmissionRate !== undefined) {
+      obj.transmissionRate = floatToJson(message.transmissionRate);
+    }
+    if (message.onTimeTransmissionRate !== undefined) {
+      obj.onTimeTransmissionRate = floatToJson(message.onTimeTransmissionRate);
+    }
+    if (message.validityRate !== undefined) {
+      obj.validityRate = floatToJson(message.validityRate);
+    }
+    if (message.effectiveTransmissionRate !== undefined) {
+      obj.effectiveTransmissionRate = floatToJson(message.effectiveTransmissionRate);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TransmissionRate>, I>>(base?: I): TransmissionRate {
+    return TransmissionRate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TransmissionRate>, I>>(object: I): TransmissionRate {
+    const message = createBaseTransmissionRate();
+    message.expected = object.expected ?? 0;
+    message.received = object.received ?? 0;
+    message.receivedOnTime = object.receivedOnTime ?? 0;
+    message.valid = object.valid ?? 0;
+    message.transmissionRate = object.transmissionRate ?? undefined;
+    message.onTimeTransmissionRate = object.onTimeTransmissionRate ?? undefined;
+    message.validityRate = object.validityRate ?? undefined;
+    message.effectiveTransmissionRate = object.effectiveTransmissionRate ?? undefined;
+    return message;
+  },
+};
+
+function createBaseDeviceTransmissionRate(): DeviceTransmissionRate {
+  return {
+    deviceMn: "",
+    enterpriseUscc: "",
+    periodKind: 0,
+    period: "",
+    basis: 0,
+    rate: undefined,
+    computedTime: undefined,
+  };
+}
+
+export const DeviceTransmissionRate: MessageFns<DeviceTransmissionRate> = {
+  encode(message: DeviceTransmissionRate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deviceMn !== "") {
+      writer.uint32(10).string(message.deviceMn);
+    }
+    if (message.enterpriseUscc !== "") {
+      writer.uint32(18).string(message.enterpriseUscc);
+    }
+    if (message.periodKind !== 0) {
+      writer.uint32(24).int32(message.periodKind);
+    }
+    if (message.period !== "") {
+      writer.uint32(34).string(message.period);
+    }
+    if (message.basis !== 0) {
+      writer.uint32(40).int32(message.basis);
+    }
+    if (message.rate !== undefined) {
+      TransmissionRate.encode(message.rate, writer.uint32(50).fork()).join();
+    }
+    if (message.computedTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.computedTime), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeviceTransmissionRate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeviceTransmissionRate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deviceMn = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.enterpriseUscc = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.periodKind = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.basis = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.rate = TransmissionRate.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.computedTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeviceTransmissionRate {
+    return {
+      deviceMn: isSet(object.deviceMn)
+        ? globalThis.String(object.deviceMn)
+        : isSet(object.device_mn)
+        ? globalThis.String(object.device_mn)
+        : "",
+      enterpriseUscc: isSet(object.enterpriseUscc)
+        ? globalThis.String(object.enterpriseUscc)
+        : isSet(object.enterprise_uscc)
+        ? globalThis.String(object.enterprise_uscc)
+        : "",
+      periodKind: isSet(object.periodKind)
+        ? ratePeriodKindFromJSON(object.periodKind)
+        : isSet(object.period_kind)
+        ? ratePeriodKindFromJSON(object.period_kind)
+        : 0,
+      period: isSet(object.period) ? globalThis.String(object.period) : "",
+      basis: isSet(object.basis) ? rateBasisFromJSON(object.basis) : 0,
+      rate: isSet(object.rate) ? TransmissionRate.fromJSON(object.rate) : undefined,
+      computedTime: isSet(object.computedTime)
+        ? fromJsonTimestamp(object.computedTime)
+        : isSet(object.computed_time)
+        ? fromJsonTimestamp(object.computed_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: DeviceTransmissionRate): unknown {
+    const obj: any = {};
+    if (message.deviceMn !== "") {
+      obj.deviceMn = message.deviceMn;
+    }
+    if (message.enterpriseUscc !== "") {
+      obj.enterpriseUscc = message.enterpriseUscc;
+    }
+    if (message.periodKind !== 0) {
+      obj.periodKind = ratePeriodKindToJSON(message.periodKind);
+    }
+    if (message.period !== "") {
+      obj.period = message.period;
+    }
+    if (message.basis !== 0) {
+      obj.basis = rateBasisToJSON(message.basis);
+    }
+    if (message.rate !== undefined) {
+      obj.rate = TransmissionRate.toJSON(message.rate);
+    }
+    if (message.computedTime !== undefined) {
+      obj.computedTime = message.computedTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeviceTransmissionRate>, I>>(base?: I): DeviceTransmissionRate {
+    return DeviceTransmissionRate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeviceTransmissionRate>, I>>(object: I): DeviceTransmissionRate {
+    const message = createBaseDeviceTransmissionRate();
+    message.deviceMn = object.deviceMn ?? "";
+    message.enterpriseUscc = object.enterpriseUscc ?? "";
+    message.periodKind = object.periodKind ?? 0;
+    message.period = object.period ?? "";
+    message.basis = object.basis ?? 0;
+    message.rate = (object.rate !== undefined && object.rate !== null)
+      ? TransmissionRate.fromPartial(object.rate)
+      : undefined;
+    message.computedTime = object.computedTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseEnterpriseTransmissionRate(): EnterpriseTransmissionRate {
+  return {
+    enterpriseUscc: "",
+    periodKind: 0,
+    period: "",
+    basis: 0,
+    rate: undefined,
+    devices: [],
+    computedTime: undefined,
+  };
+}
+
+export const EnterpriseTransmissionRate: MessageFns<EnterpriseTransmissionRate> = {
+  encode(message: EnterpriseTransmissionRate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enterpriseUscc !== "") {
+      writer.uint32(10).string(message.enterpriseUscc);
+    }
+    if (message.periodKind !== 0) {
+      writer.uint32(16).int32(message.periodKind);
+    }
+    if (message.period !== "") {
+      writer.uint32(26).string(message.period);
+    }
+    if (message.basis !== 0) {
+      writer.uint32(32).int32(message.basis);
+    }
+    if (message.rate !== undefined) {
+      TransmissionRate.encode(message.rate, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.devices) {
+      DeviceTransmissionRate.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.computedTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.computedTime), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EnterpriseTransmissionRate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEnterpriseTransmissionRate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.enterpriseUscc = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.periodKind = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.basis = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.rate = TransmissionRate.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.devices.push(DeviceTransmissionRate.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.computedTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EnterpriseTransmissionRate {
+    return {
+      enterpriseUscc: isSet(object.enterpriseUscc)
+        ? globalThis.String(object.enterpriseUscc)
+        : isSet(object.enterprise_uscc)
+        ? globalThis.String(object.enterprise_uscc)
+        : "",
+      periodKind: isSet(object.periodKind)
+        ? ratePeriodKindFromJSON(object.periodKind)
+        : isSet(object.period_kind)
+        ? ratePeriodKindFromJSON(object.period_kind)
+        : 0,
+      period: isSet(object.period) ? globalThis.String(object.period) : "",
+      basis: isSet(object.basis) ? rateBasisFromJSON(object.basis) : 0,
+      rate: isSet(object.rate) ? TransmissionRate.fromJSON(object.rate) : undefined,
+      devices: globalThis.Array.isArray(object?.devices)
+        ? object.devices.map((e: any) => DeviceTransmissionRate.fromJSON(e))
+        : [],
+      computedTime: isSet(object.computedTime)
+        ? fromJsonTimestamp(object.computedTime)
+        : isSet(object.computed_time)
+        ? fromJsonTimestamp(object.computed_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: EnterpriseTransmissionRate): unknown {
+    const obj: any = {};
+    if (message.enterpriseUscc !== "") {
+      obj.enterpriseUscc = message.enterpriseUscc;
+    }
+    if (message.periodKind !== 0) {
+      obj.periodKind = ratePeriodKindToJSON(message.periodKind);
+    }
+    if (message.period !== "") {
+      obj.period = message.period;
+    }
+    if (message.basis !== 0) {
+      obj.basis = rateBasisToJSON(message.basis);
+    }
+    if (message.rate !== undefined) {
+      obj.rate = TransmissionRate.toJSON(message.rate);
+    }
+    if (message.devices?.length) {
+      obj.devices = message.devices.map((e) => DeviceTransmissionRate.toJSON(e));
+    }
+    if (message.computedTime !== undefined) {
+      obj.computedTime = message.computedTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EnterpriseTransmissionRate>, I>>(base?: I): EnterpriseTransmissionRate {
+    return EnterpriseTransmissionRate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EnterpriseTransmissionRate>, I>>(object: I): EnterpriseTransmissionRate {
+    const message = createBaseEnterpriseTransmissionRate();
+    message.enterpriseUscc = object.enterpriseUscc ?? "";
+    message.periodKind = object.periodKind ?? 0;
+    message.period = object.period ?? "";
+    message.basis = object.basis ?? 0;
+    message.rate = (object.rate !== undefined && object.rate !== null)
+      ? TransmissionRate.fromPartial(object.rate)
+      : undefined;
+    message.devices = object.devices?.map((e) => DeviceTransmissionRate.fromPartial(e)) || [];
+    message.computedTime = object.computedTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseTransmissionRateReported(): TransmissionRateReported {
+  return { subject: undefined };
+}
+
+export const TransmissionRateReported: MessageFns<TransmissionRateReported> = {
+  encode(message: TransmissionRateReported, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.subject?.$case) {
+      case "device":
+        DeviceTransmissionRate.encode(message.subject.value, writer.uint32(10).fork()).join();
+        break;
+      case "enterprise":
+        EnterpriseTransmissionRate.encode(message.subject.value, writer.uint32(18).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransmissionRateReported {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransmissionRateReported();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subject = { $case: "device", value: DeviceTransmissionRate.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subject = {
+              $case: "enterprise",
+              value: EnterpriseTransmissionRate.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TransmissionRateReported {
+    return {
+      subject: isSet(object.device)
+        ? { $case: "device", value: DeviceTransmissionRate.fromJSON(object.device) }
+        : isSet(object.enterprise)
+        ? { $case: "enterprise", value: EnterpriseTransmissionRate.fromJSON(object.enterprise) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: TransmissionRateReported): unknown {
+    const obj: any = {};
+    if (message.subject?.$case === "device") {
+      obj.device = DeviceTransmissionRate.toJSON(message.subject.value);
+    } else if (message.subject?.$case === "enterprise") {
+      obj.enterprise = EnterpriseTransmissionRate.toJSON(message.subject.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TransmissionRateReported>, I>>(base?: I): TransmissionRateReported {
+    return TransmissionRateReported.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TransmissionRateReported>, I>>(object: I): TransmissionRateReported {
+    const message = createBaseTransmissionRateReported();
+    switch (object.subject?.$case) {
+      case "device": {
+        if (object.subject?.value !== undefined && object.subject?.value !== null) {
+          message.subject = { $case: "device", value: DeviceTransmissionRate.fromPartial(object.subject.value) };
+        }
+        break;
+      }
+      case "enterprise": {
+        if (object.subject?.value !== undefined && object.subject?.value !== null) {
+          message.subject = {
+            $case: "enterprise",
+            value: EnterpriseTransmissionRate.fromPartial(object.subject.value),
+          };
+        }
+        break;
+      }
+    }
     return message;
   },
 };
