@@ -85,6 +85,28 @@ const CHANGE = `WITH changed AS (
   )
   SELECT (SELECT count(*) FROM changed)::int AS changed, (SELECT count(*) FROM notify)::int AS notified`;
 
+const COLUMN_TYPES = ['uuid', 'text', 'text', 'text', 'jsonb', 'text', 'text', 'text', 'text', 'int', 'int', 'int', 'int', 'int', 'text', 'text', 'jsonb', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz'];
+
+/**
+ * A new command, after its device's queue was locked: counted, stored if the queue has room and its event queued, in
+ * one statement (a statement after the lock sees every command committed before it was granted).
+ */
+const ADD = `WITH queued AS (
+    SELECT count(*)::int AS n FROM device_commands WHERE device_mn = $2 AND state = 'queued'
+  ),
+  added AS (
+    ${INSERT.slice(0, INSERT.indexOf('VALUES'))}
+    SELECT ${COLUMN_TYPES.map((type, index) => `$${index + 1}::${type}`).join(', ')} FROM queued WHERE queued.n < $25
+    RETURNING 1
+  ),
+  queued_event AS (
+    ${outboxInsert(26, 'EXISTS (SELECT 1 FROM added)')}
+  ),
+  notify AS (
+    ${outboxNotify(34)} AND EXISTS (SELECT 1 FROM added)
+  )
+  SELECT (SELECT count(*) FROM added)::int AS added, (SELECT count(*) FROM notify)::int AS notified`;
+
 /** Queued commands a claim tries, oldest first, before it takes the device's queue under lock. */
 const CLAIM_CANDIDATES = 5;
 
@@ -200,11 +222,8 @@ export function createPgCommandStore(options: PgCommandStoreOptions): CommandSto
       committed(
         await inTransaction(options.pool, async (client) => {
           await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`device_commands:${command.deviceMn}`]);
-          const { rows } = await client.query<{ queued: number }>("SELECT count(*)::int AS queued FROM device_commands WHERE device_mn = $1 AND state = 'queued'", [command.deviceMn]);
-          if ((rows[0]?.queued ?? 0) >= maxQueued) return false;
-          await client.query(INSERT, insertValues(command));
-          await publish(client, command);
-          return true;
+          const { rows } = await client.query<{ added: number }>(ADD, [...insertValues(command), maxQueued, ...outboxInsertParameters([event(command)]), options.notifyRelays()]);
+          return (rows[0]?.added ?? 0) > 0;
         }),
       ),
     // The oldest queued command that another instance does not claim first (its change then conflicts); when every
