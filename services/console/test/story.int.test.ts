@@ -191,6 +191,16 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     await panel.waitFor();
     expect(await panel.locator('[data-testid=on-duty]').textContent()).toContain(located.onDutyOfficer?.id ?? 'none');
     await panel.locator(`a[href="#/cases/${caseId}"]`).waitFor();
+    // The device's newest values (from the readings the console follows) and its online state (from the status topic).
+    const states = await page.evaluate(async () => ((await (await fetch('/api/devices/state')).json()) as { devices: Array<{ mn: string; connection: string; latest: Array<{ factorCode: string; kind: string; value: number }> }> }).devices);
+    const cems = states.find((state) => state.mn === CEMS.mn);
+    expect(['online', 'offline']).toContain(cems?.connection);
+    expect(cems?.latest).toEqual(expect.arrayContaining([expect.objectContaining({ factorCode: 'a21026', kind: 'rtd', value: 96.4 }), expect.objectContaining({ factorCode: 'a21026', kind: 'zs_rtd', value: 118.2 })]));
+    await page.goto(`${web.baseUrl}/#/map/device/${CEMS.mn}`);
+    const tooltip = page.locator('.leaflet-tooltip .map-tooltip', { hasText: CEMS.mn });
+    await tooltip.waitFor();
+    expect(await tooltip.textContent()).toMatch(/a21026 96\.4.*a21026 ZS_RTD 118\.2/s);
+    expect(await tooltip.textContent()).toMatch(/在线|离线/);
     // No tile was asked for: every request stayed on the console's own origin.
     expect(await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name).filter((name) => !name.startsWith(location.origin)))).toEqual([]);
     expect(watch).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], cspViolations: [] });
@@ -307,6 +317,8 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     // Kafka's own view: dispatch's alert consumer has a committed position, and no record was dead-lettered.
     await ops.locator('[data-testid=consumer-lag] tr[data-group="dispatch.alerts"]').waitFor();
     expect(await ops.locator('[data-testid=dead-letters] tr[data-topic="ecogrid.alerts.v1.dlq"] td').textContent()).toBe('0');
+    // The device online rate: online devices (status view) among the registry's devices.
+    expect(await ops.locator('[data-testid=devices-online]').textContent()).toMatch(/设备在线率: [\d.]+% \(\d+ \/ [1-9]\d* 台在线\)/);
     await operatorContext.close();
   });
 

@@ -157,6 +157,11 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
     response.json(await app.readMapLayers(sessionOf(request).user));
   });
 
+  router.get('/devices/state', async (request, response) => {
+    response.set('cache-control', 'no-store');
+    response.json({ devices: await app.readDeviceStates(sessionOf(request).user) });
+  });
+
   router.get('/cells/:cellId', async (request, response) => {
     const panel = await app.readCell(sessionOf(request).user, parse(caseId, request.params.cellId, 'cell_id'));
     if (!panel) throw new RequestError(404, 'not_found', `cell ${request.params.cellId} was not found`);
