@@ -161,7 +161,10 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     expect(shownAfterMs).toBeLessThanOrEqual(2_000);
     caseId = (await caseCard.getAttribute('data-case-id')) ?? '';
     expect(caseId).not.toBe('');
-    await alertRow.locator('a', { hasText: caseId }).waitFor();
+    await alertRow.locator('a[data-link=case]', { hasText: caseId }).waitFor();
+    // Each alert links to its device and its cell on the map, and to its case.
+    expect(await alertRow.locator('a[data-link=device]').getAttribute('href')).toBe(`#/map/device/${CEMS.mn}`);
+    expect(await alertRow.locator('a[data-link=cell]').getAttribute('href')).toBe(`#/map/${located.cell?.id ?? ''}`);
   });
 
   it('lets the dispatcher dispatch the case to an officer of their choice', async () => {
