@@ -303,6 +303,12 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     await page.goto(`${web.baseUrl}/#/kpis`);
     await page.locator('[data-testid=on-time-rate]').waitFor();
     expect(await page.locator('.kpi-summary dd').nth(1).textContent()).toBe('1');
+    // The charts: one bar per township and officer with a closed case, p50/p90 per step, and 7 days of hourly backlog.
+    for (const chart of ['township-chart', 'officer-chart', 'steps-chart']) await page.locator(`[data-testid=${chart}] canvas`).waitFor();
+    expect(Number(await page.locator('[data-testid=backlog-chart]').getAttribute('data-points'))).toBeGreaterThanOrEqual(7 * 24);
+    const backlog = await page.evaluate(async () => ((await (await fetch('/api/kpis/backlog?days=1')).json()) as { hours: Array<{ open: number }> }).hours);
+    // The story's case was open for a while within the last day.
+    expect(Math.max(...backlog.map((hour) => hour.open))).toBeGreaterThanOrEqual(1);
     await page.goto(`${web.baseUrl}/#/aqi`);
     await page.locator('[data-testid=district-aqi]').waitFor();
     expect(await page.locator('.station').count()).toBe(4);

@@ -7,6 +7,7 @@ import { createLoginThrottle } from './login-throttle';
 import { createFollowLiveEvents } from './live-events';
 import { createReadCase } from './read-case';
 import { createReadDeviceStates } from './read-device-states';
+import { createReadBacklog } from './read-backlog';
 import type { StaffUser } from '../domain/staff-user';
 
 export type { AirQualityPage } from './read-air-quality';
@@ -46,6 +47,7 @@ export function createConsoleApp(deps: {
     },
     readOperations: createReadOperations({ probes: deps.probes, kafka: deps.kafkaOperations, devices: deps.devices, registeredDevices: async (user) => (await readMapLayers(user)).devices.map((device) => device.mn) }),
     readDeviceStates: createReadDeviceStates({ readMapLayers, devices: deps.devices }),
+    readBacklog: createReadBacklog({ cases: deps.cases, clock: deps.clock }),
     listCreditRatings: deps.credit.list,
     explainCreditRating: deps.credit.explain,
     logIn: createLogIn({ ...deps, throttle: createLoginThrottle({ maxFailures: 5, windowMs: 15 * 60_000, now: () => deps.clock.now().getTime() }) }),

@@ -37,6 +37,10 @@ export interface CaseFilter {
   townshipCode?: string;
   cellId?: string;
   officerId?: string;
+  /** Only cases created at or after this. */
+  createdFrom?: Date;
+  /** Follow dispatch's pages up to this many cases (one page of 200 by default). */
+  limit?: number;
 }
 
 export interface ActRequest {

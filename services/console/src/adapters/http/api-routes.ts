@@ -178,6 +178,12 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
     response.json(await app.readKpis(sessionOf(request).user, days));
   });
 
+  router.get('/kpis/backlog', async (request, response) => {
+    const days = optionalNumber(request.query.days, 'days') ?? 7;
+    if (!Number.isInteger(days) || days < 1 || days > 31) throw new RequestError(400, 'invalid_query', 'days is a whole number from 1 to 31');
+    response.json(await app.readBacklog(sessionOf(request).user, days));
+  });
+
   router.get('/operations', async (request, response) => {
     response.set('cache-control', 'no-store');
     response.json(await app.readOperations(sessionOf(request).user));
