@@ -9,6 +9,7 @@ import { callUnary, createGrpcClient } from '@ecogrid/grpc';
 import { waitFor } from '@ecogrid/testkit';
 import { startConsoleProcess, startPlatform, testStaffToken, type ConsoleProcess, type ConsoleUser, type Platform } from '@ecogrid/e2e';
 import { launchChromium, watchPage } from './support/browser';
+import { colourOnlyMarks, scrollsSideways, seriousAxeViolations, walkWithTab } from './support/usability';
 import { solidPng } from './support/png';
 
 /** A demo CEMS of the Yanhu dataset: 运城关铝热电 unit 1 stack, SO2 limit 35 mg/m3 on the converted value. */
@@ -389,12 +390,53 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     await page.close();
   });
 
+  it('is usable: every control of the board, alerts and case pages reachable with Tab and showing focus, no sideways scrolling at 1366×768, no status by colour alone, no serious axe violation, no console error', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const watch = await watchPage(page);
+    await logIn(page, users.dispatcher);
+    const pages: Array<[string, string]> = [
+      ['board', '#/'],
+      ['alerts', '#/alerts'],
+      ['case', `#/cases/${caseId}`],
+    ];
+    const ready: Record<string, string> = { board: '.case-card', alerts: 'tr[data-alert-id]', case: '[data-testid=case-status]' };
+    for (const [name, hash] of pages) {
+      await page.goto(`${web.baseUrl}/${hash}`);
+      await page.locator(ready[name] ?? 'main').first().waitFor();
+      const walk = await walkWithTab(page);
+      report(`${name}: ${walk.interactive} interactive elements, all reached with Tab`);
+      expect(walk.interactive).toBeGreaterThan(3);
+      expect({ name, unreached: walk.unreached, noVisibleFocus: walk.noVisibleFocus }).toEqual({ name, unreached: [], noVisibleFocus: [] });
+      expect({ name, colourOnly: await colourOnlyMarks(page) }).toEqual({ name, colourOnly: [] });
+    }
+    for (const hash of ['#/', '#/alerts', `#/cases/${caseId}`, '#/map', '#/aqi', '#/kpis', '#/credit']) {
+      await page.goto(`${web.baseUrl}/${hash}`);
+      await page.locator('main section').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      expect({ hash, sideways: await scrollsSideways(page) }).toEqual({ hash, sideways: false });
+    }
+    expect(watch).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], cspViolations: [] });
+    await context.close();
+
+    // axe-core is injected as a script, which the console's CSP rightly refuses: this context alone bypasses it.
+    const audit = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', bypassCSP: true });
+    const auditPage = await audit.newPage();
+    await logIn(auditPage, users.dispatcher);
+    for (const [name, hash] of pages) {
+      await auditPage.goto(`${web.baseUrl}/${hash}`);
+      await auditPage.locator(ready[name] ?? 'main').first().waitFor();
+      expect({ name, violations: await seriousAxeViolations(auditPage) }).toEqual({ name, violations: [] });
+    }
+    await audit.close();
+  });
+
   it('stops on SIGTERM and takes its own live consumer group with it', async () => {
     const admin = platform.kafka.admin();
     await admin.connect();
     try {
-      const liveGroups = async () => (await admin.listGroups()).groups.map((group) => group.groupId).filter((id) => id.startsWith(`${platform.prefix}console.live.`));
-      expect(await liveGroups()).toHaveLength(1);
+      const liveGroups = async () => (await admin.listGroups()).groups.map((group) => group.groupId).filter((id) => id.startsWith(`${platform.prefix}console.live.`) || id.startsWith(`${platform.prefix}console.devices.`));
+      expect(await liveGroups()).toHaveLength(3);
       expect(await web.process.stop()).toBe(0);
       expect(await liveGroups()).toEqual([]);
     } finally {
