@@ -63,12 +63,12 @@ function barOptions(labels: string[], series: Array<{ label: string; colour: str
     scales: { x: { time: false, range: [-0.5, labels.length - 0.5] }, y: max === undefined ? {} : { range: [0, max] } },
     series: [{}, ...series.map((one, index) => ({ label: one.label, fill: one.colour, stroke: one.colour, width: 0, paths: uPlot.paths.bars?.({ size: [0.8 / series.length, 60], align: (index === 0 && series.length > 1 ? -1 : series.length > 1 ? 1 : 0) as -1 | 0 | 1 }), points: { show: false } }))],
     axes: [{ values: (_chart, ticks) => ticks.map((tick) => (Number.isInteger(tick) ? (labels[tick] ?? '') : '')), splits: () => labels.map((_label, index) => index), rotate: 0 }, { label: yLabel }],
-    legend: { show: series.length > 1 },
+    legend: { show: series.length > 1, live: false },
     cursor: { show: false },
   });
 }
 
-const hours = (seconds: number): number => Math.round((seconds / 3600) * 100) / 100;
+const inMinutes = (seconds: number): number => Math.round((seconds / 60) * 10) / 10;
 
 interface Backlog {
   hours: Array<{ hour: string; open: number }>;
@@ -173,8 +173,8 @@ export function KpiPage() {
         <Chart
           title={`${t('kpi.steps')} · p50 / p90`}
           testId="steps-chart"
-          data={[kpis.steps.map((_step, index) => index), kpis.steps.map((step) => hours(step.medianSeconds)), kpis.steps.map((step) => hours(step.p90Seconds))]}
-          options={barOptions(kpis.steps.map((step) => t(`step.${step.step}`)), [{ label: t('kpi.p50'), colour: '#0b5cad' }, { label: t('kpi.p90'), colour: '#d9480f' }], 'h')}
+          data={[kpis.steps.map((_step, index) => index), kpis.steps.map((step) => inMinutes(step.medianSeconds)), kpis.steps.map((step) => inMinutes(step.p90Seconds))]}
+          options={barOptions(kpis.steps.map((step) => t(`step.${step.step}`)), [{ label: t('kpi.p50'), colour: '#0b5cad' }, { label: t('kpi.p90'), colour: '#d9480f' }], 'min')}
         />
       </div>
       <table class="kpi-table">
