@@ -20,8 +20,11 @@ export const SERVICE_KAFKA_ACCESS = {
   credit: { writes: ['credit'], reads: ['alerts', 'cases', 'registryDevices', 'registryEnterprises'] },
   /** Every shareable topic in (the registry's enterprises for their public subset); its access audit out (through its outbox). */
   sharing: { writes: ['sharingAccess'], reads: ['readings', 'alerts', 'aqiHourly', 'cases', 'credit', 'registryEnterprises'] },
-  /** Live updates for the browsers (each instance in a group of its own, `<prefix>console.live.<instance>`); it writes nothing. */
-  console: { writes: [], reads: ['alerts', 'cases', 'aqiHourly', 'devicesStatus'] },
+  /**
+   * Live updates for the browsers (each instance in a group of its own, `<prefix>console.live.<instance>`) and the
+   * devices' online state and newest values (`<prefix>console.devices.<instance>.*`); it writes nothing.
+   */
+  console: { writes: [], reads: ['alerts', 'cases', 'aqiHourly', 'devicesStatus', 'readings'] },
   /** The demo's device simulator (`pnpm start`): it only learns the devices it plays. */
   simulator: { writes: [], reads: ['registryDevices'] },
 } as const satisfies Record<string, ServiceKafkaAccess>;

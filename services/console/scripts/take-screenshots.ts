@@ -124,11 +124,15 @@ async function main(): Promise<void> {
     await page.goto(`${consoleProcess.baseUrl}/#/cases/${caseId}`);
     await page.locator('.evidence li img').waitFor();
     await page.screenshot({ path: resolve(OUT, 'case-page.png'), fullPage: true });
+    await page.goto(`${consoleProcess.baseUrl}/#/kpis`);
+    await page.locator('[data-testid=backlog-chart] canvas').waitFor();
+    await page.screenshot({ path: resolve(OUT, 'kpis.png'), fullPage: true });
 
     const ops = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
     const opsPage = await ops.newPage();
     await logIn(opsPage, consoleProcess.baseUrl, users.operator);
     await opsPage.locator('.service.ready[data-service=ingest]').waitFor();
+    await opsPage.locator('[data-testid=devices-online]').waitFor();
     await opsPage.waitForTimeout(5_500);
     await opsPage.screenshot({ path: resolve(OUT, 'operator-view.png') });
     process.stdout.write(`screenshots of case ${caseId} written to ${OUT}\n`);

@@ -13,6 +13,7 @@ import { createAlertingAlerts } from './adapters/grpc/alerting-alerts';
 import { createRegistryGrid } from './adapters/grpc/registry-grid';
 import { createCreditRatings } from './adapters/grpc/credit-ratings';
 import { createLiveFeed } from './adapters/kafka/live-feed';
+import { createDeviceStateView } from './adapters/kafka/device-state-view';
 import { createKafkaOperations } from './adapters/kafka/kafka-operations';
 import { createMemorySessionStore } from './adapters/sessions/memory-session-store';
 import { hashPassword, scryptPasswords } from './adapters/users/scrypt-passwords';
@@ -41,10 +42,23 @@ async function main(): Promise<void> {
   const live = createLiveFeed({
     kafka,
     groupId: liveGroup,
-    topics: { alerts: topics.alerts, cases: topics.cases, aqiHourly: topics.aqiHourly, devicesStatus: topics.devicesStatus },
+    topics: { alerts: topics.alerts, cases: topics.cases, aqiHourly: topics.aqiHourly },
     deadLetters: publisher,
     logger,
   });
+  const devices = createDeviceStateView({
+    kafka,
+    groupPrefix: `${consumerGroupName(config.TOPIC_PREFIX, 'console', 'devices')}.${instance}`,
+    topics: { devicesStatus: topics.devicesStatus, readings: topics.readings },
+    logger,
+  });
+  devices.start().then(
+    () => logger.info({ instance }, 'device view started'),
+    (error: unknown) => {
+      logger.fatal({ err: error }, 'device view could not start');
+      process.exit(1);
+    },
+  );
   live.consumer.start().then(
     () => logger.info({ instance }, 'live feed joined'),
     (error: unknown) => {
@@ -61,7 +75,7 @@ async function main(): Promise<void> {
     decoyHash: await hashPassword(randomBytes(16).toString('hex')),
     cases,
     alerts,
-    live,
+    live: { onEvent: (listener) => { const stops = [live.onEvent(listener), devices.onEvent(listener)]; return () => stops.forEach((stop) => stop()); } },
     registry,
     mapTtlMs: config.MAP_CACHE_SECONDS * 1000,
     airQuality: alerts,
@@ -70,12 +84,14 @@ async function main(): Promise<void> {
     kafkaOperations: createKafkaOperations({ admin, topicPrefix: config.TOPIC_PREFIX }),
     clock: systemClock,
     credit,
+    devices,
   });
 
   const health = createDependencyHealth(
     [
       { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [topics.cases] })) },
       conditionCheck('live-feed', 'not_in_group', () => live.consumer.joined, 'the live feed is not in its group'),
+      conditionCheck('device-status', 'catching_up', () => devices.ready, 'the device status topic is not read to its end yet'),
     ],
     { logger },
   );
@@ -96,6 +112,8 @@ async function main(): Promise<void> {
       { name: 'live feed', run: () => live.consumer.stop(), timeoutMs: 3_000 },
       // The group was this instance's alone and no one resumes it; where the cluster does not let the console delete
       // it, Kafka expires its offsets after offsets.retention.minutes.
+      { name: 'device view', run: () => devices.stop(), timeoutMs: 3_000 },
+      { name: 'device view groups', run: () => admin.deleteGroups(devices.groups).catch((error: unknown) => logger.warn({ err: error, groups: devices.groups }, 'device view groups left for Kafka to expire')), timeoutMs: 3_000 },
       { name: 'live feed group', run: () => admin.deleteGroups([liveGroup]).catch((error: unknown) => logger.warn({ err: error, group: liveGroup }, 'live feed group left for Kafka to expire')), timeoutMs: 3_000 },
       // Event streams never end on their own: after a moment for requests in flight, their connections are cut
       // (browsers reconnect, to another instance if there is one).

@@ -9,6 +9,7 @@ import { callUnary, createGrpcClient } from '@ecogrid/grpc';
 import { waitFor } from '@ecogrid/testkit';
 import { startConsoleProcess, startPlatform, testStaffToken, type ConsoleProcess, type ConsoleUser, type Platform } from '@ecogrid/e2e';
 import { launchChromium, watchPage } from './support/browser';
+import { colourOnlyMarks, scrollsSideways, seriousAxeViolations, walkWithTab } from './support/usability';
 import { solidPng } from './support/png';
 
 /** A demo CEMS of the Yanhu dataset: 运城关铝热电 unit 1 stack, SO2 limit 35 mg/m3 on the converted value. */
@@ -161,7 +162,10 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     expect(shownAfterMs).toBeLessThanOrEqual(2_000);
     caseId = (await caseCard.getAttribute('data-case-id')) ?? '';
     expect(caseId).not.toBe('');
-    await alertRow.locator('a', { hasText: caseId }).waitFor();
+    await alertRow.locator('a[data-link=case]', { hasText: caseId }).waitFor();
+    // Each alert links to its device and its cell on the map, and to its case.
+    expect(await alertRow.locator('a[data-link=device]').getAttribute('href')).toBe(`#/map/device/${CEMS.mn}`);
+    expect(await alertRow.locator('a[data-link=cell]').getAttribute('href')).toBe(`#/map/${located.cell?.id ?? ''}`);
   });
 
   it('lets the dispatcher dispatch the case to an officer of their choice', async () => {
@@ -191,6 +195,16 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     await panel.waitFor();
     expect(await panel.locator('[data-testid=on-duty]').textContent()).toContain(located.onDutyOfficer?.id ?? 'none');
     await panel.locator(`a[href="#/cases/${caseId}"]`).waitFor();
+    // The device's newest values (from the readings the console follows) and its online state (from the status topic).
+    const states = await page.evaluate(async () => ((await (await fetch('/api/devices/state')).json()) as { devices: Array<{ mn: string; connection: string; latest: Array<{ factorCode: string; kind: string; value: number }> }> }).devices);
+    const cems = states.find((state) => state.mn === CEMS.mn);
+    expect(['online', 'offline']).toContain(cems?.connection);
+    expect(cems?.latest).toEqual(expect.arrayContaining([expect.objectContaining({ factorCode: 'a21026', kind: 'rtd', value: 96.4 }), expect.objectContaining({ factorCode: 'a21026', kind: 'zs_rtd', value: 118.2 })]));
+    await page.goto(`${web.baseUrl}/#/map/device/${CEMS.mn}`);
+    const tooltip = page.locator('.leaflet-tooltip .map-tooltip', { hasText: CEMS.mn });
+    await tooltip.waitFor();
+    expect(await tooltip.textContent()).toMatch(/a21026 96\.4.*a21026 ZS_RTD 118\.2/s);
+    expect(await tooltip.textContent()).toMatch(/在线|离线/);
     // No tile was asked for: every request stayed on the console's own origin.
     expect(await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name).filter((name) => !name.startsWith(location.origin)))).toEqual([]);
     expect(watch).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], cspViolations: [] });
@@ -290,6 +304,12 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     await page.goto(`${web.baseUrl}/#/kpis`);
     await page.locator('[data-testid=on-time-rate]').waitFor();
     expect(await page.locator('.kpi-summary dd').nth(1).textContent()).toBe('1');
+    // The charts: one bar per township and officer with a closed case, p50/p90 per step, and 7 days of hourly backlog.
+    for (const chart of ['township-chart', 'officer-chart', 'steps-chart']) await page.locator(`[data-testid=${chart}] canvas`).waitFor();
+    expect(Number(await page.locator('[data-testid=backlog-chart]').getAttribute('data-points'))).toBeGreaterThanOrEqual(7 * 24);
+    const backlog = await page.evaluate(async () => ((await (await fetch('/api/kpis/backlog?days=1')).json()) as { hours: Array<{ open: number }> }).hours);
+    // The story's case was open for a while within the last day.
+    expect(Math.max(...backlog.map((hour) => hour.open))).toBeGreaterThanOrEqual(1);
     await page.goto(`${web.baseUrl}/#/aqi`);
     await page.locator('[data-testid=district-aqi]').waitFor();
     expect(await page.locator('.station').count()).toBe(4);
@@ -307,6 +327,8 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     // Kafka's own view: dispatch's alert consumer has a committed position, and no record was dead-lettered.
     await ops.locator('[data-testid=consumer-lag] tr[data-group="dispatch.alerts"]').waitFor();
     expect(await ops.locator('[data-testid=dead-letters] tr[data-topic="ecogrid.alerts.v1.dlq"] td').textContent()).toBe('0');
+    // The device online rate: online devices (status view) among the registry's devices.
+    expect(await ops.locator('[data-testid=devices-online]').textContent()).toMatch(/设备在线率: [\d.]+% \(\d+ \/ [1-9]\d* 台在线\)/);
     await operatorContext.close();
   });
 
@@ -368,12 +390,53 @@ describe('console story: an exceedance on the wall, dispatched, handled on a pho
     await page.close();
   });
 
+  it('is usable: every control of the board, alerts and case pages reachable with Tab and showing focus, no sideways scrolling at 1366×768, no status by colour alone, no serious axe violation, no console error', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const watch = await watchPage(page);
+    await logIn(page, users.dispatcher);
+    const pages: Array<[string, string]> = [
+      ['board', '#/'],
+      ['alerts', '#/alerts'],
+      ['case', `#/cases/${caseId}`],
+    ];
+    const ready: Record<string, string> = { board: '.case-card', alerts: 'tr[data-alert-id]', case: '[data-testid=case-status]' };
+    for (const [name, hash] of pages) {
+      await page.goto(`${web.baseUrl}/${hash}`);
+      await page.locator(ready[name] ?? 'main').first().waitFor();
+      const walk = await walkWithTab(page);
+      report(`${name}: ${walk.interactive} interactive elements, all reached with Tab`);
+      expect(walk.interactive).toBeGreaterThan(3);
+      expect({ name, unreached: walk.unreached, noVisibleFocus: walk.noVisibleFocus }).toEqual({ name, unreached: [], noVisibleFocus: [] });
+      expect({ name, colourOnly: await colourOnlyMarks(page) }).toEqual({ name, colourOnly: [] });
+    }
+    for (const hash of ['#/', '#/alerts', `#/cases/${caseId}`, '#/map', '#/aqi', '#/kpis', '#/credit']) {
+      await page.goto(`${web.baseUrl}/${hash}`);
+      await page.locator('main section').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      expect({ hash, sideways: await scrollsSideways(page) }).toEqual({ hash, sideways: false });
+    }
+    expect(watch).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], cspViolations: [] });
+    await context.close();
+
+    // axe-core is injected as a script, which the console's CSP rightly refuses: this context alone bypasses it.
+    const audit = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', bypassCSP: true });
+    const auditPage = await audit.newPage();
+    await logIn(auditPage, users.dispatcher);
+    for (const [name, hash] of pages) {
+      await auditPage.goto(`${web.baseUrl}/${hash}`);
+      await auditPage.locator(ready[name] ?? 'main').first().waitFor();
+      expect({ name, violations: await seriousAxeViolations(auditPage) }).toEqual({ name, violations: [] });
+    }
+    await audit.close();
+  });
+
   it('stops on SIGTERM and takes its own live consumer group with it', async () => {
     const admin = platform.kafka.admin();
     await admin.connect();
     try {
-      const liveGroups = async () => (await admin.listGroups()).groups.map((group) => group.groupId).filter((id) => id.startsWith(`${platform.prefix}console.live.`));
-      expect(await liveGroups()).toHaveLength(1);
+      const liveGroups = async () => (await admin.listGroups()).groups.map((group) => group.groupId).filter((id) => id.startsWith(`${platform.prefix}console.live.`) || id.startsWith(`${platform.prefix}console.devices.`));
+      expect(await liveGroups()).toHaveLength(3);
       expect(await web.process.stop()).toBe(0);
       expect(await liveGroups()).toEqual([]);
     } finally {

@@ -1,4 +1,4 @@
-import type { AirQuality, AlertService, CaseKpis, CaseService, Clock, EnterpriseCredit, GridRegistry, KafkaOperations, LiveEventSource, PasswordHasher, ServiceProbes, SessionStore, UserDirectory } from './ports';
+import type { AirQuality, AlertService, CaseKpis, CaseService, Clock, DeviceStateView, EnterpriseCredit, GridRegistry, KafkaOperations, LiveEventSource, PasswordHasher, ServiceProbes, SessionStore, UserDirectory } from './ports';
 import { createReadAirQuality } from './read-air-quality';
 import { createReadOperations } from './read-operations';
 import { createReadCell, createReadMapLayers } from './read-map';
@@ -6,6 +6,8 @@ import { createLogIn } from './log-in';
 import { createLoginThrottle } from './login-throttle';
 import { createFollowLiveEvents } from './live-events';
 import { createReadCase } from './read-case';
+import { createReadDeviceStates } from './read-device-states';
+import { createReadBacklog } from './read-backlog';
 import type { StaffUser } from '../domain/staff-user';
 
 export type { AirQualityPage } from './read-air-quality';
@@ -32,6 +34,7 @@ export function createConsoleApp(deps: {
   kafkaOperations: KafkaOperations;
   clock: Clock;
   credit: EnterpriseCredit;
+  devices: DeviceStateView;
 }) {
   const readMapLayers = createReadMapLayers({ registry: deps.registry, ttlMs: deps.mapTtlMs });
   return {
@@ -42,7 +45,9 @@ export function createConsoleApp(deps: {
       const to = deps.clock.now();
       return deps.kpis.kpis(user, new Date(to.getTime() - days * 86_400_000), to);
     },
-    readOperations: createReadOperations({ probes: deps.probes, kafka: deps.kafkaOperations }),
+    readOperations: createReadOperations({ probes: deps.probes, kafka: deps.kafkaOperations, devices: deps.devices, registeredDevices: async (user) => (await readMapLayers(user)).devices.map((device) => device.mn) }),
+    readDeviceStates: createReadDeviceStates({ readMapLayers, devices: deps.devices }),
+    readBacklog: createReadBacklog({ cases: deps.cases, clock: deps.clock }),
     listCreditRatings: deps.credit.list,
     explainCreditRating: deps.credit.explain,
     logIn: createLogIn({ ...deps, throttle: createLoginThrottle({ maxFailures: 5, windowMs: 15 * 60_000, now: () => deps.clock.now().getTime() }) }),

@@ -3,6 +3,7 @@ import type { CaseDetail, CaseStatusName, CaseSummary, HistoryCheck } from '../d
 import type { LiveEvent } from '../domain/live-event';
 import type { CellShape, DeviceMarker, TargetShape } from '../domain/grid-map';
 import type { MetricSample } from '../domain/prometheus-text';
+import type { DeviceState } from '../domain/device-states';
 
 /** A staff account as the users file keeps it. */
 export interface StoredUser extends StaffUser {
@@ -36,6 +37,10 @@ export interface CaseFilter {
   townshipCode?: string;
   cellId?: string;
   officerId?: string;
+  /** Only cases created at or after this. */
+  createdFrom?: Date;
+  /** Follow dispatch's pages up to this many cases (one page of 200 by default). */
+  limit?: number;
 }
 
 export interface ActRequest {
@@ -183,4 +188,10 @@ export interface KafkaOperations {
   consumerLag(): Promise<Array<{ group: string; lag: number }>>;
   /** Records held in each dead-letter topic of the catalogue; null for a topic Kafka would not describe. */
   deadLetters(): Promise<Array<{ topic: string; records: number | null }>>;
+}
+
+/** Devices' online state (from the start of the compacted status topic) and newest values, kept by this instance. */
+export interface DeviceStateView {
+  states(): DeviceState[];
+  onlineRate(registered: readonly string[]): { online: number; registered: number; rate: number | null };
 }

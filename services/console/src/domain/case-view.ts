@@ -22,6 +22,7 @@ export interface CaseSummary {
   address: string;
   createdAt: string | null;
   deadline: string | null;
+  closedAt: string | null;
   overdue: boolean;
   version: number;
 }

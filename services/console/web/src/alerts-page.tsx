@@ -3,7 +3,7 @@ import { api, type Alert, type CaseSummary } from './api';
 import { formatTime, t } from './i18n';
 import { onLive } from './live';
 
-/** Alerts, newest first, live; filters by township, severity and factor; each linked to its case when there is one. */
+/** Alerts, newest first, live; filters by township, severity and factor; each linked to its device and its cell on the map and to its case when there is one. */
 export function AlertsPage() {
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [cases, setCases] = useState<CaseSummary[]>([]);
@@ -80,12 +80,28 @@ export function AlertsPage() {
                 <td>{formatTime(alert.changedAt ?? alert.openedAt)}</td>
                 <td class={`severity-${alert.severity}`}>{t(`severity.${alert.severity}`)}</td>
                 <td>{alert.summary}</td>
-                <td>{alert.deviceMn}</td>
-                <td>{alert.cellId}</td>
+                <td>
+                  {alert.deviceMn ? (
+                    <a href={`#/map/device/${encodeURIComponent(alert.deviceMn)}`} aria-label={t('alerts.deviceOnMap', { device: alert.deviceMn })} data-link="device">
+                      {alert.deviceMn}
+                    </a>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>
+                  {alert.cellId ? (
+                    <a href={`#/map/${encodeURIComponent(alert.cellId)}`} aria-label={t('alerts.cellOnMap', { cell: alert.cellId })} data-link="cell">
+                      {alert.cellId}
+                    </a>
+                  ) : (
+                    '—'
+                  )}
+                </td>
                 <td>
                   {alert.value} / {alert.limit} {alert.unit}
                 </td>
-                <td>{found ? <a href={`#/cases/${encodeURIComponent(found)}`}>{found}</a> : '—'}</td>
+                <td>{found ? <a href={`#/cases/${encodeURIComponent(found)}`} data-link="case">{found}</a> : '—'}</td>
               </tr>
             );
           })}

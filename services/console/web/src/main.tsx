@@ -28,6 +28,8 @@ function Page(props: { hash: string; user: User }) {
   const caseMatch = /^#\/cases\/(.+)$/.exec(props.hash);
   if (caseMatch?.[1]) return <CaseView caseId={decodeURIComponent(caseMatch[1])} key={caseMatch[1]} />;
   if (props.hash === '#/alerts') return <AlertsPage />;
+  const deviceMatch = /^#\/map\/device\/(.+)$/.exec(props.hash);
+  if (deviceMatch) return <MapPage focusDeviceMn={decodeURIComponent(deviceMatch[1] ?? '')} key={props.hash} />;
   const mapMatch = /^#\/map(?:\/(.+))?$/.exec(props.hash);
   if (mapMatch) return <MapPage focusCellId={mapMatch[1] ? decodeURIComponent(mapMatch[1]) : undefined} key={props.hash} />;
   if (props.hash === '#/aqi') return <AqiPage />;

@@ -16,6 +16,12 @@ interface ServiceStatus {
   unreachable?: boolean;
 }
 
+interface DevicesOnline {
+  online: number;
+  registered: number;
+  rate: number | null;
+}
+
 const REFRESH_MS = 5_000;
 const labelText = (labels: Record<string, string>): string =>
   Object.entries(labels)
@@ -29,13 +35,15 @@ export function OperationsPage() {
   const [services, setServices] = useState<ServiceStatus[]>([]);
   const [lag, setLag] = useState<Array<{ group: string; lag: number }> | null>([]);
   const [deadLetters, setDeadLetters] = useState<Array<{ topic: string; records: number | null }> | null>([]);
+  const [devicesOnline, setDevicesOnline] = useState<DevicesOnline | undefined>();
   const [error, setError] = useState('');
   const previous = useRef<{ at: number; values: Map<string, number> } | undefined>(undefined);
   const [rates, setRates] = useState<Map<string, number>>(new Map());
   useEffect(() => {
     const load = async () => {
       try {
-        const answer = await api.get<{ services: ServiceStatus[]; consumerLag: Array<{ group: string; lag: number }> | null; deadLetters: Array<{ topic: string; records: number | null }> | null }>('/operations');
+        const answer = await api.get<{ services: ServiceStatus[]; consumerLag: Array<{ group: string; lag: number }> | null; deadLetters: Array<{ topic: string; records: number | null }> | null; devicesOnline: DevicesOnline }>('/operations');
+        setDevicesOnline(answer.devicesOnline);
         setLag(answer.consumerLag);
         setDeadLetters(answer.deadLetters);
         const now = Date.now();
@@ -60,6 +68,11 @@ export function OperationsPage() {
     <section class="operations" aria-label={t('ops')}>
       <h1>{t('ops')}</h1>
       {error && <p role="alert" class="error">{error}</p>}
+      {devicesOnline && (
+        <p class="devices-online" data-testid="devices-online">
+          {t('ops.devicesOnline')}: <strong>{devicesOnline.rate === null ? '—' : `${(devicesOnline.rate * 100).toFixed(1)}%`}</strong> ({t('ops.devicesOnlineOf', { online: devicesOnline.online, registered: devicesOnline.registered })})
+        </p>
+      )}
       <div class="service-grid">
         {services.map((service) => (
           <article class={`service ${service.ready ? 'ready' : 'not-ready'}`} key={service.service} data-service={service.service}>

@@ -18,6 +18,7 @@ import {
 import type { CaseKpis, CaseService } from '../../app/ports';
 import { caseStepToJSON } from '@ecogrid/proto/dispatch/v1/events';
 import type { StaffUser } from '../../domain/staff-user';
+import type { CaseSummary } from '../../domain/case-view';
 import type { UserTokens } from '../auth/user-tokens';
 import { caseSummaryOf, evidenceOf, historyEntryOf, statusOfName } from '../wire/case-wire';
 import { DomainError, notFound } from '@ecogrid/domain-errors';
@@ -36,15 +37,24 @@ export function createDispatchCases(options: { grpcAddress: string; httpUrl: str
   };
   return {
     list: async (user, filter) => {
-      const request = ListCasesRequest.fromPartial({
-        pageSize: 200,
-        statuses: (filter.statuses ?? []).map(statusOfName),
-        townshipCode: filter.townshipCode ?? '',
-        cellId: filter.cellId ?? '',
-        officerId: filter.officerId ?? '',
-      });
-      const answer = await call<ListCasesResponse>(user, (metadata, callback) => client.listCases(request, metadata, callback));
-      return answer.cases.map(caseSummaryOf);
+      const limit = filter.limit ?? 200;
+      const found: CaseSummary[] = [];
+      let pageToken = '';
+      do {
+        const request = ListCasesRequest.fromPartial({
+          pageSize: Math.min(200, limit - found.length),
+          pageToken,
+          statuses: (filter.statuses ?? []).map(statusOfName),
+          townshipCode: filter.townshipCode ?? '',
+          cellId: filter.cellId ?? '',
+          officerId: filter.officerId ?? '',
+          ...(filter.createdFrom ? { createdFrom: filter.createdFrom } : {}),
+        });
+        const answer = await call<ListCasesResponse>(user, (metadata, callback) => client.listCases(request, metadata, callback));
+        found.push(...answer.cases.map(caseSummaryOf));
+        pageToken = answer.nextPageToken;
+      } while (pageToken !== '' && found.length < limit);
+      return found;
     },
     get: async (user, caseId) => {
       const answer = await call<GetCaseResponse>(user, (metadata, callback) => client.getCase(GetCaseRequest.fromPartial({ caseId }), metadata, callback));

@@ -157,6 +157,11 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
     response.json(await app.readMapLayers(sessionOf(request).user));
   });
 
+  router.get('/devices/state', async (request, response) => {
+    response.set('cache-control', 'no-store');
+    response.json({ devices: await app.readDeviceStates(sessionOf(request).user) });
+  });
+
   router.get('/cells/:cellId', async (request, response) => {
     const panel = await app.readCell(sessionOf(request).user, parse(caseId, request.params.cellId, 'cell_id'));
     if (!panel) throw new RequestError(404, 'not_found', `cell ${request.params.cellId} was not found`);
@@ -171,6 +176,12 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
     const days = optionalNumber(request.query.days, 'days') ?? 30;
     if (!Number.isInteger(days) || days < 1 || days > 366) throw new RequestError(400, 'invalid_query', 'days is a whole number from 1 to 366');
     response.json(await app.readKpis(sessionOf(request).user, days));
+  });
+
+  router.get('/kpis/backlog', async (request, response) => {
+    const days = optionalNumber(request.query.days, 'days') ?? 7;
+    if (!Number.isInteger(days) || days < 1 || days > 31) throw new RequestError(400, 'invalid_query', 'days is a whole number from 1 to 31');
+    response.json(await app.readBacklog(sessionOf(request).user, days));
   });
 
   router.get('/operations', async (request, response) => {

@@ -3,11 +3,10 @@ import { metrics } from '@opentelemetry/api';
 import { createEventConsumer, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
 import { AlertChanged, StationAqiComputed } from '@ecogrid/proto/alerting/v1/events';
 import { CaseChanged } from '@ecogrid/proto/dispatch/v1/events';
-import { DeviceStatusReported } from '@ecogrid/proto/ingest/v1/events';
 import type { Logger } from '@ecogrid/telemetry';
 import type { LiveEventSource } from '../../app/ports';
 import type { LiveEvent } from '../../domain/live-event';
-import { alertView, aqiView, deviceStatusView } from '../wire/alert-view';
+import { alertView, aqiView } from '../wire/alert-view';
 import { caseEventView } from '../wire/case-wire';
 
 const meter = metrics.getMeter('@ecogrid/console');
@@ -18,7 +17,6 @@ export interface LiveFeedTopics {
   alerts: string;
   cases: string;
   aqiHourly: string;
-  devicesStatus: string;
 }
 
 /**
@@ -47,11 +45,6 @@ export function createLiveFeed(options: { kafka: Kafka; groupId: string; topics:
         const hour = StationAqiComputed.decode(record.value);
         return { kind: 'aqi', id: hour.stationMn, data: aqiView(hour) };
       }
-      case topics.devicesStatus: {
-        const status = DeviceStatusReported.decode(record.value);
-        // Device status carries no township; only the district roles receive it.
-        return { kind: 'device', id: status.deviceMn, townshipCode: '', data: deviceStatusView(status) };
-      }
       default:
         return undefined;
     }
@@ -60,7 +53,7 @@ export function createLiveFeed(options: { kafka: Kafka; groupId: string; topics:
   const consumer = createEventConsumer({
     kafka: options.kafka,
     groupId: options.groupId,
-    topics: [topics.alerts, topics.cases, topics.aqiHourly, topics.devicesStatus],
+    topics: [topics.alerts, topics.cases, topics.aqiHourly],
     deadLetters: options.deadLetters,
     logger,
     fromBeginning: false,

@@ -1,5 +1,4 @@
 import { alertKindToJSON, alertStateToJSON, severityToJSON, type AlertChanged, type StationAqiComputed } from '@ecogrid/proto/alerting/v1/events';
-import { connectionStateToJSON, statusAspectToJSON, type DeviceStatusReported } from '@ecogrid/proto/ingest/v1/events';
 
 const lower = (text: string, prefix: string): string => text.replace(prefix, '').toLowerCase();
 const iso = (date: Date | undefined): string | null => (date ? date.toISOString() : null);
@@ -36,15 +35,5 @@ export function aqiView(hour: StationAqiComputed): Record<string, unknown> {
     primaryPollutants: hour.primaryPollutants,
     publishable: hour.publishable,
     complete: hour.complete,
-  };
-}
-
-export function deviceStatusView(status: DeviceStatusReported): Record<string, unknown> {
-  return {
-    deviceMn: status.deviceMn,
-    aspect: lower(statusAspectToJSON(status.aspect), 'STATUS_ASPECT_'),
-    connection: lower(connectionStateToJSON(status.connection), 'CONNECTION_STATE_'),
-    dataTime: iso(status.dataTime),
-    receivedTime: iso(status.receivedTime),
   };
 }

@@ -36,6 +36,7 @@ export function caseSummaryOf(wire: Case): CaseSummary {
     address: wire.location?.address ?? '',
     createdAt: iso(wire.createdAt),
     deadline: iso(wire.deadline),
+    closedAt: iso(wire.closedAt),
     overdue: wire.overdue,
     version: wire.version,
   };
