@@ -119,7 +119,12 @@ describe('end to end: a simulated station is re-timed by 1062, loses its link fo
     const rates = createGrpcClient(TransmissionRateServiceClient, ingest.grpcAddress, { bearerToken: () => token, deadlineMs: 10_000 });
     try {
       const t0 = Date.now();
-      const outageStart = t0 + MINUTE_RECORD_MS + 15_000;
+      // The station's minute records go out just after each wall-clock boundary of MINUTE_RECORD_MS (aligned in
+      // Beijing time, plus a delay of at most 2 s): the outage, one record interval long, is placed so that a boundary
+      // falls in its middle. Started at a fixed offset from t0, a boundary could land at one of its edges, where a
+      // loaded machine sent that record live and left nothing to back-fill.
+      const earliest = t0 + MINUTE_RECORD_MS + 15_000;
+      const outageStart = Math.ceil((earliest + MINUTE_RECORD_MS / 2) / MINUTE_RECORD_MS) * MINUTE_RECORD_MS - MINUTE_RECORD_MS / 2;
       simulator = createSimulator({
         devices: [{ mn: STATION.mn, password: STATION.password, systemCode: '31', category: 'flue_gas', profile: '2017', factors: [{ code: 'a21026', limit: LIMIT }], clockSkewMs: 0 }],
         target: { host: '127.0.0.1', port: ingest.hj212Port },
