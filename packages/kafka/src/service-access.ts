@@ -15,7 +15,8 @@ export const SERVICE_KAFKA_ACCESS = {
   /** Device commands: written through its outbox, read back by every instance (the one holding the device's connection sends). */
   ingest: { writes: ['readings', 'readingsRejected', 'devicesStatus', 'devicesCommands', 'devicesTransmission'], reads: [...REGISTRY_TOPICS, 'devicesCommands', 'readings'] },
   alerting: { writes: ['alerts', 'aqiHourly'], reads: ['readings', ...REGISTRY_TOPICS] },
-  dispatch: { writes: ['cases'], reads: ['alerts', ...REGISTRY_TOPICS] },
+  /** Cases from alerts, and from the cases the emergency service asks for (reduction breaches, plan tasks). */
+  dispatch: { writes: ['cases'], reads: ['alerts', 'emergency', ...REGISTRY_TOPICS] },
   /** Evidence from alerts and cases, owners and names from the registry's devices and enterprises. */
   credit: { writes: ['credit'], reads: ['alerts', 'cases', 'registryDevices', 'registryEnterprises'] },
   /** Every shareable topic in (the registry's enterprises for their public subset); its access audit out (through its outbox). */
@@ -25,6 +26,11 @@ export const SERVICE_KAFKA_ACCESS = {
    * devices' online state and newest values (`<prefix>console.devices.<instance>.*`); it writes nothing.
    */
   console: { writes: [], reads: ['alerts', 'cases', 'aqiHourly', 'devicesStatus', 'readings'] },
+  /**
+   * Heavy-pollution warnings, incidents and early warning: its events out (through its outbox); alerts, readings
+   * and hourly AQI to check obligations, propose incidents and forecast; the registry; cases to follow its tasks.
+   */
+  emergency: { writes: ['emergency'], reads: ['alerts', 'readings', 'aqiHourly', 'cases', ...REGISTRY_TOPICS] },
   /** The demo's device simulator (`pnpm start`): it only learns the devices it plays. */
   simulator: { writes: [], reads: ['registryDevices'] },
 } as const satisfies Record<string, ServiceKafkaAccess>;

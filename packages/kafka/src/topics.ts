@@ -139,6 +139,19 @@ export const TOPICS = {
     cleanupPolicy: 'compact',
     hasDeadLetter: true,
   },
+  /**
+   * Heavy-pollution warnings and their obligations, incidents and their timelines, early warnings, and the cases
+   * they ask dispatch to open — one wrapper type, keyed by the warning, incident or forecast series.
+   */
+  emergency: {
+    name: 'ecogrid.emergency.v1',
+    key: 'warning, incident or forecast series id',
+    payload: 'ecogrid.emergency.v1.EmergencyEvent',
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 365 * DAY_MS,
+    hasDeadLetter: true,
+  },
   sharingAccess: {
     name: 'ecogrid.sharing.access.v1',
     key: 'partner id',
