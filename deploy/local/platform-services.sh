@@ -34,9 +34,12 @@ PLATFORM_STEPS=(
 # ECOGRID_INSTANCES=2 (or more): these services run that many instances. Alerting, dispatch and credit share their
 # partitions through their consumer groups; ingest instances each take devices (put a TCP balancer in front of the
 # HJ 212 ports, or give data loggers both addresses) and each sees every device command, sending those of the devices
-# it holds. Instance k listens on every port of the first + 100 × (k − 1). Registry and sharing stay single here.
+# it holds. Registry instances serialise their writes on the registry's write lock in PostgreSQL, one publishes
+# through the outbox's lease, and each answers LocateCell from its own view of the topics. Instance k listens on
+# every port of the first + 100 × (k − 1). Sharing stays single here.
 #   name|the first instance's listening addresses
 SCALABLE_SERVICES=(
+  "registry|GRPC_ADDRESS=127.0.0.1:50051 ADMIN_HTTP_ADDRESS=127.0.0.1:8091"
   "ingest|HTTP_ADDRESS=127.0.0.1:8081 HJ212_ADDRESS=127.0.0.1:9212 GRPC_ADDRESS=127.0.0.1:50052 ADMIN_HTTP_ADDRESS=127.0.0.1:8093"
   "alerting|GRPC_ADDRESS=127.0.0.1:50055 ADMIN_HTTP_ADDRESS=127.0.0.1:8092"
   "dispatch|HTTP_ADDRESS=127.0.0.1:8083 GRPC_ADDRESS=127.0.0.1:50053 ADMIN_HTTP_ADDRESS=127.0.0.1:8094"
