@@ -3,20 +3,22 @@ import { isDomainError } from '@ecogrid/domain-errors';
 import { createLogIn } from './log-in';
 import type { Session, SessionStore, StoredUser } from './ports';
 import { createLoginThrottle } from './login-throttle';
+import { createMemorySessionStore } from '../adapters/sessions/memory-session-store';
 
 const officer: StoredUser = { username: 'officer1', displayName: '武芳', role: 'officer', officerId: 'GO-YH0001', passwordHash: 'hash:right' };
 
 function fakes(now = () => 0) {
   const checked: string[] = [];
   const created: Session[] = [];
+  // The memory store (it passes the session-store contract), watched for what the login created.
+  const store = createMemorySessionStore({ ttlSeconds: 60, limit: 10, now });
   const sessions: SessionStore = {
-    create: (user) => {
-      const session = { id: `s${created.length}`, user, csrfToken: 'token', expiresAt: new Date(0) };
+    ...store,
+    create: async (user) => {
+      const session = await store.create(user);
       created.push(session);
       return session;
     },
-    get: () => undefined,
-    end: () => undefined,
   };
   const logIn = createLogIn({
     users: { find: (username) => (username === officer.username ? officer : undefined) },
