@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { testEnvironment, uniqueRedisPrefix } from '@ecogrid/testkit';
 import { createRedisSessionStore } from '../src/adapters/sessions/redis-session-store';
-import { describeSessionStoreContract } from '../src/adapters/sessions/session-store.contract';
+import { describeSessionStoreContract } from '../src/app/testing/session-store.contract';
 
 const connections: Redis[] = [];
 const connect = async (): Promise<Redis> => {

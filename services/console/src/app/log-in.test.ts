@@ -1,25 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { isDomainError } from '@ecogrid/domain-errors';
 import { createLogIn } from './log-in';
-import type { Session, SessionStore, StoredUser } from './ports';
+import type { StoredUser } from './ports';
 import { createLoginThrottle } from './login-throttle';
-import { createMemorySessionStore } from '../adapters/sessions/memory-session-store';
+import { createFakeSessionStore } from './testing/fake-session-store';
 
 const officer: StoredUser = { username: 'officer1', displayName: '武芳', role: 'officer', officerId: 'GO-YH0001', passwordHash: 'hash:right' };
 
 function fakes(now = () => 0) {
   const checked: string[] = [];
-  const created: Session[] = [];
-  // The memory store (it passes the session-store contract), watched for what the login created.
-  const store = createMemorySessionStore({ ttlSeconds: 60, limit: 10, now });
-  const sessions: SessionStore = {
-    ...store,
-    create: async (user) => {
-      const session = await store.create(user);
-      created.push(session);
-      return session;
-    },
-  };
+  const sessions = createFakeSessionStore({ ttlSeconds: 60, now });
+  const created = sessions.created;
   const logIn = createLogIn({
     users: { find: (username) => (username === officer.username ? officer : undefined) },
     passwords: { verify: async (password, hash) => (checked.push(hash), hash === `hash:${password}`) },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemorySessionStore } from './memory-session-store';
-import { describeSessionStoreContract } from './session-store.contract';
+import { describeSessionStoreContract } from '../../app/testing/session-store.contract';
 
 const user = { username: 'd', displayName: 'D', role: 'dispatcher' as const };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionStore } from '../../app/ports';
+import type { SessionStore } from '../ports';
 
 /** A store under test, with the clock it reads. */
 export type MakeSessionStore = (options: { ttlSeconds: number; now: () => number }) => Promise<SessionStore> | SessionStore;
