@@ -1,0 +1,139 @@
+/**
+ * The issue's end-to-end path of a heavy-pollution warning, against the running service on real Kafka and
+ * PostgreSQL: a reduction list is imported; a yellow warning activates the listed enterprises' measures; one
+ * enterprise keeps emitting above its reduced level and a case is requested for its cell (on the topic: dispatch
+ * turns it into the case); lifting the warning reports the reduction achieved against the hours before it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmergencyCaseKind, EmergencyEvent } from '@ecogrid/proto/emergency/v1/events';
+import { ObligationStatus, ReductionListFormat, WarningLevel, WarningOrigin, WarningStatus } from '@ecogrid/proto/emergency/v1/warnings';
+import { recordTopics, waitFor, type TopicRecorder } from '@ecogrid/testkit';
+import { callWarnings, createWorld, startEmergency, type EmergencyWorld, type RunningEmergency } from './support/emergency-world';
+import { readingEvent, registryEvents, testUscc, type TestEnterprise } from './support/warning-fixtures';
+
+const HOUR = 3_600_000;
+// The service's clock is pinned here; every instant of the test is derived from it.
+const CLOCK = Date.parse('2026-01-10T08:00:00.000Z');
+const WARNING_START = new Date(CLOCK - 3 * HOUR);
+
+const BREACHING: TestEnterprise = { uscc: testUscc(101), name: '盐湖焦化一厂', cellId: 'cell-yh-01', outletDevices: ['EMT0000000000101'] };
+const COMPLYING: TestEnterprise = { uscc: testUscc(102), name: '盐湖钢铁二厂', cellId: 'cell-yh-02', outletDevices: ['EMT0000000000102'] };
+const GRADE_A: TestEnterprise = { uscc: testUscc(103), name: '盐湖电厂', cellId: 'cell-yh-03', outletDevices: ['EMT0000000000103'] };
+const UNLISTED: TestEnterprise = { uscc: testUscc(104), name: '未列入企业', cellId: 'cell-yh-04', outletDevices: ['EMT0000000000104'] };
+
+const LIST = [
+  { uscc: BREACHING.uscc, name: BREACHING.name, industry: '焦化', grade: 'C', measures: { yellow: { productionLimitPercent: 30, reducedLevels: [{ outletId: 'DA001', factorCode: 'a21002', limitMgM3: 60 }] }, orange: { productionLimitPercent: 50, transportRestriction: true, reducedLevels: [{ outletId: 'DA001', factorCode: 'a21002', limitMgM3: 40 }] }, red: { stop: true, transportRestriction: true, reducedLevels: [] } } },
+  { uscc: COMPLYING.uscc, name: COMPLYING.name, industry: '钢铁', grade: 'B', measures: { yellow: { productionLimitPercent: 20, reducedLevels: [{ outletId: 'DA001', factorCode: 'a21002', limitMgM3: 50 }] }, orange: { productionLimitPercent: 30, reducedLevels: [] }, red: { productionLimitPercent: 50, reducedLevels: [] } } },
+  { uscc: GRADE_A.uscc, name: GRADE_A.name, industry: '火电', grade: 'A', measures: {} },
+];
+
+/** Two readings per hour of NOx at an outlet device, for the hours [from, from + hours). */
+function hourlyReadings(world: EmergencyWorld, enterprise: TestEnterprise, from: number, hours: number, value: number) {
+  return Array.from({ length: hours * 2 }, (_, index) => {
+    const at = new Date(from + Math.floor(index / 2) * HOUR + (index % 2 === 0 ? 10 : 40) * 60_000);
+    return readingEvent(world.topics, { observationId: `${enterprise.outletDevices[0]}-${at.toISOString()}`, mn: enterprise.outletDevices[0] as string, at, factorCode: 'a21002', value });
+  });
+}
+
+const decode = (value: Buffer | null): EmergencyEvent => EmergencyEvent.decode(value as Buffer);
+
+describe('heavy-pollution warning: yellow → measures → breach → case request → evaluation', () => {
+  let world: EmergencyWorld;
+  let emergency: RunningEmergency;
+  let recorder: TopicRecorder;
+
+  beforeAll(async () => {
+    world = await createWorld('em-warning-e2e');
+    await world.publisher.publishAll(registryEvents(world.topics, [BREACHING, COMPLYING, GRADE_A, UNLISTED]));
+    emergency = await startEmergency(world, new Date(CLOCK).toISOString(), { COMPLIANCE_CHECK_MS: '300' });
+    recorder = await recordTopics(world.kafka, [world.topics.emergency]);
+  });
+  afterAll(async () => {
+    if (process.env.EMERGENCY_TEST_LOGS) console.log(emergency?.service.output(), (await (await fetch(`${emergency.adminUrl}/metrics`)).text()).split('\n').filter((line) => line.startsWith('emergency_')).join('\n'));
+    await recorder?.stop();
+    await emergency?.service.stop();
+    await world?.close();
+  });
+
+  it('imports the reduction list as a data steward, versioned per year, and refuses a bad one with the field at fault', async () => {
+    const imported = await callWarnings(emergency.warnings, 'importReductionList', { year: 2026, format: ReductionListFormat.REDUCTION_LIST_FORMAT_JSON, content: JSON.stringify(LIST) }, { role: 'data_steward' });
+    expect(imported).toMatchObject({ year: 2026, version: 1, enterpriseCount: 3 });
+    const bad = callWarnings(emergency.warnings, 'importReductionList', { year: 2026, format: ReductionListFormat.REDUCTION_LIST_FORMAT_JSON, content: JSON.stringify([{ ...LIST[0], grade: 'E' }]) }, { role: 'admin' });
+    await expect(bad).rejects.toMatchObject({ code: 3, details: expect.stringContaining('未知的绩效等级 E') });
+    const list = await callWarnings(emergency.warnings, 'getReductionList', { year: 2026 }, { role: 'analyst' });
+    expect(list.entries.map((entry) => [entry.enterpriseUscc, entry.grade, entry.measures.length])).toEqual([
+      [BREACHING.uscc, 'C', 3],
+      [COMPLYING.uscc, 'B', 3],
+      [GRADE_A.uscc, 'A', 0],
+    ]);
+  });
+
+  it('folds the listed enterprises’ CEMS readings into hourly means, once per reading, and ignores the unlisted', async () => {
+    const baselineFrom = WARNING_START.getTime() - 3 * HOUR;
+    const readings = [
+      ...hourlyReadings(world, BREACHING, baselineFrom, 3, 100),
+      ...hourlyReadings(world, BREACHING, WARNING_START.getTime(), 3, 90),
+      ...hourlyReadings(world, COMPLYING, baselineFrom, 3, 80),
+      ...hourlyReadings(world, COMPLYING, WARNING_START.getTime(), 3, 40),
+      ...hourlyReadings(world, UNLISTED, baselineFrom, 6, 500),
+    ];
+    await world.publisher.publishAll(readings);
+    // Redelivered readings (same observation ids) must not count twice.
+    await world.publisher.publishAll(hourlyReadings(world, BREACHING, baselineFrom, 1, 100));
+    await waitFor(async () => Number((await world.db.query('SELECT coalesce(sum(value_count), 0) AS n FROM outlet_hours')).rows[0].n) === 24, { timeoutMs: 30_000, description: '24 readings folded into hourly means' });
+    const { rows } = await world.db.query('SELECT uscc, count(*)::int AS hours, max(value_count)::int AS per_hour FROM outlet_hours GROUP BY uscc ORDER BY uscc');
+    expect(rows).toEqual([
+      { uscc: BREACHING.uscc, hours: 6, per_hour: 2 },
+      { uscc: COMPLYING.uscc, hours: 6, per_hour: 2 },
+    ]);
+  });
+
+  let warningId = '';
+
+  it('a yellow warning activates each listed enterprise’s measures for its grade, in one go, with events', async () => {
+    const { warning } = await callWarnings(emergency.warnings, 'issueWarning', { level: WarningLevel.WARNING_LEVEL_YELLOW, startsAt: WARNING_START, expectedEndAt: new Date(CLOCK + 48 * HOUR), reason: '运城市重污染天气黄色预警（测试）' }, { role: 'dispatcher', sub: 'dispatcher-7' });
+    warningId = warning?.warningId ?? '';
+    expect(warning).toMatchObject({ level: WarningLevel.WARNING_LEVEL_YELLOW, status: WarningStatus.WARNING_STATUS_ACTIVE, origin: WarningOrigin.WARNING_ORIGIN_CITY, issuedBy: 'dispatcher-7', listYear: 2026, listVersion: 1, obligationCount: 3 });
+    const { obligations } = await callWarnings(emergency.warnings, 'listObligations', { warningId, enterpriseUscc: '', status: ObligationStatus.OBLIGATION_STATUS_UNSPECIFIED }, { role: 'command_center' });
+    expect(obligations.map((obligation) => [obligation.enterpriseUscc, obligation.measure, obligation.productionLimitPercent])).toEqual([
+      [BREACHING.uscc, 'production_limit', 30],
+      [COMPLYING.uscc, 'production_limit', 20],
+      [GRADE_A.uscc, 'self_directed', 0],
+    ]);
+    expect(obligations.find((obligation) => obligation.measure === 'self_directed')?.status).toBe(ObligationStatus.OBLIGATION_STATUS_SELF_DIRECTED);
+    const events = (await recorder.waitForCount(4, (message) => message.key === warningId)).map((message) => decode(message.value));
+    expect(events.map((event) => event.event?.$case)).toEqual(['warningChanged', 'obligationChanged', 'obligationChanged', 'obligationChanged']);
+  });
+
+  it('the enterprise above its reduced level is breached and a case is requested for its cell, once', async () => {
+    const requests = await recorder.waitForCount(1, (message) => decode(message.value).event?.$case === 'caseRequested', 30_000);
+    const request = decode(requests[0]?.value ?? null).event;
+    if (request?.$case !== 'caseRequested') throw new Error('not a case request');
+    expect(request.value).toMatchObject({ kind: EmergencyCaseKind.EMERGENCY_CASE_KIND_REDUCTION_BREACH, sourceId: warningId, cellId: BREACHING.cellId, townshipCode: '140802001', enterpriseUscc: BREACHING.uscc, priority: 'high' });
+    expect(request.value.requestId).toBe(`reduction-breach:${warningId}/1/${BREACHING.uscc}/production_limit`);
+    expect(request.value.description).toContain('小时均值 90 mg/m³ 高于应急减排限值 60 mg/m³');
+    const { obligations } = await callWarnings(emergency.warnings, 'listObligations', { warningId, enterpriseUscc: '', status: ObligationStatus.OBLIGATION_STATUS_BREACHED }, { role: 'analyst' });
+    expect(obligations.map((obligation) => obligation.enterpriseUscc)).toEqual([BREACHING.uscc]);
+  });
+
+  it('lifting the warning evaluates the episode: measures and the reduction against the hours before', async () => {
+    const { warning, evaluation } = await callWarnings(emergency.warnings, 'liftWarning', { warningId, reason: '空气质量好转' }, { role: 'admin' });
+    expect(warning?.status).toBe(WarningStatus.WARNING_STATUS_LIFTED);
+    expect(evaluation).toMatchObject({ measuresOrdered: 2, measuresCarriedOut: 1, measuresBreached: 1, measuresSelfDirected: 1 });
+    expect(evaluation?.enterprises.map((enterprise) => [enterprise.enterpriseUscc, enterprise.reductions.map((reduction) => [reduction.factorCode, reduction.baseline, reduction.during, reduction.reductionPercent, reduction.hoursCompared])])).toEqual([
+      [BREACHING.uscc, [['a21002', 100, 90, 10, 3]]],
+      [COMPLYING.uscc, [['a21002', 80, 40, 50, 3]]],
+      [GRADE_A.uscc, []],
+    ]);
+    expect(evaluation?.total).toEqual([{ factorCode: 'a21002', baseline: 180, during: 130, reductionPercent: 27.8, hoursCompared: 6 }]);
+    const stored = await callWarnings(emergency.warnings, 'getEpisodeEvaluation', { warningId }, { role: 'command_center' });
+    expect(stored.evaluation).toEqual(evaluation);
+    await recorder.waitForCount(1, (message) => decode(message.value).event?.$case === 'episodeEvaluated');
+    // Every compliance round since the breach (and the lift's own) came before the evaluation on the warning's key:
+    // the breach was asked for once.
+    expect(recorder.messages.filter((message) => decode(message.value).event?.$case === 'caseRequested')).toHaveLength(1);
+    const { obligations } = await callWarnings(emergency.warnings, 'listObligations', { warningId, enterpriseUscc: '', status: ObligationStatus.OBLIGATION_STATUS_UNSPECIFIED }, { role: 'analyst' });
+    expect(obligations.map((obligation) => obligation.status)).toEqual([ObligationStatus.OBLIGATION_STATUS_BREACHED, ObligationStatus.OBLIGATION_STATUS_CARRIED_OUT, ObligationStatus.OBLIGATION_STATUS_SELF_DIRECTED]);
+    await expect(callWarnings(emergency.warnings, 'liftWarning', { warningId, reason: '' }, { role: 'admin' })).rejects.toMatchObject({ code: 9 });
+  });
+});
