@@ -3,6 +3,7 @@ import { DomainError } from '@ecogrid/domain-errors';
 import { usccCheckCharacter } from '@ecogrid/standards';
 import { assessTriggers, districtHours, hoursAbove, rollingDailyAqi, type DistrictAqiHour } from './aqi-triggers';
 import { findActivityBreach, findEmissionBreach } from './compliance';
+import { demoReductionList } from './demo-reduction-list';
 import { evaluateEpisode } from './episode-evaluation';
 import { activateObligations, endObligation, measuresFor, type Obligation } from './obligation';
 import { validateReductionList, type ReductionListEntry } from './reduction-list';
@@ -234,5 +235,20 @@ describe('episode evaluation', () => {
     expect(evaluation).toMatchObject({ measuresOrdered: 3, measuresCarriedOut: 2, measuresBreached: 1, measuresSelfDirected: 1 });
     expect(evaluation.enterprises.map((enterprise) => enterprise.reductions.map((reduction) => reduction.reductionPercent))).toEqual([[50], [0], []]);
     expect(evaluation.total).toEqual([{ factorCode: 'a21002', baseline: 200, during: 150, reductionPercent: 25, hoursCompared: 8 }]);
+  });
+});
+
+describe('the Yanhu demo list', () => {
+  it('lists every enterprise with a flue-gas outlet, power plants as A, reduced levels from the permit limits, and passes validation', () => {
+    const demo = [
+      { uscc: uscc(1), name: '热电', industry: '火力发电', outlets: [{ id: 'DA001', kind: 'flue_gas', permitLimits: [{ factorCode: 'a21002', limit: 50 }] }] },
+      { uscc: uscc(2), name: '水泥', industry: '水泥制造', outlets: [{ id: 'DA001', kind: 'flue_gas', permitLimits: [{ factorCode: 'a21002', limit: 320 }, { factorCode: 'a21026' }] }] },
+      { uscc: uscc(3), name: '果汁', industry: '果蔬汁加工', outlets: [{ id: 'DW001', kind: 'wastewater', permitLimits: [{ factorCode: 'w01018', limit: 100 }] }] },
+    ];
+    const list = demoReductionList(demo, 2026);
+    validateReductionList(list);
+    expect(list.map((entry) => [entry.name, entry.grade])).toEqual([['热电', 'A'], ['水泥', 'C']]);
+    expect(list[1]?.measures.yellow).toEqual({ productionLimitPercent: 20, stop: false, transportRestriction: false, reducedLevels: [{ outletId: 'DA001', factorCode: 'a21002', limitMgM3: 256 }] });
+    expect(list[1]?.measures.red).toMatchObject({ productionLimitPercent: 50, transportRestriction: true, reducedLevels: [{ limitMgM3: 160 }] });
   });
 });
