@@ -1,15 +1,18 @@
 /**
- * The issue's end-to-end path of a heavy-pollution warning, against the running service on real Kafka and
- * PostgreSQL: a reduction list is imported; a yellow warning activates the listed enterprises' measures; one
- * enterprise keeps emitting above its reduced level and a case is requested for its cell (on the topic: dispatch
- * turns it into the case); lifting the warning reports the reduction achieved against the hours before it.
+ * The issue's end-to-end path of a heavy-pollution warning, against the running emergency and dispatch services on
+ * real Kafka and PostgreSQL: a reduction list is imported; a yellow warning activates the listed enterprises'
+ * measures; one enterprise keeps emitting above its reduced level, a case is requested for its cell and dispatch
+ * opens it for the cell's grid officer; lifting the warning reports the reduction achieved against the hours before.
  */
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_STAFF_TOKEN_SECRET, ROOT } from '@ecogrid/e2e';
+import { CaseChanged, CaseSource } from '@ecogrid/proto/dispatch/v1/events';
 import { EmergencyCaseKind, EmergencyEvent } from '@ecogrid/proto/emergency/v1/events';
 import { ObligationStatus, ReductionListFormat, WarningLevel, WarningOrigin, WarningStatus } from '@ecogrid/proto/emergency/v1/warnings';
-import { recordTopics, waitFor, type TopicRecorder } from '@ecogrid/testkit';
+import { createTestSchema, freePort, recordTopics, startServiceProcess, waitFor, type ServiceProcess, type TestSchema, type TopicRecorder } from '@ecogrid/testkit';
 import { callWarnings, createWorld, startEmergency, type EmergencyWorld, type RunningEmergency } from './support/emergency-world';
-import { readingEvent, registryEvents, testUscc, type TestEnterprise } from './support/warning-fixtures';
+import { gridEvents, readingEvent, registryEvents, testUscc, type TestEnterprise } from './support/warning-fixtures';
 
 const HOUR = 3_600_000;
 // The service's clock is pinned here; every instant of the test is derived from it.
@@ -41,19 +44,33 @@ function hourlyReadings(world: EmergencyWorld, enterprise: TestEnterprise, from:
 }
 
 const decode = (value: Buffer | null): EmergencyEvent => EmergencyEvent.decode(value as Buffer);
+const OFFICER = 'GO-E2E-0001';
 
 describe('heavy-pollution warning: yellow → measures → breach → case request → evaluation', () => {
   let world: EmergencyWorld;
   let emergency: RunningEmergency;
   let recorder: TopicRecorder;
+  let dispatchSchema: TestSchema;
+  let dispatch: ServiceProcess;
 
   beforeAll(async () => {
     world = await createWorld('em-warning-e2e');
-    await world.publisher.publishAll(registryEvents(world.topics, [BREACHING, COMPLYING, GRADE_A, PRODUCING, UNLISTED]));
+    await world.publisher.publishAll([...registryEvents(world.topics, [BREACHING, COMPLYING, GRADE_A, PRODUCING, UNLISTED]), ...gridEvents(world.topics, [BREACHING, COMPLYING, GRADE_A, PRODUCING, UNLISTED].map((enterprise) => enterprise.cellId), OFFICER)]);
     emergency = await startEmergency(world, new Date(CLOCK).toISOString(), { COMPLIANCE_CHECK_MS: '300' });
-    recorder = await recordTopics(world.kafka, [world.topics.emergency]);
+    // The real dispatch, built, on the same topics: it turns each EmergencyCaseRequested into a case.
+    dispatchSchema = await createTestSchema(world.databaseUrl, 'em_warning_e2e_dispatch');
+    const [dispatchAdmin, dispatchHttp, dispatchGrpc] = [await freePort(), await freePort(), await freePort()];
+    dispatch = await startServiceProcess({
+      entry: resolve(ROOT, 'services/dispatch/dist/main.js'),
+      env: { KAFKA_BROKERS: world.kafkaBrokers, DATABASE_URL: world.databaseUrl, TOPIC_PREFIX: world.prefix, DISPATCH_SCHEMA: dispatchSchema.name, HTTP_ADDRESS: `127.0.0.1:${dispatchHttp}`, GRPC_ADDRESS: `127.0.0.1:${dispatchGrpc}`, ADMIN_HTTP_ADDRESS: `127.0.0.1:${dispatchAdmin}`, STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET, NODE_ENV: 'test', LOG_LEVEL: 'warn' },
+      readyUrl: `http://127.0.0.1:${dispatchAdmin}/readyz`,
+      readyTimeoutMs: 90_000,
+    });
+    recorder = await recordTopics(world.kafka, [world.topics.emergency, world.topics.cases]);
   });
   afterAll(async () => {
+    await dispatch?.stop();
+    await dispatchSchema?.drop();
     if (process.env.EMERGENCY_TEST_LOGS) console.log(emergency?.service.output(), (await (await fetch(`${emergency.adminUrl}/metrics`)).text()).split('\n').filter((line) => line.startsWith('emergency_')).join('\n'));
     await recorder?.stop();
     await emergency?.service.stop();
@@ -115,8 +132,8 @@ describe('heavy-pollution warning: yellow → measures → breach → case reque
     expect(events.slice(0, 5).map((event) => event.event?.$case)).toEqual(['warningChanged', 'obligationChanged', 'obligationChanged', 'obligationChanged', 'obligationChanged']);
   });
 
-  it('the enterprise above its reduced level, and the one still producing, are breached and a case is requested for each one’s cell, once', async () => {
-    const requests = await recorder.waitForCount(2, (message) => decode(message.value).event?.$case === 'caseRequested', 30_000);
+  it('the enterprise above its reduced level, and the one still producing, are breached; a case is requested for each one’s cell, once, and dispatch opens it for the cell’s officer', async () => {
+    const requests = await recorder.waitForCount(2, (message) => message.topic === world.topics.emergency && decode(message.value).event?.$case === 'caseRequested', 30_000);
     const cases = requests.map((message) => decode(message.value).event).flatMap((event) => (event?.$case === 'caseRequested' ? [event.value] : []));
     expect(cases.find((value) => value.enterpriseUscc === PRODUCING.uscc)).toMatchObject({ cellId: PRODUCING.cellId, description: expect.stringContaining('生产/用电监控为预警前的 95%，未落实限产 30%') });
     const request = requests.map((message) => decode(message.value).event).find((event) => event?.$case === 'caseRequested' && event.value.enterpriseUscc === BREACHING.uscc);
@@ -126,6 +143,11 @@ describe('heavy-pollution warning: yellow → measures → breach → case reque
     expect(request.value.description).toContain('小时均值 90 mg/m³ 高于应急减排限值 60 mg/m³');
     const { obligations } = await callWarnings(emergency.warnings, 'listObligations', { warningId, enterpriseUscc: '', status: ObligationStatus.OBLIGATION_STATUS_BREACHED }, { role: 'analyst' });
     expect(obligations.map((obligation) => obligation.enterpriseUscc)).toEqual([BREACHING.uscc, PRODUCING.uscc]);
+    // Dispatch opens the case for the breaching enterprise's cell, routed to the cell's grid officer.
+    // Its first change registers it, the next dispatches it to an officer.
+    const opened = await recorder.waitForCount(1, (message) => message.topic === world.topics.cases && CaseChanged.decode(message.value as Buffer).emergencyRequestId === request.value.requestId && CaseChanged.decode(message.value as Buffer).assigneeOfficerId !== '', 60_000);
+    const change = CaseChanged.decode(opened[0]?.value as Buffer);
+    expect(change).toMatchObject({ source: CaseSource.CASE_SOURCE_EMERGENCY, cellId: BREACHING.cellId, assigneeOfficerId: OFFICER, drill: false });
   });
 
   it('lifting the warning evaluates the episode: measures and the reduction against the hours before', async () => {
@@ -141,10 +163,10 @@ describe('heavy-pollution warning: yellow → measures → breach → case reque
     expect(evaluation?.total).toEqual([{ factorCode: 'a21002', baseline: 180, during: 130, reductionPercent: 27.8, hoursCompared: 6 }]);
     const stored = await callWarnings(emergency.warnings, 'getEpisodeEvaluation', { warningId }, { role: 'command_center' });
     expect(stored.evaluation).toEqual(evaluation);
-    await recorder.waitForCount(1, (message) => decode(message.value).event?.$case === 'episodeEvaluated');
+    await recorder.waitForCount(1, (message) => message.topic === world.topics.emergency && decode(message.value).event?.$case === 'episodeEvaluated');
     // Every compliance round since the breach (and the lift's own) came before the evaluation on the warning's key:
     // each breach was asked for once.
-    expect(recorder.messages.filter((message) => decode(message.value).event?.$case === 'caseRequested')).toHaveLength(2);
+    expect(recorder.messages.filter((message) => message.topic === world.topics.emergency && decode(message.value).event?.$case === 'caseRequested')).toHaveLength(2);
     const { obligations } = await callWarnings(emergency.warnings, 'listObligations', { warningId, enterpriseUscc: '', status: ObligationStatus.OBLIGATION_STATUS_UNSPECIFIED }, { role: 'analyst' });
     expect(obligations.map((obligation) => obligation.status)).toEqual([ObligationStatus.OBLIGATION_STATUS_BREACHED, ObligationStatus.OBLIGATION_STATUS_CARRIED_OUT, ObligationStatus.OBLIGATION_STATUS_SELF_DIRECTED, ObligationStatus.OBLIGATION_STATUS_BREACHED]);
     await expect(callWarnings(emergency.warnings, 'liftWarning', { warningId, reason: '' }, { role: 'admin' })).rejects.toMatchObject({ code: 9 });

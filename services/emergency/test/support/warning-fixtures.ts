@@ -1,8 +1,8 @@
 import { TOPICS, type OutgoingEvent, type topicNames } from '@ecogrid/kafka';
 import { StationAqiComputed } from '@ecogrid/proto/alerting/v1/events';
 import { ObservationRecorded, ValueKind } from '@ecogrid/proto/ingest/v1/events';
-import { DeviceKind } from '@ecogrid/proto/registry/v1/entities';
-import { DeviceChanged, EnterpriseChanged } from '@ecogrid/proto/registry/v1/events';
+import { DeviceKind, OfficerRole } from '@ecogrid/proto/registry/v1/entities';
+import { CellChanged, DeviceChanged, EnterpriseChanged, OfficerChanged } from '@ecogrid/proto/registry/v1/events';
 import { usccCheckCharacter } from '@ecogrid/standards';
 
 type Topics = ReturnType<typeof topicNames>;
@@ -84,4 +84,29 @@ export function aqiEvent(topics: Topics, spec: { stationMn: string; hour: Date; 
     id: `${spec.stationMn}:${spec.hour.toISOString()}`,
     value: Buffer.from(StationAqiComputed.encode(StationAqiComputed.fromPartial({ stationMn: spec.stationMn, hourStart: spec.hour, aqi: spec.aqi, complete: true, publishable: true, revision: 1, standard: 'HJ 633-2026' })).finish()),
   };
+}
+
+/**
+ * The grid cells of the enterprises (small squares, current since 2025) and one grid officer responsible for them,
+ * so dispatch can route a case to the cell's officer.
+ */
+export function gridEvents(topics: Topics, cellIds: readonly string[], officerId: string): OutgoingEvent[] {
+  return [
+    ...cellIds.map((id, index) => {
+      const lon = 111 + index * 0.01;
+      const square = [[lon, 35], [lon + 0.005, 35], [lon + 0.005, 35.005], [lon, 35.005], [lon, 35]];
+      return {
+        topic: topics.registryCells,
+        key: id,
+        type: TOPICS.registryCells.payload,
+        value: Buffer.from(CellChanged.encode({ cell: { id, name: `网格 ${id}`, townshipCode: '140802001', geometryGeojson: JSON.stringify({ type: 'Polygon', coordinates: [square] }), validFrom: new Date('2025-01-01T00:00:00Z'), version: 1, areaM2: 250_000 }, township: { code: '140802001', name: '北城街道', kind: 'subdistrict', supervisorOfficerId: '', districtCode: '140802' } }).finish()),
+      };
+    }),
+    {
+      topic: topics.registryOfficers,
+      key: officerId,
+      type: TOPICS.registryOfficers.payload,
+      value: Buffer.from(OfficerChanged.encode({ officer: { id: officerId, name: '网格员（测试）', role: OfficerRole.OFFICER_ROLE_GRID_OFFICER, townshipCode: '140802001', cellIds: [...cellIds], contact: '', roster: [], active: true } }).finish()),
+    },
+  ];
 }
