@@ -36,6 +36,6 @@ export function createEvaluateAqiTriggers(deps: WarningDependencies & { issueWar
       const last = await deps.store.lastLifted(false);
       if (last?.liftedAt && now.getTime() - last.liftedAt.getTime() < QUIET_AFTER_LIFT_MS && compareLevels(assessment.level, last.peakLevel) <= 0) return undefined;
     }
-    return deps.issueWarning({ level: assessment.level, reason: `${assessment.reason.zh} (${assessment.reason.en})`, drill: false }, PLATFORM);
+    return deps.issueWarning({ level: assessment.level, reason: `${assessment.reason.zh} (${assessment.reason.en})`, drill: false, origin: 'aqi_trigger' }, PLATFORM);
   };
 }

@@ -1,5 +1,5 @@
 import { invalidArgument } from '@ecogrid/domain-errors';
-import { issueWarning, type Warning } from '../../domain/warnings/warning';
+import { issueWarning, type Warning, type WarningOrigin } from '../../domain/warnings/warning';
 import type { WarningLevel } from '../../domain/warnings/warning-level';
 import { applyTransition, chinaDay, chinaYear } from './apply-transition';
 import type { Actor, WarningDependencies } from './ports';
@@ -10,6 +10,8 @@ export interface IssueWarningInput {
   expectedEndAt?: Date;
   reason: string;
   drill: boolean;
+  /** `aqi_trigger` when the platform raises it; a person's warning is the city's. */
+  origin?: WarningOrigin;
 }
 
 /**
@@ -33,7 +35,7 @@ export function createIssueWarning(deps: WarningDependencies) {
         ...(input.expectedEndAt ? { expectedEndAt: input.expectedEndAt } : {}),
         reason: input.reason,
         issuedBy: actor.subject,
-        origin: actor.subject === 'platform' ? 'aqi_trigger' : 'city',
+        origin: input.origin ?? 'city',
         drill: input.drill,
         list: { year, version: list?.version ?? 0 },
       });
