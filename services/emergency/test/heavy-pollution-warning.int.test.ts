@@ -71,7 +71,7 @@ describe('heavy-pollution warning: yellow → measures → breach → case reque
   afterAll(async () => {
     await dispatch?.stop();
     await dispatchSchema?.drop();
-    if (process.env.EMERGENCY_TEST_LOGS) console.log(emergency?.service.output(), (await (await fetch(`${emergency.adminUrl}/metrics`)).text()).split('\n').filter((line) => line.startsWith('emergency_')).join('\n'));
+    if (process.env.EMERGENCY_TEST_LOGS) console.log(emergency?.service.output());
     await recorder?.stop();
     await emergency?.service.stop();
     await world?.close();
