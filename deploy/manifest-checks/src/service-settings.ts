@@ -7,17 +7,15 @@ import { loadConfig as loadAlertingConfig } from '../../../services/alerting/src
 import { loadConfig as loadConsoleConfig } from '../../../services/console/src/config';
 import { loadConfig as loadCreditConfig } from '../../../services/credit/src/config';
 import { loadConfig as loadDispatchConfig } from '../../../services/dispatch/src/config';
+import { loadConfig as loadEmergencyConfig } from '../../../services/emergency/src/config';
 import { loadConfig as loadIngestConfig } from '../../../services/ingest/src/config';
 import { loadConfig as loadRegistryConfig } from '../../../services/registry/src/config';
 import { loadConfig as loadSharingConfig } from '../../../services/sharing/src/config';
 /* eslint-enable no-restricted-imports */
 import { repoPath } from './repo-paths';
 
-/**
- * The services a deployment runs, each checked against its own config.ts. The emergency service is in the compose
- * file and the manifests already; it joins this list (and LOADERS) once services/emergency is on main.
- */
-export const SERVICES = ['registry', 'ingest', 'alerting', 'dispatch', 'credit', 'sharing', 'console'] as const;
+/** The services a deployment runs, each checked against its own config.ts. */
+export const SERVICES = ['registry', 'ingest', 'alerting', 'dispatch', 'credit', 'sharing', 'console', 'emergency'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 const LOADERS: Record<ServiceName, (env: NodeJS.ProcessEnv) => unknown> = {
@@ -28,6 +26,7 @@ const LOADERS: Record<ServiceName, (env: NodeJS.ProcessEnv) => unknown> = {
   credit: loadCreditConfig,
   sharing: loadSharingConfig,
   console: loadConsoleConfig,
+  emergency: loadEmergencyConfig,
 };
 
 /**
