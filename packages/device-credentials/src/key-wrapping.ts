@@ -101,3 +101,19 @@ export function randomSm4KeyText(): string {
   for (let index = 0; index < 16; index++) out += KEY_CHARACTERS[randomInt(KEY_CHARACTERS.length)];
   return out;
 }
+
+/** Where a service's configuration names its key-encryption keys: inline, or a secret file (preferred). */
+export interface KeyRingSettings {
+  DEVICE_KEY_KEKS?: string | undefined;
+  DEVICE_KEY_KEKS_FILE?: string | undefined;
+}
+
+/**
+ * The key ring configured for a service, or undefined when none is (then no SM4 key can be stored or used). The
+ * file is read with `readText` (the service's `readFileSync`), so this package stays free of I/O.
+ */
+export function keyRingFromSettings(settings: KeyRingSettings, readText: (path: string) => string): KeyRing | undefined {
+  if (settings.DEVICE_KEY_KEKS_FILE) return parseKeyRing(readText(settings.DEVICE_KEY_KEKS_FILE));
+  if (settings.DEVICE_KEY_KEKS) return parseKeyRing(settings.DEVICE_KEY_KEKS);
+  return undefined;
+}

@@ -1,4 +1,6 @@
 import { telemetry } from './telemetry';
+import { readFileSync } from 'node:fs';
+import { keyRingFromSettings } from '@ecogrid/device-credentials';
 import { allTopicSpecs, createEventPublisher, createKafka, kafkaCredentialsFrom, ensureTopics, topicNames } from '@ecogrid/kafka';
 import { createAuthInterceptor, createGrpcServer } from '@ecogrid/grpc';
 import { createOutboxRelay } from '@ecogrid/outbox';
@@ -33,7 +35,8 @@ async function main(): Promise<void> {
   relay.start();
 
   const events = createRegistryEvents({ topics: topicNames(config.TOPIC_PREFIX), clock });
-  const registry = createPostgresRegistry(pool, { events, clock, onEventsCommitted: () => relay.nudge(), notifyRelays: () => !relay.isLeader });
+  const keyRing = keyRingFromSettings(config, (path) => readFileSync(path, 'utf8'));
+  const registry = createPostgresRegistry(pool, { events, clock, onEventsCommitted: () => relay.nudge(), notifyRelays: () => !relay.isLeader, keyRing });
   const importFile = createImportFile({ registry });
   const attached = await createAttachPasswordVerifiers({ registry })();
   if (attached > 0) logger.info({ devices: attached }, 'devices stored without a password verifier got one');
