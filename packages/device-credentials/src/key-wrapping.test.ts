@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseKeyRing, randomSm4KeyText, sm4KeyFromText, KeyRingConfigError } from './key-wrapping';
+import { parseKeyRing, randomSm4KeyText, sealedKeyText, sm4KeyFromText, wrappedFromSealedText, KeyRingConfigError } from './key-wrapping';
 
 const KEK_A = 'a'.repeat(64);
 const KEK_B = Buffer.alloc(32, 7).toString('base64');
@@ -45,5 +45,17 @@ describe('SM4 key text', () => {
     const keys = new Set(Array.from({ length: 200 }, () => randomSm4KeyText()));
     expect(keys.size).toBe(200);
     for (const key of keys) expect(sm4KeyFromText(key)).toHaveLength(16);
+  });
+});
+
+describe('sealed key text', () => {
+  it('carries a wrapped key through a text field and back', () => {
+    const ring = parseKeyRing(`kek-1:${KEK_A}`);
+    const wrapped = ring.wrap('MN1', Buffer.from('0000000000000000'));
+    const text = sealedKeyText(wrapped);
+    expect(text).toMatch(/^sm4k1:kek-1:/);
+    expect(text).not.toContain('0000000000000000');
+    expect(Buffer.from(ring.unwrap('MN1', wrappedFromSealedText(text) ?? wrapped) ?? []).toString()).toBe('0000000000000000');
+    expect(wrappedFromSealedText('0000000000000000')).toBeUndefined();
   });
 });

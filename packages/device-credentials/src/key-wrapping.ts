@@ -117,3 +117,22 @@ export function keyRingFromSettings(settings: KeyRingSettings, readText: (path: 
   if (settings.DEVICE_KEY_KEKS) return parseKeyRing(settings.DEVICE_KEY_KEKS);
   return undefined;
 }
+
+const SEALED = /^sm4k1:([A-Za-z0-9._-]{1,32}):([A-Za-z0-9_-]+):([A-Za-z0-9_-]+):([A-Za-z0-9_-]+)$/;
+
+/**
+ * A wrapped key as one text value (`sm4k1:<kek id>:<iv>:<ciphertext>:<tag>`, base64url), for a place that holds
+ * text only: the NewSK of a 1014 command as it is stored and published.
+ */
+export function sealedKeyText(wrapped: WrappedKey): string {
+  const part = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
+  return `sm4k1:${wrapped.kekId}:${part(wrapped.iv)}:${part(wrapped.ciphertext)}:${part(wrapped.tag)}`;
+}
+
+/** The wrapped key of `sealedKeyText`, or undefined when the text is not one. */
+export function wrappedFromSealedText(text: string): WrappedKey | undefined {
+  const match = SEALED.exec(text);
+  if (!match) return undefined;
+  const bytes = (part: string | undefined): Uint8Array => Buffer.from(part ?? '', 'base64url');
+  return { kekId: match[1] as string, algorithm: 'aes-256-gcm', iv: bytes(match[2]), ciphertext: bytes(match[3]), tag: bytes(match[4]) };
+}
