@@ -17,6 +17,8 @@ const schema = baseConfig({ service: 'registry', adminAddress: '127.0.0.1:8091' 
    */
   DEVICE_KEY_KEKS: z.string().optional(),
   DEVICE_KEY_KEKS_FILE: z.string().optional(),
+  /** How long the key a confirmed 1014 rotation replaced stays on the device's record as its previous key. */
+  SM4_KEY_GRACE_MS: z.coerce.number().int().min(0).default(600_000),
   ...staffAuthSettings,
 });
 

@@ -382,6 +382,21 @@ export function createRegistryWriter(client: PoolClient, deps: RegistryWriterDep
       return moved;
     },
 
+    rotateDeviceKey: async (mn, key, previousUntil) => {
+      const row = (await client.query<{ doc: unknown }>('SELECT doc FROM devices WHERE mn = $1 FOR UPDATE', [mn])).rows[0];
+      if (!row) return 'unknown';
+      const device = deviceDocument.read(row.doc);
+      if (device.sm4KeyWrapped && sameBytes(device.sm4KeyWrapped.ciphertext, key.ciphertext) && sameBytes(device.sm4KeyWrapped.iv, key.iv)) return 'unchanged';
+      const rotated: Device = {
+        ...device,
+        sm4KeyWrapped: key,
+        ...(device.sm4KeyWrapped ? { previousSm4KeyWrapped: device.sm4KeyWrapped, previousSm4KeyUntil: previousUntil } : {}),
+      };
+      await client.query('UPDATE devices SET doc = $2, updated_at = now() WHERE mn = $1', [mn, deviceDocument.write(rotated)]);
+      await publish(events.deviceChanged(rotated));
+      return 'rotated';
+    },
+
     referencesTo: async (kind: EntityKind, id: string) => {
       switch (kind) {
         case 'cell':
