@@ -5,6 +5,7 @@ import { createEventPublisher, createKafka, kafkaCredentialsFrom, TOPICS } from 
 import { createRegistryView } from '@ecogrid/registry-view';
 import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { closeHttp, conditionCheck, consumerGroupName, createAdminHttp, createDependencyHealth, followHealth, listenHttp, splitHostPort, systemClock } from '@ecogrid/service-kit';
+import type { Hj212Frame } from '@ecogrid/standards';
 import { loadConfig } from './config';
 import { createAcceptFrame } from './app/accept-frame';
 import { createStoreObservations } from './app/store-observations';
@@ -257,6 +258,12 @@ async function main(): Promise<void> {
       sweeper,
       publisherTimer,
       transmissionConsumer,
+      // A device asking for a new key (HJ 212-2025 1014 SKCreateTime) is answered with a platform 1014 rotation.
+      keyRequested: (frame: Hj212Frame) => {
+        sendCommand({ deviceMn: frame.mn, commandCode: '1014', params: {}, origin: 'key_request', requestedBy: 'ingest', note: `现场机请求新密钥（1014，SKCreateTime=${frame.cp.params.SKCreateTime ?? ''}）` }).catch((error: unknown) =>
+          controlLogger.warn({ err: error, mn: frame.mn }, 'key rotation the device asked for not queued'),
+        );
+      },
       rates: transmissionRateBinding({ rates: createGetTransmissionRates({ ledger, devices, clock, intervals }), logger }),
       backfill,
       backfillHooks: backfill && {
@@ -289,7 +296,7 @@ async function main(): Promise<void> {
     clockDrift,
     clock,
     maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS,
-    ...(control ? { commands: control.runner, clockCorrection: control.clocks } : {}),
+    ...(control ? { commands: control.runner, clockCorrection: control.clocks, keyRequested: control.keyRequested } : {}),
   });
 
   const hj212 = createHj212Listener({

@@ -3,7 +3,7 @@ import { Metadata, type CallOptions, type ServiceError } from '@grpc/grpc-js';
 import { createGrpcClient } from '@ecogrid/grpc';
 import { parseKeyRing } from '@ecogrid/device-credentials';
 import { CP_ENCRYPTION_ANNEX_A2, encodeEncryptedFrame, encodeFrame, type CpEncryption, type Hj212Frame, type Hj212FrameInput } from '@ecogrid/standards';
-import { CommandState, ConnectionState, DeviceCommandChanged, DeviceStatusReported, ObservationRecorded, ReadingRejected, StatusAspect, type DeviceCommand } from '@ecogrid/proto/ingest/v1/events';
+import { CommandOrigin, CommandState, ConnectionState, DeviceCommandChanged, DeviceStatusReported, ObservationRecorded, ReadingRejected, StatusAspect, type DeviceCommand } from '@ecogrid/proto/ingest/v1/events';
 import { DeviceControlServiceClient } from '@ecogrid/proto/ingest/v1/device_control';
 import { Device, DeviceKind, ProtocolVersion } from '@ecogrid/proto/registry/v1/entities';
 import { TEST_STAFF_TOKEN_SECRET, testStaffToken } from '@ecogrid/e2e';
@@ -211,6 +211,26 @@ describe('ingest: HJ 212-2025 link features over real TCP, Kafka and PostgreSQL'
     expect(changes.length).toBeGreaterThan(0);
     for (const message of recorder.messages.filter((entry) => entry.topic === ingest.topics.devicesCommands)) expect(message.value?.includes(Buffer.from(newSk, 'latin1'))).toBe(false);
     console.log(`[2025 link] 1014 rotation: ${changes.map((change) => CommandState[change.state]).join(' → ')}; new key opens, old key opens within ${GRACE_MS} ms`);
+    await connection.close();
+  });
+
+  it('answers a device asking for a new key (1014 SKCreateTime, encrypted) with 9013, then hands it one with a 1014 of origin key_request', async () => {
+    const connection = await connect(() => ({ key: KEY_0, ...CP_ENCRYPTION_ANNEX_A2 }));
+    const { qn } = stamp();
+    const ask: Hj212FrameInput = { qn, st: '31', cn: '1014', pw: ANNEX.password, mn: ANNEX.mn, flag: 9, cp: { params: { SKCreateTime: qn } } };
+    connection.send(encodeEncryptedFrame(ask, { key: KEY_0, ...CP_ENCRYPTION_ANNEX_A2 }));
+    expect(await reply(connection, qn, '9013')).toMatchObject({ cn: '9013', mn: ANNEX.mn });
+    const request = await waitFor(() => connection.replies.find((frame) => frame.cn === '1014'), { description: 'the platform 1014 on the connection' });
+    expect(request.cp.params.NewSK).toHaveLength(16);
+    const origin = await waitFor(
+      () =>
+        recorder.messages
+          .filter((message) => message.topic === ingest.topics.devicesCommands && message.key === ANNEX.mn)
+          .map((message) => DeviceCommandChanged.decode(message.value ?? Buffer.alloc(0)).command)
+          .find((command) => command?.commandCode === '1014')?.origin,
+      { description: 'the key_request 1014 on the commands topic' },
+    );
+    expect(origin).toBe(CommandOrigin.COMMAND_ORIGIN_KEY_REQUEST);
     await connection.close();
   });
 

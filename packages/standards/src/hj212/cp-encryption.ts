@@ -68,7 +68,7 @@ function sm4(direction: 'encrypt' | 'decrypt', key: Uint8Array, data: Uint8Array
 }
 
 /** The CP text as the device sends it: `text` encrypted and written per `settings`. */
-export function encryptCpText(text: string, settings: Omit<CpEncryption, 'previousKeys'>): string {
+export function encryptCpText(text: string, settings: Pick<CpEncryption, 'key' | 'encoding' | 'padding'>): string {
   const plain = ENCODER.encode(text);
   if (settings.padding === 'pkcs7') return writeCiphertext(sm4('encrypt', settings.key, plain, true), '', settings.encoding);
   const whole = plain.length - (plain.length % 16);
