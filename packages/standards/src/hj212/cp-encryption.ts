@@ -227,12 +227,20 @@ export function openEncryptedFrame(bytes: Uint8Array, settings: CpEncryption): O
 }
 
 /**
- * Where an encrypted frame's header says who sent it: MN and CN from the plaintext header, and where `CP=&&`
+ * Where a frame's plaintext header says who sent it and what: the byte ranges of MN and CN, and where `CP=&&`
  * starts. `'incomplete'` while `CP=&&` has not arrived (within `limit` bytes); null when the header is not one.
+ * Positions only, so a frame of a CN that is never encrypted costs no string.
  */
-export function peekFrameHeader(bytes: Uint8Array, from: number, end: number, limit = 512): { mn: string; cn: string; cpAt: number } | 'incomplete' | null {
-  let mn: string | undefined;
-  let cn: string | undefined;
+export function peekFrameHeader(
+  bytes: Uint8Array,
+  from: number,
+  end: number,
+  limit = 512,
+): { mnStart: number; mnEnd: number; cnStart: number; cnEnd: number; cpAt: number } | 'incomplete' | null {
+  let mnStart = -1;
+  let mnEnd = -1;
+  let cnStart = -1;
+  let cnEnd = -1;
   let item = from + 6;
   const stop = Math.min(end, from + limit);
   for (let index = item; index < stop; index++) {
@@ -242,16 +250,25 @@ export function peekFrameHeader(bytes: Uint8Array, from: number, end: number, li
     // `CP=&&`: the header is over.
     if (byte === 0x26) {
       if (bytes[item] === 0x43 && bytes[item + 1] === 0x50 && bytes[item + 2] === 0x3d) {
-        return mn !== undefined && cn !== undefined ? { mn, cn, cpAt: item } : null;
+        return mnStart >= 0 && cnStart >= 0 ? { mnStart, mnEnd, cnStart, cnEnd, cpAt: item } : null;
       }
       continue;
     }
     if (index - item > 3 && bytes[item + 2] === 0x3d) {
       const key = (bytes[item] as number) * 256 + (bytes[item + 1] as number);
-      if (key === 0x4d4e) mn = Buffer.from(bytes.subarray(item + 3, index)).toString('latin1');
-      else if (key === 0x434e) cn = Buffer.from(bytes.subarray(item + 3, index)).toString('latin1');
+      if (key === 0x4d4e) [mnStart, mnEnd] = [item + 3, index];
+      else if (key === 0x434e) [cnStart, cnEnd] = [item + 3, index];
     }
     item = index + 1;
   }
   return stop === end && end - from < limit ? 'incomplete' : null;
+}
+
+/** `isEncryptedCommand` on the CN's bytes. */
+export function isEncryptedCommandAt(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start !== 4) return false;
+  const first = bytes[start];
+  if (first === 0x32) return true;
+  const text = String.fromCharCode(first as number, bytes[start + 1] as number, bytes[start + 2] as number, bytes[start + 3] as number);
+  return text === '1014' || text === '3020';
 }

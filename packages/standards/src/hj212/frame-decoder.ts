@@ -3,7 +3,7 @@ import { Hj212FrameError } from './hj212-error';
 import { type Hj212Frame } from './hj212-frame';
 import { type Hj212Options } from './hj212-options';
 import { parseLocatedFrame, resolveOptions, tryParseFrame, type Hj212OptionsInput } from './parse-frame';
-import { isEncryptedCommand, MAX_ENCRYPTED_FRAME_BYTES, openEncryptedFrame, peekFrameHeader, type CpEncryption } from './cp-encryption';
+import { isEncryptedCommandAt, MAX_ENCRYPTED_FRAME_BYTES, openEncryptedFrame, peekFrameHeader, type CpEncryption } from './cp-encryption';
 
 /** A frame the decoder accepted. `raw` (a copy of its bytes) is present only with `keepRaw`. */
 export interface Hj212DecodedFrame {
@@ -215,8 +215,9 @@ export class FrameDecoder {
   private scanEncrypted(bytes: Uint8Array, position: number, end: number, final: boolean): number {
     const header = peekFrameHeader(bytes, position, end);
     if (header === 'incomplete') return final ? position : -1;
-    if (header === null || !isEncryptedCommand(header.cn)) return position;
-    const settings = (this.encryption as CpEncryptionLookup)(header.mn, header.cn);
+    if (header === null || !isEncryptedCommandAt(bytes, header.cnStart, header.cnEnd)) return position;
+    const latin1 = (start: number, stop: number): string => String.fromCharCode(...bytes.subarray(start, stop));
+    const settings = (this.encryption as CpEncryptionLookup)(latin1(header.mnStart, header.mnEnd), latin1(header.cnStart, header.cnEnd));
     if (!settings) return position;
     let tail = -1;
     for (let index = header.cpAt; index + 1 < end; index++) {

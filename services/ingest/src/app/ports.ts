@@ -44,6 +44,8 @@ export interface DeviceDirectory {
  * (wrapped with a KEK).
  */
 export interface DeviceKeys {
+  /** Whether any device key can be opened here (key-encryption keys configured): without, frames are not even looked at for encryption. */
+  readonly active: boolean;
   /**
    * What the device's encrypted frames open with: its current key, then the one a rotation replaced while its grace
    * window lasts, then a key a 1014 in flight is handing over. Undefined for a device without a key.

@@ -34,7 +34,7 @@ export interface Hj212ListenerOptions {
    * HJ 212-2025 encrypted links: a device with an SM4 key has its encrypted frames (§6.4's CNs) opened with it and
    * the platform's frames of those CNs to it encrypted; one its keys do not open is refused as `decrypt_failed`.
    */
-  keys?: Pick<DeviceKeys, 'incoming' | 'outgoing'>;
+  keys?: Pick<DeviceKeys, 'active' | 'incoming' | 'outgoing'>;
   /** Told when a device's first frame on a connection is accepted and when that connection closes. */
   links?: Pick<TrackDeviceLinks, 'connected' | 'disconnected'>;
   /** Device control: offered each device's connection for sending commands, and told when it closes. */
@@ -194,7 +194,8 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
   const handleConnection = (socket: Socket): void => {
     sockets.add(socket);
     const remoteAddress = peerAddress(socket.remoteAddress);
-    const keys = options.keys;
+    // Without key-encryption keys no device key opens: the decoder then frames by length alone, as before HJ 212-2025.
+    const keys = options.keys?.active ? options.keys : undefined;
     const decoder = new FrameDecoder({ hj212: DEFAULT_DECODING, keepRaw: true, ...(keys ? { encryption: (mn: string) => keys.incoming(mn) } : {}) });
     const connection: ConnectionState = { socket, inHand: 0, waiting: [], pausedFor: null, closed: false, start: (frame, raw) => handleFrame(frame, raw) };
     connections.add(connection);

@@ -151,6 +151,7 @@ export function createRegistryDeviceDirectory(view: RegistryView, keyOptions?: D
       if (profile) profiles.set(mn, profile);
       return profile;
     },
+    active: keyOptions?.keyRing !== undefined,
     incoming: (mn) => {
       const state = stateOf(mn);
       if (!state) return undefined;
