@@ -96,14 +96,8 @@ function readCiphertext(wire: string, settings: Pick<CpEncryption, 'encoding' | 
     if (!wire.startsWith('{')) return wire.length < 16 && settings.padding === 'none' ? { cipher: new Uint8Array(), tail: wire } : null;
     const close = wire.indexOf('}');
     if (close < 0) return null;
-    const items = wire.slice(1, close).split(',');
-    const cipher = new Uint8Array(items.length);
-    for (let index = 0; index < items.length; index++) {
-      const item = (items[index] as string).trim();
-      if (!/^0[xX][0-9a-fA-F]{2}$/.test(item)) return null;
-      cipher[index] = Number.parseInt(item.slice(2), 16);
-    }
-    return { cipher, tail: wire.slice(close + 1) };
+    const cipher = readBraceBytes(wire, 1, close);
+    return cipher ? { cipher, tail: wire.slice(close + 1) } : null;
   }
   // Bare hex or base64 has no end marker. The plaintext tail is shorter than a block and a block takes more
   // characters than that (32 hex, 21–24 base64), so exactly one count of whole blocks leaves a tail that short.
@@ -117,6 +111,30 @@ function readCiphertext(wire: string, settings: Pick<CpEncryption, 'encoding' | 
     return { cipher: Buffer.from(text, settings.encoding), tail: wire.slice(chars) };
   }
   return null;
+}
+
+const hexValue = (code: number): number => (code >= 0x30 && code <= 0x39 ? code - 0x30 : code >= 0x41 && code <= 0x46 ? code - 0x37 : code >= 0x61 && code <= 0x66 ? code - 0x57 : -1);
+
+/** `0xE4,0x3E,…` between `from` and `to` as bytes (spaces around items allowed), or null when malformed. */
+function readBraceBytes(text: string, from: number, to: number): Uint8Array | null {
+  const out = new Uint8Array(Math.ceil((to - from) / 5) + 1);
+  let count = 0;
+  let index = from;
+  while (index < to) {
+    while (index < to && text.charCodeAt(index) === 0x20) index++;
+    if (text.charCodeAt(index) !== 0x30 || (text.charCodeAt(index + 1) | 0x20) !== 0x78) return null;
+    const high = hexValue(text.charCodeAt(index + 2));
+    const low = hexValue(text.charCodeAt(index + 3));
+    if (high < 0 || low < 0 || index + 4 > to) return null;
+    out[count++] = high * 16 + low;
+    index += 4;
+    while (index < to && text.charCodeAt(index) === 0x20) index++;
+    if (index < to) {
+      if (text.charCodeAt(index) !== 0x2c) return null;
+      index++;
+    }
+  }
+  return out.subarray(0, count);
 }
 
 /**

@@ -75,6 +75,7 @@ export class FrameDecoder {
   private garbageSampleLength = 0;
   private results: Hj212DecodeResult[] = [];
   private readonly encryption: CpEncryptionLookup | undefined;
+  private lastMn = '';
 
   constructor(options: FrameDecoderOptions = {}) {
     this.options = resolveOptions(options.hj212);
@@ -216,8 +217,7 @@ export class FrameDecoder {
     const header = peekFrameHeader(bytes, position, end);
     if (header === 'incomplete') return final ? position : -1;
     if (header === null || !isEncryptedCommandAt(bytes, header.cnStart, header.cnEnd)) return position;
-    const latin1 = (start: number, stop: number): string => String.fromCharCode(...bytes.subarray(start, stop));
-    const settings = (this.encryption as CpEncryptionLookup)(latin1(header.mnStart, header.mnEnd), latin1(header.cnStart, header.cnEnd));
+    const settings = (this.encryption as CpEncryptionLookup)(this.mnAt(bytes, header.mnStart, header.mnEnd), String.fromCharCode(bytes[header.cnStart] as number, bytes[header.cnStart + 1] as number, bytes[header.cnStart + 2] as number, bytes[header.cnStart + 3] as number));
     if (!settings) return position;
     let tail = -1;
     for (let index = header.cpAt; index + 1 < end; index++) {
@@ -247,6 +247,23 @@ export class FrameDecoder {
       this.reject(error, bytes, position, tail);
     }
     return tail;
+  }
+
+  /** The MN at these bytes, as text: a connection carries one device (or a few), so the last one is kept and reused. */
+  private mnAt(bytes: Uint8Array, start: number, end: number): string {
+    const last = this.lastMn;
+    if (last.length === end - start) {
+      let same = true;
+      for (let index = 0; index < last.length; index++) {
+        if (last.charCodeAt(index) !== bytes[start + index]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return last;
+    }
+    this.lastMn = String.fromCharCode(...bytes.subarray(start, end));
+    return this.lastMn;
   }
 
   private reject(error: Hj212FrameError, bytes: Uint8Array, from: number, to: number): void {
