@@ -25,6 +25,8 @@ PLATFORM_STEPS=(
   "service|dispatch|services/dispatch/dist/main.js|http://127.0.0.1:8094/readyz|DATABASE_URL=$(service_database_url dispatch) $(kafka_user dispatch)"
   "service|credit|services/credit/dist/main.js|http://127.0.0.1:8095/readyz|DATABASE_URL=$(service_database_url credit) $(kafka_user credit)"
   "task|Yanhu demo credit records (penalties, inspections, a veto)|env $(kafka_user credit) node services/credit/dist/cli/seed-demo.js"
+  "service|emergency|services/emergency/dist/main.js|http://127.0.0.1:8098/readyz|DATABASE_URL=$(service_database_url emergency) $(kafka_user emergency)"
+  "task|Yanhu demo reduction list (heavy-pollution warnings: grades and measures per level)|env $(kafka_user emergency) node services/emergency/dist/cli/seed-demo.js"
   "service|sharing|services/sharing/dist/main.js|http://127.0.0.1:8096/readyz|DATABASE_URL=$(service_database_url sharing) $(kafka_user sharing)"
   "task|Yanhu partner departments (sharing demo: keys and curl lines)|node services/sharing/dist/cli/seed-demo.js"
   "service|console|services/console/dist/main.js|http://127.0.0.1:8097/readyz|SESSION_STORE=redis $(kafka_user console)"
@@ -37,7 +39,8 @@ PLATFORM_STEPS=(
 # it holds. Registry instances serialise their writes on the registry's write lock in PostgreSQL, one publishes
 # through the outbox's lease, and each answers LocateCell from its own view of the topics. Instance k listens on
 # every port of the first + 100 × (k − 1). Console instances keep their sessions in Redis (SESSION_STORE=redis), so a
-# login on one serves the next request on another. Sharing stays single here.
+# login on one serves the next request on another. Sharing instances count quotas in Redis, chain one audit log
+# under a lock and lease each webhook subscription (docs/architecture.md, "Several instances").
 #   name|the first instance's listening addresses
 SCALABLE_SERVICES=(
   "registry|GRPC_ADDRESS=127.0.0.1:50051 ADMIN_HTTP_ADDRESS=127.0.0.1:8091"
@@ -46,6 +49,7 @@ SCALABLE_SERVICES=(
   "dispatch|HTTP_ADDRESS=127.0.0.1:8083 GRPC_ADDRESS=127.0.0.1:50053 ADMIN_HTTP_ADDRESS=127.0.0.1:8094"
   "credit|GRPC_ADDRESS=127.0.0.1:50054 ADMIN_HTTP_ADDRESS=127.0.0.1:8095"
   "console|HTTP_ADDRESS=127.0.0.1:8080 ADMIN_HTTP_ADDRESS=127.0.0.1:8097"
+  "sharing|HTTP_ADDRESS=127.0.0.1:8085 ADMIN_HTTP_ADDRESS=127.0.0.1:8096"
 )
 
 # The addresses of instance $2 (2, 3, …) of service $1, as NAME=host:port pairs; nothing when it does not scale.
@@ -67,10 +71,11 @@ PLATFORM_URLS=(
   "ingest gRPC|127.0.0.1:50052"
   "console: the command center's web app|http://127.0.0.1:8080"
   "console development logins (user / password)|dispatcher / dispatcher-dev, commander / commander-dev, supervisor / supervisor-dev, officer1 / officer1-dev, officer2 / officer2-dev, analyst / analyst-dev, operator / operator-dev"
-  "admin listeners (/healthz, /readyz, /metrics)|registry :8091, alerting :8092, ingest :8093, dispatch :8094, credit :8095, sharing :8096, console :8097"
+  "admin listeners (/healthz, /readyz, /metrics)|registry :8091, alerting :8092, ingest :8093, dispatch :8094, credit :8095, sharing :8096, console :8097, emergency :8098"
   "sharing partner API (OpenAPI 3.1)|http://127.0.0.1:8085/openapi.json"
   "dispatch REST and Open311|http://127.0.0.1:8083/open311/v2/services.json"
   "dispatch gRPC|127.0.0.1:50053"
   "credit gRPC (GetRating, ExplainRating, ListPublicRatings, …)|127.0.0.1:50054"
+  "emergency gRPC (warnings: IssueWarning, ListObligations, GetEpisodeEvaluation, …)|127.0.0.1:50056"
   "a dispatcher's bearer token|pnpm run token --role dispatcher   (pnpm's own 'pnpm token' is a built-in)"
 )

@@ -7,6 +7,11 @@ describe('simulator CLI configuration', () => {
     expect(config).toMatchObject({ SIMULATOR_RATE: 1, TOPIC_PREFIX: '', target: { host: '127.0.0.1', port: 9212 } });
   });
 
+  it('reads the demo haze episode as minutes from start and hours, and refuses another shape', () => {
+    expect(loadCliConfig({ KAFKA_BROKERS: 'k:9092', SIMULATOR_HAZE_EPISODE: '5:72' })).toMatchObject({ SIMULATOR_HAZE_EPISODE: '5:72', SIMULATOR_HAZE_MULTIPLE: 1.4 });
+    expect(() => loadCliConfig({ KAFKA_BROKERS: 'k:9092', SIMULATOR_HAZE_EPISODE: '72h' })).toThrow(/SIMULATOR_HAZE_EPISODE/);
+  });
+
   it('fails fast naming every bad variable', () => {
     expect(() => loadCliConfig({ INGEST_HJ212_ADDRESS: 'nowhere', SIMULATOR_RATE: '-1' })).toThrow(/KAFKA_BROKERS.*INGEST_HJ212_ADDRESS.*SIMULATOR_RATE/);
   });

@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { EpisodeEvaluated, ObligationChanged, WarningChanged } from "./warnings";
 
 export const protobufPackage = "ecogrid.emergency.v1";
 
@@ -64,13 +65,17 @@ export interface EmergencyEvent {
   drill: boolean;
   occurredAt?: Date | undefined;
   event?:
+    | { $case: "caseRequested"; value: EmergencyCaseRequested }
+    | //
+    /** 10–19: heavy-pollution weather warnings, reduction lists and their obligations. */
+    { $case: "warningChanged"; value: WarningChanged }
+    | { $case: "obligationChanged"; value: ObligationChanged }
     | //
     /**
-     * 10–19: heavy-pollution weather warnings, reduction lists and their obligations.
      * 20–29: sudden environmental incidents, plans, timelines.
      * 30–39: early warning before a limit is crossed.
      */
-    { $case: "caseRequested"; value: EmergencyCaseRequested }
+    { $case: "episodeEvaluated"; value: EpisodeEvaluated }
     | undefined;
 }
 
@@ -115,6 +120,15 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
       case "caseRequested":
         EmergencyCaseRequested.encode(message.event.value, writer.uint32(26).fork()).join();
         break;
+      case "warningChanged":
+        WarningChanged.encode(message.event.value, writer.uint32(82).fork()).join();
+        break;
+      case "obligationChanged":
+        ObligationChanged.encode(message.event.value, writer.uint32(90).fork()).join();
+        break;
+      case "episodeEvaluated":
+        EpisodeEvaluated.encode(message.event.value, writer.uint32(98).fork()).join();
+        break;
     }
     return writer;
   },
@@ -156,6 +170,30 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
             message.event = { $case: "caseRequested", value: EmergencyCaseRequested.decode(reader, reader.uint32()) };
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.event = { $case: "warningChanged", value: WarningChanged.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.event = { $case: "obligationChanged", value: ObligationChanged.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.event = { $case: "episodeEvaluated", value: EpisodeEvaluated.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -180,6 +218,18 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
         ? { $case: "caseRequested", value: EmergencyCaseRequested.fromJSON(object.caseRequested) }
         : isSet(object.case_requested)
         ? { $case: "caseRequested", value: EmergencyCaseRequested.fromJSON(object.case_requested) }
+        : isSet(object.warningChanged)
+        ? { $case: "warningChanged", value: WarningChanged.fromJSON(object.warningChanged) }
+        : isSet(object.warning_changed)
+        ? { $case: "warningChanged", value: WarningChanged.fromJSON(object.warning_changed) }
+        : isSet(object.obligationChanged)
+        ? { $case: "obligationChanged", value: ObligationChanged.fromJSON(object.obligationChanged) }
+        : isSet(object.obligation_changed)
+        ? { $case: "obligationChanged", value: ObligationChanged.fromJSON(object.obligation_changed) }
+        : isSet(object.episodeEvaluated)
+        ? { $case: "episodeEvaluated", value: EpisodeEvaluated.fromJSON(object.episodeEvaluated) }
+        : isSet(object.episode_evaluated)
+        ? { $case: "episodeEvaluated", value: EpisodeEvaluated.fromJSON(object.episode_evaluated) }
         : undefined,
     };
   },
@@ -194,6 +244,12 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
     }
     if (message.event?.$case === "caseRequested") {
       obj.caseRequested = EmergencyCaseRequested.toJSON(message.event.value);
+    } else if (message.event?.$case === "warningChanged") {
+      obj.warningChanged = WarningChanged.toJSON(message.event.value);
+    } else if (message.event?.$case === "obligationChanged") {
+      obj.obligationChanged = ObligationChanged.toJSON(message.event.value);
+    } else if (message.event?.$case === "episodeEvaluated") {
+      obj.episodeEvaluated = EpisodeEvaluated.toJSON(message.event.value);
     }
     return obj;
   },
@@ -209,6 +265,24 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
       case "caseRequested": {
         if (object.event?.value !== undefined && object.event?.value !== null) {
           message.event = { $case: "caseRequested", value: EmergencyCaseRequested.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "warningChanged": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "warningChanged", value: WarningChanged.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "obligationChanged": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "obligationChanged", value: ObligationChanged.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "episodeEvaluated": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "episodeEvaluated", value: EpisodeEvaluated.fromPartial(object.event.value) };
         }
         break;
       }
