@@ -68,7 +68,7 @@ export async function createWorld(name: string, enterprises: EnterpriseSpec[]): 
         topic: topics.registryDevices,
         key: mn,
         type: TOPICS.registryDevices.payload,
-        value: Buffer.from(DeviceChanged.encode({ device: { mn, name: mn, kind: DeviceKind.DEVICE_KIND_UNSPECIFIED, enterpriseUscc: '', outletId: '', cellId: '', townshipCode: '', factors: [], password: '', protocolVersion: 0, tolerant: false, enabled: true, systemCode: '31', sm4Key: '', hasSm4Key: false } }).finish()),
+        value: Buffer.from(DeviceChanged.encode({ device: { mn, name: mn, kind: DeviceKind.DEVICE_KIND_UNSPECIFIED, enterpriseUscc: '', outletId: '', cellId: '', townshipCode: '', factors: [], password: '', protocolVersion: 0, tolerant: false, enabled: true, systemCode: '31' } }).finish()),
       })),
     ),
   ]);

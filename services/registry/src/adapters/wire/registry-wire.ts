@@ -286,7 +286,7 @@ export function deviceToWire(device: Device): wire.Device {
     systemCode: device.systemCode,
     passwordVerifier: device.passwordVerifier ? verifierToWire(device.passwordVerifier) : undefined,
     // The key as given is never stored nor sent on: only its wrapped form is.
-    sm4Key: '',
+    sm4Key: undefined,
     sm4KeyWrapped: device.sm4KeyWrapped ? wrappedToWire(device.sm4KeyWrapped) : undefined,
     cpEncryption: device.cpEncryption
       ? { encoding: device.cpEncryption.encoding, padding: device.cpEncryption.padding, lengthCounts: device.cpEncryption.lengthCounts, crcOver: device.cpEncryption.crcOver }

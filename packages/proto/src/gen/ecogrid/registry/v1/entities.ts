@@ -435,7 +435,9 @@ export interface Device {
    * written (UpsertDevice, Import; empty keeps the stored one, "none" removes it): the registry keeps and
    * publishes it only wrapped (`sm4_key_wrapped`), and answers with neither.
    */
-  sm4Key: string;
+  sm4Key?:
+    | string
+    | undefined;
   /** The SM4 key wrapped with the platform's key-encryption key: on ecogrid.registry.devices.v1 only. */
   sm4KeyWrapped?:
     | WrappedKey
@@ -453,7 +455,7 @@ export interface Device {
     | Date
     | undefined;
   /** Whether the device has an SM4 key (the only thing about the key an answer says). */
-  hasSm4Key: boolean;
+  hasSm4Key?: boolean | undefined;
 }
 
 /**
@@ -1656,12 +1658,12 @@ function createBaseDevice(): Device {
     enabled: false,
     systemCode: "",
     passwordVerifier: undefined,
-    sm4Key: "",
+    sm4Key: undefined,
     sm4KeyWrapped: undefined,
     cpEncryption: undefined,
     previousSm4KeyWrapped: undefined,
     previousSm4KeyUntil: undefined,
-    hasSm4Key: false,
+    hasSm4Key: undefined,
   };
 }
 
@@ -1712,7 +1714,7 @@ export const Device: MessageFns<Device> = {
     if (message.passwordVerifier !== undefined) {
       PasswordVerifier.encode(message.passwordVerifier, writer.uint32(122).fork()).join();
     }
-    if (message.sm4Key !== "") {
+    if (message.sm4Key !== undefined) {
       writer.uint32(130).string(message.sm4Key);
     }
     if (message.sm4KeyWrapped !== undefined) {
@@ -1727,7 +1729,7 @@ export const Device: MessageFns<Device> = {
     if (message.previousSm4KeyUntil !== undefined) {
       Timestamp.encode(toTimestamp(message.previousSm4KeyUntil), writer.uint32(162).fork()).join();
     }
-    if (message.hasSm4Key !== false) {
+    if (message.hasSm4Key !== undefined) {
       writer.uint32(168).bool(message.hasSm4Key);
     }
     return writer;
@@ -1977,7 +1979,7 @@ export const Device: MessageFns<Device> = {
         ? globalThis.String(object.sm4Key)
         : isSet(object.sm4_key)
         ? globalThis.String(object.sm4_key)
-        : "",
+        : undefined,
       sm4KeyWrapped: isSet(object.sm4KeyWrapped)
         ? WrappedKey.fromJSON(object.sm4KeyWrapped)
         : isSet(object.sm4_key_wrapped)
@@ -2002,7 +2004,7 @@ export const Device: MessageFns<Device> = {
         ? globalThis.Boolean(object.hasSm4Key)
         : isSet(object.has_sm4_key)
         ? globalThis.Boolean(object.has_sm4_key)
-        : false,
+        : undefined,
     };
   },
 
@@ -2053,7 +2055,7 @@ export const Device: MessageFns<Device> = {
     if (message.passwordVerifier !== undefined) {
       obj.passwordVerifier = PasswordVerifier.toJSON(message.passwordVerifier);
     }
-    if (message.sm4Key !== "") {
+    if (message.sm4Key !== undefined) {
       obj.sm4Key = message.sm4Key;
     }
     if (message.sm4KeyWrapped !== undefined) {
@@ -2068,7 +2070,7 @@ export const Device: MessageFns<Device> = {
     if (message.previousSm4KeyUntil !== undefined) {
       obj.previousSm4KeyUntil = message.previousSm4KeyUntil.toISOString();
     }
-    if (message.hasSm4Key !== false) {
+    if (message.hasSm4Key !== undefined) {
       obj.hasSm4Key = message.hasSm4Key;
     }
     return obj;
@@ -2098,7 +2100,7 @@ export const Device: MessageFns<Device> = {
     message.passwordVerifier = (object.passwordVerifier !== undefined && object.passwordVerifier !== null)
       ? PasswordVerifier.fromPartial(object.passwordVerifier)
       : undefined;
-    message.sm4Key = object.sm4Key ?? "";
+    message.sm4Key = object.sm4Key ?? undefined;
     message.sm4KeyWrapped = (object.sm4KeyWrapped !== undefined && object.sm4KeyWrapped !== null)
       ? WrappedKey.fromPartial(object.sm4KeyWrapped)
       : undefined;
@@ -2110,7 +2112,7 @@ export const Device: MessageFns<Device> = {
         ? WrappedKey.fromPartial(object.previousSm4KeyWrapped)
         : undefined;
     message.previousSm4KeyUntil = object.previousSm4KeyUntil ?? undefined;
-    message.hasSm4Key = object.hasSm4Key ?? false;
+    message.hasSm4Key = object.hasSm4Key ?? undefined;
     return message;
   },
 };
