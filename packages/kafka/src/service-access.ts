@@ -11,7 +11,8 @@ const REGISTRY_TOPICS: readonly TopicKey[] = ['registryCells', 'registryDevices'
 
 /** Every service's topics. A new service adds its line here, and its ACLs follow. */
 export const SERVICE_KAFKA_ACCESS = {
-  registry: { writes: REGISTRY_TOPICS, reads: REGISTRY_TOPICS },
+  /** Device commands: the 1014 key rotations devices confirmed, whose new keys the registry adopts. */
+  registry: { writes: REGISTRY_TOPICS, reads: [...REGISTRY_TOPICS, 'devicesCommands'] },
   /** Device commands: written through its outbox, read back by every instance (the one holding the device's connection sends). */
   ingest: { writes: ['readings', 'readingsRejected', 'devicesStatus', 'devicesCommands', 'devicesTransmission'], reads: [...REGISTRY_TOPICS, 'devicesCommands', 'readings'] },
   alerting: { writes: ['alerts', 'aqiHourly'], reads: ['readings', ...REGISTRY_TOPICS] },

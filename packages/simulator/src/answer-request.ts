@@ -18,6 +18,8 @@ export interface DeviceControls {
   history(cn: HistoryCommand, beginMs: number, endMs: number): readonly HistoryRecord[];
   /** A new QN instant for a record it sends (history records carry QNs of their own, C.48). */
   nextQnMs(): number;
+  /** HJ 212-2025 1014: the device's SM4 key from now on (the 16 characters of NewSK). */
+  setSm4Key?(key: Uint8Array): void;
 }
 
 /** What the device did with a platform frame, for events and tests. */
@@ -109,6 +111,14 @@ export function answerRequest(device: SimulatedDevice, frame: Hj212Frame, contro
       if (records.length === 0) return executed(100);
       const cn = frame.cn;
       return executed(1, ...records.map((record) => uploadFrame(device, { cn, qnMs: controls.nextQnMs(), dataTimeMs: record.dataTimeMs, readings: record.readings, history: true }, { withSpread: true, resend: false })));
+    }
+    case '1014': {
+      // HJ 212-2025 上位机下发新密钥: a keyed device takes NewSK (16 characters) as its key; its 9012 confirms it.
+      const newKey = params.NewSK ?? '';
+      if (!device.sm4 || !controls.setSm4Key) return refused(8);
+      if (newKey.length !== 16) return executed(3);
+      controls.setSm4Key(Buffer.from(newKey, 'latin1'));
+      return executed(1);
     }
     default:
       return refused(8);

@@ -1,4 +1,5 @@
-import { encodeFlag, encodeFrame, Hj212EncodeError, type Hj212FrameInput } from '@ecogrid/standards';
+import { encodeFlag, Hj212EncodeError, type Hj212FrameInput } from '@ecogrid/standards';
+import { encodeDeviceFrame } from './device-frame';
 import { chinaDigits } from './china-time';
 import type { SimulatedDevice } from './device';
 import { formatValue } from './factor-curves';
@@ -78,17 +79,17 @@ export function buildUpload(device: SimulatedDevice, upload: UploadInput): Built
   let withSpread = upload.cn !== '2011';
   let bytes: Uint8Array;
   try {
-    bytes = encodeFrame(frameFor(withSpread, false), options);
+    bytes = encodeDeviceFrame(device, frameFor(withSpread, false), options);
   } catch (error) {
     if (!(error instanceof Hj212EncodeError) || error.code !== 'data_segment_too_long' || !withSpread) throw error;
     withSpread = false;
-    bytes = encodeFrame(frameFor(withSpread, false), options);
+    bytes = encodeDeviceFrame(device, frameFor(withSpread, false), options);
   }
   return {
     qn,
     bytes,
     needsAck: !legacy && !upload.history,
-    resendBytes: () => (device.profile === '2025' ? encodeFrame(frameFor(withSpread, true), options) : bytes),
+    resendBytes: () => (device.profile === '2025' ? encodeDeviceFrame(device, frameFor(withSpread, true), options) : bytes),
   };
 }
 
@@ -108,7 +109,7 @@ export function buildRestartUpload(device: SimulatedDevice, upload: { qnMs: numb
     ...(legacy ? {} : { flag: encodeFlag({ version: device.profile, needsAck: true }) }),
     cp: { dataTime: chinaDigits(upload.dataTimeMs), params: { RestartTime: chinaDigits(upload.restartMs) } },
   };
-  const bytes = encodeFrame(frame, device.lowerCaseCrc ? { crcCase: 'lower' } : {});
+  const bytes = encodeDeviceFrame(device, frame, device.lowerCaseCrc ? { crcCase: 'lower' } : {});
   return { qn, bytes, needsAck: !legacy, resendBytes: () => bytes };
 }
 
@@ -128,6 +129,6 @@ export function buildStatusUpload(device: SimulatedDevice, upload: { qnMs: numbe
     ...(legacy ? {} : { flag: encodeFlag({ version: device.profile, needsAck: true }) }),
     cp: { dataTime: chinaDigits(upload.dataTimeMs), factors: { SB1: { RS: String(upload.runningState) } } },
   };
-  const bytes = encodeFrame(frame, device.lowerCaseCrc ? { crcCase: 'lower' } : {});
+  const bytes = encodeDeviceFrame(device, frame, device.lowerCaseCrc ? { crcCase: 'lower' } : {});
   return { qn, bytes, needsAck: !legacy, resendBytes: () => bytes };
 }

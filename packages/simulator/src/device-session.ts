@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { encodeFrame, FrameDecoder } from '@ecogrid/standards';
+import { FrameDecoder } from '@ecogrid/standards';
+import { encodeDeviceFrame } from './device-frame';
 import { answerRequest, type DeviceControls } from './answer-request';
 import { AckTracker } from './ack-tracker';
 import { buildRestartUpload, buildStatusUpload, buildUpload } from './build-upload';
@@ -168,6 +169,10 @@ export class DeviceSession {
       },
       history: (cn, beginMs, endMs) => this.history.range(cn, beginMs, endMs),
       nextQnMs: () => this.nextQnMs(),
+      // The simulated device holds its key as a real one does: a 1014 replaces it for every frame from now on.
+      setSm4Key: (key) => {
+        if (this.device.sm4) this.device.sm4 = { ...this.device.sm4, key, previousKeys: [] };
+      },
     };
     this.acks = new AckTracker({ timeoutMs: options.ackTimeoutMs, maxRetries: options.maxRetries });
     const now = this.deviceNow();
@@ -343,7 +348,7 @@ export class DeviceSession {
   private connect(): void {
     this.connecting = true;
     const socket = connect(this.options.target.port, this.options.target.host);
-    const decoder = new FrameDecoder({ hj212: { mode: 'tolerant' } });
+    const decoder = new FrameDecoder({ hj212: { mode: 'tolerant' }, encryption: () => this.device.sm4 });
     this.socket = socket;
     socket.setNoDelay(true);
     socket.on('connect', () => {
@@ -387,7 +392,7 @@ export class DeviceSession {
   private answer(frame: Parameters<typeof answerRequest>[1]): void {
     const outcome = answerRequest(this.device, frame, this.controls);
     if (!outcome) return;
-    for (const reply of outcome.frames) this.write(encodeFrame(reply));
+    for (const reply of outcome.frames) this.write(encodeDeviceFrame(this.device, reply));
     this.options.emit({ type: 'command', mn: this.device.mn, cn: outcome.cn, qn: outcome.qn, qnRtn: outcome.qnRtn, exeRtn: outcome.exeRtn });
   }
 

@@ -1,3 +1,4 @@
+import type { CpEncryption } from '@ecogrid/standards';
 /** How a simulated device speaks HJ 212: 2005 (no QN, no Flag), 2017, or 2025 (Flag version 2, RF=1 on re-sends). */
 export type ProtocolProfile = '2005' | '2017' | '2025';
 
@@ -29,4 +30,10 @@ export interface SimulatedDevice {
   clockSkewMs?: number;
   /** The device clock gains (positive) or loses (negative) this much per hour, until the platform sets it (1012). */
   clockDriftMsPerHour?: number;
+  /**
+   * An HJ 212-2025 device's SM4 key and CP layout: it encrypts the CP of §6.4's CNs (data, 1014, 3020), opens the
+   * platform's, and takes a new key from a 1014 (its 9012 confirms it). Register the same key with the device
+   * (`sm4_key`, `sm4_layout`).
+   */
+  sm4?: CpEncryption;
 }

@@ -13,3 +13,4 @@ export { fromRegistryDevice, watchRegistryDevices, type RegistryDevices } from '
 export { readDevicePasswords } from './device-passwords';
 export { hazeEpisodes } from './haze-episode';
 export { seededRandom, type Random } from './random';
+export { encodeDeviceFrame } from './device-frame';

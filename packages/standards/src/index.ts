@@ -9,7 +9,19 @@ export { cpGroups } from './hj212/parse-cp';
 export { emissionValue, hj212TimeToIso, type Hj212Statistic } from './hj212/factor-values';
 export { parseFrame, tryParseFrame, type Hj212ParseResult, type Hj212OptionsInput } from './hj212/parse-frame';
 export { encodeFrame, encodeFrameToString, buildDataSegment, type Hj212FrameInput, type Hj212CpInput, type Hj212EncodeOptions } from './hj212/encode-frame';
-export { FrameDecoder, type FrameDecoderOptions, type Hj212DecodeResult, type Hj212DecodedFrame, type Hj212RejectedBytes } from './hj212/frame-decoder';
+export {
+  CP_ENCRYPTION_ANNEX_A2,
+  SM4_KEY_BYTES,
+  MAX_ENCRYPTED_FRAME_BYTES,
+  isEncryptedCommand,
+  encryptCpText,
+  decryptCpText,
+  encodeEncryptedFrame,
+  openEncryptedFrame,
+  type CpEncryption,
+  type OpenedFrame,
+} from './hj212/cp-encryption';
+export { FrameDecoder, type CpEncryptionLookup, type FrameDecoderOptions, type Hj212DecodeResult, type Hj212DecodedFrame, type Hj212RejectedBytes } from './hj212/frame-decoder';
 export { dataResponse, notificationResponse, requestResponse, executionResponse, platformReplyFor, responseFlag, type Hj212Answered } from './hj212/replies';
 export { QN_RTN, EXE_RTN, DATA_FLAGS_2017, DATA_FLAGS_2005, FACILITY_RUNNING_STATE, type QnRtn, type ExeRtn, type CodeMeaning } from './hj212/return-codes';
 export { SYSTEM_CODES } from './hj212/system-codes';

@@ -76,6 +76,14 @@ const schema = baseConfig({ service: 'ingest', adminAddress: '127.0.0.1:8093' })
   /** How far past its deadline a command in flight must be before another instance's sweep ends it. */
   COMMAND_ABANDONED_GRACE_MS: positiveInt(30_000),
   /** Drift (either way) beyond which ingest sets a device's clock with 1012; 0 turns automatic correction off. */
+  /**
+   * Key-encryption keys that open devices' SM4 keys from the registry and seal the ones 1014 hands over:
+   * `id:key,…` (64 hex digits or base64 of 32 bytes; the first seals), or a secret file in that format.
+   */
+  DEVICE_KEY_KEKS: z.string().optional(),
+  DEVICE_KEY_KEKS_FILE: z.string().optional(),
+  /** How long the key a 1014 replaced is still accepted on the device's frames (frames sent before it switched). */
+  SM4_KEY_GRACE_MS: z.coerce.number().int().min(0).default(600_000),
   CLOCK_CORRECTION_THRESHOLD_MS: z.coerce.number().int().min(0).default(60_000),
   /** At most one automatic clock correction per device connection within this long. */
   CLOCK_CORRECTION_INTERVAL_MS: positiveInt(3_600_000),

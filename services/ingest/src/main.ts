@@ -5,6 +5,7 @@ import { createEventPublisher, createKafka, kafkaCredentialsFrom, TOPICS } from 
 import { createRegistryView } from '@ecogrid/registry-view';
 import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { closeHttp, conditionCheck, consumerGroupName, createAdminHttp, createDependencyHealth, followHealth, listenHttp, splitHostPort, systemClock } from '@ecogrid/service-kit';
+import type { Hj212Frame } from '@ecogrid/standards';
 import { loadConfig } from './config';
 import { createAcceptFrame } from './app/accept-frame';
 import { createStoreObservations } from './app/store-observations';
@@ -24,7 +25,8 @@ import { createIngestCounters } from './adapters/metrics/ingest-counters';
 import { createCappedRejectionSink } from './adapters/kafka/capped-rejection-sink';
 import { createRateLimiterThrottle } from './adapters/throttle/rate-limiter-throttle';
 import { createAuthenticateDevice } from './app/authenticate-device';
-import { createCredentialChecker } from '@ecogrid/device-credentials';
+import { createCredentialChecker, keyRingFromSettings } from '@ecogrid/device-credentials';
+import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createAuthInterceptor, createGrpcServer, type GrpcServiceBinding } from '@ecogrid/grpc';
 import { createOutboxRelay } from '@ecogrid/outbox';
@@ -90,7 +92,15 @@ async function main(): Promise<void> {
     perSecond: config.REJECTIONS_PER_PEER_PER_S,
     burst: config.REJECTIONS_PER_PEER_BURST,
   });
-  const devices = createRegistryDeviceDirectory(view);
+  const clock = systemClock;
+  const keyLogger = logger.child({ module: 'device-keys' });
+  const devices = createRegistryDeviceDirectory(view, {
+    keyRing: keyRingFromSettings(config, (path) => readFileSync(path, 'utf8')),
+    clock,
+    graceMs: config.SM4_KEY_GRACE_MS,
+    // Names the device and the KEK, never a key: its encrypted frames are refused as decrypt_failed meanwhile.
+    onUnopenable: (mn, kekId) => keyLogger.warn({ mn, kekId }, 'device SM4 key does not open with the configured key-encryption keys'),
+  });
   const counters = createIngestCounters();
   const throttle = createRateLimiterThrottle({
     redis,
@@ -109,7 +119,6 @@ async function main(): Promise<void> {
   const memory = createBatchedObservationMemory(createRedisObservationMemory({ redis, prefix: config.REDIS_PREFIX, dedupeTtlSeconds: config.DEDUPE_TTL_SECONDS }), {
     rememberFlushMs: config.REMEMBER_FLUSH_MS,
   });
-  const clock = systemClock;
   const store = createStoreObservations({ sink, memory, counters });
   const submitObservations = createSubmitObservations({ devices, authenticate, throttle, store, rejections, clock });
   const status = createKafkaStatusSink(publisher, config.TOPIC_PREFIX, config.PUBLISH_QUEUE_LIMIT);
@@ -141,6 +150,7 @@ async function main(): Promise<void> {
       clock,
       onError: (error, where) => controlLogger.warn({ err: error, ...where }, 'device command step failed; left to the sweep'),
       onSent: (command, resend) => controlCounters.sent(command.commandCode, resend),
+      keys: devices,
     });
     const sendCommand = createSendCommand({
       store: commandStore,
@@ -148,6 +158,7 @@ async function main(): Promise<void> {
       clock,
       newId: randomUUID,
       runner,
+      keys: devices,
       defaults: {
         overTimeSeconds: config.COMMAND_OVER_TIME_S,
         reCount: config.COMMAND_RE_COUNT,
@@ -247,6 +258,12 @@ async function main(): Promise<void> {
       sweeper,
       publisherTimer,
       transmissionConsumer,
+      // A device asking for a new key (HJ 212-2025 1014 SKCreateTime) is answered with a platform 1014 rotation.
+      keyRequested: (frame: Hj212Frame) => {
+        sendCommand({ deviceMn: frame.mn, commandCode: '1014', params: {}, origin: 'key_request', requestedBy: 'ingest', note: `现场机请求新密钥（1014，SKCreateTime=${frame.cp.params.SKCreateTime ?? ''}）` }).catch((error: unknown) =>
+          controlLogger.warn({ err: error, mn: frame.mn }, 'key rotation the device asked for not queued'),
+        );
+      },
       rates: transmissionRateBinding({ rates: createGetTransmissionRates({ ledger, devices, clock, intervals }), logger }),
       backfill,
       backfillHooks: backfill && {
@@ -279,7 +296,7 @@ async function main(): Promise<void> {
     clockDrift,
     clock,
     maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS,
-    ...(control ? { commands: control.runner, clockCorrection: control.clocks } : {}),
+    ...(control ? { commands: control.runner, clockCorrection: control.clocks, keyRequested: control.keyRequested } : {}),
   });
 
   const hj212 = createHj212Listener({
@@ -294,6 +311,7 @@ async function main(): Promise<void> {
     backlogLowWater: config.BACKLOG_LOW_WATER,
     framesPerConnection: config.HJ212_FRAMES_PER_CONNECTION,
     links,
+    keys: devices,
     ...(control ? { control: control.listener } : {}),
     ...(control?.backfillHooks ? { backfill: control.backfillHooks } : {}),
   });

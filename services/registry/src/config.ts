@@ -11,6 +11,14 @@ const schema = baseConfig({ service: 'registry', adminAddress: '127.0.0.1:8091' 
   SEED_DATASET: z.string().optional(),
   /** Longest wait of the outbox relay when no notification arrives. */
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(500),
+  /**
+   * Key-encryption keys that wrap devices' SM4 keys, `id:key,…` (64 hex digits or base64 of 32 bytes; the first
+   * wraps, all unwrap), or a secret file in that format. Without either no device can be given an SM4 key.
+   */
+  DEVICE_KEY_KEKS: z.string().optional(),
+  DEVICE_KEY_KEKS_FILE: z.string().optional(),
+  /** How long the key a confirmed 1014 rotation replaced stays on the device's record as its previous key. */
+  SM4_KEY_GRACE_MS: z.coerce.number().int().min(0).default(600_000),
   ...staffAuthSettings,
 });
 

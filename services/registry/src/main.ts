@@ -1,5 +1,7 @@
 import { telemetry } from './telemetry';
-import { allTopicSpecs, createEventPublisher, createKafka, kafkaCredentialsFrom, ensureTopics, topicNames } from '@ecogrid/kafka';
+import { readFileSync } from 'node:fs';
+import { keyRingFromSettings } from '@ecogrid/device-credentials';
+import { allTopicSpecs, createEventPublisher, createKafka, kafkaCredentialsFrom, ensureTopics, topicNames, TOPICS } from '@ecogrid/kafka';
 import { createAuthInterceptor, createGrpcServer } from '@ecogrid/grpc';
 import { createOutboxRelay } from '@ecogrid/outbox';
 import { createServicePool, migrateSchema } from '@ecogrid/postgres';
@@ -8,7 +10,7 @@ import { closeHttp, conditionCheck, consumerGroupName, createAdminHttp, createDe
 import { verifierFromSettings } from '@ecogrid/staff-auth';
 import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { loadConfig } from './config';
-import { createAttachPasswordVerifiers, createDeleteEntity, createFindNearby, createImportFile, createLocateCell, createUpsertEntity } from './app';
+import { createAdoptRotatedKey, createAttachPasswordVerifiers, createDeleteEntity, createFindNearby, createImportFile, createLocateCell, createUpsertEntity } from './app';
 import { registryMigrations } from './adapters/postgres/registry-migrations';
 import { createPostgresRegistry } from './adapters/postgres/postgres-registry';
 import { createRegistryGrpcService } from './adapters/grpc/registry-grpc-service';
@@ -16,6 +18,7 @@ import { REGISTRY_ACCESS } from './adapters/grpc/registry-access';
 import { createRegistryEvents } from './adapters/events/registry-events';
 import { createGridView } from './adapters/registry-view/grid-view';
 import { seedDataset } from './adapters/files/seed-dataset';
+import { createKeyRotationConsumer } from './adapters/kafka/key-rotation-consumer';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -26,15 +29,26 @@ async function main(): Promise<void> {
   await migrateSchema({ pool, schema: config.REGISTRY_SCHEMA, migrations: registryMigrations(), logger });
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger, credentials: kafkaCredentialsFrom(config) });
-  await ensureTopics(kafka, { prefix: config.TOPIC_PREFIX, replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR, specs: allTopicSpecs().filter((spec) => spec.name.startsWith('ecogrid.registry.')) });
+  await ensureTopics(kafka, { prefix: config.TOPIC_PREFIX, replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR, specs: allTopicSpecs().filter((spec) => spec.name.startsWith('ecogrid.registry.') || spec.name === TOPICS.devicesCommands.name) });
   const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}` });
   await publisher.connect();
   const relay = createOutboxRelay({ pool, schema: config.REGISTRY_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS, readBackGroup: consumerGroupName(config.TOPIC_PREFIX, 'registry', 'outbox-reconcile') });
   relay.start();
 
   const events = createRegistryEvents({ topics: topicNames(config.TOPIC_PREFIX), clock });
-  const registry = createPostgresRegistry(pool, { events, clock, onEventsCommitted: () => relay.nudge(), notifyRelays: () => !relay.isLeader });
+  const keyRing = keyRingFromSettings(config, (path) => readFileSync(path, 'utf8'));
+  const registry = createPostgresRegistry(pool, { events, clock, onEventsCommitted: () => relay.nudge(), notifyRelays: () => !relay.isLeader, keyRing });
   const importFile = createImportFile({ registry });
+  // Devices' confirmed 1014 key rotations, from ingest's command changes: the registry owns devices' keys.
+  const rotations = createKeyRotationConsumer({
+    kafka,
+    topic: `${config.TOPIC_PREFIX}${TOPICS.devicesCommands.name}`,
+    groupId: consumerGroupName(config.TOPIC_PREFIX, 'registry', 'key-rotations'),
+    adopt: createAdoptRotatedKey({ registry, graceMs: config.SM4_KEY_GRACE_MS }),
+    deadLetters: publisher,
+    logger: logger.child({ module: 'key-rotations' }),
+  });
+  await rotations.start();
   const attached = await createAttachPasswordVerifiers({ registry })();
   if (attached > 0) logger.info({ devices: attached }, 'devices stored without a password verifier got one');
   if (config.SEED_DATASET) {
@@ -88,6 +102,7 @@ async function main(): Promise<void> {
       { name: 'health follower', run: () => healthFollower.stop() },
       { name: 'grpc', run: () => grpc.shutdown(config.SHUTDOWN_GRACE_MS) },
       { name: 'registry view', run: () => view.stop() },
+      { name: 'key rotations', run: () => rotations.stop() },
       { name: 'outbox relay', run: () => relay.stop() },
       { name: 'kafka publisher', run: () => publisher.disconnect() },
       { name: 'kafka admin', run: () => admin.disconnect() },

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { Metadata, status, type CallOptions, type handleUnaryCall, type ServiceError } from '@grpc/grpc-js';
-import { ensureTopics, topicNames } from '@ecogrid/kafka';
+import { createEventPublisher, ensureTopics, topicNames, TOPICS } from '@ecogrid/kafka';
 import { callUnary, createGrpcClient } from '@ecogrid/grpc';
 import { OfficerRole, TargetKind } from '@ecogrid/proto/registry/v1/entities';
 import { CellChanged, DeviceChanged } from '@ecogrid/proto/registry/v1/events';
@@ -14,7 +14,8 @@ import { ImportKind, OnDutySource, RegistryServiceClient, type RegistryServiceSe
 import { createRegistryView, type RegistryView } from '@ecogrid/registry-view';
 import { createLogger } from '@ecogrid/telemetry';
 import { TEST_STAFF_TOKEN_SECRET, testStaffToken } from '@ecogrid/e2e';
-import { verifyPassword, type PasswordVerifier } from '@ecogrid/device-credentials';
+import { parseKeyRing, sealedKeyText, verifyPassword, type PasswordVerifier } from '@ecogrid/device-credentials';
+import { CommandState, DeviceCommand, DeviceCommandChanged } from '@ecogrid/proto/ingest/v1/events';
 import type { PasswordVerifier as WireVerifier } from '@ecogrid/proto/registry/v1/entities';
 import {
   createTestSchema,
@@ -46,6 +47,9 @@ const yanhuCells = (JSON.parse(readFileSync(resolve(DATA, 'cells.geojson'), 'utf
 const ON_DUTY_AT = new Date('2099-03-04T10:00:00+08:00');
 /** Inside the demo roster's weekend shifts: GO-YH0008 covers YH0009 (services/registry/data/yanhu/officers.csv). */
 const WEEKEND_SHIFT_AT = new Date('2026-12-06T10:00:00+08:00');
+
+/** Key-encryption keys of the service under test: the first wraps. */
+const TEST_KEKS = `kek-test-2:${'42'.repeat(32)},kek-test-1:${'17'.repeat(32)}`;
 
 /** MN → password from the demo devices file the service seeds. */
 function devicePasswords(): Map<string, string> {
@@ -123,6 +127,7 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
         SEED_DATASET: 'yanhu',
         OUTBOX_POLL_MS: '200',
         STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET,
+        DEVICE_KEY_KEKS: TEST_KEKS,
         LOG_LEVEL: 'warn',
       },
     });
@@ -189,6 +194,87 @@ describe('registry service against PostgreSQL/PostGIS and Kafka', () => {
     // Nowhere in an answer either, whoever asks.
     const answered = (await rpc('getDevice', { mn })).device;
     expect(answered).toMatchObject({ mn, password: '', passwordVerifier: undefined });
+  });
+
+  it('keeps a device SM4 key only wrapped: on the topic under the KEK and bound to the MN, in no answer, stored nowhere in clear', async () => {
+    const [mn, password] = [...devicePasswords().entries()][1] ?? ['', ''];
+    const device = (await rpc('getDevice', { mn })).device;
+    expect(device?.hasSm4Key).toBe(false);
+    const from = recorder.messages.length;
+    const key = 'Q8v!tW3#kZ9p$Lm2';
+    const layout = { encoding: 'base64', padding: 'pkcs7', lengthCounts: 'transmitted', crcOver: 'plaintext' };
+    const upserted = (await rpc('upsertDevice', { device: { ...(device as NonNullable<typeof device>), password, sm4Key: key, cpEncryption: layout } })).device;
+    expect(upserted).toMatchObject({ mn, sm4KeyWrapped: undefined, hasSm4Key: true, cpEncryption: layout });
+    expect(upserted?.sm4Key).toBeUndefined();
+    const event = await waitFor(() => recorder.messages.slice(from).find((message) => message.topic === topics.registryDevices && message.key === mn), {
+      timeoutMs: 30_000,
+      description: 'the device with its key on the topic',
+    });
+    const published = DeviceChanged.decode(event?.value ?? Buffer.alloc(0)).device;
+    expect(published?.sm4Key).toBeUndefined();
+    expect(published?.sm4KeyWrapped?.kekId).toBe('kek-test-2');
+    const ring = parseKeyRing(TEST_KEKS);
+    const wrapped = { ...(published?.sm4KeyWrapped as NonNullable<typeof published>['sm4KeyWrapped'] & object), algorithm: 'aes-256-gcm' as const };
+    expect(Buffer.from(ring.unwrap(mn, wrapped) ?? []).toString('latin1')).toBe(key);
+    expect(ring.unwrap('SOME_OTHER_MN', wrapped)).toBeUndefined();
+    expect(event?.value?.includes(Buffer.from(key))).toBe(false);
+    const stored = (await db.query<{ doc: unknown }>('SELECT doc FROM devices WHERE mn = $1', [mn])).rows[0]?.doc;
+    expect(JSON.stringify(stored)).not.toContain(key);
+    expect(JSON.stringify(stored)).not.toContain(Buffer.from(key).toString('base64'));
+    // The same key again changes nothing (no new record); a malformed one is refused without echoing it.
+    const unchanged = recorder.messages.length;
+    await rpc('upsertDevice', { device: { ...(device as NonNullable<typeof device>), password, sm4Key: key, cpEncryption: layout } });
+    const bad = await failure(rpc('upsertDevice', { device: { ...(device as NonNullable<typeof device>), password, sm4Key: 'short;key' } }));
+    expect(bad).toMatchObject({ code: status.INVALID_ARGUMENT, field: 'sm4_key' });
+    expect(bad.details).not.toContain('short;key');
+    expect((await rpc('getDevice', { mn })).device).toMatchObject({ hasSm4Key: true, sm4KeyWrapped: undefined, previousSm4KeyWrapped: undefined });
+    // A later change (the layout, no key given: the stored key is kept) is the first record since: the repeat published nothing.
+    await rpc('upsertDevice', { device: { ...(device as NonNullable<typeof device>), password, cpEncryption: { ...layout, encoding: 'hex' } } });
+    const next = await waitFor(() => recorder.messages.slice(unchanged).filter((message) => message.key === mn && message.topic === topics.registryDevices)[0], {
+      timeoutMs: 30_000,
+      description: 'the layout change on the topic',
+    });
+    const kept = DeviceChanged.decode(next?.value ?? Buffer.alloc(0)).device;
+    expect(kept?.cpEncryption?.encoding).toBe('hex');
+    expect(Buffer.from(ring.unwrap(mn, { ...(kept?.sm4KeyWrapped as typeof wrapped), algorithm: 'aes-256-gcm' }) ?? []).toString('latin1')).toBe(key);
+  });
+
+  it('adopts a key rotation a device confirmed (a succeeded 1014 on the device commands topic): new key current, the old one previous for the grace window', async () => {
+    const [mn] = [...devicePasswords().entries()][1] ?? ['', ''];
+    const ring = parseKeyRing(TEST_KEKS);
+    const before = recorder.messages.filter((message) => message.topic === topics.registryDevices && message.key === mn).pop();
+    const oldWrapped = DeviceChanged.decode(before?.value ?? Buffer.alloc(0)).device?.sm4KeyWrapped;
+    const newKey = 'N3w!Key#2026$abc';
+    const sealed = sealedKeyText(ring.wrap(mn, Buffer.from(newKey, 'latin1')));
+    const confirmedAt = new Date('2026-12-07T08:00:00Z');
+    const from = recorder.messages.length;
+    const publisher = createEventPublisher({ kafka, source: '/ecogrid/ingest' });
+    await publisher.connect();
+    const command = (state: CommandState) =>
+      DeviceCommandChanged.encode({ command: DeviceCommand.fromPartial({ id: 'cmd-1014', deviceMn: mn, commandCode: '1014', params: { NewSK: sealed, SKCreateTime: '20261207160000000' }, state, finishedTime: confirmedAt }) }).finish();
+    // Only the succeeded change counts; sent twice (redelivery), it rotates once.
+    for (const state of [CommandState.COMMAND_STATE_SENT, CommandState.COMMAND_STATE_SUCCEEDED, CommandState.COMMAND_STATE_SUCCEEDED]) {
+      await publisher.publish({ topic: topics.devicesCommands, key: mn, value: Buffer.from(command(state)), type: TOPICS.devicesCommands.payload, id: `cmd-1014-${state}-${Math.random()}` });
+    }
+    await publisher.disconnect();
+    const event = await waitFor(() => recorder.messages.slice(from).find((message) => message.topic === topics.registryDevices && message.key === mn), {
+      timeoutMs: 30_000,
+      description: 'the rotated device on the topic',
+    });
+    const rotated = DeviceChanged.decode(event?.value ?? Buffer.alloc(0)).device;
+    const open = (wrapped: typeof oldWrapped) => Buffer.from(ring.unwrap(mn, { ...(wrapped as NonNullable<typeof wrapped>), algorithm: 'aes-256-gcm' }) ?? []).toString('latin1');
+    expect(open(rotated?.sm4KeyWrapped)).toBe(newKey);
+    expect(open(rotated?.previousSm4KeyWrapped)).toBe(open(oldWrapped));
+    expect(rotated?.previousSm4KeyUntil?.toISOString()).toBe('2026-12-07T08:10:00.000Z');
+    expect((await rpc('getDevice', { mn })).device).toMatchObject({ hasSm4Key: true, sm4KeyWrapped: undefined, previousSm4KeyWrapped: undefined });
+    // The redelivered confirmation changed nothing: a later change is the next record.
+    const settled = recorder.messages.length;
+    const [, password] = [...devicePasswords().entries()][1] ?? ['', ''];
+    const device = (await rpc('getDevice', { mn })).device as NonNullable<Awaited<ReturnType<typeof rpc<'getDevice'>>>['device']>;
+    await rpc('upsertDevice', { device: { ...device, password, name: `${device.name}（轮换后）` } });
+    const next = await waitFor(() => recorder.messages.slice(settled).find((message) => message.topic === topics.registryDevices && message.key === mn), { timeoutMs: 30_000, description: 'the renamed device' });
+    expect(DeviceChanged.decode(next?.value ?? Buffer.alloc(0)).device?.name).toContain('轮换后');
+    expect(recorder.messages.slice(from, settled).filter((message) => message.topic === topics.registryDevices && message.key === mn)).toHaveLength(1);
   });
 
   it('a fresh RegistryView in this process locates every cell and agrees with PostGIS on random points', async () => {

@@ -22,7 +22,7 @@ export const COMMAND_CODES: Readonly<Record<string, CommandCode>> = {
   '1011': c('提取/上传现场机时间', 'get / upload field-machine time', ['request', 'upload']),
   '1012': c('设置现场机时间', 'set field-machine time', ['request']),
   '1013': c('现场机时间校准请求', 'time-calibration request', ['notification']),
-  '1014': c('新密钥', 'new key', ['request'], '2025'),
+  '1014': c('现场机获取新密钥 / 上位机下发新密钥', 'device asks for / platform sets a new SM4 key', ['request', 'notification'], '2025'),
   '1061': c('提取/上传实时数据间隔', 'get / upload real-time interval', ['request', 'upload']),
   '1062': c('设置实时数据间隔', 'set real-time interval', ['request']),
   '1063': c('提取/上传分钟数据间隔', 'get / upload minute interval', ['request', 'upload']),
@@ -69,7 +69,7 @@ export const DATA_UPLOAD_COMMANDS: ReadonlySet<string> = new Set(['2011', '2021'
 
 /**
  * Station frames that the platform acknowledges with 9013: the 1013 time-calibration request (HJ 212-2017
- * Appendix C), and under HJ 212-2025 the 9015 heartbeat and the 1001 hardware-serial registration (third-party
- * sources, STANDARDS.md §9.2).
+ * Appendix C), and under HJ 212-2025 the 9015 heartbeat, the 1001 hardware-serial registration and a device's 1014
+ * asking for a new key (third-party sources, STANDARDS.md §9.2).
  */
-export const STATION_NOTIFICATION_COMMANDS: ReadonlySet<string> = new Set(['1013', '9015', '1001']);
+export const STATION_NOTIFICATION_COMMANDS: ReadonlySet<string> = new Set(['1013', '9015', '1001', '1014']);

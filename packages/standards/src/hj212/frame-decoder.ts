@@ -2,14 +2,24 @@ import { FrameLocation, locateFrame, maxFrameBytes } from './frame-envelope';
 import { Hj212FrameError } from './hj212-error';
 import { type Hj212Frame } from './hj212-frame';
 import { type Hj212Options } from './hj212-options';
-import { parseLocatedFrame, resolveOptions, type Hj212OptionsInput } from './parse-frame';
+import { parseLocatedFrame, resolveOptions, tryParseFrame, type Hj212OptionsInput } from './parse-frame';
+import { isEncryptedCommandAt, MAX_ENCRYPTED_FRAME_BYTES, openEncryptedFrame, peekFrameHeader, type CpEncryption } from './cp-encryption';
 
 /** A frame the decoder accepted. `raw` (a copy of its bytes) is present only with `keepRaw`. */
 export interface Hj212DecodedFrame {
   ok: true;
   frame: Hj212Frame;
+  /** For a frame whose CP came encrypted: the plaintext frame (what `parseFrame` reads), not the bytes as sent. */
   raw?: Uint8Array;
+  /** The CP came SM4-encrypted (HJ 212-2025 §6.4); `keyIndex` says which key opened it (0: the current one). */
+  encrypted?: { keyIndex: number };
 }
+
+/**
+ * The SM4 settings of a device whose frames of this CN come encrypted, or undefined for plaintext. Asked for
+ * every frame (MN and CN read from its plaintext header), so keep it a map lookup.
+ */
+export type CpEncryptionLookup = (mn: string, cn: string) => CpEncryption | undefined;
 
 /**
  * Bytes the decoder rejected, with the reason: a frame that failed a check (`raw` is the whole frame as sent,
@@ -32,6 +42,12 @@ export interface FrameDecoderOptions {
   keepRaw?: boolean;
   /** Most garbage bytes copied into one `garbage` report. Default 256. */
   maxGarbageSample?: number;
+  /**
+   * HJ 212-2025 encrypted links: which devices encrypt their CP. Their encrypted frames (the CNs of
+   * `isEncryptedCommand`) are framed by their tail, `&&`, CRC, CR LF (the length may count the plaintext), opened
+   * with the device's key and then judged like any other; a frame that does not open is `decrypt_failed`.
+   */
+  encryption?: CpEncryptionLookup;
 }
 
 const HASH = 0x23;
@@ -58,12 +74,20 @@ export class FrameDecoder {
   private garbageSample: Uint8Array | null = null;
   private garbageSampleLength = 0;
   private results: Hj212DecodeResult[] = [];
+  private readonly encryption: CpEncryptionLookup | undefined;
+  private lastMn = '';
 
   constructor(options: FrameDecoderOptions = {}) {
     this.options = resolveOptions(options.hj212);
     this.keepRaw = options.keepRaw ?? false;
     this.maxGarbageSample = options.maxGarbageSample ?? 256;
-    this.pending = new Uint8Array(maxFrameBytes(this.options));
+    this.encryption = options.encryption;
+    this.pending = new Uint8Array(this.capacity());
+  }
+
+  private capacity(): number {
+    const plain = maxFrameBytes(this.options);
+    return this.encryption ? Math.max(plain, MAX_ENCRYPTED_FRAME_BYTES) : plain;
   }
 
   /** Bytes held for an incomplete frame. Never more than the largest frame the options allow. */
@@ -74,7 +98,7 @@ export class FrameDecoder {
   /** Judges the following frames by other options, e.g. the device's profile once its MN is known. */
   setOptions(options: Hj212OptionsInput): void {
     this.options = resolveOptions(options);
-    const capacity = maxFrameBytes(this.options);
+    const capacity = this.capacity();
     if (capacity !== this.pending.length) {
       const next = new Uint8Array(Math.max(capacity, this.pendingLength));
       next.set(this.pending.subarray(0, this.pendingLength));
@@ -140,6 +164,14 @@ export class FrameDecoder {
           position++;
           continue;
         }
+        if (this.encryption) {
+          const handled = this.scanEncrypted(bytes, position, end, final);
+          if (handled === -1) return position;
+          if (handled > position) {
+            position = handled;
+            continue;
+          }
+        }
         const location = locateFrame(bytes, position, end, final, this.options, this.location);
         if (location.status === 0) return position;
         if (location.status === 2 && location.code === 'bad_length_field') {
@@ -175,6 +207,63 @@ export class FrameDecoder {
       }
     }
     return position;
+  }
+
+  /**
+   * An encrypted frame at `position`: its end (after decoding it), -1 to wait for more bytes, or `position` when
+   * the frame is not one (plaintext, unknown device, not a frame header) and is left to the length framing.
+   */
+  private scanEncrypted(bytes: Uint8Array, position: number, end: number, final: boolean): number {
+    const header = peekFrameHeader(bytes, position, end);
+    if (header === 'incomplete') return final ? position : -1;
+    if (header === null || !isEncryptedCommandAt(bytes, header.cnStart, header.cnEnd)) return position;
+    const settings = (this.encryption as CpEncryptionLookup)(this.mnAt(bytes, header.mnStart, header.mnEnd), String.fromCharCode(bytes[header.cnStart] as number, bytes[header.cnStart + 1] as number, bytes[header.cnStart + 2] as number, bytes[header.cnStart + 3] as number));
+    if (!settings) return position;
+    let tail = -1;
+    for (let index = header.cpAt; index + 1 < end; index++) {
+      if (bytes[index] === 0x0d && bytes[index + 1] === 0x0a) {
+        tail = index + 2;
+        break;
+      }
+    }
+    if (tail < 0) {
+      if (end - position < MAX_ENCRYPTED_FRAME_BYTES && !final) return -1;
+      const code = final ? 'truncated' : 'data_segment_too_long';
+      this.flushGarbage();
+      this.reject(new Hj212FrameError(code, final ? 'the connection ended inside an encrypted frame' : `no frame end within ${MAX_ENCRYPTED_FRAME_BYTES} bytes`), bytes, position, end);
+      return end;
+    }
+    this.flushGarbage();
+    try {
+      const opened = openEncryptedFrame(bytes.subarray(position, tail), settings);
+      const result = tryParseFrame(opened.frame, this.options);
+      if (result.ok) {
+        this.results.push({ ok: true, frame: result.frame, ...(this.keepRaw ? { raw: opened.frame } : {}), encrypted: { keyIndex: opened.keyIndex } });
+      } else {
+        this.reject(result.error, bytes, position, tail);
+      }
+    } catch (error) {
+      if (!(error instanceof Hj212FrameError)) throw error;
+      this.reject(error, bytes, position, tail);
+    }
+    return tail;
+  }
+
+  /** The MN at these bytes, as text: a connection carries one device (or a few), so the last one is kept and reused. */
+  private mnAt(bytes: Uint8Array, start: number, end: number): string {
+    const last = this.lastMn;
+    if (last.length === end - start) {
+      let same = true;
+      for (let index = 0; index < last.length; index++) {
+        if (last.charCodeAt(index) !== bytes[start + index]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return last;
+    }
+    this.lastMn = String.fromCharCode(...bytes.subarray(start, end));
+    return this.lastMn;
   }
 
   private reject(error: Hj212FrameError, bytes: Uint8Array, from: number, to: number): void {

@@ -42,7 +42,9 @@ export type Hj212ReasonCode =
   /** A CP item is not `KEY=VALUE`, has an empty key, or repeats a key (strict mode). */
   | 'bad_cp_item'
   /** Stream only: bytes between frames that are not part of any frame. */
-  | 'garbage';
+  | 'garbage'
+  /** HJ 212-2025 §6.4: the encrypted CP does not open with the device's SM4 key (nor a previous one in its grace window). */
+  | 'decrypt_failed';
 
 /** A rejected HJ 212 frame. Thrown by `parseFrame`; returned by `tryParseFrame` and `FrameDecoder`. */
 export class Hj212FrameError extends StandardsError<Hj212ReasonCode> {}

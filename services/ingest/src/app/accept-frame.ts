@@ -27,6 +27,8 @@ export interface AcceptFrameDeps {
   commands?: { reply(frame: Hj212Frame): void; data(frame: Hj212Frame): boolean };
   /** Device control, when on: a 1013 calibration request, and drift measured on the device's connection. */
   clockCorrection?: { calibrationRequested(frame: Hj212Frame): void; driftMeasured(mn: string, driftMs: number): void };
+  /** Device control, when on: a device's 1014 asking for a new SM4 key (HJ 212-2025), after its 9013. */
+  keyRequested?(frame: Hj212Frame): void;
 }
 
 export interface FrameContext {
@@ -36,10 +38,11 @@ export interface FrameContext {
 }
 
 /**
- * Commands a station sends that carry no data but are answered: the 1013 time-calibration request, and the HJ 212-2025
- * 9015 heartbeat, whose frames keep the device online (the listener marks it so with any accepted frame).
+ * Commands a station sends that carry no data but are answered: the 1013 time-calibration request, and under HJ
+ * 212-2025 the 9015 heartbeat, whose frames keep the device online (the listener marks it so with any accepted
+ * frame), and the 1014 asking for a new key.
  */
-const NOTIFICATIONS: ReadonlySet<string> = new Set(['1013', '9015']);
+const NOTIFICATIONS: ReadonlySet<string> = new Set(['1013', '9015', '1014']);
 
 /**
  * One well-formed HJ 212 frame from a device connection: a rate limit per peer address, authentication by MN and
@@ -82,6 +85,7 @@ export function createAcceptFrame(deps: AcceptFrameDeps) {
     if (NOTIFICATIONS.has(frame.cn)) {
       // The 1012 it asks for goes out after this 9013: it is stored first, and written on the same connection after it.
       if (frame.cn === '1013') deps.clockCorrection?.calibrationRequested(frame);
+      if (frame.cn === '1014') deps.keyRequested?.(frame);
       return { kind: 'answered', reply: platformReplyFor(frame) };
     }
     const receivedTime = deps.clock.now();

@@ -1,4 +1,5 @@
 import type { PasswordVerifier } from '@ecogrid/device-credentials';
+import type { CpEncryption } from '@ecogrid/standards';
 import type { DeviceProfile } from '../domain/device-access';
 import type { Observation, ObservationSource } from '../domain/observation';
 import type { DeviceStatusReport } from '../domain/device-status';
@@ -35,6 +36,33 @@ export interface RejectionSink {
 /** Registered devices, as the registry view knows them. */
 export interface DeviceDirectory {
   profile(mn: string): DeviceProfile | undefined;
+}
+
+/**
+ * Devices' HJ 212-2025 SM4 keys (§6.4): the registry's, unwrapped with the platform's key-encryption keys, and the
+ * 1014 rotations this instance runs. Keys are bytes in memory only; they are stored and published only sealed
+ * (wrapped with a KEK).
+ */
+export interface DeviceKeys {
+  /** Whether any device key can be opened here (key-encryption keys configured): without, frames are not even looked at for encryption. */
+  readonly active: boolean;
+  /**
+   * What the device's encrypted frames open with: its current key, then the one a rotation replaced while its grace
+   * window lasts, then a key a 1014 in flight is handing over. Undefined for a device without a key.
+   */
+  incoming(mn: string): CpEncryption | undefined;
+  /** What frames to the device are encrypted with: its current key only. */
+  outgoing(mn: string): CpEncryption | undefined;
+  /** A new key for a 1014, sealed for this device: the one given (16 characters) or a fresh one. Throws when none can be made. */
+  seal(mn: string, given?: string): string;
+  /** The 16 characters of a sealed key, for the 1014 frame; undefined when it does not open. */
+  open(mn: string, sealed: string): string | undefined;
+  /** A 1014 handing over `sealed` went out: frames under it open too, until the command settles. */
+  rotationSent(mn: string, sealed: string): void;
+  /** The device confirmed the 1014 (9012 ExeRtn=1): `sealed` is its key from now on, the old one accepted for the grace window. */
+  rotationConfirmed(mn: string, sealed: string, at: Date): void;
+  /** The 1014 ended otherwise (refused, failed, timed out): the device keeps its key. */
+  rotationAbandoned(mn: string): void;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   type DeviceCommand,
   type Transition,
 } from '../domain/device-command';
-import type { Clock, CommandStore } from './ports';
+import type { Clock, CommandStore, DeviceKeys } from './ports';
 
 /** A device's connection to this instance, as the HJ 212 listener offers it for sending. */
 export interface DeviceLink {
@@ -33,6 +33,8 @@ export interface RunDeviceCommandsDeps {
   onError(error: unknown, context: { mn: string; step: string }): void;
   /** Told of every frame written to a device, re-sends included (metrics). */
   onSent?(command: DeviceCommand, resend: boolean): void;
+  /** Devices' SM4 keys: a 1014's sealed NewSK is opened only here, as its frame is written, and its outcome told. */
+  keys?: Pick<DeviceKeys, 'open' | 'rotationSent' | 'rotationConfirmed' | 'rotationAbandoned'>;
 }
 
 interface InFlight {
@@ -71,8 +73,24 @@ export function createRunDeviceCommands(deps: RunDeviceCommandsDeps) {
     const link = links.get(command.deviceMn);
     // Gone since it was claimed: the wait runs out as if the frame were lost, which it is.
     if (!link) return;
-    link.send(requestFrame(command, link, deps.clock.now()));
+    const frame = requestFrame(command, link, deps.clock.now());
+    if (command.commandCode === '1014') {
+      const sealed = command.params.NewSK ?? '';
+      const key = deps.keys?.open(command.deviceMn, sealed);
+      // A key that does not open (KEK gone) is not sent: the command times out, the device keeps its key.
+      if (key === undefined) return;
+      frame.cp = { params: { ...frame.cp?.params, NewSK: key } };
+      deps.keys?.rotationSent(command.deviceMn, sealed);
+    }
+    link.send(frame);
     deps.onSent?.(command, resend);
+  };
+
+  /** A finished 1014: its key is the device's (9012 ExeRtn=1, the confirmation), or it never was. */
+  const settled = (command: DeviceCommand): void => {
+    if (command.commandCode !== '1014' || !FINISHED_STATES.has(command.state)) return;
+    if (command.state === 'succeeded') deps.keys?.rotationConfirmed(command.deviceMn, command.params.NewSK ?? '', command.finishedTime ?? deps.clock.now());
+    else deps.keys?.rotationAbandoned(command.deviceMn);
   };
 
   const arm = (command: DeviceCommand): void => {
@@ -120,6 +138,7 @@ export function createRunDeviceCommands(deps: RunDeviceCommandsDeps) {
         write(updated, true);
         return;
       }
+      if (updated) settled(updated);
       done(mn);
     });
   };
@@ -139,6 +158,7 @@ export function createRunDeviceCommands(deps: RunDeviceCommandsDeps) {
         const link = links.get(mn);
         if (link && updated.params.NewPW) link.password = updated.params.NewPW;
       }
+      settled(updated);
       if (FINISHED_STATES.has(updated.state)) done(mn);
       else arm(updated);
     });

@@ -1,7 +1,8 @@
-import { DomainError, invalidArgument, notFound } from '@ecogrid/domain-errors';
+import { DomainError, failedPrecondition, invalidArgument, notFound } from '@ecogrid/domain-errors';
 import { checkCommand } from '../domain/command-catalogue';
 import { newCommand, type CommandOrigin, type DeviceCommand } from '../domain/device-command';
-import type { Clock, CommandStore, DeviceDirectory } from './ports';
+import { nextRequestNumber } from '../domain/device-command';
+import type { Clock, CommandStore, DeviceDirectory, DeviceKeys } from './ports';
 
 export interface SendCommandInput {
   /** The command's id when the caller must know it before the command is stored (a back-fill records it first). */
@@ -35,6 +36,8 @@ export interface SendCommandDeps {
   /** The command runner of this instance: it sends at once when the device is connected here. */
   runner: { queued(mn: string): void };
   defaults: CommandDefaults;
+  /** Devices' SM4 keys: a 1014 needs them (without, it is refused). */
+  keys?: Pick<DeviceKeys, 'outgoing' | 'seal'>;
 }
 
 /**
@@ -43,12 +46,24 @@ export interface SendCommandDeps {
  * commands waiting, and each waits only so long: one that stays offline does not gather an unbounded queue.
  */
 export function createSendCommand(deps: SendCommandDeps) {
+  /**
+   * A 1014 hands the device a new SM4 key inside a frame encrypted with its current one: a device without a key
+   * gets its first through the registry, never over the link in clear. The key is sealed (wrapped with the KEK)
+   * before the command is stored, so it is never stored nor published in clear; it is opened only to be written.
+   */
+  const newKeyParams = (mn: string, params: Record<string, string>): Record<string, string> => {
+    if (!deps.keys) throw failedPrecondition('未配置密钥加密密钥，无法轮换密钥 / no key-encryption key configured: keys cannot be rotated', 'kek_not_configured');
+    if (!deps.keys.outgoing(mn)) throw failedPrecondition(`设备 ${mn} 尚无 SM4 密钥：首个密钥经登记（sm4_key）设置 / device has no SM4 key yet: give its first through the registry`, 'no_current_key');
+    return { SKCreateTime: params.SKCreateTime ?? nextRequestNumber(deps.clock.now(), undefined), NewSK: deps.keys.seal(mn, params.NewSK) };
+  };
+
   return async function sendCommand(input: SendCommandInput): Promise<DeviceCommand> {
     const mn = input.deviceMn.trim();
     if (!mn) throw invalidArgument('device_mn', 'device_mn is required', 'missing_field');
     if (!deps.devices.profile(mn)) throw notFound('device', mn);
     const checked = checkCommand(input.commandCode.trim(), input.params);
     if (!checked.ok) throw invalidArgument(checked.problem.field, checked.problem.message, checked.problem.reason);
+    if (input.commandCode.trim() === '1014') checked.params = newKeyParams(mn, checked.params);
     const overTimeSeconds = input.overTimeSeconds || deps.defaults.overTimeSeconds;
     if (!Number.isInteger(overTimeSeconds) || overTimeSeconds < 1 || overTimeSeconds > 99) throw invalidArgument('over_time_seconds', 'over_time_seconds must be between 1 and 99 (HJ 212-2017 table 4, OverTime)');
     const reCount = input.reCount ?? deps.defaults.reCount;

@@ -22,6 +22,8 @@ const POL_ID = /^[a-zA-Z][a-zA-Z0-9]{1,9}$/;
 const INFO_ID = /^i\d{5}$/;
 const PASSWORD = /^[0-9a-zA-Z]{1,6}$/;
 const VALUE_TEXT = /^[^;,=&\r\n]{1,64}$/;
+/** HJ 212-2025 1014 NewSK: the 16 characters of an SM4 key (any visible ASCII but the CP's delimiters). */
+const SM4_KEY = /^[!-%'-+\--<>-~]{16}$/;
 
 const integerIn = (min: number, max: number) => (value: string) => {
   if (!DIGITS.test(value)) return 'must be a whole number';
@@ -61,6 +63,8 @@ export const PLATFORM_COMMANDS: Readonly<Record<string, CommandRule>> = {
   '1063': request([]),
   '1064': request([required('MinInterval', oneOf([1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30]))]),
   '1072': request([required('NewPW', matches(PASSWORD, '1 to 6 letters or digits'))]),
+  // HJ 212-2025 上位机下发新密钥 (third-party text): the platform makes the key when none is given and the time now.
+  '1014': request([optional('NewSK', matches(SM4_KEY, '16 characters without ; , = & or spaces')), optional('SKCreateTime', matches(/^\d{17}$/, 'a time YYYYMMDDhhmmsszzz'))]),
   '2011': request([]),
   '2012': { kind: 'notification', params: [] },
   '2021': request([]),

@@ -2,8 +2,11 @@ import { formatChinaDigits } from './china-time';
 
 /** Where a command stands; the finished ones never change again. */
 export type CommandState = 'queued' | 'sent' | 'accepted' | 'refused' | 'succeeded' | 'failed' | 'timed_out' | 'expired';
-/** Who asked: a staff member, ingest setting a clock, or ingest back-filling what a device's silence cost. */
-export type CommandOrigin = 'operator' | 'clock' | 'backfill';
+/**
+ * Who asked: a staff member, ingest setting a clock, ingest back-filling what a device's silence cost, or ingest
+ * rotating the SM4 key of a device that asked for a new one (HJ 212-2025 1014).
+ */
+export type CommandOrigin = 'operator' | 'clock' | 'backfill' | 'key_request';
 
 export const FINISHED_STATES: ReadonlySet<CommandState> = new Set(['refused', 'succeeded', 'failed', 'timed_out', 'expired']);
 

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { FrameDecoder, type Hj212Frame } from '@ecogrid/standards';
+import { FrameDecoder, type CpEncryptionLookup, type Hj212Frame } from '@ecogrid/standards';
 import { waitFor } from '@ecogrid/testkit';
 
 /** A device's side of an HJ 212 TCP connection: sends bytes, collects the platform's replies. */
@@ -11,13 +11,14 @@ export interface DeviceConnection {
   close(): Promise<void>;
 }
 
-export async function connectDevice(port: number): Promise<DeviceConnection> {
+/** `encryption`: an HJ 212-2025 device's keys, to open the platform's encrypted frames to it. */
+export async function connectDevice(port: number, options: { encryption?: CpEncryptionLookup } = {}): Promise<DeviceConnection> {
   const socket: Socket = connect(port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('error', reject);
   });
-  const decoder = new FrameDecoder({ hj212: { mode: 'tolerant' } });
+  const decoder = new FrameDecoder({ hj212: { mode: 'tolerant' }, ...(options.encryption ? { encryption: options.encryption } : {}) });
   const replies: Hj212Frame[] = [];
   let closed = false;
   socket.on('data', (chunk: Buffer) => {

@@ -6,3 +6,4 @@ export { createFindNearby, type FindNearby, type NearbyRequest } from './find-ne
 export type * from './ports';
 export { createRotateDevicePassword, type RotateDevicePassword, type RotatedPassword } from './rotate-device-password';
 export { createAttachPasswordVerifiers } from './attach-password-verifiers';
+export { createAdoptRotatedKey, type AdoptRotatedKey, type ConfirmedRotation } from './adopt-rotated-key';

@@ -1,5 +1,5 @@
 import type { Areal } from '@ecogrid/geo';
-import type { Cell, Device, DeviceKind, District, Enterprise, Officer, OfficerRole, Target, TargetCategory, TargetKind, Township } from '../domain/entities';
+import type { Cell, Device, DeviceKind, District, Enterprise, Officer, OfficerRole, Target, TargetCategory, TargetKind, Township, WrappedKey } from '../domain/entities';
 import type { ImportContext, Placer } from '../domain/import-context';
 
 export type EntityKind = 'township' | 'cell' | 'officer' | 'device' | 'enterprise' | 'target';
@@ -31,6 +31,12 @@ export interface RegistryWriter {
   remove(kind: EntityKind, id: string): Promise<boolean>;
   /** What still refers to an entity, for refusing a delete that would leave dangling references. */
   referencesTo(kind: EntityKind, id: string): Promise<string[]>;
+  /**
+   * A device confirmed an SM4 key rotation (HJ 212-2025 1014): `key` (wrapped) becomes its key, the one it replaces
+   * is kept as the previous key until `previousUntil`. 'unchanged' when the device already has that key (a
+   * redelivered event), 'unknown' for a device not registered.
+   */
+  rotateDeviceKey(mn: string, key: WrappedKey, previousUntil: Date): Promise<'rotated' | 'unchanged' | 'unknown'>;
 }
 
 /** A west-south-east-north box in WGS 84 degrees, for list filters. */

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { keyRingFromSettings } from '@ecogrid/device-credentials';
 import { allTopicSpecs, createEventPublisher, createKafka, ensureTopics, kafkaCredentialsFrom, topicNames } from '@ecogrid/kafka';
 import { createOutboxRelay } from '@ecogrid/outbox';
 import { createServicePool, migrateSchema } from '@ecogrid/postgres';
@@ -18,6 +20,9 @@ const cliConfig = z.object({
   TOPIC_PREFIX: z.string().default(''),
   KAFKA_BROKERS: z.string().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('warn'),
+  /** Wrap devices' SM4 keys (`sm4_key` in devices.csv) as the service does. */
+  DEVICE_KEY_KEKS: z.string().optional(),
+  DEVICE_KEY_KEKS_FILE: z.string().optional(),
 });
 
 export interface CliContext {
@@ -40,7 +45,7 @@ export async function openCli(): Promise<CliContext> {
   const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema, applicationName: 'ecogrid-registry-cli', logger, max: 4 });
   await migrateSchema({ pool, schema, migrations: registryMigrations(), logger });
   const events = createRegistryEvents({ topics: topicNames(topicPrefix), clock: systemClock });
-  const registryOptions: PostgresRegistryOptions = { events, clock: systemClock };
+  const registryOptions: PostgresRegistryOptions = { events, clock: systemClock, keyRing: keyRingFromSettings(config, (path) => readFileSync(path, 'utf8')) };
   const importFile = createImportFile({ registry: createPostgresRegistry(pool, registryOptions) });
   return {
     logger,

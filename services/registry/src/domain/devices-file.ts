@@ -2,7 +2,7 @@ import type { ParsedFile } from './cells-file';
 import { readCsv, RowReader } from './csv-rows';
 import { byName } from './codes';
 import { checkDeviceIdentity } from './device-rules';
-import { DEVICE_KINDS, PROTOCOL_VERSIONS, type Device, type DeviceFactor } from './entities';
+import { DEVICE_KINDS, PROTOCOL_VERSIONS, type CpEncryptionLayout, type Device, type DeviceFactor } from './entities';
 import { createPlacer, districtWarning, insideDistrict, type ImportContext } from './import-context';
 import type { ImportProblem, Located } from './import-problem';
 import { splitList } from './officers-file';
@@ -11,7 +11,10 @@ const KINDS = byName(DEVICE_KINDS);
 const PROTOCOLS = byName(PROTOCOL_VERSIONS);
 
 /**
- * Devices CSV: `mn,name,kind,lon,lat,enterprise_uscc,outlet_id,factors,password,protocol,tolerant,enabled,system_code`.
+ * Devices CSV: `mn,name,kind,lon,lat,enterprise_uscc,outlet_id,factors,password,protocol,tolerant,enabled,system_code`,
+ * optionally `sm4_key` (HJ 212-2025 CP encryption: 16 characters or 32 hex digits; `none` removes a stored key, empty
+ * keeps it) and `sm4_layout` (`encoding:padding:length:crc`, e.g. `base64:pkcs7:transmitted:transmitted`; empty is
+ * Annex A.2's `braces:none:plaintext:plaintext`).
  * `factors` is `;`-separated `code:unit[:limit[:zs]]`, e.g. `a21026:mg/m3:35:zs;a19001:%` — `zs` puts the
  * limit on the converted (折算) value.
  */
@@ -38,6 +41,12 @@ export function parseDevicesCsv(content: Buffer | string): ParsedFile<Device> {
     const tolerant = reader.boolean('tolerant', false);
     const enabled = reader.boolean('enabled', true);
     const systemCode = reader.text('system_code', { max: 2 });
+    const sm4Key = reader.text('sm4_key');
+    // The key itself never goes into a message.
+    if (sm4Key !== '' && sm4Key !== 'none' && !SM4_KEY_TEXT.test(sm4Key)) reader.fail('sm4_key', 'invalid_field', 'an SM4 key is 16 characters (no ; , = &) or 32 hex digits');
+    const layoutText = reader.text('sm4_layout');
+    const cpEncryption = layoutText === '' ? undefined : parseLayout(layoutText);
+    if (cpEncryption === null) reader.fail('sm4_layout', 'invalid_field', 'sm4_layout is encoding:padding:length:crc — braces|hex|base64 : none|pkcs7 : plaintext|transmitted : plaintext|transmitted');
     // Without a protocol the MN rules cannot be told apart; its absence is already reported.
     if (protocolVersion !== undefined) {
       for (const problem of checkDeviceIdentity({ mn, password, protocolVersion, tolerant })) {
@@ -61,11 +70,27 @@ export function parseDevicesCsv(content: Buffer | string): ParsedFile<Device> {
         tolerant,
         enabled,
         systemCode,
+        ...(sm4Key ? { sm4Key } : {}),
+        ...(cpEncryption ? { cpEncryption } : {}),
       };
       records.push({ line: row.line, record: device });
     }
   }
   return { records, problems };
+}
+
+const SM4_KEY_TEXT = /^(?:[0-9a-fA-F]{32}|(?![^;,=&]*[;,=&])[\x21-\x7e]{16})$/;
+const LAYOUT = /^(braces|hex|base64):(none|pkcs7):(plaintext|transmitted):(plaintext|transmitted)$/;
+
+function parseLayout(text: string): CpEncryptionLayout | null {
+  const match = LAYOUT.exec(text);
+  if (!match) return null;
+  return {
+    encoding: match[1] as CpEncryptionLayout['encoding'],
+    padding: match[2] as CpEncryptionLayout['padding'],
+    lengthCounts: match[3] as CpEncryptionLayout['lengthCounts'],
+    crcOver: match[4] as CpEncryptionLayout['crcOver'],
+  };
 }
 
 function parseFactors(value: string, reader: RowReader): DeviceFactor[] {

@@ -1,4 +1,4 @@
-import type { PasswordVerifier } from '@ecogrid/device-credentials';
+import type { PasswordVerifier, WrappedKey } from '@ecogrid/device-credentials';
 /**
  * The registry's records as its rules see them. They are the registry's own: the gRPC API, the events and the
  * stored documents carry them in protobuf, and the adapters map between the two. Enumerations are the lower snake
@@ -122,7 +122,30 @@ export interface Device {
    * the password is set or changes; whatever a caller sends in its place is ignored.
    */
   passwordVerifier?: PasswordVerifier | undefined;
+  /**
+   * HJ 212-2025 SM4 key as given (16 characters or 32 hex digits): write-only. Empty keeps the stored key, `none`
+   * removes it. The registry stores and publishes it only wrapped (`sm4KeyWrapped`) and never answers with it.
+   */
+  sm4Key?: string | undefined;
+  /** The SM4 key wrapped with the platform's key-encryption key; made by the registry, never taken from a caller. */
+  sm4KeyWrapped?: WrappedKey | undefined;
+  /** How the device writes its encrypted CP; absent means Annex A.2 as printed. */
+  cpEncryption?: CpEncryptionLayout | undefined;
+  /** The key a 1014 rotation replaced, accepted on the device's frames until `previousSm4KeyUntil`. */
+  previousSm4KeyWrapped?: WrappedKey | undefined;
+  previousSm4KeyUntil?: Date | undefined;
 }
+
+/** The layout of a device's encrypted CP (HJ 212-2025 §6.4, the points the published text leaves open). */
+export interface CpEncryptionLayout {
+  encoding: 'braces' | 'hex' | 'base64';
+  padding: 'none' | 'pkcs7';
+  lengthCounts: 'plaintext' | 'transmitted';
+  crcOver: 'plaintext' | 'transmitted';
+}
+
+/** A device secret wrapped with a key-encryption key (`@ecogrid/device-credentials`). */
+export type { WrappedKey } from '@ecogrid/device-credentials';
 
 /** A salted one-way verifier of a device password (scrypt; its cost parameters travel with it): the one type of the pure `@ecogrid/device-credentials`. */
 export type { PasswordVerifier } from '@ecogrid/device-credentials';

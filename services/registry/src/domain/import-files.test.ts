@@ -82,6 +82,26 @@ describe('devices CSV', () => {
 
   const header = 'mn,name,kind,lon,lat,enterprise_uscc,outlet_id,factors,password,protocol,tolerant\n';
 
+  it('takes an HJ 212-2025 device\'s SM4 key and layout, and refuses a bad one without repeating it', () => {
+    const keyed = 'mn,name,kind,lon,lat,password,protocol,sm4_key,sm4_layout\n';
+    const { records, problems } = parseDevicesCsv(
+      Buffer.from(`${keyed}K1,a,micro_air_station,111,35,pw,2025,0000000000000000,\nK2,b,micro_air_station,111,35,pw,2025,${'3a'.repeat(16)},base64:pkcs7:transmitted:plaintext\nK3,c,micro_air_station,111,35,pw,2025,none,\n`),
+    );
+    expect(problems).toEqual([]);
+    expect(records.map((entry) => [entry.record.sm4Key, entry.record.cpEncryption])).toEqual([
+      ['0000000000000000', undefined],
+      ['3a'.repeat(16), { encoding: 'base64', padding: 'pkcs7', lengthCounts: 'transmitted', crcOver: 'plaintext' }],
+      ['none', undefined],
+    ]);
+    const bad = parseDevicesCsv(Buffer.from(`${keyed}K4,d,micro_air_station,111,35,pw,2025,secret-short,braces:none\nK5,e,micro_air_station,111,35,pw,2025,0000000000000&00,\n`)).problems;
+    expect(bad.map((problem) => [problem.line, problem.field])).toEqual([
+      [2, 'sm4_key'],
+      [2, 'sm4_layout'],
+      [3, 'sm4_key'],
+    ]);
+    expect(JSON.stringify(bad)).not.toContain('secret-short');
+  });
+
   it('reads a CSV with a BOM and CRLF, with factors and limits', () => {
     const { records, problems } = parseDevicesCsv(Buffer.from(`\uFEFF${header}AAAAAAAAAAAAAAAAAAAAAAAA,CEMS,flue_gas_cems,111.01,35.01,914403001922038216,DA001,a21026:mg/m3:35:zs;a19001:%,pw1,2017,false\r\n`));
     expect(problems).toEqual([]);

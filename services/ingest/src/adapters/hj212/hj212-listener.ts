@@ -1,11 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { context, metrics, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { encodeFrame, FrameDecoder, hj212Options, parseFrame, type Hj212Frame, type Hj212Options } from '@ecogrid/standards';
+import { encodeEncryptedFrame, encodeFrame, FrameDecoder, hj212Options, isEncryptedCommand, parseFrame, type Hj212Frame, type Hj212FrameInput, type Hj212Options } from '@ecogrid/standards';
 import { ATTR, SECONDS_BUCKETS, type Logger } from '@ecogrid/telemetry';
 import type { AcceptFrame } from '../../app/accept-frame';
 import type { TrackDeviceLinks } from '../../app/track-device-links';
 import type { DeviceLink } from '../../app/run-device-commands';
-import type { DeviceDirectory, RejectionSink } from '../../app/ports';
+import type { DeviceDirectory, DeviceKeys, RejectionSink } from '../../app/ports';
 import type { DeviceProfile } from '../../domain/device-access';
 import { peerAddress } from '../peer-address';
 
@@ -30,6 +30,11 @@ export interface Hj212ListenerOptions {
    * whole backlog from the others.
    */
   framesPerConnection: number;
+  /**
+   * HJ 212-2025 encrypted links: a device with an SM4 key has its encrypted frames (§6.4's CNs) opened with it and
+   * the platform's frames of those CNs to it encrypted; one its keys do not open is refused as `decrypt_failed`.
+   */
+  keys?: Pick<DeviceKeys, 'active' | 'incoming' | 'outgoing'>;
   /** Told when a device's first frame on a connection is accepted and when that connection closes. */
   links?: Pick<TrackDeviceLinks, 'connected' | 'disconnected'>;
   /** Device control: offered each device's connection for sending commands, and told when it closes. */
@@ -189,7 +194,9 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
   const handleConnection = (socket: Socket): void => {
     sockets.add(socket);
     const remoteAddress = peerAddress(socket.remoteAddress);
-    const decoder = new FrameDecoder({ hj212: DEFAULT_DECODING, keepRaw: true });
+    // Without key-encryption keys no device key opens: the decoder then frames by length alone, as before HJ 212-2025.
+    const keys = options.keys?.active ? options.keys : undefined;
+    const decoder = new FrameDecoder({ hj212: DEFAULT_DECODING, keepRaw: true, ...(keys ? { encryption: (mn: string) => keys.incoming(mn) } : {}) });
     const connection: ConnectionState = { socket, inHand: 0, waiting: [], pausedFor: null, closed: false, start: (frame, raw) => handleFrame(frame, raw) };
     connections.add(connection);
     let decoderMn: string | null = null;
@@ -236,10 +243,14 @@ export function createHj212Listener(options: Hj212ListenerOptions): Hj212Listene
       if (connection.closed || socket.destroyed || batch.length === 0) return;
       socket.write(batch.length === 1 ? (batch[0] as Uint8Array) : Buffer.concat(batch));
     };
-    const writeReply = (reply: Parameters<typeof encodeFrame>[0] | null): void => {
+    const encode = (frame: Hj212FrameInput): Uint8Array => {
+      const encryption = keys && isEncryptedCommand(frame.cn) ? keys.outgoing(frame.mn) : undefined;
+      return encryption ? encodeEncryptedFrame(frame, encryption) : encodeFrame(frame);
+    };
+    const writeReply = (reply: Hj212FrameInput | null): void => {
       if (!reply || connection.closed || socket.destroyed) return;
       if (replies.length === 0) setImmediate(flushReplies);
-      replies.push(encodeFrame(reply));
+      replies.push(encode(reply));
     };
 
     /** Re-judges a leniently decoded frame by its device's own profile, and switches the decoder to it. */

@@ -16,6 +16,7 @@ const ORIGINS: Record<DeviceCommand['origin'], CommandOrigin> = {
   operator: CommandOrigin.COMMAND_ORIGIN_OPERATOR,
   clock: CommandOrigin.COMMAND_ORIGIN_CLOCK,
   backfill: CommandOrigin.COMMAND_ORIGIN_BACKFILL,
+  key_request: CommandOrigin.COMMAND_ORIGIN_KEY_REQUEST,
 };
 
 /**

@@ -1,3 +1,4 @@
+import type { KeyRing } from '@ecogrid/device-credentials';
 import type { Pool } from 'pg';
 import { inTransaction } from '@ecogrid/postgres';
 import type { Clock } from '@ecogrid/service-kit';
@@ -14,6 +15,8 @@ export interface PostgresRegistryOptions {
   onEventsCommitted?: () => void;
   /** Whether to NOTIFY the relay through PostgreSQL: only when the relay holding the lease is in another process. */
   notifyRelays?: () => boolean;
+  /** Wraps devices' SM4 keys (configuration's key-encryption keys). */
+  keyRing?: KeyRing | undefined;
 }
 
 /** The registry's system of record in PostgreSQL/PostGIS (schema from the pool's search_path). */

@@ -5,7 +5,8 @@ import type { Clock } from '@ecogrid/service-kit';
 import type { EntityKind, RegistryWriter, WriteCounts } from '../../app/ports';
 import { nextCellVersion, retiredCellVersion } from '../../domain/cell-versions';
 import type { Device, Enterprise, PasswordVerifier, Township } from '../../domain/entities';
-import { createPasswordVerifier } from '@ecogrid/device-credentials';
+import { createPasswordVerifier, sm4KeyFromText, type KeyRing } from '@ecogrid/device-credentials';
+import { failedPrecondition, invalidArgument } from '@ecogrid/domain-errors';
 import type { CellShape, ImportContext } from '../../domain/import-context';
 import { checkOutletsKept, withOutletDevices, type AttachedDevice } from '../../domain/outlet-rules';
 import { relocated, relocatedTarget } from '../../domain/relocation';
@@ -32,7 +33,11 @@ export interface RegistryWriterDeps {
   notifyRelays?: () => boolean;
   /** Makes the salted verifier of a device password (default: scrypt with the package's parameters). */
   newPasswordVerifier?: (password: string) => Promise<PasswordVerifier>;
+  /** The platform's key-encryption keys, which wrap devices' SM4 keys; without it no device may be given one. */
+  keyRing?: KeyRing | undefined;
 }
+
+const sameBytes = (a: Uint8Array | undefined, b: Uint8Array): boolean => a !== undefined && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 
 const counts = (): WriteCounts => ({ created: 0, updated: 0, unchanged: 0 });
 const defined = <T>(value: T | undefined): value is T => value !== undefined;
@@ -62,9 +67,35 @@ export function createRegistryWriter(client: PoolClient, deps: RegistryWriterDep
         const stored = existing.get(device.mn);
         const before = stored ? deviceDocument.read(stored.doc) : undefined;
         const passwordVerifier = before?.passwordVerifier && before.password === device.password ? before.passwordVerifier : await newPasswordVerifier(device.password);
-        return { ...device, passwordVerifier };
+        return { ...withSm4Key(device, before), passwordVerifier };
       }),
     );
+
+  /**
+   * The device with its SM4 key only wrapped: the key as given is dropped here, before anything is stored. No key
+   * given keeps the stored one (and its layout, unless a layout is given); `none` removes it; the stored key given
+   * again keeps its wrapping (so the device stays unchanged); a new key is wrapped with the active KEK and replaces
+   * the old outright (an operator setting a key sets it on the device too; a 1014 rotation keeps the old one for a
+   * grace window instead). A wrapped key a caller sent is never taken.
+   */
+  const withSm4Key = (device: Device, before: Device | undefined): Device => {
+    const { sm4Key, sm4KeyWrapped: _ignored, previousSm4KeyWrapped: _ignoredToo, previousSm4KeyUntil: _ignoredUntil, cpEncryption, ...rest } = device;
+    const given = sm4Key?.trim() ?? '';
+    if (given === 'none') return rest;
+    const layout = cpEncryption ?? before?.cpEncryption;
+    const kept = (): Device => ({
+      ...rest,
+      ...(before?.sm4KeyWrapped ? { sm4KeyWrapped: before.sm4KeyWrapped } : {}),
+      ...(before?.sm4KeyWrapped && layout ? { cpEncryption: layout } : {}),
+      ...(before?.previousSm4KeyWrapped && before.previousSm4KeyUntil ? { previousSm4KeyWrapped: before.previousSm4KeyWrapped, previousSm4KeyUntil: before.previousSm4KeyUntil } : {}),
+    });
+    if (given === '') return kept();
+    const key = sm4KeyFromText(given);
+    if (!key) throw invalidArgument('sm4_key', `device ${device.mn}: an SM4 key is 16 characters (no ; , = &) or 32 hex digits`);
+    if (!deps.keyRing) throw failedPrecondition('no key-encryption key is configured (DEVICE_KEY_KEKS or DEVICE_KEY_KEKS_FILE): SM4 keys cannot be stored', 'kek_not_configured');
+    if (before?.sm4KeyWrapped && sameBytes(deps.keyRing.unwrap(device.mn, before.sm4KeyWrapped), key)) return kept();
+    return { ...rest, sm4KeyWrapped: deps.keyRing.wrap(device.mn, key), ...(layout ? { cpEncryption: layout } : {}) };
+  };
 
   const townshipMap = async (): Promise<Map<string, Township>> =>
     new Map((await client.query<TownshipRow>(`SELECT ${TOWNSHIP_COLUMNS} FROM townships`)).rows.map((row) => [row.code, townshipFromRow(row)]));
@@ -349,6 +380,21 @@ export function createRegistryWriter(client: PoolClient, deps: RegistryWriterDep
       const targets = (await client.query<{ doc: unknown }>('SELECT doc FROM targets')).rows.map((row) => relocatedTarget(targetDocument.read(row.doc), place)).filter(defined);
       moved += (await writer.putTargets(targets)).updated;
       return moved;
+    },
+
+    rotateDeviceKey: async (mn, key, previousUntil) => {
+      const row = (await client.query<{ doc: unknown }>('SELECT doc FROM devices WHERE mn = $1 FOR UPDATE', [mn])).rows[0];
+      if (!row) return 'unknown';
+      const device = deviceDocument.read(row.doc);
+      if (device.sm4KeyWrapped && sameBytes(device.sm4KeyWrapped.ciphertext, key.ciphertext) && sameBytes(device.sm4KeyWrapped.iv, key.iv)) return 'unchanged';
+      const rotated: Device = {
+        ...device,
+        sm4KeyWrapped: key,
+        ...(device.sm4KeyWrapped ? { previousSm4KeyWrapped: device.sm4KeyWrapped, previousSm4KeyUntil: previousUntil } : {}),
+      };
+      await client.query('UPDATE devices SET doc = $2, updated_at = now() WHERE mn = $1', [mn, deviceDocument.write(rotated)]);
+      await publish(events.deviceChanged(rotated));
+      return 'rotated';
     },
 
     referencesTo: async (kind: EntityKind, id: string) => {

@@ -12,6 +12,8 @@ import type {
   OfficerRole,
   Outlet,
   PasswordVerifier,
+  WrappedKey,
+  CpEncryptionLayout,
   Point,
   ProtocolVersion,
   Target,
@@ -192,6 +194,50 @@ export function deviceFromWire(device: wire.Device): Device {
     enabled: device.enabled,
     systemCode: device.systemCode,
     ...(device.passwordVerifier ? { passwordVerifier: verifierFromWire(device.passwordVerifier) } : {}),
+    ...(device.sm4Key ? { sm4Key: device.sm4Key } : {}),
+    ...(device.sm4KeyWrapped ? { sm4KeyWrapped: wrappedFromWire(device.sm4KeyWrapped) } : {}),
+    ...(device.cpEncryption ? { cpEncryption: layoutFromWire(device.cpEncryption) } : {}),
+    ...(device.previousSm4KeyWrapped && device.previousSm4KeyUntil
+      ? { previousSm4KeyWrapped: wrappedFromWire(device.previousSm4KeyWrapped), previousSm4KeyUntil: device.previousSm4KeyUntil }
+      : {}),
+  };
+}
+
+const wrappedFromWire = (key: wire.WrappedKey): WrappedKey => ({
+  kekId: key.kekId,
+  algorithm: 'aes-256-gcm',
+  iv: new Uint8Array(key.iv),
+  ciphertext: new Uint8Array(key.ciphertext),
+  tag: new Uint8Array(key.tag),
+});
+const wrappedToWire = (key: WrappedKey): wire.WrappedKey => ({
+  kekId: key.kekId,
+  algorithm: key.algorithm,
+  iv: Buffer.from(key.iv),
+  ciphertext: Buffer.from(key.ciphertext),
+  tag: Buffer.from(key.tag),
+});
+
+const LAYOUT_VALUES = {
+  encoding: ['braces', 'hex', 'base64'],
+  padding: ['none', 'pkcs7'],
+  lengthCounts: ['plaintext', 'transmitted'],
+  crcOver: ['plaintext', 'transmitted'],
+} as const;
+
+/** A layout as sent; empty fields are Annex A.2's (braces, none, plaintext, plaintext). */
+export function layoutFromWire(layout: wire.CpEncryptionLayout): CpEncryptionLayout {
+  const pick = <K extends keyof typeof LAYOUT_VALUES>(key: K, field: string, value: string): (typeof LAYOUT_VALUES)[K][number] => {
+    const allowed: readonly string[] = LAYOUT_VALUES[key];
+    if (value === '') return LAYOUT_VALUES[key][0];
+    if (!allowed.includes(value)) throw invalidArgument(`cp_encryption.${field}`, `cp_encryption.${field} must be one of ${allowed.join(', ')}`);
+    return value as (typeof LAYOUT_VALUES)[K][number];
+  };
+  return {
+    encoding: pick('encoding', 'encoding', layout.encoding),
+    padding: pick('padding', 'padding', layout.padding),
+    lengthCounts: pick('lengthCounts', 'length_counts', layout.lengthCounts),
+    crcOver: pick('crcOver', 'crc_over', layout.crcOver),
   };
 }
 
@@ -209,12 +255,15 @@ const verifierToWire = (verifier: PasswordVerifier): wire.PasswordVerifier => ({
   hash: Buffer.from(verifier.hash),
 });
 
-/** A device as readers get it: neither its password nor its verifier leaves the registry in an answer. */
+/**
+ * A device as readers get it: neither its password nor its verifier leaves the registry in an answer, nor its SM4
+ * key in any form — only whether it has one.
+ */
 export function deviceToWireForReaders(device: Device): wire.Device {
-  return { ...deviceToWire(device), password: '', passwordVerifier: undefined };
+  return { ...deviceToWire(device), password: '', passwordVerifier: undefined, sm4KeyWrapped: undefined, previousSm4KeyWrapped: undefined, previousSm4KeyUntil: undefined };
 }
 
-/** A device as the devices topic carries it: the verifier ingest checks, never the password. */
+/** A device as the devices topic carries it: the verifier ingest checks and the wrapped SM4 key, never the password. */
 export function deviceToWireForTopic(device: Device): wire.Device {
   return { ...deviceToWire(device), password: '' };
 }
@@ -236,6 +285,15 @@ export function deviceToWire(device: Device): wire.Device {
     enabled: device.enabled,
     systemCode: device.systemCode,
     passwordVerifier: device.passwordVerifier ? verifierToWire(device.passwordVerifier) : undefined,
+    // The key as given is never stored nor sent on: only its wrapped form is.
+    sm4Key: undefined,
+    sm4KeyWrapped: device.sm4KeyWrapped ? wrappedToWire(device.sm4KeyWrapped) : undefined,
+    cpEncryption: device.cpEncryption
+      ? { encoding: device.cpEncryption.encoding, padding: device.cpEncryption.padding, lengthCounts: device.cpEncryption.lengthCounts, crcOver: device.cpEncryption.crcOver }
+      : undefined,
+    previousSm4KeyWrapped: device.previousSm4KeyWrapped ? wrappedToWire(device.previousSm4KeyWrapped) : undefined,
+    previousSm4KeyUntil: device.previousSm4KeyWrapped ? device.previousSm4KeyUntil : undefined,
+    hasSm4Key: device.sm4KeyWrapped !== undefined,
   };
 }
 

@@ -392,6 +392,8 @@ export enum CommandOrigin {
   COMMAND_ORIGIN_CLOCK = 2,
   /** COMMAND_ORIGIN_BACKFILL - Ingest itself, asking a device that came back after a gap for the minute and hour records it missed (2051/2061). */
   COMMAND_ORIGIN_BACKFILL = 3,
+  /** COMMAND_ORIGIN_KEY_REQUEST - Ingest itself, answering a device that asked for a new SM4 key (HJ 212-2025 1014 SKCreateTime) with a 1014 rotation. */
+  COMMAND_ORIGIN_KEY_REQUEST = 4,
   UNRECOGNIZED = -1,
 }
 
@@ -409,6 +411,9 @@ export function commandOriginFromJSON(object: any): CommandOrigin {
     case 3:
     case "COMMAND_ORIGIN_BACKFILL":
       return CommandOrigin.COMMAND_ORIGIN_BACKFILL;
+    case 4:
+    case "COMMAND_ORIGIN_KEY_REQUEST":
+      return CommandOrigin.COMMAND_ORIGIN_KEY_REQUEST;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -426,6 +431,8 @@ export function commandOriginToJSON(object: CommandOrigin): string {
       return "COMMAND_ORIGIN_CLOCK";
     case CommandOrigin.COMMAND_ORIGIN_BACKFILL:
       return "COMMAND_ORIGIN_BACKFILL";
+    case CommandOrigin.COMMAND_ORIGIN_KEY_REQUEST:
+      return "COMMAND_ORIGIN_KEY_REQUEST";
     case CommandOrigin.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

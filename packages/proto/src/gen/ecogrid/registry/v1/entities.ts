@@ -427,7 +427,60 @@ export interface Device {
   /** HJ 212 system code (ST). */
   systemCode: string;
   /** What ingest checks a device's PW against: set on ecogrid.registry.devices.v1 only, never in an answer. */
-  passwordVerifier?: PasswordVerifier | undefined;
+  passwordVerifier?:
+    | PasswordVerifier
+    | undefined;
+  /**
+   * HJ 212-2025 SM4 key of the device's CP encryption (16 characters, or 32 hex digits), never logged. Only
+   * written (UpsertDevice, Import; empty keeps the stored one, "none" removes it): the registry keeps and
+   * publishes it only wrapped (`sm4_key_wrapped`), and answers with neither.
+   */
+  sm4Key?:
+    | string
+    | undefined;
+  /** The SM4 key wrapped with the platform's key-encryption key: on ecogrid.registry.devices.v1 only. */
+  sm4KeyWrapped?:
+    | WrappedKey
+    | undefined;
+  /** How the device writes its encrypted CP (HJ 212-2025 §6.4, where the published text leaves it open). */
+  cpEncryption?:
+    | CpEncryptionLayout
+    | undefined;
+  /**
+   * The key replaced by the latest 1014 rotation, still accepted on the device's frames until
+   * `previous_sm4_key_until` (frames the device sent before it switched): on the topic only, wrapped.
+   */
+  previousSm4KeyWrapped?: WrappedKey | undefined;
+  previousSm4KeyUntil?:
+    | Date
+    | undefined;
+  /** Whether the device has an SM4 key (the only thing about the key an answer says). */
+  hasSm4Key?: boolean | undefined;
+}
+
+/**
+ * A secret wrapped with a key-encryption key (envelope encryption): "aes-256-gcm" over the secret, with the
+ * device's MN as additional data, so a wrapped key opens only as that device's.
+ */
+export interface WrappedKey {
+  /** Which key-encryption key wrapped it (configuration names them, so they can be rotated). */
+  kekId: string;
+  algorithm: string;
+  iv: Buffer;
+  ciphertext: Buffer;
+  tag: Buffer;
+}
+
+/** The layout of a device's SM4-encrypted CP. Empty fields mean Annex A.2 as printed: braces, none, plaintext, plaintext. */
+export interface CpEncryptionLayout {
+  /** "braces" ({0xE4,0x3E,…}), "hex" or "base64". */
+  encoding: string;
+  /** "none" (the final part shorter than a block stays plaintext) or "pkcs7". */
+  padding: string;
+  /** What the length digits count: "plaintext" or "transmitted". */
+  lengthCounts: string;
+  /** What the CRC is of: "plaintext" or "transmitted". */
+  crcOver: string;
 }
 
 /**
@@ -1605,6 +1658,12 @@ function createBaseDevice(): Device {
     enabled: false,
     systemCode: "",
     passwordVerifier: undefined,
+    sm4Key: undefined,
+    sm4KeyWrapped: undefined,
+    cpEncryption: undefined,
+    previousSm4KeyWrapped: undefined,
+    previousSm4KeyUntil: undefined,
+    hasSm4Key: undefined,
   };
 }
 
@@ -1654,6 +1713,24 @@ export const Device: MessageFns<Device> = {
     }
     if (message.passwordVerifier !== undefined) {
       PasswordVerifier.encode(message.passwordVerifier, writer.uint32(122).fork()).join();
+    }
+    if (message.sm4Key !== undefined) {
+      writer.uint32(130).string(message.sm4Key);
+    }
+    if (message.sm4KeyWrapped !== undefined) {
+      WrappedKey.encode(message.sm4KeyWrapped, writer.uint32(138).fork()).join();
+    }
+    if (message.cpEncryption !== undefined) {
+      CpEncryptionLayout.encode(message.cpEncryption, writer.uint32(146).fork()).join();
+    }
+    if (message.previousSm4KeyWrapped !== undefined) {
+      WrappedKey.encode(message.previousSm4KeyWrapped, writer.uint32(154).fork()).join();
+    }
+    if (message.previousSm4KeyUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.previousSm4KeyUntil), writer.uint32(162).fork()).join();
+    }
+    if (message.hasSm4Key !== undefined) {
+      writer.uint32(168).bool(message.hasSm4Key);
     }
     return writer;
   },
@@ -1791,6 +1868,54 @@ export const Device: MessageFns<Device> = {
             message.passwordVerifier = PasswordVerifier.decode(reader, reader.uint32());
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.sm4Key = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.sm4KeyWrapped = WrappedKey.decode(reader, reader.uint32());
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.cpEncryption = CpEncryptionLayout.decode(reader, reader.uint32());
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.previousSm4KeyWrapped = WrappedKey.decode(reader, reader.uint32());
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.previousSm4KeyUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.hasSm4Key = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1850,6 +1975,36 @@ export const Device: MessageFns<Device> = {
         : isSet(object.password_verifier)
         ? PasswordVerifier.fromJSON(object.password_verifier)
         : undefined,
+      sm4Key: isSet(object.sm4Key)
+        ? globalThis.String(object.sm4Key)
+        : isSet(object.sm4_key)
+        ? globalThis.String(object.sm4_key)
+        : undefined,
+      sm4KeyWrapped: isSet(object.sm4KeyWrapped)
+        ? WrappedKey.fromJSON(object.sm4KeyWrapped)
+        : isSet(object.sm4_key_wrapped)
+        ? WrappedKey.fromJSON(object.sm4_key_wrapped)
+        : undefined,
+      cpEncryption: isSet(object.cpEncryption)
+        ? CpEncryptionLayout.fromJSON(object.cpEncryption)
+        : isSet(object.cp_encryption)
+        ? CpEncryptionLayout.fromJSON(object.cp_encryption)
+        : undefined,
+      previousSm4KeyWrapped: isSet(object.previousSm4KeyWrapped)
+        ? WrappedKey.fromJSON(object.previousSm4KeyWrapped)
+        : isSet(object.previous_sm4_key_wrapped)
+        ? WrappedKey.fromJSON(object.previous_sm4_key_wrapped)
+        : undefined,
+      previousSm4KeyUntil: isSet(object.previousSm4KeyUntil)
+        ? fromJsonTimestamp(object.previousSm4KeyUntil)
+        : isSet(object.previous_sm4_key_until)
+        ? fromJsonTimestamp(object.previous_sm4_key_until)
+        : undefined,
+      hasSm4Key: isSet(object.hasSm4Key)
+        ? globalThis.Boolean(object.hasSm4Key)
+        : isSet(object.has_sm4_key)
+        ? globalThis.Boolean(object.has_sm4_key)
+        : undefined,
     };
   },
 
@@ -1900,6 +2055,24 @@ export const Device: MessageFns<Device> = {
     if (message.passwordVerifier !== undefined) {
       obj.passwordVerifier = PasswordVerifier.toJSON(message.passwordVerifier);
     }
+    if (message.sm4Key !== undefined) {
+      obj.sm4Key = message.sm4Key;
+    }
+    if (message.sm4KeyWrapped !== undefined) {
+      obj.sm4KeyWrapped = WrappedKey.toJSON(message.sm4KeyWrapped);
+    }
+    if (message.cpEncryption !== undefined) {
+      obj.cpEncryption = CpEncryptionLayout.toJSON(message.cpEncryption);
+    }
+    if (message.previousSm4KeyWrapped !== undefined) {
+      obj.previousSm4KeyWrapped = WrappedKey.toJSON(message.previousSm4KeyWrapped);
+    }
+    if (message.previousSm4KeyUntil !== undefined) {
+      obj.previousSm4KeyUntil = message.previousSm4KeyUntil.toISOString();
+    }
+    if (message.hasSm4Key !== undefined) {
+      obj.hasSm4Key = message.hasSm4Key;
+    }
     return obj;
   },
 
@@ -1927,6 +2100,281 @@ export const Device: MessageFns<Device> = {
     message.passwordVerifier = (object.passwordVerifier !== undefined && object.passwordVerifier !== null)
       ? PasswordVerifier.fromPartial(object.passwordVerifier)
       : undefined;
+    message.sm4Key = object.sm4Key ?? undefined;
+    message.sm4KeyWrapped = (object.sm4KeyWrapped !== undefined && object.sm4KeyWrapped !== null)
+      ? WrappedKey.fromPartial(object.sm4KeyWrapped)
+      : undefined;
+    message.cpEncryption = (object.cpEncryption !== undefined && object.cpEncryption !== null)
+      ? CpEncryptionLayout.fromPartial(object.cpEncryption)
+      : undefined;
+    message.previousSm4KeyWrapped =
+      (object.previousSm4KeyWrapped !== undefined && object.previousSm4KeyWrapped !== null)
+        ? WrappedKey.fromPartial(object.previousSm4KeyWrapped)
+        : undefined;
+    message.previousSm4KeyUntil = object.previousSm4KeyUntil ?? undefined;
+    message.hasSm4Key = object.hasSm4Key ?? undefined;
+    return message;
+  },
+};
+
+function createBaseWrappedKey(): WrappedKey {
+  return { kekId: "", algorithm: "", iv: Buffer.alloc(0), ciphertext: Buffer.alloc(0), tag: Buffer.alloc(0) };
+}
+
+export const WrappedKey: MessageFns<WrappedKey> = {
+  encode(message: WrappedKey, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kekId !== "") {
+      writer.uint32(10).string(message.kekId);
+    }
+    if (message.algorithm !== "") {
+      writer.uint32(18).string(message.algorithm);
+    }
+    if (message.iv.length !== 0) {
+      writer.uint32(26).bytes(message.iv);
+    }
+    if (message.ciphertext.length !== 0) {
+      writer.uint32(34).bytes(message.ciphertext);
+    }
+    if (message.tag.length !== 0) {
+      writer.uint32(42).bytes(message.tag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WrappedKey {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWrappedKey();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kekId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.algorithm = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.iv = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.ciphertext = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.tag = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WrappedKey {
+    return {
+      kekId: isSet(object.kekId)
+        ? globalThis.String(object.kekId)
+        : isSet(object.kek_id)
+        ? globalThis.String(object.kek_id)
+        : "",
+      algorithm: isSet(object.algorithm) ? globalThis.String(object.algorithm) : "",
+      iv: isSet(object.iv) ? Buffer.from(bytesFromBase64(object.iv)) : Buffer.alloc(0),
+      ciphertext: isSet(object.ciphertext) ? Buffer.from(bytesFromBase64(object.ciphertext)) : Buffer.alloc(0),
+      tag: isSet(object.tag) ? Buffer.from(bytesFromBase64(object.tag)) : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: WrappedKey): unknown {
+    const obj: any = {};
+    if (message.kekId !== "") {
+      obj.kekId = message.kekId;
+    }
+    if (message.algorithm !== "") {
+      obj.algorithm = message.algorithm;
+    }
+    if (message.iv.length !== 0) {
+      obj.iv = base64FromBytes(message.iv);
+    }
+    if (message.ciphertext.length !== 0) {
+      obj.ciphertext = base64FromBytes(message.ciphertext);
+    }
+    if (message.tag.length !== 0) {
+      obj.tag = base64FromBytes(message.tag);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WrappedKey>, I>>(base?: I): WrappedKey {
+    return WrappedKey.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WrappedKey>, I>>(object: I): WrappedKey {
+    const message = createBaseWrappedKey();
+    message.kekId = object.kekId ?? "";
+    message.algorithm = object.algorithm ?? "";
+    message.iv = object.iv ?? Buffer.alloc(0);
+    message.ciphertext = object.ciphertext ?? Buffer.alloc(0);
+    message.tag = object.tag ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseCpEncryptionLayout(): CpEncryptionLayout {
+  return { encoding: "", padding: "", lengthCounts: "", crcOver: "" };
+}
+
+export const CpEncryptionLayout: MessageFns<CpEncryptionLayout> = {
+  encode(message: CpEncryptionLayout, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.encoding !== "") {
+      writer.uint32(10).string(message.encoding);
+    }
+    if (message.padding !== "") {
+      writer.uint32(18).string(message.padding);
+    }
+    if (message.lengthCounts !== "") {
+      writer.uint32(26).string(message.lengthCounts);
+    }
+    if (message.crcOver !== "") {
+      writer.uint32(34).string(message.crcOver);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CpEncryptionLayout {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCpEncryptionLayout();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.encoding = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.padding = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.lengthCounts = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.crcOver = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CpEncryptionLayout {
+    return {
+      encoding: isSet(object.encoding) ? globalThis.String(object.encoding) : "",
+      padding: isSet(object.padding) ? globalThis.String(object.padding) : "",
+      lengthCounts: isSet(object.lengthCounts)
+        ? globalThis.String(object.lengthCounts)
+        : isSet(object.length_counts)
+        ? globalThis.String(object.length_counts)
+        : "",
+      crcOver: isSet(object.crcOver)
+        ? globalThis.String(object.crcOver)
+        : isSet(object.crc_over)
+        ? globalThis.String(object.crc_over)
+        : "",
+    };
+  },
+
+  toJSON(message: CpEncryptionLayout): unknown {
+    const obj: any = {};
+    if (message.encoding !== "") {
+      obj.encoding = message.encoding;
+    }
+    if (message.padding !== "") {
+      obj.padding = message.padding;
+    }
+    if (message.lengthCounts !== "") {
+      obj.lengthCounts = message.lengthCounts;
+    }
+    if (message.crcOver !== "") {
+      obj.crcOver = message.crcOver;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CpEncryptionLayout>, I>>(base?: I): CpEncryptionLayout {
+    return CpEncryptionLayout.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CpEncryptionLayout>, I>>(object: I): CpEncryptionLayout {
+    const message = createBaseCpEncryptionLayout();
+    message.encoding = object.encoding ?? "";
+    message.padding = object.padding ?? "";
+    message.lengthCounts = object.lengthCounts ?? "";
+    message.crcOver = object.crcOver ?? "";
     return message;
   },
 };
