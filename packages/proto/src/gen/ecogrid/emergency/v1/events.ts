@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { IncidentChanged, IncidentTimelineAppended } from "./incidents";
 
 export const protobufPackage = "ecogrid.emergency.v1";
 
@@ -63,15 +64,14 @@ export interface EmergencyEvent {
   /** True for an event of a drill (演练): never counted in real KPIs, shown to partners only as a drill. */
   drill: boolean;
   occurredAt?: Date | undefined;
-  event?:
-    | //
-    /**
-     * 10–19: heavy-pollution weather warnings, reduction lists and their obligations.
-     * 20–29: sudden environmental incidents, plans, timelines.
-     * 30–39: early warning before a limit is crossed.
-     */
-    { $case: "caseRequested"; value: EmergencyCaseRequested }
-    | undefined;
+  event?: { $case: "caseRequested"; value: EmergencyCaseRequested } | //
+  /**
+   * 10–19: heavy-pollution weather warnings, reduction lists and their obligations.
+   * 20–29: sudden environmental incidents, plans, timelines.
+   */
+  { $case: "incidentChanged"; value: IncidentChanged } | //
+  /** 30–39: early warning before a limit is crossed. */
+  { $case: "timelineAppended"; value: IncidentTimelineAppended } | undefined;
 }
 
 /** Asks dispatch to open a grid case. Dispatch opens exactly one case per `request_id`, whatever the redeliveries. */
@@ -115,6 +115,12 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
       case "caseRequested":
         EmergencyCaseRequested.encode(message.event.value, writer.uint32(26).fork()).join();
         break;
+      case "incidentChanged":
+        IncidentChanged.encode(message.event.value, writer.uint32(162).fork()).join();
+        break;
+      case "timelineAppended":
+        IncidentTimelineAppended.encode(message.event.value, writer.uint32(170).fork()).join();
+        break;
     }
     return writer;
   },
@@ -156,6 +162,25 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
             message.event = { $case: "caseRequested", value: EmergencyCaseRequested.decode(reader, reader.uint32()) };
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.event = { $case: "incidentChanged", value: IncidentChanged.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.event = {
+              $case: "timelineAppended",
+              value: IncidentTimelineAppended.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -180,6 +205,14 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
         ? { $case: "caseRequested", value: EmergencyCaseRequested.fromJSON(object.caseRequested) }
         : isSet(object.case_requested)
         ? { $case: "caseRequested", value: EmergencyCaseRequested.fromJSON(object.case_requested) }
+        : isSet(object.incidentChanged)
+        ? { $case: "incidentChanged", value: IncidentChanged.fromJSON(object.incidentChanged) }
+        : isSet(object.incident_changed)
+        ? { $case: "incidentChanged", value: IncidentChanged.fromJSON(object.incident_changed) }
+        : isSet(object.timelineAppended)
+        ? { $case: "timelineAppended", value: IncidentTimelineAppended.fromJSON(object.timelineAppended) }
+        : isSet(object.timeline_appended)
+        ? { $case: "timelineAppended", value: IncidentTimelineAppended.fromJSON(object.timeline_appended) }
         : undefined,
     };
   },
@@ -194,6 +227,10 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
     }
     if (message.event?.$case === "caseRequested") {
       obj.caseRequested = EmergencyCaseRequested.toJSON(message.event.value);
+    } else if (message.event?.$case === "incidentChanged") {
+      obj.incidentChanged = IncidentChanged.toJSON(message.event.value);
+    } else if (message.event?.$case === "timelineAppended") {
+      obj.timelineAppended = IncidentTimelineAppended.toJSON(message.event.value);
     }
     return obj;
   },
@@ -209,6 +246,21 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
       case "caseRequested": {
         if (object.event?.value !== undefined && object.event?.value !== null) {
           message.event = { $case: "caseRequested", value: EmergencyCaseRequested.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "incidentChanged": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "incidentChanged", value: IncidentChanged.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "timelineAppended": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = {
+            $case: "timelineAppended",
+            value: IncidentTimelineAppended.fromPartial(object.event.value),
+          };
         }
         break;
       }
