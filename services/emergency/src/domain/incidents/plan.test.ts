@@ -47,7 +47,7 @@ describe('plans', () => {
 
   it('marks a drill’s tasks as a drill, and makes every task urgent at level I or II', () => {
     const [drillTask] = expandTasks(incident({ drill: true }), plan(), ACTIVATED);
-    expect(drillTask).toMatchObject({ drill: true, title: '【演练】加密监测（饮用水源地水质超标）' });
+    expect(drillTask).toMatchObject({ drill: true, title: '加密监测（饮用水源地水质超标）' });
     expect(expandTasks(incident({ level: 'II' }), plan(), ACTIVATED).map((request) => request.priority)).toEqual(['urgent', 'urgent']);
   });
 

@@ -1,5 +1,5 @@
 import { invalidArgument } from '@ecogrid/domain-errors';
-import { displayTitle, INCIDENT_LEVELS, type Incident, type IncidentKind, type IncidentLevel } from './incident';
+import { INCIDENT_LEVELS, type Incident, type IncidentKind, type IncidentLevel } from './incident';
 
 export type TaskPriority = 'low' | 'normal' | 'high' | 'urgent';
 
@@ -98,7 +98,8 @@ export function expandTasks(incident: Incident, plan: Plan, activatedAt: Date): 
     requestId: taskRequestId(incident.id, task.taskId),
     taskId: task.taskId,
     sourceId: incident.id,
-    title: displayTitle({ title: `${task.title}（${incident.title}）`, drill: incident.drill }),
+    // No 【演练】 here: the drill flag travels on the event's wrapper and dispatch marks the case's title itself.
+    title: `${task.title}（${incident.title}）`,
     description: `${task.description}\n预案：${plan.name}（第 ${plan.version} 版）`,
     cellId: incident.cellId,
     townshipCode: incident.townshipCode,
