@@ -47,4 +47,4 @@ export type { AlertInput, ProposeOutcome } from './propose-incident';
 export type { TaskCaseInput } from './follow-task-case';
 export type { DeclareIncidentInput } from './declare-incident';
 export type { Actor } from './actor';
-export type { IncidentEvent, IncidentSites, IncidentStore, IncidentTransaction, RiverCatalogue, StoredIncident, TaskCase, IncidentSettings } from './ports';
+export type { IncidentEvent, IncidentFilter, IncidentSites, IncidentStore, IncidentTransaction, RiverCatalogue, StoredIncident, TaskCase, IncidentSettings } from './ports';

@@ -44,7 +44,16 @@ export interface StoredIncident {
 
 /** What the incidents part puts on ecogrid.emergency.v1 (through the outbox, in the same transaction). */
 export type IncidentEvent =
-  | { kind: 'incident_changed'; incident: Incident; analysis: ImpactAnalysis | null; plan: Pick<Plan, 'id' | 'version' | 'name'> | null; step: string; at: Date }
+  | {
+      kind: 'incident_changed';
+      incident: Incident;
+      analysis: ImpactAnalysis | null;
+      plan: Pick<Plan, 'id' | 'version' | 'name'> | null;
+      step: string;
+      /** The timeline row this change follows: the event's identity (a task step leaves the incident's version as it is). */
+      timelineSequence: number;
+      at: Date;
+    }
   | { kind: 'timeline_appended'; entry: TimelineEntry; drill: boolean }
   | { kind: 'case_requested'; request: TaskCaseRequest; at: Date };
 

@@ -37,8 +37,8 @@ export async function recordSteps(
   }
   await tx.appendTimeline(entries);
   const events: IncidentEvent[] = entries.map((entry) => ({ kind: 'timeline_appended', entry, drill: stored.incident.drill }));
-  const lastStep = steps.at(-1);
-  if (lastStep) events.push({ kind: 'incident_changed', incident: stored.incident, analysis: stored.analysis, plan, step: lastStep.step, at });
+  const lastEntry = entries.at(-1);
+  if (lastEntry) events.push({ kind: 'incident_changed', incident: stored.incident, analysis: stored.analysis, plan, step: lastEntry.step, timelineSequence: lastEntry.sequence, at });
   await tx.queue(events);
   return entries;
 }
