@@ -42,9 +42,10 @@ export function analysisMessage(analysis: ImpactAnalysis, plan: Pick<Plan, 'id' 
         : { radiusM: zone.radiusM, riverId: zone.river.id, riverName: zone.river.name, downstreamM: zone.downstreamM, corridorM: zone.corridorM, path: zone.path.map(([lon, lat]) => ({ lon, lat })) },
     affectedTargets: analysis.affectedTargets.map((target) => ({ targetId: target.targetId, name: target.name, kind: target.kind, distanceM: target.distanceM, downstreamM: target.downstreamM })),
     nearestResources: analysis.nearestResources.map((resource) => ({ ...resource, attributes: { ...resource.attributes } })),
-    planId: plan?.id ?? '',
-    planVersion: plan?.version ?? 0,
-    planName: plan?.name ?? '',
+    // The plan activated, else the one that applies.
+    planId: plan?.id ?? analysis.plan?.id ?? '',
+    planVersion: plan?.version ?? analysis.plan?.version ?? 0,
+    planName: plan?.name || analysis.plan?.name || '',
     computedAt: analysis.computedAt,
     roadFactor: analysis.roadFactor,
   });

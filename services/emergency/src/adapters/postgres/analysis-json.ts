@@ -11,5 +11,5 @@ export function analysisToJson(analysis: ImpactAnalysis): JsonObject {
 
 export function analysisFromJson(json: JsonValue): ImpactAnalysis {
   const value = json as unknown as Omit<ImpactAnalysis, 'computedAt'> & { computedAt: string };
-  return { ...value, computedAt: new Date(value.computedAt) };
+  return { ...value, plan: value.plan ?? null, computedAt: new Date(value.computedAt) };
 }

@@ -4,7 +4,7 @@ import { declare, INCIDENT_LEVELS, type Incident, type IncidentKind, type Incide
 import { selectPlan } from '../../domain/incidents/plan';
 import type { Actor } from './actor';
 import type { StoredIncident } from './ports';
-import { analyse, analysisDetails, recordSteps, type StepRecord } from './record-steps';
+import { analyse, analysisDetails, recordSteps, withPlan, type StepRecord } from './record-steps';
 import type { IncidentRuntime } from './runtime';
 
 export interface DeclareIncidentInput {
@@ -57,8 +57,8 @@ async function confirmProposal(runtime: IncidentRuntime, actor: Actor, input: De
       throw new DomainError('ABORTED', `incident ${input.incidentId} is at version ${current.incident.version}, not ${input.expectedVersion}`, { reason: 'stale_version' });
     }
     const declared: Incident = { ...declare(current.incident, actor.id, now, input.level), ...(input.radiusM > 0 ? { radiusM: input.radiusM } : {}) };
-    const analysis = analyse(runtime, declared, now);
     const plan = selectPlan(await tx.latestPlans(), declared);
+    const analysis = withPlan(analyse(runtime, declared, now), plan);
     const stored = { incident: declared, analysis };
     await tx.updateIncident(stored);
     const planRef = plan ? `${plan.id}@${plan.version}` : null;
@@ -116,11 +116,12 @@ async function declareNew(runtime: IncidentRuntime, actor: Actor, input: Declare
     recoveredSince: null,
     version: 1,
   };
-  const analysis = analyse(runtime, incident, now);
+  const computed = analyse(runtime, incident, now);
   return runtime.store.transaction(async (tx) => {
+    const plan = selectPlan(await tx.latestPlans(), incident);
+    const analysis = withPlan(computed, plan);
     const stored = { incident, analysis };
     await tx.insertIncident(stored);
-    const plan = selectPlan(await tx.latestPlans(), incident);
     const planRef = plan ? `${plan.id}@${plan.version}` : null;
     await recordSteps(tx, runtime, stored, declarationSteps(actor, stored, planRef, { step: 'analysis', actor: 'platform', details: analysisDetails(analysis, plan) }), now, plan ?? null);
     return stored;

@@ -3,7 +3,7 @@ import type { Incident } from '../../domain/incidents/incident';
 import { INCIDENT_KIND_NAMES, suggestedLevel } from '../../domain/incidents/incident';
 import { selectPlan } from '../../domain/incidents/plan';
 import { classifyStation } from '../../domain/incidents/station-classification';
-import { analyse, analysisDetails, recordSteps } from './record-steps';
+import { analyse, analysisDetails, recordSteps, withPlan } from './record-steps';
 import type { IncidentRuntime } from './runtime';
 
 /** An alert as the incidents part reads it (mapped from AlertChanged by the Kafka adapter). */
@@ -75,12 +75,13 @@ export function createProposeIncident(runtime: IncidentRuntime) {
       recoveredSince: null,
       version: 1,
     };
-    const analysis = analyse(runtime, incident, now);
+    const computed = analyse(runtime, incident, now);
     return runtime.store.transaction(async (tx): Promise<ProposeOutcome> => {
       if (await tx.openIncidentForStation(station.mn)) return 'already_open';
+      const plan = selectPlan(await tx.latestPlans(), incident);
+      const analysis = withPlan(computed, plan);
       const stored = { incident, analysis };
       if (!(await tx.insertIncident(stored))) return 'duplicate';
-      const plan = selectPlan(await tx.latestPlans(), incident);
       await recordSteps(
         tx,
         runtime,

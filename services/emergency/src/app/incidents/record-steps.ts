@@ -43,6 +43,11 @@ export async function recordSteps(
   return entries;
 }
 
+/** The impact analysis with the plan that applies (from the newest plan versions). */
+export function withPlan(analysis: ImpactAnalysis, plan: Pick<Plan, 'id' | 'version' | 'name'> | undefined): ImpactAnalysis {
+  return { ...analysis, plan: plan ? { id: plan.id, version: plan.version, name: plan.name } : null };
+}
+
 /** The impact analysis of an incident now, from the registry held in memory. */
 export function analyse(runtime: IncidentRuntime, incident: Incident, at: Date): ImpactAnalysis {
   const { settings, sites, rivers } = runtime;

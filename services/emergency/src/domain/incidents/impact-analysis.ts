@@ -25,6 +25,8 @@ export interface ImpactAnalysis {
   nearestResources: NearbyResource[];
   roadFactor: number;
   computedAt: Date;
+  /** The emergency plan (预案) that applies, when one does (set by the caller, which holds the plans). */
+  plan: { id: string; version: number; name: string } | null;
 }
 
 export interface AnalysisSettings {
@@ -65,5 +67,5 @@ export function analyseImpact(zone: ImpactZone, sensitive: readonly Site[], reso
     byKind.set(site.kind, list);
   }
   const nearestResources = [...byKind.values()].flatMap((list) => list.sort(byDistance).slice(0, settings.resourcesPerKind)).sort(byDistance);
-  return { zone, affectedTargets, nearestResources, roadFactor: settings.roadFactor, computedAt: at };
+  return { zone, affectedTargets, nearestResources, roadFactor: settings.roadFactor, computedAt: at, plan: null };
 }
