@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { createServicePool } from '@ecogrid/postgres';
 import { createLogger } from '@ecogrid/telemetry';
 import { createTestSchema, testEnvironment } from '@ecogrid/testkit';

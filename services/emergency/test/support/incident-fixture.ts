@@ -1,6 +1,6 @@
 import { TOPICS, type OutgoingEvent, type topicNames } from '@ecogrid/kafka';
 import { AlertChanged, AlertKind, AlertState, Severity } from '@ecogrid/proto/alerting/v1/events';
-import { CaseChanged, CaseStatus } from '@ecogrid/proto/dispatch/v1/events';
+import { CaseChanged, type CaseStatus } from '@ecogrid/proto/dispatch/v1/events';
 import { ObservationRecorded, ValueKind } from '@ecogrid/proto/ingest/v1/events';
 import { IncidentKind, Plan } from '@ecogrid/proto/emergency/v1/incidents';
 import { DeviceKind, TargetCategory, TargetKind, type Device, type Target } from '@ecogrid/proto/registry/v1/entities';
