@@ -2,6 +2,27 @@ import { z } from 'zod';
 import { hostPort, LOG_LEVELS, parseConfig, splitHostPort } from '@ecogrid/service-kit';
 const probability = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
 
+/** One replayed exceedance: `<mn>:<factor code>:<start, seconds after start-up>:<duration, seconds>:<multiple of the limit>`. */
+const EPISODE = /^([^:;\s]+):([A-Za-z0-9]+):(\d+(?:\.\d+)?):(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/;
+const episodes = z
+  .string()
+  .default('')
+  .transform((text, context) =>
+    text
+      .split(';')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .flatMap((part) => {
+        const match = EPISODE.exec(part);
+        if (!match) {
+          context.addIssue({ code: 'custom', message: `"${part}" is not <mn>:<factor>:<start s>:<duration s>:<multiple>` });
+          return [];
+        }
+        const [, mn, code, start, duration, multiple] = match;
+        return [{ mn: mn as string, code: code as string, startAfterS: Number(start), durationS: Number(duration), multiple: Number(multiple) }];
+      }),
+  );
+
 const schema = z.object({
   KAFKA_BROKERS: z.string().min(1),
   TOPIC_PREFIX: z.string().default(''),
@@ -21,6 +42,11 @@ const schema = z.object({
   /** CSV with `mn` and `password` columns (e.g. the registry's devices file): devices not in it are not simulated. */
   SIMULATOR_PASSWORDS_FILE: z.string().min(1).optional(),
   SIMULATOR_REPORT_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+  /**
+   * Exceedances to replay at set moments after start-up, e.g. the demo's water-source incident
+   * (`140802SZ0200000000000D01:w21003:60:1800:3` — ammonia nitrogen at 3× its limit from the first minute for half an hour).
+   */
+  SIMULATOR_EPISODES: episodes,
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 

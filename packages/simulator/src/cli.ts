@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     linkOutageShare: config.SIMULATOR_LINK_OUTAGE_SHARE,
     ackTimeoutMs: config.SIMULATOR_ACK_TIMEOUT_MS,
     maxRetries: config.SIMULATOR_MAX_RETRIES,
+    episodes: config.SIMULATOR_EPISODES.map((episode) => ({ mn: episode.mn, code: episode.code, startMs: Date.now() + episode.startAfterS * 1000, durationMs: episode.durationS * 1000, multiple: episode.multiple })),
     onEvent: (event) => {
       if (event.type === 'outage_started' || event.type === 'outage_ended' || event.type === 'gave_up') logger.info(event, `device ${event.type.replace('_', ' ')}`);
       else if (event.type === 'resent') logger.debug(event, 'no 9014 in time; re-sent');
