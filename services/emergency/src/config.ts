@@ -28,6 +28,8 @@ const incidentSettings = {
   /** HMAC key of the incident timeline, kept outside the database; a development key only with NODE_ENV development/test. */
   INCIDENT_CHAIN_KEY: z.string().min(16).optional(),
   INCIDENT_CHAIN_KEY_ID: z.string().min(1).default('k1'),
+  /** Plans (JSON) stored at start when their id is not stored yet; default the demo's data/plans with NODE_ENV=development. */
+  INCIDENT_SEED_PLANS_DIR: z.string().min(1).optional(),
 };
 
 const schema = baseConfig({ service: 'emergency', adminAddress: '127.0.0.1:8098' }).extend({

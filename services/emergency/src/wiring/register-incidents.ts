@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { incidentChainKeyOf } from '../config';
 import { createIncidentsApp } from '../app/incidents';
+import { DEMO_PLANS_DIRECTORY, readPlanFiles } from '../adapters/files/plan-files';
 import { loadRiverFile, DEMO_RIVERS_FILE } from '../adapters/files/river-file';
 import { incidentGrpcService } from '../adapters/grpc/incident-grpc-service';
 import { INCIDENT_ACCESS } from '../adapters/grpc/incident-access';
@@ -8,7 +9,7 @@ import { createIncidentAlertConsumer, createStationReadingsConsumer, createTaskC
 import { encodeIncidentEvent } from '../adapters/kafka/incident-event';
 import { createPgIncidentStore } from '../adapters/postgres/pg-incident-store';
 import { createRegistryIncidentSites } from '../adapters/registry/registry-incident-sites';
-import { consumerGroupName } from '@ecogrid/service-kit';
+import { conditionCheck, consumerGroupName } from '@ecogrid/service-kit';
 import type { EmergencyContext, EmergencyPart } from './emergency-part';
 
 /**
@@ -49,6 +50,25 @@ export function registerIncidents(context: EmergencyContext): EmergencyPart {
     },
     { readingsRefreshMs: config.INCIDENT_READINGS_REFRESH_MS },
   );
+  // The demo's plans (pnpm start runs with NODE_ENV=development); readiness waits until they are stored.
+  const plansDirectory = config.INCIDENT_SEED_PLANS_DIR ?? (config.NODE_ENV === 'development' ? DEMO_PLANS_DIRECTORY : undefined);
+  const drafts = plansDirectory ? readPlanFiles(plansDirectory) : [];
+  let plansSeeded = drafts.length === 0;
+  if (!plansSeeded) {
+    const seed = (): void => {
+      app.seedPlans(drafts).then(
+        (seeded) => {
+          plansSeeded = true;
+          if (seeded.length > 0) log.info({ plans: seeded }, 'plans seeded');
+        },
+        (error: unknown) => {
+          log.warn({ err: error }, 'seeding plans failed; trying again');
+          setTimeout(seed, 2_000).unref();
+        },
+      );
+    };
+    seed();
+  }
   const setup = {
     kafka: context.kafka,
     groupPrefix: `${consumerGroupName(config.TOPIC_PREFIX, 'emergency', 'incidents')}.`,
@@ -65,6 +85,7 @@ export function registerIncidents(context: EmergencyContext): EmergencyPart {
       { name: 'incident-cases', consumer: createTaskCaseConsumer({ ...setup, topic: context.topics.cases, app }) },
       { name: 'incident-readings', consumer: createStationReadingsConsumer({ ...setup, topic: context.topics.readings, app }) },
     ],
+    healthChecks: [conditionCheck('incident-plans', 'not_seeded', () => plansSeeded, 'the plans to seed are not stored yet')],
     stop: async () => sites.stop(),
   };
 }

@@ -4,7 +4,7 @@ import { createDeclareIncident } from './declare-incident';
 import { createDismissIncident } from './dismiss-incident';
 import { createFollowStationReadings } from './follow-station-readings';
 import { createFollowTaskCase } from './follow-task-case';
-import { createListPlans, createUpsertPlan } from './manage-plans';
+import { createListPlans, createSeedPlans, createUpsertPlan } from './manage-plans';
 import { createProposeIncident } from './propose-incident';
 import { createGetDrillReport, createGetIncident, createGetTimeline, createListIncidents, createVerifyTimeline } from './read-incidents';
 import type { IncidentRuntime } from './runtime';
@@ -38,6 +38,7 @@ export function createIncidentsApp(runtime: IncidentRuntime, options: { readings
     getDrillReport: createGetDrillReport(runtime),
     upsertPlan: createUpsertPlan(runtime),
     listPlans: createListPlans(runtime),
+    seedPlans: createSeedPlans(runtime),
   };
 }
 

@@ -19,3 +19,18 @@ export function createUpsertPlan(runtime: IncidentRuntime) {
 export function createListPlans(runtime: IncidentRuntime) {
   return (): Promise<Plan[]> => runtime.store.latestPlans();
 }
+
+/** Stores the plans whose id is not stored yet (the demo's plans at start-up); a plan already there is left as it is. */
+export function createSeedPlans(runtime: IncidentRuntime) {
+  const upsert = createUpsertPlan(runtime);
+  return async (drafts: ReadonlyArray<Omit<Plan, 'version' | 'createdAt' | 'createdBy'>>): Promise<string[]> => {
+    const existing = new Set((await runtime.store.latestPlans()).map((plan) => plan.id));
+    const seeded: string[] = [];
+    for (const draft of drafts) {
+      if (existing.has(draft.id)) continue;
+      await upsert({ id: 'demo-seed', role: 'admin' }, draft);
+      seeded.push(draft.id);
+    }
+    return seeded;
+  };
+}

@@ -51,7 +51,8 @@ function nearest(sites: readonly Site[], station: Station, reachM: number): Site
   let bestM = reachM;
   for (const site of sites) {
     const distanceM = distanceToGeometryM(station.lon, station.lat, site.geometry);
-    if (distanceM <= bestM) {
+    // Ties (a station inside both protection zones of a source) keep the first listed: the registry lists 一级 first.
+    if (distanceM <= reachM && (best === undefined || distanceM < bestM)) {
       best = site;
       bestM = distanceM;
     }
