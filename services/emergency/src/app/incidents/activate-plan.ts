@@ -24,8 +24,8 @@ export function createActivatePlan(runtime: IncidentRuntime) {
       if (!current) throw notFound('incident', incidentId);
       const plan = planId ? await tx.latestPlan(planId) : selectPlan(await tx.latestPlans(), current.incident);
       if (planId && !plan) throw notFound('plan', planId);
-      if (!plan) throw failedPrecondition(`no plan applies to incident ${incidentId} (${current.incident.kind}, level ${current.incident.level})`, 'no_plan_applies');
-      if (!planApplies(plan, current.incident)) throw failedPrecondition(`plan ${plan.id} does not apply to a ${current.incident.kind} incident of level ${current.incident.level}`, 'plan_does_not_apply');
+      if (!plan) throw failedPrecondition(`没有适用于事件 ${incidentId}（${current.incident.kind}，${current.incident.level} 级）的预案 (no plan applies)`, 'no_plan_applies');
+      if (!planApplies(plan, current.incident)) throw failedPrecondition(`预案 ${plan.id} 不适用于 ${current.incident.kind} 类 ${current.incident.level} 级事件 (the plan does not apply)`, 'plan_does_not_apply');
       const stored = { ...current, incident: activatePlan(current.incident, plan, now) };
       const requests = expandTasks(stored.incident, plan, now);
       await tx.updateIncident(stored);

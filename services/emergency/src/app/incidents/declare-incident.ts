@@ -41,8 +41,8 @@ function declarationSteps(actor: Actor, stored: StoredIncident, planRef: string 
  */
 export function createDeclareIncident(runtime: IncidentRuntime) {
   return async (actor: Actor, input: DeclareIncidentInput): Promise<StoredIncident> => {
-    if (input.level !== undefined && !INCIDENT_LEVELS.includes(input.level)) throw invalidArgument('level', 'level is I, II, III or IV', 'bad_level');
-    if (!Number.isFinite(input.radiusM) || input.radiusM < 0 || input.radiusM > 50_000) throw invalidArgument('radius_m', 'radius is 0 (the default) to 50,000 m', 'bad_radius');
+    if (input.level !== undefined && !INCIDENT_LEVELS.includes(input.level)) throw invalidArgument('level', '事件级别应为 I、II、III 或 IV (level is I, II, III or IV)', 'bad_level');
+    if (!Number.isFinite(input.radiusM) || input.radiusM < 0 || input.radiusM > 50_000) throw invalidArgument('radius_m', '影响半径应为 0（默认）至 50,000 米 (radius is 0 to 50,000 m)', 'bad_radius');
     const now = runtime.clock.now();
     if (input.incidentId) return confirmProposal(runtime, actor, input, now);
     return declareNew(runtime, actor, input, now);
@@ -54,7 +54,7 @@ async function confirmProposal(runtime: IncidentRuntime, actor: Actor, input: De
     const current = await tx.lockIncident(input.incidentId);
     if (!current) throw notFound('incident', input.incidentId);
     if (input.expectedVersion > 0 && input.expectedVersion !== current.incident.version) {
-      throw new DomainError('ABORTED', `incident ${input.incidentId} is at version ${current.incident.version}, not ${input.expectedVersion}`, { reason: 'stale_version' });
+      throw new DomainError('ABORTED', `事件 ${input.incidentId} 已被他人更新（版本 ${current.incident.version}，而非 ${input.expectedVersion}），请刷新后重试 (stale version)`, { reason: 'stale_version' });
     }
     const declared: Incident = { ...declare(current.incident, actor.id, now, input.level), ...(input.radiusM > 0 ? { radiusM: input.radiusM } : {}) };
     const plan = selectPlan(await tx.latestPlans(), declared);
@@ -68,23 +68,23 @@ async function confirmProposal(runtime: IncidentRuntime, actor: Actor, input: De
 }
 
 async function declareNew(runtime: IncidentRuntime, actor: Actor, input: DeclareIncidentInput, now: Date): Promise<StoredIncident> {
-  if (!input.kind || !KINDS.includes(input.kind)) throw invalidArgument('kind', 'kind is water_source, river_section, toxic_gas or other', 'bad_kind');
-  if (!input.level) throw invalidArgument('level', 'a declared incident needs a level (I–IV)', 'missing_level');
+  if (!input.kind || !KINDS.includes(input.kind)) throw invalidArgument('kind', '事件类型应为 water_source、river_section、toxic_gas 或 other (bad kind)', 'bad_kind');
+  if (!input.level) throw invalidArgument('level', '启动事件须指定级别 I–IV (a declared incident needs a level)', 'missing_level');
   const title = input.title.trim();
-  if (!title || title.length > 200) throw invalidArgument('title', 'a title of 1–200 characters is required', 'bad_title');
+  if (!title || title.length > 200) throw invalidArgument('title', '事件标题须为 1–200 个字符 (a title of 1–200 characters is required)', 'bad_title');
   const stations = input.stationMns.map((mn, index) => {
     const station = runtime.sites.station(mn);
-    if (!station) throw invalidArgument(`station_mns[${index}]`, `station ${mn} is not in the registry`, 'unknown_station');
+    if (!station) throw invalidArgument(`station_mns[${index}]`, `监测站 ${mn} 不在基础数据库中 (station not in the registry)`, 'unknown_station');
     return station;
   });
   const first = stations[0];
   const lon = input.lon ?? first?.lon;
   const lat = input.lat ?? first?.lat;
   if (lon === undefined || lat === undefined || !Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
-    throw invalidArgument('location', 'a location (or a station) is required', 'missing_location');
+    throw invalidArgument('location', '须提供事件位置或监测站 (a location or a station is required)', 'missing_location');
   }
   const place = runtime.sites.locate(lon, lat);
-  if (!place) throw invalidArgument('location', `${lon},${lat} lies in no grid cell of the district`, 'location_outside_grid');
+  if (!place) throw invalidArgument('location', `位置 ${lon},${lat} 不在本区任何网格内 (the location lies in no grid cell)`, 'location_outside_grid');
   const target =
     input.kind === 'water_source'
       ? runtime.sites.waterSources().find((site) => distanceToGeometryM(lon, lat, site.geometry) <= runtime.settings.classification.waterSourceReachM)

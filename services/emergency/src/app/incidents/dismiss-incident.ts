@@ -8,7 +8,7 @@ import type { IncidentRuntime } from './runtime';
 /** A dispatcher sets a proposal aside as a false alarm, saying why. */
 export function createDismissIncident(runtime: IncidentRuntime) {
   return async (actor: Actor, incidentId: string, reason: string): Promise<StoredIncident> => {
-    if (!reason.trim()) throw invalidArgument('reason', 'say why the proposal is set aside', 'missing_reason');
+    if (!reason.trim()) throw invalidArgument('reason', '请说明排除理由 (say why the proposal is set aside)', 'missing_reason');
     const now = runtime.clock.now();
     return runtime.store.transaction(async (tx) => {
       const current = await tx.lockIncident(incidentId);

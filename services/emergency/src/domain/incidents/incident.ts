@@ -60,18 +60,18 @@ export function isOpen(incident: Pick<Incident, 'status'>): boolean {
 
 /** Confirms a proposal (a dispatcher may change its level). */
 export function declare(incident: Incident, by: string, at: Date, level?: IncidentLevel): Incident {
-  if (incident.status !== 'proposed') throw failedPrecondition(`incident ${incident.id} is ${incident.status}, only a proposed incident can be declared`, 'not_proposed');
+  if (incident.status !== 'proposed') throw failedPrecondition(`事件 ${incident.id} 状态为 ${incident.status}，只有待确认的事件可以启动 (only a proposed incident can be declared)`, 'not_proposed');
   return { ...incident, status: 'declared', declaredAt: at, declaredBy: by, level: level ?? incident.level, version: incident.version + 1 };
 }
 
 export function dismiss(incident: Incident): Incident {
-  if (incident.status !== 'proposed') throw failedPrecondition(`incident ${incident.id} is ${incident.status}, only a proposed incident can be dismissed`, 'not_proposed');
+  if (incident.status !== 'proposed') throw failedPrecondition(`事件 ${incident.id} 状态为 ${incident.status}，只有待确认的事件可以排除 (only a proposed incident can be dismissed)`, 'not_proposed');
   return { ...incident, status: 'dismissed', version: incident.version + 1 };
 }
 
 export function activatePlan(incident: Incident, plan: { id: string; version: number }, at: Date): Incident {
-  if (incident.status === 'responding') throw failedPrecondition(`incident ${incident.id} already has plan ${incident.planId} activated`, 'plan_already_activated');
-  if (incident.status !== 'declared') throw failedPrecondition(`incident ${incident.id} is ${incident.status}; a plan is activated for a declared incident`, 'not_declared');
+  if (incident.status === 'responding') throw failedPrecondition(`事件 ${incident.id} 已启动预案 ${incident.planId} (a plan is already activated)`, 'plan_already_activated');
+  if (incident.status !== 'declared') throw failedPrecondition(`事件 ${incident.id} 状态为 ${incident.status}，预案只能在事件启动后启动 (a plan is activated for a declared incident)`, 'not_declared');
   return { ...incident, status: 'responding', planActivatedAt: at, planId: plan.id, planVersion: plan.version, version: incident.version + 1 };
 }
 
@@ -81,13 +81,13 @@ export function activatePlan(incident: Incident, plan: { id: string; version: nu
  */
 export function close(incident: Incident, at: Date, holdMs: number): Incident {
   if (incident.status !== 'declared' && incident.status !== 'responding') {
-    throw failedPrecondition(`incident ${incident.id} is ${incident.status}; only a declared or responding incident can be closed`, 'not_open');
+    throw failedPrecondition(`事件 ${incident.id} 状态为 ${incident.status}，无法结束 (only a declared or responding incident can be closed)`, 'not_open');
   }
   if (incident.stationMns.length > 0) {
-    if (!incident.recoveredSince) throw failedPrecondition(`incident ${incident.id}: the monitoring is not back under the limits`, 'readings_not_recovered');
+    if (!incident.recoveredSince) throw failedPrecondition(`事件 ${incident.id}：监测数据尚未恢复达标，不能结束 (the monitoring is not back under the limits)`, 'readings_not_recovered');
     const heldMs = at.getTime() - incident.recoveredSince.getTime();
     if (heldMs < holdMs) {
-      throw failedPrecondition(`incident ${incident.id}: readings under the limits for ${Math.floor(heldMs / 1000)} s, ${Math.ceil(holdMs / 1000)} s needed`, 'readings_not_recovered_long_enough');
+      throw failedPrecondition(`事件 ${incident.id}：监测数据达标已持续 ${Math.floor(heldMs / 1000)} 秒，需持续 ${Math.ceil(holdMs / 1000)} 秒 (readings under the limits for ${Math.floor(heldMs / 1000)} s, ${Math.ceil(holdMs / 1000)} s needed)`, 'readings_not_recovered_long_enough');
     }
   }
   return { ...incident, status: 'closed', closedAt: at, version: incident.version + 1 };

@@ -52,20 +52,20 @@ const PRIORITIES: readonly TaskPriority[] = ['low', 'normal', 'high', 'urgent'];
 
 /** Checks a plan before it is stored: every problem names its field. */
 export function validatePlan(plan: Plan): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(plan.id)) throw invalidArgument('plan.id', 'plan id must be 1–64 letters, digits, ".", "_" or "-"', 'bad_plan_id');
-  if (!plan.name.trim()) throw invalidArgument('plan.name', 'plan name is required', 'missing_plan_name');
-  if (plan.triggerLevels.some((level) => !INCIDENT_LEVELS.includes(level))) throw invalidArgument('plan.trigger_levels', 'unknown incident level', 'bad_level');
-  if (plan.tasks.length === 0) throw invalidArgument('plan.tasks', 'a plan needs at least one task', 'no_tasks');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(plan.id)) throw invalidArgument('plan.id', '预案编号须为 1–64 位字母、数字或 . _ - (plan id: 1–64 letters, digits, ".", "_" or "-")', 'bad_plan_id');
+  if (!plan.name.trim()) throw invalidArgument('plan.name', '预案名称不能为空 (plan name is required)', 'missing_plan_name');
+  if (plan.triggerLevels.some((level) => !INCIDENT_LEVELS.includes(level))) throw invalidArgument('plan.trigger_levels', '事件级别无效，应为 I–IV (unknown incident level)', 'bad_level');
+  if (plan.tasks.length === 0) throw invalidArgument('plan.tasks', '预案至少需要一项任务 (a plan needs at least one task)', 'no_tasks');
   const seen = new Set<string>();
   plan.tasks.forEach((task, index) => {
     const field = `plan.tasks[${index}]`;
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(task.taskId)) throw invalidArgument(`${field}.task_id`, 'task id must be 1–64 letters, digits, ".", "_" or "-"', 'bad_task_id');
-    if (seen.has(task.taskId)) throw invalidArgument(`${field}.task_id`, `task id ${task.taskId} appears twice`, 'duplicate_task_id');
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(task.taskId)) throw invalidArgument(`${field}.task_id`, '任务编号须为 1–64 位字母、数字或 . _ - (task id: 1–64 letters, digits, ".", "_" or "-")', 'bad_task_id');
+    if (seen.has(task.taskId)) throw invalidArgument(`${field}.task_id`, `任务编号 ${task.taskId} 重复 (task id appears twice)`, 'duplicate_task_id');
     seen.add(task.taskId);
-    if (!task.department.trim() && !task.officerId.trim()) throw invalidArgument(`${field}.department`, 'a task names a department or an officer', 'no_assignee');
-    if (!task.title.trim()) throw invalidArgument(`${field}.title`, 'task title is required', 'missing_task_title');
-    if (!Number.isInteger(task.deadlineMinutes) || task.deadlineMinutes <= 0) throw invalidArgument(`${field}.deadline_minutes`, 'deadline must be a positive number of minutes', 'bad_deadline');
-    if (!PRIORITIES.includes(task.priority)) throw invalidArgument(`${field}.priority`, 'priority is low, normal, high or urgent', 'bad_priority');
+    if (!task.department.trim() && !task.officerId.trim()) throw invalidArgument(`${field}.department`, '任务须指定责任部门或人员 (a task names a department or an officer)', 'no_assignee');
+    if (!task.title.trim()) throw invalidArgument(`${field}.title`, '任务内容不能为空 (task title is required)', 'missing_task_title');
+    if (!Number.isInteger(task.deadlineMinutes) || task.deadlineMinutes <= 0) throw invalidArgument(`${field}.deadline_minutes`, '时限须为正整数分钟 (deadline must be a positive number of minutes)', 'bad_deadline');
+    if (!PRIORITIES.includes(task.priority)) throw invalidArgument(`${field}.priority`, '优先级应为 low、normal、high 或 urgent (priority is low, normal, high or urgent)', 'bad_priority');
   });
 }
 
