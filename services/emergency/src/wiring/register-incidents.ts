@@ -75,6 +75,7 @@ export function registerIncidents(context: EmergencyContext): EmergencyPart {
     deadLetters: context.publisher,
     logger: log,
     fromBeginning: config.INPUTS_FROM_BEGINNING,
+    sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
   };
   return {
     name: 'incidents',

@@ -16,6 +16,7 @@ interface ConsumerSetup {
   deadLetters: EventPublisher;
   logger: Logger;
   fromBeginning: boolean;
+  sessionTimeoutMs: number;
 }
 
 /** Domain refusals are poison (dead-lettered with their reason); anything else — the database away — is retried. */
@@ -32,6 +33,7 @@ export function createIncidentAlertConsumer(setup: ConsumerSetup & { topic: stri
     groupId: `${setup.groupPrefix}alerts`,
     topics: [setup.topic],
     fromBeginning: setup.fromBeginning,
+    sessionTimeoutMs: setup.sessionTimeoutMs,
     deadLetters: setup.deadLetters,
     logger: setup.logger.child({ module: 'incident-alerts' }),
     partitionsConsumedConcurrently: 3,
@@ -54,6 +56,7 @@ export function createTaskCaseConsumer(setup: ConsumerSetup & { topic: string; a
     groupId: `${setup.groupPrefix}cases`,
     topics: [setup.topic],
     fromBeginning: setup.fromBeginning,
+    sessionTimeoutMs: setup.sessionTimeoutMs,
     deadLetters: setup.deadLetters,
     logger: setup.logger.child({ module: 'incident-cases' }),
     partitionsConsumedConcurrently: 3,
@@ -83,6 +86,7 @@ export function createStationReadingsConsumer(setup: ConsumerSetup & { topic: st
     groupId: `${setup.groupPrefix}readings`,
     topics: [setup.topic],
     fromBeginning: setup.fromBeginning,
+    sessionTimeoutMs: setup.sessionTimeoutMs,
     deadLetters: setup.deadLetters,
     commit: 'interval',
     logger: setup.logger.child({ module: 'incident-readings' }),
