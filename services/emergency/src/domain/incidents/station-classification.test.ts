@@ -9,6 +9,13 @@ describe('classifyStation', () => {
     expect(classifyStation(station(), 'w21003', context)).toEqual({ kind: 'water_source', targetId: 'WS1', riverId: 'R1' });
   });
 
+  it('takes a station inside both protection zones of a source for the innermost (一级) zone, whatever the order', () => {
+    const outer = { ...WATER_SOURCE, id: 'WS1-2', geometry: { type: 'Polygon' as const, coordinates: [[[110.94, 34.99], [110.96, 34.99], [110.96, 35.01], [110.94, 35.01], [110.94, 34.99]]] as Array<Array<[number, number]>> } };
+    for (const waterSources of [[outer, WATER_SOURCE], [WATER_SOURCE, outer]]) {
+      expect(classifyStation(station(), 'w21003', { ...context, waterSources })?.targetId).toBe('WS1');
+    }
+  });
+
   it('takes a water station on a river, away from any source, for a river section', () => {
     expect(classifyStation(station({ lon: 111.05 }), 'w01018', context)).toEqual({ kind: 'river_section', targetId: '', riverId: 'R1' });
   });

@@ -1,4 +1,4 @@
-import { distanceToGeometryM } from '@ecogrid/geo';
+import { arealAreaM2, distanceToGeometryM } from '@ecogrid/geo';
 import type { IncidentKind } from './incident';
 import { locateOnRiver, type River } from './river';
 import type { Site, Station } from './site';
@@ -46,13 +46,19 @@ export interface ClassificationContext {
   rivers: readonly River[];
 }
 
+/** Area for tie-breaking: a point or line counts as none. */
+const areaOf = (site: Site): number => (site.geometry.type === 'Polygon' || site.geometry.type === 'MultiPolygon' ? arealAreaM2(site.geometry) : 0);
+
 function nearest(sites: readonly Site[], station: Station, reachM: number): Site | undefined {
   let best: Site | undefined;
   let bestM = reachM;
   for (const site of sites) {
     const distanceM = distanceToGeometryM(station.lon, station.lat, site.geometry);
-    // Ties (a station inside both protection zones of a source) keep the first listed: the registry lists 一级 first.
-    if (distanceM <= reachM && (best === undefined || distanceM < bestM)) {
+    if (distanceM > reachM) continue;
+    // A station inside both protection zones of a source (distance 0 to each) belongs to the innermost, the 一级 zone:
+    // the smaller area wins a tie, then the lower id, whatever order the sites come in.
+    const better = best === undefined || distanceM < bestM || (distanceM === bestM && (areaOf(site) < areaOf(best) || (areaOf(site) === areaOf(best) && site.id < best.id)));
+    if (better) {
       best = site;
       bestM = distanceM;
     }
