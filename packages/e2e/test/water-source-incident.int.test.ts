@@ -172,13 +172,17 @@ describe('end to end: a water-source exceedance becomes an incident, handled by 
     const shared = await waitFor(
       async () => {
         const response = await fetch(`${sharingUrl}/v1/datasets/emergency-incidents/records?limit=10`, { headers: { 'x-api-key': apiKey } });
-        const page = (await response.json()) as { items?: Array<Record<string, unknown>> };
-        return page.items?.find((item) => item.incident_id === proposed.id);
+        const text = await response.text();
+        const page = JSON.parse(text) as { items?: Array<{ fields: Record<string, unknown> }> };
+        const found = page.items?.find((item) => item.fields.incident_id === proposed.id)?.fields;
+        // Said when the wait runs out: what the feed answered last.
+        if (!found) throw new Error(`feed answered ${response.status}: ${text.slice(0, 300)}`);
+        return found;
       },
       { timeoutMs: 60_000, description: 'the incident in the water bureau’s feed' },
     );
     expect(shared).toMatchObject({ incident_id: proposed.id, drill: false, kind: 'water_source', level: 'III' });
-    expect(shared.affected_targets).toContain('东孙坞饮用水源地一级保护区');
+    expect(shared.affected_targets).toContain('大渠街道东孙坞饮用水源地一级保护区');
 
     await expect(call(client, 'closeIncident', { incidentId: proposed.id })).rejects.toMatchObject({ code: 9 });
     await sendFrame(platform.ingest.hj212Port, new Date(Date.now() - 30_000), 0.4);
@@ -195,5 +199,5 @@ describe('end to end: a water-source exceedance becomes an incident, handled by 
     await db.query(`UPDATE incident_timeline SET details = '{"tampered": true}' WHERE incident_id = $1 AND sequence = 3`, [proposed.id]);
     await db.end();
     expect(await call(client, 'verifyTimeline', { incidentId: proposed.id })).toMatchObject({ intact: false, brokenSequence: 3, reason: 'hash_mismatch' });
-  });
+  }, 300_000);
 });

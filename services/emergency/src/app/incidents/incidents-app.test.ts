@@ -88,7 +88,7 @@ describe('incidents, from alert to closing', () => {
     expect(await app.proposeIncident(alert({ alertId: 'ALERT-4', kind: 'device_offline' }))).toBe('ignored');
     expect(await app.proposeIncident(alert({ alertId: 'ALERT-5', state: 'cleared' }))).toBe('ignored');
     const [proposed] = await store.list({ statuses: ['proposed'], includeDrills: false, limit: 10 });
-    expect(proposed?.incident).toMatchObject({ kind: 'water_source', level: 'III', targetId: 'WS1', stationMns: ['MN-WS1'], title: 'drinking_water_source WS1饮用水源地污染' });
+    expect(proposed?.incident).toMatchObject({ kind: 'water_source', level: 'III', targetId: 'WS1', stationMns: ['MN-WS1'], title: 'drinking_water_source WS1突发环境事件（饮用水源地污染）' });
     expect(proposed?.analysis?.affectedTargets.map((target) => target.targetId)).toEqual(['WS1', 'RES-NEAR', 'SCH-DOWN', 'HOS-DOWN']);
     expect((await store.timeline(proposed?.incident.id ?? '')).map((entry) => entry.step)).toEqual(['proposed', 'analysis']);
   });

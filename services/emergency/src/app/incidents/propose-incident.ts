@@ -53,7 +53,8 @@ export function createProposeIncident(runtime: IncidentRuntime) {
       status: 'proposed',
       kind: classified.kind,
       level: suggestedLevel(classified.kind, alert.exceedanceMultiple),
-      title: `${target ? target.name.replace(/(一级|二级)保护区$/, '') : station.name}${INCIDENT_KIND_NAMES[classified.kind].zh}`,
+      // "大渠街道东孙坞饮用水源地突发环境事件（饮用水源地污染）": the place, then what kind of incident it is.
+      title: `${target ? target.name.replace(/(一级|二级)保护区$/, '') : station.name}突发环境事件（${INCIDENT_KIND_NAMES[classified.kind].zh}）`,
       lon: station.lon,
       lat: station.lat,
       cellId: station.cellId,
