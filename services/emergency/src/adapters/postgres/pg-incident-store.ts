@@ -188,7 +188,8 @@ export function createPgIncidentStore(options: PgIncidentStoreOptions): Incident
       );
     },
     queue: async (events) => {
-      for (const event of events) queued.events += await enqueue(client, options.encode(event), { notify: options.notifyRelays() });
+      // One statement for a step's events: each round trip sits on the alert → proposal path.
+      queued.events += await enqueue(client, events.map(options.encode), { notify: options.notifyRelays() });
     },
     latestPlan: async (id) => {
       const row = (await client.query<PlanRow>('SELECT * FROM plans WHERE plan_id = $1 ORDER BY version DESC LIMIT 1 FOR UPDATE', [id])).rows[0];
