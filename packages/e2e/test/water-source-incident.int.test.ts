@@ -2,9 +2,10 @@
  * The issue's incident test across the platform, every service the built one in its own process: a real HJ 212
  * frame from the demo's 东孙坞 water-source station above its ammonia limit → ingest → alerting (water-quality-limit)
  * → the emergency service proposes an incident → a dispatcher declares it → affected targets and nearest resources
- * in distance order → the 东孙坞 plan (the demo's, stored at start) activated, its tasks requested as cases on
- * ecogrid.emergency.v1 → the water bureau (a sharing partner) pulls the declared incident → a frame under the limits
- * → closed; the timeline verifies, and a row altered in PostgreSQL is named.
+ * in distance order → the 东孙坞 plan (the demo's, stored at start) activated, its tasks requested on
+ * ecogrid.emergency.v1 and opened by dispatch as cases for the cell's officer, which the timeline follows → the water
+ * bureau (a sharing partner) pulls the declared incident → a frame under the limits → closed; the timeline verifies,
+ * and a row altered in PostgreSQL is named.
  */
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { encodeFlag, encodeFrameToString, FrameDecoder, type Hj212Frame } from '@ecogrid/standards';
+import { CaseChanged, CaseSource } from '@ecogrid/proto/dispatch/v1/events';
 import { EmergencyEvent } from '@ecogrid/proto/emergency/v1/events';
 import * as incidents from '@ecogrid/proto/emergency/v1/incidents';
 import { IncidentServiceClient, IncidentStatus, type IncidentServiceServer } from '@ecogrid/proto/emergency/v1/incidents';
@@ -82,7 +84,7 @@ describe('end to end: a water-source exceedance becomes an incident, handled by 
     const sharingSchema = await createTestSchema(environment.databaseUrl, 'e2e_incident_sharing');
     schemas = [emergencySchema, sharingSchema];
     const common = { KAFKA_BROKERS: environment.kafkaBrokers, DATABASE_URL: environment.databaseUrl, TOPIC_PREFIX: platform.prefix, LOG_LEVEL: 'warn', NODE_ENV: 'test', STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET, OUTBOX_POLL_MS: '200' };
-    recorder = await recordTopics(platform.kafka, [platform.topics.emergency]);
+    recorder = await recordTopics(platform.kafka, [platform.topics.emergency, platform.topics.cases]);
 
     const [emergencyAdmin, emergencyGrpc] = [await freePort(), await freePort()];
     emergency = await startServiceProcess({
@@ -162,10 +164,29 @@ describe('end to end: a water-source exceedance becomes an incident, handled by 
 
     const { requestIds } = await call(client, 'activatePlan', { incidentId: proposed.id });
     expect(requestIds).toHaveLength(5);
-    await waitFor(
-      () => recorder.messages.map((message) => EmergencyEvent.decode(message.value as Buffer)).filter((event) => event.event?.$case === 'caseRequested' && event.event.value.sourceId === proposed.id).length === 5 || undefined,
-      { timeoutMs: 30_000, description: 'the five task case requests on ecogrid.emergency.v1' },
+    const emergencyEvents = (): EmergencyEvent[] => recorder.messages.filter((message) => message.topic === platform.topics.emergency).map((message) => EmergencyEvent.decode(message.value as Buffer));
+    await waitFor(() => emergencyEvents().filter((event) => event.event?.$case === 'caseRequested' && event.event.value.sourceId === proposed.id).length === 5 || undefined, {
+      timeoutMs: 30_000,
+      description: 'the five task case requests on ecogrid.emergency.v1',
+    });
+    // Dispatch opens one case per task, for the station cell's officer, and the timeline follows each.
+    const opened = await waitFor(
+      () => {
+        const cases = new Map<string, CaseChanged>();
+        for (const message of recorder.messages.filter((candidate) => candidate.topic === platform.topics.cases)) {
+          const change = CaseChanged.decode(message.value as Buffer);
+          if (requestIds.includes(change.emergencyRequestId) && !cases.has(change.emergencyRequestId)) cases.set(change.emergencyRequestId, change);
+        }
+        return cases.size === 5 ? [...cases.values()] : undefined;
+      },
+      { timeoutMs: 60_000, description: 'five cases opened by dispatch for the plan tasks' },
     );
+    expect(opened.every((change) => change.source === CaseSource.CASE_SOURCE_EMERGENCY && !change.drill && change.assigneeOfficerId !== '')).toBe(true);
+    expect(opened.map((change) => change.department).sort()).toEqual(['区政府办公室', '区水务局', '区环境监测站', '区生态环境局执法大队', '盐湖区生态环境应急队'].sort());
+    await waitFor(async () => (await call(client, 'getTimeline', { incidentId: proposed.id })).entries.filter((entry) => entry.step === 'task_case_opened').length === 5 || undefined, {
+      timeoutMs: 60_000,
+      description: 'the five task cases opened on the timeline',
+    });
 
     // The water bureau pulls the declared incident from its feed.
     const apiKey = String(partner.json.api_key);
@@ -192,6 +213,7 @@ describe('end to end: a water-source exceedance becomes an incident, handled by 
 
     const steps = (await call(client, 'getTimeline', { incidentId: proposed.id })).entries.map((entry) => entry.step);
     expect(steps.slice(0, 6)).toEqual(['proposed', 'analysis', 'declared', 'analysis', 'partner_notified', 'plan_activated']);
+    expect(steps.filter((step) => step === 'task_case_opened')).toHaveLength(5);
     expect(steps.slice(-2)).toEqual(['readings_recovered', 'closed']);
     expect(await call(client, 'verifyTimeline', { incidentId: proposed.id })).toMatchObject({ intact: true, brokenSequence: 0 });
     const db = new Client({ connectionString: schemas[0]?.url });

@@ -1,6 +1,6 @@
 import { TOPICS, type OutgoingEvent, type topicNames } from '@ecogrid/kafka';
 import { AlertChanged, AlertKind, AlertState, Severity } from '@ecogrid/proto/alerting/v1/events';
-import { CaseChanged, type CaseStatus } from '@ecogrid/proto/dispatch/v1/events';
+import { CaseChanged, CaseSource, type CaseStatus } from '@ecogrid/proto/dispatch/v1/events';
 import { ObservationRecorded, ValueKind } from '@ecogrid/proto/ingest/v1/events';
 import { IncidentKind, Plan } from '@ecogrid/proto/emergency/v1/incidents';
 import { DeviceKind, TargetCategory, TargetKind, type Device, type Target } from '@ecogrid/proto/registry/v1/entities';
@@ -110,27 +110,10 @@ export function readingEvent(topics: ReturnType<typeof topicNames>, at: Date, am
   return { topic: topics.readings, key: STATION_MN, type: TOPICS.readings.payload, value: Buffer.from(ObservationRecorded.encode(observation).finish()) };
 }
 
-/** A protobuf varint. */
-function varint(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    bytes.push((rest % 0x80) | 0x80);
-    rest = Math.floor(rest / 0x80);
-  }
-  bytes.push(rest);
-  return bytes;
-}
-
-/**
- * A case change as dispatch publishes it for an emergency request: `emergency_request_id` is field 34 of CaseChanged,
- * appended on the wire here so the test does not depend on the generated type carrying it yet.
- */
+/** A case change as dispatch publishes it for an emergency request (source emergency, the request id on it). */
 export function caseEvent(topics: ReturnType<typeof topicNames>, caseId: string, requestId: string, status: CaseStatus, version: number, at: Date): OutgoingEvent {
-  const change = CaseChanged.encode(CaseChanged.fromPartial({ caseId, action: 'changed', sequence: version, status, caseType: 'emergency_plan_task', cellId: 'C-TEST', occurredAt: at, version })).finish();
-  const id = Buffer.from(requestId, 'utf8');
-  const value = Buffer.concat([Buffer.from(change), Buffer.from([...varint((34 << 3) | 2), ...varint(id.length)]), id]);
-  return { topic: topics.cases, key: caseId, type: TOPICS.cases.payload, value };
+  const change = CaseChanged.fromPartial({ caseId, action: 'changed', sequence: version, status, source: CaseSource.CASE_SOURCE_EMERGENCY, caseType: 'emergency_plan_task', cellId: 'C-TEST', occurredAt: at, version, emergencyRequestId: requestId });
+  return { topic: topics.cases, key: caseId, type: TOPICS.cases.payload, value: Buffer.from(CaseChanged.encode(change).finish()) };
 }
 
 export const PLAN = Plan.fromPartial({

@@ -49,43 +49,6 @@ export function toAlertInput(event: ReceivedEvent): AlertInput {
   };
 }
 
-/** CaseChanged field 34, `emergency_request_id`, read straight off the wire while the generated type may not have it yet. */
-const EMERGENCY_REQUEST_ID_FIELD = 34;
-
-function readVarint(bytes: Uint8Array, at: number): [number, number] {
-  let value = 0;
-  let shift = 0;
-  let position = at;
-  for (;;) {
-    const byte = bytes[position++];
-    if (byte === undefined) throw new PoisonRecordError('bad_payload', 'truncated varint');
-    value += (byte & 0x7f) * 2 ** shift;
-    if (byte < 0x80) return [value, position];
-    shift += 7;
-  }
-}
-
-/** The last value of a length-delimited (string) field of a protobuf message; '' when absent. */
-export function stringField(bytes: Uint8Array, field: number): string {
-  let found = '';
-  let position = 0;
-  while (position < bytes.length) {
-    const [tag, afterTag] = readVarint(bytes, position);
-    const wireType = tag % 8;
-    const number = Math.floor(tag / 8);
-    position = afterTag;
-    if (wireType === 0) position = readVarint(bytes, position)[1];
-    else if (wireType === 1) position += 8;
-    else if (wireType === 5) position += 4;
-    else if (wireType === 2) {
-      const [length, start] = readVarint(bytes, position);
-      if (number === field) found = Buffer.from(bytes.subarray(start, start + length)).toString('utf8');
-      position = start + length;
-    } else throw new PoisonRecordError('bad_payload', `unsupported wire type ${wireType}`);
-  }
-  return found;
-}
-
 const CASE_STATUS: Partial<Record<CaseStatus, string>> = {
   [CaseStatus.CASE_STATUS_REGISTERED]: 'registered',
   [CaseStatus.CASE_STATUS_DISPATCHED]: 'dispatched',
@@ -104,10 +67,9 @@ export function toTaskCaseInput(event: ReceivedEvent): TaskCaseInput {
   if (event.value === null) throw new PoisonRecordError('tombstone', 'a case record has no value');
   const value = event.value;
   const change = decodeOr(() => CaseChanged.decode(value), 'CaseChanged');
-  const generated = (change as { emergencyRequestId?: string }).emergencyRequestId;
   return {
     caseId: change.caseId,
-    requestId: generated ?? stringField(value, EMERGENCY_REQUEST_ID_FIELD),
+    requestId: change.emergencyRequestId,
     status: CASE_STATUS[change.status] ?? 'other',
     occurredAt: change.occurredAt ?? new Date(event.timestamp),
   };
