@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the local infrastructure and the browser tests need, only those missing:
 # PostgreSQL (+ PostGIS 3 for its major version), Redis, kcat, chromium (Debian's; never a downloaded
-# browser) and a Chinese font for it. Java 17+ and Maven must already be there. A second run checks and returns at once.
+# browser) and a Chinese font for it, and promtool. Java 17+ and Maven must already be there. A second run checks and returns at once.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 source "$(cd "$(dirname "$0")" && pwd)/lib/common.sh"
@@ -20,12 +20,14 @@ command -v redis-server >/dev/null || need+=(redis-server)
 command -v redis-cli >/dev/null || need+=(redis-tools)
 command -v kcat >/dev/null || need+=(kcat)
 command -v chromium >/dev/null || need+=(chromium)
+# promtool (Debian's prometheus package) checks the alerting rules and the scrape configuration in the tests.
+command -v promtool >/dev/null || need+=(prometheus)
 # A Chinese font, so the console's zh-CN pages render in the browser tests and screenshots (not as empty boxes).
 { command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; } || need+=(fonts-wqy-microhei)
 
 apt_install "${need[@]}"
 if [ -z "$APT_INSTALLED" ]; then
-  log "system deps: present (java $jv, maven, postgresql, postgis, redis, kcat, chromium)"
+  log "system deps: present (java $jv, maven, postgresql, postgis, redis, kcat, chromium, promtool)"
 else
   log "system deps: installed $APT_INSTALLED"
 fi

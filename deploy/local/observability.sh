@@ -28,6 +28,26 @@ install() {
   fi
 }
 
+# The scrape configuration for this start: deploy/prometheus/prometheus.yml, or with ECOGRID_INSTANCES=n a copy in
+# .run/ that lists every instance's admin listener (the first's port + 100 × (k − 1), as platform-services.sh places
+# them) and names the rules by absolute path.
+prometheus_config() {
+  local instances="${ECOGRID_INSTANCES:-1}" source="$ROOT/deploy/prometheus/prometheus.yml"
+  if ! [ "$instances" -gt 1 ] 2>/dev/null; then
+    printf '%s' "$source"
+    return
+  fi
+  awk -v n="$instances" -v rules="$ROOT/deploy/prometheus/rules/*.yml" '
+    /^  - rules\/\*\.yml/ { print "  - " rules; next }
+    match($0, /"127\.0\.0\.1:[0-9]+"/) {
+      port = substr($0, RSTART + 11, RLENGTH - 12); list = ""
+      for (k = 0; k < n; k++) list = list (k ? ", " : "") "\"127.0.0.1:" (port + 100 * k) "\""
+      sub(/"127\.0\.0\.1:[0-9]+"/, list); print; next
+    }
+    { print }' "$source" >"$RUN_DIR/prometheus.yml"
+  printf '%s' "$RUN_DIR/prometheus.yml"
+}
+
 start() {
   install
   if running prometheus; then
@@ -35,7 +55,7 @@ start() {
   else
     mkdir -p "$DATA_DIR/prometheus"
     setsid nohup prometheus \
-      --config.file="$ROOT/deploy/prometheus/prometheus.yml" \
+      --config.file="$(prometheus_config)" \
       --storage.tsdb.path="$DATA_DIR/prometheus" \
       --storage.tsdb.retention.time=7d \
       --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" \

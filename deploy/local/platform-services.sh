@@ -38,7 +38,8 @@ PLATFORM_STEPS=(
 # it holds. Registry instances serialise their writes on the registry's write lock in PostgreSQL, one publishes
 # through the outbox's lease, and each answers LocateCell from its own view of the topics. Instance k listens on
 # every port of the first + 100 × (k − 1). Console instances keep their sessions in Redis (SESSION_STORE=redis), so a
-# login on one serves the next request on another. Sharing stays single here.
+# login on one serves the next request on another. Sharing instances count quotas in Redis, chain one audit log
+# under a lock and lease each webhook subscription (docs/architecture.md, "Several instances").
 #   name|the first instance's listening addresses
 SCALABLE_SERVICES=(
   "registry|GRPC_ADDRESS=127.0.0.1:50051 ADMIN_HTTP_ADDRESS=127.0.0.1:8091"
@@ -47,6 +48,7 @@ SCALABLE_SERVICES=(
   "dispatch|HTTP_ADDRESS=127.0.0.1:8083 GRPC_ADDRESS=127.0.0.1:50053 ADMIN_HTTP_ADDRESS=127.0.0.1:8094"
   "credit|GRPC_ADDRESS=127.0.0.1:50054 ADMIN_HTTP_ADDRESS=127.0.0.1:8095"
   "console|HTTP_ADDRESS=127.0.0.1:8080 ADMIN_HTTP_ADDRESS=127.0.0.1:8097"
+  "sharing|HTTP_ADDRESS=127.0.0.1:8085 ADMIN_HTTP_ADDRESS=127.0.0.1:8096"
 )
 
 # The addresses of instance $2 (2, 3, …) of service $1, as NAME=host:port pairs; nothing when it does not scale.

@@ -4,6 +4,7 @@ import { verifierFromSettings } from '@ecogrid/staff-auth';
    parser (its config.ts, pure: zod and constants), so that a setting a service requires cannot be missing from
    the compose file or the Deployment; services export nothing else for it to use. */
 import { loadConfig as loadAlertingConfig } from '../../../services/alerting/src/config';
+import { loadConfig as loadConsoleConfig } from '../../../services/console/src/config';
 import { loadConfig as loadCreditConfig } from '../../../services/credit/src/config';
 import { loadConfig as loadDispatchConfig } from '../../../services/dispatch/src/config';
 import { loadConfig as loadIngestConfig } from '../../../services/ingest/src/config';
@@ -12,8 +13,11 @@ import { loadConfig as loadSharingConfig } from '../../../services/sharing/src/c
 /* eslint-enable no-restricted-imports */
 import { repoPath } from './repo-paths';
 
-/** The services a deployment runs. The console joins this list once it is on main. */
-export const SERVICES = ['registry', 'ingest', 'alerting', 'dispatch', 'credit', 'sharing'] as const;
+/**
+ * The services a deployment runs, each checked against its own config.ts. The emergency service is in the compose
+ * file and the manifests already; it joins this list (and LOADERS) once services/emergency is on main.
+ */
+export const SERVICES = ['registry', 'ingest', 'alerting', 'dispatch', 'credit', 'sharing', 'console'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 const LOADERS: Record<ServiceName, (env: NodeJS.ProcessEnv) => unknown> = {
@@ -23,6 +27,7 @@ const LOADERS: Record<ServiceName, (env: NodeJS.ProcessEnv) => unknown> = {
   dispatch: loadDispatchConfig,
   credit: loadCreditConfig,
   sharing: loadSharingConfig,
+  console: loadConsoleConfig,
 };
 
 /**

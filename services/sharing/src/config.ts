@@ -41,6 +41,8 @@ const schema = baseConfig({ service: 'sharing', adminAddress: '127.0.0.1:8096' }
   WEBHOOK_BACKOFF_MS: positiveInt(1_000),
   WEBHOOK_TIMEOUT_MS: positiveInt(5_000),
   WEBHOOK_POLL_MS: positiveInt(1_000),
+  /** The shortest lease an instance takes on a subscription (it is also at least twice one event's longest delivery). */
+  WEBHOOK_LEASE_MIN_MS: positiveInt(30_000),
   /** Host names webhooks may reach although they resolve to private addresses: tests and local demos only. */
   WEBHOOK_ALLOW_PRIVATE_HOSTS: z
     .string()

@@ -9,6 +9,7 @@ import { verifierFromSettings } from '@ecogrid/staff-auth';
 import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/telemetry';
 import { loadConfig } from './config';
 import { createSharingApp } from './app';
+import { webhookLeaseMs } from './app/deliver-webhooks';
 import { migrateSharingSchema } from './adapters/postgres/sharing-schema';
 import { createPgPartnerStore } from './adapters/postgres/pg-partner-store';
 import { createPgGrantStore } from './adapters/postgres/pg-grant-store';
@@ -83,7 +84,13 @@ async function main(): Promise<void> {
     replay: createKafkaReplay({ kafka, topicPrefix: config.TOPIC_PREFIX, groupPrefix: `${consumerGroupName(config.TOPIC_PREFIX, 'sharing', 'replay')}.`, logger }),
   });
   relay.start();
-  const webhookLoop = startWebhookLoop({ deliver: app.deliverWebhooks, signal, pollMs: config.WEBHOOK_POLL_MS, logger: logger.child({ module: 'webhooks' }) });
+  const webhookLoop = startWebhookLoop({
+    deliver: app.deliverWebhooks,
+    signal,
+    pollMs: config.WEBHOOK_POLL_MS,
+    leaseMs: webhookLeaseMs({ attempts: config.WEBHOOK_ATTEMPTS, backoffMs: config.WEBHOOK_BACKOFF_MS, timeoutMs: config.WEBHOOK_TIMEOUT_MS }, config.WEBHOOK_POLL_MS, config.WEBHOOK_LEASE_MIN_MS),
+    logger: logger.child({ module: 'webhooks' }),
+  });
 
   // Every shareable topic; device status is declared in the catalogue and fed once its topic exists.
   const feeds = new Map<string, FeedKind>([

@@ -1,52 +1,21 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@ecogrid/testkit';
 import { verifyDelivery } from '../src/domain/webhook-signature';
 import { buildFeed } from './support/feed-fixture';
+import { selfSignedCertDir, startWebhookReceiver } from './support/webhook-receiver';
 import { call, createWorld, openApiValidator, staffToken, type SharingWorld } from './support/sharing-harness';
-
-interface Received {
-  path: string;
-  id: string;
-  signed: boolean;
-}
-
-/** An https receiver with a self-signed certificate the service is told to trust: /good verifies, /fail fails, /redirect redirects. */
-function startReceiver(certDir: string, secrets: Map<string, string>): Promise<{ server: Server; port: number; received: Received[] }> {
-  const received: Received[] = [];
-  const server = createServer({ key: readFileSync(join(certDir, 'key.pem')), cert: readFileSync(join(certDir, 'cert.pem')) }, (request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      const path = request.url ?? '';
-      const secret = secrets.get(path.split('?')[0] ?? '') ?? '';
-      const signed = verifyDelivery(secret, body, request.headers['x-ecogrid-signature'] as string | undefined, Math.floor(Date.now() / 1000));
-      const id = body ? String((JSON.parse(body) as { id?: string }).id) : '';
-      received.push({ path, id, signed });
-      if (path.startsWith('/good')) response.writeHead(signed ? 204 : 401).end();
-      else if (path.startsWith('/redirect')) response.writeHead(302, { location: `https://127.0.0.1:${(server.address() as AddressInfo).port}/trap` }).end();
-      else response.writeHead(500).end();
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, received })));
-}
 
 describe('webhooks: signed CloudEvents, retries, dead letters, SSRF refused', () => {
   let world: SharingWorld;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
   const secrets = new Map<string, string>();
   let apiKey = '';
   const openApi = openApiValidator();
 
   beforeAll(async () => {
-    const certDir = mkdtempSync(join(tmpdir(), 'sharing-webhook-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem')], { stdio: 'ignore' });
-    receiver = await startReceiver(certDir, secrets);
+    const certDir = selfSignedCertDir('sharing-webhook');
+    receiver = await startWebhookReceiver(certDir, secrets);
     world = await createWorld('sharing-webhooks', {
       NODE_EXTRA_CA_CERTS: join(certDir, 'cert.pem'),
       WEBHOOK_ALLOW_PRIVATE_HOSTS: 'localhost',

@@ -33,6 +33,9 @@ export function platformProblems(compose: Manifest): string[] {
       continue;
     }
     problems.push(...serviceProblems(name, service, declaredSecrets).map((problem) => `${name}: ${problem}`));
+    // A service without a database (the console) has no schema to migrate; one that needs a database and was
+    // given none is refused by its own configuration above.
+    if (!usesDatabase(service)) continue;
     const migration = services[`${name}-migrate`];
     if (!isManifest(migration)) problems.push(`${name}-migrate: not in the compose file`);
     else if (JSON.stringify(migration.command) !== JSON.stringify(['node', 'dist/cli/migrate.js'])) problems.push(`${name}-migrate: does not run dist/cli/migrate.js`);
@@ -61,29 +64,44 @@ function serviceProblems(name: ServiceName, service: Manifest, declaredSecrets: 
   const probedPort = probed?.[1] ?? probed?.[2];
   if (probedPort !== String(adminPort)) problems.push(`healthcheck probes port ${String(probedPort)}, not the admin port ${adminPort}: ${test.join(' ')}`);
 
-  const mounted = new Set((Array.isArray(service.secrets) ? service.secrets : []).map((entry) => (isManifest(entry) ? String(entry.source) : String(entry))));
+  const secretEntries = (Array.isArray(service.secrets) ? service.secrets : []).map((entry) => (isManifest(entry) ? { source: String(entry.source), target: entry.target === undefined ? undefined : String(entry.target) } : { source: String(entry), target: undefined }));
+  const mounted = new Set(secretEntries.map((entry) => entry.source));
   for (const secret of mounted) if (!declaredSecrets.has(secret)) problems.push(`secret ${secret} is not declared under secrets:`);
+  // Secrets mounted at a path of their own (a file the service reads itself, e.g. the console's users file).
+  const mountedAt = new Set(secretEntries.flatMap((entry) => (entry.target?.startsWith('/') ? [entry.target] : [])));
   const resolved: NodeJS.ProcessEnv = {};
   for (const [variable, value] of Object.entries(environment)) {
     const file = /^\/run\/secrets\/(.+)$/.exec(value);
     if (variable.endsWith('_FILE') && file?.[1]) {
       if (!mounted.has(file[1])) problems.push(`${variable} names secret ${file[1]}, which is not mounted`);
       resolved[variable.slice(0, -'_FILE'.length)] = standInFor(variable.slice(0, -'_FILE'.length));
-    } else resolved[variable] = value;
+    } else {
+      // A *_FILE outside /run/secrets is read by the service itself (the entrypoint leaves it alone): the file must be mounted there.
+      if (variable.endsWith('_FILE') && value.startsWith('/') && !mountedAt.has(value)) problems.push(`${variable}=${value} is not a mounted secret's target`);
+      resolved[variable] = value;
+    }
   }
   const refused = configurationProblem(name, resolved);
   if (refused) problems.push(`the service refuses this environment: ${refused}`);
 
   const dependsOn = isManifest(service.depends_on) ? service.depends_on : {};
   const condition = (dependency: string) => (isManifest(dependsOn[dependency]) ? dependsOn[dependency].condition : undefined);
-  const expected: Record<string, string> = { kafka: 'service_healthy', topics: 'service_completed_successfully', [`${name}-migrate`]: 'service_completed_successfully' };
-  if (resolved.DATABASE_URL) expected.postgres = 'service_healthy';
+  const expected: Record<string, string> = { kafka: 'service_healthy', topics: 'service_completed_successfully' };
+  if (resolved.DATABASE_URL) {
+    expected[`${name}-migrate`] = 'service_completed_successfully';
+    expected.postgres = 'service_healthy';
+  }
   if (resolved.REDIS_URL) expected.redis = 'service_healthy';
   for (const [dependency, wanted] of Object.entries(expected)) {
     if (condition(dependency) !== wanted) problems.push(`depends_on ${dependency} should be ${wanted}, is ${String(condition(dependency))}`);
   }
   return problems;
 }
+
+const usesDatabase = (service: Manifest): boolean => {
+  const environment = environmentOf(service);
+  return environment.DATABASE_URL !== undefined || environment.DATABASE_URL_FILE !== undefined;
+};
 
 /** The service's environment as compose hands it over: `${VAR:-default}` becomes the default (no .env is read). */
 function environmentOf(service: Manifest): Record<string, string> {

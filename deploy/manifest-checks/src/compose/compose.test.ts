@@ -76,6 +76,20 @@ describe('deploy/docker/compose.yaml', () => {
       expect(platformProblems(compose)).toContainEqual(expect.stringContaining('dispatch: the service refuses this environment: invalid configuration: set HISTORY_CHAIN_KEY'));
     });
 
+    it("the console's users file under /run/secrets, where the entrypoint would turn the path into the file's content", () => {
+      const compose = readCompose();
+      const consoleService = servicesOf(compose).console!;
+      (consoleService.environment as Record<string, string>).CONSOLE_USERS_FILE = '/run/secrets/console-users';
+      consoleService.secrets = ['staff-token-secret', 'console-users'];
+      expect(platformProblems(compose)).toContainEqual(expect.stringContaining('console: the service refuses this environment: invalid configuration: set CONSOLE_USERS_FILE'));
+    });
+
+    it("the console's users file at a path no secret is mounted on", () => {
+      const compose = readCompose();
+      (servicesOf(compose).console!.environment as Record<string, string>).CONSOLE_USERS_FILE = '/etc/ecogrid/console/user.json';
+      expect(platformProblems(compose)).toContainEqual('console: CONSOLE_USERS_FILE=/etc/ecogrid/console/user.json is not a mounted secret\'s target');
+    });
+
     it('a required variable misspelled', () => {
       const compose = readCompose();
       const environment = servicesOf(compose).ingest!.environment as Record<string, string>;

@@ -5,6 +5,7 @@ import { AclOperationTypes, AclResourceTypes, ResourcePatternTypes } from 'kafka
 import { repoPath } from '../repo-paths';
 import { adminPortOf, configurationProblem, SERVICES, standInFor, type ServiceName } from '../service-settings';
 import { isManifest, type Manifest } from '../yaml-documents';
+import { consoleReachProblems } from './console-reach';
 
 const asList = (value: unknown): Manifest[] => (Array.isArray(value) ? value.filter(isManifest) : []);
 const asObject = (value: unknown): Manifest => (isManifest(value) ? value : {});
@@ -15,7 +16,8 @@ const ofKind = (objects: readonly Manifest[], kind: string): Manifest[] => objec
  * What the schemas cannot see in a built overlay: every service runs with probes on its admin port (the one its
  * config.ts declares), least privilege, requests and limits, secrets only by reference, an environment its own
  * configuration parser accepts in production, a Service and a PodDisruptionBudget; ingest has its autoscaler; the
- * admin port is reachable only from the monitoring namespace; Kafka topics are the catalogue's and Kafka users
+ * admin port is reachable only from the monitoring namespace and the console; the console may reach what it calls
+ * and its users file comes from a Secret outside /run/secrets; Kafka topics are the catalogue's and Kafka users
  * hold exactly the ACLs of SERVICE_KAFKA_ACCESS.
  */
 export function platformObjectProblems(objects: readonly Manifest[]): string[] {
@@ -35,6 +37,7 @@ export function platformObjectProblems(objects: readonly Manifest[]): string[] {
   const autoscaler = ofKind(objects, 'HorizontalPodAutoscaler').find((candidate) => asObject(asObject(candidate.spec).scaleTargetRef).name === 'ingest');
   if (!autoscaler) problems.push('ingest: no HorizontalPodAutoscaler');
   problems.push(...networkPolicyProblems(ofKind(objects, 'NetworkPolicy')));
+  problems.push(...consoleReachProblems(objects));
   problems.push(...kafkaVersionProblems(ofKind(objects, 'Kafka')));
   problems.push(...topicProblems(ofKind(objects, 'KafkaTopic')));
   problems.push(...userProblems(ofKind(objects, 'KafkaUser')));
@@ -89,7 +92,17 @@ function deploymentProblems(service: ServiceName, deployment: Manifest, configMa
   return problems;
 }
 
-/** The admin port may be opened by a policy only towards the monitoring namespace. */
+/** A peer that may reach the admin listeners: the monitoring namespace (Prometheus), or the console's pods (its operator view). */
+function mayReachAdmin(peer: Manifest): boolean {
+  if (peer.ipBlock !== undefined) return false;
+  const namespace = asObject(asObject(peer.namespaceSelector).matchLabels)['kubernetes.io/metadata.name'];
+  const pods = asObject(peer.podSelector);
+  if (namespace === 'monitoring' && peer.podSelector === undefined) return true;
+  const podLabels = asObject(pods.matchLabels);
+  return peer.namespaceSelector === undefined && pods.matchExpressions === undefined && Object.keys(podLabels).length === 1 && podLabels['app.kubernetes.io/name'] === 'console';
+}
+
+/** The admin port may be opened by a policy only towards the monitoring namespace and the console. */
 function networkPolicyProblems(policies: readonly Manifest[]): string[] {
   const problems: string[] = [];
   if (!policies.some((policy) => nameOf(policy) === 'default-deny' && asList(asObject(policy.spec).ingress).length === 0 && asList(asObject(policy.spec).egress).length === 0)) {
@@ -99,8 +112,7 @@ function networkPolicyProblems(policies: readonly Manifest[]): string[] {
     for (const rule of asList(asObject(policy.spec).ingress)) {
       if (!asList(rule.ports).some((port) => port.port === 'admin')) continue;
       const from = asList(rule.from);
-      const onlyMonitoring = from.length > 0 && from.every((peer) => asObject(asObject(peer.namespaceSelector).matchLabels)['kubernetes.io/metadata.name'] === 'monitoring' && peer.podSelector === undefined && peer.ipBlock === undefined);
-      if (!onlyMonitoring) problems.push(`NetworkPolicy ${nameOf(policy)} opens the admin port to more than the monitoring namespace`);
+      if (from.length === 0 || !from.every(mayReachAdmin)) problems.push(`NetworkPolicy ${nameOf(policy)} opens the admin port to more than the monitoring namespace and the console`);
     }
   }
   return problems;

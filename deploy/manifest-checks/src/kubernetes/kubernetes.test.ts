@@ -87,6 +87,36 @@ describe('fails on a deliberate typo', () => {
     expect(platformObjectProblems(objects)).toContain('credit: readinessProbe is /readyz on port 50054, not /readyz on the admin port 8095');
   });
 
+  it("a service the console calls left out of the console's NetworkPolicy, or the console left out of the service's", () => {
+    const objects = overlay('prod');
+    const calls = find(objects, 'NetworkPolicy', 'console-calls').spec as { egress: Array<{ to: Array<{ podSelector: { matchExpressions: Array<{ values: string[] }> } }> }> };
+    const grpc = calls.egress[0]!.to[0]!.podSelector.matchExpressions[0]!;
+    grpc.values = grpc.values.filter((name) => name !== 'credit');
+    const staffApis = find(objects, 'NetworkPolicy', 'staff-apis').spec as { ingress: Array<{ from: Array<Record<string, unknown>> }> };
+    staffApis.ingress[0]!.from = staffApis.ingress[0]!.from.filter((peer) => peer.podSelector === undefined);
+    expect(platformObjectProblems(objects).filter((problem) => problem.startsWith('console:'))).toEqual([
+      "console: REGISTRY_GRPC_ADDRESS calls registry on its grpc port, but no NetworkPolicy lets the console's pods into it",
+      "console: ALERTING_GRPC_ADDRESS calls alerting on its grpc port, but no NetworkPolicy lets the console's pods into it",
+      "console: DISPATCH_GRPC_ADDRESS calls dispatch on its grpc port, but no NetworkPolicy lets the console's pods into it",
+      "console: DISPATCH_HTTP_URL calls dispatch on its http port, but no NetworkPolicy lets the console's pods into it",
+      "console: CREDIT_GRPC_ADDRESS calls credit on its grpc port, but no NetworkPolicy lets the console's pods out to it",
+      "console: CREDIT_GRPC_ADDRESS calls credit on its grpc port, but no NetworkPolicy lets the console's pods into it",
+    ]);
+  });
+
+  it("the console's users file under /run/secrets, and the admin port opened to all pods", () => {
+    const objects = overlay('prod');
+    const container = mainContainer(find(objects, 'Deployment', 'console'));
+    (container.env as Array<{ name: string; value?: string }>).find((variable) => variable.name === 'CONSOLE_USERS_FILE')!.value = '/run/secrets/users.json';
+    const admin = find(objects, 'NetworkPolicy', 'admin-from-console').spec as { ingress: Array<{ from: Array<{ podSelector: Record<string, unknown> }> }> };
+    admin.ingress[0]!.from[0]!.podSelector = {};
+    expect(platformObjectProblems(objects)).toEqual([
+      'NetworkPolicy admin-from-console opens the admin port to more than the monitoring namespace and the console',
+      "console: CONSOLE_USERS_FILE=/run/secrets/users.json is under /run/secrets, where the entrypoint replaces the path by the file's content",
+      'console: CONSOLE_USERS_FILE=/run/secrets/users.json is not in a mounted Secret',
+    ]);
+  });
+
   it('a Kafka version the operator does not run', () => {
     const objects = overlay('prod');
     ((find(objects, 'Kafka', 'ecogrid').spec as { kafka: { version: string } }).kafka).version = '4.1.0';

@@ -9,14 +9,26 @@ import type { SharingRuntime } from './runtime';
 const BATCH = 100;
 
 /**
+ * How long an instance leases a subscription: several poll rounds, and at least twice the longest one event can take
+ * (every attempt timing out, with the doubling backoff between them) — the lease is renewed before each event, so it
+ * can never run out while an event is still being sent.
+ */
+export function webhookLeaseMs(policy: { attempts: number; backoffMs: number; timeoutMs: number }, pollMs: number, minimumMs: number): number {
+  const longestEventMs = policy.attempts * policy.timeoutMs + policy.backoffMs * (2 ** (policy.attempts - 1) - 1);
+  return Math.max(minimumMs, pollMs * 10, 2 * longestEventMs);
+}
+
+/**
  * One round of webhook delivery for the subscriptions this instance leases: the records after each one's position,
  * inside its grant, one POST per event in order, signed (`X-EcoGrid-Signature`, timestamped), retried with doubling
  * backoff and dead-lettered when every attempt failed; the position advances past each event either way, so one
  * bad event does not stop the feed. Only 2xx counts as delivered: redirects are not followed. Each delivered batch
- * is audited like a pull.
+ * is audited like a pull. The lease is renewed before each event — and the round for that subscription ends when
+ * another instance holds it — so with a lease at least twice one event's longest delivery (every attempt timing out,
+ * with its backoff) two instances never send a subscription's events at once.
  */
 export function createDeliverWebhooks(runtime: SharingRuntime, owner = `instance-${randomUUID()}`) {
-  const deliver = async (subscription: WebhookSubscription): Promise<number> => {
+  const deliver = async (subscription: WebhookSubscription, leaseMs: number): Promise<number> => {
     const dataset = datasetById(subscription.datasetId);
     const grant = await runtime.grants.current(subscription.partnerId, subscription.datasetId);
     if (!dataset || !grant || grantRefusal(grant, dataset, runtime.clock.now())) return 0;
@@ -24,7 +36,10 @@ export function createDeliverWebhooks(runtime: SharingRuntime, owner = `instance
     let delivered = 0;
     let dead = 0;
     const digest = createHash('sha256');
+    const handled: typeof records = [];
     for (const record of records) {
+      if (!(await runtime.webhooks.renew(subscription.id, owner, leaseMs))) break;
+      handled.push(record);
       if (inGrant(record, grant)) {
         const body = JSON.stringify(pushedEvent(record, grant, dataset).cloudEvent);
         let lastError = '';
@@ -53,7 +68,7 @@ export function createDeliverWebhooks(runtime: SharingRuntime, owner = `instance
       }
       await runtime.webhooks.advance(subscription.id, record.seq);
     }
-    const last = records.at(-1);
+    const last = handled.at(-1);
     if (last) {
       await runtime.audit.append({
         accessId: randomUUID(),
@@ -67,11 +82,11 @@ export function createDeliverWebhooks(runtime: SharingRuntime, owner = `instance
         denialReason: 'webhook_delivered',
       });
     }
-    return records.length;
+    return handled.length;
   };
   return async (leaseMs: number): Promise<number> => {
     let handled = 0;
-    for (const subscription of await runtime.webhooks.claim(owner, leaseMs)) handled += await deliver(subscription);
+    for (const subscription of await runtime.webhooks.claim(owner, leaseMs)) handled += await deliver(subscription, leaseMs);
     return handled;
   };
 }

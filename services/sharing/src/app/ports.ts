@@ -138,6 +138,8 @@ export interface WebhookStore {
   deactivate(id: string, partnerId: string): Promise<boolean>;
   /** Active subscriptions this instance holds the lease of (taking free or expired leases), for `leaseMs`. */
   claim(owner: string, leaseMs: number): Promise<WebhookSubscription[]>;
+  /** Extends this instance's lease of one subscription by `leaseMs` from now; false when another instance holds it. */
+  renew(id: string, owner: string, leaseMs: number): Promise<boolean>;
   advance(id: string, lastSeq: number): Promise<void>;
   deadLetter(entry: { subscriptionId: string; seq: number; event: unknown; attempts: number; lastError: string }, now: Date): Promise<void>;
   deadLetters(subscriptionId: string): Promise<Array<{ seq: number; attempts: number; lastError: string }>>;

@@ -59,7 +59,10 @@ const CASE_SOURCE: Partial<Record<CaseSource, CaseInput['source']>> = {
   [CaseSource.CASE_SOURCE_MANUAL]: 'manual',
 };
 
-/** Decodes an ecogrid.cases.v1 record; undefined for cases against no enterprise. */
+/**
+ * Decodes an ecogrid.cases.v1 record; undefined for cases against no enterprise, and for a drill's cases (演练): a
+ * drilled reduction breach names a real enterprise, but it is no evidence against it.
+ */
 export function toCaseInput(event: ReceivedEvent): CaseInput | undefined {
   if (event.value === null) throw new PoisonRecordError('tombstone', 'a case record has no value');
   let change: CaseChanged;
@@ -68,7 +71,7 @@ export function toCaseInput(event: ReceivedEvent): CaseInput | undefined {
   } catch (error) {
     throw new PoisonRecordError('bad_payload', `not a CaseChanged: ${(error as Error).message}`);
   }
-  if (!change.enterpriseUscc) return undefined;
+  if (!change.enterpriseUscc || change.drill) return undefined;
   if (!change.caseId) throw new PoisonRecordError('bad_case', 'a case event needs case_id');
   const occurredAt = change.occurredAt ?? new Date(event.timestamp);
   return {

@@ -180,8 +180,11 @@ function aqiRecord(aqi: StationAqiComputed): IncomingRecord {
 
 /**
  * Only public fields are copied out of a case: the note, the actors, the evidence hash and anything personal never
- * reach sharing's store at all, so no grant or bug can serve them.
+ * reach sharing's store at all, so no grant or bug can serve them. A drill's case (an emergency drill's task) is
+ * shared as a drill: `drill` and 【演练】 before its title, so no partner takes it for a real one.
  */
+const DRILL_MARK = '【演练】';
+
 function caseRecord(change: CaseChanged): IncomingRecord {
   const occurredAt = time(change.occurredAt, `case ${change.caseId}`);
   const located = change.lon !== 0 || change.lat !== 0;
@@ -199,7 +202,8 @@ function caseRecord(change: CaseChanged): IncomingRecord {
       case_id: change.caseId,
       status: caseStatusToJSON(change.status).replace(/^CASE_STATUS_/, '').toLowerCase(),
       case_type: change.caseType,
-      title: change.title,
+      title: change.drill && !change.title.startsWith(DRILL_MARK) ? `${DRILL_MARK}${change.title}` : change.title,
+      drill: change.drill,
       township_code: change.townshipCode,
       enterprise_uscc: change.enterpriseUscc,
       ...(located ? { lon: change.lon, lat: change.lat } : {}),

@@ -36,6 +36,14 @@ export function createPgWebhookStore(pool: pg.Pool): WebhookStore {
       );
       return rows.map(subscriptionOf);
     },
+    renew: async (id, owner, leaseMs) =>
+      (
+        await pool.query(
+          `UPDATE webhook_subscriptions SET lease_until = now() + make_interval(secs => $3::float8 / 1000)
+           WHERE id = $1 AND active AND lease_owner = $2`,
+          [id, owner, leaseMs],
+        )
+      ).rowCount === 1,
     advance: async (id, lastSeq) => {
       await pool.query('UPDATE webhook_subscriptions SET last_seq = GREATEST(last_seq, $2) WHERE id = $1', [id, lastSeq]);
     },

@@ -3,11 +3,12 @@ import type { RecordSignal } from '../../app/ports';
 
 /**
  * Runs webhook delivery rounds: at once when records were stored, else every `pollMs`; a round that found work is
- * followed by another straight away. The lease is several rounds long, so a stopped instance's subscriptions move on.
+ * followed by another straight away. `leaseMs` (webhookLeaseMs) is several rounds long and renewed event by event, so
+ * a stopped instance's subscriptions move on after it and a working one keeps them.
  */
-export function startWebhookLoop(options: { deliver: (leaseMs: number) => Promise<number>; signal: RecordSignal; pollMs: number; logger: Logger }): { stop(): Promise<void> } {
+export function startWebhookLoop(options: { deliver: (leaseMs: number) => Promise<number>; signal: RecordSignal; pollMs: number; leaseMs: number; logger: Logger }): { stop(): Promise<void> } {
   const abort = new AbortController();
-  const leaseMs = Math.max(30_000, options.pollMs * 10);
+  const { leaseMs } = options;
   const running = (async () => {
     while (!abort.signal.aborted) {
       let handled = 0;
