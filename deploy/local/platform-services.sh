@@ -26,6 +26,7 @@ PLATFORM_STEPS=(
   "service|credit|services/credit/dist/main.js|http://127.0.0.1:8095/readyz|DATABASE_URL=$(service_database_url credit) $(kafka_user credit)"
   "task|Yanhu demo credit records (penalties, inspections, a veto)|env $(kafka_user credit) node services/credit/dist/cli/seed-demo.js"
   "service|emergency|services/emergency/dist/main.js|http://127.0.0.1:8098/readyz|DATABASE_URL=$(service_database_url emergency) $(kafka_user emergency)"
+  "task|Yanhu demo reduction list (heavy-pollution warnings: grades and measures per level)|env $(kafka_user emergency) node services/emergency/dist/cli/seed-demo.js"
   "service|sharing|services/sharing/dist/main.js|http://127.0.0.1:8096/readyz|DATABASE_URL=$(service_database_url sharing) $(kafka_user sharing)"
   "task|Yanhu partner departments (sharing demo: keys and curl lines)|node services/sharing/dist/cli/seed-demo.js"
   "service|console|services/console/dist/main.js|http://127.0.0.1:8097/readyz|SESSION_STORE=redis $(kafka_user console)"

@@ -7,6 +7,11 @@ describe('simulator CLI configuration', () => {
     expect(config).toMatchObject({ SIMULATOR_RATE: 1, TOPIC_PREFIX: '', target: { host: '127.0.0.1', port: 9212 } });
   });
 
+  it('reads the demo haze episode as minutes from start and hours, and refuses another shape', () => {
+    expect(loadCliConfig({ KAFKA_BROKERS: 'k:9092', SIMULATOR_HAZE_EPISODE: '5:72' })).toMatchObject({ SIMULATOR_HAZE_EPISODE: '5:72', SIMULATOR_HAZE_MULTIPLE: 1.4 });
+    expect(() => loadCliConfig({ KAFKA_BROKERS: 'k:9092', SIMULATOR_HAZE_EPISODE: '72h' })).toThrow(/SIMULATOR_HAZE_EPISODE/);
+  });
+
   it('reads replayed exceedances, and names a malformed one', () => {
     const config = loadCliConfig({ KAFKA_BROKERS: '127.0.0.1:9092', SIMULATOR_EPISODES: '140802SZ0200000000000D01:w21003:60:1800:3; MN2:a21026:0:90.5:1.5' });
     expect(config.SIMULATOR_EPISODES).toEqual([

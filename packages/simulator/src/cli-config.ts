@@ -43,6 +43,12 @@ const schema = z.object({
   SIMULATOR_PASSWORDS_FILE: z.string().min(1).optional(),
   SIMULATOR_REPORT_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
   /**
+   * The demo's heavy-pollution episode, `<minutes from start>:<hours>` (e.g. `0:72`): air stations hold PM2.5 near
+   * 140 µg/m³ for that long (haze-episode.ts). Off when unset.
+   */
+  SIMULATOR_HAZE_EPISODE: z.string().regex(/^\d+:\d+(\.\d+)?$/, 'expected <minutes from start>:<hours>, e.g. 0:72').optional(),
+  SIMULATOR_HAZE_MULTIPLE: z.coerce.number().positive().max(20).default(1.4),
+  /**
    * Exceedances to replay at set moments after start-up, e.g. the demo's water-source incident
    * (`140802SZ0200000000000D01:w21003:60:1800:3` — ammonia nitrogen at 3× its limit from the first minute for half an hour).
    */

@@ -1,6 +1,7 @@
 import { createKafka, kafkaCredentialsFrom } from '@ecogrid/kafka';
 import { createLogger } from '@ecogrid/telemetry';
 import { loadCliConfig } from './cli-config';
+import { hazeEpisodes } from './haze-episode';
 import { createSimulator } from './create-simulator';
 import { watchRegistryDevices } from './registry-devices';
 import { readDevicePasswords } from './device-passwords';
@@ -20,8 +21,13 @@ async function main(): Promise<void> {
     const devices = registry.list().sort((a, b) => a.mn.localeCompare(b.mn));
     return config.SIMULATOR_MAX_DEVICES > 0 ? devices.slice(0, config.SIMULATOR_MAX_DEVICES) : devices;
   };
+  // The demo's heavy-pollution episode on the air stations known at start (their MNs; a station added later is not in it).
+  const [hazeStartMinutes, hazeHours] = (config.SIMULATOR_HAZE_EPISODE ?? '').split(':').map(Number);
+  const episodes = config.SIMULATOR_HAZE_EPISODE ? hazeEpisodes(pick(), { startMs: Date.now() + (hazeStartMinutes ?? 0) * 60_000, durationMs: (hazeHours ?? 0) * 3_600_000, multiple: config.SIMULATOR_HAZE_MULTIPLE }) : [];
+  if (episodes.length > 0) logger.info({ stations: episodes.length, episode: config.SIMULATOR_HAZE_EPISODE, multiple: config.SIMULATOR_HAZE_MULTIPLE }, 'heavy-pollution episode scheduled');
   const simulator = createSimulator({
     devices: pick(),
+    episodes,
     target: config.target,
     rate: config.SIMULATOR_RATE,
     seed: config.SIMULATOR_SEED,

@@ -11,4 +11,5 @@ export { chinaDigits, parseChinaDigits } from './china-time';
 export { answerRequest, type DeviceControls, type RequestOutcome } from './answer-request';
 export { fromRegistryDevice, watchRegistryDevices, type RegistryDevices } from './registry-devices';
 export { readDevicePasswords } from './device-passwords';
+export { hazeEpisodes } from './haze-episode';
 export { seededRandom, type Random } from './random';

@@ -40,6 +40,8 @@ const schema = baseConfig({ service: 'emergency', adminAddress: '127.0.0.1:8098'
   PG_POOL_SIZE: z.coerce.number().int().min(2).max(64).default(8),
   /** Where a new consumer group starts on its input topics: the latest records (an old reading is not compliance now). */
   INPUTS_FROM_BEGINNING: booleanFlag.default(false),
+  /** How often the active reduction obligations are compared with the enterprises' hourly means. */
+  COMPLIANCE_CHECK_MS: z.coerce.number().int().min(100).default(60_000),
   /**
    * Development and tests only: the service's clock starts at this instant and runs on from there, so warning
    * windows and trigger hours are the same whatever day the tests run. Refused in production.

@@ -31,11 +31,8 @@ async function main(): Promise<void> {
 
   // Enterprises with their outlets and cells (warnings), targets and officers (incidents), devices (all parts).
   const registry = createRegistryView({ kafka, topicPrefix: config.TOPIC_PREFIX, logger, entities: ['cell', 'device', 'enterprise', 'officer', 'target'], groupPrefix: consumerGroupName(config.TOPIC_PREFIX, 'emergency', 'registry-view') });
-  await registry.start();
-
   // One relay for every part: each writes its events into the same outbox table inside its own transactions.
   const relay = createOutboxRelay({ pool, schema: config.EMERGENCY_SCHEMA, publisher, kafka, logger, pollMs: config.OUTBOX_POLL_MS, readBackGroup: consumerGroupName(config.TOPIC_PREFIX, 'emergency', 'outbox-reconcile') });
-  relay.start();
 
   const context: EmergencyContext = { config, logger, clock, pool, kafka, publisher, relay, registry, topics };
   // The parts of the service, each with its own gRPC service, access table and consumers.
@@ -45,6 +42,9 @@ async function main(): Promise<void> {
     // registerEarlyWarning(context),
   ];
   const consumers = parts.flatMap((part) => part.consumers);
+  // Started after every part has registered, so the parts' registry listeners see the initial load too.
+  await registry.start();
+  relay.start();
 
   const health = createDependencyHealth(
     [

@@ -21,6 +21,7 @@ export interface EmergencyContext {
   /** Dead letters of the part's consumers; events themselves go through the outbox. */
   publisher: EventPublisher;
   relay: OutboxRelay;
+  /** Not started yet while the parts register: an `onChange` listener added then sees the initial load. */
   registry: RegistryView;
   topics: Record<TopicKey, string>;
 }

@@ -1,3 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { consumerGroupName } from '@ecogrid/service-kit';
+import { createWarningsApp } from '../app/warnings';
+import { createPgWarningStore } from '../adapters/postgres/pg-warning-store';
+import { encodeWarningEvent } from '../adapters/kafka/warning-events';
+import { createWarningInputConsumer, toAqiHour, toObservation } from '../adapters/kafka/warning-consumers';
+import { createRegistryEnterpriseDirectory } from '../adapters/registry/registry-enterprise-directory';
 import { warningGrpcService } from '../adapters/grpc/warning-grpc-service';
 import { WARNING_ACCESS } from '../adapters/grpc/warning-access';
 import type { EmergencyContext, EmergencyPart } from './emergency-part';
@@ -7,10 +14,38 @@ import type { EmergencyContext, EmergencyPart } from './emergency-part';
  * obligations they activate, compliance from the outlets' readings, and the episode evaluation.
  */
 export function registerWarnings(context: EmergencyContext): EmergencyPart {
+  const { config, logger, relay, topics } = context;
+  const log = logger.child({ module: 'warnings' });
+  const store = createPgWarningStore({ pool: context.pool, encode: encodeWarningEvent(topics.emergency), onEventsCommitted: () => relay.nudge(), notifyRelays: () => !relay.isLeader });
+  const app = createWarningsApp({ store, directory: createRegistryEnterpriseDirectory(context.registry), clock: context.clock, newId: randomUUID });
+
+  const consumerOptions = { kafka: context.kafka, deadLetters: context.publisher, logger, fromBeginning: config.INPUTS_FROM_BEGINNING, sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS };
+  const aqi = createWarningInputConsumer({ ...consumerOptions, topic: topics.aqiHourly, groupId: consumerGroupName(config.TOPIC_PREFIX, 'emergency', 'warnings-aqi'), decode: toAqiHour, handle: app.recordAqiHour });
+  const readings = createWarningInputConsumer({ ...consumerOptions, topic: topics.readings, groupId: consumerGroupName(config.TOPIC_PREFIX, 'emergency', 'warnings-readings'), decode: toObservation, handle: app.recordReading });
+
+  // Compliance on a timer, not per reading: an hour is judged once it has ended, whatever arrives when.
+  let checking: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    if (checking) return;
+    checking = app
+      .checkCompliance()
+      .then((breaches) => breaches > 0 && log.info({ breaches }, 'reduction obligations breached'))
+      .catch((error: unknown) => log.error({ err: error }, 'compliance check failed'))
+      .finally(() => (checking = undefined));
+  }, config.COMPLIANCE_CHECK_MS);
+  timer.unref();
+
   return {
     name: 'warnings',
-    grpcServices: [warningGrpcService(context.logger)],
+    grpcServices: [warningGrpcService(app, logger)],
     access: WARNING_ACCESS,
-    consumers: [],
+    consumers: [
+      { name: 'warnings-aqi', consumer: aqi },
+      { name: 'warnings-readings', consumer: readings },
+    ],
+    stop: async () => {
+      clearInterval(timer);
+      await checking;
+    },
   };
 }

@@ -295,7 +295,10 @@ export interface Obligation {
   level: WarningLevel;
   /** "A", "B", "C", "D" or "引领性". */
   grade: string;
-  /** "production_limit", "stop", "transport_restriction" or "self_directed". */
+  /**
+   * "production_limit", "stop", "transport_restriction", "reduced_emission" (a reduced level alone) or
+   * "self_directed" (自主减排 of A / 引领性: tracked, not forced).
+   */
   measure: string;
   /** For production_limit: the share of normal production still allowed is 100 − this. */
   productionLimitPercent: number;
@@ -324,7 +327,10 @@ export interface ObligationChanged {
 /** Reduction per factor: emissions in the warning hours against the same hours before the warning. */
 export interface FactorReduction {
   factorCode: string;
-  /** Sum of the hourly means over the compared hours (mg/m³·h): a concentration proxy of emissions. */
+  /**
+   * Mean of the hourly means (mg/m³) in the same number of hours just before the warning; in an episode's total,
+   * the sum of the enterprises' means. A concentration proxy of emissions: the platform has no flow for every outlet.
+   */
   baseline: number;
   during: number;
   /** (baseline − during) / baseline × 100; 0 when there is no baseline. */
