@@ -20,8 +20,11 @@ export const SERVICE_KAFKA_ACCESS = {
   dispatch: { writes: ['cases'], reads: ['alerts', 'emergency', ...REGISTRY_TOPICS] },
   /** Evidence from alerts and cases, owners and names from the registry's devices and enterprises. */
   credit: { writes: ['credit'], reads: ['alerts', 'cases', 'registryDevices', 'registryEnterprises'] },
-  /** Every shareable topic in (the registry's enterprises for their public subset); its access audit out (through its outbox). */
-  sharing: { writes: ['sharingAccess'], reads: ['readings', 'alerts', 'aqiHourly', 'cases', 'credit', 'registryEnterprises'] },
+  /**
+   * Every shareable topic in (the registry's enterprises for their public subset; the emergency topic for its incidents,
+   * drills marked as drills); its access audit out (through its outbox).
+   */
+  sharing: { writes: ['sharingAccess'], reads: ['readings', 'alerts', 'aqiHourly', 'cases', 'credit', 'registryEnterprises', 'emergency'] },
   /**
    * Live updates for the browsers (each instance in a group of its own, `<prefix>console.live.<instance>`) and the
    * devices' online state and newest values (`<prefix>console.devices.<instance>.*`); it writes nothing.

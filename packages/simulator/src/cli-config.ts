@@ -2,6 +2,27 @@ import { z } from 'zod';
 import { hostPort, LOG_LEVELS, parseConfig, splitHostPort } from '@ecogrid/service-kit';
 const probability = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
 
+/** One replayed exceedance: `<mn>:<factor code>:<start, seconds after start-up>:<duration, seconds>:<multiple of the limit>`. */
+const EPISODE = /^([^:;\s]+):([A-Za-z0-9]+):(\d+(?:\.\d+)?):(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/;
+const episodes = z
+  .string()
+  .default('')
+  .transform((text, context) =>
+    text
+      .split(';')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .flatMap((part) => {
+        const match = EPISODE.exec(part);
+        if (!match) {
+          context.addIssue({ code: 'custom', message: `"${part}" is not <mn>:<factor>:<start s>:<duration s>:<multiple>` });
+          return [];
+        }
+        const [, mn, code, start, duration, multiple] = match;
+        return [{ mn: mn as string, code: code as string, startAfterS: Number(start), durationS: Number(duration), multiple: Number(multiple) }];
+      }),
+  );
+
 const schema = z.object({
   KAFKA_BROKERS: z.string().min(1),
   TOPIC_PREFIX: z.string().default(''),
@@ -27,6 +48,11 @@ const schema = z.object({
    */
   SIMULATOR_HAZE_EPISODE: z.string().regex(/^\d+:\d+(\.\d+)?$/, 'expected <minutes from start>:<hours>, e.g. 0:72').optional(),
   SIMULATOR_HAZE_MULTIPLE: z.coerce.number().positive().max(20).default(1.4),
+  /**
+   * Exceedances to replay at set moments after start-up, e.g. the demo's water-source incident
+   * (`140802SZ0200000000000D01:w21003:60:1800:3` — ammonia nitrogen at 3× its limit from the first minute for half an hour).
+   */
+  SIMULATOR_EPISODES: episodes,
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 

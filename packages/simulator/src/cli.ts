@@ -23,8 +23,11 @@ async function main(): Promise<void> {
   };
   // The demo's heavy-pollution episode on the air stations known at start (their MNs; a station added later is not in it).
   const [hazeStartMinutes, hazeHours] = (config.SIMULATOR_HAZE_EPISODE ?? '').split(':').map(Number);
-  const episodes = config.SIMULATOR_HAZE_EPISODE ? hazeEpisodes(pick(), { startMs: Date.now() + (hazeStartMinutes ?? 0) * 60_000, durationMs: (hazeHours ?? 0) * 3_600_000, multiple: config.SIMULATOR_HAZE_MULTIPLE }) : [];
-  if (episodes.length > 0) logger.info({ stations: episodes.length, episode: config.SIMULATOR_HAZE_EPISODE, multiple: config.SIMULATOR_HAZE_MULTIPLE }, 'heavy-pollution episode scheduled');
+  const haze = config.SIMULATOR_HAZE_EPISODE ? hazeEpisodes(pick(), { startMs: Date.now() + (hazeStartMinutes ?? 0) * 60_000, durationMs: (hazeHours ?? 0) * 3_600_000, multiple: config.SIMULATOR_HAZE_MULTIPLE }) : [];
+  if (haze.length > 0) logger.info({ stations: haze.length, episode: config.SIMULATOR_HAZE_EPISODE, multiple: config.SIMULATOR_HAZE_MULTIPLE }, 'heavy-pollution episode scheduled');
+  // Replayed exceedances (SIMULATOR_EPISODES), e.g. the demo's water-source incident.
+  const replayed = config.SIMULATOR_EPISODES.map((episode) => ({ mn: episode.mn, code: episode.code, startMs: Date.now() + episode.startAfterS * 1000, durationMs: episode.durationS * 1000, multiple: episode.multiple }));
+  const episodes = [...haze, ...replayed];
   const simulator = createSimulator({
     devices: pick(),
     episodes,

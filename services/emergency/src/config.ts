@@ -8,8 +8,33 @@ const database = {
   EMERGENCY_SCHEMA: schemaName.default('emergency'),
 };
 
+/**
+ * Incidents (突发环境事件): the impact zone, the road factor, the closing rule and the timeline's chain key
+ * (services/emergency/README.md, "Incidents").
+ */
+const incidentSettings = {
+  /** Rivers for downstream zones: GeoJSON LineStrings drawn upstream → downstream; default the demo's data/rivers.geojson. */
+  INCIDENT_RIVERS_FILE: z.string().min(1).optional(),
+  /** Circle radius of a zone (toxic gas, water away from a river, declared by hand without a radius). */
+  INCIDENT_RADIUS_M: z.coerce.number().positive().max(50_000).default(3_000),
+  INCIDENT_DOWNSTREAM_M: z.coerce.number().positive().max(200_000).default(10_000),
+  INCIDENT_CORRIDOR_M: z.coerce.number().positive().max(10_000).default(1_000),
+  /** Straight line × this = travel distance to a resource (路网非直线系数). */
+  INCIDENT_ROAD_FACTOR: z.coerce.number().min(1).max(5).default(1.4),
+  INCIDENT_RESOURCES_PER_KIND: z.coerce.number().int().min(1).max(50).default(3),
+  /** How long every station of an incident must stay under its limits before it may close. */
+  INCIDENT_RECOVERY_HOLD_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
+  INCIDENT_READINGS_REFRESH_MS: z.coerce.number().int().positive().default(2_000),
+  /** HMAC key of the incident timeline, kept outside the database; a development key only with NODE_ENV development/test. */
+  INCIDENT_CHAIN_KEY: z.string().min(16).optional(),
+  INCIDENT_CHAIN_KEY_ID: z.string().min(1).default('k1'),
+  /** Plans (JSON) stored at start when their id is not stored yet; default the demo's data/plans with NODE_ENV=development. */
+  INCIDENT_SEED_PLANS_DIR: z.string().min(1).optional(),
+};
+
 const schema = baseConfig({ service: 'emergency', adminAddress: '127.0.0.1:8098' }).extend({
   ...database,
+  ...incidentSettings,
   GRPC_ADDRESS: hostPort.default('127.0.0.1:50056'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(500),
   PG_POOL_SIZE: z.coerce.number().int().min(2).max(64).default(8),
@@ -49,4 +74,14 @@ const migrationSchema = z.object({
 /** What `pnpm migrate` needs: the database and the schema, nothing of Kafka. */
 export function loadMigrationConfig(env: NodeJS.ProcessEnv = process.env): z.infer<typeof migrationSchema> {
   return parseConfig(migrationSchema, env);
+}
+
+/** The development key of the incident timeline: published here, so it is refused outside development and tests. */
+const DEV_INCIDENT_CHAIN_KEY = 'ecogrid-development-incident-timeline-key';
+
+/** The key new timeline rows are sealed with: INCIDENT_CHAIN_KEY, or the development key where NODE_ENV allows it. */
+export function incidentChainKeyOf(config: Pick<EmergencyConfig, 'INCIDENT_CHAIN_KEY' | 'INCIDENT_CHAIN_KEY_ID' | 'NODE_ENV'>): { id: string; secret: string } {
+  if (config.INCIDENT_CHAIN_KEY) return { id: config.INCIDENT_CHAIN_KEY_ID, secret: config.INCIDENT_CHAIN_KEY };
+  if (config.NODE_ENV === 'development' || config.NODE_ENV === 'test') return { id: 'dev', secret: DEV_INCIDENT_CHAIN_KEY };
+  throw new Error('invalid configuration: INCIDENT_CHAIN_KEY is required outside development and tests');
 }

@@ -10,6 +10,7 @@ import { createLogger, exitOnStartFailure, stopOnSignals } from '@ecogrid/teleme
 import { clockOf, loadConfig } from './config';
 import { migrateEmergencySchema } from './adapters/postgres/emergency-schema';
 import type { EmergencyContext, EmergencyPart } from './wiring/emergency-part';
+import { registerIncidents } from './wiring/register-incidents';
 import { registerWarnings } from './wiring/register-warnings';
 
 async function main(): Promise<void> {
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   // The parts of the service, each with its own gRPC service, access table and consumers.
   const parts: EmergencyPart[] = [
     registerWarnings(context),
-    // registerIncidents(context),
+    registerIncidents(context),
     // registerEarlyWarning(context),
   ];
   const consumers = parts.flatMap((part) => part.consumers);

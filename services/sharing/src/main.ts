@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     [topics.cases, 'cases'],
     [topics.credit, 'credit'],
     [topics.registryEnterprises, 'registryEnterprises'],
+    [topics.emergency, 'emergency'],
   ]);
   const feed = createFeedConsumer({ kafka, groupId: consumerGroupName(config.TOPIC_PREFIX, 'sharing', 'feeds'), topics: feeds, ingest: app.ingestRecords, deadLetters: publisher, logger });
   feed.start().then(

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { traceCoverage, type Position } from '@ecogrid/geo';
 import { withUsccCheckCharacter } from '../../src/domain/uscc';
+import { EMERGENCY_DEMO_DEVICE_ROWS } from './emergency-demo';
 
 const OUT = __dirname;
 const LON0 = 110.8;
@@ -332,6 +333,8 @@ enterprises.forEach((enterprise, index) => {
     }
   });
 });
+// The emergency service's demo water-source station (emergency-demo.ts): fixed values, appended last.
+deviceRows.push(...EMERGENCY_DEMO_DEVICE_ROWS);
 writeFileSync(resolve(OUT, 'devices.csv'), csv(['mn', 'name', 'kind', 'lon', 'lat', 'enterprise_uscc', 'outlet_id', 'factors', 'password', 'protocol', 'tolerant', 'enabled', 'system_code'], deviceRows));
 
 // ---------------------------------------------------------------------------------------------------------

@@ -43,6 +43,11 @@ export const YANHU_PARTNERS: readonly DemoPartner[] = [
     grants: [
       { dataset: 'readings-history', fields: ['device_mn', 'factor_code', 'value', 'unit', 'data_time'], scope: { factors: WATER_FACTORS }, purpose: '水质联防联控' },
       { dataset: 'alerts', fields: ['alert_id', 'state', 'severity', 'factor_code', 'value', 'limit', 'changed_at'], scope: { factors: WATER_FACTORS }, purpose: '水质超标联动' },
+      {
+        dataset: 'emergency-incidents',
+        fields: ['incident_id', 'drill', 'status', 'kind', 'level', 'title', 'step', 'township_code', 'lon', 'lat', 'affected_targets', 'occurred_at'],
+        purpose: '突发环境事件通报与联动处置',
+      },
     ],
   },
   {

@@ -1,6 +1,8 @@
 import { AlertChanged, AlertState, Severity, StationAqiComputed } from '@ecogrid/proto/alerting/v1/events';
 import { CreditColour, CreditRatingChanged } from '@ecogrid/proto/credit/v1/events';
 import { CaseChanged, CaseStatus } from '@ecogrid/proto/dispatch/v1/events';
+import { EmergencyCaseKind, EmergencyEvent } from '@ecogrid/proto/emergency/v1/events';
+import { IncidentKind, IncidentLevel, IncidentStatus } from '@ecogrid/proto/emergency/v1/incidents';
 import { ObservationRecorded, ValueKind } from '@ecogrid/proto/ingest/v1/events';
 import { TOPICS, type OutgoingEvent, type topicNames } from '@ecogrid/kafka';
 
@@ -194,6 +196,73 @@ export function buildFeed(topics: ReturnType<typeof topicNames>, round = 0): Fee
       expected.push({ ...base, dataset: 'credit-joint-punishment', key: `${uscc}:${ratedAt.toISOString()}`, fields: { enterprise_uscc: uscc, colour: word, vetoed, reason: vetoed ? '一票否决' : '', rated_at: ratedAt.toISOString() } });
     }
   }
+  // Emergency: a real incident inside the salt-lake box, a drill outside it (its title marked); a proposal no dispatcher
+  // declared yet and a case request, which both stay inside the platform.
+  const incidents: Array<[string, boolean, string, [number, number]]> = [
+    [`INC-${round}-real`, false, TOWNSHIPS[0] as string, [111.0, 35.0]],
+    [`INC-${round}-drill`, true, TOWNSHIPS[2] as string, [111.2, 35.2]],
+  ];
+  for (const [i, [incidentId, drill, township, [lon, lat]]] of incidents.entries()) {
+    const occurredAt = at(round * 100 + 90 + i);
+    const event = EmergencyEvent.fromPartial({
+      drill,
+      occurredAt,
+      event: {
+        $case: 'incidentChanged',
+        value: {
+          step: 'declared',
+          incident: {
+            id: incidentId,
+            status: IncidentStatus.INCIDENT_STATUS_DECLARED,
+            kind: IncidentKind.INCIDENT_KIND_WATER_SOURCE,
+            level: IncidentLevel.INCIDENT_LEVEL_IV,
+            title: '饮用水源地水质超标',
+            location: { lon, lat },
+            townshipCode: township,
+            drill,
+            version: 2,
+            stationMns: ['MN-SECRET-STATION'],
+            declaredBy: 'dispatcher-7',
+            analysis: { affectedTargets: [{ targetId: 'DWS01-1', name: '东孙坞饮用水源地一级保护区', kind: 'drinking_water_source', distanceM: 0 }] },
+          },
+        },
+      },
+    });
+    events.push({ topic: topics.emergency, key: incidentId, value: Buffer.from(EmergencyEvent.encode(event).finish()), type: TOPICS.emergency.payload });
+    expected.push({
+      dataset: 'emergency-incidents',
+      key: incidentId,
+      township,
+      enterprise: null,
+      factor: null,
+      lon,
+      lat,
+      fields: {
+        incident_id: incidentId,
+        drill,
+        status: 'declared',
+        kind: 'water_source',
+        level: 'IV',
+        title: drill ? '【演练】饮用水源地水质超标' : '饮用水源地水质超标',
+        step: 'declared',
+        township_code: township,
+        lon,
+        lat,
+        affected_targets: ['东孙坞饮用水源地一级保护区'],
+        occurred_at: occurredAt.toISOString(),
+      },
+    });
+  }
+  const proposal = EmergencyEvent.fromPartial({
+    occurredAt: at(round * 100 + 94),
+    event: { $case: 'incidentChanged', value: { step: 'proposed', incident: { id: `INC-${round}-proposed`, status: IncidentStatus.INCIDENT_STATUS_PROPOSED, title: '待确认', townshipCode: TOWNSHIPS[0], version: 1 } } },
+  });
+  events.push({ topic: topics.emergency, key: `INC-${round}-proposed`, value: Buffer.from(EmergencyEvent.encode(proposal).finish()), type: TOPICS.emergency.payload });
+  const request = EmergencyEvent.fromPartial({
+    occurredAt: at(round * 100 + 95),
+    event: { $case: 'caseRequested', value: { requestId: `INC-${round}-real:task:monitor`, kind: EmergencyCaseKind.EMERGENCY_CASE_KIND_PLAN_TASK, title: '加密监测' } },
+  });
+  events.push({ topic: topics.emergency, key: `INC-${round}-real`, value: Buffer.from(EmergencyEvent.encode(request).finish()), type: TOPICS.emergency.payload });
   void n;
   return { events, expected };
 }

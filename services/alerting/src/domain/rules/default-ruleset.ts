@@ -11,7 +11,7 @@ const EMISSION_POINTS: DeviceKindName[] = ['FLUE_GAS_CEMS', 'WASTEWATER_OUTLET']
  */
 export const DEFAULT_RULESET: RulesetInput = {
   id: 'yanhu-default',
-  version: '2026.12.1',
+  version: '2026.12.2',
   description: 'Yanhu District default alerting rules',
   suppressFlags: ['M', 'C'],
   limitFlags: ['N', 'T'],
@@ -51,6 +51,22 @@ export const DEFAULT_RULESET: RulesetInput = {
       severity: 'major',
       raiseAfter: { readings: 1 },
       clearAfterReadings: 1,
+      escalations: [{ atMultiple: 1, severity: 'critical' }],
+      escalateNearTargets: true,
+    },
+    {
+      // Surface-water and drinking-water-source stations against the limits the registry gives their factors (GB 3838
+      // class or the section's assessment target): the emergency service proposes an incident from these alerts.
+      id: 'water-quality-limit',
+      version: '1',
+      kind: 'emission_limit',
+      description: '水质自动站监测值超过断面/水源地水质目标',
+      deviceKinds: ['WATER_STATION'],
+      commands: ['2011', '2061'],
+      lateCommands: ['2051'],
+      severity: 'major',
+      raiseAfter: { readings: 1 },
+      clearAfterReadings: 2,
       escalations: [{ atMultiple: 1, severity: 'critical' }],
       escalateNearTargets: true,
     },

@@ -3,6 +3,8 @@ import { AlertChanged, alertStateToJSON, severityToJSON, StationAqiComputed } fr
 import { CreditColour, creditColourToJSON, CreditRatingChanged } from '@ecogrid/proto/credit/v1/events';
 import { CaseChanged, caseStatusToJSON } from '@ecogrid/proto/dispatch/v1/events';
 import { ObservationRecorded } from '@ecogrid/proto/ingest/v1/events';
+import { EmergencyEvent } from '@ecogrid/proto/emergency/v1/events';
+import { incidentKindToJSON, incidentLevelToJSON, IncidentStatus, incidentStatusToJSON } from '@ecogrid/proto/emergency/v1/incidents';
 import { EnterpriseChanged } from '@ecogrid/proto/registry/v1/events';
 import type { IncomingRecord } from '../../app/ports';
 
@@ -15,7 +17,7 @@ const time = (value: Date | undefined, what: string): Date => {
 };
 
 /** Which catalogue datasets a topic feeds, and how its payload becomes their records. */
-export type FeedKind = 'readings' | 'alerts' | 'aqiHourly' | 'cases' | 'credit' | 'registryEnterprises';
+export type FeedKind = 'readings' | 'alerts' | 'aqiHourly' | 'cases' | 'credit' | 'registryEnterprises' | 'emergency';
 
 /** `recordTime` is the Kafka record's timestamp: the time and version of payloads that carry neither. */
 export function decodeFeed(kind: FeedKind, value: Buffer, recordTime: Date): IncomingRecord[] {
@@ -32,7 +34,50 @@ export function decodeFeed(kind: FeedKind, value: Buffer, recordTime: Date): Inc
       return creditRecords(CreditRatingChanged.decode(value));
     case 'registryEnterprises':
       return enterpriseRecords(EnterpriseChanged.decode(value), recordTime);
+    case 'emergency':
+      return emergencyRecords(EmergencyEvent.decode(value));
   }
+}
+
+/**
+ * Of the emergency topic only incidents leave (warnings' obligations and case requests stay inside), and only once a
+ * dispatcher declared them: a platform's proposal, and a proposal set aside, are not news for partners. A drill's
+ * record says so twice — `drill` and 【演练】 before its title — so no partner can take it for a real incident.
+ */
+function emergencyRecords(event: EmergencyEvent): IncomingRecord[] {
+  if (event.event?.$case !== 'incidentChanged') return [];
+  const { incident, step } = event.event.value;
+  if (!incident || incident.id === '') throw new PoisonRecordError('missing_field', 'an incident change without its incident');
+  if (incident.status === IncidentStatus.INCIDENT_STATUS_PROPOSED || (incident.status === IncidentStatus.INCIDENT_STATUS_DISMISSED && !incident.declaredAt)) return [];
+  const occurredAt = time(event.occurredAt, `incident ${incident.id}`);
+  const drill = event.drill || incident.drill;
+  const located = incident.location !== undefined && (incident.location.lon !== 0 || incident.location.lat !== 0);
+  return [
+    {
+      dataset: 'emergency-incidents',
+      key: incident.id,
+      occurredAt,
+      township: orNull(incident.townshipCode),
+      enterprise: null,
+      factor: null,
+      lon: located ? (incident.location?.lon ?? null) : null,
+      lat: located ? (incident.location?.lat ?? null) : null,
+      version: incident.version,
+      fields: {
+        incident_id: incident.id,
+        drill,
+        status: enumWord(incidentStatusToJSON(incident.status), 'INCIDENT_STATUS_'),
+        kind: enumWord(incidentKindToJSON(incident.kind), 'INCIDENT_KIND_'),
+        level: incidentLevelToJSON(incident.level).replace(/^INCIDENT_LEVEL_/, ''),
+        title: drill && !incident.title.startsWith('【演练】') ? `【演练】${incident.title}` : incident.title,
+        step,
+        township_code: incident.townshipCode,
+        ...(located ? { lon: incident.location?.lon ?? 0, lat: incident.location?.lat ?? 0 } : {}),
+        affected_targets: (incident.analysis?.affectedTargets ?? []).map((target) => target.name),
+        occurred_at: occurredAt.toISOString(),
+      },
+    },
+  ];
 }
 
 /**

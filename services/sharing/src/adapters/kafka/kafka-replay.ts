@@ -5,7 +5,7 @@ import type { Logger } from '@ecogrid/telemetry';
 import type { IncomingRecord, ReplaySource } from '../../app/ports';
 import { decodeFeed, type FeedKind } from './feed-records';
 
-const FEEDS: Record<string, FeedKind> = { readings: 'readings', alerts: 'alerts', aqiHourly: 'aqiHourly', cases: 'cases', credit: 'credit', registryEnterprises: 'registryEnterprises' };
+const FEEDS: Record<string, FeedKind> = { readings: 'readings', alerts: 'alerts', aqiHourly: 'aqiHourly', cases: 'cases', credit: 'credit', registryEnterprises: 'registryEnterprises', emergency: 'emergency' };
 
 /**
  * Replays a topic from a time: the offsets at that time per partition (ListOffsets by timestamp), read up to the end

@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { IncidentChanged, IncidentTimelineAppended } from "./incidents";
 import { EpisodeEvaluated, ObligationChanged, WarningChanged } from "./warnings";
 
 export const protobufPackage = "ecogrid.emergency.v1";
@@ -70,12 +71,13 @@ export interface EmergencyEvent {
     /** 10–19: heavy-pollution weather warnings, reduction lists and their obligations. */
     { $case: "warningChanged"; value: WarningChanged }
     | { $case: "obligationChanged"; value: ObligationChanged }
+    | { $case: "episodeEvaluated"; value: EpisodeEvaluated }
     | //
-    /**
-     * 20–29: sudden environmental incidents, plans, timelines.
-     * 30–39: early warning before a limit is crossed.
-     */
-    { $case: "episodeEvaluated"; value: EpisodeEvaluated }
+    /** 20–29: sudden environmental incidents, plans, timelines. */
+    { $case: "incidentChanged"; value: IncidentChanged }
+    | //
+    /** 30–39: early warning before a limit is crossed. */
+    { $case: "timelineAppended"; value: IncidentTimelineAppended }
     | undefined;
 }
 
@@ -128,6 +130,12 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
         break;
       case "episodeEvaluated":
         EpisodeEvaluated.encode(message.event.value, writer.uint32(98).fork()).join();
+        break;
+      case "incidentChanged":
+        IncidentChanged.encode(message.event.value, writer.uint32(162).fork()).join();
+        break;
+      case "timelineAppended":
+        IncidentTimelineAppended.encode(message.event.value, writer.uint32(170).fork()).join();
         break;
     }
     return writer;
@@ -194,6 +202,25 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
             message.event = { $case: "episodeEvaluated", value: EpisodeEvaluated.decode(reader, reader.uint32()) };
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.event = { $case: "incidentChanged", value: IncidentChanged.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.event = {
+              $case: "timelineAppended",
+              value: IncidentTimelineAppended.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -230,6 +257,14 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
         ? { $case: "episodeEvaluated", value: EpisodeEvaluated.fromJSON(object.episodeEvaluated) }
         : isSet(object.episode_evaluated)
         ? { $case: "episodeEvaluated", value: EpisodeEvaluated.fromJSON(object.episode_evaluated) }
+        : isSet(object.incidentChanged)
+        ? { $case: "incidentChanged", value: IncidentChanged.fromJSON(object.incidentChanged) }
+        : isSet(object.incident_changed)
+        ? { $case: "incidentChanged", value: IncidentChanged.fromJSON(object.incident_changed) }
+        : isSet(object.timelineAppended)
+        ? { $case: "timelineAppended", value: IncidentTimelineAppended.fromJSON(object.timelineAppended) }
+        : isSet(object.timeline_appended)
+        ? { $case: "timelineAppended", value: IncidentTimelineAppended.fromJSON(object.timeline_appended) }
         : undefined,
     };
   },
@@ -250,6 +285,10 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
       obj.obligationChanged = ObligationChanged.toJSON(message.event.value);
     } else if (message.event?.$case === "episodeEvaluated") {
       obj.episodeEvaluated = EpisodeEvaluated.toJSON(message.event.value);
+    } else if (message.event?.$case === "incidentChanged") {
+      obj.incidentChanged = IncidentChanged.toJSON(message.event.value);
+    } else if (message.event?.$case === "timelineAppended") {
+      obj.timelineAppended = IncidentTimelineAppended.toJSON(message.event.value);
     }
     return obj;
   },
@@ -283,6 +322,21 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
       case "episodeEvaluated": {
         if (object.event?.value !== undefined && object.event?.value !== null) {
           message.event = { $case: "episodeEvaluated", value: EpisodeEvaluated.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "incidentChanged": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "incidentChanged", value: IncidentChanged.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "timelineAppended": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = {
+            $case: "timelineAppended",
+            value: IncidentTimelineAppended.fromPartial(object.event.value),
+          };
         }
         break;
       }
