@@ -12,3 +12,4 @@ export { answerRequest, type DeviceControls, type RequestOutcome } from './answe
 export { fromRegistryDevice, watchRegistryDevices, type RegistryDevices } from './registry-devices';
 export { readDevicePasswords } from './device-passwords';
 export { seededRandom, type Random } from './random';
+export { generateDriftingSeries, type DriftingSeries, type DriftingSeriesOptions, type PlannedEpisode } from './drifting-series';
