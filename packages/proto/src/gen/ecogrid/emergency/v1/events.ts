@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { EarlyWarningCleared, EarlyWarningRaised } from "./early_warning";
 
 export const protobufPackage = "ecogrid.emergency.v1";
 
@@ -63,15 +64,16 @@ export interface EmergencyEvent {
   /** True for an event of a drill (演练): never counted in real KPIs, shown to partners only as a drill. */
   drill: boolean;
   occurredAt?: Date | undefined;
-  event?:
-    | //
-    /**
-     * 10–19: heavy-pollution weather warnings, reduction lists and their obligations.
-     * 20–29: sudden environmental incidents, plans, timelines.
-     * 30–39: early warning before a limit is crossed.
-     */
-    { $case: "caseRequested"; value: EmergencyCaseRequested }
-    | undefined;
+  event?: { $case: "caseRequested"; value: EmergencyCaseRequested } | //
+  /**
+   * 10–19: heavy-pollution weather warnings, reduction lists and their obligations.
+   * 20–29: sudden environmental incidents, plans, timelines.
+   * 30–39: early warning before a limit is crossed.
+   */
+  { $case: "earlyWarningRaised"; value: EarlyWarningRaised } | {
+    $case: "earlyWarningCleared";
+    value: EarlyWarningCleared;
+  } | undefined;
 }
 
 /** Asks dispatch to open a grid case. Dispatch opens exactly one case per `request_id`, whatever the redeliveries. */
@@ -115,6 +117,12 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
       case "caseRequested":
         EmergencyCaseRequested.encode(message.event.value, writer.uint32(26).fork()).join();
         break;
+      case "earlyWarningRaised":
+        EarlyWarningRaised.encode(message.event.value, writer.uint32(242).fork()).join();
+        break;
+      case "earlyWarningCleared":
+        EarlyWarningCleared.encode(message.event.value, writer.uint32(250).fork()).join();
+        break;
     }
     return writer;
   },
@@ -156,6 +164,25 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
             message.event = { $case: "caseRequested", value: EmergencyCaseRequested.decode(reader, reader.uint32()) };
             continue;
           }
+          case 30: {
+            if (tag !== 242) {
+              break;
+            }
+
+            message.event = { $case: "earlyWarningRaised", value: EarlyWarningRaised.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 31: {
+            if (tag !== 250) {
+              break;
+            }
+
+            message.event = {
+              $case: "earlyWarningCleared",
+              value: EarlyWarningCleared.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -180,6 +207,14 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
         ? { $case: "caseRequested", value: EmergencyCaseRequested.fromJSON(object.caseRequested) }
         : isSet(object.case_requested)
         ? { $case: "caseRequested", value: EmergencyCaseRequested.fromJSON(object.case_requested) }
+        : isSet(object.earlyWarningRaised)
+        ? { $case: "earlyWarningRaised", value: EarlyWarningRaised.fromJSON(object.earlyWarningRaised) }
+        : isSet(object.early_warning_raised)
+        ? { $case: "earlyWarningRaised", value: EarlyWarningRaised.fromJSON(object.early_warning_raised) }
+        : isSet(object.earlyWarningCleared)
+        ? { $case: "earlyWarningCleared", value: EarlyWarningCleared.fromJSON(object.earlyWarningCleared) }
+        : isSet(object.early_warning_cleared)
+        ? { $case: "earlyWarningCleared", value: EarlyWarningCleared.fromJSON(object.early_warning_cleared) }
         : undefined,
     };
   },
@@ -194,6 +229,10 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
     }
     if (message.event?.$case === "caseRequested") {
       obj.caseRequested = EmergencyCaseRequested.toJSON(message.event.value);
+    } else if (message.event?.$case === "earlyWarningRaised") {
+      obj.earlyWarningRaised = EarlyWarningRaised.toJSON(message.event.value);
+    } else if (message.event?.$case === "earlyWarningCleared") {
+      obj.earlyWarningCleared = EarlyWarningCleared.toJSON(message.event.value);
     }
     return obj;
   },
@@ -209,6 +248,18 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
       case "caseRequested": {
         if (object.event?.value !== undefined && object.event?.value !== null) {
           message.event = { $case: "caseRequested", value: EmergencyCaseRequested.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "earlyWarningRaised": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "earlyWarningRaised", value: EarlyWarningRaised.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "earlyWarningCleared": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "earlyWarningCleared", value: EarlyWarningCleared.fromPartial(object.event.value) };
         }
         break;
       }
