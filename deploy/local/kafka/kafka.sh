@@ -36,7 +36,7 @@ NODE_ID="${KAFKA_NODE_ID:-1}"
 VOTERS="${KAFKA_QUORUM_VOTERS:-}"         # empty: a single node, its own one-voter quorum
 CREDENTIALS="$KAFKA_DATA/scram-credentials"
 # One SCRAM user per service (and the demo's simulator); their ACLs: SERVICE_KAFKA_ACCESS in packages/kafka.
-read -r -a SCRAM_USERS <<<"${KAFKA_SCRAM_USERS:-registry ingest alerting dispatch credit sharing console simulator}"
+read -r -a SCRAM_USERS <<<"${KAFKA_SCRAM_USERS:-registry ingest alerting dispatch credit sharing console emergency simulator}"
 case "$SECURITY" in plaintext | scram) ;; *) die "KAFKA_SECURITY must be plaintext or scram, not '$SECURITY'" ;; esac
 JAVA="${KAFKA_JAVA:-java}"
 read -r -a HEAP_OPTS <<<"${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"

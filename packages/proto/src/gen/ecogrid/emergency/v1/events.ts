@@ -8,6 +8,7 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { EarlyWarningCleared, EarlyWarningRaised } from "./early_warning";
+import { EpisodeEvaluated, ObligationChanged, WarningChanged } from "./warnings";
 
 export const protobufPackage = "ecogrid.emergency.v1";
 
@@ -64,16 +65,21 @@ export interface EmergencyEvent {
   /** True for an event of a drill (演练): never counted in real KPIs, shown to partners only as a drill. */
   drill: boolean;
   occurredAt?: Date | undefined;
-  event?: { $case: "caseRequested"; value: EmergencyCaseRequested } | //
-  /**
-   * 10–19: heavy-pollution weather warnings, reduction lists and their obligations.
-   * 20–29: sudden environmental incidents, plans, timelines.
-   * 30–39: early warning before a limit is crossed.
-   */
-  { $case: "earlyWarningRaised"; value: EarlyWarningRaised } | {
-    $case: "earlyWarningCleared";
-    value: EarlyWarningCleared;
-  } | undefined;
+  event?:
+    | { $case: "caseRequested"; value: EmergencyCaseRequested }
+    | //
+    /** 10–19: heavy-pollution weather warnings, reduction lists and their obligations. */
+    { $case: "warningChanged"; value: WarningChanged }
+    | { $case: "obligationChanged"; value: ObligationChanged }
+    | { $case: "episodeEvaluated"; value: EpisodeEvaluated }
+    | //
+    /**
+     * 20–29: sudden environmental incidents, plans, timelines.
+     * 30–39: early warning before a limit is crossed.
+     */
+    { $case: "earlyWarningRaised"; value: EarlyWarningRaised }
+    | { $case: "earlyWarningCleared"; value: EarlyWarningCleared }
+    | undefined;
 }
 
 /** Asks dispatch to open a grid case. Dispatch opens exactly one case per `request_id`, whatever the redeliveries. */
@@ -116,6 +122,15 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
     switch (message.event?.$case) {
       case "caseRequested":
         EmergencyCaseRequested.encode(message.event.value, writer.uint32(26).fork()).join();
+        break;
+      case "warningChanged":
+        WarningChanged.encode(message.event.value, writer.uint32(82).fork()).join();
+        break;
+      case "obligationChanged":
+        ObligationChanged.encode(message.event.value, writer.uint32(90).fork()).join();
+        break;
+      case "episodeEvaluated":
+        EpisodeEvaluated.encode(message.event.value, writer.uint32(98).fork()).join();
         break;
       case "earlyWarningRaised":
         EarlyWarningRaised.encode(message.event.value, writer.uint32(242).fork()).join();
@@ -164,6 +179,30 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
             message.event = { $case: "caseRequested", value: EmergencyCaseRequested.decode(reader, reader.uint32()) };
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.event = { $case: "warningChanged", value: WarningChanged.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.event = { $case: "obligationChanged", value: ObligationChanged.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.event = { $case: "episodeEvaluated", value: EpisodeEvaluated.decode(reader, reader.uint32()) };
+            continue;
+          }
           case 30: {
             if (tag !== 242) {
               break;
@@ -207,6 +246,18 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
         ? { $case: "caseRequested", value: EmergencyCaseRequested.fromJSON(object.caseRequested) }
         : isSet(object.case_requested)
         ? { $case: "caseRequested", value: EmergencyCaseRequested.fromJSON(object.case_requested) }
+        : isSet(object.warningChanged)
+        ? { $case: "warningChanged", value: WarningChanged.fromJSON(object.warningChanged) }
+        : isSet(object.warning_changed)
+        ? { $case: "warningChanged", value: WarningChanged.fromJSON(object.warning_changed) }
+        : isSet(object.obligationChanged)
+        ? { $case: "obligationChanged", value: ObligationChanged.fromJSON(object.obligationChanged) }
+        : isSet(object.obligation_changed)
+        ? { $case: "obligationChanged", value: ObligationChanged.fromJSON(object.obligation_changed) }
+        : isSet(object.episodeEvaluated)
+        ? { $case: "episodeEvaluated", value: EpisodeEvaluated.fromJSON(object.episodeEvaluated) }
+        : isSet(object.episode_evaluated)
+        ? { $case: "episodeEvaluated", value: EpisodeEvaluated.fromJSON(object.episode_evaluated) }
         : isSet(object.earlyWarningRaised)
         ? { $case: "earlyWarningRaised", value: EarlyWarningRaised.fromJSON(object.earlyWarningRaised) }
         : isSet(object.early_warning_raised)
@@ -229,6 +280,12 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
     }
     if (message.event?.$case === "caseRequested") {
       obj.caseRequested = EmergencyCaseRequested.toJSON(message.event.value);
+    } else if (message.event?.$case === "warningChanged") {
+      obj.warningChanged = WarningChanged.toJSON(message.event.value);
+    } else if (message.event?.$case === "obligationChanged") {
+      obj.obligationChanged = ObligationChanged.toJSON(message.event.value);
+    } else if (message.event?.$case === "episodeEvaluated") {
+      obj.episodeEvaluated = EpisodeEvaluated.toJSON(message.event.value);
     } else if (message.event?.$case === "earlyWarningRaised") {
       obj.earlyWarningRaised = EarlyWarningRaised.toJSON(message.event.value);
     } else if (message.event?.$case === "earlyWarningCleared") {
@@ -248,6 +305,24 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
       case "caseRequested": {
         if (object.event?.value !== undefined && object.event?.value !== null) {
           message.event = { $case: "caseRequested", value: EmergencyCaseRequested.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "warningChanged": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "warningChanged", value: WarningChanged.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "obligationChanged": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "obligationChanged", value: ObligationChanged.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "episodeEvaluated": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "episodeEvaluated", value: EpisodeEvaluated.fromPartial(object.event.value) };
         }
         break;
       }

@@ -1,0 +1,3 @@
+import { ecogridTestConfig } from '../../vitest.shared.mts';
+
+export default ecogridTestConfig();
