@@ -11,6 +11,7 @@ import { clockOf, loadConfig } from './config';
 import { migrateEmergencySchema } from './adapters/postgres/emergency-schema';
 import type { EmergencyContext, EmergencyPart } from './wiring/emergency-part';
 import { registerWarnings } from './wiring/register-warnings';
+import { registerEarlyWarning } from './wiring/register-early-warning';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   const parts: EmergencyPart[] = [
     registerWarnings(context),
     // registerIncidents(context),
-    // registerEarlyWarning(context),
+    registerEarlyWarning(context),
   ];
   const consumers = parts.flatMap((part) => part.consumers);
 

@@ -28,7 +28,7 @@ describe('the early-warning replay', () => {
     const steps = figures(report, 'yanhu-steps');
     expect(steps.crossings).toBeGreaterThan(0);
     expect(steps.hit_rate).toBeLessThanOrEqual(20);
-    expect(steps.warnings).toBeLessThanOrEqual(steps.crossings);
+    expect(steps.warnings).toBeLessThanOrEqual(steps.crossings as number);
   });
 
   it('prints figures that agree with each other', () => {
