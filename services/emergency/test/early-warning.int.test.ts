@@ -25,6 +25,8 @@ import { recordTopics, waitFor, type TopicRecorder } from '@ecogrid/testkit';
 import { createWorld, startEmergency, type EmergencyWorld, type RunningEmergency } from './support/emergency-world';
 
 const MN = '140802SZ0199EW0000000001';
+/** A second section, for the restart: its window must survive the process. */
+const MN_RESTART = '140802SZ0199EW0000000002';
 const SERIES = `${MN}:w01018:2051`;
 const LIMIT = 20;
 // Minute data of a fixed day (China time 08:00 onwards), so nothing depends on when the test runs.
@@ -51,13 +53,13 @@ const section = Device.fromPartial({
 /** COD at minute `m`: flat around 10 for 40 min, then +0.2 mg/L a minute; a small deterministic wiggle. */
 const rising = (minute: number): number => 10 + (minute < 40 ? 0 : 0.2 * (minute - 40)) + 0.15 * Math.sin(minute * 1.7);
 
-function reading(minute: number, cod: number): OutgoingEvent {
+function reading(minute: number, cod: number, mn = MN): OutgoingEvent {
   const dataTime = new Date(T0 + minute * MINUTE);
-  const observationId = `${MN}:2051:${dataTime.toISOString()}`;
+  const observationId = `${mn}:2051:${dataTime.toISOString()}`;
   const value = ObservationRecorded.encode(
     ObservationRecorded.fromPartial({
       observationId,
-      deviceMn: MN,
+      deviceMn: mn,
       commandCode: '2051',
       dataTime,
       receivedTime: dataTime,
@@ -72,7 +74,7 @@ function reading(minute: number, cod: number): OutgoingEvent {
       ],
     }),
   ).finish();
-  return { topic: '', key: MN, value: Buffer.from(value), type: TOPICS.readings.payload, id: observationId, time: dataTime };
+  return { topic: '', key: mn, value: Buffer.from(value), type: TOPICS.readings.payload, id: observationId, time: dataTime };
 }
 
 function call<Response>(client: EarlyWarningServiceClient, method: 'listEarlyWarnings' | 'getSeriesForecast', partial: object, metadata: Metadata): Promise<Response> {
@@ -92,7 +94,7 @@ describe('early warning before a limit is crossed', () => {
 
   beforeAll(async () => {
     world = await createWorld('em-early-warning');
-    await publishRegistryEntities(world.kafka, world.prefix, { devices: [section] });
+    await publishRegistryEntities(world.kafka, world.prefix, { devices: [section, { ...section, mn: MN_RESTART, name: '涑水河测试断面二' }] });
     emergency = await startEmergency(world, '2026-06-01T08:00:00.000Z');
     recorder = await recordTopics(world.kafka, [world.topics.emergency]);
     client = new EarlyWarningServiceClient(emergency.grpcAddress, credentials.createInsecure());
@@ -183,6 +185,34 @@ describe('early warning before a limit is crossed', () => {
     // Exactly one raise and one clear: no flapping on the way up or down.
     expect(recorder.messages.filter((message) => decode(message.value).event?.$case === 'earlyWarningRaised')).toHaveLength(1);
     expect(recorder.messages.filter((message) => decode(message.value).event?.$case === 'earlyWarningCleared')).toHaveLength(1);
+  });
+
+  it('rebuilds a series from PostgreSQL after a restart: the window read before it carries the forecast after it', async () => {
+    const publish = (events: OutgoingEvent[]) => world.publisher.publishAll(events.map((event) => ({ ...event, topic: world.topics.readings })));
+    const series = `${MN_RESTART}:w01018:2051`;
+    await publish(Array.from({ length: 45 }, (_, minute) => reading(minute, rising(minute), MN_RESTART)));
+    await waitFor(
+      async () => {
+        const response = await call<GetSeriesForecastResponse>(client, 'getSeriesForecast', { seriesId: series }, analyst).catch(() => undefined);
+        return response?.forecast?.madeAt?.getTime() === T0 + 44 * MINUTE ? response : undefined;
+      },
+      { timeoutMs: 20_000, description: 'the restart series stored up to minute 44' },
+    );
+    await emergency.service.stop();
+    client.close();
+    emergency = await startEmergency(world, '2026-06-01T08:00:00.000Z');
+    client = new EarlyWarningServiceClient(emergency.grpcAddress, credentials.createInsecure());
+    // The new process resumes the group's offsets: the first 45 readings are not read again.
+    await publish(Array.from({ length: 30 }, (_, index) => reading(45 + index, rising(45 + index), MN_RESTART)));
+    const raisedRecord = await recorder.waitForCount(1, (message) => message.key === series && decode(message.value).event?.$case === 'earlyWarningRaised', 60_000);
+    const raised = decode(raisedRecord[0]?.value ?? null);
+    if (raised.event?.$case !== 'earlyWarningRaised') throw new Error('not a raise');
+    const inputs = raised.event.value.forecast?.inputs ?? [];
+    const beforeRestart = inputs.filter((input) => (input.dataTime?.getTime() ?? 0) < T0 + 45 * MINUTE);
+    expect(beforeRestart.length).toBeGreaterThan(0);
+    // Consecutive minutes across the restart: nothing lost, nothing doubled.
+    const minutes = inputs.map((input) => ((input.dataTime?.getTime() ?? 0) - T0) / MINUTE);
+    expect(minutes).toEqual(Array.from({ length: minutes.length }, (_, index) => (minutes[0] as number) + index));
   });
 
   it('refuses callers without a token', async () => {
