@@ -23,6 +23,7 @@ const SERIES_KIND: Record<SeriesKind, EarlyWarningSeriesKind> = {
 export const CLEAR_REASON: Record<ClearReason, EarlyWarningClearReason> = {
   forecast_recovered: EarlyWarningClearReason.EARLY_WARNING_CLEAR_REASON_FORECAST_RECOVERED,
   limit_reached: EarlyWarningClearReason.EARLY_WARNING_CLEAR_REASON_LIMIT_REACHED,
+  limit_changed: EarlyWarningClearReason.EARLY_WARNING_CLEAR_REASON_LIMIT_CHANGED,
 };
 
 export function forecastMessage(evidence: ForecastEvidence): EarlyWarningForecast {

@@ -37,6 +37,8 @@ interface HeldSeries {
   tracker: SeriesTracker;
   limitKey: string;
   activeWarning: { warningId: string; raisedAt: Date } | null;
+  /** A warning raised against a limit that has since changed: cleared with the next stored update. */
+  orphanedWarning: { warningId: string; raisedAt: Date } | null;
 }
 
 /**
@@ -60,10 +62,12 @@ export function createRecordReading(deps: { store: EarlyWarningStore; watched: W
     const window = known?.tracker.points() ?? stored?.window ?? [];
     // A changed limit keeps the inputs but not the warning state: it was judged against the old limit.
     const sameLimit = !known && stored?.limitKey === limitKey;
+    const previousWarning = known ? known.activeWarning : (stored?.activeWarning ?? null);
     const series: HeldSeries = {
       tracker: new SeriesTracker(identity.factor.limit, identity.stepMs, policy, { window, state: sameLimit && stored ? stored.state : QUIET }),
       limitKey,
-      activeWarning: sameLimit && stored ? stored.activeWarning : null,
+      activeWarning: sameLimit ? previousWarning : null,
+      orphanedWarning: sameLimit ? null : previousWarning,
     };
     held.set(identity.seriesId, series);
     return series;
@@ -97,6 +101,11 @@ export function createRecordReading(deps: { store: EarlyWarningStore; watched: W
       const window = series.tracker.points();
       const evidence = outcome.forecast ? forecastEvidence(identity, outcome.forecast, window, interval.policy) : null;
       let update: SeriesUpdate = { series: identity, window, state: series.tracker.state, forecast: evidence, activeWarning: series.activeWarning };
+      if (series.orphanedWarning) {
+        const { warningId, raisedAt } = series.orphanedWarning;
+        series.orphanedWarning = null;
+        update = { ...update, cleared: { warningId, seriesId: identity.seriesId, reason: 'limit_changed', raisedAt, clearedAt: input.dataTime, value: measurement.value } };
+      }
       if (outcome.transition.kind === 'raised' && evidence) {
         const warningId = warningIdOf(identity.seriesId, input.dataTime);
         series.activeWarning = { warningId, raisedAt: input.dataTime };

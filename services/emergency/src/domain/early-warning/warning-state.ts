@@ -17,10 +17,13 @@ export interface SeriesWarningState {
 
 export const QUIET: SeriesWarningState = { phase: 'quiet', calmReadings: 0, insideReadings: 0 };
 
-/** Why a warning ended: the forecast no longer says the limit is likely crossed, or the limit was reached. */
-export type ClearReason = 'forecast_recovered' | 'limit_reached';
+/**
+ * Why a warning ended: the forecast no longer says the limit is likely crossed, the limit was reached, or the limit
+ * itself changed (the registry's limit of the device, or its classification) so the warning no longer says anything.
+ */
+export type ClearReason = 'forecast_recovered' | 'limit_reached' | 'limit_changed';
 
-export type WarningTransition = { readonly kind: 'none' } | { readonly kind: 'raised' } | { readonly kind: 'cleared'; readonly reason: ClearReason };
+export type WarningTransition = { readonly kind: 'none' } | { readonly kind: 'raised' } | { readonly kind: 'cleared'; readonly reason: Exclude<ClearReason, 'limit_changed'> };
 
 export interface WarningObservation {
   /** The newest value is beyond the limit. */

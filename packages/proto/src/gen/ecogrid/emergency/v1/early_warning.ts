@@ -127,6 +127,8 @@ export enum EarlyWarningClearReason {
   EARLY_WARNING_CLEAR_REASON_FORECAST_RECOVERED = 1,
   /** EARLY_WARNING_CLEAR_REASON_LIMIT_REACHED - The limit was reached: an exceedance, which alerting handles from here. */
   EARLY_WARNING_CLEAR_REASON_LIMIT_REACHED = 2,
+  /** EARLY_WARNING_CLEAR_REASON_LIMIT_CHANGED - The series' limit changed (the registry's limit or the device's classification): the warning no longer applies. */
+  EARLY_WARNING_CLEAR_REASON_LIMIT_CHANGED = 3,
   UNRECOGNIZED = -1,
 }
 
@@ -141,6 +143,9 @@ export function earlyWarningClearReasonFromJSON(object: any): EarlyWarningClearR
     case 2:
     case "EARLY_WARNING_CLEAR_REASON_LIMIT_REACHED":
       return EarlyWarningClearReason.EARLY_WARNING_CLEAR_REASON_LIMIT_REACHED;
+    case 3:
+    case "EARLY_WARNING_CLEAR_REASON_LIMIT_CHANGED":
+      return EarlyWarningClearReason.EARLY_WARNING_CLEAR_REASON_LIMIT_CHANGED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -156,6 +161,8 @@ export function earlyWarningClearReasonToJSON(object: EarlyWarningClearReason): 
       return "EARLY_WARNING_CLEAR_REASON_FORECAST_RECOVERED";
     case EarlyWarningClearReason.EARLY_WARNING_CLEAR_REASON_LIMIT_REACHED:
       return "EARLY_WARNING_CLEAR_REASON_LIMIT_REACHED";
+    case EarlyWarningClearReason.EARLY_WARNING_CLEAR_REASON_LIMIT_CHANGED:
+      return "EARLY_WARNING_CLEAR_REASON_LIMIT_CHANGED";
     case EarlyWarningClearReason.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
