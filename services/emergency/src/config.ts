@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { baseConfig, booleanFlag, hostPort, LOG_LEVELS, parseConfig, schemaName, type Clock } from '@ecogrid/service-kit';
 import { staffAuthSettings } from '@ecogrid/staff-auth';
-import { DEFAULT_EARLY_WARNING_POLICY, checkEarlyWarningPolicy, type EarlyWarningPolicy } from './domain/early-warning/early-warning-policy';
+import { DEFAULT_EARLY_WARNING_POLICY, DEFAULT_HOURLY_EARLY_WARNING_POLICY, checkEarlyWarningPolicy, type EarlyWarningPolicy } from './domain/early-warning/early-warning-policy';
 import type { ClassificationRules } from './domain/early-warning/monitored-series';
 
 const database = {
@@ -21,7 +21,7 @@ const earlyWarning = {
   EARLY_WARNING_CLEAR_PROBABILITY: z.coerce.number().min(0).lt(1).default(DEFAULT_EARLY_WARNING_POLICY.clearProbability),
   /** Calm readings in a row before a warning clears. */
   EARLY_WARNING_CLEAR_AFTER_READINGS: z.coerce.number().int().min(1).default(DEFAULT_EARLY_WARNING_POLICY.clearAfterReadings),
-  /** Values a series needs before it is forecast, and the window kept per series. */
+  /** Minute data: values a series needs before it is forecast, and the window kept per series (hourly data: 12 and 48). */
   EARLY_WARNING_MIN_POINTS: z.coerce.number().int().min(6).default(DEFAULT_EARLY_WARNING_POLICY.minPoints),
   EARLY_WARNING_WINDOW_POINTS: z.coerce.number().int().min(6).max(1_000).default(DEFAULT_EARLY_WARNING_POLICY.windowPoints),
   /** A water station this close to a drinking-water source watches the source; an air station this close to a risk source watches toxic gases. */
@@ -61,21 +61,24 @@ type EarlyWarningSettings = { [K in keyof typeof earlyWarning]: z.infer<(typeof 
 
 /** The early-warning policy per HJ 212 data command: minute data (2051) and hour data (2061). */
 export function earlyWarningPolicies(config: EarlyWarningSettings): Record<string, { stepMs: number; policy: EarlyWarningPolicy }> {
-  const shared: EarlyWarningPolicy = {
-    ...DEFAULT_EARLY_WARNING_POLICY,
+  const settings = {
     raiseProbability: config.EARLY_WARNING_RAISE_PROBABILITY,
     clearProbability: config.EARLY_WARNING_CLEAR_PROBABILITY,
-    clearAfterReadings: config.EARLY_WARNING_CLEAR_AFTER_READINGS,
-    minPoints: config.EARLY_WARNING_MIN_POINTS,
-    windowPoints: config.EARLY_WARNING_WINDOW_POINTS,
   };
   return {
-    '2051': { stepMs: 60_000, policy: { ...shared, horizonSteps: config.EARLY_WARNING_MINUTE_HORIZON_MIN } },
-    // Hourly series are short: a day of values is a full window, and re-arming waits six hours rather than thirty.
-    '2061': {
-      stepMs: 3_600_000,
-      policy: { ...shared, horizonSteps: config.EARLY_WARNING_HOUR_HORIZON_H, minPoints: Math.min(shared.minPoints, 12), clearAfterReadings: Math.min(shared.clearAfterReadings, 3), rearmAfterReadings: 6, maxGapSteps: 3 },
+    '2051': {
+      stepMs: 60_000,
+      policy: {
+        ...DEFAULT_EARLY_WARNING_POLICY,
+        ...settings,
+        horizonSteps: config.EARLY_WARNING_MINUTE_HORIZON_MIN,
+        clearAfterReadings: config.EARLY_WARNING_CLEAR_AFTER_READINGS,
+        minPoints: config.EARLY_WARNING_MIN_POINTS,
+        windowPoints: config.EARLY_WARNING_WINDOW_POINTS,
+      },
     },
+    // Hourly series keep their own shorter counts (a day's window, 12 values before a forecast, 3 calm hours to clear).
+    '2061': { stepMs: 3_600_000, policy: { ...DEFAULT_HOURLY_EARLY_WARNING_POLICY, ...settings, horizonSteps: config.EARLY_WARNING_HOUR_HORIZON_H } },
   };
 }
 

@@ -10,8 +10,8 @@ function figures(report: string, set: string): Record<string, number> {
 }
 
 describe('the early-warning replay', () => {
-  // Two days and two seeds keep the test quick; the README's figures come from the full 7 days × 3 seeds.
-  const options = { ...DEFAULT_REPLAY_OPTIONS, days: 2, seeds: [11, 12] };
+  // Two days (60 of hourly data) and two seeds keep the test quick; the README's figures come from the full run.
+  const options = { ...DEFAULT_REPLAY_OPTIONS, days: 2, seeds: [11, 12], hourlyDays: 60 };
   const report = formatReplayReport(runEarlyWarningReplay(options), options);
 
   it('prints hit rate, false-alarm rate and lead times within the bounds the README states', () => {
@@ -29,10 +29,16 @@ describe('the early-warning replay', () => {
     expect(steps.crossings).toBeGreaterThan(0);
     expect(steps.hit_rate).toBeLessThanOrEqual(20);
     expect(steps.warnings).toBeLessThanOrEqual(steps.crossings as number);
+    // Hourly data, 6 h ahead: most drifts warned at least an hour ahead, false alarms not the rule.
+    const hourly = figures(report, 'simulator-drift-hourly');
+    expect(hourly.crossings).toBeGreaterThan(10);
+    expect(hourly.hit_rate).toBeGreaterThanOrEqual(60);
+    expect(hourly.false_alarm_rate).toBeLessThanOrEqual(60);
+    expect(hourly.p50).toBeGreaterThanOrEqual(60);
   });
 
   it('prints figures that agree with each other', () => {
-    for (const set of ['simulator-drift', 'yanhu-drift', 'yanhu-steps', 'all']) {
+    for (const set of ['simulator-drift', 'yanhu-drift', 'yanhu-steps', 'simulator-drift-hourly', 'all-minute']) {
       const f = figures(report, set);
       expect(f.hits).toBeLessThanOrEqual(f.crossings as number);
       expect(f.false_alarms).toBeLessThanOrEqual(f.warnings as number);

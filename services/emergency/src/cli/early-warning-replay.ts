@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateDriftingSeries, generateReadings, seededRandom, type BehaviourState, type SimulatedDevice } from '@ecogrid/simulator';
-import { DEFAULT_EARLY_WARNING_POLICY, type EarlyWarningPolicy } from '../domain/early-warning/early-warning-policy';
+import { DEFAULT_EARLY_WARNING_POLICY, DEFAULT_HOURLY_EARLY_WARNING_POLICY, type EarlyWarningPolicy } from '../domain/early-warning/early-warning-policy';
 import { combineEvaluations, evaluateWarnings, summarizeLeadTimes, type WarningEvaluation } from '../domain/early-warning/evaluate-warnings';
 import { classifyDevice, type MonitoredFactor } from '../domain/early-warning/monitored-series';
 import { replaySeries, type LabelledSeries } from '../domain/early-warning/replay-series';
@@ -16,7 +16,9 @@ import { isBeyondLimit, type SeriesLimit } from '../domain/early-warning/series-
  *   service classifies it) with the same drifting episodes;
  * - `yanhu-steps`: that section's minute values as the demo simulator produces them, with its own exceedance
  *   episodes — jumps to 1.15–2 × the limit from one reading to the next. No trend model can see a jump coming; the
- *   set shows what the early warning does not do (alerting catches those) and that it raises few false alarms there.
+ *   set shows what the early warning does not do (alerting catches those) and that it raises few false alarms there;
+ * - `simulator-drift-hourly`: the drifting generator on hourly data (ramps of 6–36 h, one episode every four days),
+ *   through the hourly policy: 6 h ahead, a hit needs the warning an hour before the crossing.
  */
 export interface ReplayOptions {
   readonly days: number;
@@ -25,6 +27,10 @@ export interface ReplayOptions {
   /** A crossing counts as warned only with a warning up this long before it. */
   readonly minLeadMinutes: number;
   readonly startMs: number;
+  /** Hourly data: its policy, how many days, and its minimum lead. */
+  readonly hourlyPolicy: EarlyWarningPolicy;
+  readonly hourlyDays: number;
+  readonly hourlyMinLeadMinutes: number;
 }
 
 export const DEFAULT_REPLAY_OPTIONS: ReplayOptions = {
@@ -34,16 +40,22 @@ export const DEFAULT_REPLAY_OPTIONS: ReplayOptions = {
   minLeadMinutes: 10,
   // A fixed start: the daily shapes of the simulator's curves depend on the hour, so the figures do not depend on today.
   startMs: Date.UTC(2026, 10, 30, 16, 0),
+  hourlyPolicy: DEFAULT_HOURLY_EARLY_WARNING_POLICY,
+  hourlyDays: 120,
+  hourlyMinLeadMinutes: 60,
 };
 
 export interface ReplaySetResult {
   readonly name: string;
   readonly description: string;
   readonly series: number;
+  readonly horizonMinutes: number;
+  readonly minLeadMinutes: number;
   readonly evaluation: WarningEvaluation;
 }
 
 const MINUTE = 60_000;
+const HOUR = 3_600_000;
 
 /** The Yanhu demo's water station as the registry seeds it (services/registry/data/yanhu/devices.csv). */
 export function readYanhuWaterStation(devicesCsv = resolve(__dirname, '../../../registry/data/yanhu/devices.csv')): { mn: string; name: string; factors: Array<{ code: string; unit: string; limit?: number }> } {
@@ -66,20 +78,22 @@ function direction(limit: SeriesLimit): { bound: number; direction: 'upper' | 'l
   return { bound: limit.high, direction: 'upper' };
 }
 
-function driftSeries(id: string, category: 'water' | 'ambient_air', factor: MonitoredFactor, seed: number, options: ReplayOptions): LabelledSeries {
+function driftSeries(id: string, category: 'water' | 'ambient_air', factor: MonitoredFactor, seed: number, options: ReplayOptions, hourly = false): LabelledSeries {
   const { bound, direction: towards } = direction(factor.limit);
+  const stepMs = hourly ? HOUR : MINUTE;
   const generated = generateDriftingSeries({
     category,
     code: factor.code,
     limit: bound,
     direction: towards,
     startMs: options.startMs,
-    stepMs: MINUTE,
-    steps: options.days * 1_440,
+    stepMs,
+    steps: hourly ? options.hourlyDays * 24 : options.days * 1_440,
     seed: `${id}:${seed}`,
-    rearmReadings: options.policy.rearmAfterReadings,
+    rearmReadings: (hourly ? options.hourlyPolicy : options.policy).rearmAfterReadings,
+    ...(hourly ? { episodesPerDay: 0.25, rampSteps: [6, 36] as const } : {}),
   });
-  return { id: `${id}:${seed}`, stepMs: MINUTE, limit: factor.limit, points: generated.points, crossingsMs: generated.crossingsMs };
+  return { id: `${id}:${seed}`, stepMs, limit: factor.limit, points: generated.points, crossingsMs: generated.crossingsMs };
 }
 
 /** Crossings labelled from the values: beyond the limit after `rearm` readings within it (the tracker's own rule). */
@@ -111,10 +125,10 @@ function stepSeries(station: SimulatedDevice, factors: readonly MonitoredFactor[
   });
 }
 
-function score(name: string, description: string, series: readonly LabelledSeries[], options: ReplayOptions): ReplaySetResult {
-  const window = { horizonMs: options.policy.horizonSteps * MINUTE, minLeadMs: options.minLeadMinutes * MINUTE };
-  const evaluation = combineEvaluations(series.map((item) => evaluateWarnings(item.crossingsMs, replaySeries(item, options.policy), window)));
-  return { name, description, series: series.length, evaluation };
+function score(name: string, description: string, series: readonly LabelledSeries[], policy: EarlyWarningPolicy, stepMs: number, minLeadMinutes: number): ReplaySetResult {
+  const window = { horizonMs: policy.horizonSteps * stepMs, minLeadMs: minLeadMinutes * MINUTE };
+  const evaluation = combineEvaluations(series.map((item) => evaluateWarnings(item.crossingsMs, replaySeries(item, policy), window)));
+  return { name, description, series: series.length, horizonMinutes: window.horizonMs / MINUTE, minLeadMinutes, evaluation };
 }
 
 export function runEarlyWarningReplay(options: ReplayOptions = DEFAULT_REPLAY_OPTIONS): ReplaySetResult[] {
@@ -151,10 +165,14 @@ export function runEarlyWarningReplay(options: ReplayOptions = DEFAULT_REPLAY_OP
   };
   const yanhuSteps = options.seeds.flatMap((seed) => stepSeries(station, yanhuWatched.factors, seed, options));
 
+  const hourlyDrift = options.seeds.flatMap((seed) => classIII.factors.map((factor) => driftSeries(`simulator-drift-hourly:${factor.code}`, 'water', factor, seed, options, true)));
+
+  const minute = (name: string, description: string, series: readonly LabelledSeries[]) => score(name, description, series, options.policy, MINUTE, options.minLeadMinutes);
   return [
-    score('simulator-drift', '模拟器漂移过程（GB 3838 III 类水质因子 + 有毒气体 CO/SO2）/ simulator drifting episodes', simulatorDrift, options),
-    score('yanhu-drift', `盐湖示范 ${yanhu.name}（登记限值）漂移过程 / Yanhu demo section, drifting episodes`, yanhuDrift, options),
-    score('yanhu-steps', `盐湖示范 ${yanhu.name} 模拟器阶跃超标 / Yanhu demo section, the simulator's step exceedances`, yanhuSteps, options),
+    minute('simulator-drift', '模拟器漂移过程（GB 3838 III 类水质因子 + 有毒气体 CO/SO2，分钟数据）/ simulator drifting episodes, minute data', simulatorDrift),
+    minute('yanhu-drift', `盐湖示范 ${yanhu.name}（登记限值）漂移过程 / Yanhu demo section, drifting episodes`, yanhuDrift),
+    minute('yanhu-steps', `盐湖示范 ${yanhu.name} 模拟器阶跃超标 / Yanhu demo section, the simulator's step exceedances`, yanhuSteps),
+    score('simulator-drift-hourly', '模拟器漂移过程（GB 3838 III 类水质因子，小时数据）/ simulator drifting episodes, hourly data', hourlyDrift, options.hourlyPolicy, HOUR, options.hourlyMinLeadMinutes),
   ];
 }
 
@@ -164,13 +182,15 @@ const minutes = (ms: number | null): string => (ms === null ? '—' : (ms / MINU
 /** The report as printed: one block per set, every figure labelled so a reader (and the test) can pick it out. */
 export function formatReplayReport(results: readonly ReplaySetResult[], options: ReplayOptions = DEFAULT_REPLAY_OPTIONS): string {
   const lines = [
-    `预警评估 / early-warning evaluation: horizon ${options.policy.horizonSteps} min, hit = warned ≥ ${options.minLeadMinutes} min ahead, ${options.days} d × seeds ${options.seeds.join(',')}, minute data`,
+    `预警评估 / early-warning evaluation: minute data ${options.days} d, hourly data ${options.hourlyDays} d, seeds ${options.seeds.join(',')}; hit = a warning up at least the minimum lead before the crossing`,
   ];
-  for (const result of [...results, { name: 'all', description: '合计 / all sets', series: results.reduce((sum, item) => sum + item.series, 0), evaluation: combineEvaluations(results.map((item) => item.evaluation)) }]) {
+  const minuteSets = results.filter((item) => item.horizonMinutes === options.policy.horizonSteps);
+  const all = { name: 'all-minute', description: '分钟数据合计 / all minute-data sets', series: minuteSets.reduce((sum, item) => sum + item.series, 0), horizonMinutes: options.policy.horizonSteps, minLeadMinutes: options.minLeadMinutes, evaluation: combineEvaluations(minuteSets.map((item) => item.evaluation)) };
+  for (const result of [...results, all]) {
     const { evaluation } = result;
     const leads = summarizeLeadTimes(evaluation.leadTimesMs);
     lines.push(
-      `[${result.name}] ${result.description}`,
+      `[${result.name}] ${result.description} — horizon ${result.horizonMinutes} min, min lead ${result.minLeadMinutes} min`,
       `  series=${result.series} crossings=${evaluation.crossings} hits=${evaluation.hits} hit_rate=${percent(evaluation.hitRate)} warnings=${evaluation.warnings} false_alarms=${evaluation.falseAlarms} false_alarm_rate=${percent(evaluation.falseAlarmRate)}`,
       `  lead_min: n=${leads.count} min=${minutes(leads.minMs)} p10=${minutes(leads.p10Ms)} p50=${minutes(leads.p50Ms)} p90=${minutes(leads.p90Ms)} max=${minutes(leads.maxMs)}`,
     );

@@ -35,7 +35,8 @@ function parseArguments(argv: readonly string[]): { options: ReplayOptions; json
 const minutesOf = (ms: number | null): number | null => (ms === null ? null : ms / 60_000);
 
 export function evaluationFigures(results: readonly ReplaySetResult[], options: ReplayOptions, evaluatedAt: Date): EvaluationFigures {
-  const all = { name: 'all', description: '合计 / all sets', series: results.reduce((sum, item) => sum + item.series, 0), evaluation: combineEvaluations(results.map((item) => item.evaluation)) };
+  const minuteSets = results.filter((item) => item.horizonMinutes === options.policy.horizonSteps);
+  const all = { name: 'all-minute', description: '分钟数据合计 / all minute-data sets', series: minuteSets.reduce((sum, item) => sum + item.series, 0), evaluation: combineEvaluations(minuteSets.map((item) => item.evaluation)) };
   return {
     evaluatedAt,
     horizonMinutes: options.policy.horizonSteps,
