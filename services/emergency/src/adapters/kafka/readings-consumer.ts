@@ -1,5 +1,4 @@
-import { ObservationRecorded, type ValueKind } from '@ecogrid/proto/ingest/v1/events';
-import { ValueKind as Kind } from '@ecogrid/proto/ingest/v1/events';
+import { ObservationRecorded, ValueKind } from '@ecogrid/proto/ingest/v1/events';
 import { createEventConsumer, PoisonRecordError, RetriableError, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
 import { isDomainError } from '@ecogrid/domain-errors';
 import { metrics } from '@opentelemetry/api';
@@ -11,7 +10,7 @@ const meter = metrics.getMeter('@ecogrid/emergency');
 const readingsIn = meter.createCounter('emergency_early_warning_readings_total', { description: 'Readings handled by early warning, by outcome' });
 
 /** Interval data is forecast from its average (HJ 212 `-Avg`); a real-time value only where nothing else came. */
-const FORECAST_KINDS: ReadonlySet<ValueKind> = new Set([Kind.VALUE_KIND_AVG, Kind.VALUE_KIND_RTD]);
+const FORECAST_KINDS: ReadonlySet<ValueKind> = new Set([ValueKind.VALUE_KIND_AVG, ValueKind.VALUE_KIND_RTD]);
 
 /** Decodes an ecogrid.readings.v1 record into what early warning needs. */
 export function toReadingInput(event: ReceivedEvent): ReadingInput {
