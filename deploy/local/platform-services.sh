@@ -28,20 +28,25 @@ PLATFORM_STEPS=(
   "service|emergency|services/emergency/dist/main.js|http://127.0.0.1:8098/readyz|DATABASE_URL=$(service_database_url emergency) $(kafka_user emergency)"
   "service|sharing|services/sharing/dist/main.js|http://127.0.0.1:8096/readyz|DATABASE_URL=$(service_database_url sharing) $(kafka_user sharing)"
   "task|Yanhu partner departments (sharing demo: keys and curl lines)|node services/sharing/dist/cli/seed-demo.js"
-  "service|console|services/console/dist/main.js|http://127.0.0.1:8097/readyz|$(kafka_user console)"
+  "service|console|services/console/dist/main.js|http://127.0.0.1:8097/readyz|SESSION_STORE=redis $(kafka_user console)"
   "service|simulator|packages/simulator/dist/cli.js||SIMULATOR_RATE=1 SIMULATOR_PASSWORDS_FILE=services/registry/data/yanhu/devices.csv SIMULATOR_REPORT_INTERVAL_MS=300000 LOG_LEVEL=warn $(kafka_user simulator)"
 )
 
 # ECOGRID_INSTANCES=2 (or more): these services run that many instances. Alerting, dispatch and credit share their
 # partitions through their consumer groups; ingest instances each take devices (put a TCP balancer in front of the
 # HJ 212 ports, or give data loggers both addresses) and each sees every device command, sending those of the devices
-# it holds. Instance k listens on every port of the first + 100 × (k − 1). Registry and sharing stay single here.
+# it holds. Registry instances serialise their writes on the registry's write lock in PostgreSQL, one publishes
+# through the outbox's lease, and each answers LocateCell from its own view of the topics. Instance k listens on
+# every port of the first + 100 × (k − 1). Console instances keep their sessions in Redis (SESSION_STORE=redis), so a
+# login on one serves the next request on another. Sharing stays single here.
 #   name|the first instance's listening addresses
 SCALABLE_SERVICES=(
+  "registry|GRPC_ADDRESS=127.0.0.1:50051 ADMIN_HTTP_ADDRESS=127.0.0.1:8091"
   "ingest|HTTP_ADDRESS=127.0.0.1:8081 HJ212_ADDRESS=127.0.0.1:9212 GRPC_ADDRESS=127.0.0.1:50052 ADMIN_HTTP_ADDRESS=127.0.0.1:8093"
   "alerting|GRPC_ADDRESS=127.0.0.1:50055 ADMIN_HTTP_ADDRESS=127.0.0.1:8092"
   "dispatch|HTTP_ADDRESS=127.0.0.1:8083 GRPC_ADDRESS=127.0.0.1:50053 ADMIN_HTTP_ADDRESS=127.0.0.1:8094"
   "credit|GRPC_ADDRESS=127.0.0.1:50054 ADMIN_HTTP_ADDRESS=127.0.0.1:8095"
+  "console|HTTP_ADDRESS=127.0.0.1:8080 ADMIN_HTTP_ADDRESS=127.0.0.1:8097"
 )
 
 # The addresses of instance $2 (2, 3, …) of service $1, as NAME=host:port pairs; nothing when it does not scale.

@@ -71,6 +71,25 @@ function isProducerStateError(error: unknown): boolean {
   return false;
 }
 
+/**
+ * The messages a failed `sendBatch` had nevertheless stored: our kafkajs patch (patches/kafkajs@2.2.4.patch,
+ * sendMessages.js) lists on the error those of every partition whose leader answered before the send gave up.
+ */
+function acknowledgedMessagesOf(error: unknown): ReadonlySet<Message> {
+  const listed = (error as { acknowledgedMessages?: unknown } | undefined)?.acknowledgedMessages;
+  return Array.isArray(listed) ? new Set(listed as Message[]) : new Set();
+}
+
+function topicMessagesOf(items: readonly QueuedMessage[]): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const item of items) {
+    const messages = byTopic.get(item.topic);
+    if (messages) messages.push(item.message);
+    else byTopic.set(item.topic, [item.message]);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
 interface QueuedMessage {
   topic: string;
   message: Message;
@@ -156,33 +175,40 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
         const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
         queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
         inFlight = batch.length;
-        const byTopic = new Map<string, Message[]>();
-        for (const item of batch) {
-          const messages = byTopic.get(item.topic);
-          if (messages) messages.push(item.message);
-          else byTopic.set(item.topic, [item.message]);
-        }
-        const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
         const firstAttempt = Date.now();
+        /** The batch's events not yet acknowledged: a failed send may have stored some partitions' share. */
+        let unsettled = batch;
+        const succeed = (items: readonly QueuedMessage[]): void => {
+          for (const item of items) {
+            item.span.end();
+            item.resolve();
+          }
+        };
         try {
           for (let attempt = 0; ; attempt += 1) {
             try {
               if (needsNewProducer) await replaceProducer();
-              await producer.sendBatch({ topicMessages, acks: -1, timeout: requestTimeoutMs });
-              for (const item of batch) {
-                item.span.end();
-                item.resolve();
-              }
+              await producer.sendBatch({ topicMessages: topicMessagesOf(unsettled), acks: -1, timeout: requestTimeoutMs });
+              succeed(unsettled);
               break;
             } catch (error) {
-              // The same batch again, by the same producer: what the broker already has it recognises as a repeat.
+              // Partitions whose leaders answered before the send failed are stored, and the producer's sequence
+              // numbers have moved past them: sent again they would be written twice, so they are acknowledged now
+              // and only the rest is sent again (or rejected).
+              const stored = acknowledgedMessagesOf(error);
+              if (stored.size > 0) {
+                succeed(unsettled.filter((item) => stored.has(item.message)));
+                unsettled = unsettled.filter((item) => !stored.has(item.message));
+                if (unsettled.length === 0) break;
+              }
+              // The rest again, by the same producer: what the broker already has it recognises as a repeat.
               if (holdFailedBatchMs > 0 && !disconnecting && !isProducerStateError(error) && Date.now() - firstAttempt < holdFailedBatchMs) {
                 await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 2_000)));
                 continue;
               }
               needsNewProducer = true;
               const failure = error instanceof Error ? error : new Error(String(error));
-              for (const item of batch) {
+              for (const item of unsettled) {
                 item.span.recordException(failure);
                 item.span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
                 item.span.end();

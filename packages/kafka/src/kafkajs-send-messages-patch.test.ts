@@ -31,8 +31,11 @@ function connectionError(): Error {
   return Object.assign(error, { retriable: true });
 }
 
-/** Two partitions of `t`: 0 led by broker 1, 1 by broker 2; broker 1 dies at the first produce and broker 2 takes over 0. */
-function cluster() {
+/**
+ * Two partitions of `t`: 0 led by broker 1, 1 by broker 2; broker 1 dies at the first produce and broker 2 takes over
+ * 0 — unless `failover` is false, when partition 0 stays without a reachable leader.
+ */
+function cluster(failover = true) {
   const leaders = new Map([
     [0, 1],
     [1, 2],
@@ -45,7 +48,7 @@ function cluster() {
       const partitions = request.topicData.flatMap((topic) => topic.partitions);
       produced.push({ broker: nodeId, partitions: partitions.map((entry) => entry.partition), sequences: partitions.map((entry) => entry.firstSequence) });
       if (nodeId === 1) {
-        leaders.set(0, 2);
+        if (failover) leaders.set(0, 2);
         throw connectionError();
       }
       return { topics: [{ topicName: 't', partitions: partitions.map((entry) => ({ partition: entry.partition, errorCode: 0, baseOffset: '0' })) }] };
@@ -101,5 +104,28 @@ describe('kafkajs produce retry (patched): a partition whose leader died is sent
       [1, 0],
       [2, 0],
     ]);
+  });
+
+  it('names on the error the messages that were stored when the send gives up, so that the caller sends only the rest again', async () => {
+    const { fakeCluster, eosManager, produced } = cluster(false);
+    const sendMessages = createSendMessages({
+      logger: silent,
+      cluster: fakeCluster,
+      partitioner: ({ message }: { message: { key: string } }) => Number(message.key),
+      eosManager,
+      retrier: createRetry({ retries: 2, initialRetryTime: 1, maxRetryTime: 5 }),
+    });
+    const toPartition0 = { key: '0', value: 'a' };
+    const toPartition1 = { key: '1', value: 'b' };
+
+    const failure: unknown = await sendMessages({ acks: -1, timeout: 1_000, topicMessages: [{ topic: 't', messages: [toPartition0, toPartition1] }] }).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(Error);
+    const acknowledged = (failure as { acknowledgedMessages?: unknown[] }).acknowledgedMessages;
+    expect(acknowledged).toHaveLength(1);
+    expect(acknowledged?.[0]).toBe(toPartition1);
+    // Partition 1 was written once, at the first try; partition 0 was tried at each attempt and never answered.
+    expect(produced.filter((call) => call.partitions.includes(1))).toHaveLength(1);
+    expect(produced.filter((call) => call.partitions.includes(0)).length).toBeGreaterThan(1);
   });
 });

@@ -25,6 +25,14 @@ const schema = baseConfig({ service: 'console', adminAddress: '127.0.0.1:8097' }
   SESSION_TTL_SECONDS: positiveInt(8 * 3600),
   /** Sessions one console instance keeps at most: past it the oldest is ended (memory stays bounded). */
   SESSION_LIMIT: positiveInt(10_000),
+  /**
+   * Where sessions live: `memory` (one instance; a restart logs everyone out) or `redis` (every instance knows every
+   * session — what several console instances behind one address need). `redis` needs REDIS_URL.
+   */
+  SESSION_STORE: z.enum(['memory', 'redis']).default('memory'),
+  REDIS_URL: z.string().url().optional(),
+  /** Prefix of the console's Redis keys; tests use one of their own. */
+  REDIS_PREFIX: z.string().default('console:'),
   /** The static web app (Vite's output). */
   WEB_ROOT: z.string().min(1).default(resolve(__dirname, 'web')),
   SSE_HEARTBEAT_MS: positiveInt(15_000),
@@ -69,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig 
   const usersFile = config.CONSOLE_USERS_FILE ?? (development ? DEV_USERS_FILE : undefined);
   if (!usersFile) throw new Error('invalid configuration: set CONSOLE_USERS_FILE (the development users are refused outside development and test)');
   if (!development && resolve(usersFile) === DEV_USERS_FILE) throw new Error('invalid configuration: the development users file has published passwords; set CONSOLE_USERS_FILE to your own');
+  if (config.SESSION_STORE === 'redis' && !config.REDIS_URL) throw new Error('invalid configuration: SESSION_STORE=redis needs REDIS_URL');
   return { ...config, usersFile, tokenSecret, secureCookies: !LOOPBACK.has(splitHostPort(config.HTTP_ADDRESS).host) };
 }

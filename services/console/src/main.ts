@@ -15,7 +15,9 @@ import { createCreditRatings } from './adapters/grpc/credit-ratings';
 import { createLiveFeed } from './adapters/kafka/live-feed';
 import { createDeviceStateView } from './adapters/kafka/device-state-view';
 import { createKafkaOperations } from './adapters/kafka/kafka-operations';
+import { Redis } from 'ioredis';
 import { createMemorySessionStore } from './adapters/sessions/memory-session-store';
+import { createRedisSessionStore } from './adapters/sessions/redis-session-store';
 import { hashPassword, scryptPasswords } from './adapters/users/scrypt-passwords';
 import { loadUsersFile } from './adapters/users/users-file';
 import { createHttpApp } from './adapters/http/http-app';
@@ -67,10 +69,17 @@ async function main(): Promise<void> {
     },
   );
 
+  // Several instances behind one address share their sessions through Redis; one instance may keep them in memory.
+  const redis = config.SESSION_STORE === 'redis' && config.REDIS_URL ? new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : undefined;
+  if (redis) await redis.connect();
+  const sessions = redis
+    ? createRedisSessionStore({ redis, prefix: config.REDIS_PREFIX, ttlSeconds: config.SESSION_TTL_SECONDS })
+    : createMemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS, limit: config.SESSION_LIMIT });
+
   const app = createConsoleApp({
     users: loadUsersFile(config.usersFile),
     passwords: scryptPasswords,
-    sessions: createMemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS, limit: config.SESSION_LIMIT }),
+    sessions,
     // An unknown username is checked against this, so it takes as long as a known one.
     decoyHash: await hashPassword(randomBytes(16).toString('hex')),
     cases,
@@ -92,6 +101,7 @@ async function main(): Promise<void> {
       { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [topics.cases] })) },
       conditionCheck('live-feed', 'not_in_group', () => live.consumer.joined, 'the live feed is not in its group'),
       conditionCheck('device-status', 'catching_up', () => devices.ready, 'the device status topic is not read to its end yet'),
+      ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
     ],
     { logger },
   );
@@ -103,7 +113,7 @@ async function main(): Promise<void> {
   await listenHttp(http, config.HTTP_ADDRESS);
   const adminHttp = createAdminHttp({ health, handleMetrics: telemetry.handleMetrics, logger });
   await listenHttp(adminHttp, config.ADMIN_HTTP_ADDRESS);
-  logger.info({ http: config.HTTP_ADDRESS, admin: config.ADMIN_HTTP_ADDRESS, secureCookies: config.secureCookies }, 'console listening');
+  logger.info({ http: config.HTTP_ADDRESS, admin: config.ADMIN_HTTP_ADDRESS, secureCookies: config.secureCookies, sessions: config.SESSION_STORE }, 'console listening');
 
   stopOnSignals({
     logger,
@@ -128,6 +138,7 @@ async function main(): Promise<void> {
       { name: 'grpc clients', run: () => (cases.close(), alerts.close(), registry.close(), credit.close()) },
       { name: 'kafka publisher', run: () => publisher.disconnect() },
       { name: 'kafka admin', run: () => admin.disconnect() },
+      { name: 'redis', run: async () => void (await redis?.quit()) },
       { name: 'admin http', run: () => closeHttp(adminHttp) },
       { name: 'telemetry', run: () => telemetry.shutdown() },
     ],

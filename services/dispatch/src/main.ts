@@ -14,6 +14,7 @@ import { createPgApiKeyStore, createPgCaseStore } from './adapters/postgres/pg-c
 import { migrateDispatchSchema } from './adapters/postgres/dispatch-schema';
 import { encodeCaseChanged } from './adapters/kafka/case-changed';
 import { createAlertConsumer } from './adapters/kafka/alert-consumer';
+import { createEmergencyConsumer } from './adapters/kafka/emergency-consumer';
 import { createRegistryGridDirectory } from './adapters/registry/registry-grid-directory';
 import { DISPATCH_GRPC_ACCESS } from './adapters/grpc/dispatch-access';
 import { createHttpApp } from './adapters/http/http-app';
@@ -59,6 +60,11 @@ async function main(): Promise<void> {
 
   relay.start();
   const timers = startTimerLoop({ fire: app.fireDueTimers, pollMs: config.TIMER_POLL_MS, logger });
+  const databaseReachable = (): Promise<boolean> =>
+    pool.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
   const alerts = createAlertConsumer({
     kafka,
     topic: topics.alerts,
@@ -67,27 +73,39 @@ async function main(): Promise<void> {
     handle: app.handleAlertChanged,
     deadLetters: publisher,
     logger,
-    databaseReachable: () => pool.query('SELECT 1').then(
-      () => true,
-      () => false,
-    ),
+    databaseReachable,
+  });
+  // The cases the emergency service asks for (reduction breaches, plan tasks): a group of its own, so a backlog of
+  // alerts never delays a plan task, nor the other way round.
+  const emergency = createEmergencyConsumer({
+    kafka,
+    topic: topics.emergency,
+    groupId: consumerGroupName(config.TOPIC_PREFIX, 'dispatch', 'emergency'),
+    sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
+    handle: app.handleEmergencyCaseRequest,
+    deadLetters: publisher,
+    logger,
+    databaseReachable,
   });
   // Joining the group can take a session timeout after a crash (the dead member must expire first); the API, the
   // timers and the outbox do not wait for it, but readiness does.
-  alerts.start().then(
-    () => logger.info({ topic: topics.alerts }, 'alert consumer joined'),
-    (error: unknown) => {
-      logger.fatal({ err: error }, 'alert consumer could not start');
-      process.exit(1);
-    },
-  );
+  for (const [name, consumer, topic] of [['alert', alerts, topics.alerts], ['emergency', emergency, topics.emergency]] as const) {
+    consumer.start().then(
+      () => logger.info({ topic }, `${name} consumer joined`),
+      (error: unknown) => {
+        logger.fatal({ err: error }, `${name} consumer could not start`);
+        process.exit(1);
+      },
+    );
+  }
 
   const health = createDependencyHealth(
     [
       { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
-      { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [topics.cases, topics.alerts] })) },
+      { name: 'kafka', check: async () => void (await admin.fetchTopicMetadata({ topics: [topics.cases, topics.alerts, topics.emergency] })) },
       conditionCheck('registry', 'not_caught_up', () => registry.ready, 'registry view not caught up'),
       conditionCheck('alerts', 'not_in_group', () => alerts.joined, 'the alerts consumer is not in its group'),
+      conditionCheck('emergency', 'not_in_group', () => emergency.joined, 'the emergency consumer is not in its group'),
     ],
     { logger },
   );
@@ -115,6 +133,7 @@ async function main(): Promise<void> {
       { name: 'grpc health', run: () => grpc.setServing(false) },
       // A consumer still waiting to join its group cannot leave politely; do not let it hold the shutdown.
       { name: 'alerts consumer', run: () => alerts.stop(), timeoutMs: 3_000 },
+      { name: 'emergency consumer', run: () => emergency.stop(), timeoutMs: 3_000 },
       { name: 'deadline timers', run: () => timers.stop() },
       { name: 'listeners', run: () => Promise.all([closeHttp(http), grpc.shutdown(config.SHUTDOWN_GRACE_MS)]) },
       { name: 'outbox relay', run: () => relay.stop() },

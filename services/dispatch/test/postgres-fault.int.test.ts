@@ -8,7 +8,7 @@ interface Readiness {
   checks: Record<string, { ok: boolean; reason?: string }>;
 }
 
-const ALL_READY: Readiness = { status: 'ready', checks: { postgres: { ok: true }, kafka: { ok: true }, registry: { ok: true }, alerts: { ok: true } } };
+const ALL_READY: Readiness = { status: 'ready', checks: { postgres: { ok: true }, kafka: { ok: true }, registry: { ok: true }, alerts: { ok: true }, emergency: { ok: true } } };
 
 describe('dispatch while PostgreSQL is unreachable: not ready on /readyz and grpc.health.v1, and back when it returns', () => {
   let world: DispatchWorld;

@@ -5,11 +5,12 @@ import { ValueKind } from '@ecogrid/proto/ingest/v1/events';
 import { callUnary, createGrpcClient } from '@ecogrid/grpc';
 import { grpcHealth, startIngestProcess, type IngestProcess } from '@ecogrid/e2e';
 import { Device } from '@ecogrid/proto/registry/v1/entities';
-import { ensureTopics, topicNames } from '@ecogrid/kafka';
-import { recordTopics, startPrivateKafka, startPrivateRedis, testKafka, uniqueRedisPrefix, waitFor, type PrivateServer, type ServiceProcess } from '@ecogrid/testkit';
+import { ensureTopics } from '@ecogrid/kafka';
+import { startPrivateKafka, startPrivateRedis, testKafka, uniqueRedisPrefix, waitFor, type PrivateServer, type ServiceProcess } from '@ecogrid/testkit';
 import { CEMS } from './support/registry-fixtures';
 import { publishDevices } from './support/registry-fixtures';
 import { startDeviceFleet, type DeviceFleet } from './support/device-fleet';
+import { compareAcknowledgedWithTopic } from './support/acknowledged-on-topic';
 
 const DEVICES = Array.from({ length: 12 }, (_, index) => Device.create({ ...CEMS, mn: `FAULT${String(index).padStart(9, '0')}`, password: `pw-${index}` }));
 
@@ -58,25 +59,11 @@ describe('ingest under faults: every frame that got a 9014 is on ecogrid.reading
    * observations of this run are on the topic more than once.
    */
   const compare = async (label: string, acknowledged: ReadonlySet<string>): Promise<number> => {
-    const recorder = await recordTopics(testKafka(kafka.url), [topicNames('').readings]);
-    const copies = new Map<string, number>();
-    let records = 0;
-    await waitFor(
-      () => {
-        for (const message of recorder.messages.slice(records)) copies.set(message.headers.ce_id ?? '', (copies.get(message.headers.ce_id ?? '') ?? 0) + 1);
-        records = recorder.messages.length;
-        return [...acknowledged].every((id) => copies.has(id));
-      },
-      { timeoutMs: 60_000, description: `every acknowledged observation of "${label}" on the topic` },
-    ).catch(() => undefined);
-    await recorder.stop();
-    const missing = [...acknowledged].filter((id) => !copies.has(id));
-    // The topic holds every earlier test's records too: duplicates are counted among this run's acknowledged ids.
-    const twice = [...acknowledged].filter((id) => (copies.get(id) ?? 0) > 1).length;
+    const { missing, twice, distinct, records } = await compareAcknowledgedWithTopic(kafka.url, acknowledged, label);
     const counts = fleet?.counts();
     console.log(
       `[fault: ${label}] sent ${counts?.sent} observations in ${counts?.transmissions} transmissions (${counts?.reconnects} reconnects); ` +
-        `acknowledged ${acknowledged.size}; on the topic ${copies.size} distinct in ${records} records; acknowledged but missing ${missing.length}; acknowledged and on the topic more than once ${twice}`,
+        `acknowledged ${acknowledged.size}; on the topic ${distinct} distinct in ${records} records; acknowledged but missing ${missing.length}; acknowledged and on the topic more than once ${twice}`,
     );
     expect(missing).toEqual([]);
     return twice;

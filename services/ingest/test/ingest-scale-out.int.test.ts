@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startIngestProcess, type IngestProcess } from '@ecogrid/e2e';
 import { Device } from '@ecogrid/proto/registry/v1/entities';
-import { ensureTopics, topicNames } from '@ecogrid/kafka';
-import { recordTopics, startPrivateKafkaCluster, startPrivateRedis, testKafka, uniqueRedisPrefix, waitFor, type PrivateKafkaCluster, type PrivateServer } from '@ecogrid/testkit';
+import { ensureTopics } from '@ecogrid/kafka';
+import { startPrivateKafkaCluster, startPrivateRedis, testKafka, uniqueRedisPrefix, waitFor, type PrivateKafkaCluster, type PrivateServer } from '@ecogrid/testkit';
 import { CEMS, publishDevices } from './support/registry-fixtures';
 import { startDeviceFleet, type DeviceFleet } from './support/device-fleet';
+import { compareAcknowledgedWithTopic } from './support/acknowledged-on-topic';
 
 const DEVICES = Array.from({ length: 12 }, (_, index) => Device.create({ ...CEMS, mn: `SCALE${String(index).padStart(9, '0')}`, password: `pw-${index}` }));
 
@@ -51,20 +52,7 @@ describe('ingest scaled out: two instances on a three-broker cluster', () => {
 
   /** Every acknowledged observation on the topic; returns how many of them are there more than once. */
   const compare = async (label: string, acknowledged: ReadonlySet<string>, extra: string): Promise<number> => {
-    const recorder = await recordTopics(testKafka(cluster.url), [topicNames('').readings]);
-    const copies = new Map<string, number>();
-    let records = 0;
-    await waitFor(
-      () => {
-        for (const message of recorder.messages.slice(records)) copies.set(message.headers.ce_id ?? '', (copies.get(message.headers.ce_id ?? '') ?? 0) + 1);
-        records = recorder.messages.length;
-        return [...acknowledged].every((id) => copies.has(id));
-      },
-      { timeoutMs: 60_000, description: `every acknowledged observation of "${label}" on the topic` },
-    ).catch(() => undefined);
-    await recorder.stop();
-    const missing = [...acknowledged].filter((id) => !copies.has(id));
-    const twice = [...acknowledged].filter((id) => (copies.get(id) ?? 0) > 1).length;
+    const { missing, twice } = await compareAcknowledgedWithTopic(cluster.url, acknowledged, label);
     const counts = fleet?.counts();
     console.log(
       `[fault: ${label}] ${extra}; sent ${counts?.sent} observations in ${counts?.transmissions} transmissions (${counts?.reconnects} reconnects); ` +

@@ -1,23 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { isDomainError } from '@ecogrid/domain-errors';
 import { createLogIn } from './log-in';
-import type { Session, SessionStore, StoredUser } from './ports';
+import type { StoredUser } from './ports';
 import { createLoginThrottle } from './login-throttle';
+import { createFakeSessionStore } from './testing/fake-session-store';
 
 const officer: StoredUser = { username: 'officer1', displayName: '武芳', role: 'officer', officerId: 'GO-YH0001', passwordHash: 'hash:right' };
 
 function fakes(now = () => 0) {
   const checked: string[] = [];
-  const created: Session[] = [];
-  const sessions: SessionStore = {
-    create: (user) => {
-      const session = { id: `s${created.length}`, user, csrfToken: 'token', expiresAt: new Date(0) };
-      created.push(session);
-      return session;
-    },
-    get: () => undefined,
-    end: () => undefined,
-  };
+  const sessions = createFakeSessionStore({ ttlSeconds: 60, now });
+  const created = sessions.created;
   const logIn = createLogIn({
     users: { find: (username) => (username === officer.username ? officer : undefined) },
     passwords: { verify: async (password, hash) => (checked.push(hash), hash === `hash:${password}`) },

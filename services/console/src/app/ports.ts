@@ -26,10 +26,12 @@ export interface Session {
   expiresAt: Date;
 }
 
+/** Where sessions live: this process's memory, or Redis when several console instances serve the same users. */
 export interface SessionStore {
-  create(user: StaffUser): Session;
-  get(id: string): Session | undefined;
-  end(id: string): void;
+  create(user: StaffUser): Promise<Session>;
+  /** The live session with this id; undefined when unknown, ended or expired. */
+  get(id: string): Promise<Session | undefined>;
+  end(id: string): Promise<void>;
 }
 
 export interface CaseFilter {

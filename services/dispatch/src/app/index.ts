@@ -4,6 +4,7 @@ import { createComputeKpis } from './compute-kpis';
 import { createCreateCase } from './create-case';
 import { createFireDueTimers } from './fire-due-timers';
 import { createHandleAlertChanged } from './handle-alert-changed';
+import { createHandleEmergencyCaseRequest } from './handle-emergency-case-request';
 import { createGetCase, createListCases } from './read-cases';
 import { createReadEvidenceContent } from './read-evidence-content';
 import { createReadOpen311Catalogue } from './read-open311-catalogue';
@@ -31,6 +32,7 @@ export function createDispatchApp(runtime: DispatchRuntime, options: { evidenceM
     readComplaint: createReadComplaint(runtime),
     readOpen311Catalogue: createReadOpen311Catalogue(runtime),
     handleAlertChanged: createHandleAlertChanged(runtime),
+    handleEmergencyCaseRequest: createHandleEmergencyCaseRequest(runtime),
     fireDueTimers: createFireDueTimers(runtime),
   };
 }

@@ -29,6 +29,14 @@ export interface NewCase {
   /** Source-specific facts for the registration entry (alert id, observation ids, Open311 service…). */
   registration: JsonObject;
   alertId?: string;
+  /** A drill's case: runs the whole loop, counted in no KPI. */
+  drill?: boolean;
+  /** The department responsible (emergency plan tasks), kept on the case and in its registration entry. */
+  department?: string;
+  /** The EmergencyCaseRequested it is opened for; unique among cases. */
+  emergencyRequestId?: string;
+  /** The requester's deadline, which wins over the policy's for every step up to the handling. */
+  dueBy?: Date;
 }
 
 /**
@@ -81,6 +89,10 @@ export async function openCase(tx: CaseTransaction, runtime: DispatchRuntime, in
     ...(input.deviceMn ? { deviceMn: input.deviceMn } : {}),
     ...(input.factorCode ? { factorCode: input.factorCode } : {}),
     ...(input.serviceCode ? { serviceCode: input.serviceCode } : {}),
+    ...(input.drill ? { drill: true } : {}),
+    ...(input.department ? { department: input.department } : {}),
+    ...(input.emergencyRequestId ? { emergencyRequestId: input.emergencyRequestId } : {}),
+    ...(input.dueBy ? { dueBy: input.dueBy } : {}),
   };
   const registration: JsonObject = {
     ...input.registration,
@@ -89,6 +101,9 @@ export async function openCase(tx: CaseTransaction, runtime: DispatchRuntime, in
     priorityReasons: priority.reasons,
     nearbySensitiveTargets: nearby.map((target) => target.id),
     ...(routing.unassignedReason ? { unassignedReason: routing.unassignedReason } : {}),
+    ...(input.drill ? { drill: true } : {}),
+    ...(input.department ? { department: input.department } : {}),
+    ...(input.dueBy ? { dueBy: input.dueBy.toISOString() } : {}),
     ...(input.location ? { location: { lon: input.location.lon, lat: input.location.lat, ...(input.location.address ? { address: input.location.address } : {}) } } : {}),
     state: snapshotOf(state),
   };

@@ -139,6 +139,8 @@ export interface CaseTransaction {
   /** Links an alert to its case and keeps it as evidence of the case. */
   linkAlert(alertId: string, caseId: string, severity: string, evidence: EvidenceRecord): Promise<void>;
   updateAlertSeverity(alertId: string, severity: string): Promise<void>;
+  /** The case opened for an emergency case request, if there is one. */
+  findEmergencyRequestCase(requestId: string): Promise<{ caseId: string } | undefined>;
   /** The open alert case for a device and factor, locked. */
   findOpenAlertCase(deviceMn: string, factorCode: string): Promise<CaseState | undefined>;
   insertEvidence(record: EvidenceRecord, content?: Buffer): Promise<void>;

@@ -1,6 +1,6 @@
 import { DomainError, failedPrecondition, invalidArgument } from '@ecogrid/domain-errors';
 import { STEP_OF_STATUS, type Actor, type CaseState, type CaseStatus, type Role } from './case';
-import { stepTimers, type DeadlinePolicy } from './deadline-policy';
+import { stepDeadlineOf, type DeadlinePolicy } from './deadline-policy';
 import { snapshotOf, type JsonObject } from './history-chain';
 
 export const CASE_ACTIONS = [
@@ -144,7 +144,7 @@ function enter(state: CaseState, status: CaseStatus, context: TransitionContext)
   if (step) {
     next.step = step;
     next.stepStartedAt = context.now;
-    next.stepDeadline = stepTimers(context.policy, state.caseType, state.priority, step, context.now, context.timeScale).deadline;
+    next.stepDeadline = stepDeadlineOf(context.policy, state, step, context.now, context.timeScale);
   }
   return next;
 }

@@ -18,7 +18,8 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export const OPEN_STATUSES: ReadonlySet<CaseStatus> = new Set(['registered', 'dispatched', 'accepted', 'on_site', 'handled', 'verified', 'returned', 'suspended']);
 
-export type CaseSource = 'alert' | 'complaint' | 'patrol' | 'manual';
+/** `emergency`: asked for by the emergency service (a reduction breach of a heavy-pollution warning, a plan task). */
+export type CaseSource = 'alert' | 'complaint' | 'patrol' | 'manual' | 'emergency';
 
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -94,6 +95,14 @@ export interface CaseState {
   suspendedAt?: Date;
   suspendedUntil?: Date;
   mergedInto?: string;
+  /** A drill's case (演练): it runs the whole loop, but no KPI counts it. Absent on real cases. */
+  drill?: boolean;
+  /** The department responsible, when the requester named one (emergency plan tasks). */
+  department?: string;
+  /** The EmergencyCaseRequested this case was opened for: one case per request id. */
+  emergencyRequestId?: string;
+  /** The requester's deadline: no step up to the handling is due after it (verification is the command center's own). */
+  dueBy?: Date;
 }
 
 export function isOpen(status: CaseStatus): boolean {

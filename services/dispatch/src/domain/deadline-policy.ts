@@ -1,4 +1,4 @@
-import { PRIORITIES, STEPS, type Priority, type Step } from './case';
+import { PRIORITIES, STEPS, type CaseState, type Priority, type Step } from './case';
 
 /** Minutes allowed for each step. */
 export type StepLimits = Record<Step, number>;
@@ -51,6 +51,23 @@ export function stepTimers(policy: DeadlinePolicy, caseType: string, priority: P
     remindAt: new Date(start + limitMs * policy.remindAtFraction),
     secondEscalationAt: new Date(start + limitMs * (1 + policy.secondEscalationAfterFraction)),
   };
+}
+
+/**
+ * The deadline of `step` for this case, started at `startedAt`: the policy's, or the requester's `dueBy` when that
+ * comes first (an emergency plan task due at 18:00 is not given the policy's two days). Verification keeps the
+ * policy's limit: it is the command center's own check after the work, not part of what the requester timed.
+ */
+export function stepDeadlineOf(
+  policy: DeadlinePolicy,
+  state: Pick<CaseState, 'caseType' | 'priority' | 'dueBy'>,
+  step: Step,
+  startedAt: Date,
+  timeScale = 1,
+): Date {
+  const deadline = stepTimers(policy, state.caseType, state.priority, step, startedAt, timeScale).deadline;
+  if (step === 'verify' || !state.dueBy || state.dueBy.getTime() >= deadline.getTime()) return deadline;
+  return state.dueBy;
 }
 
 /** Checks a policy loaded from a file: every priority and step present, positive and growing sensibly. */

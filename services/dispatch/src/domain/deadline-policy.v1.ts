@@ -13,6 +13,11 @@ import type { DeadlinePolicy } from './deadline-policy';
  * district command center when half the step's time again has passed.
  * Case types whose harm spreads fast (straw burning, hazardous waste) never rank below high, and straw
  * burning must be reached within 30 min because a fire does not wait.
+ * Emergency cases (asked for by the emergency service) never rank below high: a reduction breach during a
+ * heavy-pollution warning undoes the reduction the warning is for while it lasts (a warning lasts days, the breach
+ * counts by the hour), so at high it gets the urgent clock — sign in 15 min, on site within the hour, handled in
+ * 4 h; a plan task of a sudden incident keeps the high defaults, and its own deadline, when the plan gives one,
+ * wins over every step up to the handling (stepDeadlineOf).
  */
 export const DEADLINE_POLICY_V1: DeadlinePolicy = {
   version: 'v1',
@@ -39,5 +44,7 @@ export const DEADLINE_POLICY_V1: DeadlinePolicy = {
     hazardous_waste: { label: '危险废物', minPriority: 'high' },
     straw_burning: { label: '秸秆焚烧', minPriority: 'high', limits: { high: { accept: 15, arrive: 30 }, urgent: { accept: 10, arrive: 30 } } },
     other: { label: '其他环境问题' },
+    emergency_reduction_breach: { label: '重污染天气减排措施未落实', minPriority: 'high', limits: { high: { accept: 15, arrive: 60, handle: 240 } } },
+    emergency_plan_task: { label: '应急预案任务', minPriority: 'high' },
   },
 };

@@ -53,4 +53,29 @@ describe('storeObservations', () => {
     sink.calls[1]?.finish();
     expect(await later).toEqual({ duplicate: [false] });
   });
+
+  it('does not publish a re-send again when the first copy is acknowledged while the re-send is being looked up', async () => {
+    const sink = slowSink();
+    const inner = createInMemoryObservationMemory();
+    // The re-send's lookup is held and then answered "not stored": it left before the first copy's mark arrived.
+    const heldLookups: Array<(known: boolean[]) => void> = [];
+    let holdLookups = false;
+    const memory = {
+      known: (ids: readonly string[]) => (holdLookups ? new Promise<boolean[]>((resolve) => heldLookups.push(resolve)) : inner.known(ids)),
+      remember: (observations: readonly Observation[]) => inner.remember(observations),
+    };
+    const store = createStoreObservations({ sink, memory, counters: countingCounters() });
+    const first = store([observation('A')]);
+    await new Promise((resolve) => setImmediate(resolve));
+    holdLookups = true;
+    const resend = store([observation('A')]);
+    await new Promise((resolve) => setImmediate(resolve));
+    sink.calls[0]?.finish();
+    expect(await first).toEqual({ duplicate: [false] });
+    heldLookups[0]?.([false]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sink.calls).toHaveLength(1);
+    sink.calls[1]?.finish();
+    expect(await resend).toEqual({ duplicate: [true] });
+  });
 });

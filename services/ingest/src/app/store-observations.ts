@@ -29,6 +29,9 @@ export function createStoreObservations(deps: StoreObservationsDeps) {
 
   return async function storeObservations(observations: Observation[]): Promise<{ duplicate: boolean[] }> {
     if (observations.length === 0) return { duplicate: [] };
+    // Taken before the memory is asked: a publish acknowledged while the lookup is under way leaves `publishing`
+    // before its mark reaches the memory the lookup reads, and would otherwise be found in neither.
+    const inFlight = observations.map((observation) => publishing.get(observation.id));
     const duplicate = await known(observations.map((observation) => observation.id));
     // A batch may carry the same observation twice (a gateway re-sending within one stream): store it once.
     const inBatch = new Set<string>();
@@ -38,7 +41,7 @@ export function createStoreObservations(deps: StoreObservationsDeps) {
     });
     const joined: Array<Promise<void>> = [];
     observations.forEach((observation, index) => {
-      const pending = duplicate[index] ? undefined : publishing.get(observation.id);
+      const pending = duplicate[index] ? undefined : (publishing.get(observation.id) ?? inFlight[index]);
       if (pending) {
         joined.push(pending);
         duplicate[index] = true;

@@ -59,15 +59,15 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
     if (!request.is('application/json')) throw new RequestError(415, 'unsupported_media_type', 'send JSON');
     const { username, password } = parse(loginBody, request.body, 'login');
     const previous = sessionIdOf(request);
-    if (previous) app.logOut(previous);
+    if (previous) await app.logOut(previous);
     const session = await app.logIn(username, password, request.socket.remoteAddress ?? 'unknown');
     setSessionCookie(response, session.id, { secure: options.secureCookies, maxAgeSeconds: options.sessionTtlSeconds });
     response.json({ user: session.user, csrfToken: session.csrfToken });
   });
 
-  const requireSession = (request: Request, response: Response, next: NextFunction): void => {
+  const requireSession = async (request: Request, response: Response, next: NextFunction): Promise<void> => {
     const id = sessionIdOf(request);
-    const session = id ? app.sessionOf(id) : undefined;
+    const session = id ? await app.sessionOf(id) : undefined;
     if (!session) {
       response.status(401).json({ error: { code: 'not_logged_in', message: '请先登录' } });
       return;
@@ -89,8 +89,8 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
     response.json({ user: session.user, csrfToken: session.csrfToken });
   });
 
-  router.post('/logout', (request, response) => {
-    app.logOut(sessionOf(request).id);
+  router.post('/logout', async (request, response) => {
+    await app.logOut(sessionOf(request).id);
     clearSessionCookie(response, { secure: options.secureCookies });
     response.status(204).end();
   });

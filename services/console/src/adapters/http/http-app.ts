@@ -30,9 +30,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // The page is told whether its cookie holds a live session, so a logged-out visitor gets the login form without
   // a refused API call (which browsers log as an error); the cookie itself stays out of reach of script.
   const indexHtml = readFileSync(resolve(options.webRoot, 'index.html'), 'utf8');
-  http.get('/{*path}', (request, response) => {
+  http.get('/{*path}', async (request, response) => {
     const id = sessionIdOf(request);
-    const active = id !== undefined && options.app.sessionOf(id) !== undefined;
+    const active = id !== undefined && (await options.app.sessionOf(id)) !== undefined;
     response.set({ 'cache-control': 'no-store', 'content-type': 'text/html; charset=utf-8' });
     response.send(indexHtml.replace('<meta name="ecogrid-session" content="" />', `<meta name="ecogrid-session" content="${active ? 'active' : 'none'}" />`));
   });

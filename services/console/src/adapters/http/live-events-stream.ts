@@ -25,12 +25,22 @@ export function streamLiveEvents(app: ConsoleApp, options: { heartbeatMs: number
       delivered.add(1, { kind: event.kind });
       response.write(`event: ${event.kind}\ndata: ${JSON.stringify(event.data)}\n\n`);
     });
+    let closed = false;
+    // A session ended (logged out on any instance) or expired closes its stream at the next heartbeat; a store that
+    // cannot answer (Redis away) keeps the stream open: the next heartbeat asks again.
     const heartbeat = setInterval(() => {
-      if (!app.sessionOf(session.id)) return void response.end();
-      response.write(': ping\n\n');
+      app.sessionOf(session.id).then(
+        (live) => {
+          if (closed) return;
+          if (!live) response.end();
+          else response.write(': ping\n\n');
+        },
+        () => {
+          if (!closed) response.write(': ping\n\n');
+        },
+      );
     }, options.heartbeatMs);
     heartbeat.unref();
-    let closed = false;
     const close = (): void => {
       if (closed) return;
       closed = true;

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Session, SessionStore } from '../../app/ports';
 
 /**
- * Sessions in this process's memory: the cookie holds only a random id (256 bits). A restart logs everyone out,
- * and two console instances need sticky routing; a shared store (Redis) is the next step when the console scales out.
+ * Sessions in this process's memory: the cookie holds only a random id (256 bits). A restart logs everyone out, and
+ * a second console instance would not know them: several instances use the Redis store (`SESSION_STORE=redis`).
  * At most `limit` sessions are kept, the oldest ended first, so logins cannot grow memory without bound.
  */
 export function createMemorySessionStore(options: { ttlSeconds: number; limit: number; now?: () => number }): SessionStore {
@@ -11,7 +11,7 @@ export function createMemorySessionStore(options: { ttlSeconds: number; limit: n
   const sessions = new Map<string, Session>();
   const token = (): string => randomBytes(32).toString('base64url');
   return {
-    create: (user) => {
+    create: async (user) => {
       for (const [id, session] of sessions) {
         if (sessions.size < options.limit && session.expiresAt.getTime() > now()) break;
         sessions.delete(id);
@@ -20,7 +20,7 @@ export function createMemorySessionStore(options: { ttlSeconds: number; limit: n
       sessions.set(session.id, session);
       return session;
     },
-    get: (id) => {
+    get: async (id) => {
       const session = sessions.get(id);
       if (!session) return undefined;
       if (session.expiresAt.getTime() <= now()) {
@@ -29,6 +29,6 @@ export function createMemorySessionStore(options: { ttlSeconds: number; limit: n
       }
       return session;
     },
-    end: (id) => void sessions.delete(id),
+    end: async (id) => void sessions.delete(id),
   };
 }

@@ -47,6 +47,10 @@ export function toProtoCase(state: CaseState, now: Date, alertIds: string[] = []
     ...(state.suspendedUntil ? { suspendedUntil: state.suspendedUntil } : {}),
     overdue: isOverdue(state, now),
     serviceCode: state.serviceCode ?? '',
+    drill: state.drill === true,
+    department: state.department ?? '',
+    emergencyRequestId: state.emergencyRequestId ?? '',
+    ...(state.dueBy ? { dueBy: state.dueBy } : {}),
   });
 }
 

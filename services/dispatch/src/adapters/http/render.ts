@@ -34,6 +34,10 @@ export function caseJson(state: CaseState, now: Date): Record<string, unknown> {
     overdue: isOverdue(state, now),
     suspended_until: state.suspendedUntil?.toISOString() ?? null,
     merged_into: state.mergedInto ?? null,
+    drill: state.drill === true,
+    department: state.department ?? null,
+    emergency_request_id: state.emergencyRequestId ?? null,
+    due_by: state.dueBy?.toISOString() ?? null,
   };
 }
 

@@ -6,20 +6,11 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from '@ecogrid/telemetry';
 import type { AlertInput, HandleAlertChanged } from '../../app/handle-alert-changed';
 import type { AlertSeverity } from '../../domain/priority';
+import { looksLikeConnectionLoss } from './postgres-outage';
 
 const meter = metrics.getMeter('@ecogrid/dispatch');
 const alertsIn = meter.createCounter('dispatch_alerts_total', { description: 'AlertChanged events handled, by outcome' });
 const partitionsHeld = meter.createUpDownCounter('dispatch_alert_partitions_held', { description: 'Alert partitions held while PostgreSQL is unreachable' });
-
-/** SQLSTATE classes and socket errors that mean the server is unreachable, not that the statement failed. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03']);
-
-function looksLikeConnectionLoss(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
-  const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
-}
 
 const STATE: Partial<Record<AlertState, AlertInput['state']>> = {
   [AlertState.ALERT_STATE_RAISED]: 'raised',

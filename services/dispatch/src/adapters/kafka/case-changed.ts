@@ -20,6 +20,7 @@ export const SOURCE_TO_PROTO: Record<Source, CaseSource> = {
   complaint: CaseSource.CASE_SOURCE_COMPLAINT,
   patrol: CaseSource.CASE_SOURCE_PATROL,
   manual: CaseSource.CASE_SOURCE_MANUAL,
+  emergency: CaseSource.CASE_SOURCE_EMERGENCY,
 };
 
 export const PRIORITY_TO_PROTO: Record<Priority, CasePriority> = {
@@ -77,6 +78,9 @@ export function toCaseChanged(change: CaseChangeRecord): CaseChanged {
     lon: state.location?.lon ?? 0,
     lat: state.location?.lat ?? 0,
     createdAt: state.createdAt,
+    drill: state.drill === true,
+    department: state.department ?? '',
+    emergencyRequestId: state.emergencyRequestId ?? '',
   });
 }
 

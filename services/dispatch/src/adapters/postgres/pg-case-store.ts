@@ -60,8 +60,12 @@ export function caseFromRow(row: Row): CaseState {
     ['suspendedAt', date(row.suspended_at)],
     ['suspendedUntil', date(row.suspended_until)],
     ['mergedInto', str(row.merged_into)],
+    ['department', str(row.department)],
+    ['emergencyRequestId', str(row.emergency_request_id)],
+    ['dueBy', date(row.due_by)],
   ];
   for (const [key, value] of optional) if (value !== undefined) (state as unknown as Record<string, unknown>)[key] = value;
+  if (row.drill === true) state.drill = true;
   return state;
 }
 
@@ -97,6 +101,10 @@ const CASE_COLUMNS = [
   'suspended_at',
   'suspended_until',
   'merged_into',
+  'drill',
+  'department',
+  'due_by',
+  'emergency_request_id',
 ] as const;
 
 function caseValues(state: CaseState): unknown[] {
@@ -132,6 +140,10 @@ function caseValues(state: CaseState): unknown[] {
     state.suspendedAt ?? null,
     state.suspendedUntil ?? null,
     state.mergedInto ?? null,
+    state.drill === true,
+    state.department ?? null,
+    state.dueBy ?? null,
+    state.emergencyRequestId ?? null,
   ];
 }
 
@@ -223,7 +235,11 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
           await client.query(`INSERT INTO cases (${CASE_COLUMNS.join(', ')}) VALUES (${placeholders})`, caseValues(state));
           heads.set(state.id, { sequence: 0, hash: GENESIS_HASH });
         } catch (error) {
-          // Another transaction opened the case for this device and factor first: retrying joins it.
+          // Another transaction opened the case for this request, or for this device and factor, first: retrying
+          // finds that case (the request's) or joins it (the alert's).
+          if (isUniqueViolation(error) && (error as { constraint?: unknown }).constraint === 'cases_emergency_request_key') {
+            throw new RetriableError(`the case of emergency request ${state.emergencyRequestId} appeared concurrently`, { cause: error });
+          }
           if (isUniqueViolation(error)) throw new RetriableError(`an open case for ${state.deviceMn}/${state.factorCode} appeared concurrently`, { cause: error });
           throw error;
         }
@@ -334,6 +350,10 @@ export function createPgCaseStore(options: PgCaseStoreOptions): CaseStore {
       },
       updateAlertSeverity: async (alertId, severity) => {
         await client.query('UPDATE case_alerts SET severity = $2 WHERE alert_id = $1', [alertId, severity]);
+      },
+      findEmergencyRequestCase: async (requestId) => {
+        const { rows } = await client.query<{ id: string }>('SELECT id FROM cases WHERE emergency_request_id = $1', [requestId]);
+        return rows[0] ? { caseId: rows[0].id } : undefined;
       },
       findOpenAlertCase: async (deviceMn, factorCode) => {
         const { rows } = await client.query(

@@ -21,14 +21,16 @@ const COMPLETED_BY: Record<Step, readonly string[]> = {
  * - a case is closed in the period when its closing entry (to `closed` from another status) lies in it and no
  *   reopening followed; on time when none of its ended step instances was late; its handling time is registration
  *   to closure minus pauses;
+ * - drill cases (`cases.drill`) are left out of every figure: a drill's timings are the drill report's, not the KPIs';
  * - township and officer are those of the closure (the officer who resolved it), else of the last entry of the
  *   period; backlog counts cases open at the end of the period; overdue lists open cases past their step deadline
  *   now. Percentiles are `percentile_cont` (linear interpolation between ranks).
  */
 const KPI_SQL = `
 WITH params AS (SELECT $1::timestamptz AS period_from, $2::timestamptz AS period_to, $3::timestamptz AS now_at, $4::text AS township_filter, $5::text AS officer_filter),
+-- Drill cases (演练) run the whole loop but never count: excluded here, they reach no figure below.
 touched AS (
-  SELECT c.id FROM cases c, params p WHERE c.created_at < p.period_to AND (c.status NOT IN ('closed', 'merged') OR c.updated_at >= p.period_from)
+  SELECT c.id FROM cases c, params p WHERE NOT c.drill AND c.created_at < p.period_to AND (c.status NOT IN ('closed', 'merged') OR c.updated_at >= p.period_from)
 ),
 entries AS (
   SELECT h.case_id, h.sequence, h.action, h.occurred_at, h.from_status, h.to_status,

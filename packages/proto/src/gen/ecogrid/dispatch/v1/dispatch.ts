@@ -80,6 +80,14 @@ export interface Case {
   overdue: boolean;
   /** Open311 service code of a complaint. */
   serviceCode: string;
+  /** A case of a drill (演练): it runs the whole loop, but is never counted in KPIs. */
+  drill: boolean;
+  /** The department responsible, when the case was asked for one (emergency plan tasks). */
+  department: string;
+  /** The EmergencyCaseRequested.request_id the case was opened for (source CASE_SOURCE_EMERGENCY). */
+  emergencyRequestId: string;
+  /** The requester's deadline: no step up to the handling is due after it. */
+  dueBy?: Date | undefined;
 }
 
 export interface CreateCaseRequest {
@@ -410,6 +418,10 @@ function createBaseCase(): Case {
     suspendedUntil: undefined,
     overdue: false,
     serviceCode: "",
+    drill: false,
+    department: "",
+    emergencyRequestId: "",
+    dueBy: undefined,
   };
 }
 
@@ -498,6 +510,18 @@ export const Case: MessageFns<Case> = {
     }
     if (message.serviceCode !== "") {
       writer.uint32(226).string(message.serviceCode);
+    }
+    if (message.drill !== false) {
+      writer.uint32(232).bool(message.drill);
+    }
+    if (message.department !== "") {
+      writer.uint32(242).string(message.department);
+    }
+    if (message.emergencyRequestId !== "") {
+      writer.uint32(250).string(message.emergencyRequestId);
+    }
+    if (message.dueBy !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueBy), writer.uint32(258).fork()).join();
     }
     return writer;
   },
@@ -739,6 +763,38 @@ export const Case: MessageFns<Case> = {
             message.serviceCode = reader.string();
             continue;
           }
+          case 29: {
+            if (tag !== 232) {
+              break;
+            }
+
+            message.drill = reader.bool();
+            continue;
+          }
+          case 30: {
+            if (tag !== 242) {
+              break;
+            }
+
+            message.department = reader.string();
+            continue;
+          }
+          case 31: {
+            if (tag !== 250) {
+              break;
+            }
+
+            message.emergencyRequestId = reader.string();
+            continue;
+          }
+          case 32: {
+            if (tag !== 258) {
+              break;
+            }
+
+            message.dueBy = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -849,6 +905,18 @@ export const Case: MessageFns<Case> = {
         : isSet(object.service_code)
         ? globalThis.String(object.service_code)
         : "",
+      drill: isSet(object.drill) ? globalThis.Boolean(object.drill) : false,
+      department: isSet(object.department) ? globalThis.String(object.department) : "",
+      emergencyRequestId: isSet(object.emergencyRequestId)
+        ? globalThis.String(object.emergencyRequestId)
+        : isSet(object.emergency_request_id)
+        ? globalThis.String(object.emergency_request_id)
+        : "",
+      dueBy: isSet(object.dueBy)
+        ? fromJsonTimestamp(object.dueBy)
+        : isSet(object.due_by)
+        ? fromJsonTimestamp(object.due_by)
+        : undefined,
     };
   },
 
@@ -938,6 +1006,18 @@ export const Case: MessageFns<Case> = {
     if (message.serviceCode !== "") {
       obj.serviceCode = message.serviceCode;
     }
+    if (message.drill !== false) {
+      obj.drill = message.drill;
+    }
+    if (message.department !== "") {
+      obj.department = message.department;
+    }
+    if (message.emergencyRequestId !== "") {
+      obj.emergencyRequestId = message.emergencyRequestId;
+    }
+    if (message.dueBy !== undefined) {
+      obj.dueBy = message.dueBy.toISOString();
+    }
     return obj;
   },
 
@@ -976,6 +1056,10 @@ export const Case: MessageFns<Case> = {
     message.suspendedUntil = object.suspendedUntil ?? undefined;
     message.overdue = object.overdue ?? false;
     message.serviceCode = object.serviceCode ?? "";
+    message.drill = object.drill ?? false;
+    message.department = object.department ?? "";
+    message.emergencyRequestId = object.emergencyRequestId ?? "";
+    message.dueBy = object.dueBy ?? undefined;
     return message;
   },
 };

@@ -106,6 +106,8 @@ export enum CaseSource {
   CASE_SOURCE_COMPLAINT = 2,
   CASE_SOURCE_PATROL = 3,
   CASE_SOURCE_MANUAL = 4,
+  /** CASE_SOURCE_EMERGENCY - Asked for by the emergency service (ecogrid.emergency.v1 EmergencyCaseRequested): a reduction breach or a plan task. */
+  CASE_SOURCE_EMERGENCY = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -126,6 +128,9 @@ export function caseSourceFromJSON(object: any): CaseSource {
     case 4:
     case "CASE_SOURCE_MANUAL":
       return CaseSource.CASE_SOURCE_MANUAL;
+    case 5:
+    case "CASE_SOURCE_EMERGENCY":
+      return CaseSource.CASE_SOURCE_EMERGENCY;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -145,6 +150,8 @@ export function caseSourceToJSON(object: CaseSource): string {
       return "CASE_SOURCE_PATROL";
     case CaseSource.CASE_SOURCE_MANUAL:
       return "CASE_SOURCE_MANUAL";
+    case CaseSource.CASE_SOURCE_EMERGENCY:
+      return "CASE_SOURCE_EMERGENCY";
     case CaseSource.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -297,7 +304,15 @@ export interface CaseChanged {
   title: string;
   lon: number;
   lat: number;
-  createdAt?: Date | undefined;
+  createdAt?:
+    | Date
+    | undefined;
+  /** A case of a drill (演练): it runs the whole loop, but is never counted in KPIs and is shown to partners only as a drill. */
+  drill: boolean;
+  /** The department responsible, when the case was asked for one (emergency plan tasks). */
+  department: string;
+  /** The EmergencyCaseRequested.request_id the case was opened for (source CASE_SOURCE_EMERGENCY). */
+  emergencyRequestId: string;
 }
 
 function createBaseCaseChanged(): CaseChanged {
@@ -333,6 +348,9 @@ function createBaseCaseChanged(): CaseChanged {
     lon: 0,
     lat: 0,
     createdAt: undefined,
+    drill: false,
+    department: "",
+    emergencyRequestId: "",
   };
 }
 
@@ -430,6 +448,15 @@ export const CaseChanged: MessageFns<CaseChanged> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(250).fork()).join();
+    }
+    if (message.drill !== false) {
+      writer.uint32(256).bool(message.drill);
+    }
+    if (message.department !== "") {
+      writer.uint32(266).string(message.department);
+    }
+    if (message.emergencyRequestId !== "") {
+      writer.uint32(274).string(message.emergencyRequestId);
     }
     return writer;
   },
@@ -695,6 +722,30 @@ export const CaseChanged: MessageFns<CaseChanged> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 32: {
+            if (tag !== 256) {
+              break;
+            }
+
+            message.drill = reader.bool();
+            continue;
+          }
+          case 33: {
+            if (tag !== 266) {
+              break;
+            }
+
+            message.department = reader.string();
+            continue;
+          }
+          case 34: {
+            if (tag !== 274) {
+              break;
+            }
+
+            message.emergencyRequestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -812,6 +863,13 @@ export const CaseChanged: MessageFns<CaseChanged> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      drill: isSet(object.drill) ? globalThis.Boolean(object.drill) : false,
+      department: isSet(object.department) ? globalThis.String(object.department) : "",
+      emergencyRequestId: isSet(object.emergencyRequestId)
+        ? globalThis.String(object.emergencyRequestId)
+        : isSet(object.emergency_request_id)
+        ? globalThis.String(object.emergency_request_id)
+        : "",
     };
   },
 
@@ -910,6 +968,15 @@ export const CaseChanged: MessageFns<CaseChanged> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.drill !== false) {
+      obj.drill = message.drill;
+    }
+    if (message.department !== "") {
+      obj.department = message.department;
+    }
+    if (message.emergencyRequestId !== "") {
+      obj.emergencyRequestId = message.emergencyRequestId;
+    }
     return obj;
   },
 
@@ -949,6 +1016,9 @@ export const CaseChanged: MessageFns<CaseChanged> = {
     message.lon = object.lon ?? 0;
     message.lat = object.lat ?? 0;
     message.createdAt = object.createdAt ?? undefined;
+    message.drill = object.drill ?? false;
+    message.department = object.department ?? "";
+    message.emergencyRequestId = object.emergencyRequestId ?? "";
     return message;
   },
 };
