@@ -14,3 +14,4 @@ export { readDevicePasswords } from './device-passwords';
 export { hazeEpisodes } from './haze-episode';
 export { seededRandom, type Random } from './random';
 export { encodeDeviceFrame } from './device-frame';
+export { generateDriftingSeries, type DriftingSeries, type DriftingSeriesOptions, type PlannedEpisode } from './drifting-series';

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { baseConfig, booleanFlag, hostPort, LOG_LEVELS, parseConfig, schemaName, type Clock } from '@ecogrid/service-kit';
 import { staffAuthSettings } from '@ecogrid/staff-auth';
+import { DEFAULT_EARLY_WARNING_POLICY, DEFAULT_HOURLY_EARLY_WARNING_POLICY, checkEarlyWarningPolicy, type EarlyWarningPolicy } from './domain/early-warning/early-warning-policy';
+import type { ClassificationRules } from './domain/early-warning/monitored-series';
 
 const database = {
   DATABASE_URL: z.string().min(1),
@@ -32,9 +34,31 @@ const incidentSettings = {
   INCIDENT_SEED_PLANS_DIR: z.string().min(1).optional(),
 };
 
+/** Early warning before a limit is crossed (services/emergency/README.md, "Early warning"). */
+const earlyWarning = {
+  /** How far ahead minute data (2051) is forecast, in minutes. */
+  EARLY_WARNING_MINUTE_HORIZON_MIN: z.coerce.number().int().min(5).max(360).default(60),
+  /** How far ahead hour data (2061) is forecast, in hours. */
+  EARLY_WARNING_HOUR_HORIZON_H: z.coerce.number().int().min(1).max(48).default(6),
+  /** Raise when the crossing probability within the horizon reaches this; clear below the lower one. */
+  EARLY_WARNING_RAISE_PROBABILITY: z.coerce.number().gt(0).lt(1).default(DEFAULT_EARLY_WARNING_POLICY.raiseProbability),
+  EARLY_WARNING_CLEAR_PROBABILITY: z.coerce.number().min(0).lt(1).default(DEFAULT_EARLY_WARNING_POLICY.clearProbability),
+  /** Calm readings in a row before a warning clears. */
+  EARLY_WARNING_CLEAR_AFTER_READINGS: z.coerce.number().int().min(1).default(DEFAULT_EARLY_WARNING_POLICY.clearAfterReadings),
+  /** Minute data: values a series needs before it is forecast, and the window kept per series (hourly data: 12 and 48). */
+  EARLY_WARNING_MIN_POINTS: z.coerce.number().int().min(6).default(DEFAULT_EARLY_WARNING_POLICY.minPoints),
+  EARLY_WARNING_WINDOW_POINTS: z.coerce.number().int().min(6).max(1_000).default(DEFAULT_EARLY_WARNING_POLICY.windowPoints),
+  /** A water station this close to a drinking-water source watches the source; an air station this close to a risk source watches toxic gases. */
+  EARLY_WARNING_WATER_SOURCE_RADIUS_M: z.coerce.number().positive().default(1_000),
+  EARLY_WARNING_TOXIC_GAS_RADIUS_M: z.coerce.number().positive().default(1_000),
+  /** GB 3838 class of a river section whose device has no registered limit. */
+  EARLY_WARNING_RIVER_CLASS: z.coerce.number().int().min(1).max(5).default(3),
+};
+
 const schema = baseConfig({ service: 'emergency', adminAddress: '127.0.0.1:8098' }).extend({
   ...database,
   ...incidentSettings,
+  ...earlyWarning,
   GRPC_ADDRESS: hostPort.default('127.0.0.1:50056'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(500),
   PG_POOL_SIZE: z.coerce.number().int().min(2).max(64).default(8),
@@ -55,7 +79,42 @@ export type EmergencyConfig = z.infer<typeof schema>;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmergencyConfig {
   const config = parseConfig(schema, env);
   if (config.EMERGENCY_CLOCK_START && config.NODE_ENV === 'production') throw new Error('invalid configuration: EMERGENCY_CLOCK_START is for development and tests only');
+  const problems = Object.values(earlyWarningPolicies(config)).flatMap(({ policy }) => checkEarlyWarningPolicy(policy));
+  if (problems.length > 0) throw new Error(`invalid configuration: early warning: ${[...new Set(problems)].join('; ')}`);
   return config;
+}
+
+type EarlyWarningSettings = { [K in keyof typeof earlyWarning]: z.infer<(typeof earlyWarning)[K]> };
+
+/** The early-warning policy per HJ 212 data command: minute data (2051) and hour data (2061). */
+export function earlyWarningPolicies(config: EarlyWarningSettings): Record<string, { stepMs: number; policy: EarlyWarningPolicy }> {
+  const settings = {
+    raiseProbability: config.EARLY_WARNING_RAISE_PROBABILITY,
+    clearProbability: config.EARLY_WARNING_CLEAR_PROBABILITY,
+  };
+  return {
+    '2051': {
+      stepMs: 60_000,
+      policy: {
+        ...DEFAULT_EARLY_WARNING_POLICY,
+        ...settings,
+        horizonSteps: config.EARLY_WARNING_MINUTE_HORIZON_MIN,
+        clearAfterReadings: config.EARLY_WARNING_CLEAR_AFTER_READINGS,
+        minPoints: config.EARLY_WARNING_MIN_POINTS,
+        windowPoints: config.EARLY_WARNING_WINDOW_POINTS,
+      },
+    },
+    // Hourly series keep their own shorter counts (a day's window, 12 values before a forecast, 3 calm hours to clear).
+    '2061': { stepMs: 3_600_000, policy: { ...DEFAULT_HOURLY_EARLY_WARNING_POLICY, ...settings, horizonSteps: config.EARLY_WARNING_HOUR_HORIZON_H } },
+  };
+}
+
+export function earlyWarningRules(config: EarlyWarningSettings): ClassificationRules {
+  return {
+    waterSourceRadiusM: config.EARLY_WARNING_WATER_SOURCE_RADIUS_M,
+    toxicGasRadiusM: config.EARLY_WARNING_TOXIC_GAS_RADIUS_M,
+    riverClass: config.EARLY_WARNING_RIVER_CLASS as ClassificationRules['riverClass'],
+  };
 }
 
 /** The system clock, or one that starts at EMERGENCY_CLOCK_START and runs at the real pace. */

@@ -12,6 +12,7 @@ import { migrateEmergencySchema } from './adapters/postgres/emergency-schema';
 import type { EmergencyContext, EmergencyPart } from './wiring/emergency-part';
 import { registerIncidents } from './wiring/register-incidents';
 import { registerWarnings } from './wiring/register-warnings';
+import { registerEarlyWarning } from './wiring/register-early-warning';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   const parts: EmergencyPart[] = [
     registerWarnings(context),
     registerIncidents(context),
-    // registerEarlyWarning(context),
+    registerEarlyWarning(context),
   ];
   const consumers = parts.flatMap((part) => part.consumers);
   // Started after every part has registered, so the parts' registry listeners see the initial load too.

@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { EarlyWarningCleared, EarlyWarningRaised } from "./early_warning";
 import { IncidentChanged, IncidentTimelineAppended } from "./incidents";
 import { EpisodeEvaluated, ObligationChanged, WarningChanged } from "./warnings";
 
@@ -75,9 +76,11 @@ export interface EmergencyEvent {
     | //
     /** 20–29: sudden environmental incidents, plans, timelines. */
     { $case: "incidentChanged"; value: IncidentChanged }
+    | { $case: "timelineAppended"; value: IncidentTimelineAppended }
     | //
     /** 30–39: early warning before a limit is crossed. */
-    { $case: "timelineAppended"; value: IncidentTimelineAppended }
+    { $case: "earlyWarningRaised"; value: EarlyWarningRaised }
+    | { $case: "earlyWarningCleared"; value: EarlyWarningCleared }
     | undefined;
 }
 
@@ -136,6 +139,12 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
         break;
       case "timelineAppended":
         IncidentTimelineAppended.encode(message.event.value, writer.uint32(170).fork()).join();
+        break;
+      case "earlyWarningRaised":
+        EarlyWarningRaised.encode(message.event.value, writer.uint32(242).fork()).join();
+        break;
+      case "earlyWarningCleared":
+        EarlyWarningCleared.encode(message.event.value, writer.uint32(250).fork()).join();
         break;
     }
     return writer;
@@ -221,6 +230,25 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
             };
             continue;
           }
+          case 30: {
+            if (tag !== 242) {
+              break;
+            }
+
+            message.event = { $case: "earlyWarningRaised", value: EarlyWarningRaised.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 31: {
+            if (tag !== 250) {
+              break;
+            }
+
+            message.event = {
+              $case: "earlyWarningCleared",
+              value: EarlyWarningCleared.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -265,6 +293,14 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
         ? { $case: "timelineAppended", value: IncidentTimelineAppended.fromJSON(object.timelineAppended) }
         : isSet(object.timeline_appended)
         ? { $case: "timelineAppended", value: IncidentTimelineAppended.fromJSON(object.timeline_appended) }
+        : isSet(object.earlyWarningRaised)
+        ? { $case: "earlyWarningRaised", value: EarlyWarningRaised.fromJSON(object.earlyWarningRaised) }
+        : isSet(object.early_warning_raised)
+        ? { $case: "earlyWarningRaised", value: EarlyWarningRaised.fromJSON(object.early_warning_raised) }
+        : isSet(object.earlyWarningCleared)
+        ? { $case: "earlyWarningCleared", value: EarlyWarningCleared.fromJSON(object.earlyWarningCleared) }
+        : isSet(object.early_warning_cleared)
+        ? { $case: "earlyWarningCleared", value: EarlyWarningCleared.fromJSON(object.early_warning_cleared) }
         : undefined,
     };
   },
@@ -289,6 +325,10 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
       obj.incidentChanged = IncidentChanged.toJSON(message.event.value);
     } else if (message.event?.$case === "timelineAppended") {
       obj.timelineAppended = IncidentTimelineAppended.toJSON(message.event.value);
+    } else if (message.event?.$case === "earlyWarningRaised") {
+      obj.earlyWarningRaised = EarlyWarningRaised.toJSON(message.event.value);
+    } else if (message.event?.$case === "earlyWarningCleared") {
+      obj.earlyWarningCleared = EarlyWarningCleared.toJSON(message.event.value);
     }
     return obj;
   },
@@ -337,6 +377,18 @@ export const EmergencyEvent: MessageFns<EmergencyEvent> = {
             $case: "timelineAppended",
             value: IncidentTimelineAppended.fromPartial(object.event.value),
           };
+        }
+        break;
+      }
+      case "earlyWarningRaised": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "earlyWarningRaised", value: EarlyWarningRaised.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "earlyWarningCleared": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "earlyWarningCleared", value: EarlyWarningCleared.fromPartial(object.event.value) };
         }
         break;
       }
