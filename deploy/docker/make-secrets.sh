@@ -17,6 +17,7 @@ make staff-token-secret "$(random)"
 make history-chain-key "$(random)"
 make partner-token-secret "$(random)"
 make audit-chain-key "$(random)"
+make incident-chain-key "$(random)"
 for service in registry ingest alerting dispatch credit sharing emergency; do
   make "$service-database-url" "postgres://ecogrid_$service:$(random)@postgres:5432/ecogrid"
 done

@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { clockOf, loadConfig } from './config';
 
-const minimal = { DATABASE_URL: 'postgres://127.0.0.1/ecogrid', KAFKA_BROKERS: '127.0.0.1:9092', STAFF_TOKEN_SECRET: 'a-test-secret-of-at-least-32-characters!!' };
+const minimal = {
+  DATABASE_URL: 'postgres://127.0.0.1/ecogrid',
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  STAFF_TOKEN_SECRET: 'a-test-secret-of-at-least-32-characters!!',
+  INCIDENT_CHAIN_KEY: 'an-incident-timeline-key',
+};
 
 describe('emergency configuration', () => {
   it('listens on the ports the design gives emergency (gRPC 50056, admin 8098) in schema emergency', () => {
     const config = loadConfig(minimal);
     expect(config).toMatchObject({ GRPC_ADDRESS: '127.0.0.1:50056', ADMIN_HTTP_ADDRESS: '127.0.0.1:8098', EMERGENCY_SCHEMA: 'emergency', SERVICE_NAME: 'emergency' });
+  });
+
+  it('refuses to start in production without the incident timelines\' key, and takes the development key in tests', () => {
+    const { INCIDENT_CHAIN_KEY: _key, ...withoutKey } = minimal;
+    expect(() => loadConfig({ ...withoutKey, NODE_ENV: 'production' })).toThrow(/INCIDENT_CHAIN_KEY/);
+    expect(loadConfig({ ...withoutKey, NODE_ENV: 'test' }).INCIDENT_CHAIN_KEY).toBeUndefined();
   });
 
   it('refuses a pinned clock in production', () => {

@@ -79,6 +79,8 @@ export type EmergencyConfig = z.infer<typeof schema>;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmergencyConfig {
   const config = parseConfig(schema, env);
   if (config.EMERGENCY_CLOCK_START && config.NODE_ENV === 'production') throw new Error('invalid configuration: EMERGENCY_CLOCK_START is for development and tests only');
+  // The timeline's key is needed before the first incident: a deployment without one fails here, at start.
+  incidentChainKeyOf(config);
   const problems = Object.values(earlyWarningPolicies(config)).flatMap(({ policy }) => checkEarlyWarningPolicy(policy));
   if (problems.length > 0) throw new Error(`invalid configuration: early warning: ${[...new Set(problems)].join('; ')}`);
   return config;

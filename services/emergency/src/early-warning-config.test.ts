@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { earlyWarningPolicies, earlyWarningRules, loadConfig } from './config';
 import { DEFAULT_EARLY_WARNING_POLICY, DEFAULT_HOURLY_EARLY_WARNING_POLICY } from './domain/early-warning/early-warning-policy';
 
-const minimal = { DATABASE_URL: 'postgres://127.0.0.1/ecogrid', KAFKA_BROKERS: '127.0.0.1:9092', STAFF_TOKEN_SECRET: 'a-test-secret-of-at-least-32-characters!!' };
+const minimal = { DATABASE_URL: 'postgres://127.0.0.1/ecogrid', KAFKA_BROKERS: '127.0.0.1:9092', STAFF_TOKEN_SECRET: 'a-test-secret-of-at-least-32-characters!!', INCIDENT_CHAIN_KEY: 'an-incident-timeline-key' };
 
 describe('early-warning configuration', () => {
   it('defaults to 60 min ahead for minute data and 6 h for hourly data, with the documented policies', () => {
