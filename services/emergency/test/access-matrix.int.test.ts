@@ -1,12 +1,15 @@
 /**
- * Every cell of the early-warning access matrix in docs/security.md, tried against the running service: each operation as
- * every staff role and as nobody. The documentation is the specification; the service must agree with it.
+ * Every cell of the emergency service's access matrices in docs/security.md — warnings, incidents, early warning —
+ * tried against one running service: each operation as every staff role and as nobody. The documentation is the
+ * specification; the service must agree with it.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Metadata, type ServiceDefinition } from '@grpc/grpc-js';
 import { EarlyWarningServiceService } from '@ecogrid/proto/emergency/v1/early_warning';
+import { IncidentServiceService } from '@ecogrid/proto/emergency/v1/incidents';
+import { WarningServiceService } from '@ecogrid/proto/emergency/v1/warnings';
 import { isDenied, probeUnary, readAccessMatrix, ROOT, SUBJECTS, testStaffToken, type Subject } from '@ecogrid/e2e';
 import { createWorld, startEmergency, type EmergencyWorld, type RunningEmergency } from './support/emergency-world';
 
@@ -20,11 +23,17 @@ async function metadataOf(subject: Subject): Promise<Metadata> {
   return metadata;
 }
 
-describe('emergency early-warning access matrix (docs/security.md) against the running service', () => {
+const MATRICES: Array<{ name: string; definition: ServiceDefinition }> = [
+  { name: 'emergency warnings grpc', definition: WarningServiceService as unknown as ServiceDefinition },
+  { name: 'emergency incidents grpc', definition: IncidentServiceService as unknown as ServiceDefinition },
+  { name: 'emergency early-warning grpc', definition: EarlyWarningServiceService as unknown as ServiceDefinition },
+];
+
+describe('emergency access matrices (docs/security.md) against the running service', () => {
   let world: EmergencyWorld;
   let emergency: RunningEmergency;
   beforeAll(async () => {
-    world = await createWorld('em-early-warning-access');
+    world = await createWorld('em-access');
     emergency = await startEmergency(world, '2026-01-10T00:00:00.000Z');
   });
   afterAll(async () => {
@@ -32,9 +41,8 @@ describe('emergency early-warning access matrix (docs/security.md) against the r
     await world?.close();
   });
 
-  it('every role on every operation as documented', async () => {
-    const definition = EarlyWarningServiceService as unknown as ServiceDefinition;
-    const rows = readAccessMatrix(SECURITY, 'emergency early-warning grpc');
+  it.each(MATRICES)('$name: every role on every operation as documented', async ({ name, definition }) => {
+    const rows = readAccessMatrix(SECURITY, name);
     const methods = Object.values(definition).map((method) => method.path.slice(method.path.lastIndexOf('/') + 1));
     expect(rows.map((row) => row.operation).sort()).toEqual([...methods].sort());
     const unexpected: string[] = [];
@@ -50,7 +58,7 @@ describe('emergency early-warning access matrix (docs/security.md) against the r
       }
     }
     const unexpectedAllows = unexpected.filter((line) => line.includes('documented deny')).length;
-    console.log(`access matrix emergency early-warning grpc: ${cells} cells (${allows} allowed), ${unexpectedAllows} unexpected allows, ${unexpected.length - unexpectedAllows} unexpected denies`);
+    console.log(`access matrix ${name}: ${cells} cells (${allows} allowed), ${unexpectedAllows} unexpected allows, ${unexpected.length - unexpectedAllows} unexpected denies`);
     expect(unexpected).toEqual([]);
   });
 });
