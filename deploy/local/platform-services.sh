@@ -50,6 +50,7 @@ SCALABLE_SERVICES=(
   "credit|GRPC_ADDRESS=127.0.0.1:50054 ADMIN_HTTP_ADDRESS=127.0.0.1:8095"
   "console|HTTP_ADDRESS=127.0.0.1:8080 ADMIN_HTTP_ADDRESS=127.0.0.1:8097"
   "sharing|HTTP_ADDRESS=127.0.0.1:8085 ADMIN_HTTP_ADDRESS=127.0.0.1:8096"
+  "emergency|GRPC_ADDRESS=127.0.0.1:50056 ADMIN_HTTP_ADDRESS=127.0.0.1:8098"
 )
 
 # The addresses of instance $2 (2, 3, …) of service $1, as NAME=host:port pairs; nothing when it does not scale.

@@ -34,6 +34,11 @@ export interface EventConsumerOptions {
   onBatchProcessed?: (batch: { topic: string; partition: number; lastOffset: string; highWatermark: string }) => void;
   /** Told when a partition starts and stops being held for a DependencyUnavailableError (health, metrics). */
   onHold?: (hold: { topic: string; partition: number; dependency: string; held: boolean }) => void;
+  /**
+   * Told the member's partitions after every (re)join of the group, before their records are handled: state kept in
+   * memory per key may have been changed by another member meanwhile and must be read again.
+   */
+  onAssigned?: (assignment: Record<string, number[]>) => void;
 }
 
 export type EventConsumer = RunningConsumer;
@@ -59,7 +64,13 @@ export function backoffMs(retry: RetryPolicy, attempt: number): number {
 export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const logger = options.logger.child({ module: 'event-consumer', group: options.groupId });
-  const membership = createMembership({ kafka: options.kafka, groupId: options.groupId, logger, ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}) });
+  const membership = createMembership({
+    kafka: options.kafka,
+    groupId: options.groupId,
+    logger,
+    ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
+    ...(options.onAssigned ? { onAssigned: options.onAssigned } : {}),
+  });
   const { consumer } = membership;
   const deadLetter = createDeadLetter(options.deadLetters, options.groupId, logger);
 

@@ -30,6 +30,9 @@ export function registerEarlyWarning(context: EmergencyContext): EmergencyPart {
     logger,
     fromBeginning: config.INPUTS_FROM_BEGINNING,
     sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
+    // With several instances a series' partition may have been another's since this one last held it: every
+    // tracker is rebuilt from PostgreSQL after a rebalance instead of going on from what this instance remembers.
+    onAssigned: () => recorder.forgetAll(),
   });
   return {
     name: 'early-warning',

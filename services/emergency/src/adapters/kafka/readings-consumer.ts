@@ -47,6 +47,8 @@ export function createReadingsConsumer(options: {
   logger: Logger;
   fromBeginning: boolean;
   sessionTimeoutMs?: number;
+  /** After every rebalance: another instance may have moved this one's series on meanwhile. */
+  onAssigned?: () => void;
 }): EventConsumer {
   return createEventConsumer({
     kafka: options.kafka,
@@ -57,6 +59,7 @@ export function createReadingsConsumer(options: {
     logger: options.logger.child({ module: 'early-warning-readings' }),
     partitionsConsumedConcurrently: 3,
     ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
+    ...(options.onAssigned ? { onAssigned: options.onAssigned } : {}),
     retry: { attempts: 8, initialBackoffMs: 100, maxBackoffMs: 5_000 },
     handler: async (event) => {
       const input = toReadingInput(event);

@@ -63,6 +63,21 @@ describe('recordReading', () => {
     expect((await store.loadSeries(`${MN}:w01018:2051`))?.window.at(-1)?.atMs).toBe(T0 + 30 * MINUTE);
   });
 
+  it('after a rebalance, goes on from what another instance stored, not from what it remembered', async () => {
+    const store = createInMemoryEarlyWarningStore();
+    const first = createRecordReading({ store, watched: () => device(), policies });
+    const second = createRecordReading({ store, watched: () => device(), policies });
+    for (let minute = 0; minute < 30; minute++) await first.recordReading(reading(minute));
+    // The partition moves to the second instance, which records ten minutes, then back to the first.
+    for (let minute = 30; minute < 40; minute++) await second.recordReading(reading(minute));
+    first.forgetAll();
+    expect(await first.recordReading(reading(35))).toBe('duplicate');
+    expect(await first.recordReading(reading(40))).toBe('recorded');
+    const window = (await store.loadSeries(`${MN}:w01018:2051`))?.window.map((point) => (point.atMs - T0) / MINUTE) ?? [];
+    // The second instance's minutes are in it, each once, and the first's new one after them.
+    expect(window.slice(-11)).toEqual([30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40]);
+  });
+
   it('carries on from the stored window after a restart', async () => {
     const store = createInMemoryEarlyWarningStore();
     const before = createRecordReading({ store, watched: () => device(), policies });

@@ -51,6 +51,8 @@ export function createRecordReading(deps: { store: EarlyWarningStore; watched: W
   recordReading(input: ReadingInput): Promise<ReadingOutcome>;
   /** Drops a device's trackers (its registry entry changed); they are rebuilt from PostgreSQL on its next reading. */
   forget(deviceMn: string): void;
+  /** Drops every tracker (after a rebalance): each is rebuilt from PostgreSQL on its next reading. */
+  forgetAll(): void;
 } {
   const held = new Map<string, HeldSeries>();
 
@@ -142,6 +144,9 @@ export function createRecordReading(deps: { store: EarlyWarningStore; watched: W
     recordReading,
     forget(deviceMn: string): void {
       for (const key of held.keys()) if (key.startsWith(`${deviceMn}:`)) held.delete(key);
+    },
+    forgetAll(): void {
+      held.clear();
     },
   };
 }
