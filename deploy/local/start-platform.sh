@@ -29,6 +29,18 @@ bash "$DIR/up.sh"
 # shellcheck source=env.sh
 source "$DIR/env.sh"
 
+# The gRPC ports (50051–50056, and + 100 for each further instance) lie inside Linux's ephemeral range (32768–60999):
+# an outgoing connection of a service started earlier can take one before its owner listens (seen once with two of
+# every service: emergency-2 found 50156 in use). Reserve them from the ephemeral range where this user may.
+reserved_file=/proc/sys/net/ipv4/ip_local_reserved_ports
+grpc_ports="50051-50056"
+for ((instance = 2; instance <= INSTANCES; instance++)); do grpc_ports+=",$((50051 + 100 * (instance - 1)))-$((50056 + 100 * (instance - 1)))"; done
+if [ -w "$reserved_file" ] && current="$(cat "$reserved_file")" && printf '%s' "${current:+$current,}$grpc_ports" >"$reserved_file" 2>/dev/null; then
+  echo "    gRPC ports $grpc_ports reserved from the ephemeral range"
+else
+  echo "    note: could not reserve the gRPC ports $grpc_ports from the ephemeral range (needs root): a start may rarely find one taken"
+fi
+
 # Local use: the services accept the development secrets published in this repository (a service started
 # without NODE_ENV=development or test refuses them).
 export NODE_ENV=development
