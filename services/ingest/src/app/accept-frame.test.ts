@@ -8,9 +8,9 @@ import { createClockDriftTracker } from '../domain/device-status';
 const MN = '88888880000001';
 const now = new Date('2026-11-29T08:00:00Z');
 
-function frame(overrides: { pw?: string; cn?: string; cp?: string; needsAck?: boolean; mn?: string; resend?: boolean } = {}) {
+function frame(overrides: { pw?: string; cn?: string; cp?: string; needsAck?: boolean; mn?: string; resend?: boolean; qn?: string } = {}) {
   const text = encodeFrameToString({
-    qn: '20261129155900123',
+    qn: overrides.qn ?? '20261129155900123',
     st: '31',
     cn: overrides.cn ?? '2011',
     pw: overrides.pw ?? 'secret',
@@ -22,7 +22,7 @@ function frame(overrides: { pw?: string; cn?: string; cp?: string; needsAck?: bo
   return parseFrame(text, { mode: 'strict' });
 }
 
-function harness(options: { failStore?: boolean; failStatus?: boolean; deviceAdmits?: number; control?: boolean } = {}) {
+function harness(options: { failStore?: boolean; failStatus?: boolean; deviceAdmits?: number; control?: boolean; inFlight?: { qn: string; cn: string } } = {}) {
   const sink = fakeSink({ fail: options.failStore ?? false });
   const rejections = fakeRejections();
   const store = createStoreObservations({ sink, memory: createInMemoryObservationMemory(), counters: countingCounters() });
@@ -49,6 +49,7 @@ function harness(options: { failStore?: boolean; failStatus?: boolean; deviceAdm
               control.data.push(f.cn);
               return false;
             },
+            solicited: (f: Hj212Frame) => options.inFlight !== undefined && (f.qn === options.inFlight.qn || f.cn === options.inFlight.cn),
           },
           clockCorrection: { calibrationRequested: (f: Hj212Frame) => void control.calibrations.push(f.mn), driftMeasured: (mn: string, drift: number) => void control.drifts.push(drift) },
         }
@@ -192,6 +193,17 @@ describe('acceptFrame', () => {
     expect(await accept(frame({ pw: 'wrong' }), { remoteAddress: '10.6.6.6' })).toMatchObject({ reason: 'wrong_password' });
     expect((await accept(frame(), { remoteAddress: '10.0.0.1' })).kind).toBe('stored');
     expect(await accept(frame({ cp: 'DataTime=20261129155800;a21026-Rtd=1' }), { remoteAddress: '10.0.0.1' })).toMatchObject({ kind: 'rejected', reason: 'rate_limited', authFailure: false });
+  });
+
+  it('does not count a command\'s answers and data against the device rate limit, but still counts its own uploads', async () => {
+    const inFlight = { qn: '20261129160000001', cn: '2061' };
+    const { accept, control } = harness({ control: true, deviceAdmits: 1, inFlight });
+    expect((await accept(frame(), { remoteAddress: '10.0.0.1' })).kind).toBe('stored');
+    expect(await accept(frame({ cn: '9011', cp: 'QnRtn=1', needsAck: false, qn: inFlight.qn }), { remoteAddress: '10.0.0.1' })).toEqual({ kind: 'answered', reply: null });
+    const history = frame({ cn: '2061', cp: 'DataTime=20261129150000;a21026-Avg=1' });
+    expect((await accept(history, { remoteAddress: '10.0.0.1' })).kind).toBe('stored');
+    expect(control.replies).toEqual(['9011']);
+    expect(await accept(frame({ cp: 'DataTime=20261129155800;a21026-Rtd=1' }), { remoteAddress: '10.0.0.1' })).toMatchObject({ kind: 'rejected', reason: 'rate_limited' });
   });
 
   it('lets many devices behind one address connect at once: successes never use up the address\'s count', async () => {

@@ -24,7 +24,7 @@ export interface AcceptFrameDeps {
   clock: Clock;
   maxFutureSkewMs: number;
   /** Device control, when on: devices' answers to platform commands (9011/9012/9013) and data that may belong to one. */
-  commands?: { reply(frame: Hj212Frame): void; data(frame: Hj212Frame): boolean };
+  commands?: { reply(frame: Hj212Frame): void; data(frame: Hj212Frame): boolean; solicited(frame: Hj212Frame): boolean };
   /** Device control, when on: a 1013 calibration request, and drift measured on the device's connection. */
   clockCorrection?: { calibrationRequested(frame: Hj212Frame): void; driftMeasured(mn: string, driftMs: number): void };
   /** Device control, when on: a device's 1014 asking for a new SM4 key (HJ 212-2025), after its 9013. */
@@ -47,7 +47,7 @@ const NOTIFICATIONS: ReadonlySet<string> = new Set(['1013', '9015', '1014']);
 /**
  * One well-formed HJ 212 frame from a device connection: a rate limit per peer address, authentication by MN and
  * PW, then the device's own rate limit — after authentication, so a stranger claiming an MN cannot spend that
- * device's budget. A data upload becomes an observation, is stored, and the reply the Flag asks for comes only
+ * device's budget, and not for frames answering the platform's own command in flight. A data upload becomes an observation, is stored, and the reply the Flag asks for comes only
  * once the data is stored; a status upload (running state, running time, restart, device information…) becomes a
  * status report, answered likewise once published. A refused frame is published with its bytes (PW masked) and reason and gets no positive
  * answer, so the device re-sends.
@@ -76,7 +76,10 @@ export function createAcceptFrame(deps: AcceptFrameDeps) {
     const access = await deps.authenticate(frame.mn, frame.pw, address);
     // Every refused authentication (a disabled device included) counts towards closing the connection.
     if (!access.ok) return reject(frame, access.reason, `MN=${frame.mn}: ${access.reason.replace('_', ' ')}`, context, true);
-    if (!(await deps.throttle.admitDevice(frame.mn))) return reject(frame, 'rate_limited', `MN=${frame.mn} exceeds its frame rate`, context, false);
+    // What the platform asked for (answers and data of the command in flight) is not the device's own rate: one command
+    // at a time per device bounds it, and refusing it would time the command out.
+    const solicited = deps.commands?.solicited(frame) === true;
+    if (!solicited && !(await deps.throttle.admitDevice(frame.mn))) return reject(frame, 'rate_limited', `MN=${frame.mn} exceeds its frame rate`, context, false);
     // Answers to the platform's own requests are never answered (HJ 212-2017 §9.1.4): they move the command on.
     if (deps.commands && COMMAND_REPLIES.has(frame.cn)) {
       deps.commands.reply(frame);

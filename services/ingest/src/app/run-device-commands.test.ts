@@ -75,6 +75,19 @@ describe('running device commands', () => {
     expect(await store.get(command.id)).toMatchObject({ state: 'succeeded', data: [{ commandCode: '1061', params: { RtdInterval: '30' } }] });
   });
 
+  it('calls solicited only what the command in flight asked for: its answers (same QN) and its data (same CN)', async () => {
+    const { runner, sendCommand, written, link } = setup();
+    runner.connected(link);
+    expect(runner.solicited(fromDevice({ cn: '9011', qn: '20261206155959999' }))).toBe(false);
+    await sendCommand({ deviceMn: MN, commandCode: '2061', params: { BeginTime: '20261206000000', EndTime: '20261206020000' }, origin: 'operator', requestedBy: 'op-1' });
+    await settle(runner);
+    const qn = written[0]?.qn ?? '';
+    expect(runner.solicited(fromDevice({ cn: '9011', qn }))).toBe(true);
+    expect(runner.solicited(fromDevice({ cn: '2061', qn: '20261206160000777' }))).toBe(true);
+    expect(runner.solicited(fromDevice({ cn: '2011', qn: '20261206160000778' }))).toBe(false);
+    expect(runner.solicited(fromDevice({ cn: '9012', qn: '20261206155959999' }))).toBe(false);
+  });
+
   it('waits for an offline device, sends when it connects, one command at a time in order', async () => {
     const { runner, sendCommand, written, link } = setup();
     const first = await sendCommand({ deviceMn: MN, commandCode: '1061', params: {}, origin: 'operator', requestedBy: 'op-1' });

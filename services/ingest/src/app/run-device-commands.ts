@@ -178,6 +178,16 @@ export function createRunDeviceCommands(deps: RunDeviceCommandsDeps) {
     queued(mn: string): void {
       pump(mn);
     },
+    /**
+     * Whether the platform asked for this frame: the answer (9011/9012/9013) to the command in flight to its device,
+     * or that command's data (same CN). The device's frame-rate limit does not count these — a back-fill or a burst
+     * of commands would otherwise have the device's own answers refused and the command time out.
+     */
+    solicited(frame: Hj212Frame): boolean {
+      const entry = inFlight.get(frame.mn);
+      if (!entry) return false;
+      return (frame.qn !== null && frame.qn === entry.requestNumber) || frame.cn === entry.commandCode;
+    },
     /** A 9011, 9012 or 9013 from a device. */
     reply(frame: Hj212Frame): void {
       if (!inFlight.has(frame.mn)) return;
