@@ -37,6 +37,8 @@ export interface IngestUnderLoadOptions {
   cpuProfileDir?: string;
   /** Ingest processes sharing the topics and the Redis memory, each on its own ports (1 by default). */
   instances?: number;
+  /** Another build's ingest `main.js` (an earlier commit, for a before/after comparison in one run). */
+  entry?: string;
 }
 
 /** Resident set size of a process in bytes, from /proc. */
@@ -69,6 +71,7 @@ export async function startIngestUnderLoad(options: IngestUnderLoadOptions): Pro
     redisPrefix: `load:${prefix}`,
     gatewayTokens: { load: gatewayToken },
     nodeArgs,
+    ...(options.entry ? { entry: options.entry } : {}),
     env: {
       DEVICE_RATE_LIMIT_PER_S: '0',
       // The load comes from one address (127.0.0.1); in the field each device has its own.

@@ -20,6 +20,8 @@ export interface IngestProcessOptions {
   /** Flags for node itself (`--cpu-prof`). */
   nodeArgs?: string[];
   readyTimeoutMs?: number;
+  /** Another build's `main.js` (a bench comparing this code with an earlier commit); this checkout's by default. */
+  entry?: string;
 }
 
 export interface IngestProcess {
@@ -38,7 +40,8 @@ export interface IngestProcess {
 
 /** The built ingest service as its own process, as `pnpm start` runs it, on free ports of 127.0.0.1. */
 export async function startIngestProcess(options: IngestProcessOptions): Promise<IngestProcess> {
-  if (!existsSync(INGEST_ENTRY)) throw new Error(`${INGEST_ENTRY} is missing: build ingest first (turbo builds it before the suites that need it)`);
+  const entry = options.entry ?? INGEST_ENTRY;
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: build ingest first (turbo builds it before the suites that need it)`);
   const environment = options.kafkaBrokers && options.redisUrl ? undefined : await testEnvironment();
   const [httpPort, hj212Port, grpcPort, adminPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const tokens = Object.entries(options.gatewayTokens ?? {}).map(([name, token]) => `${name}:${createHash('sha256').update(token).digest('hex')}`);
@@ -59,7 +62,7 @@ export async function startIngestProcess(options: IngestProcessOptions): Promise
   };
   const adminUrl = `http://127.0.0.1:${adminPort}`;
   const start = (): Promise<ServiceProcess> =>
-    startServiceProcess({ entry: INGEST_ENTRY, env, readyUrl: `${adminUrl}/readyz`, readyTimeoutMs: options.readyTimeoutMs ?? 60_000, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) });
+    startServiceProcess({ entry, env, readyUrl: `${adminUrl}/readyz`, readyTimeoutMs: options.readyTimeoutMs ?? 60_000, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) });
   const running: IngestProcess = {
     service: await start(),
     httpUrl: `http://127.0.0.1:${httpPort}`,
