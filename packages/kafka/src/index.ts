@@ -13,6 +13,7 @@ export {
 export { createEventPublisher, type EventPublisher, type EventPublisherOptions, type OutgoingEvent } from './event-publisher';
 export { currentTraceCarrier, type TraceCarrier } from './trace-context';
 export { createEventConsumer, type EventConsumer, type EventConsumerOptions, type EventHandler, type RetryPolicy } from './event-consumer';
+export { createHandledConsumer, type HandledConsumerOptions } from './handled-consumer';
 export { createBatchConsumer, type BatchConsumerOptions, type BatchHandler, type BatchOutcome, type BatchPosition, type EventBatch } from './batch-consumer';
 export { type ReceivedEvent } from './received-event';
 export { DependencyUnavailableError, PoisonRecordError, RetriableError, errorCode, holdsPartition, isRetriable } from './errors';

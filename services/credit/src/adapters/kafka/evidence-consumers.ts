@@ -1,7 +1,6 @@
 import { AlertChanged, AlertKind, AlertState } from '@ecogrid/proto/alerting/v1/events';
 import { CaseChanged, CaseSource, CaseStatus } from '@ecogrid/proto/dispatch/v1/events';
-import { createEventConsumer, PoisonRecordError, RetriableError, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
-import { isDomainError } from '@ecogrid/domain-errors';
+import { createHandledConsumer, PoisonRecordError, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
 import { metrics } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '@ecogrid/telemetry';
@@ -101,30 +100,9 @@ export function createEvidenceConsumer<Input>(options: {
   fromBeginning: boolean;
   sessionTimeoutMs?: number;
 }): EventConsumer {
-  return createEventConsumer({
-    kafka: options.kafka,
-    groupId: options.groupId,
-    topics: [options.topic],
-    fromBeginning: options.fromBeginning,
-    deadLetters: options.deadLetters,
-    logger: options.logger,
-    partitionsConsumedConcurrently: 3,
-    ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
-    retry: { attempts: 8, initialBackoffMs: 100, maxBackoffMs: 5_000 },
-    handler: async (event) => {
-      const input = options.decode(event);
-      if (input === undefined) {
-        evidenceIn.add(1, { topic: options.topic, outcome: 'not_evidence' });
-        return;
-      }
-      try {
-        evidenceIn.add(1, { topic: options.topic, outcome: await options.handle(input) });
-      } catch (error) {
-        if (isDomainError(error)) throw new PoisonRecordError(error.reason ?? error.code, error.message, { cause: error });
-        if (error instanceof RetriableError || error instanceof PoisonRecordError) throw error;
-        // Database trouble (a lost connection, a serialisation failure, a unique race) is worth another try.
-        throw new RetriableError(`evidence from ${event.topic}@${event.offset} not recorded: ${(error as Error).message}`, { cause: error });
-      }
-    },
+  return createHandledConsumer({
+    ...options,
+    count: (outcome, attributes) => evidenceIn.add(1, { topic: options.topic, outcome, ...attributes }),
+    skippedOutcome: 'not_evidence',
   });
 }

@@ -1,6 +1,5 @@
 import { AlertChanged, AlertState, Severity } from '@ecogrid/proto/alerting/v1/events';
-import { createEventConsumer, DependencyUnavailableError, PoisonRecordError, RetriableError, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
-import { isDomainError } from '@ecogrid/domain-errors';
+import { createHandledConsumer, PoisonRecordError, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
 import { metrics } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '@ecogrid/telemetry';
@@ -79,32 +78,22 @@ export function createAlertConsumer(options: {
   sessionTimeoutMs?: number;
 }): EventConsumer {
   let held = 0;
-  return createEventConsumer({
+  return createHandledConsumer({
     kafka: options.kafka,
     groupId: options.groupId,
-    topics: [options.topic],
+    topic: options.topic,
     fromBeginning: true,
     deadLetters: options.deadLetters,
     logger: options.logger,
-    partitionsConsumedConcurrently: 3,
     ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
-    retry: { attempts: 8, initialBackoffMs: 100, maxBackoffMs: 5_000 },
-    handler: async (event) => {
-      const input = toAlertInput(event);
-      try {
-        const outcome = await options.handle(input);
-        alertsIn.add(1, { outcome });
-      } catch (error) {
-        if (isDomainError(error)) throw new PoisonRecordError(error.reason ?? error.code, error.message, { cause: error });
-        if (error instanceof RetriableError || error instanceof PoisonRecordError) throw error;
-        // PostgreSQL away: hold the partition until it is back (every alert would fail the same way, and
-        // dead-lettering them would lose cases). Otherwise (serialization, deadlock) a bounded retry.
-        if (looksLikeConnectionLoss(error) || !(await options.databaseReachable())) {
-          throw new DependencyUnavailableError('postgres', `alert ${input.alertId} waits for PostgreSQL`, { cause: error });
-        }
-        throw new RetriableError(`alert ${input.alertId} not handled: ${(error as Error).message}`, { cause: error });
-      }
-    },
+    decode: toAlertInput,
+    handle: (input) => options.handle(input),
+    count: (outcome, attributes) => alertsIn.add(1, { outcome, ...attributes }),
+    skippedOutcome: 'ignored',
+    describe: (input) => `alert ${input.alertId}`,
+    // PostgreSQL away: hold the partition until it is back (every alert would fail the same way, and dead-lettering
+    // them would lose cases). Otherwise (serialization, deadlock) a bounded retry.
+    database: { unavailable: async (error) => looksLikeConnectionLoss(error) || !(await options.databaseReachable()) },
     onHold: ({ held: now }) => {
       held += now ? 1 : -1;
       partitionsHeld.add(now ? 1 : -1);

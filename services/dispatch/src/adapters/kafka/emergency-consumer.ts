@@ -1,6 +1,6 @@
 import { EmergencyCaseKind, EmergencyEvent } from '@ecogrid/proto/emergency/v1/events';
-import { createEventConsumer, DependencyUnavailableError, PoisonRecordError, RetriableError, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
-import { DomainError, isDomainError } from '@ecogrid/domain-errors';
+import { createHandledConsumer, PoisonRecordError, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
+import { DomainError } from '@ecogrid/domain-errors';
 import { metrics } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '@ecogrid/telemetry';
@@ -71,43 +71,19 @@ export function createEmergencyConsumer(options: {
   databaseReachable: () => Promise<boolean>;
   sessionTimeoutMs?: number;
 }): EventConsumer {
-  const reject = (error: PoisonRecordError): never => {
-    requestsIn.add(1, { outcome: 'rejected', reason: error.code });
-    throw error;
-  };
-  return createEventConsumer({
+  return createHandledConsumer({
     kafka: options.kafka,
     groupId: options.groupId,
-    topics: [options.topic],
+    topic: options.topic,
     fromBeginning: true,
     deadLetters: options.deadLetters,
     logger: options.logger,
-    partitionsConsumedConcurrently: 3,
     ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
-    retry: { attempts: 8, initialBackoffMs: 100, maxBackoffMs: 5_000 },
-    handler: async (event) => {
-      let request: EmergencyCaseRequest | undefined;
-      try {
-        request = toEmergencyCaseRequest(event);
-      } catch (error) {
-        if (error instanceof PoisonRecordError) reject(error);
-        throw error;
-      }
-      if (!request) {
-        requestsIn.add(1, { outcome: 'ignored' });
-        return;
-      }
-      try {
-        const outcome = await options.handle(request);
-        requestsIn.add(1, { outcome, ...(request.drill ? { drill: 'true' } : {}) });
-      } catch (error) {
-        if (isDomainError(error)) reject(new PoisonRecordError(error.reason ?? error.code, error.message, { cause: error }));
-        if (error instanceof RetriableError || error instanceof PoisonRecordError) throw error;
-        if (looksLikeConnectionLoss(error) || !(await options.databaseReachable())) {
-          throw new DependencyUnavailableError('postgres', `emergency request ${request.requestId} waits for PostgreSQL`, { cause: error });
-        }
-        throw new RetriableError(`emergency request ${request.requestId} not handled: ${(error as Error).message}`, { cause: error });
-      }
-    },
+    decode: toEmergencyCaseRequest,
+    handle: (request) => options.handle(request),
+    count: (outcome, attributes, request) => requestsIn.add(1, { outcome, ...attributes, ...(request?.drill ? { drill: 'true' } : {}) }),
+    skippedOutcome: 'ignored',
+    describe: (request) => `emergency request ${request.requestId}`,
+    database: { unavailable: async (error) => looksLikeConnectionLoss(error) || !(await options.databaseReachable()) },
   });
 }

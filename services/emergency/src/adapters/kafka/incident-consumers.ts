@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { metrics } from '@opentelemetry/api';
 import { isDomainError } from '@ecogrid/domain-errors';
-import { createBatchConsumer, createEventConsumer, PoisonRecordError, RetriableError, type EventConsumer, type EventPublisher } from '@ecogrid/kafka';
+import { createBatchConsumer, createHandledConsumer, PoisonRecordError, RetriableError, type EventConsumer, type EventPublisher } from '@ecogrid/kafka';
 import type { Logger } from '@ecogrid/telemetry';
 import type { StationReading } from '../../domain/incidents/recovery';
 import type { IncidentsApp } from '../../app/incidents';
@@ -28,51 +28,40 @@ function sorted(error: unknown, what: string): Error {
 
 /** Alerts that hit an incident station propose an incident (keyed by device, so one station's alerts stay in order). */
 export function createIncidentAlertConsumer(setup: ConsumerSetup & { topic: string; app: Pick<IncidentsApp, 'proposeIncident'> }): EventConsumer {
-  return createEventConsumer({
+  return createHandledConsumer({
     kafka: setup.kafka,
     groupId: `${setup.groupPrefix}alerts`,
-    topics: [setup.topic],
+    topic: setup.topic,
     fromBeginning: setup.fromBeginning,
     sessionTimeoutMs: setup.sessionTimeoutMs,
     deadLetters: setup.deadLetters,
     logger: setup.logger.child({ module: 'incident-alerts' }),
-    partitionsConsumedConcurrently: 3,
-    retry: { attempts: 8, initialBackoffMs: 100, maxBackoffMs: 5_000 },
-    handler: async (event) => {
-      const input = toAlertInput(event);
-      try {
-        handled.add(1, { topic: 'alerts', outcome: await setup.app.proposeIncident(input) });
-      } catch (error) {
-        throw sorted(error, `alert ${input.alertId} not handled`);
-      }
-    },
+    decode: toAlertInput,
+    handle: (input) => setup.app.proposeIncident(input),
+    count: (outcome, attributes) => handled.add(1, { topic: 'alerts', outcome, ...attributes }),
+    skippedOutcome: 'ignored',
+    describe: (input) => `alert ${input.alertId}`,
   });
 }
 
 /** Cases dispatch opened for plan tasks: their opening, acceptance and closing land on the incident's timeline. */
 export function createTaskCaseConsumer(setup: ConsumerSetup & { topic: string; app: Pick<IncidentsApp, 'followTaskCase'> }): EventConsumer {
-  return createEventConsumer({
+  return createHandledConsumer({
     kafka: setup.kafka,
     groupId: `${setup.groupPrefix}cases`,
-    topics: [setup.topic],
+    topic: setup.topic,
     fromBeginning: setup.fromBeginning,
     sessionTimeoutMs: setup.sessionTimeoutMs,
     deadLetters: setup.deadLetters,
     logger: setup.logger.child({ module: 'incident-cases' }),
-    partitionsConsumedConcurrently: 3,
-    retry: { attempts: 8, initialBackoffMs: 100, maxBackoffMs: 5_000 },
-    handler: async (event) => {
+    decode: (event) => {
       const input = toTaskCaseInput(event);
-      if (!input.requestId) {
-        handled.add(1, { topic: 'cases', outcome: 'not_a_task' });
-        return;
-      }
-      try {
-        handled.add(1, { topic: 'cases', outcome: await setup.app.followTaskCase(input) });
-      } catch (error) {
-        throw sorted(error, `case ${input.caseId} not followed`);
-      }
+      return input.requestId ? input : undefined;
     },
+    handle: (input) => setup.app.followTaskCase(input),
+    count: (outcome, attributes) => handled.add(1, { topic: 'cases', outcome, ...attributes }),
+    skippedOutcome: 'not_a_task',
+    describe: (input) => `case ${input.caseId}`,
   });
 }
 

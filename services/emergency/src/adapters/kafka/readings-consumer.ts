@@ -1,6 +1,5 @@
 import { ObservationRecorded, ValueKind } from '@ecogrid/proto/ingest/v1/events';
-import { createEventConsumer, PoisonRecordError, RetriableError, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
-import { isDomainError } from '@ecogrid/domain-errors';
+import { createHandledConsumer, PoisonRecordError, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
 import { metrics } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '@ecogrid/telemetry';
@@ -50,27 +49,20 @@ export function createReadingsConsumer(options: {
   /** After every rebalance: another instance may have moved this one's series on meanwhile. */
   onAssigned?: () => void;
 }): EventConsumer {
-  return createEventConsumer({
+  return createHandledConsumer({
     kafka: options.kafka,
     groupId: options.groupId,
-    topics: [options.topic],
+    topic: options.topic,
     fromBeginning: options.fromBeginning,
     deadLetters: options.deadLetters,
     logger: options.logger.child({ module: 'early-warning-readings' }),
-    partitionsConsumedConcurrently: 3,
     ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
     ...(options.onAssigned ? { onAssigned: options.onAssigned } : {}),
-    retry: { attempts: 8, initialBackoffMs: 100, maxBackoffMs: 5_000 },
-    handler: async (event) => {
-      const input = toReadingInput(event);
-      try {
-        readingsIn.add(1, { outcome: await options.record(input) });
-      } catch (error) {
-        if (isDomainError(error)) throw new PoisonRecordError(error.reason ?? error.code, error.message, { cause: error });
-        if (error instanceof RetriableError || error instanceof PoisonRecordError) throw error;
-        // Database trouble is worth another try; the tracker of the series is rebuilt from what was stored.
-        throw new RetriableError(`reading ${input.observationId} not recorded for early warning: ${(error as Error).message}`, { cause: error });
-      }
-    },
+    decode: toReadingInput,
+    // Database trouble is retried; the tracker of the series is rebuilt from what was stored.
+    handle: (input) => options.record(input),
+    count: (outcome, attributes) => readingsIn.add(1, { outcome, ...attributes }),
+    skippedOutcome: 'ignored',
+    describe: (input) => `reading ${input.observationId} for early warning`,
   });
 }

@@ -1,7 +1,6 @@
 import { StationAqiComputed } from '@ecogrid/proto/alerting/v1/events';
 import { ObservationRecorded, ValueKind } from '@ecogrid/proto/ingest/v1/events';
-import { createEventConsumer, PoisonRecordError, RetriableError, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
-import { isDomainError } from '@ecogrid/domain-errors';
+import { createHandledConsumer, PoisonRecordError, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
 import { metrics } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '@ecogrid/telemetry';
@@ -70,29 +69,9 @@ export function createWarningInputConsumer<Input>(options: {
   fromBeginning: boolean;
   sessionTimeoutMs?: number;
 }): EventConsumer {
-  return createEventConsumer({
-    kafka: options.kafka,
-    groupId: options.groupId,
-    topics: [options.topic],
-    fromBeginning: options.fromBeginning,
-    deadLetters: options.deadLetters,
-    logger: options.logger,
-    partitionsConsumedConcurrently: 3,
-    ...(options.sessionTimeoutMs ? { sessionTimeoutMs: options.sessionTimeoutMs } : {}),
-    retry: { attempts: 8, initialBackoffMs: 100, maxBackoffMs: 5_000 },
-    handler: async (event) => {
-      const input = options.decode(event);
-      if (input === undefined) {
-        inputs.add(1, { topic: options.topic, outcome: 'ignored' });
-        return;
-      }
-      try {
-        inputs.add(1, { topic: options.topic, outcome: await options.handle(input) });
-      } catch (error) {
-        if (isDomainError(error)) throw new PoisonRecordError(error.reason ?? error.code, error.message, { cause: error });
-        if (error instanceof RetriableError || error instanceof PoisonRecordError) throw error;
-        throw new RetriableError(`${event.topic}@${event.offset} not handled: ${(error as Error).message}`, { cause: error });
-      }
-    },
+  return createHandledConsumer({
+    ...options,
+    count: (outcome, attributes) => inputs.add(1, { topic: options.topic, outcome, ...attributes }),
+    skippedOutcome: 'ignored',
   });
 }
