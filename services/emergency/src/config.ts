@@ -67,6 +67,16 @@ const schema = baseConfig({ service: 'emergency', adminAddress: '127.0.0.1:8098'
   /** How often the active reduction obligations are compared with the enterprises' hourly means. */
   COMPLIANCE_CHECK_MS: z.coerce.number().int().min(100).default(60_000),
   /**
+   * How long the warnings part keeps its inputs (pruned once an hour): the outlets' hourly means (compliance and the
+   * episode's baseline, up to a week before a warning), the stations' hourly AQI (the rolling daily triggers), and the
+   * ids of readings already counted — those only longer than the readings topic keeps records (7 days), so a replay
+   * is still recognised. Hours an active warning's evaluation will read are never pruned.
+   */
+  OUTLET_HOURS_KEEP_DAYS: z.coerce.number().int().min(14).default(90),
+  AQI_HOURS_KEEP_DAYS: z.coerce.number().int().min(7).default(400),
+  COUNTED_READINGS_KEEP_DAYS: z.coerce.number().int().min(8).default(10),
+  PRUNE_CHECK_MS: z.coerce.number().int().min(1_000).default(3_600_000),
+  /**
    * Development and tests only: the service's clock starts at this instant and runs on from there, so warning
    * windows and trigger hours are the same whatever day the tests run. Refused in production.
    */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { consumerGroupName } from '@ecogrid/service-kit';
-import { createWarningsApp } from '../app/warnings';
+import { createPruneWarningInputs, createWarningsApp } from '../app/warnings';
 import { createPgWarningStore } from '../adapters/postgres/pg-warning-store';
 import { encodeWarningEvent } from '../adapters/kafka/warning-events';
 import { createWarningInputConsumer, toAqiHour, toObservation } from '../adapters/kafka/warning-consumers';
@@ -35,6 +35,21 @@ export function registerWarnings(context: EmergencyContext): EmergencyPart {
   }, config.COMPLIANCE_CHECK_MS);
   timer.unref();
 
+  const prune = createPruneWarningInputs({
+    store,
+    clock: context.clock,
+    retention: { outletHoursKeepDays: config.OUTLET_HOURS_KEEP_DAYS, aqiHoursKeepDays: config.AQI_HOURS_KEEP_DAYS, countedReadingsKeepDays: config.COUNTED_READINGS_KEEP_DAYS },
+  });
+  let pruning: Promise<unknown> | undefined;
+  const pruneTimer = setInterval(() => {
+    if (pruning) return;
+    pruning = prune()
+      .then((deleted) => log.info({ deleted }, 'warning inputs pruned'))
+      .catch((error: unknown) => log.error({ err: error }, 'pruning warning inputs failed'))
+      .finally(() => (pruning = undefined));
+  }, config.PRUNE_CHECK_MS);
+  pruneTimer.unref();
+
   return {
     name: 'warnings',
     grpcServices: [warningGrpcService(app, logger)],
@@ -45,7 +60,8 @@ export function registerWarnings(context: EmergencyContext): EmergencyPart {
     ],
     stop: async () => {
       clearInterval(timer);
-      await checking;
+      clearInterval(pruneTimer);
+      await Promise.all([checking, pruning]);
     },
   };
 }

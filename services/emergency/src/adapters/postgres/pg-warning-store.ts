@@ -279,5 +279,17 @@ export function createPgWarningStore(options: PgWarningStoreOptions): WarningSto
       const { rows } = await pool.query("SELECT to_char(day, 'YYYY-MM-DD') AS day, aqi FROM aqi_forecasts WHERE day = ANY($1::date[])", [days]);
       return new Map(rows.map((row: Row) => [String(row.day), Number(row.aqi)]));
     },
+    earliestActiveStart: async () => {
+      const { rows } = await pool.query("SELECT min(starts_at) AS starts_at FROM warnings WHERE status = 'active'");
+      return date(rows[0]?.starts_at) ?? undefined;
+    },
+    pruneInputs: async (cutoffs) => {
+      const deleted = async (sql: string, bound: Date | number): Promise<number> => (await pool.query(sql, [bound])).rowCount ?? 0;
+      return {
+        outletHours: await deleted('DELETE FROM outlet_hours WHERE hour < $1', cutoffs.outletHoursBefore),
+        aqiHours: await deleted('DELETE FROM aqi_hours WHERE hour < $1', cutoffs.aqiHoursBefore),
+        countedReadings: await deleted("DELETE FROM counted_observations WHERE counted_at < now() - $1::bigint * interval '1 millisecond'", cutoffs.countedReadingsOlderThanMs),
+      };
+    },
   };
 }

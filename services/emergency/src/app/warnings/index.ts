@@ -9,6 +9,7 @@ import { createRecordAqiForecast, createRecordAqiHour } from './record-aqi';
 import { createRecordReading } from './record-reading';
 import type { WarningDependencies } from './ports';
 
+export { createPruneWarningInputs, type InputRetention } from './prune-warning-inputs';
 export type { Actor, CaseRequest, EnterpriseDirectory, EnterpriseHour, EnterpriseReading, ReductionList, WarningEvent, WarningStore, WarningTransaction } from './ports';
 export type { ObservationInput } from './record-reading';
 

@@ -6,7 +6,7 @@ import type { Actor, EnterpriseHour, WarningDependencies } from './ports';
 
 const HOUR_MS = 3_600_000;
 /** The baseline is as long as the episode, up to a week (older hours say little about normal operation now). */
-const MAX_BASELINE_MS = 7 * 24 * HOUR_MS;
+export const MAX_BASELINE_MS = 7 * 24 * HOUR_MS;
 
 /** Per enterprise and factor, the hourly means of the baseline hours and of the warning hours. */
 function factorHours(hours: readonly EnterpriseHour[], startsAt: Date): FactorHours[] {

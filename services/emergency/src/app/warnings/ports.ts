@@ -105,6 +105,24 @@ export interface WarningStore {
   stationAqiSince(from: Date): Promise<Array<{ hour: number; aqi: number }>>;
   saveForecast(day: string, aqi: number, actor: string, at: Date): Promise<void>;
   forecasts(days: readonly string[]): Promise<Map<string, number>>;
+  /** When the earliest warning still active (real or drill) started. */
+  earliestActiveStart(): Promise<Date | undefined>;
+  /** Deletes inputs older than each cutoff; how many rows of each went. */
+  pruneInputs(cutoffs: InputCutoffs): Promise<InputCutoffCounts>;
+}
+
+/** Inputs of the warnings part older than these are no longer read. */
+export interface InputCutoffs {
+  outletHoursBefore: Date;
+  aqiHoursBefore: Date;
+  /** Counted ids carry the database's time of counting (not a data time), so their age is measured there. */
+  countedReadingsOlderThanMs: number;
+}
+
+export interface InputCutoffCounts {
+  outletHours: number;
+  aqiHours: number;
+  countedReadings: number;
 }
 
 /** The registry as the warnings part needs it. */
