@@ -3,12 +3,10 @@ import { resolve } from 'node:path';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { createEventPublisher, ensureTopics, TOPICS, topicNames, type EventPublisher } from '@ecogrid/kafka';
 import { AlertChanged } from '@ecogrid/proto/alerting/v1/events';
-import { ObservationRecorded, ValueKind } from '@ecogrid/proto/ingest/v1/events';
-import { DeviceChanged } from '@ecogrid/proto/registry/v1/events';
-import { Device, DeviceKind } from '@ecogrid/proto/registry/v1/entities';
 import { createTestSchema } from '@ecogrid/testkit';
 import type { BenchMetrics, BenchModule } from './bench-types';
 import { benchKafka, withBenchTopic } from '../harness/bench-kafka';
+import { benchReading, publishBenchDevices } from '../harness/alerting-readings';
 import { cpuSeconds } from '../harness/process-cpu';
 import { startChildServer, type ChildServer } from '../harness/child-server';
 
@@ -20,7 +18,6 @@ const LATENCY_SECONDS = 10;
 const WARMUP_SECONDS = 3;
 const BACKLOG = 240_000;
 const TICK_MS = 10;
-const BASE = Date.parse('2026-11-29T00:00:00Z');
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
@@ -75,28 +72,6 @@ async function rawRoundTrip(kafka: Kafka): Promise<{ p50: number; p99: number }>
   });
 }
 
-function reading(device: number, index: number, exceeding: boolean): { key: string; id: string; value: Buffer } {
-  const mn = `BENCH-${device}`;
-  const dataTime = new Date(BASE + index * 60_000);
-  const id = `${mn}:2011:${dataTime.toISOString()}`;
-  const value = Buffer.from(
-    ObservationRecorded.encode(
-      ObservationRecorded.create({
-        observationId: id,
-        deviceMn: mn,
-        commandCode: '2011',
-        dataTime,
-        receivedTime: new Date(),
-        measurements: [
-          { factorCode: 'a21026', kind: ValueKind.VALUE_KIND_RTD, value: 20, flag: 'N' },
-          { factorCode: 'a21026', kind: ValueKind.VALUE_KIND_ZS_RTD, value: exceeding ? 50 : 20, flag: 'N' },
-          { factorCode: 'a19001', kind: ValueKind.VALUE_KIND_RTD, value: 8, flag: 'N' },
-        ],
-      }),
-    ).finish(),
-  );
-  return { key: mn, id, value };
-}
 
 /** Runs the built service; BENCH_PROFILE_DIR makes it write a V8 CPU profile there on exit. */
 async function startAlerting(env: Record<string, string>): Promise<ChildServer> {
@@ -125,20 +100,7 @@ const bench: BenchModule = {
     const schema = await createTestSchema(databaseUrl, 'bench_alerting');
     const publisher: EventPublisher = createEventPublisher({ kafka, source: '/ecogrid/ingest' });
     await publisher.connect();
-    await publisher.publishAll(
-      Array.from({ length: DEVICES }, (_, index) => {
-        const device = Device.create({
-          mn: `BENCH-${index}`,
-          kind: DeviceKind.DEVICE_KIND_FLUE_GAS_CEMS,
-          enabled: true,
-          enterpriseUscc: '914403001922038216',
-          cellId: 'cell-bench',
-          location: { lon: 111 + index / 1000, lat: 35 },
-          factors: [{ factorCode: 'a21026', unit: 'mg/m³', limit: 35, limitOnConverted: true }],
-        });
-        return { topic: topics.registryDevices, key: device.mn, type: TOPICS.registryDevices.payload, value: Buffer.from(DeviceChanged.encode({ device }).finish()) };
-      }),
-    );
+    await publishBenchDevices(publisher, topics.registryDevices, DEVICES);
     const env = {
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
       DATABASE_URL: databaseUrl,
@@ -181,7 +143,7 @@ const bench: BenchModule = {
       for (let index = from; index < to; index += 1) {
         const device = index % DEVICES;
         const step = Math.floor(index / DEVICES);
-        const record = reading(device, step, step % 5 === 0);
+        const record = benchReading(device, step, step % 5 === 0);
         if (index >= warmup) sentAt.set(record.id, performance.now());
         void publisher.publish({ topic: topics.readings, key: record.key, value: record.value, type: TOPICS.readings.payload, id: record.id });
       }
@@ -202,7 +164,7 @@ const bench: BenchModule = {
     for (let index = 0; index < BACKLOG; index += 1) {
       const device = index % DEVICES;
       const step = offset + Math.floor(index / DEVICES);
-      const record = reading(device, step, step % 10 === 0);
+      const record = benchReading(device, step, step % 10 === 0);
       backlog.push(publisher.publish({ topic: topics.readings, key: record.key, value: record.value, type: TOPICS.readings.payload, id: record.id }));
       if (backlog.length % 5_000 === 0) await publisher.whenPendingBelow(5_000);
     }
@@ -239,7 +201,7 @@ const bench: BenchModule = {
     for (let index = 0; index < BACKLOG; index += 1) {
       const device = index % DEVICES;
       const step = secondOffset + Math.floor(index / DEVICES);
-      const record = reading(device, step, step % 10 === 0);
+      const record = benchReading(device, step, step % 10 === 0);
       secondBacklog.push(publisher.publish({ topic: topics.readings, key: record.key, value: record.value, type: TOPICS.readings.payload, id: record.id }));
       if (secondBacklog.length % 5_000 === 0) await publisher.whenPendingBelow(5_000);
     }

@@ -1,0 +1,151 @@
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { TEST_STAFF_TOKEN_SECRET } from '@ecogrid/e2e';
+import { createEventPublisher, ensureTopics, TOPICS, topicNames } from '@ecogrid/kafka';
+import { createTestSchema } from '@ecogrid/testkit';
+import type { BenchMetrics, BenchModule } from './bench-types';
+import { benchReading, publishBenchDevices } from '../harness/alerting-readings';
+import { benchKafka } from '../harness/bench-kafka';
+import { startChildServer } from '../harness/child-server';
+import { earlierBuild } from '../harness/earlier-build';
+import { cpuSeconds } from '../harness/process-cpu';
+
+/**
+ * The last commit before the platform's seams were made one (shared outbox, service kit, every consumer through
+ * @ecogrid/kafka with CONSUMER spans and shared dead letters): what "before" means for alerting's cost per reading.
+ * BENCH_ALERTING_BEFORE_COMMIT compares with another.
+ */
+const BEFORE_COMMIT = process.env.BENCH_ALERTING_BEFORE_COMMIT ?? '09bda68';
+const DEVICES = 200;
+const BACKLOG = 120_000;
+/** Before, after, after, before: a drift of the shared machine during the run falls on both alike. */
+const ORDER = ['before', 'after', 'after', 'before'] as const;
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+type Side = (typeof ORDER)[number];
+
+interface Measured {
+  cpuMicrosPerReading: number;
+  readingsPerSecond: number;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 0 ? ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2 : (sorted[middle] ?? 0);
+};
+
+async function evaluatedSoFar(adminAddress: string): Promise<number> {
+  const text = await (await fetch(`http://${adminAddress}/metrics`)).text();
+  const match = /alerting_readings_total\{outcome="evaluated"\} (\d+)/.exec(text);
+  return match ? Number(match[1]) : 0;
+}
+
+/**
+ * One build from a cold start on a backlog of BACKLOG readings (every tenth an exceedance) on fresh topics and a
+ * fresh schema: its own CPU from ready until every reading was evaluated.
+ */
+async function measure(entry: string, databaseUrl: string, round: number): Promise<Measured> {
+  const kafka = benchKafka();
+  const prefix = `bench.alerting-ba.${Date.now()}.${round}.`;
+  const topics = topicNames(prefix);
+  await ensureTopics(kafka, { prefix });
+  const schema = await createTestSchema(databaseUrl, 'bench_alerting_ba');
+  const publisher = createEventPublisher({ kafka, source: '/ecogrid/ingest' });
+  await publisher.connect();
+  try {
+    await publishBenchDevices(publisher, topics.registryDevices, DEVICES);
+    const backlog: Array<Promise<void>> = [];
+    for (let index = 0; index < BACKLOG; index += 1) {
+      const step = Math.floor(index / DEVICES);
+      const record = benchReading(index % DEVICES, step, step % 10 === 0);
+      backlog.push(publisher.publish({ topic: topics.readings, key: record.key, value: record.value, type: TOPICS.readings.payload, id: record.id }));
+      if (backlog.length % 5_000 === 0) await publisher.whenPendingBelow(5_000);
+    }
+    await Promise.all(backlog);
+    const env = {
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+      DATABASE_URL: databaseUrl,
+      ALERTING_SCHEMA: schema.name,
+      TOPIC_PREFIX: prefix,
+      READINGS_FROM_BEGINNING: 'true',
+      ADMIN_HTTP_ADDRESS: '127.0.0.1:18292',
+      GRPC_ADDRESS: '127.0.0.1:18255',
+      STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET,
+      LOG_LEVEL: 'warn',
+    };
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    const alerting = await startChildServer(['node', ...profile, entry], env, `http://${env.ADMIN_HTTP_ADDRESS}/readyz`);
+    try {
+      const pid = alerting.child.pid ?? 0;
+      const cpuAtReady = cpuSeconds(pid);
+      const started = performance.now();
+      const deadline = Date.now() + 120_000;
+      let evaluated = 0;
+      while (evaluated < BACKLOG && Date.now() < deadline) {
+        await sleep(20);
+        evaluated = await evaluatedSoFar(env.ADMIN_HTTP_ADDRESS);
+      }
+      if (evaluated < BACKLOG) throw new Error(`${entry}: ${evaluated} of ${BACKLOG} readings evaluated in 120 s`);
+      const seconds = (performance.now() - started) / 1000;
+      return { cpuMicrosPerReading: ((cpuSeconds(pid) - cpuAtReady) * 1e6) / BACKLOG, readingsPerSecond: BACKLOG / seconds };
+    } finally {
+      await alerting.stop();
+    }
+  } finally {
+    await publisher.disconnect();
+    await schema.drop();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)) }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+const bench: BenchModule = {
+  title: 'Alerting: cost per reading before and after the platform seams',
+  needs: ['kafka', 'postgres'],
+  async run(): Promise<BenchMetrics> {
+    const databaseUrl = process.env.DATABASE_URL;
+    if (!databaseUrl) throw new Error('DATABASE_URL is not set: run through pnpm bench (deploy/local/with-infra.sh)');
+    const entries: Record<Side, string> = {
+      before: await earlierBuild(BEFORE_COMMIT, 'alerting'),
+      after: resolve(__dirname, '../../services/alerting/dist/main.js'),
+    };
+    const runs: Record<Side, Measured[]> = { before: [], after: [] };
+    const loads: number[] = [];
+    for (const [round, side] of ORDER.entries()) {
+      runs[side].push(await measure(entries[side], databaseUrl, round));
+      loads.push(Math.round((loadavg()[0] ?? Number.NaN) * 10) / 10);
+    }
+    const list = (side: Side, pick: (m: Measured) => number): string => runs[side].map((m) => pick(m).toFixed(1)).join(', ');
+    const how = `a backlog of ${BACKLOG.toLocaleString('en-US')} readings of ${DEVICES} CEMS (every tenth minute an SO2 exceedance) consumed from a cold start, fresh topics and schema per run, in the order ${ORDER.join(', ')} in one pnpm bench; median of 2`;
+    return {
+      alerting_before_cpu_us_per_reading: {
+        value: Math.round(median(runs.before.map((m) => m.cpuMicrosPerReading)) * 10) / 10,
+        unit: 'µs CPU/reading',
+        note: `alerting built from ${BEFORE_COMMIT}, its own CPU (user + system, /proc) from ready until every reading was evaluated; ${how}; runs ${list('before', (m) => m.cpuMicrosPerReading)}`,
+      },
+      alerting_after_cpu_us_per_reading: {
+        value: Math.round(median(runs.after.map((m) => m.cpuMicrosPerReading)) * 10) / 10,
+        unit: 'µs CPU/reading',
+        baseline: 'alerting_before_cpu_us_per_reading',
+        target: '<= 1.05 × baseline',
+        note: `this checkout's alerting, same backlog and run; runs ${list('after', (m) => m.cpuMicrosPerReading)}; load average after each run ${loads.join(', ')}`,
+      },
+      alerting_before_readings_per_s: {
+        value: Math.round(median(runs.before.map((m) => m.readingsPerSecond))),
+        unit: 'readings/s',
+        note: `the same runs' readings evaluated per second, ${BEFORE_COMMIT}; runs ${list('before', (m) => m.readingsPerSecond)}`,
+      },
+      alerting_after_readings_per_s: {
+        value: Math.round(median(runs.after.map((m) => m.readingsPerSecond))),
+        unit: 'readings/s',
+        baseline: 'alerting_before_readings_per_s',
+        note: `this checkout, same runs; runs ${list('after', (m) => m.readingsPerSecond)}. Readings/s on two cores shared with Kafka, PostgreSQL and the generator move with the machine; CPU per reading is the steadier figure`,
+      },
+    };
+  },
+};
+
+export default bench;

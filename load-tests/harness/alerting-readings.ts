@@ -1,0 +1,49 @@
+import { ObservationRecorded, ValueKind } from '@ecogrid/proto/ingest/v1/events';
+import { DeviceChanged } from '@ecogrid/proto/registry/v1/events';
+import { Device, DeviceKind } from '@ecogrid/proto/registry/v1/entities';
+import { TOPICS, type EventPublisher } from '@ecogrid/kafka';
+
+/** The alerting benches' minute 0: readings are a minute apart per device from here. */
+const BASE = Date.parse('2026-11-29T00:00:00Z');
+
+/** A flue-gas CEMS reading of device `BENCH-<device>`, its `index`-th minute; SO2 converted 50 when `exceeding` (limit 35). */
+export function benchReading(device: number, index: number, exceeding: boolean): { key: string; id: string; value: Buffer } {
+  const mn = `BENCH-${device}`;
+  const dataTime = new Date(BASE + index * 60_000);
+  const id = `${mn}:2011:${dataTime.toISOString()}`;
+  const value = Buffer.from(
+    ObservationRecorded.encode(
+      ObservationRecorded.create({
+        observationId: id,
+        deviceMn: mn,
+        commandCode: '2011',
+        dataTime,
+        receivedTime: new Date(),
+        measurements: [
+          { factorCode: 'a21026', kind: ValueKind.VALUE_KIND_RTD, value: 20, flag: 'N' },
+          { factorCode: 'a21026', kind: ValueKind.VALUE_KIND_ZS_RTD, value: exceeding ? 50 : 20, flag: 'N' },
+          { factorCode: 'a19001', kind: ValueKind.VALUE_KIND_RTD, value: 8, flag: 'N' },
+        ],
+      }),
+    ).finish(),
+  );
+  return { key: mn, id, value };
+}
+
+/** Registers `count` bench devices (SO2 limit 35 mg/m³ on converted values) on the registry's devices topic. */
+export async function publishBenchDevices(publisher: EventPublisher, devicesTopic: string, count: number): Promise<void> {
+  await publisher.publishAll(
+    Array.from({ length: count }, (_, index) => {
+      const device = Device.create({
+        mn: `BENCH-${index}`,
+        kind: DeviceKind.DEVICE_KIND_FLUE_GAS_CEMS,
+        enabled: true,
+        enterpriseUscc: '914403001922038216',
+        cellId: 'cell-bench',
+        location: { lon: 111 + index / 1000, lat: 35 },
+        factors: [{ factorCode: 'a21026', unit: 'mg/m³', limit: 35, limitOnConverted: true }],
+      });
+      return { topic: devicesTopic, key: device.mn, type: TOPICS.registryDevices.payload, value: Buffer.from(DeviceChanged.encode({ device }).finish()) };
+    }),
+  );
+}
