@@ -103,7 +103,7 @@ describe('a simulated station over time (fake clock, a real local socket)', () =
     const hours = received.filter((frame) => frame.cn === '2061');
     expect(hours).toHaveLength(71);
     expect(station.backfillPending).toBe(0);
-    const dataTimes = hours.map((frame) => parseChinaDigits(frame.cp.dataTime ?? ''));
+    const dataTimes = hours.map((frame) => parseChinaDigits(frame.cp.dataTime ?? '') ?? 0);
     // The 71 whole hours from 72 h before start-up (rounded up to the hour) to the last hour that has ended.
     expect(dataTimes[0]).toBe(T0 - 71 * 3_600_000);
     expect(dataTimes.at(-1)).toBe(T0 - 3_600_000);
