@@ -4,7 +4,7 @@ import { encodeDeviceFrame } from './device-frame';
 import { answerRequest, type DeviceControls } from './answer-request';
 import { AckTracker } from './ack-tracker';
 import { buildRestartUpload, buildStatusUpload, buildUpload } from './build-upload';
-import { backfillReadings } from './haze-episode';
+import { backfillReadings, HOUR_MS } from './backfill-readings';
 import { HistoryStore } from './history-store';
 import type { SimulatedDevice } from './device';
 import { gaussian, seededRandom, type Random } from './random';
@@ -337,7 +337,7 @@ export class DeviceSession {
       const next = this.backfill.shift();
       if (!next) return;
       const { hourStartMs, spec } = next;
-      if (hourStartMs + 3_600_000 > Math.min(now, deviceNow)) continue;
+      if (hourStartMs + HOUR_MS > Math.min(now, deviceNow)) continue;
       if (this.history.range('2061', hourStartMs, hourStartMs).length > 0) continue;
       const readings = backfillReadings(this.device, hourStartMs, spec, this.options.seed);
       this.history.record('2061', { dataTimeMs: hourStartMs, readings });

@@ -1,11 +1,11 @@
 import type { SimulatedDevice } from './device';
 import type { ScheduledBackfill, ScheduledEpisode } from './device-session';
-import { generateReadings, type FactorReading } from './readings';
-import { seededRandom } from './random';
+import { HOUR_MS } from './backfill-readings';
+
+export { backfillReadings, HOUR_MS } from './backfill-readings';
 
 /** PM2.5, the pollutant of the district's winter haze. */
 const PM25 = 'a34004';
-export const HOUR_MS = 3_600_000;
 
 /** The haze episode of the demo: when it started (may be in the past), how long it lasts, how strong it is. */
 export interface HazeEpisode {
@@ -62,15 +62,4 @@ export function planHazeEpisode(
         ? hazeStations(devices).map((device) => ({ mn: device.mn, code: PM25, multiple: episode.multiple, hourStartsMs, paceMs: options.paceMs }))
         : [],
   };
-}
-
-/**
- * One back-filled hour record of a station in the episode: the hour's means with the episode's factor raised, all
- * flagged N. Drawn from a random stream of its own per station and hour, so a second run sends the same values for
- * the same hour (and ingest's observation id, MN + CN + DataTime, makes it the same observation).
- */
-export function backfillReadings(device: SimulatedDevice, hourStartMs: number, backfill: Pick<ScheduledBackfill, 'code' | 'multiple'>, seed: string): FactorReading[] {
-  const random = seededRandom(`${seed}:${device.mn}:backfill:${hourStartMs}`);
-  const state = { exceedance: { code: backfill.code, untilMs: hourStartMs + HOUR_MS, multiple: backfill.multiple } };
-  return generateReadings(device, hourStartMs, HOUR_MS, state, random, { exceedanceProbability: 0, exceedanceDurationMs: 0, abnormalFlagProbability: 0 });
 }
