@@ -10,6 +10,8 @@ describe('simulator CLI configuration', () => {
   it('reads the demo haze episode as minutes from start and hours, and refuses another shape', () => {
     expect(loadCliConfig({ KAFKA_BROKERS: 'k:9092', SIMULATOR_HAZE_EPISODE: '5:72' })).toMatchObject({ SIMULATOR_HAZE_EPISODE: '5:72', SIMULATOR_HAZE_MULTIPLE: 1.4 });
     expect(() => loadCliConfig({ KAFKA_BROKERS: 'k:9092', SIMULATOR_HAZE_EPISODE: '72h' })).toThrow(/SIMULATOR_HAZE_EPISODE/);
+    expect(loadCliConfig({ KAFKA_BROKERS: 'k:9092', SIMULATOR_HAZE_EPISODE: '-4320:96' })).toMatchObject({ SIMULATOR_HAZE_EPISODE: '-4320:96', SIMULATOR_HAZE_BACKFILL_PACE_MS: 1_000 });
+    expect(() => loadCliConfig({ KAFKA_BROKERS: 'k:9092', SIMULATOR_HAZE_EPISODE: '-4320:96', SIMULATOR_HAZE_BACKFILL_PACE_MS: '10' })).toThrow(/SIMULATOR_HAZE_BACKFILL_PACE_MS/);
   });
 
   it('reads replayed exceedances, and names a malformed one', () => {

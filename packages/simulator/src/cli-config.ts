@@ -44,10 +44,16 @@ const schema = z.object({
   SIMULATOR_REPORT_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
   /**
    * The demo's heavy-pollution episode, `<minutes from start>:<hours>` (e.g. `0:72`): air stations hold PM2.5 near
-   * 140 µg/m³ for that long (haze-episode.ts). Off when unset.
+   * 140 µg/m³ for that long (haze-episode.ts). Negative minutes put its start in the past (`-4320:96`: began 72 h
+   * ago): the stations back-fill the past whole hours as hour records, then play the rest live. Off when unset.
    */
-  SIMULATOR_HAZE_EPISODE: z.string().regex(/^\d+:\d+(\.\d+)?$/, 'expected <minutes from start>:<hours>, e.g. 0:72').optional(),
+  SIMULATOR_HAZE_EPISODE: z
+    .string()
+    .regex(/^-?\d+:\d+(\.\d+)?$/, 'expected <minutes from start>:<hours>, e.g. 0:72, or -4320:96 for an episode that began 72 h ago')
+    .optional(),
   SIMULATOR_HAZE_MULTIPLE: z.coerce.number().positive().max(20).default(1.4),
+  /** Between two back-filled hour records of one station (an episode that began in the past). */
+  SIMULATOR_HAZE_BACKFILL_PACE_MS: z.coerce.number().int().min(50).max(3_600_000).default(1_000),
   /**
    * Exceedances to replay at set moments after start-up, e.g. the demo's water-source incident
    * (`140802SZ0200000000000D01:w21003:60:1800:3` — ammonia nitrogen at 3× its limit from the first minute for half an hour).

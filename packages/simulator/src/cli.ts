@@ -1,7 +1,7 @@
 import { createKafka, kafkaCredentialsFrom } from '@ecogrid/kafka';
 import { createLogger } from '@ecogrid/telemetry';
 import { loadCliConfig } from './cli-config';
-import { hazeEpisodes } from './haze-episode';
+import { planHazeEpisode } from './haze-episode';
 import { createSimulator } from './create-simulator';
 import { watchRegistryDevices } from './registry-devices';
 import { readDevicePasswords } from './device-passwords';
@@ -22,15 +22,30 @@ async function main(): Promise<void> {
     return config.SIMULATOR_MAX_DEVICES > 0 ? devices.slice(0, config.SIMULATOR_MAX_DEVICES) : devices;
   };
   // The demo's heavy-pollution episode on the air stations known at start (their MNs; a station added later is not in it).
+  // An episode that began in the past is back-filled first: the stations' past hours as hour records.
   const [hazeStartMinutes, hazeHours] = (config.SIMULATOR_HAZE_EPISODE ?? '').split(':').map(Number);
-  const haze = config.SIMULATOR_HAZE_EPISODE ? hazeEpisodes(pick(), { startMs: Date.now() + (hazeStartMinutes ?? 0) * 60_000, durationMs: (hazeHours ?? 0) * 3_600_000, multiple: config.SIMULATOR_HAZE_MULTIPLE }) : [];
-  if (haze.length > 0) logger.info({ stations: haze.length, episode: config.SIMULATOR_HAZE_EPISODE, multiple: config.SIMULATOR_HAZE_MULTIPLE }, 'heavy-pollution episode scheduled');
+  const nowMs = Date.now();
+  const haze = config.SIMULATOR_HAZE_EPISODE
+    ? planHazeEpisode(
+        pick(),
+        { startMs: nowMs + (hazeStartMinutes ?? 0) * 60_000, durationMs: (hazeHours ?? 0) * 3_600_000, multiple: config.SIMULATOR_HAZE_MULTIPLE },
+        { nowMs, paceMs: config.SIMULATOR_HAZE_BACKFILL_PACE_MS },
+      )
+    : { episodes: [], backfills: [] };
+  if (haze.episodes.length > 0 || haze.backfills.length > 0) {
+    const hours = haze.backfills[0]?.hourStartsMs.length ?? 0;
+    logger.info(
+      { stations: Math.max(haze.episodes.length, haze.backfills.length), episode: config.SIMULATOR_HAZE_EPISODE, multiple: config.SIMULATOR_HAZE_MULTIPLE, backfillHours: hours, backfillPaceMs: config.SIMULATOR_HAZE_BACKFILL_PACE_MS },
+      'heavy-pollution episode scheduled',
+    );
+  }
   // Replayed exceedances (SIMULATOR_EPISODES), e.g. the demo's water-source incident.
   const replayed = config.SIMULATOR_EPISODES.map((episode) => ({ mn: episode.mn, code: episode.code, startMs: Date.now() + episode.startAfterS * 1000, durationMs: episode.durationS * 1000, multiple: episode.multiple }));
-  const episodes = [...haze, ...replayed];
+  const episodes = [...haze.episodes, ...replayed];
   const simulator = createSimulator({
     devices: pick(),
     episodes,
+    backfills: haze.backfills,
     target: config.target,
     rate: config.SIMULATOR_RATE,
     seed: config.SIMULATOR_SEED,

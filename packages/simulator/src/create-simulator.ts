@@ -1,5 +1,5 @@
 import type { SimulatedDevice } from './device';
-import { DeviceSession, type ScheduledEpisode, type ScheduledOutage, type SimulatorEvent } from './device-session';
+import { DeviceSession, type ScheduledBackfill, type ScheduledEpisode, type ScheduledOutage, type SimulatorEvent } from './device-session';
 import { REAL_INTERVALS, uploadStreams } from './schedule';
 
 export interface SimulatorOptions {
@@ -33,6 +33,8 @@ export interface SimulatorOptions {
   outages?: readonly ScheduledOutage[];
   /** Exceedance episodes at set moments of the simulator's clock, not scaled by `rate` (besides the random ones). */
   episodes?: readonly ScheduledEpisode[];
+  /** Past hours air stations back-fill after they connect (planHazeEpisode), at their own pace, not scaled by `rate`. */
+  backfills?: readonly ScheduledBackfill[];
   /** How often each device uploads its running state (2021) unasked, before `rate`; 0 (the default): never. */
   statusIntervalMs?: number;
   /** Minute and hour records each device keeps for history requests (default 2,000 of each). */
@@ -185,6 +187,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       rate,
       outages: (options.outages ?? []).filter((outage) => outage.mn === device.mn),
       episodes: (options.episodes ?? []).filter((episode) => episode.mn === device.mn),
+      backfills: (options.backfills ?? []).filter((backfill) => backfill.mn === device.mn),
       ...(options.statusIntervalMs ? { statusIntervalMs: options.statusIntervalMs / rate } : {}),
       ...(options.historySize ? { historySize: options.historySize } : {}),
     });

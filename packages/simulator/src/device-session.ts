@@ -4,6 +4,7 @@ import { encodeDeviceFrame } from './device-frame';
 import { answerRequest, type DeviceControls } from './answer-request';
 import { AckTracker } from './ack-tracker';
 import { buildRestartUpload, buildStatusUpload, buildUpload } from './build-upload';
+import { backfillReadings, HOUR_MS } from './backfill-readings';
 import { HistoryStore } from './history-store';
 import type { SimulatedDevice } from './device';
 import { gaussian, seededRandom, type Random } from './random';
@@ -48,6 +49,18 @@ export interface ScheduledEpisode {
   multiple: number;
 }
 
+/**
+ * Hour records (2061) a device pushes as back-fill once it is connected: the hours of `hourStartsMs` (past hour
+ * starts, oldest first), `code` raised to its episode `multiple`, one record every `paceMs` of the simulator's clock.
+ */
+export interface ScheduledBackfill {
+  mn: string;
+  code: string;
+  multiple: number;
+  hourStartsMs: readonly number[];
+  paceMs: number;
+}
+
 export interface SessionOptions extends BehaviourOptions {
   target: { host: string; port: number };
   streams: UploadStream[];
@@ -68,6 +81,8 @@ export interface SessionOptions extends BehaviourOptions {
   outages?: readonly ScheduledOutage[];
   /** This device's exceedance episodes at set moments. */
   episodes?: readonly ScheduledEpisode[];
+  /** Past hours this device back-fills after it connects (the demo's haze episode replayed). */
+  backfills?: readonly ScheduledBackfill[];
   /** How often the device uploads its running state (2021), device clock; 0 or absent: never unasked. */
   statusIntervalMs?: number;
   /** Minute and hour records it keeps for history requests. */
@@ -101,6 +116,9 @@ export class DeviceSession {
   private linkDownUntilMs = 0;
   private readonly scheduled: ScheduledOutage[];
   private readonly episodes: ScheduledEpisode[];
+  /** Back-fill still to send: one entry per hour, oldest first, and when the next may go. */
+  private readonly backfill: Array<{ hourStartMs: number; spec: ScheduledBackfill }>;
+  private backfillDueMs = 0;
   private readonly history: HistoryStore;
   private statusDueMs = Number.POSITIVE_INFINITY;
   private lastFlags: readonly string[] = [];
@@ -129,6 +147,10 @@ export class DeviceSession {
     this.scheduled = (options.outages ?? []).filter((outage) => outage.mn === device.mn).sort((a, b) => a.startMs - b.startMs);
     this.episodes = (options.episodes ?? []).filter((episode) => episode.mn === device.mn).sort((a, b) => a.startMs - b.startMs);
     this.history = new HistoryStore(options.historySize);
+    this.backfill = (options.backfills ?? [])
+      .filter((backfill) => backfill.mn === device.mn)
+      .flatMap((spec) => spec.hourStartsMs.map((hourStartMs) => ({ hourStartMs, spec })))
+      .sort((a, b) => a.hourStartMs - b.hourStartMs);
     this.poweredOnMs = options.now() + this.clockOffsetMs;
     const rate = options.rate > 0 ? options.rate : 1;
     this.realTimeIntervalS = Math.round(((options.streams.find((stream) => stream.cn === '2011')?.intervalMs ?? 30_000) * rate) / 1000);
@@ -262,6 +284,7 @@ export class DeviceSession {
       if (state.stream.cn === '2011' && !this.realTimeOn) continue;
       this.upload(state.stream, due);
     }
+    if (this.connected && this.restartReported) this.sendBackfill(now, deviceNow);
     if (this.statusDueMs <= deviceNow) {
       this.statusDueMs = Math.max(this.statusDueMs + (this.options.statusIntervalMs ?? 0), deviceNow);
       this.reportStatus();
@@ -297,6 +320,34 @@ export class DeviceSession {
       flags: readings.filter((reading) => reading.flag !== 'N').map((reading) => `${reading.code}:${reading.flag}`),
       exceeding: this.behaviour.exceedance?.code ?? null,
     });
+  }
+
+  /** Back-fill still owed (tests). */
+  get backfillPending(): number {
+    return this.backfill.length;
+  }
+
+  /**
+   * The next back-filled hour record, at the back-fill's pace: a 2061 upload with its past DataTime, asking for a
+   * 9014 and re-sent without one like any upload, `RF=1` from an HJ 212-2025 device. An hour not yet over on either
+   * clock is never sent; an hour the device already holds a record of (it reported it live) is not sent twice.
+   */
+  private sendBackfill(now: number, deviceNow: number): void {
+    while (this.backfill.length > 0 && now >= this.backfillDueMs) {
+      const next = this.backfill.shift();
+      if (!next) return;
+      const { hourStartMs, spec } = next;
+      if (hourStartMs + HOUR_MS > Math.min(now, deviceNow)) continue;
+      if (this.history.range('2061', hourStartMs, hourStartMs).length > 0) continue;
+      const readings = backfillReadings(this.device, hourStartMs, spec, this.options.seed);
+      this.history.record('2061', { dataTimeMs: hourStartMs, readings });
+      const built = buildUpload(this.device, { cn: '2061', qnMs: this.nextQnMs(), dataTimeMs: hourStartMs, readings });
+      this.write(built.resendBytes());
+      if (built.needsAck && built.qn !== null) this.acks.sent(built.qn, built.resendBytes, now);
+      this.options.emit({ type: 'sent', mn: this.device.mn, cn: '2061', qn: built.qn, dataTime: hourStartMs, flags: [], exceeding: spec.code });
+      this.backfillDueMs = now + spec.paceMs;
+      return;
+    }
   }
 
   /** Its running state (2021) on its own timetable: 1 running, 3 maintenance, 2 calibration, 4 alarm, from its latest values' flags. */

@@ -67,6 +67,11 @@ export const FACTOR_CURVES: Readonly<Record<DeviceCategory, Readonly<Record<stri
     a21003: curve(15, 0, 0.12, [h(0.3, 8, 12)], 1),
     a21005: curve(0.9, 3, 0.08, [h(0.25, 21), h(0.1, 8, 12)], 0.1),
     a24088: curve(0.6, 3, 0.1, [h(0.2, 9)], 0.05),
+    // Toxic gases at a monitor beside a chemical store or waste site, mg/m³: traces, highest in the still air before
+    // dawn (H2S, NH3); an exceedance comes from an episode at a multiple of the limit registered for the device.
+    a21028: curve(0.005, 4, 0.15, [h(0.3, 5)]),
+    a21001: curve(0.08, 3, 0.12, [h(0.2, 5)]),
+    a21022: curve(0.01, 3, 0.15),
     a01001: curve(2, 1, 0, [h(2.5, 15)], -30, 45),
     a01002: curve(55, 0, 0.03, [h(-0.3, 15)], 5, 100),
     a01006: curve(97.8, 2, 0.001),

@@ -1,5 +1,5 @@
 export { createSimulator, type Simulator, type SimulatorCounters, type SimulatorOptions } from './create-simulator';
-export type { OutageKind, ScheduledEpisode, ScheduledOutage, SimulatorEvent } from './device-session';
+export type { OutageKind, ScheduledBackfill, ScheduledEpisode, ScheduledOutage, SimulatorEvent } from './device-session';
 export { HistoryStore, type HistoryCommand, type HistoryRecord } from './history-store';
 export type { DeviceCategory, ProtocolProfile, SimulatedDevice, SimulatedFactor } from './device';
 export { buildUpload, buildStatusUpload, uploadFrame, type BuiltUpload, type UploadCommand, type UploadInput } from './build-upload';
@@ -11,7 +11,7 @@ export { chinaDigits, parseChinaDigits } from './china-time';
 export { answerRequest, type DeviceControls, type RequestOutcome } from './answer-request';
 export { fromRegistryDevice, watchRegistryDevices, type RegistryDevices } from './registry-devices';
 export { readDevicePasswords } from './device-passwords';
-export { hazeEpisodes } from './haze-episode';
+export { backfillReadings, hazeEpisodes, pastEpisodeHours, planHazeEpisode, type HazeEpisode } from './haze-episode';
 export { seededRandom, type Random } from './random';
 export { encodeDeviceFrame } from './device-frame';
 export { generateDriftingSeries, type DriftingSeries, type DriftingSeriesOptions, type PlannedEpisode } from './drifting-series';

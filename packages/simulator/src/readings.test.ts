@@ -57,6 +57,30 @@ describe('generateReadings', () => {
     expect(state.exceedance).toBeUndefined();
   });
 
+  it('keeps a toxic-gas monitor under its registered H2S, NH3 and Cl2 limits for a day, and an H2S episode above', () => {
+    const monitor: SimulatedDevice = {
+      ...CEMS,
+      systemCode: '22',
+      category: 'ambient_air',
+      factors: [
+        { code: 'a21028', limit: 0.06 },
+        { code: 'a21001', limit: 1.5 },
+        { code: 'a21022', limit: 0.4 },
+      ],
+    };
+    const random = seededRandom(11);
+    for (let index = 0; index < 1_440; index++) {
+      for (const reading of generateReadings(monitor, t0 + index * 60_000, 0, {}, random, QUIET)) {
+        expect(reading.value).toBeGreaterThan(0);
+        expect(reading.value).toBeLessThan(monitor.factors.find((factor) => factor.code === reading.code)?.limit ?? 0);
+        expect(reading.decimals).toBeGreaterThanOrEqual(3);
+      }
+    }
+    const state: BehaviourState = { exceedance: { code: 'a21028', untilMs: t0 + 600_000, multiple: 3 } };
+    const [h2s] = generateReadings(monitor, t0, 0, state, random, QUIET);
+    expect(h2s?.value).toBeGreaterThan(0.06 * 2.5);
+  });
+
   it('gives an air station without limits a pollution episode well above its usual level instead', () => {
     const station: SimulatedDevice = { ...CEMS, category: 'ambient_air', factors: [{ code: 'a34004' }] };
     const normal = generateReadings(station, t0, 0, {}, seededRandom(4), QUIET)[0]?.value ?? 0;

@@ -29,6 +29,16 @@ describe('pollutant catalogue (HJ 212-2017 Appendix B)', () => {
     expect(findPollutant('Leq')?.categories).toEqual(['noise']);
   });
 
+  it('knows the toxic gases H2S, NH3 and Cl2 by their 2017 and 2005 codes, in mg/m³, marked as third-party', () => {
+    expect(findPollutant('a21028')).toMatchObject({ code2005: '05', nameZh: '硫化氢', unit: 'mg/m³', source: 'third_party' });
+    expect(findPollutant('a21001')).toMatchObject({ code2005: '10', nameZh: '氨（氨气）', unit: 'mg/m³', emissionUnit: 'g', source: 'third_party' });
+    expect(findPollutant('a21022')).toMatchObject({ code2005: '11', nameZh: '氯气', unit: 'mg/m³', source: 'third_party' });
+    expect(toCode2017('05')).toBe('a21028');
+    expect(toCode2017('10')).toBe('a21001');
+    expect(toCode2017('11')).toBe('a21022');
+    for (const code of ['a21028', 'a21001', 'a21022']) expect(categoryOfCode(code)).toBe('ambient_air');
+  });
+
   it.each([
     ['SB1', 'facility_state'],
     ['i12001', 'site_info'],

@@ -54,6 +54,36 @@ function run(state: DeviceState, ctx: EvaluationContext, ...observations: Observ
 
 const so2 = (value: number, flag = 'N') => ({ factorCode: 'a21026', kind: 'ZsRtd' as const, value, flag });
 
+describe('toxic gases at an air station (limits registered for the device)', () => {
+  const monitor: DeviceProfile = {
+    ...cems,
+    mn: 'GAS0001',
+    kind: 'MICRO_AIR_STATION',
+    enterpriseUscc: '',
+    factors: [
+      { factorCode: 'a21028', unit: 'mg/m³', limit: 0.06, limitOnConverted: false },
+      { factorCode: 'a34004', unit: 'µg/m³', limitOnConverted: false },
+    ],
+  };
+
+  it('raises toxic-gas-limit on H2S above its registered limit, named 硫化氢, and clears after two readings under it', () => {
+    const ctx = context(monitor);
+    const h2s = (value: number) => ({ factorCode: 'a21028', value });
+    const out = run(newDeviceState('GAS0001'), ctx, obs('GAS0001', 0, [h2s(0.01)]), obs('GAS0001', 1, [h2s(0.19)]), obs('GAS0001', 2, [h2s(0.02)]), obs('GAS0001', 3, [h2s(0.02)]));
+    expect(out.alerts.map((alert) => [alert.state, alert.ruleId, alert.factorCode, alert.severity])).toEqual([
+      ['raised', 'toxic-gas-limit', 'a21028', 'critical'],
+      ['cleared', 'toxic-gas-limit', 'a21028', 'critical'],
+    ]);
+    expect(out.alerts[0]).toMatchObject({ kind: 'emission_limit', value: 0.19, limit: 0.06, deviceMn: 'GAS0001' });
+    expect(out.alerts[0]?.summary).toContain('硫化氢');
+  });
+
+  it('leaves an air station without registered limits to the ambient rules', () => {
+    const out = run(newDeviceState('GAS0001'), context({ ...monitor, factors: [{ factorCode: 'a21028', unit: 'mg/m³', limitOnConverted: false }] }), obs('GAS0001', 0, [{ factorCode: 'a21028', value: 5 }]));
+    expect(out.alerts).toEqual([]);
+  });
+});
+
 describe('emission limit (permit limits from the registry)', () => {
   it('raises on the converted value above the permit limit, names the enterprise, cell and limit, and keeps the evidence', () => {
     const state = newDeviceState('CEMS0001');

@@ -11,7 +11,7 @@ const EMISSION_POINTS: DeviceKindName[] = ['FLUE_GAS_CEMS', 'WASTEWATER_OUTLET']
  */
 export const DEFAULT_RULESET: RulesetInput = {
   id: 'yanhu-default',
-  version: '2026.12.2',
+  version: '2026.12.3',
   description: 'Yanhu District default alerting rules',
   suppressFlags: ['M', 'C'],
   limitFlags: ['N', 'T'],
@@ -62,6 +62,24 @@ export const DEFAULT_RULESET: RulesetInput = {
       kind: 'emission_limit',
       description: '水质自动站监测值超过断面/水源地水质目标',
       deviceKinds: ['WATER_STATION'],
+      commands: ['2011', '2061'],
+      lateCommands: ['2051'],
+      severity: 'major',
+      raiseAfter: { readings: 1 },
+      clearAfterReadings: 2,
+      escalations: [{ atMultiple: 1, severity: 'critical' }],
+      escalateNearTargets: true,
+    },
+    {
+      // Air stations against limits the registry gives their factors — in practice a toxic-gas monitor beside a
+      // chemical store or waste site (H2S, NH3, Cl2, NMHC): no ambient standard limits these gases, so the bureau
+      // registers the level to watch; the emergency service proposes a toxic-gas incident from these alerts. Air
+      // stations without registered limits (the AQI pollutants) are judged by the ambient rules only.
+      id: 'toxic-gas-limit',
+      version: '1',
+      kind: 'emission_limit',
+      description: '有毒有害气体监测点监测值超过登记限值',
+      deviceKinds: AIR_STATIONS,
       commands: ['2011', '2061'],
       lateCommands: ['2051'],
       severity: 'major',

@@ -10,6 +10,7 @@ describe('the ruleset', () => {
       'emission-limit-realtime@1',
       'emission-limit-hourly@1',
       'water-quality-limit@1',
+      'toxic-gas-limit@1',
       'ambient-1h@1',
       'ambient-8h@1',
       'ambient-24h@1',
@@ -24,7 +25,7 @@ describe('the ruleset', () => {
 
   it('names what is wrong: a duplicate id, an unknown device kind, a step without condition', () => {
     const duplicate = { ...DEFAULT_RULESET, rules: [...DEFAULT_RULESET.rules, DEFAULT_RULESET.rules[0]] };
-    expect(() => parseRuleset(duplicate)).toThrow(/rules\.9\.id: duplicate rule id emission-limit-realtime/);
+    expect(() => parseRuleset(duplicate)).toThrow(/rules\.10\.id: duplicate rule id emission-limit-realtime/);
     const unknownKind = { ...DEFAULT_RULESET, rules: [{ ...DEFAULT_RULESET.rules[0], deviceKinds: ['TOASTER'] }] };
     expect(() => parseRuleset(unknownKind)).toThrow(RulesetError);
     const noCondition = { ...DEFAULT_RULESET, rules: [{ ...DEFAULT_RULESET.rules[0], escalations: [{ severity: 'major' }] }] };

@@ -15,7 +15,12 @@ function world() {
   const advance = (minutes: number): void => {
     now += minutes * 60_000;
   };
-  const stations = [station(), station({ mn: 'MN-AIR', kind: 'micro_air_station', lon: 110.6, lat: 35.3, factorCodes: ['a34004'] })];
+  const stations = [
+    station(),
+    station({ mn: 'MN-AIR', kind: 'micro_air_station', lon: 110.6, lat: 35.3, factorCodes: ['a34004'] }),
+    // A toxic-gas monitor at the chemical store's fence (about 90 m east of it).
+    station({ mn: 'MN-GAS', name: '危化品库有毒有害气体监测站', kind: 'micro_air_station', lon: 111.201, lat: 35.1, factorCodes: ['a21028', 'a21001', 'a21022', 'a34004'] }),
+  ];
   const all = [...SENSITIVE, ...RESOURCES, CHEMICAL_STORE];
   const sites: IncidentSites = {
     station: (mn) => stations.find((candidate) => candidate.mn === mn),
@@ -91,6 +96,16 @@ describe('incidents, from alert to closing', () => {
     expect(proposed?.incident).toMatchObject({ kind: 'water_source', level: 'III', targetId: 'WS1', stationMns: ['MN-WS1'], title: 'drinking_water_source WS1突发环境事件（饮用水源地污染）' });
     expect(proposed?.analysis?.affectedTargets.map((target) => target.targetId)).toEqual(['WS1', 'RES-NEAR', 'SCH-DOWN', 'HOS-DOWN']);
     expect((await store.timeline(proposed?.incident.id ?? '')).map((entry) => entry.step)).toEqual(['proposed', 'analysis']);
+  });
+
+  it('proposes a toxic-gas incident for an H2S exceedance at a toxic-gas monitor, not for its dust', async () => {
+    const { app, store } = world();
+    const h2s = alert({ alertId: 'ALERT-H2S', deviceMn: 'MN-GAS', factorCode: 'a21028', value: 0.19, limit: 0.06, exceedanceMultiple: 3.2, summary: '硫化氢超标' });
+    expect(await app.proposeIncident(alert({ alertId: 'ALERT-DUST', deviceMn: 'MN-GAS', factorCode: 'a34004' }))).toBe('not_an_incident_station');
+    expect(await app.proposeIncident(h2s)).toBe('proposed');
+    expect(await app.proposeIncident(h2s)).toBe('already_open');
+    const [proposed] = await store.list({ statuses: ['proposed'], includeDrills: false, limit: 10 });
+    expect(proposed?.incident).toMatchObject({ kind: 'toxic_gas', level: 'IV', targetId: 'RISK1', stationMns: ['MN-GAS'] });
   });
 
   it('runs declared → plan activated (tasks requested once) → task cases followed → readings recover → closed, on a timeline that verifies', async () => {

@@ -2,7 +2,7 @@ import { assessTriggers, districtHours } from '../../domain/warnings/aqi-trigger
 import { compareLevels } from '../../domain/warnings/warning-level';
 import type { Warning } from '../../domain/warnings/warning';
 import { chinaDay } from './apply-transition';
-import type { createIssueWarning } from './issue-warning';
+import type { createRaiseWarningUnlessCovered } from './issue-warning';
 import type { WarningDependencies } from './ports';
 
 const HOUR_MS = 3_600_000;
@@ -19,7 +19,7 @@ const PLATFORM = { subject: 'platform', role: 'platform' };
  * Raises or upgrades the real (not drill) episode when the district's observed or forecast AQI meets a level's
  * trigger (STANDARDS §6.1). It never downgrades or lifts: that is the city's call. Returns the warning it raised.
  */
-export function createEvaluateAqiTriggers(deps: WarningDependencies & { issueWarning: ReturnType<typeof createIssueWarning> }) {
+export function createEvaluateAqiTriggers(deps: WarningDependencies & { raiseWarning: ReturnType<typeof createRaiseWarningUnlessCovered> }) {
   return async (): Promise<Warning | undefined> => {
     const now = deps.clock.now();
     const hours = districtHours(await deps.store.stationAqiSince(new Date(now.getTime() - LOOKBACK_MS)));
@@ -36,6 +36,6 @@ export function createEvaluateAqiTriggers(deps: WarningDependencies & { issueWar
       const last = await deps.store.lastLifted(false);
       if (last?.liftedAt && now.getTime() - last.liftedAt.getTime() < QUIET_AFTER_LIFT_MS && compareLevels(assessment.level, last.peakLevel) <= 0) return undefined;
     }
-    return deps.issueWarning({ level: assessment.level, reason: `${assessment.reason.zh} (${assessment.reason.en})`, drill: false, origin: 'aqi_trigger' }, PLATFORM);
+    return deps.raiseWarning({ level: assessment.level, reason: `${assessment.reason.zh} (${assessment.reason.en})`, drill: false, origin: 'aqi_trigger' }, PLATFORM);
   };
 }

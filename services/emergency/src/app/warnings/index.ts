@@ -2,7 +2,7 @@ import { createChangeWarningLevel } from './change-warning-level';
 import { createCheckCompliance } from './check-compliance';
 import { createEvaluateAqiTriggers } from './evaluate-aqi-triggers';
 import { createImportReductionList } from './import-reduction-list';
-import { createIssueWarning } from './issue-warning';
+import { createIssueWarning, createRaiseWarningUnlessCovered } from './issue-warning';
 import { createLiftWarning } from './lift-warning';
 import { createReadWarnings } from './read-warnings';
 import { createRecordAqiForecast, createRecordAqiHour } from './record-aqi';
@@ -18,7 +18,7 @@ export function createWarningsApp(deps: WarningDependencies) {
   const recordReading = createRecordReading(deps);
   const checkCompliance = createCheckCompliance(deps);
   const issueWarning = createIssueWarning(deps);
-  const evaluateTriggers = createEvaluateAqiTriggers({ ...deps, issueWarning });
+  const evaluateTriggers = createEvaluateAqiTriggers({ ...deps, raiseWarning: createRaiseWarningUnlessCovered(deps) });
   return {
     importReductionList: createImportReductionList({ ...deps, onImported: () => recordReading.forgetListed() }),
     issueWarning,

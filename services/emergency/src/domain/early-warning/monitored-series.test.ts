@@ -71,6 +71,31 @@ describe('classifyDevice', () => {
     ]);
   });
 
+  it('watches H2S, NH3 and Cl2 at a toxic-gas monitor against the limits registered for them, and only then', () => {
+    const monitor = {
+      mn: '140802TG0300000000000D01',
+      kind: 'air_station' as const,
+      factors: [
+        { code: 'a21028', unit: 'mg/m3', limit: 0.06 },
+        { code: 'a21001', unit: 'mg/m3', limit: 1.5 },
+        { code: 'a21022', unit: 'mg/m3', limit: 0.4 },
+        { code: 'a21005', unit: 'mg/m3' },
+      ],
+      riskSource: { id: 'RSK03', name: '危化品库', distanceM: 120 },
+    };
+    const watched = classifyDevice(monitor);
+    expect(watched?.seriesKind).toBe('toxic_gas');
+    expect(watched?.factors.map((factor) => [factor.code, factor.nameZh, factor.unit, factor.limit, factor.limitSource])).toEqual([
+      ['a21028', '硫化氢', 'mg/m³', { kind: 'upper', value: 0.06 }, '登记限值'],
+      ['a21001', '氨', 'mg/m³', { kind: 'upper', value: 1.5 }, '登记限值'],
+      ['a21022', '氯气', 'mg/m³', { kind: 'upper', value: 0.4 }, '登记限值'],
+      ['a21005', '一氧化碳', 'mg/m³', { kind: 'upper', value: 10 }, 'GB 3095-2026 1 小时平均 二级'],
+    ]);
+    // Without a registered limit there is no standard to watch the three gases against.
+    const unlimited = classifyDevice({ ...monitor, factors: monitor.factors.map(({ code, unit }) => ({ code, unit })) });
+    expect(unlimited?.factors.map((factor) => factor.code)).toEqual(['a21005']);
+  });
+
   it('leaves alone air stations far from risk sources, and devices of other kinds', () => {
     expect(classifyDevice({ mn: 'x', kind: 'air_station', factors: [{ code: 'a21005', unit: 'mg/m3' }], riskSource: { id: 'R', name: 'r', distanceM: 5_000 } })).toBeNull();
     expect(classifyDevice({ mn: 'y', kind: 'other', factors: [{ code: 'w01018', unit: 'mg/L', limit: 100 }] })).toBeNull();

@@ -10,9 +10,10 @@ import type { SeriesLimit } from './series-limit';
  * - Any other water station is a **river section** (涑水河, 姚暹渠…): the device's registry limit, which is the
  *   section's assessment target set by the bureau, else GB 3838 class `riverClass` (III by default).
  * - An **air station** within `toxicGasRadiusM` of a risk source (hazardous-chemical store or hazardous-waste site)
- *   is a **toxic-gas monitor**: the gases the pollutant catalogue knows — CO, SO2, NO2, NOx against the GB 3095-2026
- *   1-hour grade II limits, and non-methane hydrocarbons (VOCs) only where the registry gives a limit (no ambient
- *   standard has one). H2S, NH3 and Cl2 are not in the catalogue yet; a device reporting them is not watched for them.
+ *   is a **toxic-gas monitor**: CO, SO2, NO2, NOx against the GB 3095-2026 1-hour grade II limits; H2S (a21028),
+ *   NH3 (a21001), Cl2 (a21022) and non-methane hydrocarbons (VOCs, a24088) only where the registry gives a limit —
+ *   no ambient standard has one, and the boundary (GB 14554) or workplace (GBZ 2.1) limits that exist are set for
+ *   other places and averaging times, so the bureau registers the level it wants watched.
  * Everything else is not watched: emission points and their permit limits are alerting's.
  */
 export type SeriesKind = 'river_section' | 'water_source' | 'toxic_gas';
@@ -70,6 +71,9 @@ const TOXIC_GASES: Readonly<Record<string, { pollutant: AmbientPollutant | null;
   a21026: { pollutant: 'SO2', nameZh: '二氧化硫' },
   a21004: { pollutant: 'NO2', nameZh: '二氧化氮' },
   a21002: { pollutant: 'NOx', nameZh: '氮氧化物' },
+  a21028: { pollutant: null, nameZh: '硫化氢' },
+  a21001: { pollutant: null, nameZh: '氨' },
+  a21022: { pollutant: null, nameZh: '氯气' },
   a24088: { pollutant: null, nameZh: '非甲烷总烃' },
 };
 
