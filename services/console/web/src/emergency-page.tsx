@@ -6,7 +6,7 @@ import { onLive } from './live';
 
 export function explainEmergency(error: unknown, notFoundKey = 'notFound'): string {
   if (error instanceof ApiError) {
-    if (error.code === 'stale_version') return t('staleVersion');
+    if (error.code === 'stale_version') return t('em.staleVersion');
     if (error.status === 403) return t('notAllowed');
     if (error.status === 404) return t(notFoundKey);
     return `${t('failed')}${error.message}`;

@@ -300,6 +300,7 @@ const zh = {
   'em.incidentNotFound': '事件不存在，或您无权查看。',
   'em.warningNotFound': '预警不存在，或您无权查看。',
   'em.done': '已完成',
+  'em.staleVersion': '在您打开此页面后，事件已被他人更新。页面已刷新为最新状态，请确认后再操作。',
   'em.liveBreach': '{enterprise}未落实减排措施',
 };
 
@@ -606,6 +607,7 @@ const en: Record<Key, string> = {
   'em.incidentNotFound': 'The incident does not exist, or you may not see it.',
   'em.warningNotFound': 'The warning does not exist, or you may not see it.',
   'em.done': 'Done',
+  'em.staleVersion': 'Someone updated the incident after you opened this page. It now shows the latest state; check it before acting again.',
   'em.liveBreach': '{enterprise} breached a reduction measure',
 };
 
