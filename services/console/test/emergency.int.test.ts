@@ -19,6 +19,7 @@ import { DeclareIncidentRequest, IncidentKind, IncidentLevel, IncidentServiceCli
 import { waitFor } from '@ecogrid/testkit';
 import { startConsoleProcess, startPlatform, tamperIncidentTimeline, testStaffToken, type ConsoleProcess, type ConsoleUser, type Platform } from '@ecogrid/e2e';
 import { launchChromium, watchPage, type PageWatch } from './support/browser';
+import { colourOnlyMarks, scrollsSideways, seriousAxeViolations, walkWithTab } from './support/usability';
 
 /** services/registry/data/yanhu/emergency-demo.ts: the 东孙坞 water-source station, NH3-N limit 1.0 mg/L (GB 3838 III). */
 const STATION = { mn: '140802SZ0200000000000D01', password: 'D5W01A' };
@@ -215,6 +216,33 @@ describe('console 应急: warnings, incidents and their timeline for the command
     expect(await page.locator(`[data-testid=incidents] tr[data-incident-id="${incidentId}"] [data-testid=drill]`).count()).toBe(0);
   });
 
+  it('lets the keyboard reach every control with a visible focus, marks nothing by colour alone, fits 1366×768 and passes axe', async () => {
+    const pages: Array<[string, string, string]> = [
+      ['emergency', '#/emergency', '[data-testid=warning-banner]'],
+      ['incident', `#/emergency/incidents/${encodeURIComponent(incidentId)}`, '[data-testid=timeline-check]'],
+    ];
+    for (const [name, hash, ready] of pages) {
+      await page.goto(`${web.baseUrl}/${hash}`);
+      await page.locator(ready).first().waitFor();
+      const walk = await walkWithTab(page);
+      expect(walk.interactive).toBeGreaterThan(3);
+      expect({ name, unreached: walk.unreached, noVisibleFocus: walk.noVisibleFocus }).toEqual({ name, unreached: [], noVisibleFocus: [] });
+      expect({ name, colourOnly: await colourOnlyMarks(page) }).toEqual({ name, colourOnly: [] });
+      expect({ name, sideways: await scrollsSideways(page) }).toEqual({ name, sideways: false });
+    }
+    expect(watch).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], cspViolations: [] });
+    // axe-core is injected as a script, which the console's CSP rightly refuses: this context alone bypasses it.
+    const audit = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', bypassCSP: true });
+    const auditPage = await audit.newPage();
+    await logIn(auditPage, users.dispatcher);
+    for (const [name, hash, ready] of pages) {
+      await auditPage.goto(`${web.baseUrl}/${hash}`);
+      await auditPage.locator(ready).first().waitFor();
+      expect({ name, violations: await seriousAxeViolations(auditPage) }).toEqual({ name, violations: [] });
+    }
+    await audit.close();
+  });
+
   it('gives an analyst the page without any command action, and the service refuses one sent anyway', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
     const analystPage = await context.newPage();
@@ -248,6 +276,8 @@ describe('console 应急: warnings, incidents and their timeline for the command
   it('names the timeline row altered in the database', async () => {
     await tamperIncidentTimeline(platform, incidentId, 3);
     await page.goto(`${web.baseUrl}/#/emergency/incidents/${encodeURIComponent(incidentId)}`);
+    // The page may be showing the incident already (a hash change alone loads nothing): read it afresh.
+    await page.reload();
     const check = page.locator('[data-testid=timeline-check].broken');
     await check.waitFor();
     expect(await check.textContent()).toContain('第 3 条被改动');
