@@ -1,8 +1,7 @@
 import type { EmergencyEvent } from '@ecogrid/proto/emergency/v1/events';
-import { earlyWarningClearReasonToJSON } from '@ecogrid/proto/emergency/v1/early_warning';
+import { EarlyWarningClearReason, earlyWarningClearReasonToJSON, EarlyWarningStatus } from '@ecogrid/proto/emergency/v1/early_warning';
 import type { LiveEvent } from '../../domain/live-event';
 import { earlyWarningView, incidentView, obligationView, warningLevelName, warningView } from './emergency-wire';
-import { EarlyWarningStatus } from '@ecogrid/proto/emergency/v1/early_warning';
 
 const iso = (date: Date | undefined): string | null => (date ? date.toISOString() : null);
 
@@ -40,7 +39,7 @@ export function emergencyLiveEvent(event: EmergencyEvent): LiveEvent | undefined
         evidence: raised.forecast,
         raisedAt: event.occurredAt,
         clearedAt: undefined,
-        clearReason: 0,
+        clearReason: EarlyWarningClearReason.EARLY_WARNING_CLEAR_REASON_UNSPECIFIED,
         cellId: raised.cellId,
         townshipCode: raised.townshipCode,
         messageZh: raised.messageZh,
