@@ -86,7 +86,7 @@ export interface IncidentPage {
   nearestResources: Array<{ targetId: string; name: string; kind: string; distanceM: number; travelM: number; attributes: Record<string, string> }>;
   planTasks: Array<{ taskId: string; department: string; officerId: string; title: string; deadlineMinutes: number; priority: string }>;
   tasks: Array<{ taskId: string; title: string; department: string; officerId: string; deadline: string | null; caseId: string; stage: string }>;
-  timeline: Array<{ sequence: number; step: string; actor: string; occurredAt: string | null; hash: string }>;
+  timeline: Array<{ sequence: number; step: string; actor: string; occurredAt: string | null; details: Record<string, unknown>; hash: string }>;
   timelineCheck: { intact: boolean; entries: number; brokenSequence: number | null; reason: string };
   allowedActions: string[];
 }

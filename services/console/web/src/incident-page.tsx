@@ -6,6 +6,22 @@ import { onLive } from './live';
 
 const metres = (value: number): string => `${Math.round(value).toLocaleString()} m`;
 
+/** The registry's target kind in words; a kind the dictionary does not know yet is shown as the registry names it. */
+const kindName = (kind: string): string => {
+  const name = t(`em.targetKind.${kind}`);
+  return name === `em.targetKind.${kind}` ? kind : name;
+};
+
+const textOf = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+
+/** What a timeline row adds in words: the exceedance that proposed it, the level declared, the task and its case, a note. */
+function stepNote(step: string, details: Record<string, unknown>): string {
+  if (step === 'proposed') return [textOf(details.station), textOf(details.factor), details.value !== undefined ? `${textOf(details.value)} / ${textOf(details.limit)}` : ''].filter(Boolean).join(' · ');
+  if (step === 'declared') return details.level ? t(`em.incidentLevel.${textOf(details.level).toLowerCase()}`) : '';
+  if (step === 'plan_activated') return textOf(details.plan);
+  return [textOf(details.title), textOf(details.department), textOf(details.caseId), textOf(details.note), textOf(details.reason)].filter(Boolean).join(' · ');
+}
+
 /** One incident: facts, the actions this user may take, impact (targets and resources nearest first), plan, tasks and cases, the verified timeline. */
 export function IncidentView(props: { incidentId: string }) {
   const [page, setPage] = useState<IncidentPage | undefined>();
@@ -147,7 +163,7 @@ export function IncidentView(props: { incidentId: string }) {
             {page.affectedTargets.map((target) => (
               <tr key={target.targetId} data-target-id={target.targetId} data-distance-m={target.distanceM}>
                 <td>{target.name}</td>
-                <td>{target.kind}</td>
+                <td>{kindName(target.kind)}</td>
                 <td>{metres(target.distanceM)}</td>
                 <td>{target.downstreamM > 0 ? metres(target.downstreamM) : '—'}</td>
               </tr>
@@ -176,7 +192,7 @@ export function IncidentView(props: { incidentId: string }) {
                     {resource.name}
                     <div class="meta">{Object.entries(resource.attributes).map(([key, value]) => `${key}: ${value}`).join(' · ')}</div>
                   </td>
-                  <td>{resource.kind}</td>
+                  <td>{kindName(resource.kind)}</td>
                   <td>{metres(resource.travelM)}</td>
                   <td>{metres(resource.distanceM)}</td>
                 </tr>
@@ -251,6 +267,7 @@ export function IncidentView(props: { incidentId: string }) {
             <li key={entry.sequence} data-step={entry.step} data-sequence={entry.sequence} class={altered ? 'altered' : ''}>
               <span class="when">{formatTime(entry.occurredAt)}</span> <strong>{t(`em.step.${entry.step}`)}</strong> · {entry.actor}
               {altered && <span class="chain broken"> ✗ {t('em.altered')}</span>}
+              {stepNote(entry.step, entry.details) && <div class="note">{stepNote(entry.step, entry.details)}</div>}
               <div class="hash">#{entry.hash.slice(0, 16)}</div>
             </li>
           );
