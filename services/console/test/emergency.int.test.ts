@@ -273,6 +273,26 @@ describe('console 应急: warnings, incidents and their timeline for the command
     await context.close();
   });
 
+  it('lets the dispatcher lift the warning on the city\'s notice; its page then shows the episode evaluation and the banner goes live', async () => {
+    const overview = await dispatcherContext.newPage();
+    await overview.goto(`${web.baseUrl}/#/emergency`);
+    const banner = overview.locator('[data-testid=warning-banner]').first();
+    await banner.waitFor();
+    const warningId = (await banner.getAttribute('data-warning-id')) ?? '';
+    await page.goto(`${web.baseUrl}/#/emergency/warnings/${encodeURIComponent(warningId)}`);
+    await page.fill('input[name=reason]', '运城市重污染天气应急指挥部办公室〔测试〕13号（解除）');
+    await page.click('button[data-action=lift]');
+    await page.locator('[data-testid=warning-status]', { hasText: '已解除' }).waitFor();
+    const evaluation = page.locator('[data-testid=evaluation]');
+    await evaluation.waitFor();
+    expect(await evaluation.textContent()).toContain('下达措施');
+    expect(await page.locator('button[data-action=lift]').count()).toBe(0);
+    // The other page, left open, hears the lift and drops the banner.
+    await overview.locator('[data-testid=no-warning]').waitFor({ timeout: 15_000 });
+    expect(await overview.locator('[data-testid=warning-banner]').count()).toBe(0);
+    await overview.close();
+  });
+
   it('names the timeline row altered in the database', async () => {
     await tamperIncidentTimeline(platform, incidentId, 3);
     await page.goto(`${web.baseUrl}/#/emergency/incidents/${encodeURIComponent(incidentId)}`);
