@@ -39,7 +39,7 @@ export async function startConsoleProcess(platform: Platform, users: ConsoleUser
   const entries = await Promise.all(users.map(async ({ password, ...user }) => ({ ...user, passwordHash: await hashPassword(password) })));
   await writeFile(usersFile, JSON.stringify({ users: entries }));
   const [http, admin] = [await freePort(), await freePort()];
-  const operatorTargets = [`ingest=${platform.ingest.adminUrl}`, `alerting=${platform.alerting.adminUrl}`, `dispatch=${platform.dispatch.adminUrl}`, `console=http://127.0.0.1:${admin}`, ...(platform.credit ? [`credit=${platform.credit.adminUrl}`] : [])];
+  const operatorTargets = [`ingest=${platform.ingest.adminUrl}`, `alerting=${platform.alerting.adminUrl}`, `dispatch=${platform.dispatch.adminUrl}`, `console=http://127.0.0.1:${admin}`, ...(platform.credit ? [`credit=${platform.credit.adminUrl}`] : []), ...(platform.emergency ? [`emergency=${platform.emergency.adminUrl}`] : [])];
   const process = await startServiceProcess({
     entry: resolve(ROOT, 'services/console/dist/main.js'),
     env: {
@@ -53,6 +53,7 @@ export async function startConsoleProcess(platform: Platform, users: ConsoleUser
       ALERTING_GRPC_ADDRESS: platform.alerting.grpcAddress,
       REGISTRY_GRPC_ADDRESS: platform.registry.grpcAddress,
       ...(platform.credit ? { CREDIT_GRPC_ADDRESS: platform.credit.grpcAddress } : {}),
+      ...(platform.emergency ? { EMERGENCY_GRPC_ADDRESS: platform.emergency.grpcAddress } : {}),
       HTTP_ADDRESS: `127.0.0.1:${http}`,
       ADMIN_HTTP_ADDRESS: `127.0.0.1:${admin}`,
       CONSOLE_USERS_FILE: usersFile,

@@ -7,3 +7,4 @@ export { describeAnswers, fuzzGrpcAtTheWire, type WireFuzzOptions, type WireFuzz
 export { staffMetadata, TEST_STAFF_TOKEN_SECRET, testStaffToken } from './staff-tokens';
 export { isDenied, probeUnary, readAccessMatrix, scopedOperation, SUBJECTS, type CallOutcome, type Decision, type MatrixRow, type Subject } from './access-matrix';
 export { startConsoleProcess, type ConsoleProcess, type ConsoleUser } from './console-process';
+export { tamperIncidentTimeline } from './emergency-timeline';

@@ -26,13 +26,18 @@ export interface Platform {
   topics: ReturnType<typeof topicNames>;
   prefix: string;
   databaseUrl: string;
-  schemas: { registry: TestSchema; alerting: TestSchema; dispatch: TestSchema; credit?: TestSchema };
+  schemas: { registry: TestSchema; alerting: TestSchema; dispatch: TestSchema; credit?: TestSchema; emergency?: TestSchema };
   registry: { process: ServiceProcess; grpcAddress: string };
   ingest: { process: ServiceProcess; hj212Port: number; httpUrl: string; adminUrl: string };
   alerting: { process: ServiceProcess; adminUrl: string; grpcAddress: string };
   dispatch: { process: ServiceProcess; baseUrl: string; adminUrl: string; grpcAddress: string };
   /** Started when asked for (`credit: true`): it rates the enterprises from the alerts and cases. */
   credit?: { process: ServiceProcess; adminUrl: string; grpcAddress: string };
+  /**
+   * Started when asked for (`emergency: true`), after dispatch: warnings (the demo's reduction list imported by its
+   * seed), incidents proposed from alerts with the demo's plans stored, early warnings.
+   */
+  emergency?: { process: ServiceProcess; adminUrl: string; grpcAddress: string };
   /**
    * A staff bearer token minted by the real `pnpm run token` command, which checks an officer id against this
    * platform's registry (a supervisor's township comes from there unless given).
@@ -53,6 +58,8 @@ export interface PlatformOptions {
   otlpEndpoint?: string;
   /** Also run credit, after dispatch. */
   credit?: boolean;
+  /** Also run emergency, after dispatch, with the demo's plans and reduction list. */
+  emergency?: boolean;
 }
 
 export async function startPlatform(name: string, options: PlatformOptions = {}): Promise<Platform> {
@@ -65,6 +72,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     alerting: await createTestSchema(environment.databaseUrl, `${name}_alerting`),
     dispatch: await createTestSchema(environment.databaseUrl, `${name}_dispatch`),
     ...(options.credit ? { credit: await createTestSchema(environment.databaseUrl, `${name}_credit`) } : {}),
+    ...(options.emergency ? { emergency: await createTestSchema(environment.databaseUrl, `${name}_emergency`) } : {}),
   };
   const tracing: Record<string, string> = options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '100' } : {};
   // NODE_ENV=test admits the published development secrets (history-chain key, Open311 key) these services refuse
@@ -119,6 +127,26 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     credit = { process, adminUrl: `http://127.0.0.1:${creditAdmin}`, grpcAddress: creditGrpc };
   }
 
+  let emergency: Platform['emergency'];
+  if (schemas.emergency) {
+    const [emergencyAdmin, emergencyGrpc] = [await freePort(), `127.0.0.1:${await freePort()}`];
+    const emergencyEnv = {
+      ...common,
+      EMERGENCY_SCHEMA: schemas.emergency.name,
+      GRPC_ADDRESS: emergencyGrpc,
+      ADMIN_HTTP_ADDRESS: `127.0.0.1:${emergencyAdmin}`,
+      INPUTS_FROM_BEGINNING: 'true',
+      INCIDENT_SEED_PLANS_DIR: resolve(ROOT, 'services/emergency/data/plans'),
+      INCIDENT_READINGS_REFRESH_MS: '200',
+      OUTBOX_POLL_MS: '200',
+    };
+    const emergencyProcess = await startServiceProcess({ ...profiled('emergency'), entry: entry('emergency'), env: emergencyEnv, readyUrl: `http://127.0.0.1:${emergencyAdmin}/readyz`, readyTimeoutMs: 90_000 });
+    started.push(emergencyProcess);
+    // The demo's reduction list, imported through the service's API as `pnpm start` does: a warning then puts obligations on its enterprises.
+    await run(process.execPath, [resolve(ROOT, 'services/emergency/dist/cli/seed-demo.js')], { env: { ...process.env, ...emergencyEnv }, cwd: ROOT, timeout: 120_000 });
+    emergency = { process: emergencyProcess, adminUrl: `http://127.0.0.1:${emergencyAdmin}`, grpcAddress: emergencyGrpc };
+  }
+
   return {
     kafka,
     topics: topicNames(prefix),
@@ -130,6 +158,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     alerting: { process: alerting, adminUrl: `http://127.0.0.1:${alertingAdmin}`, grpcAddress: alertingGrpc },
     dispatch: { process: dispatch, baseUrl: `http://127.0.0.1:${dispatchHttp}`, adminUrl: `http://127.0.0.1:${dispatchAdmin}`, grpcAddress: dispatchGrpc },
     ...(credit ? { credit } : {}),
+    ...(emergency ? { emergency } : {}),
     token: async (role, officerId, townshipCode) => {
       const args = [resolve(ROOT, 'services/dispatch/dist/cli/mint-token.js'), '--role', role, ...(officerId ? ['--officer-id', officerId] : []), ...(townshipCode ? ['--township', townshipCode] : [])];
       const { stdout } = await run(process.execPath, args, { env: { ...process.env, STAFF_TOKEN_SECRET: TEST_STAFF_TOKEN_SECRET, REGISTRY_GRPC_ADDRESS: registryGrpc } });

@@ -27,9 +27,10 @@ export const SERVICE_KAFKA_ACCESS = {
   sharing: { writes: ['sharingAccess'], reads: ['readings', 'alerts', 'aqiHourly', 'cases', 'credit', 'registryEnterprises', 'emergency'] },
   /**
    * Live updates for the browsers (each instance in a group of its own, `<prefix>console.live.<instance>`) and the
-   * devices' online state and newest values (`<prefix>console.devices.<instance>.*`); it writes nothing.
+   * devices' online state and newest values (`<prefix>console.devices.<instance>.*`); the emergency topic for the
+   * warnings, breaches, incidents and early warnings it pushes live; it writes nothing.
    */
-  console: { writes: [], reads: ['alerts', 'cases', 'aqiHourly', 'devicesStatus', 'readings'] },
+  console: { writes: [], reads: ['alerts', 'cases', 'aqiHourly', 'devicesStatus', 'readings', 'emergency'] },
   /**
    * Heavy-pollution warnings, incidents and early warning: its events out (through its outbox); alerts, readings
    * and hourly AQI to check obligations, propose incidents and forecast; the registry; cases to follow its tasks.

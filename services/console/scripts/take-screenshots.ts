@@ -7,12 +7,13 @@ import { encodeFlag, encodeFrameToString } from '@ecogrid/standards';
 import { RegistryServiceClient, type LocateCellRequest, type LocateCellResponse } from '@ecogrid/proto/registry/v1/registry';
 import { callUnary, createGrpcClient } from '@ecogrid/grpc';
 import { ROOT, startConsoleProcess, startPlatform, testStaffToken, type ConsoleUser } from '@ecogrid/e2e';
+import { IssueWarningRequest, WarningLevel, WarningServiceClient, type IssueWarningResponse } from '@ecogrid/proto/emergency/v1/warnings';
 import { launchChromium } from '../test/support/browser';
 import { solidPng } from '../test/support/png';
 
 /**
  * `pnpm --filter @ecogrid/console screenshots`: runs the platform as the story test does, plays an exceedance, a
- * day of national-station hours and an officer's visit, and saves the zh-CN pages into docs/screenshots/.
+ * day of national-station hours, an officer's visit, a heavy-pollution warning and a water-source incident, and saves the zh-CN pages into docs/screenshots/.
  */
 const OUT = resolve(ROOT, 'docs/screenshots');
 const CEMS = { mn: '91140802001DA0011249E9CB', password: 'D71807', lon: 111.137905, lat: 34.998518 };
@@ -22,6 +23,9 @@ const STATIONS = [
   { mn: '140802AQ034BE5CFA329C850', password: '51E40C', base: 110 },
   { mn: '140802AQ047F61BCF89C8ADF', password: 'C3A89D', base: 40 },
 ];
+
+/** The demo's 东孙坞 water-source station (NH3-N limit 1.0 mg/L): an exceedance there proposes an incident. */
+const WATER_SOURCE = { mn: '140802SZ0200000000000D01', password: 'D5W01A' };
 
 const chinaDigits = (instant: Date): string => new Date(instant.getTime() + 8 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 
@@ -46,7 +50,7 @@ async function logIn(page: Page, baseUrl: string, user: ConsoleUser): Promise<vo
 
 async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
-  const platform = await startPlatform('console_shots', { credit: true });
+  const platform = await startPlatform('console_shots', { credit: true, emergency: true });
   const registry = createGrpcClient(RegistryServiceClient, platform.registry.grpcAddress, { bearerToken: () => testStaffToken({ role: 'dispatcher' }) });
   const located = await callUnary<LocateCellRequest, LocateCellResponse>((request, options, callback) => registry.locateCell(request, new Metadata(), options, callback), { point: { lon: CEMS.lon, lat: CEMS.lat } });
   registry.close();
@@ -127,6 +131,30 @@ async function main(): Promise<void> {
     await page.goto(`${consoleProcess.baseUrl}/#/kpis`);
     await page.locator('[data-testid=backlog-chart] canvas').waitFor();
     await page.screenshot({ path: resolve(OUT, 'kpis.png'), fullPage: true });
+
+    // 应急: an orange warning entered from the city's notice, and an ammonia exceedance at the water source.
+    const warnings = createGrpcClient(WarningServiceClient, platform.emergency?.grpcAddress ?? '', { bearerToken: () => testStaffToken({ role: 'dispatcher', sub: 'dispatcher' }) });
+    await callUnary<IssueWarningRequest, IssueWarningResponse>((request, options, callback) => warnings.issueWarning(request, new Metadata(), options, callback), IssueWarningRequest.fromPartial({
+      level: WarningLevel.WARNING_LEVEL_ORANGE,
+      startsAt: new Date(),
+      expectedEndAt: new Date(Date.now() + 72 * 3_600_000),
+      reason: '运城市重污染天气应急指挥部办公室〔2026〕12号',
+    }));
+    warnings.close();
+    const waterTime = chinaDigits(new Date(Date.now() - 60_000));
+    await sendFrames(platform.ingest.hj212Port, [
+      encodeFrameToString({ qn: `${waterTime}001`, st: '21', cn: '2011', pw: WATER_SOURCE.password, mn: WATER_SOURCE.mn, flag: encodeFlag({ version: '2017', needsAck: true }), cp: { text: `DataTime=${waterTime};w21003-Rtd=3.2,w21003-Flag=N;w01018-Rtd=12.0,w01018-Flag=N` } }),
+    ]);
+    await page.goto(`${consoleProcess.baseUrl}/#/emergency`);
+    const proposal = page.locator('[data-testid=proposed-incidents] tr[data-status=proposed] a[data-link=incident]').first();
+    await proposal.waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: resolve(OUT, 'emergency.png'), fullPage: true });
+    await proposal.click();
+    await page.selectOption('select[name=level]', 'iii');
+    await page.click('button[data-action=declare]');
+    await page.click('button[data-action=activate_plan]');
+    await page.locator('[data-testid=plan-tasks] tbody tr a[href^="#/cases/"]').nth(4).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: resolve(OUT, 'incident.png'), fullPage: true });
 
     const ops = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
     const opsPage = await ops.newPage();

@@ -18,6 +18,8 @@ const schema = baseConfig({ service: 'console', adminAddress: '127.0.0.1:8097' }
   ALERTING_GRPC_ADDRESS: hostPort.default('127.0.0.1:50055'),
   REGISTRY_GRPC_ADDRESS: hostPort.default('127.0.0.1:50051'),
   CREDIT_GRPC_ADDRESS: hostPort.default('127.0.0.1:50054'),
+  /** Heavy-pollution warnings, incidents and early warnings (WarningService, IncidentService, EarlyWarningService on one port). */
+  EMERGENCY_GRPC_ADDRESS: hostPort.default('127.0.0.1:50056'),
   /** How long one copy of the map's layers (cells, townships, devices, targets) is served before the registry is read again. */
   MAP_CACHE_SECONDS: positiveInt(300),
   /** Staff who may log in (JSON, scrypt password hashes); the development seed only in development and test. */
@@ -40,7 +42,7 @@ const schema = baseConfig({ service: 'console', adminAddress: '127.0.0.1:8097' }
   OPERATOR_TARGETS: z
     .string()
     .default(
-      'registry=http://127.0.0.1:8091,alerting=http://127.0.0.1:8092,ingest=http://127.0.0.1:8093,dispatch=http://127.0.0.1:8094,credit=http://127.0.0.1:8095,sharing=http://127.0.0.1:8096,console=http://127.0.0.1:8097',
+      'registry=http://127.0.0.1:8091,alerting=http://127.0.0.1:8092,ingest=http://127.0.0.1:8093,dispatch=http://127.0.0.1:8094,credit=http://127.0.0.1:8095,sharing=http://127.0.0.1:8096,emergency=http://127.0.0.1:8098,console=http://127.0.0.1:8097',
     )
     .transform((text, context) =>
       text

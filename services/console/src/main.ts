@@ -12,6 +12,7 @@ import { createDispatchCases } from './adapters/grpc/dispatch-cases';
 import { createAlertingAlerts } from './adapters/grpc/alerting-alerts';
 import { createRegistryGrid } from './adapters/grpc/registry-grid';
 import { createCreditRatings } from './adapters/grpc/credit-ratings';
+import { createEmergencyDesks } from './adapters/grpc/emergency-desks';
 import { createLiveFeed } from './adapters/kafka/live-feed';
 import { createDeviceStateView } from './adapters/kafka/device-state-view';
 import { createKafkaOperations } from './adapters/kafka/kafka-operations';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const alerts = createAlertingAlerts({ grpcAddress: config.ALERTING_GRPC_ADDRESS, tokens });
   const registry = createRegistryGrid({ grpcAddress: config.REGISTRY_GRPC_ADDRESS, tokens });
   const credit = createCreditRatings({ grpcAddress: config.CREDIT_GRPC_ADDRESS, tokens });
+  const emergency = createEmergencyDesks({ grpcAddress: config.EMERGENCY_GRPC_ADDRESS, tokens });
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.SERVICE_NAME, logger, credentials: kafkaCredentialsFrom(config) });
   const publisher = createEventPublisher({ kafka, source: `/ecogrid/${config.SERVICE_NAME}` });
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
   const live = createLiveFeed({
     kafka,
     groupId: liveGroup,
-    topics: { alerts: topics.alerts, cases: topics.cases, aqiHourly: topics.aqiHourly },
+    topics: { alerts: topics.alerts, cases: topics.cases, aqiHourly: topics.aqiHourly, emergency: topics.emergency },
     deadLetters: publisher,
     logger,
   });
@@ -94,6 +96,9 @@ async function main(): Promise<void> {
     clock: systemClock,
     credit,
     devices,
+    warnings: emergency.warnings,
+    incidents: emergency.incidents,
+    earlyWarnings: emergency.earlyWarnings,
   });
 
   const health = createDependencyHealth(
@@ -135,7 +140,7 @@ async function main(): Promise<void> {
           await closing;
         },
       },
-      { name: 'grpc clients', run: () => (cases.close(), alerts.close(), registry.close(), credit.close()) },
+      { name: 'grpc clients', run: () => (cases.close(), alerts.close(), registry.close(), credit.close(), emergency.close()) },
       { name: 'kafka publisher', run: () => publisher.disconnect() },
       { name: 'kafka admin', run: () => admin.disconnect() },
       { name: 'redis', run: async () => void (await redis?.quit()) },

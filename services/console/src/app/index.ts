@@ -1,4 +1,4 @@
-import type { AirQuality, AlertService, CaseKpis, CaseService, Clock, DeviceStateView, EnterpriseCredit, GridRegistry, KafkaOperations, LiveEventSource, PasswordHasher, ServiceProbes, SessionStore, UserDirectory } from './ports';
+import type { AirQuality, AlertService, CaseKpis, CaseService, Clock, DeviceStateView, EarlyWarningDesk, EnterpriseCredit, GridRegistry, IncidentDesk, KafkaOperations, LiveEventSource, PasswordHasher, ServiceProbes, SessionStore, UserDirectory, WarningDesk } from './ports';
 import { createReadAirQuality } from './read-air-quality';
 import { createReadOperations } from './read-operations';
 import { createReadCell, createReadMapLayers } from './read-map';
@@ -8,6 +8,11 @@ import { createFollowLiveEvents } from './live-events';
 import { createReadCase } from './read-case';
 import { createReadDeviceStates } from './read-device-states';
 import { createReadBacklog } from './read-backlog';
+import { createReadWarnings } from './read-warnings';
+import { createReadWarning } from './read-warning';
+import { createReadIncidents } from './read-incidents';
+import { createReadIncident } from './read-incident';
+import { createReadEarlyWarnings } from './read-early-warnings';
 import type { StaffUser } from '../domain/staff-user';
 
 export type { AirQualityPage } from './read-air-quality';
@@ -15,8 +20,11 @@ export type { OperationsView } from './read-operations';
 export type * from './ports';
 export type { CasePage } from './read-case';
 export type { CellPanel } from './read-map';
+export type { WarningsPage } from './read-warnings';
+export type { WarningPage } from './read-warning';
+export type { IncidentPage } from './read-incident';
 
-/** The console's use cases: log in and out, cases, alerts, the map, air quality, KPIs and operations through the services, live events. */
+/** The console's use cases: log in and out, cases, alerts, the map, air quality, KPIs, operations and emergencies through the services, live events. */
 export function createConsoleApp(deps: {
   users: UserDirectory;
   passwords: PasswordHasher;
@@ -35,6 +43,9 @@ export function createConsoleApp(deps: {
   clock: Clock;
   credit: EnterpriseCredit;
   devices: DeviceStateView;
+  warnings: WarningDesk;
+  incidents: IncidentDesk;
+  earlyWarnings: EarlyWarningDesk;
 }) {
   const readMapLayers = createReadMapLayers({ registry: deps.registry, ttlMs: deps.mapTtlMs });
   return {
@@ -60,6 +71,14 @@ export function createConsoleApp(deps: {
     evidenceFile: deps.cases.evidenceFile,
     listAlerts: deps.alerts.list,
     followLiveEvents: createFollowLiveEvents(deps.live),
+    readWarnings: createReadWarnings({ warnings: deps.warnings, clock: deps.clock }),
+    readWarning: createReadWarning(deps.warnings),
+    issueWarning: deps.warnings.issue,
+    liftWarning: deps.warnings.lift,
+    readIncidents: createReadIncidents(deps.incidents),
+    readIncident: createReadIncident(deps.incidents),
+    actOnIncident: deps.incidents.act,
+    readEarlyWarnings: createReadEarlyWarnings(deps.earlyWarnings),
   };
 }
 

@@ -4,6 +4,8 @@ import type { LiveEvent } from '../domain/live-event';
 import type { CellShape, DeviceMarker, TargetShape } from '../domain/grid-map';
 import type { MetricSample } from '../domain/prometheus-text';
 import type { DeviceState } from '../domain/device-states';
+import type { EarlyWarningView, EpisodeEvaluationView, IncidentStatusName, IncidentView, ObligationView, PlanView, TimelineCheck, TimelineEntryView, WarningLevelName, WarningView } from '../domain/emergency-view';
+import type { IncidentAction } from '../domain/emergency-actions';
 
 /** A staff account as the users file keeps it. */
 export interface StoredUser extends StaffUser {
@@ -196,4 +198,55 @@ export interface KafkaOperations {
 export interface DeviceStateView {
   states(): DeviceState[];
   onlineRate(registered: readonly string[]): { online: number; registered: number; rate: number | null };
+}
+
+export interface IssueWarningRequest {
+  level: WarningLevelName;
+  startsAt: Date;
+  expectedEndAt?: Date;
+  /** The city's notice (document number) the warning follows. */
+  reason: string;
+}
+
+/** The emergency service's heavy-pollution warnings, called on the user's behalf (its own role checks apply). */
+export interface WarningDesk {
+  list(user: StaffUser): Promise<WarningView[]>;
+  get(user: StaffUser, warningId: string): Promise<WarningView>;
+  obligations(user: StaffUser, warningId: string): Promise<ObligationView[]>;
+  /** The episode's evaluation; null while there is none (not lifted yet). */
+  evaluation(user: StaffUser, warningId: string): Promise<EpisodeEvaluationView | null>;
+  issue(user: StaffUser, request: IssueWarningRequest): Promise<WarningView>;
+  lift(user: StaffUser, warningId: string, reason: string): Promise<WarningView>;
+}
+
+export interface IncidentFilter {
+  statuses?: IncidentStatusName[];
+  includeDrills?: boolean;
+  limit?: number;
+}
+
+export interface IncidentActRequest {
+  incidentId: string;
+  action: IncidentAction;
+  /** Declaring: the level the dispatcher sets ('i' … 'iv'); the proposal's own when absent. */
+  level?: 'i' | 'ii' | 'iii' | 'iv';
+  /** Declaring: the version the page showed. */
+  expectedVersion?: number;
+  /** Dismissing: why; closing: the note. */
+  note?: string;
+}
+
+/** The emergency service's incidents, called on the user's behalf. */
+export interface IncidentDesk {
+  list(user: StaffUser, filter: IncidentFilter): Promise<IncidentView[]>;
+  get(user: StaffUser, incidentId: string): Promise<IncidentView>;
+  timeline(user: StaffUser, incidentId: string): Promise<TimelineEntryView[]>;
+  verifyTimeline(user: StaffUser, incidentId: string): Promise<TimelineCheck>;
+  plans(user: StaffUser): Promise<PlanView[]>;
+  act(user: StaffUser, request: IncidentActRequest): Promise<IncidentView>;
+}
+
+/** The emergency service's early warnings (forecast before a limit is crossed). */
+export interface EarlyWarningDesk {
+  list(user: StaffUser, options: { activeOnly: boolean }): Promise<EarlyWarningView[]>;
 }

@@ -29,7 +29,8 @@ export async function walkWithTab(page: Page): Promise<KeyboardWalk> {
   });
   const reached = new Set<string>();
   const noVisibleFocus = new Set<string>();
-  for (let press = 0; press < interactive * 2 + 5; press += 1) {
+  let previous: string | undefined;
+  for (let press = 0; press < interactive * 4 + 5; press += 1) {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
       const element = document.activeElement as HTMLElement | null;
@@ -40,6 +41,9 @@ export async function walkWithTab(page: Page): Promise<KeyboardWalk> {
       return { index: element.dataset.uxIndex, shows, name };
     });
     if (!focused?.index) continue;
+    // A date-time input takes several Tabs (day, month, year…) on the same element: only coming round again ends the walk.
+    if (focused.index === previous) continue;
+    previous = focused.index;
     if (reached.has(focused.index)) break;
     reached.add(focused.index);
     if (!focused.shows) noVisibleFocus.add(focused.name);

@@ -72,7 +72,7 @@ export function rememberCsrfToken(token: string): void {
   csrfToken = token;
 }
 
-async function request<T>(method: string, path: string, body?: { json?: unknown; bytes?: Blob; type?: string }): Promise<T> {
+export async function request<T>(method: string, path: string, body?: { json?: unknown; bytes?: Blob; type?: string }): Promise<T> {
   const headers: Record<string, string> = {};
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
   let payload: BodyInit | undefined;

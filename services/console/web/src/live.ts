@@ -7,7 +7,7 @@ let source: EventSource | undefined;
 export function connectLive(): void {
   if (source) return;
   source = new EventSource('/api/events');
-  for (const kind of ['alert', 'case', 'aqi', 'device']) {
+  for (const kind of ['alert', 'case', 'aqi', 'device', 'warning', 'obligation', 'incident', 'early_warning']) {
     source.addEventListener(kind, (message) => {
       const data = JSON.parse((message as MessageEvent<string>).data) as Record<string, unknown>;
       for (const listener of listeners.get(kind) ?? []) listener(data);

@@ -13,6 +13,9 @@ import { AqiPage } from './aqi-page';
 import { KpiPage } from './kpi-page';
 import { OperationsPage } from './operations-page';
 import { CreditPage } from './credit-page';
+import { EmergencyPage } from './emergency-page';
+import { IncidentView } from './incident-page';
+import { WarningView } from './warning-page';
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
@@ -28,6 +31,11 @@ function Page(props: { hash: string; user: User }) {
   const caseMatch = /^#\/cases\/(.+)$/.exec(props.hash);
   if (caseMatch?.[1]) return <CaseView caseId={decodeURIComponent(caseMatch[1])} key={caseMatch[1]} />;
   if (props.hash === '#/alerts') return <AlertsPage />;
+  const incidentMatch = /^#\/emergency\/incidents\/(.+)$/.exec(props.hash);
+  if (incidentMatch?.[1]) return <IncidentView incidentId={decodeURIComponent(incidentMatch[1])} key={incidentMatch[1]} />;
+  const warningMatch = /^#\/emergency\/warnings\/(.+)$/.exec(props.hash);
+  if (warningMatch?.[1]) return <WarningView warningId={decodeURIComponent(warningMatch[1])} key={warningMatch[1]} />;
+  if (props.hash === '#/emergency') return <EmergencyPage />;
   const deviceMatch = /^#\/map\/device\/(.+)$/.exec(props.hash);
   if (deviceMatch) return <MapPage focusDeviceMn={decodeURIComponent(deviceMatch[1] ?? '')} key={props.hash} />;
   const mapMatch = /^#\/map(?:\/(.+))?$/.exec(props.hash);
@@ -77,6 +85,7 @@ function App() {
         <nav>
           {user.role === 'officer' ? <a href="#/mine">{t('myCases')}</a> : <a href="#/">{t('board')}</a>}
           {user.role !== 'officer' && <a href="#/alerts">{t('alerts')}</a>}
+          {user.role !== 'officer' && <a href="#/emergency">{t('emergency')}</a>}
           <a href="#/map">{t('map')}</a>
           <a href="#/aqi">{t('aqi')}</a>
           {['dispatcher', 'command_center', 'supervisor', 'analyst'].includes(user.role) && <a href="#/kpis">{t('kpi')}</a>}

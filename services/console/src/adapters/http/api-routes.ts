@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { ConsoleApp, Session } from '../../app';
 import { isOfferedAction } from '../../domain/case-actions';
 import { CASE_STATUSES } from '../../domain/case-view';
+import { isIncidentAction } from '../../domain/emergency-actions';
+import { WARNING_LEVELS } from '../../domain/emergency-view';
 import { RequestError } from '@ecogrid/domain-errors';
 import { streamLiveEvents } from './live-events-stream';
 import { clearSessionCookie, sessionIdOf, setSessionCookie } from './session-cookie';
@@ -19,6 +21,21 @@ const actBody = z.object({
   targetOfficerId: z.string().max(64).optional(),
 });
 const caseId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** Emergency ids: warnings and incidents (`INC-…`, drill and alert-derived ids may carry `:` or `.`). */
+const emergencyId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/);
+const incidentActBody = z.object({
+  action: z.string().refine(isIncidentAction, 'not an incident action the console offers'),
+  level: z.enum(['i', 'ii', 'iii', 'iv']).optional(),
+  expectedVersion: z.number().int().nonnegative().optional(),
+  note: z.string().max(2_000).optional(),
+});
+const issueWarningBody = z.object({
+  level: z.enum(WARNING_LEVELS),
+  startsAt: z.iso.datetime({ offset: true }),
+  expectedEndAt: z.iso.datetime({ offset: true }).optional(),
+  reason: z.string().trim().min(1, '请填写预警发布依据（文号） (the notice is required)').max(500),
+});
+const liftWarningBody = z.object({ reason: z.string().trim().min(1, '请填写解除依据 (the notice is required)').max(500) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
@@ -202,6 +219,63 @@ export function createApiRoutes(app: ConsoleApp, options: { secureCookies: boole
     const township = text(request.query.township);
     const alerts = await app.listAlerts(sessionOf(request).user, { openOnly: request.query.open === 'true', ...(township ? { townshipCode: township } : {}) });
     response.json({ alerts });
+  });
+
+  router.get('/emergency/warnings', async (request, response) => {
+    response.set('cache-control', 'no-store');
+    response.json(await app.readWarnings(sessionOf(request).user));
+  });
+
+  router.post('/emergency/warnings', json, async (request, response) => {
+    if (!request.is('application/json')) throw new RequestError(415, 'unsupported_media_type', 'send JSON');
+    const body = parse(issueWarningBody, request.body, 'warning');
+    const warning = await app.issueWarning(sessionOf(request).user, {
+      level: body.level,
+      startsAt: new Date(body.startsAt),
+      reason: body.reason,
+      ...(body.expectedEndAt ? { expectedEndAt: new Date(body.expectedEndAt) } : {}),
+    });
+    response.status(201).json({ warning });
+  });
+
+  router.get('/emergency/warnings/:warningId', async (request, response) => {
+    response.set('cache-control', 'no-store');
+    response.json(await app.readWarning(sessionOf(request).user, parse(emergencyId, request.params.warningId, 'warning_id')));
+  });
+
+  router.post('/emergency/warnings/:warningId/lift', json, async (request, response) => {
+    if (!request.is('application/json')) throw new RequestError(415, 'unsupported_media_type', 'send JSON');
+    const body = parse(liftWarningBody, request.body, 'lift');
+    response.json({ warning: await app.liftWarning(sessionOf(request).user, parse(emergencyId, request.params.warningId, 'warning_id'), body.reason) });
+  });
+
+  router.get('/emergency/incidents', async (request, response) => {
+    response.set('cache-control', 'no-store');
+    response.json({ incidents: await app.readIncidents(sessionOf(request).user) });
+  });
+
+  router.get('/emergency/incidents/:incidentId', async (request, response) => {
+    response.set('cache-control', 'no-store');
+    response.json(await app.readIncident(sessionOf(request).user, parse(emergencyId, request.params.incidentId, 'incident_id')));
+  });
+
+  router.post('/emergency/incidents/:incidentId/actions', json, async (request, response) => {
+    if (!request.is('application/json')) throw new RequestError(415, 'unsupported_media_type', 'send JSON');
+    const body = parse(incidentActBody, request.body, 'action');
+    if (!isIncidentAction(body.action)) throw new RequestError(400, 'invalid_action', `unknown action ${JSON.stringify(body.action)}`);
+    const incident = await app.actOnIncident(sessionOf(request).user, {
+      incidentId: parse(emergencyId, request.params.incidentId, 'incident_id'),
+      action: body.action,
+      ...(body.level ? { level: body.level } : {}),
+      ...(body.expectedVersion !== undefined ? { expectedVersion: body.expectedVersion } : {}),
+      ...(body.note ? { note: body.note } : {}),
+    });
+    response.json({ incident });
+  });
+
+  router.get('/emergency/early-warnings', async (request, response) => {
+    response.set('cache-control', 'no-store');
+    response.json({ earlyWarnings: await app.readEarlyWarnings(sessionOf(request).user) });
   });
 
   router.use((request, response) => {

@@ -3,11 +3,13 @@ import { metrics } from '@opentelemetry/api';
 import { createEventConsumer, type EventConsumer, type EventPublisher, type ReceivedEvent } from '@ecogrid/kafka';
 import { AlertChanged, StationAqiComputed } from '@ecogrid/proto/alerting/v1/events';
 import { CaseChanged } from '@ecogrid/proto/dispatch/v1/events';
+import { EmergencyEvent } from '@ecogrid/proto/emergency/v1/events';
 import type { Logger } from '@ecogrid/telemetry';
 import type { LiveEventSource } from '../../app/ports';
 import type { LiveEvent } from '../../domain/live-event';
 import { alertView, aqiView } from '../wire/alert-view';
 import { caseEventView } from '../wire/case-wire';
+import { emergencyLiveEvent } from '../wire/emergency-event-view';
 
 const meter = metrics.getMeter('@ecogrid/console');
 const received = meter.createCounter('console_live_events_total', { description: 'Kafka events turned into live events, by kind' });
@@ -17,6 +19,8 @@ export interface LiveFeedTopics {
   alerts: string;
   cases: string;
   aqiHourly: string;
+  /** Heavy-pollution warnings, obligation breaches, incidents and early warnings (one EmergencyEvent wrapper). */
+  emergency: string;
 }
 
 /**
@@ -45,6 +49,8 @@ export function createLiveFeed(options: { kafka: Kafka; groupId: string; topics:
         const hour = StationAqiComputed.decode(record.value);
         return { kind: 'aqi', id: hour.stationMn, data: aqiView(hour) };
       }
+      case topics.emergency:
+        return emergencyLiveEvent(EmergencyEvent.decode(record.value));
       default:
         return undefined;
     }
@@ -53,7 +59,7 @@ export function createLiveFeed(options: { kafka: Kafka; groupId: string; topics:
   const consumer = createEventConsumer({
     kafka: options.kafka,
     groupId: options.groupId,
-    topics: [topics.alerts, topics.cases, topics.aqiHourly],
+    topics: [topics.alerts, topics.cases, topics.aqiHourly, topics.emergency],
     deadLetters: options.deadLetters,
     logger,
     fromBeginning: false,
