@@ -93,7 +93,9 @@ describe('warnings from the AQI triggers, upgrades and drills', () => {
     const all = await realWarnings();
     expect(all).toHaveLength(2);
     expect(all.filter((candidate) => candidate.level === WarningLevel.WARNING_LEVEL_ORANGE)).toHaveLength(1);
-    expect(warning).toMatchObject({ level: WarningLevel.WARNING_LEVEL_RED, obligationCount: 2 });
+    // Marked as one wherever it is read, so no list shows a drill as a real warning.
+    expect(all.map((candidate) => candidate.drill).sort()).toEqual([false, true]);
+    expect(warning).toMatchObject({ level: WarningLevel.WARNING_LEVEL_RED, obligationCount: 2, drill: true });
     await expect(callWarnings(emergency.warnings, 'issueWarning', { level: WarningLevel.WARNING_LEVEL_UNSPECIFIED, reason: 'x', drill: false }, { role: 'admin' })).rejects.toMatchObject({ code: 3 });
   });
 });

@@ -17,6 +17,7 @@ const warning = (id: string, status: WarningView['status'], level: WarningView['
   listYear: 2026,
   listVersion: 1,
   obligationCount: 0,
+  drill: false,
 });
 
 const desk = (warnings: WarningView[]): WarningDesk => ({

@@ -19,6 +19,8 @@ export interface WarningView {
   listYear: number;
   listVersion: number;
   obligationCount: number;
+  /** A drill (演练), shown as one everywhere. */
+  drill: boolean;
 }
 
 export interface ObligationView {

@@ -13,6 +13,7 @@ export interface Warning {
   reason: string;
   issuedBy: string;
   obligationCount: number;
+  drill: boolean;
 }
 
 export interface Obligation {

@@ -86,7 +86,7 @@ function WarningBanner(props: { warning: Warning }) {
   const warning = props.warning;
   return (
     <a class={`warning-banner level-${warning.level}`} href={`#/emergency/warnings/${encodeURIComponent(warning.warningId)}`} data-testid="warning-banner" data-warning-id={warning.warningId} data-level={warning.level}>
-      <strong>⚠ {t('em.warningActive', { level: t(`em.level.${warning.level}`) })}</strong>
+      <strong>⚠ {t('em.warningActive', { level: t(`em.level.${warning.level}`) })}</strong> <DrillMark drill={warning.drill} />
       <span> · {t(`em.origin.${warning.origin}`)} · {t('em.reason')}：{warning.reason || '—'}</span>
       <span> · {t('em.startsAt')} {formatTime(warning.startsAt)} · {t('em.expectedEnd')} {formatTime(warning.expectedEndAt)}</span>
       <span> · {t('em.obligationCount')} {warning.obligationCount}</span>
@@ -218,7 +218,7 @@ export function EmergencyPage() {
           <ul>
             {warnings.recent.map((warning) => (
               <li key={warning.warningId}>
-                <a href={`#/emergency/warnings/${encodeURIComponent(warning.warningId)}`}>{warning.warningId}</a> <LevelBadge level={warning.peakLevel} /> {formatTime(warning.startsAt)} – {formatTime(warning.liftedAt)}
+                <a href={`#/emergency/warnings/${encodeURIComponent(warning.warningId)}`}>{warning.warningId}</a> <DrillMark drill={warning.drill} /> <LevelBadge level={warning.peakLevel} /> {formatTime(warning.startsAt)} – {formatTime(warning.liftedAt)}
               </li>
             ))}
           </ul>

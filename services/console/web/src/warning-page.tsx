@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { emergencyApi, type WarningPage } from './emergency-api';
-import { explainEmergency, LevelBadge } from './emergency-page';
+import { DrillMark, explainEmergency, LevelBadge } from './emergency-page';
 import { currentLanguage, formatTime, t } from './i18n';
 import { onLive } from './live';
 
@@ -46,7 +46,7 @@ export function WarningView(props: { warningId: string }) {
         <a href="#/emergency">{t('back')}</a>
       </p>
       <h1 id="warning-title">
-        <LevelBadge level={warning.level} /> {warning.warningId}
+        <LevelBadge level={warning.level} /> {warning.warningId} <DrillMark drill={warning.drill} />
       </h1>
       <dl class="facts">
         <dt>{t('status')}</dt>

@@ -42,6 +42,7 @@ export function warningView(warning: Warning): WarningView {
     listYear: warning.listYear,
     listVersion: warning.listVersion,
     obligationCount: warning.obligationCount,
+    drill: warning.drill,
   };
 }
 

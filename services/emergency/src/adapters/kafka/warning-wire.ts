@@ -41,6 +41,7 @@ export function warningMessage(warning: Warning): WireWarning {
     listVersion: warning.listVersion,
     peakLevel: LEVEL[warning.peakLevel],
     obligationCount: warning.obligationCount,
+    drill: warning.drill,
   };
 }
 

@@ -266,6 +266,8 @@ export interface Warning {
   /** The highest level the episode reached. */
   peakLevel: WarningLevel;
   obligationCount: number;
+  /** A drill (演练): its obligations and breaches are the drill's, never counted as real. */
+  drill: boolean;
 }
 
 /** The value of an EmergencyEvent's `warning_changed`. */
@@ -507,6 +509,7 @@ function createBaseWarning(): Warning {
     listVersion: 0,
     peakLevel: 0,
     obligationCount: 0,
+    drill: false,
   };
 }
 
@@ -550,6 +553,9 @@ export const Warning: MessageFns<Warning> = {
     }
     if (message.obligationCount !== 0) {
       writer.uint32(104).int32(message.obligationCount);
+    }
+    if (message.drill !== false) {
+      writer.uint32(112).bool(message.drill);
     }
     return writer;
   },
@@ -671,6 +677,14 @@ export const Warning: MessageFns<Warning> = {
             message.obligationCount = reader.int32();
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.drill = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -734,6 +748,7 @@ export const Warning: MessageFns<Warning> = {
         : isSet(object.obligation_count)
         ? globalThis.Number(object.obligation_count)
         : 0,
+      drill: isSet(object.drill) ? globalThis.Boolean(object.drill) : false,
     };
   },
 
@@ -778,6 +793,9 @@ export const Warning: MessageFns<Warning> = {
     if (message.obligationCount !== 0) {
       obj.obligationCount = Math.round(message.obligationCount);
     }
+    if (message.drill !== false) {
+      obj.drill = message.drill;
+    }
     return obj;
   },
 
@@ -799,6 +817,7 @@ export const Warning: MessageFns<Warning> = {
     message.listVersion = object.listVersion ?? 0;
     message.peakLevel = object.peakLevel ?? 0;
     message.obligationCount = object.obligationCount ?? 0;
+    message.drill = object.drill ?? false;
     return message;
   },
 };
