@@ -32,6 +32,9 @@ const schema = baseConfig({ service: 'console', adminAddress: '127.0.0.1:8097' }
    * session — what several console instances behind one address need). `redis` needs REDIS_URL.
    */
   SESSION_STORE: z.enum(['memory', 'redis']).default('memory'),
+  /** Failed logins of one username from one address before that pair waits out the window (kept where sessions are). */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_FAILURE_WINDOW_S: z.coerce.number().int().min(1).default(900),
   REDIS_URL: z.string().url().optional(),
   /** Prefix of the console's Redis keys; tests use one of their own. */
   REDIS_PREFIX: z.string().default('console:'),

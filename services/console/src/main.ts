@@ -19,6 +19,8 @@ import { createKafkaOperations } from './adapters/kafka/kafka-operations';
 import { Redis } from 'ioredis';
 import { createMemorySessionStore } from './adapters/sessions/memory-session-store';
 import { createRedisSessionStore } from './adapters/sessions/redis-session-store';
+import { createMemoryLoginThrottle } from './adapters/login-throttle/memory-login-throttle';
+import { createRedisLoginThrottle } from './adapters/login-throttle/redis-login-throttle';
 import { hashPassword, scryptPasswords } from './adapters/users/scrypt-passwords';
 import { loadUsersFile } from './adapters/users/users-file';
 import { createHttpApp } from './adapters/http/http-app';
@@ -78,10 +80,15 @@ async function main(): Promise<void> {
     ? createRedisSessionStore({ redis, prefix: config.REDIS_PREFIX, ttlSeconds: config.SESSION_TTL_SECONDS })
     : createMemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS, limit: config.SESSION_LIMIT });
 
+  // Failed logins are counted where the sessions are: with Redis, every instance refuses what any has counted.
+  const loginLimits = { maxFailures: config.LOGIN_MAX_FAILURES, windowMs: config.LOGIN_FAILURE_WINDOW_S * 1000 };
+  const throttle = redis ? createRedisLoginThrottle({ redis, prefix: config.REDIS_PREFIX, ...loginLimits }) : createMemoryLoginThrottle(loginLimits);
+
   const app = createConsoleApp({
     users: loadUsersFile(config.usersFile),
     passwords: scryptPasswords,
     sessions,
+    throttle,
     // An unknown username is checked against this, so it takes as long as a known one.
     decoyHash: await hashPassword(randomBytes(16).toString('hex')),
     cases,

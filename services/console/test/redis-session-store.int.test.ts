@@ -3,6 +3,8 @@ import { Redis } from 'ioredis';
 import { testEnvironment, uniqueRedisPrefix } from '@ecogrid/testkit';
 import { createRedisSessionStore } from '../src/adapters/sessions/redis-session-store';
 import { describeSessionStoreContract } from '../src/app/testing/session-store.contract';
+import { createRedisLoginThrottle } from '../src/adapters/login-throttle/redis-login-throttle';
+import { describeLoginThrottleContract } from '../src/app/testing/login-throttle.contract';
 
 const connections: Redis[] = [];
 const connect = async (): Promise<Redis> => {
@@ -17,6 +19,24 @@ afterAll(async () => {
 });
 
 describeSessionStoreContract('redis', async ({ ttlSeconds, now }) => createRedisSessionStore({ redis: await connect(), prefix: uniqueRedisPrefix('console-sessions'), ttlSeconds, now }));
+
+describeLoginThrottleContract('redis', async (limits) => createRedisLoginThrottle({ redis: await connect(), prefix: uniqueRedisPrefix('console-throttle'), ...limits }));
+
+describe('failed logins in Redis, as two console instances count them', () => {
+  it('refuses on one instance what was failed on the other, and keeps neither username nor address in the key', async () => {
+    const prefix = uniqueRedisPrefix('console-throttle-two');
+    const limits = { maxFailures: 3, windowMs: 900_000 };
+    const [first, second] = [createRedisLoginThrottle({ redis: await connect(), prefix, ...limits }), createRedisLoginThrottle({ redis: await connect(), prefix, ...limits })];
+    await first.failed('dispatcher', '10.1.2.3');
+    await second.failed('dispatcher', '10.1.2.3');
+    await first.failed('dispatcher', '10.1.2.3');
+    expect(await second.retryAfterMs('dispatcher', '10.1.2.3')).toBeGreaterThan(0);
+    const keys = await (await connect()).keys(`${prefix}*`);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(new RegExp(`^${prefix}login-failures:[0-9a-f]{64}$`));
+    expect(await (await connect()).pttl(keys[0] ?? '')).toBeGreaterThan(800_000);
+  });
+});
 
 describe('sessions in Redis, as two console instances see them', () => {
   const prefix = uniqueRedisPrefix('console-two');

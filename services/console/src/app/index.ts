@@ -1,9 +1,8 @@
-import type { AirQuality, AlertService, CaseKpis, CaseService, Clock, DeviceStateView, EarlyWarningDesk, EnterpriseCredit, GridRegistry, IncidentDesk, KafkaOperations, LiveEventSource, PasswordHasher, ServiceProbes, SessionStore, UserDirectory, WarningDesk } from './ports';
+import type { AirQuality, AlertService, CaseKpis, CaseService, Clock, DeviceStateView, EarlyWarningDesk, EnterpriseCredit, GridRegistry, IncidentDesk, KafkaOperations, LoginThrottle, LiveEventSource, PasswordHasher, ServiceProbes, SessionStore, UserDirectory, WarningDesk } from './ports';
 import { createReadAirQuality } from './read-air-quality';
 import { createReadOperations } from './read-operations';
 import { createReadCell, createReadMapLayers } from './read-map';
 import { createLogIn } from './log-in';
-import { createLoginThrottle } from './login-throttle';
 import { createFollowLiveEvents } from './live-events';
 import { createReadCase } from './read-case';
 import { createReadDeviceStates } from './read-device-states';
@@ -29,6 +28,8 @@ export function createConsoleApp(deps: {
   users: UserDirectory;
   passwords: PasswordHasher;
   sessions: SessionStore;
+  /** Failed logins, shared by the instances that share the sessions. */
+  throttle: LoginThrottle;
   decoyHash: string;
   cases: CaseService;
   alerts: AlertService;
@@ -61,7 +62,7 @@ export function createConsoleApp(deps: {
     readBacklog: createReadBacklog({ cases: deps.cases, clock: deps.clock }),
     listCreditRatings: deps.credit.list,
     explainCreditRating: deps.credit.explain,
-    logIn: createLogIn({ ...deps, throttle: createLoginThrottle({ maxFailures: 5, windowMs: 15 * 60_000, now: () => deps.clock.now().getTime() }) }),
+    logIn: createLogIn(deps),
     logOut: (sessionId: string) => deps.sessions.end(sessionId),
     sessionOf: (sessionId: string) => deps.sessions.get(sessionId),
     listCases: deps.cases.list,

@@ -1,6 +1,5 @@
 import { DomainError } from '@ecogrid/domain-errors';
-import type { PasswordHasher, Session, SessionStore, UserDirectory } from './ports';
-import type { LoginThrottle } from './login-throttle';
+import type { LoginThrottle, PasswordHasher, Session, SessionStore, UserDirectory } from './ports';
 
 /** One answer for an unknown user and a wrong password alike. */
 export function loginRefused(): DomainError {
@@ -14,15 +13,15 @@ export function loginRefused(): DomainError {
  */
 export function createLogIn(deps: { users: UserDirectory; passwords: PasswordHasher; sessions: SessionStore; decoyHash: string; throttle: LoginThrottle }) {
   return async function logIn(username: string, password: string, address: string): Promise<Session> {
-    const waitMs = deps.throttle.retryAfterMs(username, address);
+    const waitMs = await deps.throttle.retryAfterMs(username, address);
     if (waitMs > 0) throw new DomainError('RESOURCE_EXHAUSTED', `登录失败次数过多，请 ${Math.ceil(waitMs / 60_000)} 分钟后再试`, { reason: 'too_many_attempts' });
     const user = deps.users.find(username);
     const matches = await deps.passwords.verify(password, user?.passwordHash ?? deps.decoyHash);
     if (!user || !matches) {
-      deps.throttle.failed(username, address);
+      await deps.throttle.failed(username, address);
       throw loginRefused();
     }
-    deps.throttle.succeeded(username, address);
+    await deps.throttle.succeeded(username, address);
     const { passwordHash: _hash, ...staff } = user;
     return deps.sessions.create(staff);
   };

@@ -250,3 +250,21 @@ export interface IncidentDesk {
 export interface EarlyWarningDesk {
   list(user: StaffUser, options: { activeOnly: boolean }): Promise<EarlyWarningView[]>;
 }
+
+/**
+ * Slows password guessing: after `maxFailures` failed logins for one username from one address within `windowMs` of
+ * the first, that pair is refused until the window has passed. Keyed by username and address together, so a
+ * stranger cannot lock a colleague out from elsewhere. Shared by every instance when sessions are (Redis), so n
+ * instances behind a balancer do not allow n times the attempts.
+ */
+export interface LoginThrottle {
+  /** Milliseconds until this pair may try again, or 0. */
+  retryAfterMs(username: string, address: string): Promise<number>;
+  failed(username: string, address: string): Promise<void>;
+  succeeded(username: string, address: string): Promise<void>;
+}
+
+export interface LoginThrottleLimits {
+  maxFailures: number;
+  windowMs: number;
+}

@@ -1,9 +1,10 @@
+import type { LoginThrottle, LoginThrottleLimits } from '../../app/ports';
+
 /**
- * Slows password guessing: after `maxFailures` failed logins for one username from one address within `windowMs`,
- * that pair is refused until the window has passed. Keyed by username and address together, so a stranger cannot
- * lock a colleague out from elsewhere; bounded, so a flood of names cannot grow memory without end.
+ * The login throttle of one instance, in memory (SESSION_STORE=memory: one console). Bounded, so a flood of names
+ * cannot grow memory without end.
  */
-export function createLoginThrottle(options: { maxFailures: number; windowMs: number; maxEntries?: number; now?: () => number }) {
+export function createMemoryLoginThrottle(options: LoginThrottleLimits & { maxEntries?: number; now?: () => number }): LoginThrottle {
   const now = options.now ?? Date.now;
   const maxEntries = options.maxEntries ?? 10_000;
   const failures = new Map<string, { count: number; firstAt: number }>();
@@ -17,12 +18,11 @@ export function createLoginThrottle(options: { maxFailures: number; windowMs: nu
     return entry;
   };
   return {
-    /** Milliseconds until this pair may try again, or 0. */
-    retryAfterMs(username: string, address: string): number {
+    async retryAfterMs(username, address) {
       const entry = live(keyOf(username, address));
       return entry && entry.count >= options.maxFailures ? entry.firstAt + options.windowMs - now() : 0;
     },
-    failed(username: string, address: string): void {
+    async failed(username, address) {
       const key = keyOf(username, address);
       const entry = live(key);
       if (entry) entry.count += 1;
@@ -31,10 +31,8 @@ export function createLoginThrottle(options: { maxFailures: number; windowMs: nu
         failures.set(key, { count: 1, firstAt: now() });
       }
     },
-    succeeded(username: string, address: string): void {
+    async succeeded(username, address) {
       failures.delete(keyOf(username, address));
     },
   };
 }
-
-export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
