@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import { TEST_STAFF_TOKEN_SECRET } from '@ecogrid/e2e';
 import { createEventPublisher, ensureTopics, TOPICS, topicNames } from '@ecogrid/kafka';
 import { createTestSchema } from '@ecogrid/testkit';
+import { median } from '../harness/median';
 import type { BenchMetrics, BenchModule } from './bench-types';
-import { benchReading, publishBenchDevices } from '../harness/alerting-readings';
-import { benchKafka } from '../harness/bench-kafka';
+import { benchReading, evaluatedSoFar, publishBenchDevices } from '../harness/alerting-readings';
+import { benchKafka, deleteBenchTopics } from '../harness/bench-kafka';
 import { startChildServer } from '../harness/child-server';
 import { earlierBuild } from '../harness/earlier-build';
 import { cpuSeconds } from '../harness/process-cpu';
@@ -29,17 +30,7 @@ interface Measured {
   readingsPerSecond: number;
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 0 ? ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2 : (sorted[middle] ?? 0);
-};
 
-async function evaluatedSoFar(adminAddress: string): Promise<number> {
-  const text = await (await fetch(`http://${adminAddress}/metrics`)).text();
-  const match = /alerting_readings_total\{outcome="evaluated"\} (\d+)/.exec(text);
-  return match ? Number(match[1]) : 0;
-}
 
 /**
  * One build from a cold start on a backlog of BACKLOG readings (every tenth an exceedance) on fresh topics and a
@@ -95,10 +86,7 @@ async function measure(entry: string, databaseUrl: string, round: number): Promi
   } finally {
     await publisher.disconnect();
     await schema.drop();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)) }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteBenchTopics(kafka, prefix);
   }
 }
 

@@ -5,8 +5,8 @@ import { createEventPublisher, ensureTopics, TOPICS, topicNames, type EventPubli
 import { AlertChanged } from '@ecogrid/proto/alerting/v1/events';
 import { createTestSchema } from '@ecogrid/testkit';
 import type { BenchMetrics, BenchModule } from './bench-types';
-import { benchKafka, withBenchTopic } from '../harness/bench-kafka';
-import { benchReading, publishBenchDevices } from '../harness/alerting-readings';
+import { benchKafka, deleteBenchTopics, withBenchTopic } from '../harness/bench-kafka';
+import { benchReading, evaluatedSoFar, publishBenchDevices } from '../harness/alerting-readings';
 import { cpuSeconds } from '../harness/process-cpu';
 import { startChildServer, type ChildServer } from '../harness/child-server';
 
@@ -79,11 +79,6 @@ async function startAlerting(env: Record<string, string>): Promise<ChildServer> 
   return startChildServer(['node', ...profile, resolve(root, 'services/alerting/dist/main.js')], env, `http://${env.ADMIN_HTTP_ADDRESS}/readyz`);
 }
 
-async function evaluatedSoFar(adminAddress: string): Promise<number> {
-  const text = await (await fetch(`http://${adminAddress}/metrics`)).text();
-  const match = /alerting_readings_total\{outcome="evaluated"\} (\d+)/.exec(text);
-  return match ? Number(match[1]) : 0;
-}
 
 const bench: BenchModule = {
   title: 'Alerting: reading → alert latency and readings/s',
@@ -223,10 +218,7 @@ const bench: BenchModule = {
     await Promise.all(pair.map((instance) => instance.stop()));
     await publisher.disconnect();
     await schema.drop();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)) }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteBenchTopics(kafka, prefix);
 
     return {
       kafkajs_raw_roundtrip_p50_ms: { value: Math.round(raw.p50 * 10) / 10, unit: 'ms', note: `kafkajs idempotent acks=all producer → plain consumer, ${RATE}/s for ${LATENCY_SECONDS} s after ${WARMUP_SECONDS} s of warm-up, 6 partitions` },

@@ -7,7 +7,7 @@ import { createEventPublisher, ensureTopics, topicNames, TOPICS } from '@ecogrid
 import { usccCheckCharacter } from '@ecogrid/standards';
 import { createTestSchema } from '@ecogrid/testkit';
 import type { BenchMetrics, BenchModule } from './bench-types';
-import { benchKafka } from '../harness/bench-kafka';
+import { benchKafka, deleteBenchTopics } from '../harness/bench-kafka';
 import { startChildServer } from '../harness/child-server';
 
 const RATE_PER_S = 20;
@@ -132,10 +132,7 @@ const bench: BenchModule = {
     await credit.stop();
     await publisher.disconnect();
     await schema.drop();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)) }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteBenchTopics(kafka, prefix);
     const sorted = [...latencies].sort((a, b) => a - b);
     const sortedTx = [...toTransaction].sort((a, b) => a - b);
 

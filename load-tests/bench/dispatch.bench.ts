@@ -6,7 +6,7 @@ import { CellChanged, OfficerChanged } from '@ecogrid/proto/registry/v1/events';
 import { createEventPublisher, ensureTopics, topicNames, TOPICS } from '@ecogrid/kafka';
 import { createTestSchema } from '@ecogrid/testkit';
 import type { BenchMetrics, BenchModule } from './bench-types';
-import { benchKafka } from '../harness/bench-kafka';
+import { benchKafka, deleteBenchTopics } from '../harness/bench-kafka';
 import { startChildServer } from '../harness/child-server';
 import { cpuMeter, sharedServerPids } from '../harness/process-cpu';
 
@@ -165,10 +165,7 @@ const bench: BenchModule = {
     await dispatch.stop();
     await publisher.disconnect();
     await schema.drop();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)) }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteBenchTopics(kafka, prefix);
 
     const sorted = [...latencies].sort((a, b) => a - b);
     const sortedTx = [...toTransaction].sort((a, b) => a - b);

@@ -8,7 +8,7 @@ import { ReductionListFormat, WarningLevel, WarningServiceClient } from '@ecogri
 import { usccCheckCharacter } from '@ecogrid/standards';
 import { createTestSchema } from '@ecogrid/testkit';
 import type { BenchMetrics, BenchModule } from './bench-types';
-import { benchKafka } from '../harness/bench-kafka';
+import { benchKafka, deleteBenchTopics } from '../harness/bench-kafka';
 import { startChildServer } from '../harness/child-server';
 
 const ENTERPRISES = 1_000;
@@ -118,10 +118,7 @@ const bench: BenchModule = {
     const baselineMs = performance.now() - baselineStart;
     await db.end();
     await schema.drop();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)) }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteBenchTopics(kafka, prefix);
 
     const note = `${ENTERPRISES} listed B/C/D enterprises, ${obligations} obligations per yellow warning; median of ${ROUNDS} rounds (each lifts the last warning, evaluating it, and issues the next)`;
     return {

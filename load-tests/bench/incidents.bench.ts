@@ -8,7 +8,7 @@ import { DeviceKind, TargetCategory, TargetKind } from '@ecogrid/proto/registry/
 import { DeviceChanged, TargetChanged } from '@ecogrid/proto/registry/v1/events';
 import { createTestSchema } from '@ecogrid/testkit';
 import type { BenchMetrics, BenchModule } from './bench-types';
-import { benchKafka } from '../harness/bench-kafka';
+import { benchKafka, deleteBenchTopics } from '../harness/bench-kafka';
 import { startChildServer } from '../harness/child-server';
 
 const RATE_PER_S = 20;
@@ -135,10 +135,7 @@ const bench: BenchModule = {
     await emergency.stop();
     await publisher.disconnect();
     await schema.drop();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)) }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteBenchTopics(kafka, prefix);
     const sorted = [...latencies].sort((a, b) => a - b);
     const note = `${RATE_PER_S} alerts/s for ${SECONDS} s, each at its own water station among ${TARGETS} targets; intended send → IncidentChanged read back (consume, classify, downstream analysis, transaction, outbox relay, Kafka)`;
     return {

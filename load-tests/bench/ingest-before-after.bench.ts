@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import { TEST_STAFF_TOKEN_SECRET } from '@ecogrid/e2e';
 import { createTestSchema } from '@ecogrid/testkit';
+import { median } from '../harness/median';
 import type { BenchMetrics, BenchModule } from './bench-types';
 import { closedLoop } from '../harness/closed-loop';
 import { earlierBuild } from '../harness/earlier-build';
@@ -27,11 +28,6 @@ interface Measured {
   unanswered: number;
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 0 ? ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2 : (sorted[middle] ?? 0);
-};
 
 /** The HJ 212 closed loop of the ingest bench's maximum against one build. */
 async function measure(entry: string | undefined, env: Record<string, string>): Promise<Measured> {

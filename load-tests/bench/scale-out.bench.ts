@@ -1,3 +1,4 @@
+import { median } from '../harness/median';
 import type { BenchMetrics, BenchModule } from './bench-types';
 import { closedLoop } from '../harness/closed-loop';
 import { openHj212Fleet, type Hj212Fleet } from '../harness/hj212-client';
@@ -38,11 +39,6 @@ async function measure(instances: number): Promise<Layout> {
   }
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 0 ? ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2 : (sorted[middle] ?? 0);
-};
 
 const bench: BenchModule = {
   title: 'Scale-out: ingest as two processes beside one (alerting with two instances is in the alerting bench)',

@@ -6,7 +6,7 @@ import { AlertChanged, AlertState, Severity } from '@ecogrid/proto/alerting/v1/e
 import { createEventPublisher, ensureTopics, topicNames, TOPICS } from '@ecogrid/kafka';
 import { createTestSchema } from '@ecogrid/testkit';
 import type { BenchMetrics, BenchModule } from './bench-types';
-import { benchKafka } from '../harness/bench-kafka';
+import { benchKafka, deleteBenchTopics } from '../harness/bench-kafka';
 import { runOpenModel } from '../harness/open-model';
 import { startChildServer, type ChildServer } from '../harness/child-server';
 
@@ -197,10 +197,7 @@ const bench: BenchModule = {
     await on.stop();
     await audited.drop();
     await unaudited.drop();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)) }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteBenchTopics(kafka, prefix);
 
     const sorted = [...latencies].sort((a, b) => a - b);
     const worstOf = (side: 'on' | 'off' | 'bare', field: 'p50' | 'lateness') => Math.max(...turns.filter((turn) => turn.side === side).map((turn) => turn[field]));

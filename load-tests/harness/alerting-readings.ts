@@ -47,3 +47,10 @@ export async function publishBenchDevices(publisher: EventPublisher, devicesTopi
     }),
   );
 }
+
+/** Readings alerting has evaluated so far, from its Prometheus `/metrics`. */
+export async function evaluatedSoFar(adminAddress: string): Promise<number> {
+  const text = await (await fetch(`http://${adminAddress}/metrics`)).text();
+  const match = /alerting_readings_total\{outcome="evaluated"\} (\d+)/.exec(text);
+  return match ? Number(match[1]) : 0;
+}

@@ -23,3 +23,14 @@ export async function withBenchTopic<T>(kafka: Kafka, partitions: number, run: (
   }
 }
 
+
+/** Deletes every topic a bench created under its prefix (a failure to delete is left to the next clean-up). */
+export async function deleteBenchTopics(kafka: Kafka, prefix: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: (await admin.listTopics()).filter((topic) => topic.startsWith(prefix)) }).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}
