@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isDomainError } from '@ecogrid/domain-errors';
 import { createLogIn } from './log-in';
 import type { StoredUser } from './ports';
-import { createMemoryLoginThrottle } from '../adapters/login-throttle/memory-login-throttle';
+import { createFakeLoginThrottle } from './testing/fake-login-throttle';
 import { createFakeSessionStore } from './testing/fake-session-store';
 
 const officer: StoredUser = { username: 'officer1', displayName: '武芳', role: 'officer', officerId: 'GO-YH0001', passwordHash: 'hash:right' };
@@ -16,7 +16,7 @@ function fakes(now = () => 0) {
     passwords: { verify: async (password, hash) => (checked.push(hash), hash === `hash:${password}`) },
     sessions,
     decoyHash: 'hash:decoy-that-matches-nothing',
-    throttle: createMemoryLoginThrottle({ maxFailures: 3, windowMs: 60_000, now }),
+    throttle: createFakeLoginThrottle({ maxFailures: 3, windowMs: 60_000, now }),
   });
   return { logIn, checked, created };
 }
