@@ -8,3 +8,4 @@ export { staffMetadata, TEST_STAFF_TOKEN_SECRET, testStaffToken } from './staff-
 export { isDenied, probeUnary, readAccessMatrix, scopedOperation, SUBJECTS, type CallOutcome, type Decision, type MatrixRow, type Subject } from './access-matrix';
 export { startConsoleProcess, type ConsoleProcess, type ConsoleUser } from './console-process';
 export { tamperIncidentTimeline } from './emergency-timeline';
+export { ammoniaFrame, chinaDigits, sendHj212Frames } from './hj212-frames';

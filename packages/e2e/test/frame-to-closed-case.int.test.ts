@@ -1,8 +1,7 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Metadata } from '@grpc/grpc-js';
 import { Client } from 'pg';
-import { encodeFlag, encodeFrameToString, FrameDecoder, type Hj212Frame } from '@ecogrid/standards';
+import { encodeFlag, encodeFrameToString } from '@ecogrid/standards';
 import { AlertChanged, AlertState } from '@ecogrid/proto/alerting/v1/events';
 import { CaseChanged } from '@ecogrid/proto/dispatch/v1/events';
 import { CreditServiceClient, type ExplainRatingRequest, type ExplainRatingResponse, type GetRatingRequest, type GetRatingResponse } from '@ecogrid/proto/credit/v1/credit';
@@ -11,35 +10,13 @@ import { ReadingRejected } from '@ecogrid/proto/ingest/v1/events';
 import { RegistryServiceClient, type LocateCellRequest, type LocateCellResponse } from '@ecogrid/proto/registry/v1/registry';
 import { callUnary, createGrpcClient } from '@ecogrid/grpc';
 import { recordTopics, startOtlpReceiver, waitFor, type OtlpReceiver, type ReceivedSpan, type TopicRecorder } from '@ecogrid/testkit';
-import { startPlatform, testStaffToken, type Platform } from '../src/index';
+import { chinaDigits, sendHj212Frames, startPlatform, testStaffToken, type Platform } from '../src/index';
 
 /** A demo CEMS of the Yanhu dataset (services/registry/data/yanhu/devices.csv): 运城关铝热电 unit 1 stack, SO2 limit 35 mg/m3 on the converted value. */
 const CEMS = { mn: '91140802001DA0011249E9CB', password: 'D71807', uscc: '911408027100020781', lon: 111.137905, lat: 34.998518, so2Limit: 35 };
 
 /** A tiny but real JPEG (SOI, JFIF APP0, EOI) standing in for the officer's site photo. */
 const PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), Buffer.alloc(64, 7), Buffer.from([0xff, 0xd9])]);
-
-function chinaDigits(instant: Date): string {
-  const shifted = new Date(instant.getTime() + 8 * 3_600_000);
-  return shifted.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}
-
-async function sendFrames(port: number, frames: string[], expectedReplies: number): Promise<Hj212Frame[]> {
-  const socket = connect(port, '127.0.0.1');
-  const decoder = new FrameDecoder({ hj212: { mode: 'tolerant' } });
-  const replies: Hj212Frame[] = [];
-  socket.on('data', (chunk: Buffer) => {
-    for (const result of decoder.push(chunk)) if (result.ok) replies.push(result.frame);
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  for (const frame of frames) socket.write(frame);
-  await waitFor(() => replies.length >= expectedReplies, { description: `${expectedReplies} replies from ingest` });
-  socket.end();
-  return replies;
-}
 
 describe('end to end: an HJ 212 exceedance becomes an alert, then a case that is handled, verified and closed', () => {
   let platform: Platform;
@@ -79,7 +56,7 @@ describe('end to end: an HJ 212 exceedance becomes an alert, then a case that is
       flag: encodeFlag({ version: '2017', needsAck: true }),
       cp: { text: `DataTime=${dataTime};a21026-Rtd=96.4,a21026-ZsRtd=118.2,a21026-Flag=N;a19001-Rtd=8.9,a19001-Flag=N` },
     });
-    const [reply] = await sendFrames(platform.ingest.hj212Port, [frame], 1);
+    const [reply] = await sendHj212Frames(platform.ingest.hj212Port, [frame], 1);
     expect(reply).toMatchObject({ cn: '9014', qn });
 
     const [record] = await recorder.waitForCount(1, (message) => message.topic === platform.topics.alerts && message.key === CEMS.mn, 30_000);
@@ -102,7 +79,7 @@ describe('end to end: an HJ 212 exceedance becomes an alert, then a case that is
     const good = encodeFrameToString({ qn: `${dataTime}002`, st: '31', cn: '2011', pw: CEMS.password, mn: CEMS.mn, flag: 5, cp: { text: `DataTime=${dataTime};a21026-Rtd=20.0,a21026-Flag=N` } });
     const corrupted = good.replace('a21026-Rtd=20.0', 'a21026-Rtd=21.0');
     const following = encodeFrameToString({ qn: `${dataTime}003`, st: '31', cn: '2011', pw: CEMS.password, mn: CEMS.mn, flag: 5, cp: { text: `DataTime=${chinaDigits(new Date(Date.now() - 20_000))};a21026-Rtd=20.0,a21026-Flag=N` } });
-    const replies = await sendFrames(platform.ingest.hj212Port, [corrupted, following], 1);
+    const replies = await sendHj212Frames(platform.ingest.hj212Port, [corrupted, following], 1);
     expect(replies.map((reply) => reply.qn)).toEqual([`${dataTime}003`]);
     const [rejected] = await recorder.waitForCount(1, (message) => message.topic === platform.topics.readingsRejected);
     expect(ReadingRejected.decode(rejected?.value ?? Buffer.alloc(0))).toMatchObject({ reasonCode: 'bad_crc', deviceMn: CEMS.mn });

@@ -7,52 +7,25 @@
  * bureau (a sharing partner) pulls the declared incident → a frame under the limits → closed; the timeline verifies,
  * and a row altered in PostgreSQL is named.
  */
-import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { Client } from 'pg';
-import { encodeFlag, encodeFrameToString, FrameDecoder, type Hj212Frame } from '@ecogrid/standards';
+import type { Hj212Frame } from '@ecogrid/standards';
 import { CaseChanged, CaseSource } from '@ecogrid/proto/dispatch/v1/events';
 import { EmergencyEvent } from '@ecogrid/proto/emergency/v1/events';
 import * as incidents from '@ecogrid/proto/emergency/v1/incidents';
 import { IncidentServiceClient, IncidentStatus, type IncidentServiceServer } from '@ecogrid/proto/emergency/v1/incidents';
 import { createTestSchema, freePort, recordTopics, startServiceProcess, testEnvironment, uniqueRedisPrefix, waitFor, type ServiceProcess, type TestSchema, type TopicRecorder } from '@ecogrid/testkit';
 import type { handleUnaryCall, ServiceError } from '@grpc/grpc-js';
-import { ROOT, startPlatform, TEST_STAFF_TOKEN_SECRET, testStaffToken, type Platform } from '../src/index';
+import { ammoniaFrame, ROOT, sendHj212Frames, startPlatform, TEST_STAFF_TOKEN_SECRET, testStaffToken, type Platform } from '../src/index';
 
 /** services/registry/data/yanhu/emergency-demo.ts: limits NH3-N 1.0, COD 20 mg/L (GB 3838 class III). */
 const STATION = { mn: '140802SZ0200000000000D01', password: 'D5W01A' };
 
-function chinaDigits(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}
-
 async function sendFrame(port: number, at: Date, ammonia: number): Promise<Hj212Frame> {
-  const dataTime = chinaDigits(at);
-  const frame = encodeFrameToString({
-    qn: `${dataTime}001`,
-    st: '21',
-    cn: '2011',
-    pw: STATION.password,
-    mn: STATION.mn,
-    flag: encodeFlag({ version: '2017', needsAck: true }),
-    cp: { text: `DataTime=${dataTime};w21003-Rtd=${ammonia},w21003-Flag=N;w01018-Rtd=12.0,w01018-Flag=N` },
-  });
-  const socket = connect(port, '127.0.0.1');
-  const decoder = new FrameDecoder({ hj212: { mode: 'tolerant' } });
-  const replies: Hj212Frame[] = [];
-  socket.on('data', (chunk: Buffer) => {
-    for (const result of decoder.push(chunk)) if (result.ok) replies.push(result.frame);
-  });
-  await new Promise<void>((done, fail) => {
-    socket.once('connect', done);
-    socket.once('error', fail);
-  });
-  socket.write(frame);
-  await waitFor(() => replies.length >= 1, { description: 'the 9014 from ingest' });
-  socket.end();
-  return replies[0] as Hj212Frame;
+  const [reply] = await sendHj212Frames(port, [ammoniaFrame(STATION, at, ammonia)]);
+  return reply as Hj212Frame;
 }
 
 type Method = keyof IncidentServiceServer;

@@ -8,51 +8,24 @@
  * analyst sees all of it with no command action, and is refused by the service when trying anyway; a timeline row
  * altered in PostgreSQL is named on the page.
  */
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { encodeFlag, encodeFrameToString, FrameDecoder, type Hj212Frame } from '@ecogrid/standards';
+import type { Hj212Frame } from '@ecogrid/standards';
 import { createGrpcClient } from '@ecogrid/grpc';
 import { IssueWarningRequest, WarningLevel, WarningServiceClient, type IssueWarningResponse } from '@ecogrid/proto/emergency/v1/warnings';
 import { DeclareIncidentRequest, IncidentKind, IncidentLevel, IncidentServiceClient, type DeclareIncidentResponse } from '@ecogrid/proto/emergency/v1/incidents';
 import { waitFor } from '@ecogrid/testkit';
-import { startConsoleProcess, startPlatform, tamperIncidentTimeline, testStaffToken, type ConsoleProcess, type ConsoleUser, type Platform } from '@ecogrid/e2e';
+import { ammoniaFrame, sendHj212Frames, startConsoleProcess, startPlatform, tamperIncidentTimeline, testStaffToken, type ConsoleProcess, type ConsoleUser, type Platform } from '@ecogrid/e2e';
 import { launchChromium, watchPage, type PageWatch } from './support/browser';
 import { colourOnlyMarks, scrollsSideways, seriousAxeViolations, walkWithTab } from './support/usability';
 
 /** services/registry/data/yanhu/emergency-demo.ts: the 东孙坞 water-source station, NH3-N limit 1.0 mg/L (GB 3838 III). */
 const STATION = { mn: '140802SZ0200000000000D01', password: 'D5W01A' };
 
-function chinaDigits(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}
-
 /** One minute frame of the station over real TCP; resolves with ingest's 9014 (Kafka has the reading). */
 async function sendAmmonia(port: number, at: Date, ammonia: number): Promise<Hj212Frame> {
-  const dataTime = chinaDigits(at);
-  const frame = encodeFrameToString({
-    qn: `${dataTime}001`,
-    st: '21',
-    cn: '2011',
-    pw: STATION.password,
-    mn: STATION.mn,
-    flag: encodeFlag({ version: '2017', needsAck: true }),
-    cp: { text: `DataTime=${dataTime};w21003-Rtd=${ammonia},w21003-Flag=N;w01018-Rtd=12.0,w01018-Flag=N` },
-  });
-  const socket = connect(port, '127.0.0.1');
-  const decoder = new FrameDecoder({ hj212: { mode: 'tolerant' } });
-  const replies: Hj212Frame[] = [];
-  socket.on('data', (chunk: Buffer) => {
-    for (const result of decoder.push(chunk)) if (result.ok) replies.push(result.frame);
-  });
-  await new Promise<void>((done, fail) => {
-    socket.once('connect', done);
-    socket.once('error', fail);
-  });
-  socket.write(frame);
-  const [reply] = await waitFor(() => (replies.length > 0 ? replies : undefined), { description: 'the 9014 from ingest' });
-  socket.end();
+  const [reply] = await sendHj212Frames(port, [ammoniaFrame(STATION, at, ammonia)]);
   if (!reply) throw new Error('no reply');
   return reply;
 }

@@ -1,13 +1,12 @@
-import { connect } from 'node:net';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Metadata } from '@grpc/grpc-js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { encodeFlag, encodeFrameToString, FrameDecoder, type Hj212Frame } from '@ecogrid/standards';
+import { encodeFlag, encodeFrameToString, type Hj212Frame } from '@ecogrid/standards';
 import { RegistryServiceClient, type LocateCellRequest, type LocateCellResponse } from '@ecogrid/proto/registry/v1/registry';
 import { callUnary, createGrpcClient } from '@ecogrid/grpc';
 import { waitFor } from '@ecogrid/testkit';
-import { startConsoleProcess, startPlatform, testStaffToken, type ConsoleProcess, type ConsoleUser, type Platform } from '@ecogrid/e2e';
+import { chinaDigits, sendHj212Frames, startConsoleProcess, startPlatform, testStaffToken, type ConsoleProcess, type ConsoleUser, type Platform } from '@ecogrid/e2e';
 import { launchChromium, watchPage } from './support/browser';
 import { colourOnlyMarks, scrollsSideways, seriousAxeViolations, walkWithTab } from './support/usability';
 import { solidPng } from './support/png';
@@ -17,25 +16,9 @@ const CEMS = { mn: '91140802001DA0011249E9CB', password: 'D71807', uscc: '911408
 const PHOTO = solidPng(64, 48, [40, 120, 60]);
 const MARKUP = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> 夜间偷排，气味刺鼻';
 
-function chinaDigits(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}
-
 /** Sends one frame over real TCP and resolves when ingest answers it (9014: Kafka has the reading). */
 async function sendFrame(port: number, frame: string): Promise<Hj212Frame> {
-  const socket = connect(port, '127.0.0.1');
-  const decoder = new FrameDecoder({ hj212: { mode: 'tolerant' } });
-  const replies: Hj212Frame[] = [];
-  socket.on('data', (chunk: Buffer) => {
-    for (const result of decoder.push(chunk)) if (result.ok) replies.push(result.frame);
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  socket.write(frame);
-  const [reply] = await waitFor(() => (replies.length > 0 ? replies : undefined), { description: 'the 9014 reply' });
-  socket.end();
+  const [reply] = await sendHj212Frames(port, [frame]);
   if (!reply) throw new Error('no reply');
   return reply;
 }
