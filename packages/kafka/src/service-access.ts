@@ -14,7 +14,7 @@ export const SERVICE_KAFKA_ACCESS = {
   /** Device commands: the 1014 key rotations devices confirmed, whose new keys the registry adopts. */
   registry: { writes: REGISTRY_TOPICS, reads: [...REGISTRY_TOPICS, 'devicesCommands'] },
   /** Device commands: written through its outbox, read back by every instance (the one holding the device's connection sends). */
-  ingest: { writes: ['readings', 'readingsRejected', 'devicesStatus', 'devicesCommands', 'devicesTransmission'], reads: [...REGISTRY_TOPICS, 'devicesCommands', 'readings'] },
+  ingest: { writes: ['readings', 'readingsRecords', 'readingsRejected', 'devicesStatus', 'devicesCommands', 'devicesTransmission'], reads: [...REGISTRY_TOPICS, 'devicesCommands', 'readingsRecords'] },
   alerting: { writes: ['alerts', 'aqiHourly'], reads: ['readings', ...REGISTRY_TOPICS] },
   /** Cases from alerts, and from the cases the emergency service asks for (reduction breaches, plan tasks). */
   dispatch: { writes: ['cases'], reads: ['alerts', 'emergency', ...REGISTRY_TOPICS] },

@@ -29,6 +29,19 @@ export const TOPICS = {
     retentionMs: 7 * DAY_MS,
     hasDeadLetter: true,
   },
+  /**
+   * The minute (2051) and hour (2061) records among the readings, again, as stored: what ingest's transmission ledger
+   * counts. It reads these instead of the whole readings stream, most of which is real-time data it would only skip.
+   */
+  readingsRecords: {
+    name: 'ecogrid.readings.records.v1',
+    key: 'device MN',
+    payload: 'ecogrid.ingest.v1.ObservationRecorded',
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 7 * DAY_MS,
+    hasDeadLetter: true,
+  },
   readingsRejected: {
     name: 'ecogrid.readings.rejected.v1',
     key: 'device MN, empty when unknown',

@@ -87,7 +87,8 @@ async function main(): Promise<void> {
     { logger },
   );
 
-  const sink = createKafkaObservationSink(publisher, config.TOPIC_PREFIX, config.PUBLISH_QUEUE_LIMIT);
+  // With device control (PostgreSQL) the transmission ledger is kept, from the minute and hour records' own topic.
+  const sink = createKafkaObservationSink(publisher, config.TOPIC_PREFIX, config.PUBLISH_QUEUE_LIMIT, { records: Boolean(config.DATABASE_URL) });
   const rejections = createCappedRejectionSink(createKafkaRejectionSink(publisher, config.TOPIC_PREFIX), {
     perSecond: config.REJECTIONS_PER_PEER_PER_S,
     burst: config.REJECTIONS_PER_PEER_BURST,
@@ -203,7 +204,7 @@ async function main(): Promise<void> {
           })
         : undefined;
     const lastDataTimes = createRedisLastDataTimes({ redis, prefix: config.REDIS_PREFIX });
-    // Transmission rates: a compact row per stored minute/hour record, read back from the readings topic.
+    // Transmission rates: a compact row per stored minute/hour record, read back from the records topic.
     const ledger = createPgTransmissionLedger({
       pool,
       topic: `${config.TOPIC_PREFIX}${TOPICS.devicesTransmission.name}`,
@@ -214,7 +215,7 @@ async function main(): Promise<void> {
     const transmissionConsumer = createReadingsTransmissionConsumer({
       kafka,
       groupId: consumerGroupName(config.TOPIC_PREFIX, 'ingest', 'transmission-records'),
-      topic: readingsTopic,
+      topic: `${config.TOPIC_PREFIX}${TOPICS.readingsRecords.name}`,
       record: createRecordTransmissions({ ledger, intervals, graceMs: { minute: 2 * intervals.minuteMs, hour: intervals.hourMs } }),
       deadLetters: publisher,
       logger,

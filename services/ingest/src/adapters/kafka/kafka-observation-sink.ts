@@ -62,13 +62,18 @@ const meter = metrics.getMeter('@ecogrid/ingest');
 /** The error a caller gets when the producer's queue is full: gRPC RESOURCE_EXHAUSTED, HTTP 503 with Retry-After. */
 export const overloaded = (): DomainError => new DomainError('RESOURCE_EXHAUSTED', 'ingest is at capacity; retry in a moment', { reason: 'overloaded' });
 
+/** The readings the transmission ledger counts: minute and hour records. */
+const RECORDS: ReadonlySet<string> = new Set(['2051', '2061']);
+
 /**
  * Publishes observations to ecogrid.readings.v1, keyed by MN, with the observation id as `ce_id`. At most
  * `maxPending` events wait for Kafka: beyond that a batch is refused at once (`overloaded`) instead of queueing in
- * memory until it times out.
+ * memory until it times out. With `records` (the transmission ledger is kept), a minute or hour record also goes to
+ * ecogrid.readings.records.v1 in the same batch, the same bytes: the device is answered only once both are written.
  */
-export function createKafkaObservationSink(publisher: EventPublisher, topicPrefix = '', maxPending = Number.POSITIVE_INFINITY): ObservationSink {
+export function createKafkaObservationSink(publisher: EventPublisher, topicPrefix = '', maxPending = Number.POSITIVE_INFINITY, options: { records?: boolean } = {}): ObservationSink {
   const topic = `${topicPrefix}${TOPICS.readings.name}`;
+  const recordsTopic = `${topicPrefix}${TOPICS.readingsRecords.name}`;
   meter
     .createObservableGauge('ingest_publish_pending', { description: 'Events handed to the Kafka producer and not yet acknowledged (every source, rejections included)' })
     .addCallback((result) => result.observe(publisher.pending));
@@ -88,15 +93,11 @@ export function createKafkaObservationSink(publisher: EventPublisher, topicPrefi
       publisher.pending + observations.length > maxPending
         ? Promise.reject(overloaded())
         : publisher.publishAll(
-        observations.map((observation) => ({
-          topic,
-          key: observation.deviceMn,
-          value: encode(observation),
-          type: TOPICS.readings.payload,
-          id: observation.id,
-          time: observation.receivedTime,
-        })),
-      ),
+            observations.flatMap((observation) => {
+              const event = { topic, key: observation.deviceMn, value: encode(observation), type: TOPICS.readings.payload, id: observation.id, time: observation.receivedTime };
+              return options.records === true && RECORDS.has(observation.command) ? [event, { ...event, topic: recordsTopic }] : [event];
+            }),
+          ),
   };
 }
 
