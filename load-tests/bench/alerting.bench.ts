@@ -6,7 +6,7 @@ import { AlertChanged } from '@ecogrid/proto/alerting/v1/events';
 import { createTestSchema } from '@ecogrid/testkit';
 import type { BenchMetrics, BenchModule } from './bench-types';
 import { benchKafka, deleteBenchTopics, withBenchTopic } from '../harness/bench-kafka';
-import { benchReading, evaluatedSoFar, publishBenchDevices } from '../harness/alerting-readings';
+import { benchReading, evaluatedSoFar, publishBenchBacklog, publishBenchDevices } from '../harness/alerting-readings';
 import { cpuSeconds } from '../harness/process-cpu';
 import { startChildServer, type ChildServer } from '../harness/child-server';
 
@@ -155,15 +155,7 @@ const bench: BenchModule = {
 
     // Throughput: a backlog published while alerting is down, then consumed from a cold start.
     const offset = (warmup + count) / DEVICES;
-    const backlog: Array<Promise<void>> = [];
-    for (let index = 0; index < BACKLOG; index += 1) {
-      const device = index % DEVICES;
-      const step = offset + Math.floor(index / DEVICES);
-      const record = benchReading(device, step, step % 10 === 0);
-      backlog.push(publisher.publish({ topic: topics.readings, key: record.key, value: record.value, type: TOPICS.readings.payload, id: record.id }));
-      if (backlog.length % 5_000 === 0) await publisher.whenPendingBelow(5_000);
-    }
-    await Promise.all(backlog);
+    await publishBenchBacklog(publisher, topics.readings, { devices: DEVICES, count: BACKLOG, fromStep: offset });
     alerting = await startAlerting(env);
     const started = performance.now();
     const alertingPid = alerting.child.pid ?? 0;
@@ -192,15 +184,7 @@ const bench: BenchModule = {
     // Scale-out: a second backlog of the same size and shape (later minutes), consumed from a cold start by two
     // instances in one consumer group; they resume from the first backlog's checkpoints.
     const secondOffset = offset + BACKLOG / DEVICES;
-    const secondBacklog: Array<Promise<void>> = [];
-    for (let index = 0; index < BACKLOG; index += 1) {
-      const device = index % DEVICES;
-      const step = secondOffset + Math.floor(index / DEVICES);
-      const record = benchReading(device, step, step % 10 === 0);
-      secondBacklog.push(publisher.publish({ topic: topics.readings, key: record.key, value: record.value, type: TOPICS.readings.payload, id: record.id }));
-      if (secondBacklog.length % 5_000 === 0) await publisher.whenPendingBelow(5_000);
-    }
-    await Promise.all(secondBacklog);
+    await publishBenchBacklog(publisher, topics.readings, { devices: DEVICES, count: BACKLOG, fromStep: secondOffset });
     const pairEnv = [env, { ...env, ADMIN_HTTP_ADDRESS: '127.0.0.1:18193', GRPC_ADDRESS: '127.0.0.1:18156' }];
     const pair = await Promise.all(pairEnv.map((settings) => startAlerting(settings)));
     const pairStarted = performance.now();

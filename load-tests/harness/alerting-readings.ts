@@ -54,3 +54,18 @@ export async function evaluatedSoFar(adminAddress: string): Promise<number> {
   const match = /alerting_readings_total\{outcome="evaluated"\} (\d+)/.exec(text);
   return match ? Number(match[1]) : 0;
 }
+
+/**
+ * Publishes `count` bench readings round-robin over `devices` devices, their minutes from `fromStep` on, every tenth
+ * minute an exceedance; at most 5,000 wait for Kafka at a time. Resolves once all are acknowledged.
+ */
+export async function publishBenchBacklog(publisher: EventPublisher, readingsTopic: string, options: { devices: number; count: number; fromStep: number }): Promise<void> {
+  const sent: Array<Promise<void>> = [];
+  for (let index = 0; index < options.count; index += 1) {
+    const step = options.fromStep + Math.floor(index / options.devices);
+    const record = benchReading(index % options.devices, step, step % 10 === 0);
+    sent.push(publisher.publish({ topic: readingsTopic, key: record.key, value: record.value, type: TOPICS.readings.payload, id: record.id }));
+    if (sent.length % 5_000 === 0) await publisher.whenPendingBelow(5_000);
+  }
+  await Promise.all(sent);
+}
