@@ -1,7 +1,8 @@
-import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import { newAttributes, toHeaders } from './envelope';
 import { startProducerSpan, type TraceCarrier } from './trace-context';
+import { cachedKeyPartitioner } from './key-partitioner';
 
 /** An event to publish. `value: null` is a tombstone (deletes the key from a compacted topic). */
 export interface OutgoingEvent {
@@ -110,7 +111,7 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: cachedKeyPartitioner,
     });
   let producer = newProducer();
   // After a failed send the idempotent producer must not be used again: the broker may have written the
