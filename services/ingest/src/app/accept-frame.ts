@@ -110,7 +110,8 @@ export function createAcceptFrame(deps: AcceptFrameDeps) {
     const drift = deps.clockDrift.observe(frame, observation.dataTime, receivedTime);
     // A record answering a history request (a back-fill) is marked as an HJ 212-2025 device marks it with RF=1.
     if (deps.commands?.data(frame) === true) observation.resend = true;
-    const [{ duplicate }] = await Promise.all([deps.store([observation]), drift ? deps.status.report([drift]) : undefined]);
+    // Promise.all only when there is a drift report to publish beside it: this runs for every frame.
+    const { duplicate } = drift ? (await Promise.all([deps.store([observation]), deps.status.report([drift])]))[0] : await deps.store([observation]);
     if (drift?.clockDriftMs !== undefined) deps.clockCorrection?.driftMeasured(frame.mn, drift.clockDriftMs);
     return { kind: 'stored', observationId: observation.id, duplicate: duplicate[0] ?? false, reply: platformReplyFor(frame) };
   };

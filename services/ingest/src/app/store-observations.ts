@@ -31,8 +31,13 @@ export function createStoreObservations(deps: StoreObservationsDeps) {
     if (observations.length === 0) return { duplicate: [] };
     // Taken before the memory is asked: a publish acknowledged while the lookup is under way leaves `publishing`
     // before its mark reaches the memory the lookup reads, and would otherwise be found in neither.
-    const inFlight = observations.map((observation) => publishing.get(observation.id));
-    const duplicate = await known(observations.map((observation) => observation.id));
+    const ids: string[] = [];
+    const inFlight: Array<Promise<void> | undefined> = [];
+    for (const observation of observations) {
+      ids.push(observation.id);
+      inFlight.push(publishing.get(observation.id));
+    }
+    const duplicate = await known(ids);
     // A batch may carry the same observation twice (a gateway re-sending within one stream): store it once.
     const inBatch = new Set<string>();
     observations.forEach((observation, index) => {

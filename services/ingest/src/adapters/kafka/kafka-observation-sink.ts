@@ -1,7 +1,7 @@
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { metrics } from '@opentelemetry/api';
 import { ObservationRecorded, ObservationSource as ProtoSource, ReadingRejected, ValueKind as ProtoValueKind } from '@ecogrid/proto/ingest/v1/events';
-import { TOPICS, type EventPublisher } from '@ecogrid/kafka';
+import { TOPICS, type EventPublisher, type OutgoingEvent } from '@ecogrid/kafka';
 import { DomainError } from '@ecogrid/domain-errors';
 import { maskFramePassword } from '@ecogrid/device-credentials';
 import type { Observation, ObservationSource, ValueKind } from '../../domain/observation';
@@ -88,16 +88,22 @@ export function createKafkaObservationSink(publisher: EventPublisher, topicPrefi
       throw error;
     }
   };
+  const keepsRecords = options.records === true;
+  /** A loop, not flatMap: flatMap builds an array per observation on the path every frame takes. */
+  const events = (observations: Observation[]): OutgoingEvent[] => {
+    const list: OutgoingEvent[] = [];
+    for (const observation of observations) {
+      const event = { topic, key: observation.deviceMn, value: encode(observation), type: TOPICS.readings.payload, id: observation.id, time: observation.receivedTime };
+      list.push(event);
+      if (keepsRecords && RECORDS.has(observation.command)) list.push({ ...event, topic: recordsTopic });
+    }
+    return list;
+  };
   return {
     record: (observations) =>
       publisher.pending + observations.length > maxPending
         ? Promise.reject(overloaded())
-        : publisher.publishAll(
-            observations.flatMap((observation) => {
-              const event = { topic, key: observation.deviceMn, value: encode(observation), type: TOPICS.readings.payload, id: observation.id, time: observation.receivedTime };
-              return options.records === true && RECORDS.has(observation.command) ? [event, { ...event, topic: recordsTopic }] : [event];
-            }),
-          ),
+        : publisher.publishAll(events(observations)),
   };
 }
 
