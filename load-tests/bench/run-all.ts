@@ -11,10 +11,18 @@ import { pathToFileURL } from 'node:url';
 import type { BenchMetrics, BenchModule } from './bench-types';
 
 interface Results {
+  /** The machine and date of the last `pnpm bench` that wrote these results. */
   machine: string;
   date: string;
   metrics: BenchMetrics;
   sections: Record<string, string[]>;
+  /**
+   * Where and when each section was measured: a filtered run merges its sections into earlier ones, which may come
+   * from another machine of the same type or another day. Missing for sections measured before this was kept.
+   */
+  measured?: Record<string, { machine: string; date: string }>;
+  /** For sections without `measured`: the date of the run that last wrote them, or an earlier one. */
+  measuredBefore?: string;
 }
 
 const benchDir = __dirname;
@@ -43,7 +51,8 @@ function renderMarkdown(results: Results): string {
   const lines = [
     '# Benchmarks',
     '',
-    `Measured by \`pnpm bench\` on ${results.machine}, ${results.date}.`,
+    `Measured by \`pnpm bench\`; the last run on ${results.machine}, ${results.date}. Each section says where and when it`,
+    'was measured: `pnpm bench -- <filter>` re-measures some sections and keeps the others.',
     'Each figure stands beside a baseline measured in the same run on the same machine; load generators share',
     'the two cores with the system under test, so absolute numbers are conservative. The same virtual machine',
     'type has run a third slower in one hour than in another (compare `json_parse_same_data_per_s` between runs):',
@@ -54,7 +63,8 @@ function renderMarkdown(results: Results): string {
     '',
   ];
   for (const [title, names] of Object.entries(results.sections)) {
-    lines.push(`## ${title}`, '', '| metric | value | unit | baseline | ratio | target | how |', '|---|---:|---|---|---:|---|---|');
+    const measured = results.measured?.[title];
+    lines.push(`## ${title}`, '', measured ? `Measured ${measured.date} on ${measured.machine}.` : `Measured at or before ${results.measuredBefore ?? 'an earlier run'} (before sections kept their own date).`, '', '| metric | value | unit | baseline | ratio | target | how |', '|---|---:|---|---|---:|---|---|');
     for (const name of names) {
       const metric = results.metrics[name];
       if (!metric) continue;
@@ -79,6 +89,8 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     metrics: { ...(previous?.metrics ?? {}) },
     sections: { ...(previous?.sections ?? {}) },
+    measured: { ...(previous?.measured ?? {}) },
+    ...(previous?.measuredBefore ?? previous?.date ? { measuredBefore: previous?.measuredBefore ?? previous?.date } : {}),
   };
   for (const file of files) {
     const imported = (await import(pathToFileURL(join(benchDir, file)).href)) as { default: BenchModule };
@@ -92,6 +104,7 @@ async function main(): Promise<void> {
     process.stdout.write(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     Object.assign(results.metrics, metrics);
     results.sections[bench.title] = Object.keys(metrics);
+    (results.measured ??= {})[bench.title] = { machine: results.machine, date: new Date(started).toISOString() };
   }
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(markdownFile, renderMarkdown(results));
