@@ -76,6 +76,8 @@ describe('toxic gases at an air station (limits registered for the device)', () 
     ]);
     expect(out.alerts[0]).toMatchObject({ kind: 'emission_limit', value: 0.19, limit: 0.06, deviceMn: 'GAS0001' });
     expect(out.alerts[0]?.summary).toContain('硫化氢');
+    // A monitor has no discharge permit: its limit is the one the bureau registered.
+    expect(out.alerts[0]).toMatchObject({ limitSource: 'registered', summary: '硫化氢浓度超过登记限值' });
   });
 
   it('leaves an air station without registered limits to the ambient rules', () => {

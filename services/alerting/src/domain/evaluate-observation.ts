@@ -2,7 +2,8 @@ import { DATA_FLAGS_2017 } from '@ecogrid/standards';
 import type { DeviceState } from './device-state';
 import { alertIdOf, episodeSeverity, type AlertSubject } from './episode';
 import { LATENESS_WINDOWS, markBehind, markInOrder, newSlotRing, type LatenessWindow, type SlotRing } from './evaluated-slots';
-import type { AlertEvent, Evidence, Measurement, Observation } from './model';
+import { AIR_STATION_KINDS } from './kinds';
+import type { AlertEvent, DeviceProfile, Evidence, Measurement, Observation } from './model';
 import { episodeMayStep, factorName, hasEpisodes, nearTargets, runEpisode, type Emitted, type EvaluationContext } from './rule-runner';
 import { evaluateLateStationObservation, evaluateStationObservation } from './station-hours';
 
@@ -101,6 +102,14 @@ function chinaTime(time: number): string {
   return new Date(time + CHINA_OFFSET).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/**
+ * What a factor limit from the registry is, for the alert's source and summary: an outlet's permit limit (排污许可限值),
+ * or at an air station the level the bureau registered to watch a toxic gas by (登记限值) — no permit there.
+ */
+function registeredLimitOf(kind: DeviceProfile['kind']): { source: string; zh: string } {
+  return kind !== 'UNKNOWN' && AIR_STATION_KINDS.includes(kind) ? { source: 'registered', zh: '登记限值' } : { source: 'permit', zh: '排污许可限值' };
+}
+
 function evaluateLateEmissionLimits(state: DeviceState, observation: Observation, context: EvaluationContext, out: Emitted): void {
   const device = context.device;
   if (!device) return;
@@ -139,12 +148,12 @@ function evaluateLateEmissionLimits(state: DeviceState, observation: Observation
         valueKind: kind,
         averagingPeriod: '',
         dataFlag: '',
-        limitSource: 'permit',
+        limitSource: registeredLimitOf(device.kind).source,
         exceedanceMultiple: multiple,
         openedAt: time,
         changedAt: time,
         evidence: [evidenceOf(observation, measurement, true)],
-        summary: `补传/迟到数据超标：${factorName(factor.factorCode)}${factor.limitOnConverted ? '折算' : ''}浓度超过排污许可限值（数据时间 ${chinaTime(time)}）`,
+        summary: `补传/迟到数据超标：${factorName(factor.factorCode)}${factor.limitOnConverted ? '折算' : ''}浓度超过${registeredLimitOf(device.kind).zh}（数据时间 ${chinaTime(time)}）`,
         nearbyTargetIds: near.ids,
         late: true,
       };
@@ -225,8 +234,8 @@ function evaluateEmissionLimits(state: DeviceState, observation: Observation, co
           valueKind: kind,
           averagingPeriod: '',
           dataFlag: '',
-          limitSource: 'permit',
-          summary: `${factorName(factor.factorCode)}${factor.limitOnConverted ? '折算' : ''}浓度超过排污许可限值`,
+          limitSource: registeredLimitOf(device.kind).source,
+          summary: `${factorName(factor.factorCode)}${factor.limitOnConverted ? '折算' : ''}浓度超过${registeredLimitOf(device.kind).zh}`,
         }),
         { matched, time: observation.dataTime, value: measurement.value, multiple: matched ? roundMultiple((measurement.value - limit) / limit) : 0, evidence: evidenceOf(observation, measurement, matched) },
         context,

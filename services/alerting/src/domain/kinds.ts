@@ -15,6 +15,9 @@ export const DEVICE_KINDS = [
 ] as const;
 export type DeviceKindName = (typeof DEVICE_KINDS)[number];
 
+/** Ambient air stations: judged by GB 3095, and by registered limits where the bureau gave a factor one (toxic gases). */
+export const AIR_STATION_KINDS: readonly DeviceKindName[] = ['NATIONAL_AIR_STATION', 'PROVINCIAL_AIR_STATION', 'MICRO_AIR_STATION'];
+
 export const TARGET_KINDS = [
   'DRINKING_WATER_SOURCE',
   'NATURE_RESERVE',

@@ -1,7 +1,7 @@
-import type { DeviceKindName } from '../kinds';
+import { AIR_STATION_KINDS, type DeviceKindName } from '../kinds';
 import type { RulesetInput } from './ruleset';
 
-const AIR_STATIONS: DeviceKindName[] = ['NATIONAL_AIR_STATION', 'PROVINCIAL_AIR_STATION', 'MICRO_AIR_STATION'];
+const AIR_STATIONS: DeviceKindName[] = [...AIR_STATION_KINDS];
 const EMISSION_POINTS: DeviceKindName[] = ['FLUE_GAS_CEMS', 'WASTEWATER_OUTLET'];
 
 /**
