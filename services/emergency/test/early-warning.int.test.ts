@@ -172,6 +172,8 @@ describe('early warning before a limit is crossed', () => {
     const clearedEvent = decode(clearedRecord?.value ?? null);
     if (clearedEvent.event?.$case !== 'earlyWarningCleared') throw new Error('not a clear');
     expect(clearedEvent.event.value).toMatchObject({ warningId: raised.warningId, seriesId: SERIES, reason: EarlyWarningClearReason.EARLY_WARNING_CLEAR_REASON_FORECAST_RECOVERED });
+    // Placed like the raise, so the township's supervisor sees it end live.
+    expect(clearedEvent.event.value).toMatchObject({ cellId: 'YH-TEST-CELL', townshipCode: '140802001' });
     expect(clearedRecord?.key).toBe(SERIES);
     const after = await waitFor(
       async () => {

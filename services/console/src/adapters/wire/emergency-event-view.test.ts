@@ -66,7 +66,8 @@ describe('emergency events as live events', () => {
       townshipCode: '140802003',
       data: { status: 'active', seriesKind: 'water_source', factorName: '氨氮', lastValue: 0.83, maxProbability: 0.72, expectedCrossingAt: '2026-12-07T02:40:00.000Z', limit: { kind: 'upper', value: 1, unit: 'mg/L' }, raisedAt: at.toISOString(), change: 'raised' },
     });
-    const cleared = emergencyLiveEvent(EmergencyEvent.fromPartial({ event: { $case: 'earlyWarningCleared', value: { warningId: 'EW-1', reason: EarlyWarningClearReason.EARLY_WARNING_CLEAR_REASON_LIMIT_REACHED } } }));
-    expect(cleared).toMatchObject({ kind: 'early_warning', id: 'EW-1', data: { status: 'cleared', clearReason: 'limit_reached', change: 'cleared' } });
+    const cleared = emergencyLiveEvent(EmergencyEvent.fromPartial({ event: { $case: 'earlyWarningCleared', value: { warningId: 'EW-1', reason: EarlyWarningClearReason.EARLY_WARNING_CLEAR_REASON_LIMIT_REACHED, cellId: 'YH-C-12', townshipCode: '140802003' } } }));
+    // Placed like the raise: the live feed shows it to the same township's supervisor.
+    expect(cleared).toMatchObject({ kind: 'early_warning', id: 'EW-1', townshipCode: '140802003', data: { status: 'cleared', clearReason: 'limit_reached', change: 'cleared' } });
   });
 });

@@ -49,9 +49,9 @@ export function emergencyLiveEvent(event: EmergencyEvent): LiveEvent | undefined
     }
     case 'earlyWarningCleared': {
       const cleared = part.value;
-      // The cleared event names no place; the page drops the warning from its list by id.
+      // Placed like the raised one, so a supervisor who was shown the warning sees it end; the page drops it by id.
       const reason = earlyWarningClearReasonToJSON(cleared.reason).replace('EARLY_WARNING_CLEAR_REASON_', '').toLowerCase();
-      return { kind: 'early_warning', id: cleared.warningId, townshipCode: '', data: { warningId: cleared.warningId, seriesId: cleared.seriesId, status: 'cleared', clearReason: reason, clearedAt: iso(cleared.clearedAt), change: 'cleared', occurredAt } };
+      return { kind: 'early_warning', id: cleared.warningId, townshipCode: cleared.townshipCode, data: { warningId: cleared.warningId, seriesId: cleared.seriesId, status: 'cleared', clearReason: reason, clearedAt: iso(cleared.clearedAt), change: 'cleared', occurredAt } };
     }
     default:
       return undefined;

@@ -82,7 +82,7 @@ export function earlyWarningEvents(topic: string): (update: SeriesUpdate) => Out
         occurredAt: cleared.clearedAt,
         event: {
           $case: 'earlyWarningCleared',
-          value: { warningId: cleared.warningId, seriesId: cleared.seriesId, reason: CLEAR_REASON[cleared.reason], raisedAt: cleared.raisedAt, clearedAt: cleared.clearedAt, value: cleared.value },
+          value: { warningId: cleared.warningId, seriesId: cleared.seriesId, reason: CLEAR_REASON[cleared.reason], raisedAt: cleared.raisedAt, clearedAt: cleared.clearedAt, value: cleared.value, cellId: cleared.cellId, townshipCode: cleared.townshipCode },
         },
       }).finish();
       events.push({ topic, key: update.series.seriesId, type: TOPICS.emergency.payload, payload, id: `${cleared.warningId}:cleared`, time: cleared.clearedAt });

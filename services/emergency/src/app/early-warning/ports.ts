@@ -24,6 +24,9 @@ export interface ClearedWarning {
   readonly raisedAt: Date;
   readonly clearedAt: Date;
   readonly value: number;
+  /** Where the device is, as when raised: a supervisor shown the warning by its township sees it end. */
+  readonly cellId: string;
+  readonly townshipCode: string;
 }
 
 /** A series' state after one reading, with the warning it raised or cleared, stored together in one transaction. */

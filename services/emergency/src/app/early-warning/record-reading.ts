@@ -106,7 +106,7 @@ export function createRecordReading(deps: { store: EarlyWarningStore; watched: W
       if (series.orphanedWarning) {
         const { warningId, raisedAt } = series.orphanedWarning;
         series.orphanedWarning = null;
-        update = { ...update, cleared: { warningId, seriesId: identity.seriesId, reason: 'limit_changed', raisedAt, clearedAt: input.dataTime, value: measurement.value } };
+        update = { ...update, cleared: { warningId, seriesId: identity.seriesId, reason: 'limit_changed', raisedAt, clearedAt: input.dataTime, value: measurement.value, cellId: input.cellId, townshipCode: input.townshipCode } };
       }
       if (outcome.transition.kind === 'raised' && evidence) {
         const warningId = warningIdOf(identity.seriesId, input.dataTime);
@@ -122,7 +122,7 @@ export function createRecordReading(deps: { store: EarlyWarningStore; watched: W
         update = {
           ...update,
           activeWarning: null,
-          cleared: { warningId, seriesId: identity.seriesId, reason: outcome.transition.reason, raisedAt, clearedAt: input.dataTime, value: measurement.value },
+          cleared: { warningId, seriesId: identity.seriesId, reason: outcome.transition.reason, raisedAt, clearedAt: input.dataTime, value: measurement.value, cellId: input.cellId, townshipCode: input.townshipCode },
         };
       }
       updates.push(update);

@@ -49,7 +49,7 @@ function update(deviceMn: string, options: { length?: number; offsetMinutes?: nu
     forecast: evidence,
     activeWarning: options.raise ? { warningId, raisedAt: lastAt } : null,
     ...(options.raise && evidence ? { raised: { warningId, raisedAt: lastAt, evidence, cellId: 'C1', townshipCode: 'T1', message: { zh: '预警', en: 'warning' } } } : {}),
-    ...(options.clear ? { cleared: { warningId: options.clear, seriesId: series.seriesId, reason: 'forecast_recovered' as const, raisedAt: new Date(T0), clearedAt: lastAt, value: 10 } } : {}),
+    ...(options.clear ? { cleared: { warningId: options.clear, seriesId: series.seriesId, reason: 'forecast_recovered' as const, raisedAt: new Date(T0), clearedAt: lastAt, value: 10, cellId: 'C1', townshipCode: 'T1' } } : {}),
   };
 }
 

@@ -311,6 +311,9 @@ export interface EarlyWarningCleared {
     | undefined;
   /** The value of that reading. */
   value: number;
+  /** Where the device is, as on EarlyWarningRaised: whoever was shown the warning by its place sees it end. */
+  cellId: string;
+  townshipCode: string;
 }
 
 /** A warning as stored: the forecast that raised it, and how it ended. */
@@ -1531,7 +1534,16 @@ export const EarlyWarningRaised: MessageFns<EarlyWarningRaised> = {
 };
 
 function createBaseEarlyWarningCleared(): EarlyWarningCleared {
-  return { warningId: "", seriesId: "", reason: 0, raisedAt: undefined, clearedAt: undefined, value: 0 };
+  return {
+    warningId: "",
+    seriesId: "",
+    reason: 0,
+    raisedAt: undefined,
+    clearedAt: undefined,
+    value: 0,
+    cellId: "",
+    townshipCode: "",
+  };
 }
 
 export const EarlyWarningCleared: MessageFns<EarlyWarningCleared> = {
@@ -1553,6 +1565,12 @@ export const EarlyWarningCleared: MessageFns<EarlyWarningCleared> = {
     }
     if (message.value !== 0) {
       writer.uint32(49).double(message.value);
+    }
+    if (message.cellId !== "") {
+      writer.uint32(58).string(message.cellId);
+    }
+    if (message.townshipCode !== "") {
+      writer.uint32(66).string(message.townshipCode);
     }
     return writer;
   },
@@ -1618,6 +1636,22 @@ export const EarlyWarningCleared: MessageFns<EarlyWarningCleared> = {
             message.value = reader.double();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.cellId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.townshipCode = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1654,6 +1688,16 @@ export const EarlyWarningCleared: MessageFns<EarlyWarningCleared> = {
         ? fromJsonTimestamp(object.cleared_at)
         : undefined,
       value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+      cellId: isSet(object.cellId)
+        ? globalThis.String(object.cellId)
+        : isSet(object.cell_id)
+        ? globalThis.String(object.cell_id)
+        : "",
+      townshipCode: isSet(object.townshipCode)
+        ? globalThis.String(object.townshipCode)
+        : isSet(object.township_code)
+        ? globalThis.String(object.township_code)
+        : "",
     };
   },
 
@@ -1677,6 +1721,12 @@ export const EarlyWarningCleared: MessageFns<EarlyWarningCleared> = {
     if (message.value !== 0) {
       obj.value = floatToJson(message.value);
     }
+    if (message.cellId !== "") {
+      obj.cellId = message.cellId;
+    }
+    if (message.townshipCode !== "") {
+      obj.townshipCode = message.townshipCode;
+    }
     return obj;
   },
 
@@ -1691,6 +1741,8 @@ export const EarlyWarningCleared: MessageFns<EarlyWarningCleared> = {
     message.raisedAt = object.raisedAt ?? undefined;
     message.clearedAt = object.clearedAt ?? undefined;
     message.value = object.value ?? 0;
+    message.cellId = object.cellId ?? "";
+    message.townshipCode = object.townshipCode ?? "";
     return message;
   },
 };
