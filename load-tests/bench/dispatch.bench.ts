@@ -1,19 +1,7 @@
 import { resolve } from 'node:path';
-import { AlertChanged, AlertState, Severity } from '@ecogrid/proto/alerting/v1/events';
-import { CaseChanged } from '@ecogrid/proto/dispatch/v1/events';
-import { Cell, Officer, OfficerRole, Township } from '@ecogrid/proto/registry/v1/entities';
-import { CellChanged, OfficerChanged } from '@ecogrid/proto/registry/v1/events';
-import { createEventPublisher, ensureTopics, topicNames, TOPICS } from '@ecogrid/kafka';
-import { createTestSchema } from '@ecogrid/testkit';
 import type { BenchMetrics, BenchModule } from './bench-types';
-import { benchKafka, deleteBenchTopics } from '../harness/bench-kafka';
-import { startChildServer } from '../harness/child-server';
-import { cpuMeter, sharedServerPids } from '../harness/process-cpu';
+import { DISPATCH_BURST, DISPATCH_RATE_PER_S, DISPATCH_SECONDS, runDispatchPath } from '../harness/dispatch-path';
 
-const RATE_PER_S = 20;
-const BURST = 300;
-const SECONDS = 20;
-const WARMUP = 50;
 const root = resolve(__dirname, '../..');
 
 function percentileOf(sorted: number[], p: number): number {
@@ -33,158 +21,24 @@ const bench: BenchModule = {
   async run(): Promise<BenchMetrics> {
     const databaseUrl = process.env.DATABASE_URL;
     if (!databaseUrl) throw new Error('DATABASE_URL is not set: run through pnpm bench (deploy/local/with-infra.sh)');
-    const kafka = benchKafka();
-    const prefix = `bench.dispatch.${Date.now()}.`;
-    await ensureTopics(kafka, { prefix });
-    const topics = topicNames(prefix);
-    const schema = await createTestSchema(databaseUrl, 'bench_dispatch');
-    const publisher = createEventPublisher({ kafka, source: '/bench/alerting' });
-    await publisher.connect();
-
-    // A one-cell grid with its officer and the unit's supervisor.
-    const polygon = JSON.stringify({ type: 'Polygon', coordinates: [[[111, 35], [111.1, 35], [111.1, 35.1], [111, 35.1], [111, 35]]] });
-    await publisher.publishAll([
-      {
-        topic: topics.registryCells,
-        key: 'BENCH-C1',
-        type: TOPICS.registryCells.payload,
-        value: Buffer.from(CellChanged.encode({ cell: Cell.create({ id: 'BENCH-C1', townshipCode: 'BENCH-T1', geometryGeojson: polygon, validFrom: new Date('2026-01-01T00:00:00Z') }), township: Township.create({ code: 'BENCH-T1' }) }).finish()),
-      },
-      ...[
-        Officer.create({ id: 'BENCH-O1', role: OfficerRole.OFFICER_ROLE_GRID_OFFICER, townshipCode: 'BENCH-T1', cellIds: ['BENCH-C1'], active: true }),
-        Officer.create({ id: 'BENCH-S1', role: OfficerRole.OFFICER_ROLE_SUPERVISOR, townshipCode: 'BENCH-T1', active: true }),
-      ].map((officer) => ({ topic: topics.registryOfficers, key: officer.id, type: TOPICS.registryOfficers.payload, value: Buffer.from(OfficerChanged.encode({ officer }).finish()) })),
-    ]);
-
-    const dispatch = await startChildServer(
-      ['node', resolve(root, 'services/dispatch/dist/main.js')],
-      {
-        KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
-        DATABASE_URL: databaseUrl,
-        DISPATCH_SCHEMA: schema.name,
-        TOPIC_PREFIX: prefix,
-        HTTP_ADDRESS: '127.0.0.1:18183',
-        GRPC_ADDRESS: '127.0.0.1:15153',
-        ADMIN_HTTP_ADDRESS: '127.0.0.1:18194',
-        // The published development secrets (token, Open311 key, history-chain key) are refused outside development and test.
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-      },
-      'http://127.0.0.1:18194/readyz',
-    );
-
-    const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    // Split of each latency: alert sent → case transaction (consumer + routing), and the rest (commit, outbox
-    // relay, Kafka round trip back). Both ends read the same wall clock on this machine.
-    const toTransaction: number[] = [];
-    let measuring = false;
-    const consumer = kafka.consumer({ groupId: `${prefix}bench-reader`, maxWaitTimeInMs: 50 });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topics.cases], fromBeginning: true });
-    let joined = false;
-    consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const event = CaseChanged.decode(message.value ?? Buffer.alloc(0));
-        if (event.action !== 'dispatched') return;
-        const sent = sentAt.get(event.alertId);
-        if (sent === undefined) return;
-        sentAt.delete(event.alertId);
-        if (measuring) {
-          latencies.push(performance.now() - sent);
-          const sentWall = Date.now() - (performance.now() - sent);
-          if (event.occurredAt) toTransaction.push(event.occurredAt.getTime() - sentWall);
-        }
-      },
-    });
-    while (!joined) await new Promise((done) => setTimeout(done, 20));
-
-    const send = (index: number, intended: number): Promise<void> => {
-      const alertId = `BENCH-${index}`;
-      sentAt.set(alertId, intended);
-      const now = new Date();
-      return publisher.publish({
-        topic: topics.alerts,
-        key: `BENCH-MN-${index}`,
-        type: TOPICS.alerts.payload,
-        id: `${alertId}:raised`,
-        value: Buffer.from(
-          AlertChanged.encode(
-            AlertChanged.fromPartial({
-              alertId,
-              state: AlertState.ALERT_STATE_RAISED,
-              severity: Severity.SEVERITY_MAJOR,
-              deviceMn: `BENCH-MN-${index}`,
-              cellId: 'BENCH-C1',
-              townshipCode: 'BENCH-T1',
-              factorCode: 'a21026',
-              value: 400,
-              limit: 200,
-              openedAt: now,
-              changedAt: now,
-            }),
-          ).finish(),
-        ),
-      });
-    };
-
-    // Warm-up: connections, JIT, the first case number of the day.
-    await Promise.all(Array.from({ length: WARMUP }, (_, index) => send(index, performance.now())));
-    while (sentAt.size > 0) await new Promise((done) => setTimeout(done, 20));
-
-    measuring = true;
-    const cpu = cpuMeter({ dispatch: [dispatch.child.pid ?? -1], ...(await sharedServerPids()) });
-    const total = RATE_PER_S * SECONDS;
-    const t0 = performance.now();
-    const sends: Array<Promise<void>> = [];
-    for (let i = 0; i < total; i += 1) {
-      const intended = t0 + (i * 1000) / RATE_PER_S;
-      const wait = intended - performance.now();
-      if (wait > 0) await new Promise((done) => setTimeout(done, wait));
-      sends.push(send(WARMUP + i, intended));
-    }
-    await Promise.all(sends);
-    const deadline = Date.now() + 30_000;
-    while (latencies.length < total && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
-    const achievedRate = total / ((performance.now() - t0) / 1000);
-    const missing = total - latencies.length;
-    const cpuPerAlert = Object.fromEntries(cpu.stop().shares.map(([name, seconds]) => [name, (seconds * 1000) / Math.max(1, latencies.length)]));
-
-    // Capacity: a burst published at once, timed until the last of its cases is dispatched.
-    measuring = false;
-    const burstStart = performance.now();
-    await Promise.all(Array.from({ length: BURST }, (_, index) => send(WARMUP + total + index, burstStart)));
-    const burstDeadline = Date.now() + 120_000;
-    while (sentAt.size > 0 && Date.now() < burstDeadline) await new Promise((done) => setTimeout(done, 20));
-    const burstSeconds = (performance.now() - burstStart) / 1000;
-    const burstMissing = sentAt.size;
-
-    const rss = await dispatch.rssBytes();
-    await consumer.disconnect();
-    await dispatch.stop();
-    await publisher.disconnect();
-    await schema.drop();
-    await deleteBenchTopics(kafka, prefix);
-
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const sortedTx = [...toTransaction].sort((a, b) => a - b);
-    const note = `${RATE_PER_S} alerts/s for ${SECONDS} s, each a new device/factor (opens a case); from the alert's intended send time to the dispatched CaseChanged read back`;
+    const run = await runDispatchPath(resolve(root, 'services/dispatch/dist/main.js'), databaseUrl);
+    const { latencies: sorted, toTransaction: sortedTx, achievedRate, missing, burstMissing, burstSeconds, cpuPerAlert } = run;
+    const note = `${DISPATCH_RATE_PER_S} alerts/s for ${DISPATCH_SECONDS} s, each a new device/factor (opens a case); from the alert's intended send time to the dispatched CaseChanged read back`;
     return {
       dispatch_alert_to_dispatched_p50_ms: { value: Math.round(percentileOf(sorted, 0.5) * 10) / 10, unit: 'ms', note },
       dispatch_alert_to_dispatched_p99_ms: { value: Math.round(percentileOf(sorted, 0.99) * 10) / 10, unit: 'ms', target: '<= 150', note },
       dispatch_alert_to_case_tx_p50_ms: { value: Math.round(percentileOf(sortedTx, 0.5) * 10) / 10, unit: 'ms', note: 'part of the above: alert sent → the dispatching transaction (consume, route, write)' },
       dispatch_alert_to_case_tx_p99_ms: { value: Math.round(percentileOf(sortedTx, 0.99) * 10) / 10, unit: 'ms', note: 'the rest is commit, outbox relay and the Kafka round trip back' },
       dispatch_alert_to_dispatched_max_ms: { value: Math.round((sorted.at(-1) ?? Number.NaN) * 10) / 10, unit: 'ms', note: 'worst case of the run' },
-      dispatch_alert_rate_per_s: { value: Math.round(achievedRate * 10) / 10, unit: 'alert/s', note: `achieved send rate (target ${RATE_PER_S})` },
+      dispatch_alert_rate_per_s: { value: Math.round(achievedRate * 10) / 10, unit: 'alert/s', note: `achieved send rate (target ${DISPATCH_RATE_PER_S})` },
       dispatch_alerts_without_case: { value: missing + burstMissing, unit: 'alerts', note: 'alerts with no dispatched case (steady run within 30 s, burst within 120 s); must be 0' },
-      dispatch_burst_cases_per_s: { value: Math.round((BURST - burstMissing) / burstSeconds), unit: 'case/s', note: `${BURST} alerts published at once; cases dispatched per second until the last (capacity, not a latency figure)` },
+      dispatch_burst_cases_per_s: { value: Math.round((DISPATCH_BURST - burstMissing) / burstSeconds), unit: 'case/s', note: `${DISPATCH_BURST} alerts published at once; cases dispatched per second until the last (capacity, not a latency figure)` },
       dispatch_cpu_ms_per_alert: {
         value: Math.round((cpuPerAlert.dispatch ?? 0) * 100) / 100,
         unit: 'ms CPU/alert',
         note: `dispatch process CPU (/proc) per alert of the steady run (consume, route, open and dispatch a case, history, outbox, relay); meanwhile per alert PostgreSQL ${(cpuPerAlert.postgres ?? 0).toFixed(2)}, Kafka ${(cpuPerAlert.kafka ?? 0).toFixed(2)}, the bench ${(cpuPerAlert.generator ?? 0).toFixed(2)} ms`,
       },
-      dispatch_rss_mb: { value: Math.round(rss / 2 ** 20), unit: 'MiB', note: 'dispatch resident memory after the run' },
+      dispatch_rss_mb: { value: Math.round(run.rssBytes / 2 ** 20), unit: 'MiB', note: 'dispatch resident memory after the run' },
     };
   },
 };

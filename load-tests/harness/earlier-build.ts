@@ -19,11 +19,14 @@ export async function earlierBuild(commit: string, service: string): Promise<str
   const dir = join(tmpdir(), 'ecogrid-bench-builds', full);
   const entry = join(dir, 'services', service, 'dist', 'main.js');
   if (existsSync(entry)) return entry;
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  await run('bash', ['-c', `git -C "${ROOT}" archive --format=tar "${full}" | tar -x -C "${dir}"`]);
   const options = { cwd: dir, env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 1024 * 1024 };
-  await run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline'], options);
+  // A commit already unpacked and installed for another service's bench is reused: only this service is built.
+  if (!existsSync(join(dir, 'node_modules', '.modules.yaml'))) {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    await run('bash', ['-c', `git -C "${ROOT}" archive --format=tar "${full}" | tar -x -C "${dir}"`]);
+    await run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline'], options);
+  }
   await run('pnpm', ['--filter', `@ecogrid/${service}...`, 'run', 'build'], options);
   if (!existsSync(entry)) throw new Error(`building ${service} at ${full.slice(0, 7)} left no ${entry}`);
   return entry;
