@@ -8,7 +8,12 @@ export interface MembershipOptions {
   logger: Logger;
   /** How long the group waits for a member that stopped heartbeating (a crashed instance) before moving its partitions. */
   sessionTimeoutMs?: number;
-  /** Longest a fetch waits for records: lower is faster to react, higher is cheaper when idle. */
+  /**
+   * Longest the broker holds a fetch that found no records (default 500 ms). A record arriving meanwhile is returned at
+   * once (the fetch asks for one byte at least), so this does not delay delivery; it bounds how often an idle
+   * consumer asks again (each ask costs its process CPU, idle or not), and how long a stop or rebalance waits for
+   * the fetch in flight.
+   */
   maxWaitTimeInMs?: number;
   /** The partitions assigned to this member after every rebalance, per topic. */
   onAssigned?: (assignment: Record<string, number[]>) => void;
@@ -53,7 +58,7 @@ export function createMembership(options: MembershipOptions): Membership {
     sessionTimeout,
     rebalanceTimeout: 60_000,
     heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
-    maxWaitTimeInMs: options.maxWaitTimeInMs ?? 100,
+    maxWaitTimeInMs: options.maxWaitTimeInMs ?? 500,
     allowAutoTopicCreation: false,
   });
   observeConsumerLag(consumer);
