@@ -7,6 +7,12 @@ export interface ServicePoolOptions {
   /** The service's own schema, first on the search path; `public` follows for extensions (PostGIS). */
   schema: string;
   max?: number;
+  /**
+   * How long a connection may sit idle before the pool closes it (pg's default: 10 s). Each new connection is a
+   * PostgreSQL backend forked and authenticated; a service whose callers pause longer than this pays for its whole
+   * pool again, all at once, when they return.
+   */
+  idleTimeoutMs?: number;
   /** Shown in pg_stat_activity, e.g. `ecogrid-dispatch`. */
   applicationName: string;
   logger: Logger;
@@ -26,7 +32,7 @@ export function sessionConfig(databaseUrl: string, schema: string, applicationNa
  * server restarted) is logged instead of crashing the process; the next query gets a fresh connection.
  */
 export function createServicePool(options: ServicePoolOptions): pg.Pool {
-  const pool = new pg.Pool({ ...sessionConfig(options.databaseUrl, options.schema, options.applicationName), max: options.max ?? 10 });
+  const pool = new pg.Pool({ ...sessionConfig(options.databaseUrl, options.schema, options.applicationName), max: options.max ?? 10, idleTimeoutMillis: options.idleTimeoutMs ?? 10_000 });
   pool.on('error', (error) => options.logger.warn({ err: error }, 'idle PostgreSQL connection failed'));
   return pool;
 }

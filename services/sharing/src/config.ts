@@ -31,6 +31,11 @@ const schema = baseConfig({ service: 'sharing', adminAddress: '127.0.0.1:8096' }
   DEFAULT_ROWS_PER_DAY: positiveInt(100_000),
   DEFAULT_PAGE_CAP: positiveInt(500),
   OUTBOX_POLL_MS: positiveInt(500),
+  /**
+   * How long an idle PostgreSQL connection is kept. Partners pull in bursts with pauses between; with pg's 10 s a
+   * burst after a pause opened the whole pool again (20 backends forked at once) while its first requests waited.
+   */
+  PG_POOL_IDLE_MS: positiveInt(300_000),
   /** `off` only for the benchmark comparing the pull with and without its audit; refused in production. */
   ACCESS_AUDIT: z.enum(['on', 'off']).default('on'),
   /** How long audited accesses gather before the outbox relay sends their events to ecogrid.sharing.access.v1. */

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const topics = topicNames(config.TOPIC_PREFIX);
   const staffTokens = verifierFromSettings(config);
 
-  const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema: config.SHARING_SCHEMA, applicationName: `ecogrid-${config.SERVICE_NAME}`, max: 20, logger });
+  const pool = createServicePool({ databaseUrl: config.DATABASE_URL, schema: config.SHARING_SCHEMA, applicationName: `ecogrid-${config.SERVICE_NAME}`, max: 20, idleTimeoutMs: config.PG_POOL_IDLE_MS, logger });
   await migrateSharingSchema({ pool, schema: config.SHARING_SCHEMA, logger });
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, enableAutoPipelining: true });
   await redis.connect();
