@@ -9,11 +9,20 @@ import type { BenchMetrics, BenchModule } from './bench-types';
 import { benchKafka, deleteBenchTopics } from '../harness/bench-kafka';
 import { runOpenModel } from '../harness/open-model';
 import { startChildServer, type ChildServer } from '../harness/child-server';
+import { cpuSeconds, sharedServerCpu } from '../harness/process-cpu';
 
 const root = resolve(__dirname, '../..');
 const PULL_RATE = 1_000;
 const PULL_SECONDS = 8;
 const PULL_TURNS = 2;
+/** One more turn per side at this rate: the same endpoints with the two cores less contended. */
+const LIGHT_RATE = 500;
+/**
+ * Each turn starts with this many seconds at its rate, on the same connections, before its measured seconds: a side
+ * has just sat idle through the other sides' turns, and a partner pulling 1,000 times a second does not pause. The
+ * lead-in's own p99 is reported beside (what the first second after 16 s idle costs).
+ */
+const LEAD_IN_SECONDS = 1;
 /** Keep-alive connections the partner's client may open (requests beyond them wait in the client's agent, timed). */
 const PULL_CONNECTIONS = 50;
 const SUBSCRIBERS = 100;
@@ -67,8 +76,9 @@ async function startSharing(name: string, env: Record<string, string>, ports: { 
 /**
  * Sharing: (1) pull p99 at 1,000 req/s (open model) of one 10-row page of hourly AQI, with
  * the access audit on (every request chained in PostgreSQL and queued for Kafka before it is answered) beside the
- * same endpoint with ACCESS_AUDIT=off, alternating turns in the same run; (2) alert → SSE: AlertChanged published at
- * a steady rate, timed from the intended send to its arrival at each of 100 subscribers.
+ * same endpoint with ACCESS_AUDIT=off, alternating turns in the same run, with the CPU per request of the service,
+ * PostgreSQL, Redis, Kafka and the generator, and one more turn per side at 500 req/s; (2) alert → SSE: AlertChanged
+ * published at a steady rate, timed from the intended send to its arrival at each of 100 subscribers.
  */
 const bench: BenchModule = {
   title: 'Sharing: pull with and without the audit, alert → SSE',
@@ -98,7 +108,9 @@ const bench: BenchModule = {
     // its intended moment. autocannon's `overallRate` was used before: it sends each connection's quota for the
     // second back to back at the second's start and then waits, so every second began with a burst of 1,000
     // requests and the p99 measured that burst's queue, not a steady 1,000 req/s.
-    const pull = async (port: number, key: string) => {
+    // CPU per answered request of the service, PostgreSQL, Redis, Kafka and this generator, over each turn: on two
+    // shared cores a p99 means little without who had the CPU meanwhile.
+    const pull = async (port: number, key: string, pid: number, pullRate = PULL_RATE) => {
       const agent = new Agent({ keepAlive: true, maxSockets: PULL_CONNECTIONS });
       const url = `http://127.0.0.1:${port}/v1/datasets/aqi-hourly/records?limit=10`;
       const send = (): Promise<boolean> =>
@@ -112,31 +124,44 @@ const bench: BenchModule = {
           call.on('error', () => resolveSend(false));
           call.end();
         });
-      const result = await runOpenModel({ rate: PULL_RATE, durationS: PULL_SECONDS, maxInFlight: PULL_CONNECTIONS * 4, send, drainTimeoutMs: 10_000 });
+      const leadIn = await runOpenModel({ rate: pullRate, durationS: LEAD_IN_SECONDS, maxInFlight: PULL_CONNECTIONS * 4, send, drainTimeoutMs: 10_000 });
+      const servers = await sharedServerCpu();
+      const serviceBefore = cpuSeconds(pid);
+      const generatorBefore = process.cpuUsage();
+      const result = await runOpenModel({ rate: pullRate, durationS: PULL_SECONDS, maxInFlight: PULL_CONNECTIONS * 4, send, drainTimeoutMs: 10_000 });
+      const generator = process.cpuUsage(generatorBefore);
+      const service = cpuSeconds(pid) - serviceBefore;
+      const shared = await servers.stop();
       agent.destroy();
+      const perRequest = (seconds: number) => (seconds * 1e6) / Math.max(1, result.succeeded);
       return {
+        cpu: { service: perRequest(service), postgres: perRequest(shared.postgres), redis: perRequest(shared.redis), kafka: perRequest(shared.kafka), generator: perRequest((generator.user + generator.system) / 1e6) },
         p99: result.latency.getValueAtPercentile(99) / 1000,
+        leadInP99: leadIn.latency.getValueAtPercentile(99) / 1000,
         p50: result.latency.getValueAtPercentile(50) / 1000,
         lateness: result.sendLateness.getValueAtPercentile(99) / 1000,
         rps: result.achievedRate,
-        bad: result.failed + result.dropped,
+        bad: result.failed + result.dropped + leadIn.failed + leadIn.dropped,
       };
     };
     // The floor: bare express 5 serving a page the service just served, from memory, under the same generator.
     const page = await (await fetch('http://127.0.0.1:18186/v1/datasets/aqi-hourly/records?limit=10', { headers: { 'x-api-key': keyOff } })).text();
     const bare = await startChildServer(['node', '--import', 'tsx', resolve(__dirname, '../harness/bare-page-server.ts')], { PORT: '18187', PAGE_BODY: page }, 'http://127.0.0.1:18187/readyz');
-    await pull(18185, keyOn);
-    await pull(18186, keyOff);
-    await pull(18187, '');
-    const turns: Array<{ side: 'on' | 'off' | 'bare'; p99: number; p50: number; lateness: number; rps: number; bad: number }> = [];
+    const pids = { on: on.child.pid ?? 0, off: off.child.pid ?? 0, bare: bare.child.pid ?? 0 };
+    await pull(18185, keyOn, pids.on);
+    await pull(18186, keyOff, pids.off);
+    await pull(18187, '', pids.bare);
+    type Turn = { side: 'on' | 'off' | 'bare' } & Awaited<ReturnType<typeof pull>>;
+    const turns: Turn[] = [];
     for (let turn = 0; turn < PULL_TURNS; turn += 1) {
-      turns.push({ side: 'on', ...(await pull(18185, keyOn)) });
-      turns.push({ side: 'off', ...(await pull(18186, keyOff)) });
-      turns.push({ side: 'bare', ...(await pull(18187, '')) });
+      turns.push({ side: 'on', ...(await pull(18185, keyOn, pids.on)) });
+      turns.push({ side: 'off', ...(await pull(18186, keyOff, pids.off)) });
+      turns.push({ side: 'bare', ...(await pull(18187, '', pids.bare)) });
     }
+    const light = { on: await pull(18185, keyOn, pids.on, LIGHT_RATE), off: await pull(18186, keyOff, pids.off, LIGHT_RATE) };
     const worst = (side: 'on' | 'off' | 'bare') => Math.max(...turns.filter((turn) => turn.side === side).map((turn) => turn.p99));
     const rate = (side: 'on' | 'off' | 'bare') => turns.filter((turn) => turn.side === side).reduce((sum, turn) => sum + turn.rps, 0) / PULL_TURNS;
-    const bad = turns.reduce((sum, turn) => sum + turn.bad, 0);
+    const bad = turns.reduce((sum, turn) => sum + turn.bad, 0) + light.on.bad + light.off.bad;
     await off.stop();
     await bare.stop();
 
@@ -201,14 +226,32 @@ const bench: BenchModule = {
 
     const sorted = [...latencies].sort((a, b) => a - b);
     const worstOf = (side: 'on' | 'off' | 'bare', field: 'p50' | 'lateness') => Math.max(...turns.filter((turn) => turn.side === side).map((turn) => turn[field]));
-    const pullNote = `${PULL_RATE} req/s offered (open model: evenly spaced arrivals, latency from the intended send, up to ${PULL_CONNECTIONS} keep-alive connections), ${PULL_TURNS} alternating turns of ${PULL_SECONDS} s per side, one 10-row page; worst turn's p99 (p50 ${worstOf('on', 'p50').toFixed(1)} ms on, ${worstOf('off', 'p50').toFixed(1)} ms off; generator's p99 lateness ${worstOf('on', 'lateness').toFixed(1)} / ${worstOf('off', 'lateness').toFixed(1)} ms); ${bad} non-2xx, errors or drops in all; generator and service share the 2 cores`;
+    const pullNote = `${PULL_RATE} req/s offered (open model: evenly spaced arrivals, latency from the intended send, up to ${PULL_CONNECTIONS} keep-alive connections), ${PULL_TURNS} alternating turns per side, each ${LEAD_IN_SECONDS} s lead-in then ${PULL_SECONDS} s measured on the same connections, one 10-row page; worst turn's p99 (p50 ${worstOf('on', 'p50').toFixed(1)} ms on, ${worstOf('off', 'p50').toFixed(1)} ms off; generator's p99 lateness ${worstOf('on', 'lateness').toFixed(1)} / ${worstOf('off', 'lateness').toFixed(1)} ms); ${bad} non-2xx, errors or drops in all; generator and service share the 2 cores`;
+    const meanCpu = (side: 'on' | 'off' | 'bare', of: keyof Turn['cpu']) => turns.filter((turn) => turn.side === side).reduce((sum, turn) => sum + turn.cpu[of], 0) / PULL_TURNS;
+    const cpuNote = (side: 'on' | 'off' | 'bare') =>
+      `mean of the ${PULL_TURNS} turns, per answered request: PostgreSQL ${Math.round(meanCpu(side, 'postgres'))} µs, Redis ${Math.round(meanCpu(side, 'redis'))} µs, Kafka ${Math.round(meanCpu(side, 'kafka'))} µs, generator ${Math.round(meanCpu(side, 'generator'))} µs`;
+    const p99s = (side: 'on' | 'off' | 'bare') =>
+      turns
+        .filter((turn) => turn.side === side)
+        .map((turn) => `${turn.p99.toFixed(1)} (lead-in ${turn.leadInP99.toFixed(1)})`)
+        .join(' / ');
     return {
-      sharing_pull_audit_on_p99_ms: { value: worst('on'), unit: 'ms', baseline: 'sharing_pull_audit_off_p99_ms', target: '<= 20, ratio <= 1.5', note: `audit on (chained in PostgreSQL + outbox before the answer); achieved ${Math.round(rate('on'))} req/s; ${pullNote}` },
-      sharing_pull_audit_off_p99_ms: { value: worst('off'), unit: 'ms', baseline: 'sharing_pull_bare_express_p99_ms', note: `ACCESS_AUDIT=off; achieved ${Math.round(rate('off'))} req/s` },
+      sharing_pull_audit_on_p99_ms: { value: worst('on'), unit: 'ms', baseline: 'sharing_pull_audit_off_p99_ms', target: '<= 20, ratio <= 1.5', note: `audit on (chained in PostgreSQL + outbox before the answer); achieved ${Math.round(rate('on'))} req/s; turns' p99 ${p99s('on')} ms; ${pullNote}` },
+      sharing_pull_audit_off_p99_ms: { value: worst('off'), unit: 'ms', baseline: 'sharing_pull_bare_express_p99_ms', note: `ACCESS_AUDIT=off; achieved ${Math.round(rate('off'))} req/s; turns' p99 ${p99s('off')} ms` },
+      sharing_pull_audit_on_service_cpu_us: { value: Math.round(meanCpu('on', 'service')), unit: 'µs CPU/req', baseline: 'sharing_pull_audit_off_service_cpu_us', note: `the sharing process's CPU (user + system, /proc/<pid>/stat) with the audit on; ${cpuNote('on')}` },
+      sharing_pull_audit_off_service_cpu_us: { value: Math.round(meanCpu('off', 'service')), unit: 'µs CPU/req', baseline: 'sharing_pull_bare_express_service_cpu_us', note: `ACCESS_AUDIT=off; ${cpuNote('off')}` },
+      sharing_pull_bare_express_service_cpu_us: { value: Math.round(meanCpu('bare', 'service')), unit: 'µs CPU/req', note: `bare express 5 from memory; ${cpuNote('bare')}` },
+      sharing_pull_audit_on_p99_at_500_ms: {
+        value: light.on.p99,
+        unit: 'ms',
+        baseline: 'sharing_pull_audit_off_p99_at_500_ms',
+        note: `one more turn per side at ${LIGHT_RATE} req/s after the others, same page and generator: the audited endpoint with the two cores less contended; p50 ${light.on.p50.toFixed(1)} ms; service ${Math.round(light.on.cpu.service)} µs, PostgreSQL ${Math.round(light.on.cpu.postgres)} µs CPU per request`,
+      },
+      sharing_pull_audit_off_p99_at_500_ms: { value: light.off.p99, unit: 'ms', note: `ACCESS_AUDIT=off at ${LIGHT_RATE} req/s; p50 ${light.off.p50.toFixed(1)} ms; service ${Math.round(light.off.cpu.service)} µs, PostgreSQL ${Math.round(light.off.cpu.postgres)} µs CPU per request` },
       sharing_pull_bare_express_p99_ms: {
         value: worst('bare'),
         unit: 'ms',
-        note: `the floor, alternating with the two above: bare express 5 answering the same ${page.length}-byte page from memory (no key, grant, quota, PostgreSQL or Redis), same generator and rate; achieved ${Math.round(rate('bare'))} req/s, p50 ${worstOf('bare', 'p50').toFixed(1)} ms, generator's p99 lateness ${worstOf('bare', 'lateness').toFixed(1)} ms`,
+        note: `the floor, alternating with the two above: bare express 5 answering the same ${page.length}-byte page from memory (no key, grant, quota, PostgreSQL or Redis), same generator and rate; achieved ${Math.round(rate('bare'))} req/s; turns' p99 ${p99s('bare')} ms; p50 ${worstOf('bare', 'p50').toFixed(1)} ms, generator's p99 lateness ${worstOf('bare', 'lateness').toFixed(1)} ms`,
       },
       sharing_alert_to_sse_p99_ms: {
         value: Math.round(percentileOf(sorted, 0.99) * 10) / 10,

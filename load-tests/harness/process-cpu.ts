@@ -52,3 +52,25 @@ export function cpuMeter(groups: Record<string, number[]>): { stop(): { seconds:
     },
   };
 }
+
+/**
+ * CPU seconds the shared servers used between `start` and `stop`, with their processes listed at both ends:
+ * PostgreSQL starts a backend per connection, and a pool that reconnected during the window has backends the
+ * start did not know of (a backend that ended inside the window is missed).
+ */
+export async function sharedServerCpu(): Promise<{ stop(): Promise<Record<'kafka' | 'redis' | 'postgres', number>> }> {
+  const snapshot = async (): Promise<Record<'kafka' | 'redis' | 'postgres', Map<number, number>>> => {
+    const pids = await sharedServerPids();
+    const read = (list: number[]) => new Map(list.map((pid) => [pid, cpuSeconds(pid)] as const));
+    return { kafka: read(pids.kafka), redis: read(pids.redis), postgres: read(pids.postgres) };
+  };
+  const before = await snapshot();
+  const used = (name: 'kafka' | 'redis' | 'postgres', after: Map<number, number>): number =>
+    [...after].reduce((sum, [pid, seconds]) => sum + seconds - (before[name].get(pid) ?? 0), 0);
+  return {
+    stop: async () => {
+      const after = await snapshot();
+      return { kafka: used('kafka', after.kafka), redis: used('redis', after.redis), postgres: used('postgres', after.postgres) };
+    },
+  };
+}
