@@ -119,6 +119,15 @@ describe('credentials, quotas and the access audit', () => {
     expect((await patient('/v1/datasets/readings-latest/records?limit=4')).status).toBe(200);
   });
 
+  it('shows operators how long each round trip of a request took: admission, page and audit', async () => {
+    await patient('/v1/datasets/aqi-hourly/records?limit=2');
+    const exposition = await (await fetch(`${world.adminUrl}/metrics`)).text();
+    const counted = (stage: string): number => Number(new RegExp(`^sharing_request_stage_seconds_count\\{stage="${stage}"\\} (\\d+)`, 'm').exec(exposition)?.[1] ?? 0);
+    // Every pull so far in this file went through all three; the sums are durations, so positive.
+    for (const stage of ['admission', 'page', 'audit']) expect(counted(stage), stage).toBeGreaterThan(0);
+    expect(Number(/^sharing_request_stage_seconds_sum\{stage="audit"\} ([\d.e-]+)/m.exec(exposition)?.[1] ?? 0)).toBeGreaterThan(0);
+  });
+
   it('answers 304 to an unchanged page', async () => {
     const first = await patient('/v1/datasets/credit-ratings/records');
     const etag = first.headers.get('etag') as string;

@@ -25,6 +25,8 @@ export interface SharingWorld {
   redisPrefix: string;
   publisher: EventPublisher;
   baseUrl: string;
+  /** The first instance's admin listener: probes and /metrics. */
+  adminUrl: string;
   service: ServiceProcess;
   /** Another instance of the service over the same schema, topics and Redis prefix; stopped by `close`. */
   startInstance(): Promise<{ baseUrl: string; stop(): Promise<void> }>;
@@ -53,7 +55,7 @@ export async function createWorld(name: string, env: Record<string, string> = {}
     OUTBOX_POLL_MS: '100',
     ...env,
   };
-  const start = async (): Promise<{ baseUrl: string; process: ServiceProcess }> => {
+  const start = async (): Promise<{ baseUrl: string; adminUrl: string; process: ServiceProcess }> => {
     const [httpPort, adminPort] = [await freePort(), await freePort()];
     const started = await startServiceProcess({
       entry: resolve(__dirname, '../../dist/main.js'),
@@ -61,7 +63,7 @@ export async function createWorld(name: string, env: Record<string, string> = {}
       readyTimeoutMs: 90_000,
       env: { ...serviceEnv, HTTP_ADDRESS: `127.0.0.1:${httpPort}`, ADMIN_HTTP_ADDRESS: `127.0.0.1:${adminPort}` },
     });
-    return { baseUrl: `http://127.0.0.1:${httpPort}`, process: started };
+    return { baseUrl: `http://127.0.0.1:${httpPort}`, adminUrl: `http://127.0.0.1:${adminPort}`, process: started };
   };
   const first = await start();
   const service = first.process;
@@ -77,6 +79,7 @@ export async function createWorld(name: string, env: Record<string, string> = {}
     redisPrefix,
     publisher,
     baseUrl: first.baseUrl,
+    adminUrl: first.adminUrl,
     service,
     startInstance: async () => {
       const other = await start();

@@ -5,6 +5,7 @@ import { canonicalJson, type ChainKey, type JsonObject } from '@ecogrid/hash-cha
 import { FeedAccessed } from '@ecogrid/proto/sharing/v1/events';
 import { chainAccess, verifyAudit, type AccessRecord, type AuditEntry } from '../../domain/access-audit';
 import type { AuditLog } from '../../app/ports';
+import { timedStage } from '../telemetry/request-stages';
 
 interface AuditRow {
   sequence: string;
@@ -214,10 +215,14 @@ export function createPgAuditLog(options: PgAuditLogOptions): AuditLog & { close
 
   return {
     append: (access) =>
-      new Promise<AuditEntry>((resolve, reject) => {
-        queue.push({ access, resolve, reject });
-        kick();
-      }),
+      timedStage(
+        'audit',
+        () =>
+          new Promise<AuditEntry>((resolve, reject) => {
+            queue.push({ access, resolve, reject });
+            kick();
+          }),
+      ),
     list: async ({ partnerId, afterSequence, limit }) => {
       const { rows } = await pool.query<AuditRow>('SELECT * FROM access_audit WHERE ($1::text IS NULL OR partner_id = $1) AND sequence > $2 ORDER BY sequence LIMIT $3', [partnerId ?? null, afterSequence, limit]);
       return rows.map(entryOf);

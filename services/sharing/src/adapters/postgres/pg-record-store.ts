@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { inTransaction } from '@ecogrid/postgres';
 import type { IncomingRecord, RecordQuery, RecordStore } from '../../app/ports';
 import type { FieldValue, SharedRecord } from '../../domain/shared-record';
+import { timedStage } from '../telemetry/request-stages';
 
 interface RecordRow {
   seq: string;
@@ -114,7 +115,7 @@ export function createPgRecordStore(pool: pg.Pool): RecordStore {
       return rows.map(recordOf);
     },
     pageForPull: async (query) => {
-      const { rows } = await pool.query<RecordRow & { access_version: string }>({ name: 'sharing-records-pull-page', text: PULL_PAGE, values: pageParameters(query) });
+      const { rows } = await timedStage('page', () => pool.query<RecordRow & { access_version: string }>({ name: 'sharing-records-pull-page', text: PULL_PAGE, values: pageParameters(query) }));
       const first = rows[0];
       if (!first) throw new Error('access_version has no row: the sharing schema is not migrated');
       // An empty page is one row of the version and NULLs.

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Quotas } from '../../app/ports';
+import { timedStage } from '../telemetry/request-stages';
 
 /**
  * Admission in one round trip: counts the request in the partner's one-second window (a fixed window that starts
@@ -41,7 +42,7 @@ export function createRedisQuotas(redis: Redis, keyPrefix: string): Quotas {
   const rowsKey = (partnerId: string, day: string): string => `${keyPrefix}rows:${partnerId}:${day}`;
   return {
     takeRequest: async (partnerId, policy, day) => {
-      const [used, leftMs, rowsUsed] = await admit(`${keyPrefix}rps:${partnerId}`, rowsKey(partnerId, day), WINDOW_MS);
+      const [used, leftMs, rowsUsed] = await timedStage('admission', () => admit(`${keyPrefix}rps:${partnerId}`, rowsKey(partnerId, day), WINDOW_MS));
       const allowed = used <= policy.requestsPerSecond;
       return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(leftMs / 1000)), rowsUsed };
     },
